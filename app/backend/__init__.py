@@ -1,0 +1,1 @@
+"""The company hub: FastAPI service, storage, operator CLI. Never imports client code."""

@@ -1,0 +1,166 @@
+"""Attachments: checked for size and real type, stored in the database, never executable."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select, update
+
+from app.backend.crud.rejections import Rejected
+from app.backend.db.tables import attachments
+from app.backend.problems import ProblemError, not_found
+from app.backend.util import format_time, new_id, now
+from app.schemas import Attachment
+
+# Allowed types and the leading bytes their content must start with.
+SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+    "image/webp": (b"RIFF",),
+    "application/pdf": (b"%PDF-",),
+    "text/plain": (),
+}
+MAX_PER_MUTATION = 10
+
+
+def safe_filename(name: str) -> str:
+    """The last path part, printable, at most 120 characters; never empty or hidden."""
+    base = re.split(r"[\\/]", name)[-1]
+    base = unicodedata.normalize("NFC", base)
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in '<>:"|?*')
+    base = base.strip(" .")[:120]
+    return base or "attachment"
+
+
+def _content_matches(content_type: str, data: bytes) -> bool:
+    if content_type == "text/plain":
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return "\x00" not in text
+    if content_type == "image/webp":
+        return data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    return any(data.startswith(magic) for magic in SIGNATURES[content_type])
+
+
+def store_attachment(
+    conn: Connection,
+    *,
+    customer_id: str,
+    filename: str,
+    content_type: str,
+    data: bytes,
+    max_bytes: int,
+) -> Attachment:
+    content_type = content_type.split(";")[0].strip().lower()
+    if content_type not in SIGNATURES:
+        allowed = ", ".join(sorted(SIGNATURES))
+        raise ProblemError(
+            415,
+            "Unsupported attachment type",
+            f"Attach one of: {allowed}.",
+            slug="unsupported-type",
+        )
+    if not data:
+        raise ProblemError(422, "Empty attachment", "The file is empty.", slug="empty-file")
+    if len(data) > max_bytes:
+        raise ProblemError(
+            413,
+            "Attachment too large",
+            f"Attachments are limited to {max_bytes // 1_000_000} MB.",
+            slug="too-large",
+        )
+    if not _content_matches(content_type, data):
+        raise ProblemError(
+            422,
+            "Attachment content does not match its type",
+            f"The file is not a valid {content_type}.",
+            slug="type-mismatch",
+        )
+    attachment = Attachment(
+        id=new_id("att"),
+        filename=safe_filename(filename),
+        content_type=content_type,
+        size=len(data),
+    )
+    conn.execute(
+        insert(attachments).values(
+            **attachment.model_dump(),
+            customer_id=customer_id,
+            sha256=hashlib.sha256(data).hexdigest(),
+            data=data,
+            created_at=format_time(now()),
+        )
+    )
+    return attachment
+
+
+def claim_attachments(
+    conn: Connection,
+    *,
+    customer_id: str,
+    ids: Sequence[str],
+    case_id: str,
+    message_id: str | None,
+) -> list[Attachment]:
+    """Attach this customer's unused uploads to a case (or one of its messages)."""
+    if len(ids) > MAX_PER_MUTATION:
+        raise Rejected("too_many_attachments", f"At most {MAX_PER_MUTATION} files at a time.")
+    claimed = []
+    for attachment_id in dict.fromkeys(ids):
+        row = conn.execute(
+            select(attachments).where(
+                attachments.c.id == attachment_id,
+                attachments.c.customer_id == customer_id,
+            )
+        ).one_or_none()
+        if row is None or (row.case_id is not None and row.case_id != case_id):
+            raise Rejected("unknown_attachment", "An attached file was not found; upload it again.")
+        conn.execute(
+            update(attachments)
+            .where(attachments.c.id == attachment_id)
+            .values(case_id=case_id, message_id=message_id)
+        )
+        claimed.append(attachment_from_row(row))
+    return claimed
+
+
+def attachment_from_row(row: Row[Any]) -> Attachment:
+    return Attachment(
+        id=row.id, filename=row.filename, content_type=row.content_type, size=row.size
+    )
+
+
+def case_attachments(conn: Connection, *, case_id: str) -> list[Any]:
+    return list(
+        conn.execute(
+            select(
+                attachments.c.id,
+                attachments.c.filename,
+                attachments.c.content_type,
+                attachments.c.size,
+                attachments.c.message_id,
+            )
+            .where(attachments.c.case_id == case_id)
+            .order_by(attachments.c.created_at)
+        ).all()
+    )
+
+
+def attachment_content(
+    conn: Connection, *, attachment_id: str, customer_id: str | None
+) -> tuple[Attachment, bytes]:
+    """The file; a customer only gets their own (`customer_id=None` is the operator)."""
+    query = select(attachments).where(attachments.c.id == attachment_id)
+    if customer_id is not None:
+        query = query.where(attachments.c.customer_id == customer_id)
+    row = conn.execute(query).one_or_none()
+    if row is None:
+        raise not_found("attachment")
+    return attachment_from_row(row), bytes(row.data)

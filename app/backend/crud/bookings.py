@@ -1,0 +1,187 @@
+"""A customer's callbacks: request (ASAP or a slot), cancel, reschedule; operator outcome."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select, update
+
+from app.backend.crud.callbacks import (
+    ACTIVE,
+    E164,
+    asap_estimate,
+    callback_from_row,
+    nearest_free_slots,
+    publish_callback,
+    queue_row,
+    release_slot,
+    take_slot,
+)
+from app.backend.crud.rejections import Rejected
+from app.backend.db.tables import callbacks
+from app.backend.problems import not_found
+from app.backend.util import format_time, new_id, now
+from app.schemas import Callback, CallbackMode, CallbackStatus
+
+
+def _own_callback(conn: Connection, customer_id: str, ref: str) -> Row[Any]:
+    """A callback of this customer by server id or by the client's own ref."""
+    row = conn.execute(
+        select(callbacks).where(
+            callbacks.c.customer_id == customer_id,
+            (callbacks.c.id == ref) | (callbacks.c.client_ref == ref),
+        )
+    ).first()
+    if row is None:
+        raise Rejected("not_found", "That callback does not exist.")
+    return row
+
+
+def request_callback(
+    conn: Connection,
+    *,
+    customer_id: str,
+    queue_id: str,
+    mode: CallbackMode,
+    phone: str,
+    slot_start: datetime | None = None,
+    note: str | None = None,
+    case_id: str | None = None,
+    client_ref: str | None = None,
+) -> Callback:
+    """Book a callback; rejected with the nearest free slots when the slot is taken."""
+    phone = "".join(ch for ch in phone if ch not in " -().")
+    if not E164.match(phone):
+        raise Rejected(
+            "invalid_phone", "Give the phone number in international form, e.g. +13125550123."
+        )
+    try:
+        queue = queue_row(conn, queue_id)
+    except Exception as error:
+        raise Rejected("unknown_queue", "That callback queue does not exist.") from error
+    active = conn.execute(
+        select(callbacks).where(
+            callbacks.c.customer_id == customer_id,
+            callbacks.c.queue_id == queue_id,
+            callbacks.c.status.in_(ACTIVE),
+        )
+    ).first()
+    if active is not None:
+        raise Rejected(
+            "already_booked",
+            "You already have a callback in this queue; reschedule or cancel it instead.",
+            [{"callback_id": active.id}],
+        )
+    slot_end = None
+    if mode is CallbackMode.asap:
+        estimate = asap_estimate(conn, queue_id=queue_id)
+        if not estimate.available:
+            raise Rejected(
+                "queue_closed",
+                estimate.reason or "ASAP callbacks are not possible now.",
+                nearest_free_slots(conn, queue_id, None),
+            )
+        status = CallbackStatus.requested
+    else:
+        if slot_start is None:
+            raise Rejected("invalid", "Pick a time slot.")
+        slot_end = take_slot(conn, queue, slot_start)
+        status = CallbackStatus.scheduled
+    stamp = format_time(now())
+    callback_id = new_id("cb")
+    conn.execute(
+        insert(callbacks).values(
+            id=callback_id,
+            customer_id=customer_id,
+            queue_id=queue_id,
+            mode=mode.value,
+            status=status.value,
+            phone=phone,
+            slot_start=format_time(slot_start) if slot_start and slot_end else None,
+            slot_end=format_time(slot_end) if slot_end else None,
+            note=(note or "").strip()[:2000] or None,
+            case_id=case_id,
+            client_ref=client_ref,
+            version=1,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+    )
+    return publish_callback(conn, callback_id)
+
+
+def cancel_callback(conn: Connection, *, customer_id: str, callback_ref: str) -> Callback:
+    row = _own_callback(conn, customer_id, callback_ref)
+    if row.status not in ACTIVE:
+        raise Rejected("not_cancellable", f"This callback is already {row.status}.")
+    release_slot(conn, row.queue_id, row.slot_start)
+    return _set(conn, row.id, status="cancelled")
+
+
+def reschedule_callback(
+    conn: Connection, *, customer_id: str, callback_ref: str, slot_start: datetime
+) -> Callback:
+    """Move a callback to another slot; the old slot is freed only once the new one is held."""
+    row = _own_callback(conn, customer_id, callback_ref)
+    if row.status not in ACTIVE:
+        raise Rejected("not_reschedulable", f"This callback is already {row.status}.")
+    if row.slot_start == format_time(slot_start):
+        return callback_from_row(row)
+    slot_end = take_slot(conn, queue_row(conn, row.queue_id), slot_start)
+    release_slot(conn, row.queue_id, row.slot_start)
+    return _set(
+        conn,
+        row.id,
+        status="scheduled",
+        mode="slot",
+        slot_start=format_time(slot_start),
+        slot_end=format_time(slot_end),
+    )
+
+
+def set_callback_status(conn: Connection, *, callback_id: str, status: CallbackStatus) -> Callback:
+    """Operator: record the outcome (completed, missed) or cancel on the customer's behalf."""
+    row = conn.execute(select(callbacks).where(callbacks.c.id == callback_id)).one_or_none()
+    if row is None:
+        raise not_found("callback")
+    if status is CallbackStatus.cancelled and row.status in ACTIVE:
+        release_slot(conn, row.queue_id, row.slot_start)
+    return _set(conn, callback_id, status=status.value)
+
+
+def _set(conn: Connection, callback_id: str, **values: Any) -> Callback:
+    conn.execute(
+        update(callbacks)
+        .where(callbacks.c.id == callback_id)
+        .values(**values, version=callbacks.c.version + 1, updated_at=format_time(now()))
+    )
+    return publish_callback(conn, callback_id)
+
+
+def list_callbacks(
+    conn: Connection,
+    *,
+    customer_id: str | None = None,
+    queue_id: str | None = None,
+    active_only: bool = False,
+) -> list[Callback]:
+    query = select(callbacks).order_by(callbacks.c.created_at.desc())
+    if customer_id is not None:
+        query = query.where(callbacks.c.customer_id == customer_id)
+    if queue_id is not None:
+        query = query.where(callbacks.c.queue_id == queue_id)
+    if active_only:
+        query = query.where(callbacks.c.status.in_(ACTIVE))
+    return [callback_from_row(r) for r in conn.execute(query)]
+
+
+def get_own_callback(conn: Connection, *, customer_id: str, callback_id: str) -> Callback:
+    row = conn.execute(
+        select(callbacks).where(
+            callbacks.c.id == callback_id, callbacks.c.customer_id == customer_id
+        )
+    ).one_or_none()
+    if row is None:
+        raise not_found("callback")
+    return callback_from_row(row)

@@ -1,0 +1,250 @@
+"""Support cases: one customer each, an append-only thread of messages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select, update
+
+from app.backend.crud.attachments import attachment_from_row, case_attachments, claim_attachments
+from app.backend.crud.changes import record_change
+from app.backend.crud.rejections import Rejected
+from app.backend.db import next_counter
+from app.backend.db.tables import case_messages, cases, incidents
+from app.backend.problems import not_found
+from app.backend.util import format_time, new_id, now
+from app.schemas import Case, CaseMessage, CaseStatus, MessageAuthor
+
+CASE_NUMBER_BASE = 100_000
+
+
+def _own_case(conn: Connection, customer_id: str, ref: str) -> Row[Any]:
+    """This customer's case by server id or by the ref the client gave it offline."""
+    row = conn.execute(
+        select(cases).where(
+            cases.c.customer_id == customer_id,
+            (cases.c.id == ref) | (cases.c.client_ref == ref),
+        )
+    ).first()
+    if row is None:
+        raise Rejected("not_found", "That case does not exist.")
+    return row
+
+
+def open_case(
+    conn: Connection,
+    *,
+    customer_id: str,
+    subject: str,
+    description: str,
+    category: str,
+    attachment_ids: Sequence[str] = (),
+    incident_id: str | None = None,
+    client_ref: str | None = None,
+    channel: str = "app",
+) -> Case:
+    if (
+        incident_id is not None
+        and conn.execute(select(incidents.c.id).where(incidents.c.id == incident_id)).first()
+        is None
+    ):
+        incident_id = None  # The incident may have been removed; the case still stands.
+    case_id = new_id("case")
+    stamp = format_time(now())
+    conn.execute(
+        insert(cases).values(
+            id=case_id,
+            number=CASE_NUMBER_BASE + next_counter(conn, "case_number"),
+            customer_id=customer_id,
+            subject=subject.strip(),
+            description=description.strip(),
+            category=category,
+            status=CaseStatus.new.value,
+            channel=channel,
+            incident_id=incident_id,
+            client_ref=client_ref,
+            version=1,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+    )
+    claim_attachments(
+        conn, customer_id=customer_id, ids=attachment_ids, case_id=case_id, message_id=None
+    )
+    return publish_case(conn, case_id)
+
+
+def customer_reply(
+    conn: Connection,
+    *,
+    customer_id: str,
+    case_ref: str,
+    body: str,
+    attachment_ids: Sequence[str] = (),
+    client_ref: str | None = None,
+) -> Case:
+    row = _own_case(conn, customer_id, case_ref)
+    if row.status == CaseStatus.closed.value:
+        raise Rejected(
+            "case_closed",
+            f"Case {row.number} is closed. Open a new case and mention this one.",
+            [{"case_id": row.id, "number": row.number}],
+        )
+    message_id = _append(conn, row.id, MessageAuthor.customer, None, body, client_ref)
+    claim_attachments(
+        conn, customer_id=customer_id, ids=attachment_ids, case_id=row.id, message_id=message_id
+    )
+    # A customer's word reopens a case that was waiting or solved.
+    return _touch(conn, row.id, CaseStatus.open if row.status != "new" else CaseStatus.new)
+
+
+def close_case(conn: Connection, *, customer_id: str, case_ref: str) -> Case:
+    row = _own_case(conn, customer_id, case_ref)
+    if row.status == CaseStatus.closed.value:
+        return get_case(conn, case_id=row.id)
+    return _touch(conn, row.id, CaseStatus.closed)
+
+
+def agent_reply(
+    conn: Connection,
+    *,
+    case_id: str,
+    body: str,
+    author_name: str = "Support",
+    status: CaseStatus | None = CaseStatus.pending,
+) -> Case:
+    """An agent's message; by default the case then waits on the customer (pending)."""
+    row = conn.execute(select(cases).where(cases.c.id == case_id)).one_or_none()
+    if row is None:
+        raise not_found("case")
+    _append(conn, case_id, MessageAuthor.agent, author_name, body, None)
+    return _touch(conn, case_id, status or CaseStatus(row.status))
+
+
+def set_case_status(conn: Connection, *, case_id: str, status: CaseStatus) -> Case:
+    if conn.execute(select(cases.c.id).where(cases.c.id == case_id)).first() is None:
+        raise not_found("case")
+    return _touch(conn, case_id, status)
+
+
+def _append(
+    conn: Connection,
+    case_id: str,
+    author: MessageAuthor,
+    author_name: str | None,
+    body: str,
+    client_ref: str | None,
+) -> str:
+    message_id = new_id("msg")
+    conn.execute(
+        insert(case_messages).values(
+            id=message_id,
+            case_id=case_id,
+            author=author.value,
+            author_name=author_name,
+            body=body.strip(),
+            client_ref=client_ref,
+            created_at=format_time(now()),
+        )
+    )
+    return message_id
+
+
+def _touch(conn: Connection, case_id: str, status: CaseStatus) -> Case:
+    conn.execute(
+        update(cases)
+        .where(cases.c.id == case_id)
+        .values(status=status.value, version=cases.c.version + 1, updated_at=format_time(now()))
+    )
+    return publish_case(conn, case_id)
+
+
+def publish_case(conn: Connection, case_id: str) -> Case:
+    row = conn.execute(select(cases).where(cases.c.id == case_id)).one()
+    case = _case_from_row(conn, row)
+    record_change(
+        conn,
+        entity="case",
+        entity_id=case_id,
+        version=row.version,
+        data=case.model_dump(mode="json"),
+        customer_id=row.customer_id,
+    )
+    return case
+
+
+def _case_from_row(conn: Connection, row: Row[Any]) -> Case:
+    files = case_attachments(conn, case_id=row.id)
+    messages = [
+        CaseMessage(
+            id=m.id,
+            case_id=m.case_id,
+            author=m.author,
+            author_name=m.author_name,
+            body=m.body,
+            client_ref=m.client_ref,
+            created_at=m.created_at,
+            attachments=[attachment_from_row(f) for f in files if f.message_id == m.id],
+        )
+        for m in conn.execute(
+            select(case_messages)
+            .where(case_messages.c.case_id == row.id)
+            .order_by(case_messages.c.created_at, case_messages.c.id)
+        )
+    ]
+    return Case(
+        id=row.id,
+        number=row.number,
+        subject=row.subject,
+        description=row.description,
+        category=row.category,
+        status=row.status,
+        channel=row.channel,
+        incident_id=row.incident_id,
+        client_ref=row.client_ref,
+        messages=messages,
+        attachments=[attachment_from_row(f) for f in files if f.message_id is None],
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def get_case(conn: Connection, *, case_id: str, customer_id: str | None = None) -> Case:
+    query = select(cases).where((cases.c.id == case_id) | (cases.c.number == _number(case_id)))
+    if customer_id is not None:
+        query = query.where(cases.c.customer_id == customer_id)
+    row = conn.execute(query).first()
+    if row is None:
+        raise not_found("case")
+    return _case_from_row(conn, row)
+
+
+def _number(ref: str) -> int:
+    return int(ref) if ref.isdigit() and len(ref) < 15 else -1
+
+
+def list_cases(
+    conn: Connection,
+    *,
+    customer_id: str | None = None,
+    status: CaseStatus | None = None,
+    before: int | None = None,
+    limit: int = 50,
+) -> tuple[list[Case], int | None]:
+    """Cases newest first; returns the page and the `before` of the next one."""
+    query = select(cases).order_by(cases.c.number.desc())
+    if customer_id is not None:
+        query = query.where(cases.c.customer_id == customer_id)
+    if status is not None:
+        query = query.where(cases.c.status == status.value)
+    if before is not None:
+        query = query.where(cases.c.number < before)
+    rows = conn.execute(query.limit(limit + 1)).all()
+    page = [_case_from_row(conn, r) for r in rows[:limit]]
+    return page, (page[-1].number if len(rows) > limit else None)
+
+
+def resolve_own_case(conn: Connection, *, customer_id: str, case_ref: str) -> str:
+    """The server id of this customer's case named by id or client ref."""
+    return str(_own_case(conn, customer_id, case_ref).id)

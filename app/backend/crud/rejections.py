@@ -1,0 +1,17 @@
+"""A customer's change the hub refuses, with the reason and the next step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.schemas import Rejection
+
+
+class Rejected(Exception):
+    """Raised by a crud function when a mutation cannot be applied as asked."""
+
+    def __init__(
+        self, code: str, detail: str, alternatives: list[dict[str, Any]] | None = None
+    ) -> None:
+        super().__init__(detail)
+        self.rejection = Rejection(code=code, detail=detail, alternatives=alternatives)

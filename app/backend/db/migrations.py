@@ -1,0 +1,60 @@
+"""Versioned schema migrations. Each step runs once, in order, in its own transaction.
+
+Step 1 creates the baseline from `tables.metadata`. A later step must change the schema
+with explicit DDL, and `test_migrated_schema_matches_tables` keeps both in step."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, insert, inspect, select, text
+
+from app.backend.db.engine import Database
+from app.backend.db.tables import counters, meta, metadata
+
+COUNTERS = ("change_seq", "case_number")
+
+
+def _baseline(conn: Connection) -> None:
+    metadata.create_all(conn)
+    conn.execute(insert(counters), [{"name": name, "value": 0} for name in COUNTERS])
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "baseline", _baseline),
+]
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+def schema_version(db: Database) -> int:
+    with db.read() as conn:
+        return _current_version(conn)
+
+
+def migrate(db: Database) -> list[int]:
+    """Bring the database to the latest version; returns the versions applied."""
+    applied: list[int] = []
+    for version, _name, step in MIGRATIONS:
+        with db.write() as conn:
+            if not db.is_sqlite:
+                # Several hub processes may start at once: one migrates, the others wait.
+                conn.execute(text("SELECT pg_advisory_xact_lock(7301)"))
+            current = _current_version(conn)
+            if version <= current:
+                continue
+            step(conn)
+            if current == 0:
+                conn.execute(insert(meta).values(key="schema_version", value=str(version)))
+            else:
+                conn.execute(
+                    meta.update().where(meta.c.key == "schema_version").values(value=str(version))
+                )
+            applied.append(version)
+    return applied
+
+
+def _current_version(conn: Connection) -> int:
+    if not inspect(conn).has_table("meta"):
+        return 0
+    found = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+    return int(found) if found is not None else 0

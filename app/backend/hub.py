@@ -1,0 +1,18 @@
+"""What every request of one hub process shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.backend.caching import DocumentCache
+from app.backend.db import Database
+from app.backend.limits import RateLimiter
+from app.backend.settings import HubSettings
+
+
+@dataclass
+class Hub:
+    settings: HubSettings
+    db: Database
+    limiter: RateLimiter = field(default_factory=RateLimiter)
+    documents: DocumentCache = field(default_factory=DocumentCache)

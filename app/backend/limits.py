@@ -1,0 +1,103 @@
+"""Request size limits and rate limits (per hub process, in memory)."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.backend.problems import PROBLEM_JSON, ProblemError
+from app.backend.settings import RateLimit
+from app.schemas import Problem
+
+
+class RateLimiter:
+    """Sliding-window counters: `hit` raises 429 with Retry-After once a key is over."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._hits: dict[tuple[str, str], deque[float]] = {}
+
+    def hit(self, bucket: str, key: str, limit: RateLimit, cost: int = 1) -> None:
+        moment = time.monotonic()
+        with self._lock:
+            hits = self._hits.setdefault((bucket, key), deque())
+            while hits and hits[0] <= moment - limit.seconds:
+                hits.popleft()
+            if len(hits) + cost > limit.count:
+                wait = limit.seconds - (moment - hits[0]) if hits else limit.seconds
+                retry = max(1, math.ceil(wait))
+                raise ProblemError(
+                    429,
+                    "Too many requests",
+                    f"Try again in {retry} seconds.",
+                    slug="rate-limited",
+                    headers={"Retry-After": str(retry)},
+                )
+            hits.extend([moment] * cost)
+            if len(self._hits) > 100_000:
+                self._forget_idle(moment)
+
+    def _forget_idle(self, moment: float) -> None:
+        stale = [k for k, v in self._hits.items() if not v or v[-1] < moment - 3600]
+        for key in stale:
+            del self._hits[key]
+
+
+class BodySizeLimit:
+    """Refuse bodies over the limit with 413 before the app reads them (also when chunked)."""
+
+    def __init__(self, app: ASGIApp, *, max_json: int, max_upload: int) -> None:
+        self.app = app
+        self.max_json = max_json
+        self.max_upload = max_upload
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        is_upload = headers.get(b"content-type", b"").startswith(b"multipart/")
+        limit = self.max_upload + 64_000 if is_upload else self.max_json
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _too_large(send, limit)
+            return
+        seen = 0
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    # Re-raised by FastAPI's body parsing and answered as problem+json.
+                    raise HTTPException(413, f"Bodies are limited to {limit} bytes.")
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    problem = Problem(
+        type="/problems/too-large",
+        title="Request too large",
+        status=413,
+        detail=f"Bodies are limited to {limit} bytes.",
+    )
+    body = problem.model_dump_json(exclude_none=True).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", PROBLEM_JSON.encode()),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,65 @@
+"""The hub's ASGI application."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+import app as careline
+from app.backend.db import Database, migrate
+from app.backend.hub import Hub
+from app.backend.limits import BodySizeLimit
+from app.backend.problems import install_problem_handlers, problem_response
+from app.backend.routes import admin, auth, callbacks, cases, kb, status, sync
+from app.backend.settings import HubSettings
+from app.schemas import Problem
+
+log = logging.getLogger("careline.hub")
+
+
+def create_app(settings: HubSettings, *, database: Database | None = None) -> FastAPI:
+    """Build the hub; the database is migrated to the latest version first."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = database or Database(settings.database_url)
+    migrate(db)
+    api = FastAPI(
+        title="Careline hub",
+        version=careline.__version__,
+        summary="Status, knowledge base, callbacks and cases for the Careline app (protocol v1).",
+    )
+    api.state.hub = Hub(settings=settings, db=db)
+    install_problem_handlers(api)
+
+    @api.exception_handler(OperationalError)
+    async def on_database_down(_request: Request, exc: DBAPIError) -> JSONResponse:
+        log.error("database unavailable: %s", exc.__class__.__name__)
+        problem = Problem(
+            type="/problems/unavailable",
+            title="Service unavailable",
+            status=503,
+            detail="The hub cannot reach its database; try again shortly.",
+        )
+        return problem_response(problem, {"Retry-After": "5"})
+
+    @api.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    api.add_middleware(
+        BodySizeLimit, max_json=settings.max_json_bytes, max_upload=settings.max_attachment_bytes
+    )
+
+    @api.get("/healthz", tags=["meta"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    for module in (status, kb, callbacks, auth, sync, cases, admin):
+        api.include_router(module.router)
+    return api

@@ -1,0 +1,295 @@
+"""Operator API: the same actions as the CLI, each behind a token scope."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel, Field
+
+from app.backend.crud import attachments, auth, bookings, callbacks, cases, kb, status
+from app.backend.deps import HubDep, require_scope
+from app.backend.problems import ProblemError
+from app.backend.routes.cases import attachment_response
+from app.schemas import (
+    Article,
+    Callback,
+    CallbackStatus,
+    Case,
+    CaseStatus,
+    Component,
+    ComponentState,
+    Impact,
+    Incident,
+    IncidentAction,
+    IncidentKind,
+    IncidentStatus,
+    Page,
+)
+
+router = APIRouter(prefix="/v1/admin", tags=["operator"])
+Text = Field(min_length=1, max_length=20_000)
+
+
+class IncidentIn(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    impact: Impact
+    components: list[str] = Field(default_factory=list, max_length=100)
+    body: str = Text
+    kind: IncidentKind = IncidentKind.incident
+    status: IncidentStatus | None = None
+    keys: list[str] = Field(default_factory=list, max_length=100)
+    articles: list[str] = Field(default_factory=list, max_length=20)
+    actions: list[IncidentAction] = Field(default_factory=list, max_length=10)
+    scheduled_for: datetime | None = None
+    scheduled_until: datetime | None = None
+    component_state: ComponentState | None = None
+
+
+class IncidentUpdateIn(BaseModel):
+    status: IncidentStatus
+    body: str = Text
+    impact: Impact | None = None
+    component_state: ComponentState | None = None
+
+
+class ComponentStateIn(BaseModel):
+    status: ComponentState
+
+
+class AgentReplyIn(BaseModel):
+    body: str = Text
+    author_name: str = Field("Support", max_length=200)
+    status: CaseStatus | None = CaseStatus.pending
+
+
+class CaseStatusIn(BaseModel):
+    status: CaseStatus
+
+
+class CallbackStatusIn(BaseModel):
+    status: CallbackStatus
+
+
+class HoursIn(BaseModel):
+    hours: dict[str, list[list[str]]]
+
+
+class StaffingIn(BaseModel):
+    starts_at: datetime
+    ends_at: datetime
+    agents: int = Field(ge=0, le=10_000)
+
+
+class ArticleIn(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    body: str = Field(min_length=1, max_length=200_000)
+    category: str = Field(min_length=1, max_length=100)
+    tags: list[str] = Field(default_factory=list, max_length=50)
+    published: bool = True
+
+
+class TokenIn(BaseModel):
+    scopes: list[str] = Field(min_length=1)
+    label: str | None = Field(None, max_length=200)
+    ttl_days: int | None = Field(None, ge=1, le=3650)
+
+
+class TokenOut(BaseModel):
+    token: str
+
+
+def _aware(*moments: datetime | None) -> None:
+    if any(m is not None and m.tzinfo is None for m in moments):
+        raise ProblemError(
+            422, "Invalid time", "Times need an offset (RFC 3339).", slug="validation"
+        )
+
+
+def _value_error(error: ValueError) -> ProblemError:
+    return ProblemError(422, "Invalid request", str(error), slug="validation")
+
+
+StatusScope = Depends(require_scope("status"))
+CasesScope = Depends(require_scope("cases"))
+CallbacksScope = Depends(require_scope("callbacks"))
+KbScope = Depends(require_scope("kb"))
+TokensScope = Depends(require_scope("tokens"))
+
+
+@router.post("/incidents", response_model=Incident, status_code=201, dependencies=[StatusScope])
+def publish_incident(body: IncidentIn, hub: HubDep) -> Incident:
+    _aware(body.scheduled_for, body.scheduled_until)
+    with hub.db.write() as conn:
+        return status.publish_incident(
+            conn,
+            title=body.title,
+            impact=body.impact,
+            components_affected=body.components,
+            body=body.body,
+            kind=body.kind,
+            status=body.status,
+            keys=body.keys,
+            articles=body.articles,
+            actions=body.actions,
+            scheduled_for=body.scheduled_for,
+            scheduled_until=body.scheduled_until,
+            component_state=body.component_state,
+        )
+
+
+@router.post(
+    "/incidents/{incident_id}/updates", response_model=Incident, dependencies=[StatusScope]
+)
+def update_incident(incident_id: str, body: IncidentUpdateIn, hub: HubDep) -> Incident:
+    with hub.db.write() as conn:
+        return status.update_incident(
+            conn,
+            incident_id=incident_id,
+            status=body.status,
+            body=body.body,
+            impact=body.impact,
+            component_state=body.component_state,
+        )
+
+
+@router.put(
+    "/components/{component_id}/status", response_model=Component, dependencies=[StatusScope]
+)
+def set_component(component_id: str, body: ComponentStateIn, hub: HubDep) -> Component:
+    with hub.db.write() as conn:
+        return status.set_component_state(conn, component_id=component_id, status=body.status)
+
+
+@router.get("/cases", response_model=Page[Case], dependencies=[CasesScope])
+def list_cases(
+    hub: HubDep,
+    state: Annotated[CaseStatus | None, Query(alias="status")] = None,
+    cursor: Annotated[int | None, Query(ge=0)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> Page[Case]:
+    with hub.db.read() as conn:
+        items, before = cases.list_cases(conn, status=state, before=cursor, limit=limit)
+    return Page[Case](items=items, next_cursor=str(before) if before is not None else None)
+
+
+@router.post("/cases/{case_id}/replies", response_model=Case, dependencies=[CasesScope])
+def reply(case_id: str, body: AgentReplyIn, hub: HubDep) -> Case:
+    with hub.db.write() as conn:
+        target = cases.get_case(conn, case_id=case_id)
+        return cases.agent_reply(
+            conn,
+            case_id=target.id,
+            body=body.body,
+            author_name=body.author_name,
+            status=body.status,
+        )
+
+
+@router.put("/cases/{case_id}/status", response_model=Case, dependencies=[CasesScope])
+def set_case_status(case_id: str, body: CaseStatusIn, hub: HubDep) -> Case:
+    with hub.db.write() as conn:
+        target = cases.get_case(conn, case_id=case_id)
+        return cases.set_case_status(conn, case_id=target.id, status=body.status)
+
+
+@router.get("/attachments/{attachment_id}", response_class=Response, dependencies=[CasesScope])
+def attachment(attachment_id: str, hub: HubDep) -> Response:
+    with hub.db.read() as conn:
+        meta, data = attachments.attachment_content(
+            conn, attachment_id=attachment_id, customer_id=None
+        )
+    return attachment_response(meta, data)
+
+
+@router.get("/callbacks", response_model=Page[Callback], dependencies=[CallbacksScope])
+def list_callbacks(
+    hub: HubDep, queue: Annotated[str | None, Query(max_length=100)] = None
+) -> Page[Callback]:
+    with hub.db.read() as conn:
+        found = bookings.list_callbacks(conn, queue_id=queue, active_only=True)
+    return Page[Callback](items=found)
+
+
+@router.put(
+    "/callbacks/{callback_id}/status", response_model=Callback, dependencies=[CallbacksScope]
+)
+def set_callback_status(callback_id: str, body: CallbackStatusIn, hub: HubDep) -> Callback:
+    with hub.db.write() as conn:
+        return bookings.set_callback_status(conn, callback_id=callback_id, status=body.status)
+
+
+@router.put("/queues/{queue_id}/hours", status_code=204, dependencies=[CallbacksScope])
+def set_hours(queue_id: str, body: HoursIn, hub: HubDep) -> Response:
+    try:
+        with hub.db.write() as conn:
+            callbacks.set_hours(conn, queue_id=queue_id, hours=body.hours)
+    except ValueError as error:
+        raise _value_error(error) from error
+    return Response(status_code=204)
+
+
+@router.put("/queues/{queue_id}/staffing", status_code=204, dependencies=[CallbacksScope])
+def set_staffing(queue_id: str, body: StaffingIn, hub: HubDep) -> Response:
+    _aware(body.starts_at, body.ends_at)
+    try:
+        with hub.db.write() as conn:
+            callbacks.set_staffing(
+                conn,
+                queue_id=queue_id,
+                starts_at=body.starts_at,
+                ends_at=body.ends_at,
+                agents=body.agents,
+            )
+    except ValueError as error:
+        raise _value_error(error) from error
+    return Response(status_code=204)
+
+
+@router.put("/kb/articles/{locale}/{slug}", response_model=Article, dependencies=[KbScope])
+def save_article(locale: str, slug: str, body: ArticleIn, hub: HubDep) -> Article:
+    with hub.db.write() as conn:
+        article, _changed = kb.save_article(
+            conn,
+            slug=slug,
+            locale=locale,
+            title=body.title,
+            body=body.body,
+            category=body.category,
+            tags=body.tags,
+            published=body.published,
+        )
+    return article
+
+
+@router.delete("/kb/articles/{locale}/{slug}", status_code=204, dependencies=[KbScope])
+def delete_article(locale: str, slug: str, hub: HubDep) -> Response:
+    with hub.db.write() as conn:
+        kb.delete_article(conn, slug=slug, locale=locale)
+    return Response(status_code=204)
+
+
+@router.post("/tokens", response_model=TokenOut, status_code=201, dependencies=[TokensScope])
+def create_token(body: TokenIn, hub: HubDep) -> TokenOut:
+    try:
+        with hub.db.write() as conn:
+            token = auth.create_operator_token(
+                conn, scopes=body.scopes, label=body.label, ttl_days=body.ttl_days
+            )
+    except ValueError as error:
+        raise _value_error(error) from error
+    return TokenOut(token=token)
+
+
+@router.get("/tokens", dependencies=[TokensScope])
+def list_tokens(hub: HubDep) -> dict[str, Any]:
+    with hub.db.read() as conn:
+        return {"items": auth.list_tokens(conn), "next_cursor": None}
+
+
+@router.delete("/tokens/{token_id}", status_code=204, dependencies=[TokensScope])
+def revoke_token(token_id: str, hub: HubDep) -> Response:
+    with hub.db.write() as conn:
+        auth.revoke_token(conn, token_id=token_id)
+    return Response(status_code=204)

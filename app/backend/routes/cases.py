@@ -1,0 +1,93 @@
+"""A customer's cases and attachments (changes to cases go through /v1/sync/push)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Response, UploadFile
+from starlette.concurrency import run_in_threadpool
+
+from app.backend.crud import attachments, cases
+from app.backend.deps import CustomerId, HubDep
+from app.backend.problems import ProblemError
+from app.schemas import Attachment, Case, Page
+
+router = APIRouter(prefix="/v1", tags=["cases"])
+
+
+@router.get("/cases", response_model=Page[Case])
+def my_cases(
+    customer_id: CustomerId,
+    hub: HubDep,
+    cursor: Annotated[int | None, Query(ge=0)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Page[Case]:
+    with hub.db.read() as conn:
+        items, before = cases.list_cases(conn, customer_id=customer_id, before=cursor, limit=limit)
+    return Page[Case](items=items, next_cursor=str(before) if before is not None else None)
+
+
+@router.get("/cases/{case_id}", response_model=Case)
+def my_case(case_id: str, customer_id: CustomerId, hub: HubDep) -> Case:
+    with hub.db.read() as conn:
+        return cases.get_case(conn, case_id=case_id, customer_id=customer_id)
+
+
+@router.post("/attachments", response_model=Attachment, status_code=201)
+async def upload(file: UploadFile, customer_id: CustomerId, hub: HubDep) -> Attachment:
+    """Upload a file (PNG, JPEG, GIF, WebP, PDF or plain text); use its id in `case.open`
+    or `case.reply`."""
+    hub.limiter.hit("writes", customer_id, hub.settings.writes_per_customer)
+    limit = hub.settings.max_attachment_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise ProblemError(
+            413,
+            "Attachment too large",
+            f"Attachments are limited to {limit // 1_000_000} MB.",
+            slug="too-large",
+        )
+
+    def store() -> Attachment:
+        with hub.db.write() as conn:
+            return attachments.store_attachment(
+                conn,
+                customer_id=customer_id,
+                filename=file.filename or "attachment",
+                content_type=file.content_type or "application/octet-stream",
+                data=data,
+                max_bytes=limit,
+            )
+
+    return await run_in_threadpool(store)
+
+
+@router.get(
+    "/attachments/{attachment_id}",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+def download(attachment_id: str, customer_id: CustomerId, hub: HubDep) -> Response:
+    with hub.db.read() as conn:
+        meta, data = attachments.attachment_content(
+            conn, attachment_id=attachment_id, customer_id=customer_id
+        )
+    return attachment_response(meta, data)
+
+
+def attachment_response(meta: Attachment, data: bytes) -> Response:
+    """Always a download, never rendered or sniffed by the browser."""
+    fallback = meta.filename.encode("ascii", "replace").decode().replace('"', "_")
+    fallback = fallback.replace("\\", "_")
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(meta.filename)}"
+    return Response(
+        data,
+        media_type=meta.content_type,
+        headers={
+            "Content-Disposition": disposition,
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+            "Cache-Control": "private, no-store",
+        },
+    )

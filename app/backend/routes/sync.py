@@ -1,0 +1,36 @@
+"""The sync protocol: pull changes, push the outbox."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.backend.crud import changes
+from app.backend.deps import CustomerId, HubDep
+from app.backend.push import apply_push
+from app.schemas import ChangeFeed, PushRequest, PushResponse
+
+router = APIRouter(prefix="/v1/sync", tags=["sync"])
+
+
+@router.get("/pull", response_model=ChangeFeed)
+def pull(
+    customer_id: CustomerId,
+    hub: HubDep,
+    cursor: Annotated[str | None, Query(max_length=20)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+) -> ChangeFeed:
+    """Public content and this customer's own data changed after `cursor`, in commit order.
+    `reset: true` means the cursor is unknown or too old: drop local copies and apply."""
+    with hub.db.read() as conn:
+        return changes.read_feed(conn, cursor=cursor, limit=limit, customer_id=customer_id)
+
+
+@router.post("/push", response_model=PushResponse)
+def push(body: PushRequest, customer_id: CustomerId, hub: HubDep) -> PushResponse:
+    """Apply the outbox in `seq` order; each mutation is idempotent by its `key`."""
+    hub.limiter.hit(
+        "writes", customer_id, hub.settings.writes_per_customer, cost=max(1, len(body.mutations))
+    )
+    return apply_push(hub.db, customer_id=customer_id, request=body)

@@ -1,0 +1,32 @@
+"""Settings shared by the app and the hub: where data lives. No flet, no hub imports."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+HUB_URL_ENV = "CARELINE_HUB_URL"
+DATA_DIR_ENV = "CARELINE_DATA_DIR"
+DEFAULT_HUB_URL = "http://127.0.0.1:8765"
+
+
+def per_user_data_dir(app_name: str = "careline") -> Path:
+    """The platform's usual per-user data folder for `app_name`."""
+    home = Path.home()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", home / "AppData" / "Local"))
+    elif sys.platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME", home / ".local" / "share"))
+    return base / app_name
+
+
+def resolve_data_dir(explicit: str | Path | None = None, *, app_name: str = "careline") -> Path:
+    """`explicit`, else `CARELINE_DATA_DIR`, else Flet's app storage, else the per-user folder."""
+    flet_storage = os.environ.get("FLET_APP_STORAGE_DATA")
+    for candidate in (explicit, os.environ.get(DATA_DIR_ENV), flet_storage):
+        if candidate:
+            return Path(candidate).expanduser()
+    return per_user_data_dir(app_name)

@@ -1,0 +1,70 @@
+"""Callback queues, bookable slots and booked callbacks."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from app.schemas.common import UtcTime, WireModel
+
+
+class CallbackMode(StrEnum):
+    asap = "asap"
+    slot = "slot"
+
+
+class CallbackStatus(StrEnum):
+    requested = "requested"
+    scheduled = "scheduled"
+    completed = "completed"
+    cancelled = "cancelled"
+    missed = "missed"
+
+
+class CallbackQueue(WireModel):
+    id: str
+    name: str
+    description: str = ""
+    time_zone: str = Field(description="IANA time zone the queue's hours are in.")
+    slot_minutes: int
+    min_notice_minutes: int
+    horizon_days: int
+    hours: dict[str, list[list[str]]] = Field(
+        default_factory=dict, description="Weekday ('mon'..'sun') -> local [open, close] pairs."
+    )
+    position: int = 0
+
+
+class Slot(WireModel):
+    start: UtcTime
+    end: UtcTime
+    remaining: int = Field(description="Bookings still possible in this slot.")
+
+
+class AsapEstimate(WireModel):
+    available: bool
+    wait_minutes: int | None = None
+    reason: str | None = Field(None, description="Why ASAP is not available now.")
+
+
+class Availability(WireModel):
+    queue: CallbackQueue
+    asap: AsapEstimate
+    slots: list[Slot]
+    next_cursor: str | None = Field(None, description="Pass as `from` to get the next page.")
+
+
+class Callback(WireModel):
+    id: str
+    queue_id: str
+    mode: CallbackMode
+    status: CallbackStatus
+    phone: str
+    slot_start: UtcTime | None = None
+    slot_end: UtcTime | None = None
+    note: str | None = None
+    case_id: str | None = None
+    client_ref: str | None = None
+    created_at: UtcTime
+    updated_at: UtcTime

@@ -1,0 +1,56 @@
+"""Support cases and their message threads."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from app.schemas.common import UtcTime, WireModel
+
+
+class CaseStatus(StrEnum):
+    new = "new"
+    open = "open"
+    pending = "pending"
+    solved = "solved"
+    closed = "closed"
+
+
+class MessageAuthor(StrEnum):
+    customer = "customer"
+    agent = "agent"
+
+
+class Attachment(WireModel):
+    id: str
+    filename: str
+    content_type: str
+    size: int
+
+
+class CaseMessage(WireModel):
+    id: str
+    case_id: str
+    author: MessageAuthor
+    author_name: str | None = None
+    body: str
+    attachments: list[Attachment] = Field(default_factory=list)
+    client_ref: str | None = None
+    created_at: UtcTime
+
+
+class Case(WireModel):
+    id: str
+    number: int = Field(description="Human-friendly case number.")
+    subject: str
+    description: str
+    category: str
+    status: CaseStatus
+    channel: str = "app"
+    incident_id: str | None = None
+    client_ref: str | None = Field(None, description="The id the client gave the case offline.")
+    attachments: list[Attachment] = Field(default_factory=list)
+    messages: list[CaseMessage] = Field(default_factory=list, description="Oldest first.")
+    created_at: UtcTime
+    updated_at: UtcTime

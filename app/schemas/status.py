@@ -1,0 +1,125 @@
+"""Service status: components, incidents and maintenance."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from app.schemas.common import UtcTime, WireModel
+
+
+class ComponentState(StrEnum):
+    operational = "operational"
+    degraded_performance = "degraded_performance"
+    partial_outage = "partial_outage"
+    major_outage = "major_outage"
+    under_maintenance = "under_maintenance"
+
+
+class IncidentKind(StrEnum):
+    incident = "incident"
+    maintenance = "maintenance"
+
+
+class IncidentStatus(StrEnum):
+    investigating = "investigating"
+    identified = "identified"
+    monitoring = "monitoring"
+    resolved = "resolved"
+    # Scheduled maintenance walks its own path (Statuspage's names).
+    scheduled = "scheduled"
+    in_progress = "in_progress"
+    verifying = "verifying"
+    completed = "completed"
+
+
+INCIDENT_STATUSES = frozenset(
+    {
+        IncidentStatus.investigating,
+        IncidentStatus.identified,
+        IncidentStatus.monitoring,
+        IncidentStatus.resolved,
+    }
+)
+MAINTENANCE_STATUSES = frozenset(
+    {
+        IncidentStatus.scheduled,
+        IncidentStatus.in_progress,
+        IncidentStatus.verifying,
+        IncidentStatus.completed,
+    }
+)
+CLOSED_STATUSES = frozenset({IncidentStatus.resolved, IncidentStatus.completed})
+
+
+class Impact(StrEnum):
+    none = "none"
+    minor = "minor"
+    major = "major"
+    critical = "critical"
+
+
+class Component(WireModel):
+    id: str
+    name: str
+    group: str | None = Field(None, description="Display group, e.g. a hub or 'Services'.")
+    description: str = ""
+    status: ComponentState = ComponentState.operational
+    position: int = 0
+    updated_at: UtcTime
+
+
+class IncidentUpdate(WireModel):
+    id: str
+    status: IncidentStatus
+    body: str = Field(description="Markdown.")
+    created_at: UtcTime
+
+
+class IncidentAction(WireModel):
+    """A self-service step the incident offers: book a callback, open a case, read an article."""
+
+    kind: str = Field(description="callback | case | article")
+    label: str
+    target: str | None = Field(None, description="Queue id, case category or article slug.")
+
+
+class Incident(WireModel):
+    id: str
+    kind: IncidentKind = IncidentKind.incident
+    title: str
+    status: IncidentStatus
+    impact: Impact
+    components: list[str] = Field(default_factory=list, description="Affected component ids.")
+    keys: list[str] = Field(
+        default_factory=list, description="Subscription keys, e.g. a hub code or flight number."
+    )
+    articles: list[str] = Field(default_factory=list, description="Related article slugs.")
+    actions: list[IncidentAction] = Field(default_factory=list)
+    updates: list[IncidentUpdate] = Field(default_factory=list, description="Newest first.")
+    started_at: UtcTime
+    resolved_at: UtcTime | None = None
+    scheduled_for: UtcTime | None = None
+    scheduled_until: UtcTime | None = None
+    created_at: UtcTime
+    updated_at: UtcTime
+
+
+class StatusPage(WireModel):
+    name: str
+    url: str
+    time_zone: str
+
+
+class StatusSnapshot(WireModel):
+    """Everything the Status screen shows, in one cacheable document."""
+
+    page: StatusPage
+    indicator: Impact = Field(description="Worst impact among active incidents.")
+    description: str
+    updated_at: UtcTime
+    components: list[Component]
+    active_incidents: list[Incident]
+    maintenance: list[Incident] = Field(description="Upcoming and in-progress maintenance.")
+    recent_incidents: list[Incident] = Field(description="Resolved in the last 7 days (max 20).")

@@ -1,0 +1,81 @@
+"""The sync protocol: change feeds (pull) and the mutation queue (push)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import Field
+
+from app.schemas.common import UtcTime, WireModel
+
+
+class Change(WireModel):
+    entity: str = Field(
+        description="component | incident | article | category | queue | case | callback | "
+        "subscriptions"
+    )
+    op: Literal["upsert", "delete"]
+    id: str
+    version: int
+    data: dict[str, Any] | None = Field(None, description="The entity; null for a delete.")
+
+
+class ChangeFeed(WireModel):
+    cursor: str = Field(description="Pass back as `cursor` to continue after these changes.")
+    has_more: bool
+    reset: bool = Field(
+        False, description="The cursor is too old or unknown: drop local copies and refetch."
+    )
+    changes: list[Change]
+
+
+class MutationName(StrEnum):
+    case_open = "case.open"
+    case_reply = "case.reply"
+    case_close = "case.close"
+    callback_request = "callback.request"
+    callback_cancel = "callback.cancel"
+    callback_reschedule = "callback.reschedule"
+    article_feedback = "article.feedback"
+    subscriptions_set = "subscriptions.set"
+    device_register = "device.register"
+
+
+class MutationIn(WireModel):
+    seq: int = Field(ge=0, description="The client's outbox order.")
+    key: str = Field(
+        pattern=r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$",
+        description="Idempotency key (UUID): a replay returns the stored result.",
+    )
+    name: MutationName
+    args: dict[str, Any] = Field(default_factory=dict)
+    created_at: UtcTime
+
+
+class PushRequest(WireModel):
+    client_id: str = Field(min_length=1, max_length=100)
+    mutations: list[MutationIn] = Field(max_length=100)
+
+
+class Rejection(WireModel):
+    code: str = Field(description="Machine-readable reason, e.g. 'slot_full', 'case_closed'.")
+    detail: str = Field(description="What happened, for the customer.")
+    alternatives: list[dict[str, Any]] | None = Field(
+        None, description="Next steps, e.g. the nearest free slots."
+    )
+
+
+class MutationResult(WireModel):
+    seq: int
+    key: str
+    status: Literal["applied", "duplicate", "rejected"]
+    error: Rejection | None = None
+    entity: dict[str, Any] | None = Field(
+        None, description="{'type': ..., 'id': ..., 'data': ...} of the row the mutation made."
+    )
+
+
+class PushResponse(WireModel):
+    results: list[MutationResult]
+    applied_at: UtcTime

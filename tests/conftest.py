@@ -1,0 +1,198 @@
+"""Shared fixtures: hub databases on SQLite and PostgreSQL, an in-process hub client,
+signed-in customers and operators, and a small company to test against."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+from app.backend.crud import auth, callbacks, kb, status
+from app.backend.db import Database
+from app.backend.main import create_app
+from app.backend.settings import HubSettings, RateLimit, sqlite_url
+from app.schemas import CallbackQueue, Category
+
+PG_ENV = "CARELINE_TEST_DATABASE_URL"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _with_search_path(url: str, schema: str) -> str:
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty hub database: a SQLite file, or a new schema on PostgreSQL."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path)
+        return
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL suite needs {PG_ENV} (set by .ci/run)")
+    schema = f"t_{secrets.token_hex(6)}"
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield _with_search_path(base, schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> HubSettings:
+    return HubSettings(
+        data_dir=tmp_path,
+        database_url=database_url,
+        sign_in_per_email=RateLimit(50, 900),
+        sign_in_per_client=RateLimit(500, 900),
+        writes_per_customer=RateLimit(2000, 60),
+    )
+
+
+@pytest.fixture
+def hub_app(settings: HubSettings) -> Iterator[Any]:
+    api = create_app(settings)
+    yield api
+    api.state.hub.db.dispose()
+
+
+@pytest.fixture
+def db(hub_app: Any) -> Database:
+    database: Database = hub_app.state.hub.db
+    return database
+
+
+@pytest.fixture
+async def client(hub_app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=hub_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as c:
+        yield c
+
+
+async def sign_in(client: httpx.AsyncClient, db: Database, email: str) -> dict[str, str]:
+    """Sign in through the API with the code the hub issued; returns auth headers."""
+    started = await client.post("/v1/auth/start", json={"email": email})
+    assert started.status_code == 202, started.text
+    with db.read() as conn:
+        code = next(c["code"] for c in auth.pending_codes(conn) if c["email"] == email.lower())
+    verified = await client.post("/v1/auth/verify", json={"email": email, "code": code})
+    assert verified.status_code == 200, verified.text
+    return {"Authorization": f"Bearer {verified.json()['token']}"}
+
+
+@pytest.fixture
+async def alice(client: httpx.AsyncClient, db: Database) -> dict[str, str]:
+    return await sign_in(client, db, "alice@example.com")
+
+
+@pytest.fixture
+async def bob(client: httpx.AsyncClient, db: Database) -> dict[str, str]:
+    return await sign_in(client, db, "bob@example.com")
+
+
+def operator_headers(db: Database, *scopes: str) -> dict[str, str]:
+    with db.write() as conn:
+        token = auth.create_operator_token(conn, scopes=scopes or sorted(auth.OPERATOR_SCOPES))
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def operator(db: Database) -> dict[str, str]:
+    return operator_headers(db)
+
+
+def mutation(name: str, seq: int = 1, key: str | None = None, **args: Any) -> dict[str, Any]:
+    return {
+        "seq": seq,
+        "key": key or str(uuid.uuid4()),
+        "name": name,
+        "args": args,
+        "created_at": datetime.now(UTC).isoformat(),
+    }
+
+
+async def push(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    *mutations: dict[str, Any],
+    client_id: str = "test-device",
+) -> list[dict[str, Any]]:
+    response = await client.post(
+        "/v1/sync/push",
+        headers=headers,
+        json={"client_id": client_id, "mutations": list(mutations)},
+    )
+    assert response.status_code == 200, response.text
+    results: list[dict[str, Any]] = response.json()["results"]
+    return results
+
+
+@dataclass(frozen=True)
+class Company:
+    queue_id: str = "help"
+
+
+ALWAYS_OPEN = {
+    day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+}
+
+
+@pytest.fixture
+def company(db: Database) -> Company:
+    """A small company: components, a few articles, and a queue open and staffed around
+    the clock for the next days (one agent, so each 30-minute slot holds 3 calls)."""
+    with db.write() as conn:
+        status.save_component(
+            conn, component_id="flights-ord", name="Flights at ORD", group="Airports"
+        )
+        status.save_component(conn, component_id="baggage", name="Baggage", group="Services")
+        kb.save_category(conn, category=Category(id="baggage", locale="en", title="Baggage"))
+        kb.save_article(
+            conn,
+            slug="lost-bag",
+            locale="en",
+            title="My bag did not arrive",
+            body="Report it at the baggage desk.",
+            category="baggage",
+            tags=["lost luggage"],
+        )
+        kb.save_article(
+            conn,
+            slug="bag-fees",
+            locale="en",
+            title="Checked bag fees",
+            body="The first bag costs $35.",
+            category="baggage",
+        )
+        callbacks.save_queue(
+            conn,
+            handle_minutes=10,
+            queue=CallbackQueue(
+                id="help",
+                name="Help",
+                time_zone="America/Chicago",
+                slot_minutes=30,
+                min_notice_minutes=30,
+                horizon_days=3,
+                hours=ALWAYS_OPEN,
+            ),
+        )
+        start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+        callbacks.set_staffing(
+            conn, queue_id="help", starts_at=start, ends_at=start + timedelta(days=4), agents=1
+        )
+    return Company()
