@@ -39,6 +39,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     base = os.environ.get(PG_ENV)
     if not base:
+        if os.environ.get("CARELINE_REQUIRE_POSTGRES"):
+            pytest.fail(f"{PG_ENV} is not set but CARELINE_REQUIRE_POSTGRES is")
         pytest.skip(f"PostgreSQL suite needs {PG_ENV} (set by .ci/run)")
     schema = f"t_{secrets.token_hex(6)}"
     admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1))

@@ -29,6 +29,10 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
         title="Careline hub",
         version=careline.__version__,
         summary="Status, knowledge base, callbacks and cases for the Careline app (protocol v1).",
+        responses={
+            "4XX": {"model": Problem, "description": "Problem details (RFC 9457)."},
+            "5XX": {"model": Problem, "description": "Problem details; 503 has Retry-After."},
+        },
     )
     api.state.hub = Hub(settings=settings, db=db)
     install_problem_handlers(api)

@@ -167,9 +167,7 @@ def free_slots(
                 slot_usage.c.slot_start >= format_time(start),
                 slot_usage.c.slot_start < format_time(end),
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     found = [
         Slot(start=w.start, end=w.end, remaining=w.capacity - used.get(format_time(w.start), 0))

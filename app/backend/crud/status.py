@@ -57,12 +57,17 @@ def save_component(
     name: str,
     group: str | None = None,
     description: str = "",
-    status: ComponentState = ComponentState.operational,
+    status: ComponentState | None = None,
     position: int = 0,
 ) -> Component:
-    """Create a component or replace its definition."""
-    old = conn.execute(select(components.c.version).where(components.c.id == component_id))
-    version = (old.scalar() or 0) + 1
+    """Create a component or replace its definition; its state is kept unless given
+    (a new component starts operational)."""
+    old = conn.execute(
+        select(components.c.version, components.c.status).where(components.c.id == component_id)
+    ).one_or_none()
+    version = (old.version if old is not None else 0) + 1
+    if status is None:
+        status = ComponentState(old.status) if old is not None else ComponentState.operational
     values = {
         "id": component_id,
         "name": name,

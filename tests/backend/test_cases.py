@@ -1,0 +1,118 @@
+"""Cases: opened and answered by the customer through push, answered by an agent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tests.conftest import mutation, push
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+async def open_case(
+    client: httpx.AsyncClient, headers: dict[str, str], **args: Any
+) -> dict[str, Any]:
+    fields = {"subject": "Lost bag", "description": "Blue suitcase", "category": "baggage", **args}
+    [result] = await push(client, headers, mutation("case.open", **fields))
+    assert result["status"] == "applied", result
+    case: dict[str, Any] = result["entity"]["data"]
+    return case
+
+
+async def test_case_conversation(
+    client: httpx.AsyncClient, alice: dict[str, str], operator: dict[str, str]
+) -> None:
+    case = await open_case(client, alice)
+    assert case["status"] == "new"
+    assert case["number"] > 100_000
+    assert case["channel"] == "app"
+    reply = await client.post(
+        f"/v1/admin/cases/{case['number']}/replies",
+        headers=operator,
+        json={"body": "We found it in Denver.", "author_name": "Maya"},
+    )
+    assert reply.status_code == 200
+    assert reply.json()["status"] == "pending"
+    [answer] = await push(client, alice, mutation("case.reply", case=case["id"], body="Great!"))
+    thread = answer["entity"]["data"]["messages"]
+    assert [(m["author"], m["body"]) for m in thread] == [
+        ("agent", "We found it in Denver."),
+        ("customer", "Great!"),
+    ]
+    assert thread[0]["author_name"] == "Maya"
+    assert answer["entity"]["data"]["status"] == "open"
+    [closed] = await push(client, alice, mutation("case.close", case=case["id"]))
+    assert closed["entity"]["data"]["status"] == "closed"
+    [late] = await push(client, alice, mutation("case.reply", case=case["id"], body="Also..."))
+    assert late["status"] == "rejected"
+    assert late["error"]["code"] == "case_closed"
+    assert late["error"]["alternatives"][0]["number"] == case["number"]
+
+
+async def test_cases_list_and_detail(
+    client: httpx.AsyncClient, alice: dict[str, str], operator: dict[str, str]
+) -> None:
+    made = [await open_case(client, alice, subject=f"Case {n}") for n in range(3)]
+    page = (await client.get("/v1/cases", params={"limit": 2}, headers=alice)).json()
+    assert [c["subject"] for c in page["items"]] == ["Case 2", "Case 1"]
+    rest = (
+        await client.get("/v1/cases", params={"cursor": page["next_cursor"]}, headers=alice)
+    ).json()
+    assert [c["subject"] for c in rest["items"]] == ["Case 0"]
+    detail = await client.get(f"/v1/cases/{made[0]['id']}", headers=alice)
+    assert detail.json()["subject"] == "Case 0"
+    admin = (await client.get("/v1/admin/cases", params={"status": "new"}, headers=operator)).json()
+    assert len(admin["items"]) == 3
+    status = await client.put(
+        f"/v1/admin/cases/{made[0]['id']}/status", headers=operator, json={"status": "solved"}
+    )
+    assert status.json()["status"] == "solved"
+
+
+async def test_attachments_join_the_case_and_its_messages(
+    client: httpx.AsyncClient, alice: dict[str, str], operator: dict[str, str]
+) -> None:
+    uploaded = await client.post(
+        "/v1/attachments", headers=alice, files={"file": ("tag.png", PNG, "image/png")}
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    attachment = uploaded.json()
+    assert attachment["size"] == len(PNG)
+    case = await open_case(client, alice, attachments=[attachment["id"]])
+    assert [a["id"] for a in case["attachments"]] == [attachment["id"]]
+    note = await client.post(
+        "/v1/attachments", headers=alice, files={"file": ("note.txt", b"receipt 42", "text/plain")}
+    )
+    [reply] = await push(
+        client,
+        alice,
+        mutation("case.reply", case=case["id"], body="Receipt", attachments=[note.json()["id"]]),
+    )
+    assert reply["entity"]["data"]["messages"][0]["attachments"][0]["filename"] == "note.txt"
+    mine = await client.get(f"/v1/attachments/{attachment['id']}", headers=alice)
+    assert mine.content == PNG
+    agent = await client.get(f"/v1/admin/attachments/{attachment['id']}", headers=operator)
+    assert agent.content == PNG
+    [again] = await push(
+        client,
+        alice,
+        mutation("case.open", subject="Other", description="x", attachments=[attachment["id"]]),
+    )
+    assert again["status"] == "rejected"
+    assert again["error"]["code"] == "unknown_attachment"
+
+
+async def test_case_can_name_an_incident(
+    client: httpx.AsyncClient, alice: dict[str, str], operator: dict[str, str]
+) -> None:
+    created = await client.post(
+        "/v1/admin/incidents",
+        headers=operator,
+        json={"title": "Storm", "impact": "major", "components": [], "body": "Snow"},
+    )
+    case = await open_case(client, alice, incident_id=created.json()["id"])
+    assert case["incident_id"] == created.json()["id"]
+    stray = await open_case(client, alice, incident_id="inc_gone")
+    assert stray["incident_id"] is None

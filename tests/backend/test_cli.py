@@ -1,0 +1,132 @@
+"""The operator CLI, in process, against a hub database in a temporary folder."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Protocol
+
+import pytest
+
+from app.backend.cli import main
+
+
+class Run(Protocol):
+    def __call__(self, *args: str) -> tuple[int, str]: ...
+
+
+@pytest.fixture
+def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
+    """Run a CLI command on this test's hub folder; returns (exit code, stdout + stderr)."""
+    monkeypatch.delenv("CARELINE_DATABASE_URL", raising=False)
+
+    def invoke(*args: str) -> tuple[int, str]:
+        command, *rest = args
+        code = main([*command.split(), *rest, "--data-dir", str(tmp_path / "hub")])
+        captured = capsys.readouterr()
+        return code, captured.out + captured.err
+
+    return invoke
+
+
+def test_demo_incident_and_component_commands(run: Run) -> None:
+    code, out = run("demo load")
+    assert code == 0
+    assert re.search(r"Demo loaded: \d{3} articles, 7 components, 2 queues, 4 new", out)
+    code, out = run(
+        "incident publish",
+        "--title",
+        "Fog in Boston",
+        "--impact",
+        "minor",
+        "--component",
+        "flights-bos",
+        "--key",
+        "BOS",
+        "--body",
+        "Low visibility.",
+    )
+    assert code == 0
+    published = re.search(r"Published (inc_\w+)", out)
+    assert published is not None
+    incident_id = published.group(1)
+    assert run("incident update", incident_id, "--status", "identified", "--body", "Fog.")[0] == 0
+    code, out = run("component list")
+    assert re.search(r"flights-bos\s+degraded_performance", out)
+    assert run("incident resolve", incident_id)[0] == 0
+    code, out = run("incident resolve", incident_id)
+    assert code == 2 and "already resolved" in out
+    code, out = run("incident list")
+    assert f"{incident_id}  resolved" in out
+    assert run("component set", "baggage", "partial_outage")[0] == 0
+    code, out = run("component set", "baggage", "on_fire")
+    assert code == 2 and "not one of" in out
+    code, out = run("incident update", "inc_missing", "--status", "resolved", "--body", "x")
+    assert code == 2 and "No incident" in out
+
+
+def test_queue_commands(run: Run) -> None:
+    run("demo load")
+    code, out = run("queue list")
+    assert code == 0 and "rebooking" in out and "America/Chicago" in out
+    assert (
+        run("queue hours", "general", "--day", "sun", "--open", "10:00", "--close", "14:00")[0] == 0
+    )
+    assert "sun: 10:00-14:00" in run("queue list")[1]
+    code, out = run("queue hours", "general", "--day", "sun", "--open", "14:00", "--close", "10:00")
+    assert code == 2 and "not before" in out
+    code, out = run(
+        "queue staffing",
+        "general",
+        "--date",
+        "2030-01-07",
+        "--from",
+        "08:00",
+        "--to",
+        "12:00",
+        "--agents",
+        "5",
+    )
+    assert code == 0 and "America/New_York" in out
+    assert (
+        run(
+            "queue staffing",
+            "nope",
+            "--date",
+            "2030-01-07",
+            "--from",
+            "08:00",
+            "--to",
+            "12:00",
+            "--agents",
+            "5",
+        )[0]
+        == 2
+    )
+    assert run("callback list")[1].strip() == "No active callbacks."
+
+
+def test_token_and_auth_commands(run: Run) -> None:
+    code, token = run("token create", "--scope", "status", "cases", "--label", "desk")
+    assert code == 0 and token.startswith("clo_")
+    code, out = run("token list")
+    assert "operator" in out and "cases,status" in out and token.strip() not in out
+    token_id = out.split()[0]
+    assert run("token revoke", token_id)[0] == 0
+    assert "revoked" in run("token list")[1]
+    code, out = run("token create", "--scope", "everything")
+    assert code == 2 and "unknown scope" in out
+    assert run("auth codes")[1].strip() == "No pending sign-in codes."
+    assert run("case list")[1].strip() == "No cases."
+
+
+def test_kb_import_command(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ntitle: A\ncategory: misc\n---\nBody", encoding="utf-8")
+    (folder / "b.md").write_text("oops", encoding="utf-8")
+    code, out = run("kb import", str(folder))
+    assert code == 1
+    assert "Imported 1 new or changed" in out and "b.md" in out
+    code, out = run("kb import", str(tmp_path / "missing"))
+    assert code == 2 and "not a folder" in out
