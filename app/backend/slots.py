@@ -88,6 +88,17 @@ def agents_at(staffing: Sequence[StaffingInterval], moment: datetime) -> int:
     return sum(s.agents for s in staffing if s.starts_at <= moment < s.ends_at)
 
 
+def agents_throughout(
+    staffing: Sequence[StaffingInterval], start: datetime, end: datetime
+) -> int:
+    """The fewest agents on duty at any moment of [start, end): staffing only changes at
+    interval boundaries, so those are the moments to look at."""
+    moments = {start}
+    for s in staffing:
+        moments.update(m for m in (s.starts_at, s.ends_at) if start < m < end)
+    return min(agents_at(staffing, m) for m in moments)
+
+
 def slot_windows(
     *,
     hours: OpeningHours,
@@ -108,10 +119,7 @@ def slot_windows(
         slot_start = open_at
         while slot_start + step <= close_at:
             if start <= slot_start < end:
-                agents = min(
-                    agents_at(staffing, slot_start),
-                    agents_at(staffing, slot_start + step - timedelta(seconds=1)),
-                )
+                agents = agents_throughout(staffing, slot_start, slot_start + step)
                 if agents > 0:
                     found.append(
                         SlotWindow(slot_start, slot_start + step, agents * calls_per_agent)
