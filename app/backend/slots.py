@@ -6,6 +6,7 @@ day on which the clocks change has exactly as many slots as it has real time."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -67,6 +68,10 @@ def validate_hours(hours: OpeningHours) -> None:
                 raise ValueError(f"{weekday}: an interval is [open, close]")
             if parse_clock(interval[0]) >= parse_clock(interval[1]):
                 raise ValueError(f"{weekday}: {interval[0]} is not before {interval[1]}")
+        ordered = sorted((parse_clock(i[0]), parse_clock(i[1])) for i in intervals)
+        for (_, first_close), (next_open, _) in itertools.pairwise(ordered):
+            if next_open < first_close:
+                raise ValueError(f"{weekday}: opening intervals overlap")
 
 
 def opening_windows(
@@ -88,9 +93,7 @@ def agents_at(staffing: Sequence[StaffingInterval], moment: datetime) -> int:
     return sum(s.agents for s in staffing if s.starts_at <= moment < s.ends_at)
 
 
-def agents_throughout(
-    staffing: Sequence[StaffingInterval], start: datetime, end: datetime
-) -> int:
+def agents_throughout(staffing: Sequence[StaffingInterval], start: datetime, end: datetime) -> int:
     """The fewest agents on duty at any moment of [start, end): staffing only changes at
     interval boundaries, so those are the moments to look at."""
     moments = {start}

@@ -19,19 +19,23 @@ from app.backend.crud.callbacks import (
     take_slot,
 )
 from app.backend.crud.rejections import Rejected
-from app.backend.db.tables import callbacks
-from app.backend.problems import not_found
+from app.backend.db.tables import callbacks, customers
+from app.backend.problems import ProblemError, not_found
 from app.backend.util import format_time, new_id, now
 from app.schemas import Callback, CallbackMode, CallbackStatus
 
 
 def _own_callback(conn: Connection, customer_id: str, ref: str) -> Row[Any]:
-    """A callback of this customer by server id or by the client's own ref."""
+    """A callback of this customer by server id or by the client's own ref, locked until
+    the transaction ends so concurrent changes to it queue up (PostgreSQL row lock)."""
     row = conn.execute(
-        select(callbacks).where(
+        select(callbacks)
+        .where(
             callbacks.c.customer_id == customer_id,
             (callbacks.c.id == ref) | (callbacks.c.client_ref == ref),
         )
+        .order_by(callbacks.c.created_at.desc())
+        .with_for_update()
     ).first()
     if row is None:
         raise Rejected("not_found", "That callback does not exist.")
@@ -60,6 +64,8 @@ def request_callback(
         queue = queue_row(conn, queue_id)
     except Exception as error:
         raise Rejected("unknown_queue", "That callback queue does not exist.") from error
+    # One request at a time per customer, so two devices cannot both pass the check below.
+    conn.execute(select(customers.c.id).where(customers.c.id == customer_id).with_for_update())
     active = conn.execute(
         select(callbacks).where(
             callbacks.c.customer_id == customer_id,
@@ -141,11 +147,22 @@ def reschedule_callback(
 
 
 def set_callback_status(conn: Connection, *, callback_id: str, status: CallbackStatus) -> Callback:
-    """Operator: record the outcome (completed, missed) or cancel on the customer's behalf."""
-    row = conn.execute(select(callbacks).where(callbacks.c.id == callback_id)).one_or_none()
+    """Operator: record the outcome (completed, missed) or cancel on the customer's behalf.
+    Only an active callback changes; a finished one is not brought back."""
+    row = conn.execute(
+        select(callbacks).where(callbacks.c.id == callback_id).with_for_update()
+    ).one_or_none()
     if row is None:
         raise not_found("callback")
-    if status is CallbackStatus.cancelled and row.status in ACTIVE:
+    if row.status not in ACTIVE or status.value in ACTIVE:
+        raise ProblemError(
+            409,
+            "Callback already finished" if row.status not in ACTIVE else "Invalid outcome",
+            f"A {row.status} callback can only become completed, missed or cancelled "
+            "while it is requested or scheduled.",
+            slug="invalid-transition",
+        )
+    if status is CallbackStatus.cancelled:
         release_slot(conn, row.queue_id, row.slot_start)
     return _set(conn, callback_id, status=status.value)
 
