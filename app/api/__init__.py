@@ -1,0 +1,23 @@
+"""The app's one way to talk to the hub: typed calls over one httpx.AsyncClient."""
+
+from app.api.client import HubClient
+from app.api.errors import (
+    HubError,
+    Offline,
+    RateLimited,
+    Rejected,
+    ServerError,
+    TimedOut,
+    Unauthorized,
+)
+
+__all__ = [
+    "HubClient",
+    "HubError",
+    "Offline",
+    "RateLimited",
+    "Rejected",
+    "ServerError",
+    "TimedOut",
+    "Unauthorized",
+]

@@ -1,0 +1,203 @@
+"""HubClient: typed calls of protocol v1. It never retries on its own (the sync engine
+decides), uses HTTP/1.1 and bounded timeouts, and turns every failure into `HubError`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from app import __version__
+from app.api.errors import (
+    HubError,
+    Offline,
+    RateLimited,
+    Rejected,
+    ServerError,
+    TimedOut,
+    Unauthorized,
+)
+from app.schemas import (
+    Attachment,
+    AuthStarted,
+    Availability,
+    CallbackQueue,
+    ChangeFeed,
+    MutationIn,
+    Page,
+    Problem,
+    PushRequest,
+    PushResponse,
+    Session,
+    StatusSnapshot,
+)
+from app.schemas.common import format_time
+
+M = TypeVar("M", bound=BaseModel)
+DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """`Retry-After` as seconds: a number, or an HTTP date."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (moment - datetime.now(moment.tzinfo)).total_seconds())
+
+
+class HubClient:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: Callable[[], str | None] = lambda: None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+    ) -> None:
+        self._token = token
+        self._http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            timeout=timeout,
+            transport=transport,
+            headers={"User-Agent": f"careline-app/{__version__}"},
+            http1=True,
+            http2=False,
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        auth: bool = False,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        sent = dict(headers or {})
+        if auth:
+            token = self._token()
+            if not token:
+                raise Unauthorized("not signed in")
+            sent["Authorization"] = f"Bearer {token}"
+        try:
+            response = await self._http.request(method, path, headers=sent, **kwargs)
+        except httpx.TimeoutException as error:
+            raise TimedOut(f"{method} {path}: no answer in time") from error
+        except httpx.TransportError as error:
+            raise Offline(f"{method} {path}: {error.__class__.__name__}") from error
+        if response.status_code >= 400:
+            raise _error_for(response)
+        return response
+
+    @staticmethod
+    def _parse(model: type[M], response: httpx.Response) -> M:
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError as error:
+            raise ServerError(
+                f"unexpected answer from the hub: {error.error_count()} invalid fields"
+            ) from error
+
+    # Public content.
+
+    async def status(self, etag: str | None = None) -> tuple[StatusSnapshot | None, str | None]:
+        """The status document, or None when it has not changed since `etag` (304)."""
+        headers = {"If-None-Match": etag} if etag else {}
+        response = await self._request("GET", "/v1/status", headers=headers)
+        if response.status_code == 304:
+            return None, etag
+        return self._parse(StatusSnapshot, response), response.headers.get("etag")
+
+    async def kb_changes(self, cursor: str | None, limit: int = 500) -> ChangeFeed:
+        params = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+        return self._parse(ChangeFeed, await self._request("GET", "/v1/kb/changes", params=params))
+
+    async def queues(self) -> list[CallbackQueue]:
+        response = await self._request("GET", "/v1/callbacks/queues")
+        return self._parse(Page[CallbackQueue], response).items
+
+    async def availability(
+        self,
+        queue: str,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        limit: int = 100,
+    ) -> Availability:
+        params: dict[str, Any] = {"queue": queue, "limit": limit}
+        if start:
+            params["from"] = format_time(start)
+        if end:
+            params["to"] = format_time(end)
+        response = await self._request("GET", "/v1/callbacks/availability", params=params)
+        return self._parse(Availability, response)
+
+    # Sign-in.
+
+    async def start_sign_in(self, email: str) -> AuthStarted:
+        response = await self._request("POST", "/v1/auth/start", json={"email": email})
+        return self._parse(AuthStarted, response)
+
+    async def verify_sign_in(self, email: str, code: str) -> Session:
+        response = await self._request(
+            "POST", "/v1/auth/verify", json={"email": email, "code": code}
+        )
+        return self._parse(Session, response)
+
+    async def sign_out(self) -> None:
+        await self._request("POST", "/v1/auth/logout", auth=True)
+
+    # The customer's sync.
+
+    async def pull(self, cursor: str | None, limit: int = 500) -> ChangeFeed:
+        params = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+        try:
+            response = await self._request("GET", "/v1/sync/pull", params=params, auth=True)
+        except Rejected as error:
+            if error.problem is not None and error.problem.status == 410:
+                return ChangeFeed(cursor="", has_more=True, reset=True, changes=[])
+            raise
+        return self._parse(ChangeFeed, response)
+
+    async def push(self, client_id: str, mutations: list[MutationIn]) -> PushResponse:
+        body = PushRequest(client_id=client_id, mutations=mutations).model_dump(mode="json")
+        response = await self._request("POST", "/v1/sync/push", json=body, auth=True)
+        return self._parse(PushResponse, response)
+
+    async def upload(self, filename: str, content_type: str, data: bytes) -> Attachment:
+        files = {"file": (filename, data, content_type)}
+        response = await self._request("POST", "/v1/attachments", files=files, auth=True)
+        return self._parse(Attachment, response)
+
+
+def _error_for(response: httpx.Response) -> HubError:
+    problem: Problem | None
+    try:
+        problem = Problem.model_validate_json(response.content)
+    except ValidationError:
+        problem = None
+    status = response.status_code
+    detail = (problem.detail or problem.title) if problem else response.reason_phrase
+    message = f"{status} {detail}"
+    retry = retry_after_seconds(response.headers.get("retry-after"))
+    if problem is None:
+        problem = Problem(title=response.reason_phrase or "Error", status=status)
+    if status == 401:
+        return Unauthorized(message, problem=problem)
+    if status == 429:
+        return RateLimited(message, problem=problem, retry_after=retry)
+    if status >= 500:
+        return ServerError(message, problem=problem, retry_after=retry)
+    return Rejected(message, problem=problem)

@@ -1,0 +1,174 @@
+"""The device's identity, the signed-in session, alert subscriptions, article votes and the
+sync feeds' cursors."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from app.schemas import ArticleFeedback, Customer, MutationName, Subscriptions
+from app.store.base import Repo, new_local_id, now_text
+
+
+@dataclass(frozen=True)
+class Feed:
+    name: str
+    cursor: str | None
+    etag: str | None
+    synced_at: str | None
+
+
+class Account(Repo):
+    def client_id(self) -> str:
+        """This installation's id, made once."""
+        with self.store.transaction() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'client_id'").fetchone()
+            if row:
+                return str(row["value"])
+            value = new_local_id()
+            conn.execute("INSERT INTO meta (key, value) VALUES ('client_id', ?)", (value,))
+            return value
+
+    def _get(self, key: str) -> str | None:
+        with self.store.transaction() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row["value"]) if row else None
+
+    def _set(self, conn: sqlite3.Connection, key: str, value: str | None) -> None:
+        if value is None:
+            conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def token(self) -> str | None:
+        return self._get("token")
+
+    def customer(self) -> Customer | None:
+        found = self._get("customer")
+        return Customer.model_validate_json(found) if found else None
+
+    def sign_in(self, token: str, customer: Customer) -> None:
+        """Keep the session. A different customer than before starts from a clean slate
+        of private data; the outbox of the same customer is kept."""
+        with self.store.transaction() as conn:
+            previous = self.customer()
+            if previous is not None and previous.id != customer.id:
+                self._forget_private(conn)
+            self._set(conn, "token", token)
+            self._set(conn, "customer", customer.model_dump_json())
+            self._set(conn, "needs_sign_in", None)
+            conn.execute("DELETE FROM feeds WHERE name = 'private'")
+
+    def session_expired(self) -> None:
+        """The hub said 401: ask for a new sign-in, keep everything queued."""
+        with self.store.transaction() as conn:
+            self._set(conn, "token", None)
+            self._set(conn, "needs_sign_in", "1")
+
+    def needs_sign_in(self) -> bool:
+        return self._get("needs_sign_in") == "1"
+
+    def sign_out(self) -> None:
+        """Forget the session and this customer's data on this device."""
+        with self.store.transaction() as conn:
+            self._set(conn, "token", None)
+            self._set(conn, "customer", None)
+            self._set(conn, "needs_sign_in", None)
+            self._forget_private(conn)
+
+    def _forget_private(self, conn: sqlite3.Connection) -> None:
+        for table in ("cases", "case_messages", "callbacks", "subscriptions", "feedback", "outbox"):
+            conn.execute(f"DELETE FROM {table}")
+        conn.execute("DELETE FROM feeds WHERE name = 'private'")
+
+    # Subscriptions and votes: written locally and queued in one transaction.
+
+    def subscriptions(self) -> Subscriptions:
+        with self.store.transaction() as conn:
+            row = conn.execute("SELECT data FROM subscriptions WHERE id = 1").fetchone()
+        return Subscriptions.model_validate_json(row["data"]) if row else Subscriptions()
+
+    def set_subscriptions(self, wanted: Subscriptions) -> None:
+        with self.store.transaction() as conn:
+            self.save_subscriptions(conn, wanted, state="pending")
+            self.store.repos.outbox.add(
+                conn,
+                MutationName.subscriptions_set,
+                wanted.model_dump(mode="json"),
+                entity="subscriptions",
+                entity_id="1",
+            )
+
+    def save_subscriptions(
+        self, conn: sqlite3.Connection, wanted: Subscriptions, *, state: str = "synced"
+    ) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO subscriptions (id, data, sync_state) VALUES (1, ?, ?)",
+            (wanted.model_dump_json(), state),
+        )
+
+    def give_feedback(self, article_id: str, helpful: bool, comment: str | None = None) -> None:
+        feedback = ArticleFeedback(article=article_id, helpful=helpful, comment=comment or None)
+        with self.store.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO feedback (article_id, helpful, comment, "
+                "sync_state, created_at) VALUES (?, ?, ?, 'pending', ?)",
+                (article_id, int(helpful), feedback.comment, now_text()),
+            )
+            self.store.repos.outbox.add(
+                conn,
+                MutationName.article_feedback,
+                feedback.model_dump(mode="json"),
+                entity="feedback",
+                entity_id=article_id,
+            )
+
+    def feedback(self, article_id: str) -> tuple[bool, str] | None:
+        """The customer's vote on an article and its sync state."""
+        with self.store.transaction() as conn:
+            row = conn.execute(
+                "SELECT helpful, sync_state FROM feedback WHERE article_id = ?", (article_id,)
+            ).fetchone()
+        return (bool(row["helpful"]), str(row["sync_state"])) if row else None
+
+    def confirm(self, conn: sqlite3.Connection, entity: str, entity_id: str, state: str) -> None:
+        if entity == "feedback":
+            conn.execute(
+                "UPDATE feedback SET sync_state = ? WHERE article_id = ?", (state, entity_id)
+            )
+        elif entity == "subscriptions":
+            conn.execute("UPDATE subscriptions SET sync_state = ?", (state,))
+
+    # Feeds.
+
+    def feed(self, name: str) -> Feed:
+        with self.store.transaction() as conn:
+            row = conn.execute("SELECT * FROM feeds WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            return Feed(name, None, None, None)
+        return Feed(name, row["cursor"], row["etag"], row["synced_at"])
+
+    def save_feed(
+        self,
+        conn: sqlite3.Connection,
+        name: str,
+        *,
+        cursor: str | None = None,
+        etag: str | None = None,
+    ) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO feeds (name, cursor, etag, synced_at) VALUES (?, ?, ?, ?)",
+            (name, cursor, etag, now_text()),
+        )
+
+    def last_synced(self) -> str | None:
+        with self.store.transaction() as conn:
+            row = conn.execute("SELECT max(synced_at) FROM feeds").fetchone()
+        return str(row[0]) if row and row[0] else None
+
+    def preference(self, key: str) -> str | None:
+        return self._get(f"pref:{key}")
+
+    def set_preference(self, key: str, value: str) -> None:
+        with self.store.transaction() as conn:
+            self._set(conn, f"pref:{key}", value)

@@ -1,0 +1,182 @@
+"""The customer's callbacks: requested, cancelled and moved locally at once, delivered by
+the outbox; a refusal restores what the hub last said and keeps the reason."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.schemas import Callback, CallbackMode, MutationName, Rejection
+from app.schemas.common import format_time
+from app.store.base import Repo, dumps, loads, new_local_id, now_text
+
+
+@dataclass(frozen=True)
+class CallbackView:
+    local_id: str
+    server_id: str | None
+    queue_id: str
+    mode: CallbackMode
+    status: str
+    phone: str
+    slot_start: str | None
+    note: str | None
+    sync_state: str  # pending | synced | rejected
+    error: Rejection | None
+
+
+class Callbacks(Repo):
+    def request(
+        self,
+        *,
+        queue_id: str,
+        mode: CallbackMode,
+        phone: str,
+        slot_start: datetime | None = None,
+        note: str | None = None,
+        case: str | None = None,
+    ) -> str:
+        local_id = new_local_id()
+        start = format_time(slot_start) if slot_start else None
+        args = {
+            "client_ref": local_id,
+            "queue": queue_id,
+            "mode": mode.value,
+            "phone": phone,
+            "slot_start": start,
+            "note": note,
+            "case": case,
+        }
+        stamp = now_text()
+        status = "requested" if mode is CallbackMode.asap else "scheduled"
+        draft = {
+            "id": local_id,
+            "queue_id": queue_id,
+            "mode": mode.value,
+            "status": status,
+            "phone": phone,
+            "slot_start": start,
+            "note": note,
+            "client_ref": local_id,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        with self.store.transaction() as conn:
+            conn.execute(
+                "INSERT INTO callbacks (local_id, queue_id, status, slot_start, sync_state, "
+                "updated_at, data) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
+                (local_id, queue_id, status, start, stamp, dumps(draft)),
+            )
+            self.store.repos.outbox.add(
+                conn, MutationName.callback_request, args, entity="callback", entity_id=local_id
+            )
+        return local_id
+
+    def cancel(self, local_id: str) -> None:
+        self._change(local_id, MutationName.callback_cancel, status="cancelled", slot=None)
+
+    def reschedule(self, local_id: str, slot_start: datetime) -> None:
+        self._change(
+            local_id,
+            MutationName.callback_reschedule,
+            status="scheduled",
+            slot=format_time(slot_start),
+        )
+
+    def _change(self, local_id: str, name: MutationName, *, status: str, slot: str | None) -> None:
+        with self.store.transaction() as conn:
+            row = conn.execute(
+                "SELECT server_id, slot_start FROM callbacks WHERE local_id = ?", (local_id,)
+            ).fetchone()
+            if row is None:
+                raise KeyError(local_id)
+            args: dict[str, str | None] = {"callback": row["server_id"] or local_id}
+            if name is MutationName.callback_reschedule:
+                args["slot_start"] = slot
+            conn.execute(
+                "UPDATE callbacks SET status = ?, slot_start = ?, "
+                "sync_state = 'pending', error = NULL WHERE local_id = ?",
+                (status, slot if slot is not None else row["slot_start"], local_id),
+            )
+            self.store.repos.outbox.add(conn, name, args, entity="callback", entity_id=local_id)
+
+    def apply_server(self, conn: sqlite3.Connection, callback: Callback) -> None:
+        ref = callback.client_ref or callback.id
+        row = conn.execute(
+            "SELECT local_id FROM callbacks WHERE server_id = ? OR local_id = ?", (callback.id, ref)
+        ).fetchone()
+        local_id = row["local_id"] if row else ref
+        waiting = conn.execute(
+            "SELECT 1 FROM outbox WHERE state = 'pending' AND entity_id = ?", (local_id,)
+        ).fetchone()
+        data = callback.model_dump(mode="json")
+        conn.execute(
+            "INSERT INTO callbacks (local_id, server_id, queue_id, status, slot_start, "
+            "sync_state, updated_at, data) VALUES (?, ?, ?, ?, ?, 'synced', ?, ?) "
+            "ON CONFLICT (local_id) DO UPDATE SET server_id = excluded.server_id, "
+            "data = excluded.data, updated_at = excluded.updated_at",
+            (
+                local_id,
+                callback.id,
+                callback.queue_id,
+                callback.status.value,
+                data["slot_start"],
+                data["updated_at"],
+                dumps(data),
+            ),
+        )
+        if not waiting:
+            # Nothing of the customer's is still on its way: show the hub's state.
+            conn.execute(
+                "UPDATE callbacks SET status = ?, slot_start = ?, sync_state = "
+                "'synced', error = NULL WHERE local_id = ?",
+                (callback.status.value, data["slot_start"], local_id),
+            )
+
+    def reject(self, conn: sqlite3.Connection, local_id: str, error: Rejection) -> None:
+        row = conn.execute(
+            "SELECT server_id, data FROM callbacks WHERE local_id = ?", (local_id,)
+        ).fetchone()
+        if row is None:
+            return
+        last = loads(row["data"])
+        state = "rejected" if row["server_id"] is None else "synced"
+        status = "rejected" if row["server_id"] is None else last["status"]
+        conn.execute(
+            "UPDATE callbacks SET status = ?, slot_start = ?, sync_state = ?, "
+            "error = ? WHERE local_id = ?",
+            (status, last["slot_start"], state, error.model_dump_json(), local_id),
+        )
+
+    def list(self) -> list[CallbackView]:
+        with self.store.transaction() as conn:
+            rows = conn.execute(
+                "SELECT * FROM callbacks ORDER BY coalesce(slot_start, updated_at) DESC"
+            ).fetchall()
+        return [_view(r) for r in rows]
+
+    def get(self, callback_id: str) -> CallbackView | None:
+        with self.store.transaction() as conn:
+            row = conn.execute(
+                "SELECT * FROM callbacks WHERE local_id = ? OR server_id = ?",
+                (callback_id, callback_id),
+            ).fetchone()
+        return _view(row) if row else None
+
+
+def _view(row: sqlite3.Row) -> CallbackView:
+    data = loads(row["data"])
+    error = loads(row["error"])
+    return CallbackView(
+        local_id=row["local_id"],
+        server_id=row["server_id"],
+        queue_id=row["queue_id"],
+        mode=CallbackMode(data["mode"]),
+        status=row["status"],
+        phone=data["phone"],
+        slot_start=row["slot_start"],
+        note=data.get("note"),
+        sync_state=row["sync_state"],
+        error=Rejection.model_validate(error) if error else None,
+    )

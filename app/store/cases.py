@@ -1,0 +1,267 @@
+"""The customer's cases: opened and answered locally at once, delivered by the outbox.
+
+A case is known by its local id (sent to the hub as `client_ref`) until the hub gives it a
+server id; a reply made offline stays in `case_messages` until the hub's thread has it."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.schemas import Case, MessageAuthor, MutationName, Rejection
+from app.store.base import Repo, dumps, loads, new_local_id, now_text
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: str
+    author: MessageAuthor
+    author_name: str | None
+    body: str
+    created_at: str
+    state: str  # sent | queued | failed
+    error: Rejection | None = None
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CaseView:
+    local_id: str
+    server_id: str | None
+    number: int | None
+    subject: str
+    description: str
+    category: str
+    status: str
+    incident_id: str | None
+    sync_state: str  # pending | synced | rejected
+    error: Rejection | None
+    messages: list[MessageView]
+    unread: int
+    updated_at: str
+
+
+class Cases(Repo):
+    def open(
+        self,
+        *,
+        subject: str,
+        description: str,
+        category: str,
+        attachments: list[str] | None = None,
+        incident_id: str | None = None,
+    ) -> str:
+        """Open a case locally and queue it; returns its local id."""
+        local_id = new_local_id()
+        args = {
+            "client_ref": local_id,
+            "subject": subject.strip(),
+            "description": description.strip(),
+            "category": category,
+            "attachments": attachments or [],
+            "incident_id": incident_id,
+        }
+        stamp = now_text()
+        draft = {
+            "id": local_id,
+            "number": 0,
+            "subject": args["subject"],
+            "description": args["description"],
+            "category": category,
+            "status": "new",
+            "incident_id": incident_id,
+            "client_ref": local_id,
+            "messages": [],
+            "attachments": [],
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        with self.store.transaction() as conn:
+            conn.execute(
+                "INSERT INTO cases (local_id, subject, status, updated_at, sync_state, data) "
+                "VALUES (?, ?, 'new', ?, 'pending', ?)",
+                (local_id, args["subject"], stamp, dumps(draft)),
+            )
+            self.store.repos.outbox.add(
+                conn, MutationName.case_open, args, entity="case", entity_id=local_id
+            )
+        return local_id
+
+    def reply(
+        self,
+        case_local_id: str,
+        body: str,
+        attachments: list[str] | None = None,
+        *,
+        message_id: str | None = None,
+    ) -> str:
+        """Add a reply (or send a failed one again, with `message_id`); returns its id."""
+        message_id = message_id or new_local_id()
+        with self.store.transaction() as conn:
+            row = conn.execute(
+                "SELECT server_id FROM cases WHERE local_id = ?", (case_local_id,)
+            ).fetchone()
+            if row is None:
+                raise KeyError(case_local_id)
+            conn.execute(
+                "INSERT INTO case_messages (local_id, case_local_id, body, attachments, "
+                "sync_state, created_at) VALUES (?, ?, ?, ?, 'queued', ?) "
+                "ON CONFLICT (local_id) DO UPDATE SET body = excluded.body, "
+                "attachments = excluded.attachments, sync_state = 'queued', error = NULL",
+                (message_id, case_local_id, body.strip(), dumps(attachments or []), now_text()),
+            )
+            args = {
+                "case": row["server_id"] or case_local_id,
+                "body": body.strip(),
+                "attachments": attachments or [],
+                "client_ref": message_id,
+            }
+            self.store.repos.outbox.add(
+                conn, MutationName.case_reply, args, entity="message", entity_id=message_id
+            )
+        return message_id
+
+    def close(self, case_local_id: str) -> None:
+        with self.store.transaction() as conn:
+            row = conn.execute(
+                "SELECT server_id FROM cases WHERE local_id = ?", (case_local_id,)
+            ).fetchone()
+            if row is None:
+                raise KeyError(case_local_id)
+            conn.execute("UPDATE cases SET status = 'closed' WHERE local_id = ?", (case_local_id,))
+            self.store.repos.outbox.add(
+                conn,
+                MutationName.case_close,
+                {"case": row["server_id"] or case_local_id},
+                entity="case",
+                entity_id=case_local_id,
+            )
+
+    def mark_read(self, case_local_id: str) -> None:
+        with self.store.transaction() as conn:
+            row = conn.execute(
+                "SELECT data FROM cases WHERE local_id = ?", (case_local_id,)
+            ).fetchone()
+            if row is not None:
+                conn.execute(
+                    "UPDATE cases SET seen_messages = ? WHERE local_id = ?",
+                    (_agent_messages(loads(row["data"])), case_local_id),
+                )
+
+    def apply_server(self, conn: sqlite3.Connection, case: Case) -> None:
+        """The hub's version of a case (server wins): adopt it, and drop local copies of
+        replies that its thread now holds."""
+        ref = case.client_ref or case.id
+        row = conn.execute(
+            "SELECT local_id FROM cases WHERE server_id = ? OR local_id = ?", (case.id, ref)
+        ).fetchone()
+        local_id = row["local_id"] if row else ref
+        data = case.model_dump(mode="json")
+        closing = conn.execute(
+            "SELECT 1 FROM outbox WHERE state = 'pending' AND name = 'case.close' "
+            "AND entity_id = ?",
+            (local_id,),
+        ).fetchone()
+        # A close still on its way keeps showing; the hub's answer will confirm it.
+        status = "closed" if closing else case.status.value
+        conn.execute(
+            "INSERT INTO cases (local_id, server_id, number, subject, status, updated_at, "
+            "sync_state, data) VALUES (?, ?, ?, ?, ?, ?, 'synced', ?) "
+            "ON CONFLICT (local_id) DO UPDATE SET server_id = excluded.server_id, "
+            "number = excluded.number, subject = excluded.subject, status = excluded.status, "
+            "updated_at = excluded.updated_at, sync_state = 'synced', error = NULL, "
+            "data = excluded.data",
+            (local_id, case.id, case.number, case.subject, status, data["updated_at"], dumps(data)),
+        )
+        delivered = [m.client_ref for m in case.messages if m.client_ref]
+        conn.executemany(
+            "DELETE FROM case_messages WHERE local_id = ?", [(ref,) for ref in delivered]
+        )
+
+    def reject(
+        self, conn: sqlite3.Connection, entity: str, entity_id: str, error: Rejection
+    ) -> None:
+        if entity == "message":
+            conn.execute(
+                "UPDATE case_messages SET sync_state = 'failed', error = ? WHERE local_id = ?",
+                (error.model_dump_json(), entity_id),
+            )
+            return
+        row = conn.execute(
+            "SELECT server_id, data FROM cases WHERE local_id = ?", (entity_id,)
+        ).fetchone()
+        if row is None:
+            return
+        # A refused open leaves the draft marked; a refused close restores the hub's status.
+        status = loads(row["data"])["status"]
+        state = "rejected" if row["server_id"] is None else "synced"
+        conn.execute(
+            "UPDATE cases SET sync_state = ?, error = ?, status = ? WHERE local_id = ?",
+            (state, error.model_dump_json(), status, entity_id),
+        )
+
+    def list(self) -> list[CaseView]:
+        with self.store.transaction() as conn:
+            rows = conn.execute("SELECT * FROM cases ORDER BY updated_at DESC").fetchall()
+            return [self._view(conn, r) for r in rows]
+
+    def get(self, case_id: str) -> CaseView | None:
+        """By local id, server id or case number."""
+        with self.store.transaction() as conn:
+            row = conn.execute(
+                "SELECT * FROM cases WHERE local_id = ? OR server_id = ? OR number = ?",
+                (case_id, case_id, int(case_id) if case_id.isdigit() else -1),
+            ).fetchone()
+            return self._view(conn, row) if row else None
+
+    def _view(self, conn: sqlite3.Connection, row: sqlite3.Row) -> CaseView:
+        data = loads(row["data"])
+        messages = [
+            MessageView(
+                id=m["id"],
+                author=MessageAuthor(m["author"]),
+                author_name=m.get("author_name"),
+                body=m["body"],
+                created_at=m["created_at"],
+                state="sent",
+                attachments=m.get("attachments", []),
+            )
+            for m in data["messages"]
+        ]
+        for m in conn.execute(
+            "SELECT * FROM case_messages WHERE case_local_id = ? ORDER BY created_at",
+            (row["local_id"],),
+        ):
+            error = loads(m["error"])
+            messages.append(
+                MessageView(
+                    id=m["local_id"],
+                    author=MessageAuthor.customer,
+                    author_name=None,
+                    body=m["body"],
+                    created_at=m["created_at"],
+                    state=m["sync_state"],
+                    error=Rejection.model_validate(error) if error else None,
+                )
+            )
+        error = loads(row["error"])
+        return CaseView(
+            local_id=row["local_id"],
+            server_id=row["server_id"],
+            number=row["number"],
+            subject=row["subject"],
+            description=data["description"],
+            category=data["category"],
+            status=row["status"],
+            incident_id=data.get("incident_id"),
+            sync_state=row["sync_state"],
+            error=Rejection.model_validate(error) if error else None,
+            messages=messages,
+            unread=max(0, _agent_messages(data) - row["seen_messages"]),
+            updated_at=row["updated_at"],
+        )
+
+
+def _agent_messages(data: dict[str, Any]) -> int:
+    return sum(1 for m in data["messages"] if m["author"] == "agent")

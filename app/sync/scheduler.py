@@ -1,0 +1,122 @@
+"""When to sync: at start, after each local write (debounced), when the hub announces an
+event, when the network comes back, and periodically; with backoff after failures.
+
+`SyncStatus` is what the UI shows (online, last synced, pending and failed changes); the
+state layer subscribes to it with `on_change`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from app.api import HubError, Offline
+from app.sync.backoff import Backoff
+from app.sync.engine import SyncEngine, SyncReport
+
+log = logging.getLogger("careline.sync")
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    online: bool | None = None  # None until the first attempt
+    syncing: bool = False
+    last_synced: str | None = None
+    pending: int = 0
+    failed: int = 0
+    needs_sign_in: bool = False
+    last_error: str | None = None
+
+
+class SyncScheduler:
+    def __init__(
+        self,
+        engine: SyncEngine,
+        *,
+        interval: float = 60.0,
+        debounce: float = 0.3,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self.engine = engine
+        self.interval = interval
+        self.debounce = debounce
+        self.backoff = backoff or Backoff()
+        self.status = SyncStatus()
+        self._listeners: list[Callable[[SyncStatus], None]] = []
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._retry_after: float | None = None
+        self.last_report: SyncReport | None = None
+
+    def on_change(self, listener: Callable[[SyncStatus], None]) -> None:
+        """Call `listener` with every new status (keep a strong reference to it)."""
+        self._listeners.append(listener)
+
+    def _set(self, **changes: object) -> None:
+        self.status = replace(self.status, **changes)  # type: ignore[arg-type]
+        for listener in list(self._listeners):
+            listener(self.status)
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run())
+            self.poke(0)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def poke(self, delay: float | None = None) -> None:
+        """Sync soon: after a local write, a hub event or a 'sync now' tap."""
+        wait = self.debounce if delay is None else delay
+        asyncio.get_running_loop().call_later(wait, self._wake.set)
+
+    async def sync_now(self) -> SyncReport | None:
+        """Sync at once and return what happened (None when offline)."""
+        return await self._attempt()
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.interval)
+            self._wake.clear()
+            # Retry until it works, waiting as the backoff (and the hub's Retry-After) say;
+            # writes made meanwhile ride along with the retry.
+            while await self._attempt() is None:
+                delay = self.backoff.next_delay(self._retry_after)
+                log.info("sync failed; next try in %.1f s", delay)
+                await asyncio.sleep(delay)
+
+    async def _attempt(self) -> SyncReport | None:
+        self._set(syncing=True)
+        try:
+            report = await self.engine.sync()
+        except HubError as error:
+            self._retry_after = error.retry_after
+            await self._refresh_counts(online=not isinstance(error, Offline), last_error=str(error))
+            return None
+        finally:
+            self._set(syncing=False)
+        self.backoff.reset()
+        self._retry_after = None
+        self.last_report = report
+        await self._refresh_counts(online=True, last_error=None, needs_sign_in=report.needs_sign_in)
+        return report
+
+    async def _refresh_counts(self, **changes: object) -> None:
+        repos = self.engine.store.repos
+        counts = await asyncio.to_thread(repos.outbox.counts)
+        last = await asyncio.to_thread(repos.account.last_synced)
+        needs = await asyncio.to_thread(repos.account.needs_sign_in)
+        self._set(
+            pending=counts["pending"],
+            failed=counts["rejected"],
+            last_synced=last,
+            needs_sign_in=needs,
+            **changes,
+        )

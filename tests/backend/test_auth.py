@@ -1,0 +1,357 @@
+"""Sign-in with one-time codes, bearer tokens, and the limits that protect them."""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select, update
+
+from app.backend.crud import auth
+from app.backend.db import Database
+from app.backend.db.tables import auth_codes, tokens
+from app.backend.main import create_app
+from app.backend.settings import HubSettings, RateLimit
+from app.backend.util import format_time, now
+from tests.conftest import mutation, sign_in
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM_JSON)
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert {"type", "title", "status"} <= body.keys()
+    return body
+
+
+def retry_after(response: httpx.Response) -> int:
+    value = int(response.headers["retry-after"])
+    assert value >= 1
+    return value
+
+
+@asynccontextmanager
+async def custom_hub(
+    settings: HubSettings, **overrides: Any
+) -> AsyncIterator[tuple[httpx.AsyncClient, Database]]:
+    """A hub on the test database with some settings changed (e.g. tight rate limits)."""
+    api = create_app(settings.with_overrides(**overrides))
+    transport = httpx.ASGITransport(app=api)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as c:
+            yield c, api.state.hub.db
+    finally:
+        api.state.hub.db.dispose()
+
+
+def pending_code(db: Database, email: str) -> str:
+    with db.read() as conn:
+        codes = [c["code"] for c in auth.pending_codes(conn) if c["email"] == email]
+    assert len(codes) == 1, codes
+    return codes[0]
+
+
+def other_code(code: str) -> str:
+    return f"{(int(code) + 1) % 1_000_000:06d}"
+
+
+async def start(client: httpx.AsyncClient, email: str) -> httpx.Response:
+    return await client.post("/v1/auth/start", json={"email": email})
+
+
+async def verify(client: httpx.AsyncClient, email: str, code: str) -> httpx.Response:
+    return await client.post("/v1/auth/verify", json={"email": email, "code": code})
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_start_accepts_and_tells_how_long_the_code_lasts(
+    client: httpx.AsyncClient, settings: HubSettings
+) -> None:
+    response = await start(client, "carol@example.com")
+    assert response.status_code == 202
+    assert response.json()["expires_in"] == settings.code_ttl_seconds
+
+
+async def test_first_sign_in_creates_customer_and_later_ones_reuse_it(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    assert (await start(client, "Carol@Example.COM")).status_code == 202
+    first = await verify(client, "carol@example.com", pending_code(db, "carol@example.com"))
+    assert first.status_code == 200, first.text
+    session = first.json()
+    assert session["customer"]["email"] == "carol@example.com"
+    assert session["token"]
+    me = await client.get("/v1/me", headers=bearer(session["token"]))
+    assert me.status_code == 200
+    assert me.json()["id"] == session["customer"]["id"]
+    assert me.json()["email"] == "carol@example.com"
+
+    again = await sign_in(client, db, "CAROL@example.com")
+    me_again = await client.get("/v1/me", headers=again)
+    assert me_again.json()["id"] == session["customer"]["id"]
+    assert again["Authorization"] != f"Bearer {session['token']}"
+    # The first token stays valid after a second sign-in.
+    assert (await client.get("/v1/me", headers=bearer(session["token"]))).status_code == 200
+
+
+async def test_code_works_only_once(client: httpx.AsyncClient, db: Database) -> None:
+    await start(client, "carol@example.com")
+    code = pending_code(db, "carol@example.com")
+    assert (await verify(client, "carol@example.com", code)).status_code == 200
+    body = assert_problem(await verify(client, "carol@example.com", code), 401)
+    assert body["title"] == "Code expired"
+
+
+async def test_new_code_invalidates_the_previous_one(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    await start(client, "carol@example.com")
+    old = pending_code(db, "carol@example.com")
+    new = old
+    while new == old:  # Two random codes may match (one in a million).
+        await start(client, "carol@example.com")
+        new = pending_code(db, "carol@example.com")
+    assert_problem(await verify(client, "carol@example.com", old), 401)
+    assert (await verify(client, "carol@example.com", new)).status_code == 200
+
+
+async def test_wrong_code_is_a_401_problem(client: httpx.AsyncClient, db: Database) -> None:
+    await start(client, "carol@example.com")
+    code = pending_code(db, "carol@example.com")
+    body = assert_problem(await verify(client, "carol@example.com", other_code(code)), 401)
+    assert body["title"] == "Wrong code"
+    assert code not in str(body)
+    assert (await verify(client, "carol@example.com", code)).status_code == 200
+
+
+async def test_verify_without_any_code_issued_is_401(client: httpx.AsyncClient) -> None:
+    assert_problem(await verify(client, "nobody@example.com", "123456"), 401)
+
+
+def attempts(db: Database, email: str) -> int:
+    with db.read() as conn:
+        row = conn.execute(
+            select(auth_codes.c.attempts)
+            .where(auth_codes.c.email == email)
+            .order_by(auth_codes.c.id.desc())
+        ).first()
+    assert row is not None
+    return int(row.attempts)
+
+
+async def test_too_many_wrong_codes_lock_the_code(
+    client: httpx.AsyncClient, db: Database, settings: HubSettings
+) -> None:
+    email = "carol@example.com"
+    await start(client, email)
+    code = pending_code(db, email)
+    for tries in range(1, settings.code_max_attempts + 1):
+        assert_problem(await verify(client, email, other_code(code)), 401)
+        # Counted although the request failed (not rolled back with it).
+        assert attempts(db, email) == tries
+    body = assert_problem(await verify(client, email, code), 429)
+    assert body["title"] == "Too many attempts"
+    # A fresh code works again.
+    await start(client, email)
+    assert (await verify(client, email, pending_code(db, email))).status_code == 200
+
+
+async def test_lockout_429_carries_retry_after(
+    client: httpx.AsyncClient, db: Database, settings: HubSettings
+) -> None:
+    """DESIGN.md: every 429 carries Retry-After."""
+    await start(client, "carol@example.com")
+    code = pending_code(db, "carol@example.com")
+    for _ in range(settings.code_max_attempts):
+        await verify(client, "carol@example.com", other_code(code))
+    response = await verify(client, "carol@example.com", code)
+    assert_problem(response, 429)
+    retry_after(response)
+
+
+async def test_expired_code_is_refused(client: httpx.AsyncClient, db: Database) -> None:
+    await start(client, "carol@example.com")
+    code = pending_code(db, "carol@example.com")
+    with db.write() as conn:
+        conn.execute(
+            update(auth_codes)
+            .where(auth_codes.c.email == "carol@example.com")
+            .values(expires_at=format_time(now() - timedelta(seconds=1)))
+        )
+    body = assert_problem(await verify(client, "carol@example.com", code), 401)
+    assert body["title"] == "Code expired"
+
+
+async def test_logout_revokes_the_token(client: httpx.AsyncClient, db: Database) -> None:
+    first = await sign_in(client, db, "carol@example.com")
+    second = await sign_in(client, db, "carol@example.com")
+    logout = await client.post("/v1/auth/logout", headers=first)
+    assert logout.status_code == 204
+    response = await client.get("/v1/me", headers=first)
+    assert_problem(response, 401)
+    assert response.headers["www-authenticate"].lower().startswith("bearer")
+    assert_problem(await client.post("/v1/auth/logout", headers=first), 401)
+    assert (await client.get("/v1/me", headers=second)).status_code == 200
+
+
+async def test_expired_token_is_refused(client: httpx.AsyncClient, db: Database) -> None:
+    headers = await sign_in(client, db, "carol@example.com")
+    assert (await client.get("/v1/me", headers=headers)).status_code == 200
+    with db.write() as conn:
+        conn.execute(
+            update(tokens)
+            .where(tokens.c.kind == "customer")
+            .values(expires_at=format_time(now() - timedelta(seconds=1)))
+        )
+    response = await client.get("/v1/me", headers=headers)
+    assert_problem(response, 401)
+    assert "www-authenticate" in response.headers
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "Bearer", "Bearer ", "Bearer clc_not-a-real-token", "Basic YWxpY2U6c2VjcmV0", "clc_x"],
+)
+async def test_missing_or_unknown_token_is_401(
+    client: httpx.AsyncClient, authorization: str | None
+) -> None:
+    headers = {"Authorization": authorization} if authorization is not None else {}
+    response = await client.get("/v1/me", headers=headers)
+    assert_problem(response, 401)
+    assert response.headers["www-authenticate"].lower().startswith("bearer")
+
+
+async def test_tokens_are_random_and_stored_hashed(client: httpx.AsyncClient, db: Database) -> None:
+    raw = [(await sign_in(client, db, f"c{i}@example.com"))["Authorization"][7:] for i in (1, 2)]
+    assert raw[0] != raw[1]
+    assert all(len(token) >= 32 for token in raw)
+    with db.read() as conn:
+        stored = [str(value) for row in conn.execute(select(tokens)) for value in row]
+    assert stored
+    for token in raw:
+        assert not any(token in value for value in stored)
+        assert not any(token.split("_", 1)[-1] in value for value in stored)
+
+
+async def test_dev_mode_shows_pending_codes(
+    client: httpx.AsyncClient, db: Database, settings: HubSettings
+) -> None:
+    assert settings.dev_mode
+    await start(client, "Carol@Example.com")
+    code = pending_code(db, "carol@example.com")
+    assert len(code) == 6
+    assert code.isdigit()
+    assert (await verify(client, "carol@example.com", code)).status_code == 200
+    with db.read() as conn:
+        assert not [c for c in auth.pending_codes(conn) if c["email"] == "carol@example.com"]
+
+
+async def test_with_smtp_no_plain_code_is_stored(
+    settings: HubSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent: list[tuple[str, str]] = []
+
+    def capture(_settings: HubSettings, *, email: str, code: str) -> None:
+        sent.append((email, code))
+
+    monkeypatch.setattr("app.backend.routes.auth.send_sign_in_code", capture)
+    async with custom_hub(settings, smtp_host="smtp.example.invalid") as (client, db):
+        assert (await start(client, "Carol@Example.com")).status_code == 202
+        assert [email for email, _ in sent] == ["carol@example.com"]
+        code = sent[0][1]
+        with db.read() as conn:
+            assert auth.pending_codes(conn) == []
+            rows = conn.execute(select(auth_codes)).all()
+        assert [row.dev_code for row in rows] == [None]
+        assert not any(code in str(value) for row in rows for value in row)
+        assert (await verify(client, "carol@example.com", code)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "error", [ConnectionRefusedError("smtp down"), smtplib.SMTPServerDisconnected("gone")]
+)
+async def test_smtp_failure_is_503_with_retry_after(
+    settings: HubSettings, monkeypatch: pytest.MonkeyPatch, error: OSError
+) -> None:
+    def fail(_settings: HubSettings, *, email: str, code: str) -> None:
+        raise error
+
+    monkeypatch.setattr("app.backend.routes.auth.send_sign_in_code", fail)
+    async with custom_hub(settings, smtp_host="smtp.example.invalid") as (client, _db):
+        response = await start(client, "carol@example.com")
+        assert_problem(response, 503)
+        retry_after(response)
+
+
+async def test_sign_in_is_rate_limited_per_email(settings: HubSettings) -> None:
+    async with custom_hub(settings, sign_in_per_email=RateLimit(2, 900)) as (client, _db):
+        for _ in range(2):
+            assert (await start(client, "carol@example.com")).status_code == 202
+        for email in ("carol@example.com", "CAROL@Example.com"):
+            response = await start(client, email)
+            assert_problem(response, 429)
+            assert retry_after(response) <= 900
+        assert (await start(client, "dave@example.com")).status_code == 202
+
+
+async def test_sign_in_is_rate_limited_per_client(settings: HubSettings) -> None:
+    async with custom_hub(settings, sign_in_per_client=RateLimit(3, 900)) as (client, db):
+        assert (await start(client, "a@example.com")).status_code == 202
+        assert (await start(client, "b@example.com")).status_code == 202
+        code = pending_code(db, "a@example.com")
+        assert (await verify(client, "a@example.com", code)).status_code == 200
+        for response in (
+            await start(client, "c@example.com"),
+            await verify(client, "b@example.com", pending_code(db, "b@example.com")),
+        ):
+            assert_problem(response, 429)
+            assert retry_after(response) <= 900
+
+
+async def test_pushes_are_rate_limited_per_customer(settings: HubSettings) -> None:
+    async with custom_hub(settings, writes_per_customer=RateLimit(2, 60)) as (client, db):
+        carol = await sign_in(client, db, "carol@example.com")
+        dave = await sign_in(client, db, "dave@example.com")
+        feedback = {"article": "none", "helpful": True}
+
+        async def push_one(headers: dict[str, str]) -> httpx.Response:
+            body = {"client_id": "d", "mutations": [mutation("article.feedback", **feedback)]}
+            return await client.post("/v1/sync/push", headers=headers, json=body)
+
+        assert (await push_one(carol)).status_code == 200
+        assert (await push_one(carol)).status_code == 200
+        response = await push_one(carol)
+        assert_problem(response, 429)
+        assert retry_after(response) <= 60
+        assert (await push_one(dave)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["not-an-email", "a@b", "", "two@@example.com", "sp ace@example.com", "x" * 250 + "@ex.com"],
+)
+async def test_malformed_email_is_422_with_errors(client: httpx.AsyncClient, email: str) -> None:
+    for path, body in (
+        ("/v1/auth/start", {"email": email}),
+        ("/v1/auth/verify", {"email": email, "code": "123456"}),
+    ):
+        problem = assert_problem(await client.post(path, json=body), 422)
+        assert ["body", "email"] in [error["loc"] for error in problem["errors"]]
+
+
+@pytest.mark.parametrize("code", ["12345", "1234567", "abcdef", ""])
+async def test_malformed_code_is_422(client: httpx.AsyncClient, code: str) -> None:
+    response = await verify(client, "carol@example.com", code)
+    problem = assert_problem(response, 422)
+    assert ["body", "code"] in [error["loc"] for error in problem["errors"]]

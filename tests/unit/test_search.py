@@ -1,0 +1,178 @@
+"""Help-centre search: relevance on realistic queries (typos and paraphrases included),
+snippets, filters, and that no string a person types can make it fail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.store import LocalStore, open_store
+from app.store.search import Vocabulary, damerau_levenshtein, query_terms, split_snippet
+from tests.unit.kb_fixture import demo_articles, load_articles
+
+# (what a customer types, the articles that answer it)
+LABELLED: list[tuple[str, set[str]]] = [
+    ("baggage allowance", {"checked-baggage-allowance"}),
+    ("bagage", {"checked-baggage-allowance", "delayed-or-lost-baggage"}),
+    ("my bag didn't arrive", {"delayed-or-lost-baggage", "lost-baggage-claim"}),
+    ("lost luggage", {"delayed-or-lost-baggage", "lost-baggage-claim"}),
+    ("suitcase damaged", {"damaged-baggage"}),
+    ("how big can my carry on be", {"carry-on-size-and-personal-item"}),
+    ("overweight bag fee", {"excess-and-overweight-baggage-fees"}),
+    ("can i bring golf clubs", {"sports-equipment-and-special-items"}),
+    ("liquids", {"liquids-in-carry-on"}),
+    ("flight cancelled", {"flight-cancelled-what-now"}),
+    ("my flight was canceled what do i do", {"flight-cancelled-what-now"}),
+    ("cancelation refund", {"refund-for-cancelled-flight"}),
+    (
+        "refnd",
+        {"refund-for-cancelled-flight", "how-long-do-refunds-take", "refund-for-delayed-flight"},
+    ),
+    ("when will i get my money back", {"how-long-do-refunds-take"}),
+    ("flight delayed", {"flight-delayed-what-to-do"}),
+    ("missed my connecting flight", {"missed-connection"}),
+    ("hotel voucher", {"hotel-and-meal-vouchers"}),
+    ("compensation for delay", {"delay-and-cancellation-compensation"}),
+    ("stuck on the plane on the tarmac", {"tarmac-delays"}),
+    ("rebook cancelled flight", {"rebook-after-cancellation"}),
+    ("change my flight", {"change-your-flight", "same-day-flight-change"}),
+    ("change fee", {"change-fees-by-fare"}),
+    ("spelling mistake in my name", {"name-correction-on-ticket"}),
+    ("winter storm waiver", {"winter-weather-travel-waiver"}),
+    ("snow", {"winter-weather-travel-waiver", "de-icing-delays-explained"}),
+    ("why is deicing taking so long", {"de-icing-delays-explained"}),
+    ("hurricane", {"hurricane-and-tropical-storm-waiver"}),
+    ("online chek-in", {"online-check-in"}),
+    ("check in onl", {"online-check-in"}),
+    ("boarding pass on my phone", {"mobile-boarding-pass"}),
+    ("tsa precheck", {"tsa-precheck-known-traveler-number"}),
+    ("choose a seat", {"choose-or-change-seat"}),
+    ("sit together with my kids", {"sitting-together-family"}),
+    ("extra legroom", {"extra-legroom-seats"}),
+    ("wheelchair at the airport", {"wheelchair-assistance"}),
+    ("travelling pregnant", {"travelling-while-pregnant"}),
+    ("child flying alone", {"unaccompanied-minors"}),
+    ("oxygen concentrator", {"medical-devices-oxygen"}),
+    ("travel with my dog in the cabin", {"pets-in-cabin"}),
+    ("pet carrier size", {"pet-carrier-size-fees"}),
+    ("do my miles expire", {"miles-expiry"}),
+    ("missing miles from my flight", {"claim-missing-miles"}),
+    ("upgrade with points", {"upgrade-with-miles"}),
+    ("card declined", {"payment-declined"}),
+    ("receipt for my ticket", {"invoices-and-receipts"}),
+    ("passport expires soon", {"passport-validity"}),
+    ("esta visa", {"visas-and-esta"}),
+    ("real id", {"real-id-domestic-flights"}),
+    ("call me back", {"request-a-callback"}),
+    ("sign in code not received", {"sign-in-code-not-received"}),
+    ("storm notifications", {"disruption-alerts", "flight-status-notifications"}),
+    ("use the app without internet", {"use-app-offline"}),
+]
+
+
+@pytest.fixture(scope="module")
+def store() -> Iterator[LocalStore]:
+    local = open_store(memory=True)
+    load_articles(local, demo_articles())
+    yield local
+    local.close()
+
+
+def test_relevance_on_labelled_queries(store: LocalStore) -> None:
+    assert len(LABELLED) >= 40
+    misses = []
+    for query, expected in LABELLED:
+        top = [hit.slug for hit in store.repos.search.search(query, limit=3)]
+        if not expected & set(top):
+            misses.append((query, top))
+    hit_rate = 1 - len(misses) / len(LABELLED)
+    assert hit_rate >= 0.9, f"top-3 hit rate {hit_rate:.0%}; misses: {misses}"
+
+
+def test_spanish_and_filters(store: LocalStore) -> None:
+    spanish = store.repos.search.search("reembolso vuelo cancelado", locale="es", limit=3)
+    assert spanish[0].slug == "refund-for-cancelled-flight"
+    assert {hit.locale for hit in spanish} == {"es"}
+    pets = store.repos.search.search("fees", category="pets", limit=50)
+    assert pets
+    assert {hit.category for hit in pets} == {"pets"}
+
+
+def test_snippets_highlight_the_matched_words(store: LocalStore) -> None:
+    [hit, *_] = store.repos.search.search("wheelchair", limit=1)
+    marked = [text for text, highlighted in hit.snippet if highlighted]
+    assert any(word.lower().startswith("wheelchair") for word in marked)
+    shown = "".join(text for text, _ in hit.snippet).strip("…")
+    assert shown in hit_body(store, hit.slug).replace("\n", " ")
+
+
+def hit_body(store: LocalStore, slug: str) -> str:
+    article = store.repos.content.article(slug, "en")
+    assert article is not None
+    return article.body
+
+
+def test_typo_tolerance_pieces() -> None:
+    assert damerau_levenshtein("cancelation", "cancellation", 2) == 1
+    assert damerau_levenshtein("recieve", "receive", 2) == 1
+    assert damerau_levenshtein("abc", "xyz", 1) == 2
+    vocabulary = Vocabulary({"baggage": 30, "refund": 20, "refunds": 5, "garbage": 1})
+    assert vocabulary.corrections("bagage") == ["baggage"]
+    assert vocabulary.corrections("refnd") == ["refund"]
+    assert vocabulary.corrections("baggage") == []
+    assert vocabulary.has_prefix("ref")
+    assert not vocabulary.has_prefix("zz")
+
+
+def test_query_terms() -> None:
+    assert query_terms("My bag didn't arrive") == (["bag", "didn", "t", "arrive"], True)
+    assert query_terms("the ") == (["the"], False)
+    assert query_terms("Équipage  ") == (["equipage"], False)
+    assert split_snippet("a \ue000b\ue001 c") == [("a ", False), ("b", True), (" c", False)]
+
+
+ODD_QUERIES = [
+    '"',
+    '""',
+    "'",
+    "-",
+    ":",
+    "AND",
+    "OR NOT",
+    "C++",
+    "NEAR(a b)",
+    "*",
+    "^",
+    "a:b",
+    "(",
+    ")",
+    "{col}: x",
+    "🙂🙃",
+    "x" * 10_000,
+    "",
+    " ",
+    "\x00",
+    "%_",
+    "title:refund",
+    "refund*",
+    "-refund",
+    '"unterminated',
+    "ö" * 50,
+]
+
+
+@pytest.mark.parametrize("query", ODD_QUERIES)
+def test_odd_queries_never_raise(store: LocalStore, query: str) -> None:
+    assert isinstance(store.repos.search.search(query), list)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=st.text(max_size=200))
+def test_any_text_is_a_valid_query(store: LocalStore, query: str) -> None:
+    hits = store.repos.search.search(query, limit=5)
+    assert len(hits) <= 5
