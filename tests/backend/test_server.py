@@ -3,11 +3,6 @@ operator CLI in another process."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -16,72 +11,17 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.hub_process import RealHub
+
 pytestmark = pytest.mark.server
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-class RealHub:
-    def __init__(self, data_dir: Path, database_url: str) -> None:
-        self.data_dir = data_dir
-        self.env = {**os.environ, "CARELINE_DATABASE_URL": database_url}
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def cli(self, *args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "app.backend", *args, "--data-dir", str(self.data_dir)],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
 
 
 @pytest.fixture
 def real_hub(tmp_path: Path, database_url: str) -> Iterator[RealHub]:
     hub = RealHub(tmp_path / "hub", database_url)
-    log = (tmp_path / "hub.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "app.backend",
-            "serve",
-            "--demo",
-            "--port",
-            str(hub.port),
-            "--data-dir",
-            str(hub.data_dir),
-        ],
-        env=hub.env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{hub.url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, (tmp_path / "hub.log").read_text()
-            assert time.monotonic() < deadline, "hub did not start in 30 s"
-            time.sleep(0.1)
-        yield hub
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        log.close()
+    hub.start()
+    yield hub
+    hub.stop()
 
 
 def test_customer_and_agent_over_real_http(real_hub: RealHub) -> None:

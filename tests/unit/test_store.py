@@ -75,13 +75,17 @@ def test_opening_a_case_writes_row_and_outbox_together(store: LocalStore) -> Non
 
 
 def test_a_failed_write_leaves_neither_row_nor_outbox(store: LocalStore) -> None:
-    with pytest.raises(sqlite3.IntegrityError), store.transaction() as conn:
-        conn.execute(
-            "INSERT INTO cases (local_id, subject, status, updated_at, sync_state, "
-            "data) VALUES ('x', 's', 'new', 'now', 'pending', '{}')"
-        )
-        store.repos.outbox.add(conn, MutationName.case_close, {"case": "x"})
-        conn.execute("INSERT INTO cases (local_id) VALUES ('x')")
+    def open_then_fail() -> None:
+        with store.transaction() as conn:
+            conn.execute(
+                "INSERT INTO cases (local_id, subject, status, updated_at, sync_state, "
+                "data) VALUES ('x', 's', 'new', 'now', 'pending', '{}')"
+            )
+            store.repos.outbox.add(conn, MutationName.case_close, {"case": "x"})
+            conn.execute("INSERT INTO cases (local_id) VALUES ('x')")
+
+    with pytest.raises(sqlite3.IntegrityError):
+        open_then_fail()
     assert store.repos.cases.list() == []
     assert outbox_rows(store) == []
 

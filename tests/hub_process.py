@@ -1,0 +1,94 @@
+"""A real hub process on a free port, that tests can stop and start again."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class RealHub:
+    def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
+        self.data_dir = data_dir
+        self.env = dict(os.environ)
+        self.env.pop("CARELINE_DATABASE_URL", None)
+        if database_url:
+            self.env["CARELINE_DATABASE_URL"] = database_url
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = data_dir.parent / f"hub-{self.port}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def cli(self, *args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "app.backend", *args, "--data-dir", str(self.data_dir)],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def start(self, *, demo: bool = True) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "app.backend",
+            "serve",
+            "--port",
+            str(self.port),
+            "--data-dir",
+            str(self.data_dir),
+        ]
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [*command, *(["--demo"] if demo else [])],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if self.process.poll() is not None:
+                raise RuntimeError(self.log_path.read_text())
+            if time.monotonic() > deadline:
+                raise RuntimeError("hub did not start in 30 s")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=15)
+        self.process = None
+
+    def sign_in(self, email: str) -> dict[str, Any]:
+        """A customer session, through the API and the operator CLI's dev-mode codes."""
+        assert httpx.post(f"{self.url}/v1/auth/start", json={"email": email}).status_code == 202
+        codes = self.cli("auth", "codes")
+        code = next(
+            line.split()[1] for line in codes.splitlines() if line.startswith(email.lower())
+        )
+        session = httpx.post(f"{self.url}/v1/auth/verify", json={"email": email, "code": code})
+        assert session.status_code == 200, session.text
+        body: dict[str, Any] = session.json()
+        return body

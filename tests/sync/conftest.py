@@ -1,0 +1,142 @@
+"""A hub in process (real app, real SQLite file) and a local store syncing with it over a
+transport that can inject faults on demand."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from app.api import HubClient
+from app.backend.crud import auth, callbacks, kb, status
+from app.backend.db import Database
+from app.backend.main import create_app
+from app.backend.settings import HubSettings, RateLimit, sqlite_url
+from app.schemas import CallbackQueue, Category
+from app.store import LocalStore, open_store
+from app.sync import SyncEngine
+
+ALWAYS_OPEN = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+
+
+class FaultyTransport(httpx.AsyncBaseTransport):
+    """Passes requests to the hub, except for the faults queued in `plan`:
+    'drop_before' (connection refused), 'drop_after' (the hub committed, the answer is
+    lost), 'timeout_after' (the answer comes too late), '500', '503' (Retry-After: 7)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.plan: list[str] = []
+        self.down = False
+        self.requests: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(f"{request.method} {request.url.path}")
+        fault = self.plan.pop(0) if self.plan else None
+        if self.down or fault == "drop_before":
+            raise httpx.ConnectError("connection refused", request=request)
+        if fault == "500":
+            return httpx.Response(500, json={"title": "Internal error", "status": 500})
+        if fault == "503":
+            return httpx.Response(
+                503, headers={"Retry-After": "7"}, json={"title": "Unavailable", "status": 503}
+            )
+        response = await self.inner.handle_async_request(request)
+        if fault == "drop_after":
+            await response.aread()
+            raise httpx.ReadError("connection reset", request=request)
+        if fault == "timeout_after":
+            await response.aread()
+            raise httpx.ReadTimeout("no answer in time", request=request)
+        return response
+
+
+@dataclass
+class Rig:
+    db: Database
+    hub: Any
+    transport: FaultyTransport
+    client: HubClient
+    store: LocalStore
+    engine: SyncEngine
+
+    def sign_in(self, email: str = "alice@example.com") -> str:
+        with self.db.write() as conn:
+            customer = auth.ensure_customer(conn, email=email)
+            session = auth.issue_customer_session(
+                conn, customer=customer, settings=self.hub.state.hub.settings
+            )
+        from app.schemas import Customer
+
+        self.store.repos.account.sign_in(
+            session.token, Customer.model_validate(session.customer.model_dump())
+        )
+        return customer.id
+
+
+def seed(db: Database) -> None:
+    with db.write() as conn:
+        status.save_component(conn, component_id="flights-ord", name="Flights at ORD")
+        kb.save_category(conn, category=Category(id="baggage", locale="en", title="Baggage"))
+        kb.save_article(
+            conn,
+            slug="lost-bag",
+            locale="en",
+            title="My bag did not arrive",
+            body="Report it at the desk.",
+            category="baggage",
+            tags=["luggage"],
+        )
+        callbacks.save_queue(
+            conn,
+            handle_minutes=10,
+            queue=CallbackQueue(
+                id="help",
+                name="Help",
+                time_zone="UTC",
+                slot_minutes=30,
+                min_notice_minutes=0,
+                horizon_days=3,
+                hours=ALWAYS_OPEN,
+            ),
+        )
+        start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+        callbacks.set_staffing(
+            conn,
+            queue_id="help",
+            starts_at=start - timedelta(hours=1),
+            ends_at=start + timedelta(days=4),
+            agents=20,
+        )
+
+
+@pytest.fixture
+def hub_settings(tmp_path: Path) -> HubSettings:
+    folder = tmp_path / "hub"
+    return HubSettings(
+        data_dir=folder, database_url=sqlite_url(folder), writes_per_customer=RateLimit(100_000, 60)
+    )
+
+
+@pytest.fixture
+async def rig(hub_settings: HubSettings, tmp_path: Path) -> AsyncIterator[Rig]:
+    hub = create_app(hub_settings)
+    db: Database = hub.state.hub.db
+    seed(db)
+    transport = FaultyTransport(httpx.ASGITransport(app=hub))
+    store = open_store(tmp_path / "app")
+    client = HubClient("http://hub.test", token=store.repos.account.token, transport=transport)
+    yield Rig(db, hub, transport, client, store, SyncEngine(store, client))
+    await client.aclose()
+    store.close()
+    db.dispose()
+
+
+@pytest.fixture
+def anyio_backend() -> Iterator[str]:
+    return "asyncio"
