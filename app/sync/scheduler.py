@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from app.api import HubError, Offline
@@ -38,11 +38,13 @@ class SyncScheduler:
         interval: float = 60.0,
         debounce: float = 0.3,
         backoff: Backoff | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.engine = engine
         self.interval = interval
         self.debounce = debounce
         self.backoff = backoff or Backoff()
+        self._sleep = sleep
         self.status = SyncStatus()
         self._listeners: list[Callable[[SyncStatus], None]] = []
         self._wake = asyncio.Event()
@@ -90,7 +92,7 @@ class SyncScheduler:
             while await self._attempt() is None:
                 delay = self.backoff.next_delay(self._retry_after)
                 log.info("sync failed; next try in %.1f s", delay)
-                await asyncio.sleep(delay)
+                await self._sleep(delay)
 
     async def _attempt(self) -> SyncReport | None:
         self._set(syncing=True)
@@ -105,7 +107,7 @@ class SyncScheduler:
         self.backoff.reset()
         self._retry_after = None
         self.last_report = report
-        await self._refresh_counts(online=True, last_error=None, needs_sign_in=report.needs_sign_in)
+        await self._refresh_counts(online=True, last_error=None)
         return report
 
     async def _refresh_counts(self, **changes: object) -> None:
