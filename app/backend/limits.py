@@ -48,8 +48,19 @@ class RateLimiter:
             del self._hits[key]
 
 
-class BodySizeLimit:
-    """Refuse bodies over the limit with 413 before the app reads them (also when chunked)."""
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class RequestGuard:
+    """Plain ASGI middleware in front of the app:
+    - bodies over the limit get 413 before the app reads them (also when chunked);
+    - a NUL character in the URL gets 400 (no database stores it; JSON text with one is
+      refused by the wire models);
+    - every response carries the security headers."""
 
     def __init__(self, app: ASGIApp, *, max_json: int, max_upload: int) -> None:
         self.app = app
@@ -61,42 +72,56 @@ class BodySizeLimit:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        is_upload = headers.get(b"content-type", b"").startswith(b"multipart/")
+        content_type = headers.get(b"content-type", b"")
+        is_upload = content_type.startswith(b"multipart/")
         limit = self.max_upload + 64_000 if is_upload else self.max_json
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _too_large(send, limit)
+            await _refuse(send, 413, "Request too large", f"Bodies are limited to {limit} bytes.")
+            return
+        url = scope.get("raw_path", b"") + b"?" + scope.get("query_string", b"")
+        if b"\x00" in url or b"%00" in url:
+            await _refuse(send, 400, "Bad request", "The address contains a NUL character.")
             return
         seen = 0
 
-        async def limited_receive() -> Message:
+        async def guarded_receive() -> Message:
             nonlocal seen
             message = await receive()
             if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                seen += len(chunk)
                 if seen > limit:
                     # Re-raised by FastAPI's body parsing and answered as problem+json.
                     raise HTTPException(413, f"Bodies are limited to {limit} bytes.")
             return message
 
-        await self.app(scope, limited_receive, send)
+        async def secured_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(n, v) for n, v in SECURITY_HEADERS if n not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, guarded_receive, secured_send)
 
 
-async def _too_large(send: Send, limit: int) -> None:
+async def _refuse(send: Send, status: int, title: str, detail: str) -> None:
     problem = Problem(
-        type="/problems/too-large",
-        title="Request too large",
-        status=413,
-        detail=f"Bodies are limited to {limit} bytes.",
+        type="/problems/too-large" if status == 413 else "about:blank",
+        title=title,
+        status=status,
+        detail=detail,
     )
     body = problem.model_dump_json(exclude_none=True).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", PROBLEM_JSON.encode()),
                 (b"content-length", str(len(body)).encode()),
+                *SECURITY_HEADERS,
             ],
         }
     )

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 import app as careline
 from app.backend.db import Database, migrate
 from app.backend.hub import Hub
-from app.backend.limits import BodySizeLimit
+from app.backend.limits import RequestGuard
 from app.backend.problems import install_problem_handlers, problem_response
 from app.backend.routes import admin, auth, callbacks, cases, kb, status, sync
 from app.backend.settings import HubSettings
@@ -48,16 +48,8 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
         )
         return problem_response(problem, {"Retry-After": "5"})
 
-    @api.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
-
     api.add_middleware(
-        BodySizeLimit, max_json=settings.max_json_bytes, max_upload=settings.max_attachment_bytes
+        RequestGuard, max_json=settings.max_json_bytes, max_upload=settings.max_attachment_bytes
     )
 
     @api.get("/healthz", tags=["meta"])

@@ -3,6 +3,7 @@ replayed key returns the stored result and never has a second effect."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -120,7 +121,7 @@ def _callback_reschedule(
 def _article_feedback(conn: Connection, customer_id: str, args: ArticleFeedback) -> Entity:
     try:
         article_id = kb.record_feedback(conn, feedback=args, customer_id=customer_id)
-    except Exception as error:
+    except ProblemError as error:
         raise Rejected("not_found", "That article no longer exists.") from error
     return {"type": "article_feedback", "id": article_id, "data": {"helpful": args.helpful}}
 
@@ -154,12 +155,17 @@ def _invalid(error: ValidationError) -> Rejection:
     return Rejection(code="invalid", detail="; ".join(parts[:5]))
 
 
+def canonical_key(key: str) -> str:
+    """The same UUID with or without dashes, in any case, is the same key."""
+    return str(uuid.UUID(key))
+
+
 def _stored(db: Database, customer_id: str, mutation: MutationIn) -> MutationResult | None:
     with db.read() as conn:
         row = conn.execute(
             select(mutations).where(
                 mutations.c.customer_id == customer_id,
-                mutations.c.key == mutation.key.lower(),
+                mutations.c.key == canonical_key(mutation.key),
             )
         ).one_or_none()
     if row is None:
@@ -186,7 +192,7 @@ def apply_mutation(
     if stored is not None:
         return stored
     args_model, handler = HANDLERS[mutation.name]
-    key = mutation.key.lower()
+    key = canonical_key(mutation.key)
     try:
         with db.write() as conn:
             conn.execute(

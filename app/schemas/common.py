@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    model_validator,
+)
 
 T = TypeVar("T")
 
@@ -25,14 +32,34 @@ def parse_time(text: str) -> datetime:
     return value.astimezone(UTC)
 
 
-# A UTC time on the wire: accepted with any offset, always sent as `...Z`.
-UtcTime = Annotated[datetime, PlainSerializer(format_time, return_type=str)]
+# A UTC time on the wire: accepted with any offset (never without), always sent as `...Z`.
+UtcTime = Annotated[AwareDatetime, PlainSerializer(format_time, return_type=str)]
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(isinstance(v, str) and "\x00" in v for v in value)
+    if isinstance(value, dict):
+        return any(isinstance(v, str) and "\x00" in v for v in value.values())
+    return False
 
 
 class WireModel(BaseModel):
-    """Base of every wire model: unknown fields are ignored, so old clients keep working."""
+    """Base of every wire model: unknown fields are ignored, so old clients keep working;
+    text with a NUL character is refused (no database stores it)."""
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    # Fields holding another model's raw input, checked when that model is validated.
+    _unchecked_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _refuse_nul(self) -> Self:
+        for name, value in self:
+            if name not in self._unchecked_fields and _holds_nul(value):
+                raise ValueError(f"{name}: text must not contain NUL characters")
+        return self
 
 
 class ProblemField(WireModel):

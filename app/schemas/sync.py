@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -43,13 +43,14 @@ class MutationName(StrEnum):
 
 
 class MutationIn(WireModel):
-    seq: int = Field(ge=0, description="The client's outbox order.")
+    seq: int = Field(ge=0, le=2**63 - 1, description="The client's outbox order.")
     key: str = Field(
         pattern=r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$",
         description="Idempotency key (UUID): a replay returns the stored result.",
     )
     name: MutationName
     args: dict[str, Any] = Field(default_factory=dict)
+    _unchecked_fields: ClassVar[frozenset[str]] = frozenset({"args"})
     created_at: UtcTime
 
 

@@ -93,6 +93,7 @@ CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
     INSERT INTO articles_words (rowid, title, tags, body)
         VALUES (new.rowid, new.title, new.tags, new.body);
 END;
+INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', 'bm25(4.0, 4.0, 1.0)');
 INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
 INSERT INTO articles_words (articles_words) VALUES ('rebuild');
 """

@@ -7,16 +7,15 @@ from __future__ import annotations
 import bisect
 import re
 import sqlite3
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
+from app.store import ranking
 from app.store.base import Repo
-from app.store.search_words import STOP_WORDS, SYNONYMS
+from app.store.search_words import STOP_WORDS, SYNONYMS, fold
 
-MARK_START, MARK_END = "\ue000", "\ue001"
 MAX_TERMS = 12
-WEIGHTS = (8.0, 4.0, 1.0)  # title, tags, body
+CANDIDATES = 20  # re-ranked per search
 
 
 @dataclass(frozen=True)
@@ -28,12 +27,6 @@ class SearchHit:
     category: str
     snippet: list[tuple[str, bool]]  # (text, highlighted)
     score: float
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics, as the index tokenizer sees it."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def query_terms(query: str) -> tuple[list[str], bool]:
@@ -109,64 +102,59 @@ class Search(Repo):
             self._generation = self.store.kb_generation
         return self._vocabulary
 
-    def expression(self, conn: sqlite3.Connection, query: str, *, all_terms: bool) -> str:
+    def _plan(self, conn: sqlite3.Connection, query: str) -> _Plan | None:
         terms, typing = query_terms(query)
         if not terms:
-            return ""
+            return None
         vocabulary = self.vocabulary(conn)
-        groups = []
+        # The word being typed is a prefix; only when no word starts so is it a typo.
+        prefix = terms[-1] if typing and vocabulary.has_prefix(terms[-1]) else None
+        alternatives = []
         for index, term in enumerate(terms):
-            # The word being typed is a prefix; only when no word starts so is it a typo.
-            prefix = typing and index == len(terms) - 1 and vocabulary.has_prefix(term)
-            fixes = [] if prefix else vocabulary.corrections(term)
-            alternatives = [term, *fixes, *SYNONYMS.get(term, ())]
-            parts = [f'"{alt}"' for alt in dict.fromkeys(alternatives)]
-            if prefix:
-                parts.append(f'"{term}"*')
-            groups.append("(" + " OR ".join(parts) + ")")
-        return (" AND " if all_terms else " OR ").join(groups)
+            last = index == len(terms) - 1
+            fixes = [] if (prefix and last) else vocabulary.corrections(term)
+            alternatives.append((term, fixes, list(SYNONYMS.get(term, ()))))
+        return _Plan(alternatives, prefix)
+
+    def expression(self, conn: sqlite3.Connection, query: str, stage: str) -> str:
+        """The FTS5 query of a stage: 'titles' (every word, or its correction, in the title
+        or tags), 'all' (the same anywhere) or 'any' (any word, correction or synonym).
+        Words are quoted, so nothing a person types is read as query syntax."""
+        plan = self._plan(conn, query)
+        return plan.expression(stage) if plan else ""
 
     def search(
         self, query: str, *, locale: str = "en", category: str | None = None, limit: int = 20
     ) -> list[SearchHit]:
-        """Articles matching all words first, then any word; never raises on odd input."""
-        hits: dict[str, SearchHit] = {}
+        """The best articles for `query`, never raising on odd input. Candidates are the
+        articles whose title or tags hold every word; if too few, those holding every word
+        anywhere; then those holding any. They are re-ranked by title and tags (see
+        `ranking`) and given a snippet with the query words marked."""
         with self.store.transaction() as conn:
-            for all_terms in (True, False):
-                expression = self.expression(conn, query, all_terms=all_terms)
-                if not expression:
+            plan = self._plan(conn, query)
+            if plan is None:
+                return []
+            found: dict[str, sqlite3.Row] = {}
+            pool = max(CANDIDATES, limit)
+            for stage in ("titles", "all", "any"):
+                for row in self._candidates(conn, plan.expression(stage), locale, category, pool):
+                    found.setdefault(row["id"], row)
+                if len(found) >= limit:
                     break
-                for hit in self._run(conn, expression, locale, category, limit):
-                    hits.setdefault(hit.article_id, hit)
-                if len(hits) >= limit:
-                    break
-        return list(hits.values())[:limit]
-
-    def _run(
-        self,
-        conn: sqlite3.Connection,
-        expression: str,
-        locale: str,
-        category: str | None,
-        limit: int,
-    ) -> list[SearchHit]:
-        sql = (
-            "SELECT a.id, a.slug, a.locale, a.title, a.category, "
-            f"snippet(articles_fts, 2, '{MARK_START}', '{MARK_END}', '…', 16) AS snippet, "
-            "bm25(articles_fts, ?, ?, ?) AS score "
-            "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
-            "WHERE articles_fts MATCH ? AND a.locale = ?"
+        stems = plan.stems()
+        order = ranking.rerank(
+            [
+                ranking.Candidate(
+                    key=r["id"],
+                    bm25=float(r["score"]),
+                    title_words=ranking.content_words(r["title"]),
+                    tag_words=ranking.content_words(r["tags"]),
+                )
+                for r in found.values()
+            ],
+            stems,
         )
-        params: list[object] = [*WEIGHTS, expression, locale]
-        if category:
-            sql += " AND a.category = ?"
-            params.append(category)
-        sql += " ORDER BY score LIMIT ?"
-        params.append(limit)
-        try:
-            rows = conn.execute(sql, params).fetchall()
-        except sqlite3.OperationalError:
-            return []  # A query the index cannot take finds nothing rather than failing.
+        every_stem = set().union(*stems)
         return [
             SearchHit(
                 article_id=r["id"],
@@ -174,21 +162,60 @@ class Search(Repo):
                 locale=r["locale"],
                 title=r["title"],
                 category=r["category"],
-                snippet=split_snippet(r["snippet"]),
                 score=float(r["score"]),
+                snippet=ranking.snippet(r["body"], every_stem, plan.prefix),
             )
-            for r in rows
+            for r in (found[key] for key in order[:limit])
         ]
 
+    def _candidates(
+        self,
+        conn: sqlite3.Connection,
+        expression: str,
+        locale: str,
+        category: str | None,
+        pool: int,
+    ) -> list[sqlite3.Row]:
+        # ORDER BY rank lets FTS5 hand rows over best first, so LIMIT ends the scan early.
+        sql = (
+            "SELECT a.id, a.slug, a.locale, a.title, a.category, a.tags, a.body, "
+            "articles_fts.rank AS score FROM articles_fts "
+            "JOIN articles a ON a.rowid = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? AND a.locale = ?"
+        )
+        params: list[object] = [expression, locale]
+        if category:
+            sql += " AND a.category = ?"
+            params.append(category)
+        sql += " ORDER BY articles_fts.rank LIMIT ?"
+        params.append(pool)
+        try:
+            return conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError:
+            return []  # A query the index cannot take finds nothing rather than failing.
 
-def split_snippet(text: str) -> list[tuple[str, bool]]:
-    """'a \ue000b\ue001 c' -> [('a ', False), ('b', True), (' c', False)]."""
-    parts: list[tuple[str, bool]] = []
-    for piece in re.split(f"({MARK_START}[^{MARK_END}]*{MARK_END})", text):
-        if not piece:
-            continue
-        if piece.startswith(MARK_START):
-            parts.append((piece[1:-1], True))
-        else:
-            parts.append((piece, False))
-    return parts
+
+@dataclass(frozen=True)
+class _Plan:
+    """A query's words, each with its corrections and synonyms; the word being typed."""
+
+    words: list[tuple[str, list[str], list[str]]]
+    prefix: str | None
+
+    def expression(self, stage: str) -> str:
+        groups = []
+        for index, (term, fixes, synonyms) in enumerate(self.words):
+            chosen = [term, *fixes, *(synonyms if stage == "any" else [])]
+            parts = [f'"{alt}"' for alt in dict.fromkeys(chosen)]
+            if self.prefix and index == len(self.words) - 1:
+                parts.append(f'"{term}"*')
+            groups.append("(" + " OR ".join(parts) + ")")
+        if stage == "titles":
+            return "{title tags} : (" + " AND ".join(groups) + ")"
+        return (" AND " if stage == "all" else " OR ").join(groups)
+
+    def stems(self) -> list[set[str]]:
+        return [
+            {ranking.stem(w) for w in (term, *fixes, *synonyms)}
+            for term, fixes, synonyms in self.words
+        ]

@@ -1,6 +1,16 @@
-"""Words search ignores, and customer words mapped to the help centre's words."""
+"""Text folding, the words search ignores, and customer words mapped to the help centre's
+words."""
 
 from __future__ import annotations
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, as the index tokenizer sees it."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
 
 STOP_WORDS = frozenset(
     """a an and are as at be been but by can could did do does for from get got had has have

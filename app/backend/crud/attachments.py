@@ -28,6 +28,15 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
 MAX_PER_MUTATION = 10
 
 
+def size_text(size: int) -> str:
+    """A byte count as people read it: '10 MB', '500 kB', '800 bytes'."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.3g} MB"
+    if size >= 1_000:
+        return f"{size / 1_000:.3g} kB"
+    return f"{size} bytes"
+
+
 def safe_filename(name: str) -> str:
     """The last path part, printable, at most 120 characters; never empty or hidden."""
     base = re.split(r"[\\/]", name)[-1]
@@ -73,7 +82,7 @@ def store_attachment(
         raise ProblemError(
             413,
             "Attachment too large",
-            f"Attachments are limited to {max_bytes // 1_000_000} MB.",
+            f"Attachments are limited to {size_text(max_bytes)}.",
             slug="too-large",
         )
     if not _content_matches(content_type, data):

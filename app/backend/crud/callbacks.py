@@ -232,9 +232,11 @@ def nearest_free_slots(
 def take_slot(conn: Connection, row: Row[Any], slot_start: datetime) -> datetime:
     """Book one seat of the slot starting at `slot_start`; returns the slot's end."""
     earliest, latest = _bookable_range(row, now())
-    windows = _windows(conn, row, slot_start, slot_start + timedelta(seconds=1))
-    window = next((w for w in windows if w.start == slot_start), None)
-    if window is None or not earliest <= slot_start < latest:
+    window = None
+    if earliest <= slot_start < latest:
+        windows = _windows(conn, row, slot_start, slot_start + timedelta(seconds=1))
+        window = next((w for w in windows if w.start == slot_start), None)
+    if window is None:
         raise Rejected(
             "slot_unavailable",
             "That time is not bookable in this queue.",

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from app.backend.crud import attachments, auth, bookings, callbacks, cases, kb, status
 from app.backend.deps import HubDep, require_scope
@@ -27,12 +27,13 @@ from app.schemas import (
     IncidentStatus,
     Page,
 )
+from app.schemas.common import WireModel
 
 router = APIRouter(prefix="/v1/admin", tags=["operator"])
 Text = Field(min_length=1, max_length=20_000)
 
 
-class IncidentIn(BaseModel):
+class IncidentIn(WireModel):
     title: str = Field(min_length=1, max_length=300)
     impact: Impact
     components: list[str] = Field(default_factory=list, max_length=100)
@@ -47,42 +48,42 @@ class IncidentIn(BaseModel):
     component_state: ComponentState | None = None
 
 
-class IncidentUpdateIn(BaseModel):
+class IncidentUpdateIn(WireModel):
     status: IncidentStatus
     body: str = Text
     impact: Impact | None = None
     component_state: ComponentState | None = None
 
 
-class ComponentStateIn(BaseModel):
+class ComponentStateIn(WireModel):
     status: ComponentState
 
 
-class AgentReplyIn(BaseModel):
+class AgentReplyIn(WireModel):
     body: str = Text
     author_name: str = Field("Support", max_length=200)
     status: CaseStatus | None = CaseStatus.pending
 
 
-class CaseStatusIn(BaseModel):
+class CaseStatusIn(WireModel):
     status: CaseStatus
 
 
-class CallbackStatusIn(BaseModel):
+class CallbackStatusIn(WireModel):
     status: CallbackStatus
 
 
-class HoursIn(BaseModel):
+class HoursIn(WireModel):
     hours: dict[str, list[list[str]]]
 
 
-class StaffingIn(BaseModel):
+class StaffingIn(WireModel):
     starts_at: datetime
     ends_at: datetime
     agents: int = Field(ge=0, le=10_000)
 
 
-class ArticleIn(BaseModel):
+class ArticleIn(WireModel):
     title: str = Field(min_length=1, max_length=300)
     body: str = Field(min_length=1, max_length=200_000)
     category: str = Field(min_length=1, max_length=100)
@@ -90,13 +91,13 @@ class ArticleIn(BaseModel):
     published: bool = True
 
 
-class TokenIn(BaseModel):
+class TokenIn(WireModel):
     scopes: list[str] = Field(min_length=1)
     label: str | None = Field(None, max_length=200)
     ttl_days: int | None = Field(None, ge=1, le=3650)
 
 
-class TokenOut(BaseModel):
+class TokenOut(WireModel):
     token: str
 
 
@@ -166,7 +167,7 @@ def set_component(component_id: str, body: ComponentStateIn, hub: HubDep) -> Com
 def list_cases(
     hub: HubDep,
     state: Annotated[CaseStatus | None, Query(alias="status")] = None,
-    cursor: Annotated[int | None, Query(ge=0)] = None,
+    cursor: Annotated[int | None, Query(ge=0, le=2**63 - 1)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> Page[Case]:
     with hub.db.read() as conn:

@@ -58,7 +58,9 @@ def verify(body: AuthVerify, request: Request, hub: HubDep) -> Session:
             session = auth.issue_customer_session(conn, customer=customer, settings=hub.settings)
     if session is None:
         status, title, detail = REFUSALS[verdict]
-        raise ProblemError(status, title, detail, slug="sign-in-failed")
+        # A locked code stays locked; a short pause before asking for a new one.
+        headers = {"Retry-After": "60"} if status == 429 else None
+        raise ProblemError(status, title, detail, slug="sign-in-failed", headers=headers)
     return session
 
 

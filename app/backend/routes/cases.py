@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1", tags=["cases"])
 def my_cases(
     customer_id: CustomerId,
     hub: HubDep,
-    cursor: Annotated[int | None, Query(ge=0)] = None,
+    cursor: Annotated[int | None, Query(ge=0, le=2**63 - 1)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[Case]:
     with hub.db.read() as conn:
@@ -45,7 +45,7 @@ async def upload(file: UploadFile, customer_id: CustomerId, hub: HubDep) -> Atta
         raise ProblemError(
             413,
             "Attachment too large",
-            f"Attachments are limited to {limit // 1_000_000} MB.",
+            f"Attachments are limited to {attachments.size_text(limit)}.",
             slug="too-large",
         )
 

@@ -1,0 +1,142 @@
+"""Help-centre search speed and accuracy, Careline's FTS5 search against Whoosh on the same
+corpus and queries. Prints p50 / p95 per query and top-3 accuracy for both."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.corpus import corpus  # noqa: E402
+from app.store import open_store  # noqa: E402
+from tests.unit.kb_fixture import load_articles  # noqa: E402
+from tests.unit.test_search import LABELLED  # noqa: E402
+
+GOALS = {10_000: 5.0, 100_000: 20.0}
+# Extra queries for timing: typing prefixes, typos, long and odd input.
+TIMING = [q for q, _ in LABELLED] + [
+    "bag",
+    "bagg",
+    "baggag",
+    "refun",
+    "cancelation polic",
+    "wheelchar",
+    "C++ AND -x",
+    "x" * 500,
+    "🙂",
+    "",
+]
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    return statistics.median(ordered), p95
+
+
+def accuracy(search: object) -> float:
+    hits = 0
+    for query, expected in LABELLED:
+        top = search(query)  # type: ignore[operator]
+        hits += bool(expected & set(top))
+    return hits / len(LABELLED)
+
+
+def bench_careline(articles: list, rounds: int) -> tuple[float, float, float, float]:  # type: ignore[type-arg]
+    store = open_store(memory=True)
+    started = time.perf_counter()
+    load_articles(store, articles)
+    store.repos.search.search("warm up")
+    build = time.perf_counter() - started
+
+    def top3(query: str) -> list[str]:
+        return [h.slug for h in store.repos.search.search(query, limit=3)]
+
+    samples = []
+    for _ in range(rounds):
+        for query in TIMING:
+            t = time.perf_counter()
+            store.repos.search.search(query, limit=10)
+            samples.append((time.perf_counter() - t) * 1000)
+    p50, p95 = percentiles(samples)
+    return p50, p95, accuracy(top3), build
+
+
+def bench_whoosh(articles: list, rounds: int) -> tuple[float, float, float, float]:  # type: ignore[type-arg]
+    import warnings
+
+    warnings.simplefilter("ignore")
+    from whoosh import fields, index
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.qparser import MultifieldParser, OrGroup
+
+    schema = fields.Schema(
+        slug=fields.ID(stored=True),
+        title=fields.TEXT(analyzer=StemmingAnalyzer(), field_boost=8.0),
+        tags=fields.KEYWORD(lowercase=True, commas=False, field_boost=4.0),
+        body=fields.TEXT(analyzer=StemmingAnalyzer()),
+    )
+    folder = tempfile.mkdtemp(prefix="whoosh-")
+    started = time.perf_counter()
+    ix = index.create_in(folder, schema)
+    writer = ix.writer(limitmb=256)
+    for a in articles:
+        writer.add_document(slug=a.slug, title=a.title, tags=" ".join(a.tags), body=a.body)
+    writer.commit()
+    build = time.perf_counter() - started
+    parser = MultifieldParser(["title", "tags", "body"], schema, group=OrGroup.factory(0.9))
+    searcher = ix.searcher()
+
+    def run(query: str, limit: int) -> list[str]:
+        try:
+            parsed = parser.parse(query)
+        except Exception:  # noqa: BLE001 - Whoosh raises on some input; count it as empty.
+            return []
+        return [hit["slug"] for hit in searcher.search(parsed, limit=limit)]
+
+    samples = []
+    for _ in range(rounds):
+        for query in TIMING:
+            t = time.perf_counter()
+            run(query, 10)
+            samples.append((time.perf_counter() - t) * 1000)
+    p50, p95 = percentiles(samples)
+    return p50, p95, accuracy(lambda q: run(q, 3)), build
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    print(
+        f"{len(TIMING)} queries x {args.rounds} rounds; accuracy = expected article in top 3 "
+        f"for {len(LABELLED)} labelled queries\n"
+    )
+    for size in args.sizes:
+        articles = corpus(size)
+        ours = bench_careline(articles, args.rounds)
+        theirs = bench_whoosh(articles, args.rounds)
+        goal = GOALS.get(size)
+        print(f"== {size:,} articles")
+        for name, (p50, p95, acc, build) in (("careline", ours), ("whoosh", theirs)):
+            print(
+                f"  {name:<9} p50 {p50:7.2f} ms  p95 {p95:7.2f} ms  top-3 {acc:5.1%}  "
+                f"(index built in {build:.1f} s)"
+            )
+        ratio = theirs[1] / ours[1] if ours[1] else float("inf")
+        verdict = "meets" if goal and ours[1] <= goal else "MISSES"
+        print(
+            f"  goal p95 <= {goal} ms: {verdict}; p95 {ratio:.1f}x faster than Whoosh "
+            f"(goal >= 10x) at {'equal or better' if ours[2] >= theirs[2] else 'LOWER'} "
+            "accuracy\n"
+        )
+
+
+if __name__ == "__main__":
+    main()
