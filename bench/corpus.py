@@ -4,16 +4,12 @@ demo's own sentences, so vocabulary and length look real."""
 from __future__ import annotations
 
 import random
-from collections import Counter
 import re
-import sys
+from collections import Counter
 from datetime import UTC, datetime
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from app.schemas import Article  # noqa: E402
-from tests.unit.kb_fixture import demo_articles  # noqa: E402
+from app.schemas import Article
+from tests.unit.kb_fixture import demo_articles
 
 
 def corpus(size: int, seed: int = 7) -> list[Article]:

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
+from collections.abc import Callable
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.corpus import corpus  # noqa: E402
-from app.store import open_store  # noqa: E402
-from tests.unit.kb_fixture import load_articles  # noqa: E402
-from tests.unit.test_search import LABELLED  # noqa: E402
+from app.schemas import Article
+from app.store import open_store
+from bench.corpus import corpus
+from tests.unit.kb_fixture import load_articles
+from tests.unit.test_search import LABELLED
 
 GOALS = {10_000: 5.0, 100_000: 20.0}
 # Extra queries for timing: typing prefixes, typos, long and odd input.
@@ -39,15 +37,15 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
-def accuracy(search: object) -> float:
+def accuracy(search: Callable[[str], list[str]]) -> float:
     hits = 0
     for query, expected in LABELLED:
-        top = search(query)  # type: ignore[operator]
+        top = search(query)
         hits += bool(expected & set(top))
     return hits / len(LABELLED)
 
 
-def bench_careline(articles: list, rounds: int) -> tuple[float, float, float, float]:  # type: ignore[type-arg]
+def bench_careline(articles: list[Article], rounds: int) -> tuple[float, float, float, float]:
     store = open_store(memory=True)
     started = time.perf_counter()
     load_articles(store, articles)
@@ -67,7 +65,7 @@ def bench_careline(articles: list, rounds: int) -> tuple[float, float, float, fl
     return p50, p95, accuracy(top3), build
 
 
-def bench_whoosh(articles: list, rounds: int) -> tuple[float, float, float, float]:  # type: ignore[type-arg]
+def bench_whoosh(articles: list[Article], rounds: int) -> tuple[float, float, float, float]:
     import warnings
 
     warnings.simplefilter("ignore")
@@ -95,7 +93,7 @@ def bench_whoosh(articles: list, rounds: int) -> tuple[float, float, float, floa
     def run(query: str, limit: int) -> list[str]:
         try:
             parsed = parser.parse(query)
-        except Exception:  # noqa: BLE001 - Whoosh raises on some input; count it as empty.
+        except Exception:  # Whoosh raises on some input: it finds nothing.
             return []
         return [hit["slug"] for hit in searcher.search(parsed, limit=limit)]
 
