@@ -59,11 +59,16 @@ CREATE TABLE outbox (
 );
 """
 
-# Full-text search: a stemmed index for matching and ranking, and an unstemmed one whose
-# vocabulary corrects typos. Both follow `articles` through triggers.
+# Full-text search: a stemmed index of whole articles, one of titles and tags alone (so a
+# short title is ranked by its own length), and an unstemmed one whose vocabulary corrects
+# typos. All follow `articles` through triggers.
 SEARCH = """
 CREATE VIRTUAL TABLE articles_fts USING fts5(
     title, tags, body, content='articles', content_rowid='rowid',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE articles_titles USING fts5(
+    title, tags, content='articles', content_rowid='rowid',
     tokenize='porter unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE articles_words USING fts5(
@@ -74,27 +79,35 @@ CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_words, 'row');
 CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
     INSERT INTO articles_fts (rowid, title, tags, body)
         VALUES (new.rowid, new.title, new.tags, new.body);
+    INSERT INTO articles_titles (rowid, title, tags) VALUES (new.rowid, new.title, new.tags);
     INSERT INTO articles_words (rowid, title, tags, body)
         VALUES (new.rowid, new.title, new.tags, new.body);
 END;
 CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
     INSERT INTO articles_fts (articles_fts, rowid, title, tags, body)
         VALUES ('delete', old.rowid, old.title, old.tags, old.body);
+    INSERT INTO articles_titles (articles_titles, rowid, title, tags)
+        VALUES ('delete', old.rowid, old.title, old.tags);
     INSERT INTO articles_words (articles_words, rowid, title, tags, body)
         VALUES ('delete', old.rowid, old.title, old.tags, old.body);
 END;
 CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
     INSERT INTO articles_fts (articles_fts, rowid, title, tags, body)
         VALUES ('delete', old.rowid, old.title, old.tags, old.body);
+    INSERT INTO articles_titles (articles_titles, rowid, title, tags)
+        VALUES ('delete', old.rowid, old.title, old.tags);
     INSERT INTO articles_words (articles_words, rowid, title, tags, body)
         VALUES ('delete', old.rowid, old.title, old.tags, old.body);
     INSERT INTO articles_fts (rowid, title, tags, body)
         VALUES (new.rowid, new.title, new.tags, new.body);
+    INSERT INTO articles_titles (rowid, title, tags) VALUES (new.rowid, new.title, new.tags);
     INSERT INTO articles_words (rowid, title, tags, body)
         VALUES (new.rowid, new.title, new.tags, new.body);
 END;
 INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', 'bm25(4.0, 4.0, 1.0)');
+INSERT INTO articles_titles (articles_titles, rank) VALUES ('rank', 'bm25(1.0, 1.0)');
 INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+INSERT INTO articles_titles (articles_titles) VALUES ('rebuild');
 INSERT INTO articles_words (articles_words) VALUES ('rebuild');
 """
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from app.store.search_words import STOP_WORDS, fold
 
 STEM_LENGTH = 5
-TITLE_WEIGHT = 0.5
-TAG_WEIGHT = 0.6
+TITLE_WEIGHT = 1.0
+TAG_WEIGHT = 1.0
 SNIPPET_WORDS = 18
 _TOKEN = re.compile(r"\S+")
 
@@ -35,18 +35,16 @@ def content_words(text: str) -> list[str]:
 @dataclass(frozen=True)
 class Candidate:
     key: str
-    bm25: float  # FTS5 rank: lower is better
+    relevance: float  # the index's bm25 relative to the best of its query: 1.0 is the best
     title_words: Sequence[str]
     tag_words: Sequence[str]
 
 
 def rerank(candidates: Sequence[Candidate], query_stems: Sequence[set[str]]) -> list[str]:
-    """Keys best first: bm25 relative to the best candidate, plus how much of the title is
-    the query (times how many query words it holds), plus how many query words the tags
-    hold."""
+    """Keys best first: the index's relevance, plus how much of the title is the query
+    (times how many query words it holds), plus how many query words the tags hold."""
     if not candidates or not query_stems:
         return [c.key for c in candidates]
-    best = max(-c.bm25 for c in candidates) or 1.0
     scored = []
     for c in candidates:
         title = [stem(w) for w in c.title_words]
@@ -57,7 +55,7 @@ def rerank(candidates: Sequence[Candidate], query_stems: Sequence[set[str]]) -> 
         )
         in_tags = sum(1 for alts in query_stems if alts & tags)
         score = (
-            -c.bm25 / best
+            c.relevance
             + TITLE_WEIGHT * title_share * in_title / len(query_stems)
             + TAG_WEIGHT * in_tags / len(query_stems)
         )

@@ -15,7 +15,9 @@ from app.store.base import Repo
 from app.store.search_words import STOP_WORDS, SYNONYMS, fold
 
 MAX_TERMS = 12
-CANDIDATES = 20  # re-ranked per search
+CANDIDATES = 40  # re-ranked per search
+# How much the index's relevance counts, by the stage that found the article.
+STAGE_WEIGHT = {"titles": 1.0, "all": 1.0, "any": 0.7}
 
 
 @dataclass(frozen=True)
@@ -135,22 +137,27 @@ class Search(Repo):
             if plan is None:
                 return []
             found: dict[str, sqlite3.Row] = {}
+            relevance: dict[str, float] = {}
             pool = max(CANDIDATES, limit)
             for stage in ("titles", "all", "any"):
-                for row in self._candidates(conn, plan.expression(stage), locale, category, pool):
-                    found.setdefault(row["id"], row)
+                rows = self._candidates(conn, stage, plan.expression(stage), locale, category, pool)
+                best = max((-float(r["score"]) for r in rows), default=1.0) or 1.0
+                for row in rows:
+                    if row["id"] not in found:
+                        found[row["id"]] = row
+                        relevance[row["id"]] = -float(row["score"]) / best * STAGE_WEIGHT[stage]
                 if len(found) >= limit:
                     break
         stems = plan.stems()
         order = ranking.rerank(
             [
                 ranking.Candidate(
-                    key=r["id"],
-                    bm25=float(r["score"]),
+                    key=key,
+                    relevance=relevance[key],
                     title_words=ranking.content_words(r["title"]),
                     tag_words=ranking.content_words(r["tags"]),
                 )
-                for r in found.values()
+                for key, r in found.items()
             ],
             stems,
         )
@@ -171,23 +178,27 @@ class Search(Repo):
     def _candidates(
         self,
         conn: sqlite3.Connection,
+        stage: str,
         expression: str,
         locale: str,
         category: str | None,
         pool: int,
     ) -> list[sqlite3.Row]:
-        # ORDER BY rank lets FTS5 hand rows over best first, so LIMIT ends the scan early.
+        # The titles stage asks the index of titles and tags alone, so a short title that
+        # says what was typed ranks by its own length, not the article's.
+        index = "articles_titles" if stage == "titles" else "articles_fts"
         sql = (
             "SELECT a.id, a.slug, a.locale, a.title, a.category, a.tags, a.body, "
-            "articles_fts.rank AS score FROM articles_fts "
-            "JOIN articles a ON a.rowid = articles_fts.rowid "
-            "WHERE articles_fts MATCH ? AND a.locale = ?"
+            f"{index}.rank AS score FROM {index} "
+            f"JOIN articles a ON a.rowid = {index}.rowid "
+            f"WHERE {index} MATCH ? AND a.locale = ?"
         )
         params: list[object] = [expression, locale]
         if category:
             sql += " AND a.category = ?"
             params.append(category)
-        sql += " ORDER BY articles_fts.rank LIMIT ?"
+        # ORDER BY rank lets FTS5 hand rows over best first, so LIMIT ends the scan early.
+        sql += f" ORDER BY {index}.rank LIMIT ?"
         params.append(pool)
         try:
             return conn.execute(sql, params).fetchall()
@@ -210,9 +221,7 @@ class _Plan:
             if self.prefix and index == len(self.words) - 1:
                 parts.append(f'"{term}"*')
             groups.append("(" + " OR ".join(parts) + ")")
-        if stage == "titles":
-            return "{title tags} : (" + " AND ".join(groups) + ")"
-        return (" AND " if stage == "all" else " OR ").join(groups)
+        return (" OR " if stage == "any" else " AND ").join(groups)
 
     def stems(self) -> list[set[str]]:
         return [

@@ -76,11 +76,15 @@ def bearer(token: str) -> dict[str, str]:
 
 
 async def test_start_accepts_and_tells_how_long_the_code_lasts(
-    client: httpx.AsyncClient, settings: HubSettings
+    client: httpx.AsyncClient, db: Database, settings: HubSettings
 ) -> None:
     response = await start(client, "carol@example.com")
     assert response.status_code == 202
     assert response.json()["expires_in"] == settings.code_ttl_seconds
+    # Same answer for a known customer: the endpoint does not reveal who has an account.
+    await sign_in(client, db, "dave@example.com")
+    known = await start(client, "dave@example.com")
+    assert (known.status_code, known.json()) == (202, response.json())
 
 
 async def test_first_sign_in_creates_customer_and_later_ones_reuse_it(
@@ -323,17 +327,21 @@ async def test_pushes_are_rate_limited_per_customer(settings: HubSettings) -> No
     async with custom_hub(settings, writes_per_customer=RateLimit(2, 60)) as (client, db):
         carol = await sign_in(client, db, "carol@example.com")
         dave = await sign_in(client, db, "dave@example.com")
-        feedback = {"article": "none", "helpful": True}
 
         async def push_one(headers: dict[str, str]) -> httpx.Response:
-            body = {"client_id": "d", "mutations": [mutation("article.feedback", **feedback)]}
-            return await client.post("/v1/sync/push", headers=headers, json=body)
+            vote = mutation("article.feedback", article="any", helpful=True)
+            return await client.post(
+                "/v1/sync/push", headers=headers, json={"client_id": "d", "mutations": [vote]}
+            )
 
         assert (await push_one(carol)).status_code == 200
         assert (await push_one(carol)).status_code == 200
         response = await push_one(carol)
         assert_problem(response, 429)
         assert retry_after(response) <= 60
+        # Uploads count as writes too.
+        files = {"file": ("a.txt", b"hello", "text/plain")}
+        assert_problem(await client.post("/v1/attachments", headers=carol, files=files), 429)
         assert (await push_one(dave)).status_code == 200
 
 

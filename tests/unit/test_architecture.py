@@ -23,7 +23,12 @@ def test_hub_loads_no_ui_and_no_client_code() -> None:
     assert not {m for m in loaded if m.startswith(client)}
 
 
-def test_shared_contract_loads_neither_hub_nor_server_libraries() -> None:
-    loaded = loaded_after_import("app.schemas") | loaded_after_import("app.config")
-    forbidden = ("app.backend", "flet", "fastapi", "sqlalchemy", "uvicorn")
+def test_client_core_loads_neither_hub_nor_ui_nor_server_libraries() -> None:
+    loaded = set().union(
+        *(
+            loaded_after_import(m)
+            for m in ("app.schemas", "app.config", "app.store", "app.api", "app.sync")
+        )
+    )
+    forbidden = ("app.backend", "flet", "fastapi", "sqlalchemy", "uvicorn", "starlette")
     assert not {m for m in loaded if m.startswith(forbidden)}
