@@ -11,7 +11,13 @@ from pathlib import Path
 import sqlite_utils
 
 from app.config import resolve_data_dir
-from app.store.migrations import migrate
+from app.store.migrations import (
+    SEARCH_REBUILD,
+    SEARCH_TRIGGER_NAMES,
+    SEARCH_TRIGGERS,
+    migrate,
+    run_script,
+)
 
 DB_NAME = "careline.sqlite3"
 
@@ -46,6 +52,31 @@ class LocalStore:
                 raise
             self.conn.execute("COMMIT")
 
+    @contextmanager
+    def bulk_articles(self) -> Iterator[None]:
+        """Many article changes at once (a first sync, a reset): index them in one rebuild
+        at the end instead of one by one."""
+        with self.transaction() as conn:
+            for name in SEARCH_TRIGGER_NAMES:
+                conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+        try:
+            yield
+        finally:
+            self.restore_search()
+
+    def restore_search(self) -> None:
+        """Rebuild the search indexes and their triggers if a bulk load left them off."""
+        with self.transaction() as conn:
+            present = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            }
+            if set(SEARCH_TRIGGER_NAMES) <= present:
+                return
+            for name in SEARCH_TRIGGER_NAMES:
+                conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+            run_script(conn, SEARCH_TRIGGERS + SEARCH_REBUILD)
+            self.kb_generation += 1
+
     def integrity_ok(self) -> bool:
         with self._lock:
             row = self.conn.execute("PRAGMA integrity_check").fetchone()
@@ -77,4 +108,6 @@ def open_store(data_dir: str | Path | None = None, *, memory: bool = False) -> L
         path = folder / DB_NAME
         conn = connect(path)
     migrate(conn)
-    return LocalStore(conn, path)
+    store = LocalStore(conn, path)
+    store.restore_search()
+    return store

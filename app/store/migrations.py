@@ -76,6 +76,14 @@ CREATE VIRTUAL TABLE articles_words USING fts5(
     tokenize='unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_words, 'row');
+INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', 'bm25(4.0, 4.0, 1.0)');
+INSERT INTO articles_titles (articles_titles, rank) VALUES ('rank', 'bm25(1.0, 1.0)');
+"""
+
+# The triggers that keep the search indexes in step with `articles`. A bulk load drops
+# them, writes the articles, then rebuilds the indexes and puts them back (much faster
+# than indexing row by row); `open_store` puts them back after a crash in between.
+SEARCH_TRIGGERS = """
 CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
     INSERT INTO articles_fts (rowid, title, tags, body)
         VALUES (new.rowid, new.title, new.tags, new.body);
@@ -104,8 +112,9 @@ CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
     INSERT INTO articles_words (rowid, title, tags, body)
         VALUES (new.rowid, new.title, new.tags, new.body);
 END;
-INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', 'bm25(4.0, 4.0, 1.0)');
-INSERT INTO articles_titles (articles_titles, rank) VALUES ('rank', 'bm25(1.0, 1.0)');
+"""
+SEARCH_TRIGGER_NAMES = ("articles_ai", "articles_ad", "articles_au")
+SEARCH_REBUILD = """
 INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
 INSERT INTO articles_titles (articles_titles) VALUES ('rebuild');
 INSERT INTO articles_words (articles_words) VALUES ('rebuild');
@@ -114,10 +123,14 @@ INSERT INTO articles_words (articles_words) VALUES ('rebuild');
 
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def run(conn: sqlite3.Connection) -> None:
-        for statement in _statements(sql):
-            conn.execute(statement)
+        run_script(conn, sql)
 
     return run
+
+
+def run_script(conn: sqlite3.Connection, sql: str) -> None:
+    for statement in _statements(sql):
+        conn.execute(statement)
 
 
 def _statements(sql: str) -> list[str]:
@@ -140,7 +153,7 @@ def _statements(sql: str) -> list[str]:
 
 MIGRATIONS: list[Migration] = [
     (1, "core tables and the outbox", _script(CORE)),
-    (2, "full-text search over articles", _script(SEARCH)),
+    (2, "full-text search over articles", _script(SEARCH + SEARCH_TRIGGERS + SEARCH_REBUILD)),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -107,6 +107,15 @@ class SyncEngine:
         """Page through a feed; each page and its cursor are stored in one transaction."""
         repos = self.store.repos
         cursor = (await asyncio.to_thread(repos.account.feed, name)).cursor
+        if cursor is None:
+            # A first sync brings the whole help centre: index it once at the end.
+            with self.store.bulk_articles():
+                await self._pull_pages(name, None, report)
+        else:
+            await self._pull_pages(name, cursor, report)
+
+    async def _pull_pages(self, name: str, cursor: str | None, report: SyncReport) -> None:
+        repos = self.store.repos
         while True:
             report.requests += 1
             if name == "private":

@@ -319,3 +319,28 @@ def test_a_migration_that_would_drop_unsynced_changes_is_refused(tmp_path: Path)
         migrate(conn, [*MIGRATIONS, (99, "careless", careless)])
     assert current_version(conn) == MIGRATIONS[-1][0]
     assert conn.execute("SELECT key FROM outbox").fetchall()[0][0] == "k1"
+
+
+def test_bulk_article_load_indexes_once_and_heals_after_a_crash(tmp_path: Path) -> None:
+    from tests.unit.kb_fixture import demo_articles
+
+    store = open_store(tmp_path)
+    articles = demo_articles()[:20]
+    with store.bulk_articles(), store.transaction() as conn:
+        for article in articles:
+            store.repos.content.save_article(conn, article)
+    assert store.repos.search.search(articles[0].title)[0].slug == articles[0].slug
+
+    # A crash in the middle of a bulk load leaves the triggers off: reopening heals it.
+    with store.transaction() as conn:
+        conn.execute("DROP TRIGGER articles_ai")
+        store.repos.content.save_article(conn, demo_articles()[30])
+    store.close()
+    reopened = open_store(tmp_path)
+    late = demo_articles()[30]
+    assert reopened.repos.search.search(late.title)[0].slug == late.slug
+    with reopened.transaction() as conn:
+        reopened.repos.content.save_article(conn, demo_articles()[40])
+    assert (
+        reopened.repos.search.search(demo_articles()[40].title)[0].slug == demo_articles()[40].slug
+    )
