@@ -153,10 +153,15 @@ ALWAYS_OPEN = {
 }
 
 
-@pytest.fixture
-def company(db: Database) -> Company:
-    """A small company: components, a few articles, and a queue open and staffed around
-    the clock for the next days (one agent, so each 30-minute slot holds 3 calls)."""
+def seed_company(
+    db: Database,
+    *,
+    agents: int = 1,
+    min_notice_minutes: int = 30,
+    time_zone: str = "America/Chicago",
+) -> None:
+    """Components, two articles, and a queue `help` open and staffed around the clock for
+    the next days (each agent takes 3 calls per 30-minute slot)."""
     with db.write() as conn:
         status.save_component(
             conn, component_id="flights-ord", name="Flights at ORD", group="Airports"
@@ -186,15 +191,25 @@ def company(db: Database) -> Company:
             queue=CallbackQueue(
                 id="help",
                 name="Help",
-                time_zone="America/Chicago",
+                time_zone=time_zone,
                 slot_minutes=30,
-                min_notice_minutes=30,
+                min_notice_minutes=min_notice_minutes,
                 horizon_days=3,
                 hours=ALWAYS_OPEN,
             ),
         )
         start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
         callbacks.set_staffing(
-            conn, queue_id="help", starts_at=start, ends_at=start + timedelta(days=4), agents=1
+            conn,
+            queue_id="help",
+            starts_at=start,
+            ends_at=start + timedelta(days=4),
+            agents=agents,
         )
+
+
+@pytest.fixture
+def company(db: Database) -> Company:
+    """The small company of `seed_company`, with one agent on duty."""
+    seed_company(db)
     return Company()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,15 +12,14 @@ import httpx
 import pytest
 
 from app.api import HubClient
-from app.backend.crud import auth, callbacks, kb, status
+from app.backend.crud import auth
 from app.backend.db import Database
 from app.backend.main import create_app
 from app.backend.settings import HubSettings, RateLimit, sqlite_url
-from app.schemas import CallbackQueue, Category
+from app.schemas import Customer
 from app.store import LocalStore, open_store
 from app.sync import SyncEngine
-
-ALWAYS_OPEN = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+from tests.conftest import seed_company
 
 
 class FaultyTransport(httpx.AsyncBaseTransport):
@@ -71,8 +69,6 @@ class Rig:
             session = auth.issue_customer_session(
                 conn, customer=customer, settings=self.hub.state.hub.settings
             )
-        from app.schemas import Customer
-
         self.store.repos.account.sign_in(
             session.token, Customer.model_validate(session.customer.model_dump())
         )
@@ -80,39 +76,8 @@ class Rig:
 
 
 def seed(db: Database) -> None:
-    with db.write() as conn:
-        status.save_component(conn, component_id="flights-ord", name="Flights at ORD")
-        kb.save_category(conn, category=Category(id="baggage", locale="en", title="Baggage"))
-        kb.save_article(
-            conn,
-            slug="lost-bag",
-            locale="en",
-            title="My bag did not arrive",
-            body="Report it at the desk.",
-            category="baggage",
-            tags=["luggage"],
-        )
-        callbacks.save_queue(
-            conn,
-            handle_minutes=10,
-            queue=CallbackQueue(
-                id="help",
-                name="Help",
-                time_zone="UTC",
-                slot_minutes=30,
-                min_notice_minutes=0,
-                horizon_days=3,
-                hours=ALWAYS_OPEN,
-            ),
-        )
-        start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-        callbacks.set_staffing(
-            conn,
-            queue_id="help",
-            starts_at=start - timedelta(hours=1),
-            ends_at=start + timedelta(days=4),
-            agents=20,
-        )
+    """The test company, with plenty of agents and no notice, so callbacks always fit."""
+    seed_company(db, agents=20, min_notice_minutes=0, time_zone="UTC")
 
 
 @pytest.fixture
