@@ -1,0 +1,91 @@
+"""The Help screen's state: instant search, categories, the open article and its vote."""
+
+from __future__ import annotations
+
+import asyncio
+
+import flet as ft
+
+from app.schemas import Article, Category
+from app.state.services import Services
+from app.store.search import SearchHit
+
+RELATED = 4
+
+
+class HelpState(ft.Observable):
+    def __init__(self, services: Services, locale: str = "en") -> None:
+        self._services = services
+        self._generation = 0
+        self.locale = locale
+        self.query = ""
+        self.results: list[SearchHit] = []
+        self.categories: list[Category] = []
+        self.category: Category | None = None
+        self.category_articles: list[Article] = []
+        self.article: Article | None = None
+        self.related: list[SearchHit] = []
+        self.vote: bool | None = None
+        self.vote_pending = False
+        self.missing_slug: str | None = None
+
+    async def load(self) -> None:
+        repos = self._services.store.repos
+        self.categories = await asyncio.to_thread(repos.content.categories, self.locale)
+
+    async def search(self, query: str) -> None:
+        """Results for what is typed now; an answer to an older keystroke is dropped."""
+        self._generation += 1
+        generation = self._generation
+        self.query = query
+        if not query.strip():
+            self.results = []
+            return
+        found = await asyncio.to_thread(
+            self._services.store.repos.search.search, query, locale=self.locale, limit=20
+        )
+        if generation == self._generation:
+            self.results = found
+
+    async def open_category(self, category_id: str | None) -> None:
+        repos = self._services.store.repos
+        self.category = next((c for c in self.categories if c.id == category_id), None)
+        self.category_articles = (
+            await asyncio.to_thread(
+                repos.content.articles, locale=self.locale, category=category_id
+            )
+            if category_id
+            else []
+        )
+
+    async def open_article(self, slug: str) -> None:
+        """Show an article (in the customer's language when translated), its related
+        articles and the customer's vote."""
+        repos = self._services.store.repos
+        article = await asyncio.to_thread(repos.content.article, slug, self.locale)
+        self.missing_slug = None if article else slug
+        self.article = article
+        if article is None:
+            self.related = []
+            return
+        hits = await asyncio.to_thread(
+            repos.search.search, article.title, locale=article.locale, limit=RELATED + 1
+        )
+        self.related = [h for h in hits if h.slug != slug][:RELATED]
+        vote = await asyncio.to_thread(repos.account.feedback, article.id)
+        self.vote = vote[0] if vote else None
+        self.vote_pending = bool(vote and vote[1] == "pending")
+
+    async def give_feedback(self, helpful: bool, comment: str | None = None) -> None:
+        """Record the vote locally (queued for the hub) and sync soon."""
+        if self.article is None:
+            return
+        await asyncio.to_thread(
+            self._services.store.repos.account.give_feedback,
+            self.article.id,
+            helpful,
+            (comment or "").strip() or None,
+        )
+        self.vote = helpful
+        self.vote_pending = True
+        self._services.scheduler.poke()

@@ -1,0 +1,82 @@
+"""The Status screen's state: components by group, disruptions, maintenance, history."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import flet as ft
+
+from app.schemas import Component, Impact, Incident, IncidentKind, Subscriptions
+from app.state.services import Services
+
+IMPACT_ORDER = list(Impact)
+
+
+@dataclass(frozen=True)
+class ComponentGroup:
+    name: str
+    components: list[Component]
+
+
+def affects(incident: Incident, subscriptions: Subscriptions) -> bool:
+    """Whether an incident concerns a customer: every critical one does; otherwise it must
+    touch a subscribed component or key. Without subscriptions, every incident does."""
+    if incident.impact is Impact.critical:
+        return True
+    if not subscriptions.components and not subscriptions.keys:
+        return True
+    keys = {k.upper() for k in subscriptions.keys}
+    return bool(
+        set(incident.components) & set(subscriptions.components)
+        or {k.upper() for k in incident.keys} & keys
+    )
+
+
+class StatusState(ft.Observable):
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self.groups: list[ComponentGroup] = []
+        self.active: list[Incident] = []
+        self.banner: list[Incident] = []
+        self.maintenance: list[Incident] = []
+        self.recent: list[Incident] = []
+        self.last_updated: str | None = None
+        self.refreshing = False
+        self.loaded = False
+
+    async def load(self) -> None:
+        """Read what the store holds (never the network)."""
+        repos = self._services.store.repos
+        components, incidents, subscriptions, feed = await asyncio.gather(
+            asyncio.to_thread(repos.content.components),
+            asyncio.to_thread(repos.content.incidents),
+            asyncio.to_thread(repos.account.subscriptions),
+            asyncio.to_thread(repos.account.feed, "status"),
+        )
+        groups: dict[str, list[Component]] = {}
+        for component in components:
+            groups.setdefault(component.group or "", []).append(component)
+        self.groups = [ComponentGroup(name, items) for name, items in groups.items()]
+        open_ = [i for i in incidents if i.resolved_at is None]
+        self.active = sorted(
+            (i for i in open_ if i.kind is IncidentKind.incident and i.status.value != "scheduled"),
+            key=lambda i: (-IMPACT_ORDER.index(i.impact), i.started_at),
+        )
+        self.banner = [i for i in self.active if affects(i, subscriptions)]
+        self.maintenance = [i for i in open_ if i.kind is IncidentKind.maintenance]
+        self.recent = [i for i in incidents if i.resolved_at is not None][:20]
+        self.last_updated = feed.synced_at
+        self.loaded = True
+
+    async def refresh(self) -> None:
+        """Sync now, then show what the store holds (also when the hub is unreachable)."""
+        self.refreshing = True
+        try:
+            await self._services.scheduler.sync_now()
+        finally:
+            self.refreshing = False
+        await self.load()
+
+    async def incident(self, incident_id: str) -> Incident | None:
+        return await asyncio.to_thread(self._services.store.repos.content.incident, incident_id)
