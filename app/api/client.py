@@ -45,7 +45,7 @@ def retry_after_seconds(value: str | None) -> float | None:
     """`Retry-After` as seconds: a number, or an HTTP date."""
     if not value:
         return None
-    if value.strip().isdigit():
+    if value.strip().isascii() and value.strip().isdigit():
         return float(value.strip())
     try:
         moment = parsedate_to_datetime(value)

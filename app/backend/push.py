@@ -3,13 +3,14 @@ replayed key returns the stored result and never has a second effect."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app.backend.crud import bookings, cases, kb, subscriptions
 from app.backend.crud.rejections import Rejected
@@ -39,6 +40,7 @@ from app.schemas.mutations import (
 )
 
 Entity = dict[str, Any]
+log = logging.getLogger("careline.hub.push")
 
 
 def _entity(kind: str, model: BaseModel) -> Entity:
@@ -249,6 +251,22 @@ def _run(
             code=problem.problem.type.rsplit("/", 1)[-1],
             detail=problem.problem.detail or problem.problem.title,
         )
+        return MutationResult(seq=mutation.seq, key=mutation.key, status="rejected", error=reason)
+    except IntegrityError:
+        reason = Rejection(
+            code="conflict",
+            detail="This change clashed with another one made at the same moment; send it again.",
+        )
+        return MutationResult(seq=mutation.seq, key=mutation.key, status="rejected", error=reason)
+    except DBAPIError:
+        raise  # The database itself failed: the request answers 503 and is retried whole.
+    except (ArithmeticError, ValueError, OSError):
+        reason = Rejection(code="invalid", detail="A value in this change is out of range.")
+        return MutationResult(seq=mutation.seq, key=mutation.key, status="rejected", error=reason)
+    except Exception:
+        # A bug must not poison the device's outbox: refuse this change, keep the rest going.
+        log.exception("mutation %s failed", mutation.name.value)
+        reason = Rejection(code="internal", detail="The hub could not apply this change.")
         return MutationResult(seq=mutation.seq, key=mutation.key, status="rejected", error=reason)
     return MutationResult(seq=mutation.seq, key=mutation.key, status="applied", entity=entity)
 

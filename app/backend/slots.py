@@ -36,13 +36,13 @@ def zone(name: str) -> ZoneInfo:
     """The IANA zone `name`; ValueError with a clear message when unknown."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as error:
         raise ValueError(f"unknown time zone {name!r}") from error
 
 
 def parse_clock(text: str) -> tuple[int, int]:
     hours, _, minutes = text.partition(":")
-    if not (hours.isdigit() and minutes.isdigit()):
+    if not (hours.isascii() and hours.isdigit() and minutes.isascii() and minutes.isdigit()):
         raise ValueError(f"time {text!r} is not HH:MM")
     h, m = int(hours), int(minutes)
     if not (0 <= h <= 24 and 0 <= m < 60) or (h == 24 and m):

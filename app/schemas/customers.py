@@ -47,4 +47,4 @@ class Subscriptions(WireModel):
     quiet_hours: tuple[str, str] | None = Field(
         None, description="Local 'HH:MM' start and end; critical incidents ignore them."
     )
-    time_zone: str | None = None
+    time_zone: str | None = Field(None, max_length=64, description="IANA time zone name.")

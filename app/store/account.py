@@ -49,7 +49,8 @@ class Account(Repo):
 
     def sign_in(self, token: str, customer: Customer) -> None:
         """Keep the session. A different customer than before starts from a clean slate
-        of private data; the outbox of the same customer is kept."""
+        of private data (what the previous one had not sent cannot be sent as this one);
+        the outbox of the same customer is kept."""
         with self.store.transaction() as conn:
             previous = self.customer()
             if previous is not None and previous.id != customer.id:
@@ -68,18 +69,27 @@ class Account(Repo):
     def needs_sign_in(self) -> bool:
         return self._get("needs_sign_in") == "1"
 
-    def sign_out(self) -> None:
-        """Forget the session and this customer's data on this device."""
+    def sign_out(self) -> int:
+        """Forget the session and this customer's data on this device; returns how many
+        unsent changes went with it (the UI asks before, see `unsent_changes`)."""
         with self.store.transaction() as conn:
             self._set(conn, "token", None)
             self._set(conn, "customer", None)
             self._set(conn, "needs_sign_in", None)
-            self._forget_private(conn)
+            return self._forget_private(conn)
 
-    def _forget_private(self, conn: sqlite3.Connection) -> None:
+    def unsent_changes(self) -> int:
+        """Changes not yet accepted by the hub (waiting or refused)."""
+        counts = self.store.repos.outbox.counts()
+        return counts["pending"] + counts["rejected"]
+
+    def _forget_private(self, conn: sqlite3.Connection) -> int:
+        unsent = int(conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
         for table in ("cases", "case_messages", "callbacks", "subscriptions", "feedback", "outbox"):
             conn.execute(f"DELETE FROM {table}")
         conn.execute("DELETE FROM feeds WHERE name = 'private'")
+        conn.execute("DELETE FROM meta WHERE key = 'subscriptions:hub'")
+        return unsent
 
     # Subscriptions and votes: written locally and queued in one transaction.
 
@@ -99,6 +109,12 @@ class Account(Repo):
                 entity_id="1",
             )
 
+    def reject_subscriptions(self, conn: sqlite3.Connection) -> None:
+        """The hub refused the customer's change: show what the hub last confirmed."""
+        row = conn.execute("SELECT value FROM meta WHERE key = 'subscriptions:hub'").fetchone()
+        confirmed = Subscriptions.model_validate_json(row["value"]) if row else Subscriptions()
+        self.save_subscriptions(conn, confirmed, state="rejected")
+
     def save_subscriptions(
         self, conn: sqlite3.Connection, wanted: Subscriptions, *, state: str = "synced"
     ) -> None:
@@ -106,6 +122,8 @@ class Account(Repo):
             "INSERT OR REPLACE INTO subscriptions (id, data, sync_state) VALUES (1, ?, ?)",
             (wanted.model_dump_json(), state),
         )
+        if state == "synced":
+            self._set(conn, "subscriptions:hub", wanted.model_dump_json())
 
     def give_feedback(self, article_id: str, helpful: bool, comment: str | None = None) -> None:
         feedback = ArticleFeedback(article=article_id, helpful=helpful, comment=comment or None)
@@ -138,6 +156,9 @@ class Account(Repo):
             )
         elif entity == "subscriptions":
             conn.execute("UPDATE subscriptions SET sync_state = ?", (state,))
+            row = conn.execute("SELECT data FROM subscriptions WHERE id = 1").fetchone()
+            if row and state == "synced":
+                self._set(conn, "subscriptions:hub", row["data"])
 
     # Feeds.
 

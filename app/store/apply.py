@@ -17,11 +17,14 @@ from app.schemas import (
     Component,
     Incident,
     MutationResult,
+    Rejection,
     StatusSnapshot,
     Subscriptions,
 )
 from app.store.base import Repo
 
+# A refusal that came without a reason still shows one.
+UNEXPLAINED = Rejection(code="refused", detail="The hub refused this change.")
 PRIVATE_TABLES = {"case": ("cases", "server_id"), "callback": ("callbacks", "server_id")}
 
 
@@ -132,9 +135,10 @@ class Applier(Repo):
                 if row is None:
                     continue
                 entity, entity_id = row["entity"], row["entity_id"]
-                if result.status == "rejected" and result.error is not None:
-                    repos.outbox.mark_rejected(conn, result.seq, result.error)
-                    self._reject(conn, entity, entity_id, result)
+                if result.status == "rejected":
+                    reason = result.error or UNEXPLAINED
+                    repos.outbox.mark_rejected(conn, result.seq, reason)
+                    self._reject(conn, entity, entity_id, reason)
                     continue
                 repos.outbox.remove(conn, result.seq)
                 self._confirm(conn, entity, entity_id, result)
@@ -161,15 +165,16 @@ class Applier(Repo):
         conn: sqlite3.Connection,
         entity: str | None,
         entity_id: str | None,
-        result: MutationResult,
+        reason: Rejection,
     ) -> None:
-        assert result.error is not None
         repos = self.store.repos
         if entity_id is None:
             return
         if entity in ("case", "message"):
-            repos.cases.reject(conn, entity, entity_id, result.error)
+            repos.cases.reject(conn, entity, entity_id, reason)
         elif entity == "callback":
-            repos.callbacks.reject(conn, entity_id, result.error)
-        elif entity in ("feedback", "subscriptions"):
+            repos.callbacks.reject(conn, entity_id, reason)
+        elif entity == "subscriptions":
+            repos.account.reject_subscriptions(conn)
+        elif entity == "feedback":
             repos.account.confirm(conn, entity, entity_id, "rejected")

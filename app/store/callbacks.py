@@ -9,6 +9,7 @@ from datetime import datetime
 
 from app.schemas import Callback, CallbackMode, MutationName, Rejection
 from app.schemas.common import format_time
+from app.schemas.mutations import CallbackRequestArgs
 from app.store.base import Repo, dumps, loads, new_local_id, now_text
 
 
@@ -37,6 +38,8 @@ class Callbacks(Repo):
         note: str | None = None,
         case: str | None = None,
     ) -> str:
+        """Request a callback locally and queue it; returns its local id. Arguments the
+        hub would refuse raise pydantic's ValidationError and nothing is written."""
         local_id = new_local_id()
         start = format_time(slot_start) if slot_start else None
         args = {
@@ -48,6 +51,7 @@ class Callbacks(Repo):
             "note": note,
             "case": case,
         }
+        CallbackRequestArgs.model_validate(args)
         stamp = now_text()
         status = "requested" if mode is CallbackMode.asap else "scheduled"
         draft = {

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.schemas import Case, MessageAuthor, MutationName, Rejection
+from app.schemas.mutations import CaseOpenArgs, CaseReplyArgs
 from app.store.base import Repo, dumps, loads, new_local_id, now_text
 
 
@@ -52,7 +53,8 @@ class Cases(Repo):
         attachments: list[str] | None = None,
         incident_id: str | None = None,
     ) -> str:
-        """Open a case locally and queue it; returns its local id."""
+        """Open a case locally and queue it; returns its local id. Arguments the hub would
+        refuse (empty, too long) raise pydantic's ValidationError and nothing is written."""
         local_id = new_local_id()
         args = {
             "client_ref": local_id,
@@ -62,6 +64,7 @@ class Cases(Repo):
             "attachments": attachments or [],
             "incident_id": incident_id,
         }
+        CaseOpenArgs.model_validate(args)
         stamp = now_text()
         draft = {
             "id": local_id,
@@ -96,7 +99,8 @@ class Cases(Repo):
         *,
         message_id: str | None = None,
     ) -> str:
-        """Add a reply (or send a failed one again, with `message_id`); returns its id."""
+        """Add a reply (or send a failed one again, with `message_id`); returns its id.
+        A reply the hub would refuse raises pydantic's ValidationError."""
         message_id = message_id or new_local_id()
         with self.store.transaction() as conn:
             row = conn.execute(
@@ -117,6 +121,11 @@ class Cases(Repo):
                 "attachments": attachments or [],
                 "client_ref": message_id,
             }
+            CaseReplyArgs.model_validate(args)
+            # Sending a refused reply again replaces its refused outbox entry.
+            conn.execute(
+                "DELETE FROM outbox WHERE entity_id = ? AND state = 'rejected'", (message_id,)
+            )
             self.store.repos.outbox.add(
                 conn, MutationName.case_reply, args, entity="message", entity_id=message_id
             )
@@ -211,7 +220,7 @@ class Cases(Repo):
         with self.store.transaction() as conn:
             row = conn.execute(
                 "SELECT * FROM cases WHERE local_id = ? OR server_id = ? OR number = ?",
-                (case_id, case_id, int(case_id) if case_id.isdigit() else -1),
+                (case_id, case_id, int(case_id) if case_id.isascii() and case_id.isdigit() else -1),
             ).fetchone()
             return self._view(conn, row) if row else None
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from app.api import HubClient, Rejected, Unauthorized
+from app.api import HubClient, HubError, RateLimited, Rejected, ServerError, Unauthorized
 from app.schemas import MutationResult, Rejection
 from app.store import LocalStore
 from app.store.outbox import OutboxEntry
 
 PUSH_BATCH = 50
+# Answers meaning "this request, as it is, will never be accepted".
+REQUEST_REFUSED = frozenset({400, 413, 422})
 PULL_LIMIT = 500
 
 
@@ -36,11 +38,13 @@ class SyncEngine:
 
     async def sync(self) -> SyncReport:
         """Push then pull. Network failures propagate (the scheduler retries); a 401 puts
-        the session into 'sign in again' and keeps the outbox."""
+        the session into 'sign in again' and keeps the outbox. When only the push fails
+        (the hub errs or is busy), the pulls still run and the error is raised after."""
         async with self._lock:
             report = SyncReport()
             repos = self.store.repos
             signed_in = await asyncio.to_thread(repos.account.token) is not None
+            push_failure: HubError | None = None
             try:
                 if signed_in:
                     await self._push(report)
@@ -48,6 +52,8 @@ class SyncEngine:
                 await asyncio.to_thread(repos.account.session_expired)
                 report.needs_sign_in = True
                 signed_in = False
+            except (ServerError, RateLimited) as error:
+                push_failure = error
             await self._pull_status(report)
             if signed_in:
                 try:
@@ -57,6 +63,8 @@ class SyncEngine:
                     report.needs_sign_in = True
             else:
                 await self._pull_feed("kb", report)
+            if push_failure is not None:
+                raise push_failure
             return report
 
     async def _push(self, report: SyncReport) -> None:
@@ -67,30 +75,39 @@ class SyncEngine:
             if not batch:
                 return
             await asyncio.to_thread(repos.outbox.note_attempt, [e.seq for e in batch])
-            report.requests += 1
-            try:
-                response = await self.client.push(client_id, [e.to_wire() for e in batch])
-            except Rejected as error:
-                # The whole request was refused (malformed by an old client?): keep the
-                # entries, mark them with the reason so the customer sees them.
-                await asyncio.to_thread(self._reject_batch, batch, str(error))
-                report.rejected += len(batch)
-                return
-            await asyncio.to_thread(repos.applier.apply_results, response.results)
-            report.pushed += sum(1 for r in response.results if r.status != "rejected")
-            report.rejected += sum(1 for r in response.results if r.status == "rejected")
+            await self._push_batch(client_id, batch, report)
 
-    def _reject_batch(self, batch: list[OutboxEntry], reason: str) -> None:
-        results = [
-            MutationResult(
-                seq=e.seq,
-                key=e.key,
-                status="rejected",
-                error=Rejection(code="refused", detail=reason),
-            )
-            for e in batch
-        ]
-        self.store.repos.applier.apply_results(results)
+    async def _push_batch(
+        self, client_id: str, batch: list[OutboxEntry], report: SyncReport
+    ) -> None:
+        """Push a batch. If the hub refuses the request as a whole (too large, malformed),
+        halve it until the one entry at fault is found and rejected with the reason; the
+        others go through. Any other 4xx is a passing fault (a proxy, a deploy)."""
+        repos = self.store.repos
+        report.requests += 1
+        try:
+            response = await self.client.push(client_id, [e.to_wire() for e in batch])
+        except Rejected as error:
+            status = error.problem.status if error.problem else 400
+            if status not in REQUEST_REFUSED:
+                raise ServerError(str(error), problem=error.problem) from error
+            if len(batch) > 1:
+                half = len(batch) // 2
+                await self._push_batch(client_id, batch[:half], report)
+                await self._push_batch(client_id, batch[half:], report)
+                return
+            await asyncio.to_thread(self._reject, batch[0], str(error))
+            report.rejected += 1
+            return
+        await asyncio.to_thread(repos.applier.apply_results, response.results)
+        report.pushed += sum(1 for r in response.results if r.status != "rejected")
+        report.rejected += sum(1 for r in response.results if r.status == "rejected")
+
+    def _reject(self, entry: OutboxEntry, reason: str) -> None:
+        refused = Rejection(code="refused", detail=reason)
+        self.store.repos.applier.apply_results(
+            [MutationResult(seq=entry.seq, key=entry.key, status="rejected", error=refused)]
+        )
 
     async def _pull_status(self, report: SyncReport) -> None:
         repos = self.store.repos
@@ -116,6 +133,9 @@ class SyncEngine:
 
     async def _pull_pages(self, name: str, cursor: str | None, report: SyncReport) -> None:
         repos = self.store.repos
+        # Starting from nothing (first sync, another account) is a reset too: what the
+        # device held may include articles whose tombstones the hub no longer keeps.
+        fresh = cursor is None
         while True:
             report.requests += 1
             if name == "private":
@@ -123,8 +143,13 @@ class SyncEngine:
             else:
                 page = await self.client.kb_changes(cursor, PULL_LIMIT)
             await asyncio.to_thread(
-                repos.applier.apply_changes, name, page.changes, page.cursor, reset=page.reset
+                repos.applier.apply_changes,
+                name,
+                page.changes,
+                page.cursor,
+                reset=page.reset or fresh,
             )
+            fresh = False
             report.pulled += len(page.changes)
             cursor = page.cursor
             if not page.has_more:

@@ -268,3 +268,20 @@ def test_cursor_never_skips_a_change_committed_concurrently(db: Database) -> Non
     done.set()
     watcher.join()
     assert set(written) <= seen
+
+
+async def test_values_out_of_range_are_rejected_not_500(
+    client: httpx.AsyncClient, alice: dict[str, str], company: Company
+) -> None:
+    results = await push(
+        client,
+        alice,
+        mutation("subscriptions.set", seq=1, time_zone="x" * 300),
+        mutation("subscriptions.set", seq=2, time_zone="Mars/Olympus_Mons"),
+        mutation(
+            "callback.reschedule", seq=3, callback="cb_x", slot_start="9999-12-31T23:00:00-14:00"
+        ),
+        mutation("case.open", seq=4, subject="Still fine", description="after the others"),
+    )
+    assert [r["status"] for r in results] == ["rejected", "rejected", "rejected", "applied"]
+    assert {r["error"]["code"] for r in results[:3]} <= {"invalid", "not_found"}

@@ -25,12 +25,14 @@ from tests.conftest import seed_company
 class FaultyTransport(httpx.AsyncBaseTransport):
     """Passes requests to the hub, except for the faults queued in `plan`:
     'drop_before' (connection refused), 'drop_after' (the hub committed, the answer is
-    lost), 'timeout_after' (the answer comes too late), '500', '503' (Retry-After: 7)."""
+    lost), 'timeout_after' (the answer comes too late), '500', '503' (Retry-After: 7).
+    With `max_body` set, bigger requests get 413, as a hub with a smaller limit answers."""
 
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
         self.plan: list[str] = []
         self.down = False
+        self.max_body: int | None = None
         self.requests: list[str] = []
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -38,6 +40,8 @@ class FaultyTransport(httpx.AsyncBaseTransport):
         fault = self.plan.pop(0) if self.plan else None
         if self.down or fault == "drop_before":
             raise httpx.ConnectError("connection refused", request=request)
+        if self.max_body is not None and len(request.content) > self.max_body:
+            return httpx.Response(413, json={"title": "Request too large", "status": 413})
         if fault == "500":
             return httpx.Response(500, json={"title": "Internal error", "status": 500})
         if fault == "503":

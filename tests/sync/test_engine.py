@@ -140,3 +140,35 @@ async def test_pull_reset_drops_and_refetches(rig: Rig) -> None:
     await rig.engine.sync()
     assert rig.store.repos.content.article("stale", "en") is None
     assert rig.store.repos.content.article("lost-bag", "en") is not None
+
+
+async def test_a_failing_push_still_pulls_then_reports_the_failure(rig: Rig) -> None:
+    rig.sign_in()
+    rig.store.repos.account.give_feedback("en:lost-bag", True)
+    with rig.db.write() as conn:
+        status.set_component_state(
+            conn, component_id="baggage", status=ComponentState.partial_outage
+        )
+    rig.transport.plan = ["500"]
+    with pytest.raises(ServerError):
+        await rig.engine.sync()
+    states = {c.id: c.status for c in rig.store.repos.content.components()}
+    assert states["baggage"] is ComponentState.partial_outage, "pulled despite the push"
+    assert rig.store.repos.outbox.counts()["pending"] == 1
+
+
+async def test_a_request_too_large_is_narrowed_to_the_entry_at_fault(rig: Rig) -> None:
+    rig.sign_in()
+    small = rig.store.repos.cases.open(subject="Small", description="ok", category="general")
+    large = rig.store.repos.cases.open(
+        subject="Large", description="x" * 15_000, category="general"
+    )
+    rig.store.repos.account.give_feedback("en:lost-bag", True)
+    rig.transport.max_body = 10_000
+    report = await rig.engine.sync()
+    assert (report.pushed, report.rejected) == (2, 1)
+    refused = rig.store.repos.cases.get(large)
+    assert refused is not None and refused.sync_state == "rejected"
+    assert refused.error is not None and "413" in refused.error.detail
+    assert rig.store.repos.cases.get(small).sync_state == "synced"  # type: ignore[union-attr]
+    assert rig.store.repos.account.feedback("en:lost-bag") == (True, "synced")

@@ -344,3 +344,77 @@ def test_bulk_article_load_indexes_once_and_heals_after_a_crash(tmp_path: Path) 
     assert (
         reopened.repos.search.search(demo_articles()[40].title)[0].slug == demo_articles()[40].slug
     )
+
+
+def test_arguments_the_hub_would_refuse_are_refused_before_writing(store: LocalStore) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        store.repos.cases.open(subject="", description="d", category="c")
+    with pytest.raises(ValidationError):
+        store.repos.cases.open(subject="s", description="x" * 20_001, category="c")
+    with pytest.raises(ValidationError):
+        store.repos.callbacks.request(queue_id="q", mode=CallbackMode.asap, phone="")
+    assert store.repos.cases.list() == []
+    assert outbox_rows(store) == []
+
+
+def test_a_refusal_without_a_reason_still_shows_one(store: LocalStore) -> None:
+    local_id = store.repos.cases.open(subject="s", description="d", category="c")
+    [entry] = store.repos.outbox.pending()
+    store.repos.applier.apply_results(
+        [MutationResult(seq=entry.seq, key=entry.key, status="rejected")]
+    )
+    view = store.repos.cases.get(local_id)
+    assert view is not None and view.sync_state == "rejected"
+    assert view.error is not None and view.error.detail
+
+
+def test_resending_a_refused_reply_replaces_its_refusal(store: LocalStore) -> None:
+    local_id = store.repos.cases.open(subject="s", description="d", category="c")
+    message = store.repos.cases.reply(local_id, "Hello")
+    entry = store.repos.outbox.pending()[-1]
+    store.repos.applier.apply_results(
+        [
+            MutationResult(
+                seq=entry.seq,
+                key=entry.key,
+                status="rejected",
+                error=Rejection(code="case_closed", detail="Closed."),
+            )
+        ]
+    )
+    store.repos.cases.reply(local_id, "Hello again", message_id=message)
+    assert store.repos.outbox.rejected() == []
+    assert store.repos.outbox.counts() == {"pending": 2, "rejected": 0}
+
+
+def test_refused_subscriptions_fall_back_to_what_the_hub_confirmed(store: LocalStore) -> None:
+    store.repos.account.set_subscriptions(Subscriptions(keys=["ORD"]))
+    [first] = store.repos.outbox.pending()
+    store.repos.applier.apply_results(
+        [MutationResult(seq=first.seq, key=first.key, status="applied")]
+    )
+    store.repos.account.set_subscriptions(Subscriptions(keys=["ORD", "???"]))
+    [second] = store.repos.outbox.pending()
+    store.repos.applier.apply_results(
+        [
+            MutationResult(
+                seq=second.seq,
+                key=second.key,
+                status="rejected",
+                error=Rejection(code="invalid", detail="Unknown key."),
+            )
+        ]
+    )
+    assert store.repos.account.subscriptions() == Subscriptions(keys=["ORD"])
+
+
+def test_signing_out_says_how_many_unsent_changes_went(store: LocalStore) -> None:
+    customer = Customer(id="cus_1", email="a@example.com", created_at=NOW)
+    store.repos.account.sign_in("t", customer)
+    store.repos.cases.open(subject="s", description="d", category="c")
+    store.repos.account.give_feedback("en:a", True)
+    assert store.repos.account.unsent_changes() == 2
+    assert store.repos.account.sign_out() == 2
+    assert store.repos.account.unsent_changes() == 0

@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.backend.db.tables import auth_codes, customers, tokens
 from app.backend.problems import not_found
@@ -68,13 +69,15 @@ class Verdict(Enum):
 
 def check_code(conn: Connection, *, email: str, code: str, settings: HubSettings) -> Verdict:
     """Check a code against the newest one issued. Every wrong try counts; the caller
-    commits before answering, so a failed attempt is never rolled back."""
+    commits before answering, so a failed attempt is never rolled back. The code's row is
+    locked (PostgreSQL), so concurrent guesses are counted one after another."""
     email = normalize_email(email)
     row = conn.execute(
         select(auth_codes)
         .where(auth_codes.c.email == email)
         .order_by(auth_codes.c.id.desc())
         .limit(1)
+        .with_for_update()
     ).one_or_none()
     if row is None or row.used_at is not None or row.expires_at < format_time(now()):
         return Verdict.expired
@@ -97,10 +100,12 @@ def ensure_customer(conn: Connection, *, email: str) -> Customer:
     email = normalize_email(email)
     row = conn.execute(select(customers).where(customers.c.email == email)).one_or_none()
     if row is None:
+        # Two first sign-ins at once: the second finds the first one's row.
+        dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
         conn.execute(
-            insert(customers).values(
-                id=new_id("cus"), email=email, locale="en", created_at=format_time(now())
-            )
+            dialect.insert(customers)
+            .values(id=new_id("cus"), email=email, locale="en", created_at=format_time(now()))
+            .on_conflict_do_nothing(index_elements=["email"])
         )
         row = conn.execute(select(customers).where(customers.c.email == email)).one()
     return customer_from_row(row)

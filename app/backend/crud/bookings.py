@@ -62,7 +62,7 @@ def request_callback(
         )
     try:
         queue = queue_row(conn, queue_id)
-    except Exception as error:
+    except ProblemError as error:
         raise Rejected("unknown_queue", "That callback queue does not exist.") from error
     # One request at a time per customer, so two devices cannot both pass the check below.
     conn.execute(select(customers.c.id).where(customers.c.id == customer_id).with_for_update())

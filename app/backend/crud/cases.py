@@ -20,12 +20,15 @@ CASE_NUMBER_BASE = 100_000
 
 
 def _own_case(conn: Connection, customer_id: str, ref: str) -> Row[Any]:
-    """This customer's case by server id or by the ref the client gave it offline."""
+    """This customer's case by server id or by the ref the client gave it offline, locked
+    until the transaction ends (PostgreSQL), so a reply cannot race a close."""
     row = conn.execute(
-        select(cases).where(
+        select(cases)
+        .where(
             cases.c.customer_id == customer_id,
             (cases.c.id == ref) | (cases.c.client_ref == ref),
         )
+        .with_for_update()
     ).first()
     if row is None:
         raise Rejected("not_found", "That case does not exist.")
@@ -115,7 +118,7 @@ def agent_reply(
     status: CaseStatus | None = CaseStatus.pending,
 ) -> Case:
     """An agent's message; by default the case then waits on the customer (pending)."""
-    row = conn.execute(select(cases).where(cases.c.id == case_id)).one_or_none()
+    row = conn.execute(select(cases).where(cases.c.id == case_id).with_for_update()).one_or_none()
     if row is None:
         raise not_found("case")
     _append(conn, case_id, MessageAuthor.agent, author_name, body, None)
@@ -123,7 +126,8 @@ def agent_reply(
 
 
 def set_case_status(conn: Connection, *, case_id: str, status: CaseStatus) -> Case:
-    if conn.execute(select(cases.c.id).where(cases.c.id == case_id)).first() is None:
+    locked = select(cases.c.id).where(cases.c.id == case_id).with_for_update()
+    if conn.execute(locked).first() is None:
         raise not_found("case")
     return _touch(conn, case_id, status)
 
@@ -221,7 +225,7 @@ def get_case(conn: Connection, *, case_id: str, customer_id: str | None = None) 
 
 
 def _number(ref: str) -> int:
-    return int(ref) if ref.isdigit() and len(ref) < 15 else -1
+    return int(ref) if ref.isascii() and ref.isdigit() and len(ref) < 15 else -1
 
 
 def list_cases(

@@ -17,7 +17,6 @@ from app.backend.problems import ProblemError
 from app.backend.util import dumps, loads, upsert
 from app.schemas import Change, ChangeFeed
 
-PUBLIC_ENTITIES = frozenset({"component", "incident", "article", "category", "queue"})
 KB_ENTITIES = frozenset({"article", "category"})
 
 
@@ -52,7 +51,7 @@ def record_change(
 def parse_cursor(cursor: str | None) -> int:
     if not cursor:
         return 0
-    if not cursor.isdigit() or len(cursor) > 18:
+    if not (cursor.isascii() and cursor.isdigit()) or len(cursor) > 18:
         raise ProblemError(
             400, "Invalid cursor", "Pass back a cursor the hub gave you.", slug="invalid-cursor"
         )

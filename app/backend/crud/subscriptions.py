@@ -24,14 +24,13 @@ def set_subscriptions(
     conn: Connection, *, customer_id: str, wanted: Subscriptions
 ) -> Subscriptions:
     """Replace what the customer is subscribed to (keys are case-insensitive)."""
-    if wanted.quiet_hours is not None:
-        try:
-            for clock in wanted.quiet_hours:
-                slots.parse_clock(clock)
-            if wanted.time_zone:
-                slots.zone(wanted.time_zone)
-        except ValueError as error:
-            raise Rejected("invalid", str(error)) from error
+    try:
+        for clock in wanted.quiet_hours or ():
+            slots.parse_clock(clock)
+        if wanted.time_zone:
+            slots.zone(wanted.time_zone)
+    except ValueError as error:
+        raise Rejected("invalid", str(error)) from error
     clean = Subscriptions(
         components=sorted(set(wanted.components)),
         keys=sorted({k.strip().upper() for k in wanted.keys if k.strip()}),

@@ -28,7 +28,8 @@ class Database:
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = normalize_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
-        options: dict[str, Any] = {"future": True}
+        # Bound values (emails, message text) stay out of error messages and logs.
+        options: dict[str, Any] = {"future": True, "hide_parameters": True}
         if self.is_sqlite:
             options["connect_args"] = {"check_same_thread": False, "timeout": 30}
             options["pool_size"] = pool_size
