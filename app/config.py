@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 HUB_URL_ENV = "CARELINE_HUB_URL"
@@ -30,3 +32,30 @@ def resolve_data_dir(explicit: str | Path | None = None, *, app_name: str = "car
         if candidate:
             return Path(candidate).expanduser()
     return per_user_data_dir(app_name)
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """How `python -m app` runs: where the hub is, where data lives, window or web."""
+
+    hub_url: str
+    data_dir: Path
+    web: bool = False
+    port: int = 8550
+
+
+def parse_app_args(argv: list[str] | None = None) -> AppConfig:
+    parser = argparse.ArgumentParser(prog="python -m app", description="The Careline app.")
+    parser.add_argument(
+        "--web", action="store_true", help="serve the app in web mode (open the printed address)"
+    )
+    parser.add_argument("--port", type=int, default=8550, help="web mode port")
+    parser.add_argument("--hub", help=f"hub address (env {HUB_URL_ENV}, default {DEFAULT_HUB_URL})")
+    parser.add_argument("--data-dir", help=f"local data folder (env {DATA_DIR_ENV})")
+    args = parser.parse_args(argv)
+    return AppConfig(
+        hub_url=args.hub or os.environ.get(HUB_URL_ENV) or DEFAULT_HUB_URL,
+        data_dir=resolve_data_dir(args.data_dir),
+        web=args.web,
+        port=args.port,
+    )

@@ -10,6 +10,8 @@ from app.schemas import Article, Category
 from app.state.services import Services
 from app.store.search import SearchHit
 
+__all__ = ["HelpState", "SearchHit"]
+
 RELATED = 4
 
 

@@ -80,3 +80,11 @@ class StatusState(ft.Observable):
 
     async def incident(self, incident_id: str) -> Incident | None:
         return await asyncio.to_thread(self._services.store.repos.content.incident, incident_id)
+
+    async def article_titles(self, slugs: list[str], locale: str) -> dict[str, str]:
+        """Titles of the incident's help articles that are on this device."""
+        content = self._services.store.repos.content
+        found = await asyncio.gather(
+            *(asyncio.to_thread(content.article, slug, locale) for slug in slugs)
+        )
+        return {a.slug: a.title for a in found if a is not None}

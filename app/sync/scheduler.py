@@ -56,6 +56,10 @@ class SyncScheduler:
         """Call `listener` with every new status (keep a strong reference to it)."""
         self._listeners.append(listener)
 
+    def remove_listener(self, listener: Callable[[SyncStatus], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     def _set(self, **changes: object) -> None:
         self.status = replace(self.status, **changes)  # type: ignore[arg-type]
         for listener in list(self._listeners):

@@ -1,0 +1,82 @@
+"""One person's view of the app: the state objects of one window or browser tab, fed by
+the shared services."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import flet as ft
+
+from app.state.help import HelpState
+from app.state.services import Services
+from app.state.status import StatusState
+from app.state.sync import SyncState
+from app.sync import SyncStatus
+
+RunTask = Callable[..., Any]
+
+
+class UiState(ft.Observable):
+    """Layout and preferences: width (phone or desktop layout), language, theme."""
+
+    def __init__(self, width: float, locale: str = "en", theme: str = "system") -> None:
+        self.width = width
+        self.locale = locale
+        self.theme = theme
+
+    @property
+    def narrow(self) -> bool:
+        return self.width < 640
+
+
+class Session:
+    def __init__(self, services: Services, *, width: float, run_task: RunTask) -> None:
+        self.services = services
+        locale = services.store.repos.account.preference("locale") or "en"
+        theme = services.store.repos.account.preference("theme") or "system"
+        self.ui = UiState(width, locale, theme)
+        self.sync = SyncState()
+        self.status = StatusState(services)
+        self.help = HelpState(services, locale)
+        self._run_task = run_task
+        self._last_synced: str | None = None
+        services.scheduler.on_change(self._on_sync_status)
+
+    async def start(self) -> None:
+        """Show what the store holds at once; the scheduler syncs in the background."""
+        await self.status.load()
+        await self.help.load()
+        self.sync.update_from(self.services.scheduler.status)
+
+    def _on_sync_status(self, status: SyncStatus) -> None:
+        # Called by the scheduler's task; state changes belong to this session's loop task.
+        self._run_task(self._apply_status, status)
+
+    async def _apply_status(self, status: SyncStatus) -> None:
+        self.sync.update_from(status)
+        if status.last_synced and status.last_synced != self._last_synced:
+            self._last_synced = status.last_synced
+            await self.status.load()
+            await self.help.load()
+
+    async def sync_now(self) -> None:
+        """'Try again' and 'sync now': the result arrives through `_apply_status`."""
+        await self.services.scheduler.sync_now()
+
+    def close(self) -> None:
+        self.services.scheduler.remove_listener(self._on_sync_status)
+
+    async def set_locale(self, locale: str) -> None:
+        await self._save_preference("locale", locale)
+        self.ui.locale = locale
+        self.help.locale = locale
+        await self.help.load()
+
+    async def set_theme(self, theme: str) -> None:
+        await self._save_preference("theme", theme)
+        self.ui.theme = theme
+
+    async def _save_preference(self, key: str, value: str) -> None:
+        await asyncio.to_thread(self.services.store.repos.account.set_preference, key, value)

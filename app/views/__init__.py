@@ -1,0 +1,2 @@
+"""The Flet UI: screens, the shell around them, routes and theme. Reaches data only
+through `app.state`."""

@@ -1,0 +1,60 @@
+"""The app's routes. Every screen has an address, so deep links work: `/status`,
+`/status/<incident id>`, `/help`, `/help/<article slug>`."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.state.session import Session
+from app.views.article_screen import ArticleRoute
+from app.views.context import SessionContext, use_session
+from app.views.help_screen import HelpRoute
+from app.views.incident_screen import IncidentRoute
+from app.views.status_screen import StatusRoute
+from app.views.strings import tr
+
+
+@ft.component
+def Home() -> ft.View:
+    page = ft.context.page
+    ft.use_effect(lambda: page.navigate("/status"), dependencies=[])
+    return ft.View(route="/", controls=[ft.ProgressRing()])
+
+
+@ft.component
+def NotFound() -> ft.View:
+    session = use_session()
+    page = ft.context.page
+    return ft.View(
+        route=ft.use_view_path(),
+        controls=[
+            ft.Text(tr(session.ui.locale, "not_found"), theme_style=ft.TextThemeStyle.TITLE_LARGE),
+            ft.FilledButton(
+                tr(session.ui.locale, "go_home"), on_click=lambda: page.navigate("/status")
+            ),
+        ],
+    )
+
+
+@ft.component
+def App(session: Session) -> ft.Control:
+    return SessionContext(
+        session,
+        lambda: ft.Router(
+            [
+                ft.Route(index=True, component=Home),
+                ft.Route(
+                    path="status",
+                    component=StatusRoute,
+                    children=[ft.Route(path=":id", component=IncidentRoute)],
+                ),
+                ft.Route(
+                    path="help",
+                    component=HelpRoute,
+                    children=[ft.Route(path=":slug", component=ArticleRoute)],
+                ),
+            ],
+            not_found=NotFound,
+            manage_views=True,
+        ),
+    )

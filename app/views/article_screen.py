@@ -1,0 +1,115 @@
+"""One help article: rendered Markdown, 'Was this helpful?' with an optional comment
+(queued when offline), and related articles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import flet as ft
+
+from app.state.help import HelpState
+from app.state.session import UiState
+from app.views.context import use_session
+from app.views.markdown import markdown
+from app.views.shell import detail_view
+from app.views.strings import tr
+
+
+def feedback_box(
+    help_: HelpState,
+    ui: UiState,
+    comment: ft.TextField,
+    asking: bool,
+    set_asking: Callable[[bool], None],
+) -> ft.Control:
+    page = ft.context.page
+    if help_.vote is not None and not asking:
+        thanks = "thanks_queued" if help_.vote_pending else "thanks"
+        return ft.Row(
+            [
+                ft.Icon(ft.Icons.CHECK, color=ft.Colors.GREEN_700),
+                ft.Text(tr(ui.locale, thanks), expand=True),
+            ]
+        )
+
+    def vote(helpful: bool) -> None:
+        if helpful:
+            page.run_task(help_.give_feedback, True, None)
+        else:
+            set_asking(True)
+
+    def send() -> None:
+        set_asking(False)
+        page.run_task(help_.give_feedback, False, comment.value or "")
+
+    controls: list[ft.Control] = [
+        ft.Text(tr(ui.locale, "helpful_question"), theme_style=ft.TextThemeStyle.TITLE_SMALL),
+        ft.Row(
+            [
+                ft.OutlinedButton(
+                    tr(ui.locale, "yes"),
+                    icon=ft.Icons.THUMB_UP_OUTLINED,
+                    on_click=lambda: vote(True),
+                ),
+                ft.OutlinedButton(
+                    tr(ui.locale, "no"),
+                    icon=ft.Icons.THUMB_DOWN_OUTLINED,
+                    on_click=lambda: vote(False),
+                ),
+            ]
+        ),
+    ]
+    if asking:
+        controls += [comment, ft.FilledButton(tr(ui.locale, "send"), on_click=send)]
+    return ft.Column(controls, spacing=8)
+
+
+@ft.component
+def ArticleScreen(help_: HelpState, ui: UiState, slug: str) -> ft.View:
+    page = ft.context.page
+    asking, set_asking = ft.use_state(False)
+    # Kept across re-renders, so nothing typed is overwritten (see HelpScreen).
+    comment = ft.use_memo(
+        lambda: ft.TextField(
+            label=tr(ui.locale, "comment_label"), multiline=True, min_lines=2, max_length=2000
+        ),
+        dependencies=[slug, ui.locale],
+    )
+    ft.use_effect(lambda: page.run_task(help_.open_article, slug), dependencies=[slug])
+    article = help_.article
+    if article is None or article.slug != slug:
+        if help_.missing_slug == slug:
+            return detail_view(
+                title=tr(ui.locale, "nav_help"),
+                body=[
+                    ft.Text(tr(ui.locale, "article_missing")),
+                    ft.TextButton(
+                        tr(ui.locale, "back_to_help"), on_click=lambda: page.navigate("/help")
+                    ),
+                ],
+            )
+        return detail_view(title=tr(ui.locale, "loading"), body=[ft.ProgressRing()])
+    body: list[ft.Control] = [
+        ft.Text(article.title, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+        markdown(article.body),
+        ft.Divider(),
+        feedback_box(help_, ui, comment, asking, set_asking),
+    ]
+    if help_.related:
+        body.append(ft.Text(tr(ui.locale, "related"), theme_style=ft.TextThemeStyle.TITLE_SMALL))
+        body.extend(
+            ft.ListTile(
+                leading=ft.Icon(ft.Icons.ARTICLE_OUTLINED),
+                title=ft.Text(hit.title),
+                on_click=lambda _, s=hit.slug: page.navigate(f"/help/{s}"),
+            )
+            for hit in help_.related
+        )
+    return detail_view(title=article.title, body=body)
+
+
+@ft.component
+def ArticleRoute() -> ft.View:
+    session = use_session()
+    slug = str(ft.use_route_params().get("slug", ""))
+    return ArticleScreen(session.help, session.ui, slug)

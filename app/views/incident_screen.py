@@ -1,0 +1,138 @@
+"""One incident: its impact, the services it affects, the timeline of updates, related
+help articles and what the customer can do."""
+
+from __future__ import annotations
+
+from typing import cast
+
+import flet as ft
+
+from app.schemas import Incident
+from app.state.session import UiState
+from app.state.status import StatusState
+from app.views.context import use_session
+from app.views.markdown import markdown
+from app.views.shell import detail_view
+from app.views.strings import tr, when
+from app.views.theme import IMPACT_COLORS, IMPACT_ICONS
+
+
+def component_names(status: StatusState, ids: list[str]) -> list[str]:
+    names = {c.id: c.name for g in status.groups for c in g.components}
+    return [names.get(i, i) for i in ids]
+
+
+@ft.component
+def IncidentScreen(status: StatusState, ui: UiState, incident_id: str) -> ft.View:
+    page = ft.context.page
+    incident, set_incident = ft.use_state(cast("Incident | None", None))
+    titles, set_titles = ft.use_state(cast("dict[str, str]", {}))
+    loaded, set_loaded = ft.use_state(False)
+
+    async def load() -> None:
+        found = await status.incident(incident_id)
+        set_incident(found)
+        if found is not None:
+            set_titles(await status.article_titles(found.articles, ui.locale))
+        set_loaded(True)
+
+    ft.use_effect(lambda: page.run_task(load), dependencies=[incident_id, status.last_updated])
+    if not loaded:
+        return detail_view(title=tr(ui.locale, "loading"), body=[ft.ProgressRing()])
+    if incident is None:
+        return detail_view(
+            title=tr(ui.locale, "nav_status"),
+            body=[
+                ft.Text(tr(ui.locale, "incident_missing")),
+                ft.TextButton(
+                    tr(ui.locale, "back_to_status"), on_click=lambda: page.navigate("/status")
+                ),
+            ],
+        )
+    found = incident
+    color = IMPACT_COLORS[found.impact]
+    body: list[ft.Control] = [
+        ft.Row(
+            [
+                ft.Icon(IMPACT_ICONS[found.impact], color=color),
+                ft.Text(
+                    tr(ui.locale, f"impact_{found.impact.value}"),
+                    color=color,
+                    weight=ft.FontWeight.BOLD,
+                ),
+                ft.Text("· " + tr(ui.locale, f"status_{found.status.value}")),
+            ],
+            wrap=True,
+        ),
+        ft.Text(found.title, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+    ]
+    if found.components:
+        body.append(ft.Text(tr(ui.locale, "affected"), theme_style=ft.TextThemeStyle.TITLE_SMALL))
+        body.append(
+            ft.Row(
+                [
+                    ft.Chip(label=ft.Text(name))
+                    for name in component_names(status, found.components)
+                ],
+                wrap=True,
+            )
+        )
+    articles = [a for a in found.actions if a.kind == "article" and a.target]
+    if articles:
+        body.append(
+            ft.Text(tr(ui.locale, "what_you_can_do"), theme_style=ft.TextThemeStyle.TITLE_SMALL)
+        )
+        body.append(
+            ft.Row(
+                [
+                    ft.FilledButton(
+                        a.label,
+                        icon=ft.Icons.ARTICLE,
+                        on_click=lambda _, slug=a.target: page.navigate(f"/help/{slug}"),
+                    )
+                    for a in articles
+                ],
+                wrap=True,
+            )
+        )
+    body.append(ft.Text(tr(ui.locale, "timeline"), theme_style=ft.TextThemeStyle.TITLE_SMALL))
+    for update in found.updates:
+        body.append(
+            ft.Card(
+                ft.Container(
+                    ft.Column(
+                        [
+                            ft.Text(
+                                f"{tr(ui.locale, 'status_' + update.status.value)} · "
+                                f"{when(ui.locale, update.created_at)}",
+                                weight=ft.FontWeight.BOLD,
+                            ),
+                            markdown(update.body),
+                        ],
+                        spacing=4,
+                    ),
+                    padding=12,
+                )
+            )
+        )
+    if found.articles:
+        body.append(
+            ft.Text(tr(ui.locale, "related_articles"), theme_style=ft.TextThemeStyle.TITLE_SMALL)
+        )
+        body.extend(
+            ft.ListTile(
+                leading=ft.Icon(ft.Icons.ARTICLE_OUTLINED),
+                title=ft.Text(titles[slug]),
+                on_click=lambda _, s=slug: page.navigate(f"/help/{s}"),
+            )
+            for slug in found.articles
+            if slug in titles
+        )
+    return detail_view(title=found.title, body=body)
+
+
+@ft.component
+def IncidentRoute() -> ft.View:
+    session = use_session()
+    incident_id = str(ft.use_route_params().get("id", ""))
+    return IncidentScreen(session.status, session.ui, incident_id)

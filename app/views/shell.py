@@ -1,0 +1,130 @@
+"""The frame around every top-level screen: app bar, the offline banner, and navigation
+(a bottom bar on phones, a rail on wider windows)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import flet as ft
+
+from app.state.session import UiState
+from app.state.sync import SyncState
+from app.views.strings import tr
+
+DESTINATIONS = [
+    ("nav_status", ft.Icons.MONITOR_HEART_OUTLINED, ft.Icons.MONITOR_HEART, "/status"),
+    ("nav_help", ft.Icons.HELP_OUTLINE, ft.Icons.HELP, "/help"),
+]
+
+
+def offline_banner(
+    ui: UiState, sync: SyncState, on_retry: Callable[[], Any] | None
+) -> ft.Control | None:
+    if not sync.offline:
+        return None
+    return ft.Container(
+        bgcolor=ft.Colors.with_opacity(0.14, ft.Colors.AMBER),
+        border_radius=8,
+        padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+        content=ft.Row(
+            [
+                ft.Icon(ft.Icons.CLOUD_OFF, color=ft.Colors.AMBER_900),
+                ft.Text(tr(ui.locale, "offline"), expand=True),
+                ft.TextButton(tr(ui.locale, "retry"), on_click=on_retry),
+            ],
+            vertical_alignment=ft.CrossAxisAlignment.CENTER,
+        ),
+    )
+
+
+def shell(
+    *,
+    ui: UiState,
+    sync: SyncState,
+    selected: int,
+    title: str,
+    body: list[ft.Control],
+    actions: list[ft.Control] | None = None,
+    on_retry: Callable[[], Any] | None = None,
+) -> ft.View:
+    """A top-level screen: the same frame on every destination."""
+    page = ft.context.page
+
+    def go(index: int) -> None:
+        page.navigate(DESTINATIONS[index][3])
+
+    banner = offline_banner(ui, sync, on_retry)
+    content = ft.Column(
+        [*([banner] if banner else []), *body],
+        expand=True,
+        scroll=ft.ScrollMode.AUTO,
+        spacing=16,
+    )
+    padded = ft.Container(content, padding=16, expand=True)
+    appbar = ft.AppBar(title=ft.Text(title), actions=actions or [])
+    if ui.narrow:
+        return ft.View(
+            route=ft.use_view_path(),
+            appbar=appbar,
+            # Not ft.NavigationBar: with it (Flet 1.0.5), a text field on the screen it
+            # switched to loses focus at every re-render, eating what the customer types.
+            bottom_appbar=ft.BottomAppBar(
+                padding=ft.Padding.symmetric(horizontal=8),
+                content=ft.Row(
+                    [
+                        (ft.FilledTonalButton if index == selected else ft.TextButton)(
+                            tr(ui.locale, key),
+                            icon=chosen if index == selected else icon,
+                            on_click=lambda _, i=index: go(i),
+                            expand=True,
+                        )
+                        for index, (key, icon, chosen, _) in enumerate(DESTINATIONS)
+                    ],
+                ),
+            ),
+            controls=[padded],
+            padding=0,
+        )
+    return ft.View(
+        route=ft.use_view_path(),
+        appbar=appbar,
+        padding=0,
+        controls=[
+            ft.Row(
+                [
+                    ft.NavigationRail(
+                        selected_index=selected,
+                        on_change=lambda e: go(e.control.selected_index),
+                        label_type=ft.NavigationRailLabelType.ALL,
+                        destinations=[
+                            ft.NavigationRailDestination(
+                                icon=icon, selected_icon=chosen, label=tr(ui.locale, key)
+                            )
+                            for key, icon, chosen, _ in DESTINATIONS
+                        ],
+                    ),
+                    ft.VerticalDivider(width=1),
+                    padded,
+                ],
+                expand=True,
+                vertical_alignment=ft.CrossAxisAlignment.START,
+            )
+        ],
+    )
+
+
+def detail_view(*, title: str, body: list[ft.Control]) -> ft.View:
+    """A screen opened from another (an incident, an article): back arrow, no navigation."""
+    return ft.View(
+        route=ft.use_view_path(),
+        appbar=ft.AppBar(title=ft.Text(title)),
+        controls=[
+            ft.Container(
+                ft.Column(body, spacing=16, scroll=ft.ScrollMode.AUTO, expand=True),
+                padding=16,
+                expand=True,
+            )
+        ],
+        padding=0,
+    )

@@ -1,0 +1,133 @@
+"""End to end: a real hub process with the demo company, the app served in web mode in
+another process, and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+
+from tests.hub_process import RealHub, free_port
+
+CHROMIUM = os.environ.get("CARELINE_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+
+pytestmark = pytest.mark.e2e
+
+
+def browser_missing() -> str | None:
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium; .ci/run installs it)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    reason = browser_missing()
+    if reason:
+        if os.environ.get("CARELINE_REQUIRE_BROWSER"):
+            pytest.fail(f"browser tests required but {reason}")
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class AppProcess:
+    url: str
+    process: subprocess.Popen[bytes]
+    hub: RealHub
+    data_dir: Path
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[RealHub]:
+    real = RealHub(tmp_path / "hub")
+    real.start()
+    yield real
+    real.stop()
+
+
+@pytest.fixture
+def app(hub: RealHub, tmp_path: Path) -> Iterator[AppProcess]:
+    port = free_port()
+    data_dir = tmp_path / "app"
+    log = (tmp_path / "app.log").open("wb")
+    env = {**os.environ, "CARELINE_DATA_DIR": str(data_dir)}
+    env.pop("FLET_APP_STORAGE_DATA", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "--web", "--port", str(port), "--hub", hub.url],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            log.close()
+            raise RuntimeError((tmp_path / "app.log").read_text())
+        time.sleep(0.2)
+    yield AppProcess(url, process, hub, data_dir)
+    process.terminate()
+    process.wait(timeout=15)
+    log.close()
+
+
+def open_page(
+    chromium: Browser,
+    url: str,
+    *,
+    viewport: ViewportSize,
+    scheme: Literal["light", "dark"] = "light",
+) -> Page:
+    """A page on `url` with Flutter's accessibility tree switched on."""
+    context = chromium.new_context(viewport=viewport, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=30_000)
+    page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    return page
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a screenshot once Flutter has painted (two identical frames, not blank)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    previous = b""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        png = page.screenshot()
+        if png == previous and len(png) > 8_000:
+            break
+        previous = png
+        page.wait_for_timeout(150)
+    path = SCREENSHOTS / f"{name}.png"
+    path.write_bytes(previous)
+    return path
