@@ -41,7 +41,9 @@ def browser_missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API holds an event loop while it runs, which must be gone
+# before the asyncio tests of other modules start.
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
     reason = browser_missing()
     if reason:
