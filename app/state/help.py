@@ -13,6 +13,7 @@ from app.store.search import SearchHit
 __all__ = ["HelpState", "SearchHit"]
 
 RELATED = 4
+RESULTS = 10  # as many as a screen shows; fewer to draw on every keystroke
 
 
 class HelpState(ft.Observable):
@@ -36,17 +37,19 @@ class HelpState(ft.Observable):
         self.categories = await asyncio.to_thread(repos.content.categories, self.locale)
 
     async def search(self, query: str) -> None:
-        """Results for what is typed now; an answer to an older keystroke is dropped."""
+        """Results for what is typed now; an answer to an older keystroke is dropped. Query
+        and results change together, so the screen redraws once per keystroke."""
         self._generation += 1
         generation = self._generation
-        self.query = query
-        if not query.strip():
-            self.results = []
-            return
-        found = await asyncio.to_thread(
-            self._services.store.repos.search.search, query, locale=self.locale, limit=20
+        found = (
+            await asyncio.to_thread(
+                self._services.store.repos.search.search, query, locale=self.locale, limit=RESULTS
+            )
+            if query.strip()
+            else []
         )
         if generation == self._generation:
+            self.query = query
             self.results = found
 
     async def open_category(self, category_id: str | None) -> None:

@@ -15,13 +15,6 @@ from app.views.strings import tr
 
 
 @ft.component
-def Home() -> ft.View:
-    page = ft.context.page
-    ft.use_effect(lambda: page.navigate("/status"), dependencies=[])
-    return ft.View(route="/", controls=[ft.ProgressRing()])
-
-
-@ft.component
 def NotFound() -> ft.View:
     session = use_session()
     page = ft.context.page
@@ -42,7 +35,9 @@ def App(session: Session) -> ft.Control:
         session,
         lambda: ft.Router(
             [
-                ft.Route(index=True, component=Home),
+                # The home address shows Status at once (a redirect would cost a round trip
+                # and leave a history entry that bounces back).
+                ft.Route(index=True, component=StatusRoute),
                 ft.Route(
                     path="status",
                     component=StatusRoute,
