@@ -106,6 +106,23 @@ async def bob(client: httpx.AsyncClient, db: Database) -> dict[str, str]:
     return await sign_in(client, db, "bob@example.com")
 
 
+PROBLEM_JSON = "application/problem+json"
+
+
+def assert_problem(response: httpx.Response, status: int | None = None) -> dict[str, Any]:
+    """The response is a problem document (RFC 9457) with this status (any 4xx if None)."""
+    if status is None:
+        assert 400 <= response.status_code < 500, response.text
+    else:
+        assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM_JSON)
+    body: dict[str, Any] = response.json()
+    assert body["status"] == response.status_code
+    assert isinstance(body["type"], str)
+    assert isinstance(body["title"], str)
+    return body
+
+
 def operator_headers(db: Database, *scopes: str) -> dict[str, str]:
     with db.write() as conn:
         token = auth.create_operator_token(conn, scopes=scopes or sorted(auth.OPERATOR_SCOPES))

@@ -18,18 +18,7 @@ from app.backend.db.tables import auth_codes, tokens
 from app.backend.main import create_app
 from app.backend.settings import HubSettings, RateLimit
 from app.backend.util import format_time, now
-from tests.conftest import mutation, sign_in
-
-PROBLEM_JSON = "application/problem+json"
-
-
-def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM_JSON)
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert {"type", "title", "status"} <= body.keys()
-    return body
+from tests.conftest import assert_problem, mutation, sign_in
 
 
 def retry_after(response: httpx.Response) -> int:

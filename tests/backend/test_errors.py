@@ -22,24 +22,10 @@ from app.backend.db import Database
 from app.backend.main import create_app
 from app.backend.settings import HubSettings
 from app.schemas import MutationName
-from tests.conftest import Company, mutation, push, sign_in
+from tests.conftest import Company, assert_problem, mutation, push, sign_in
 
-PROBLEM_JSON = "application/problem+json"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(200))
 PHONE = "+13125550123"
-
-
-def assert_problem(response: httpx.Response, status: int | None = None) -> dict[str, Any]:
-    if status is None:
-        assert 400 <= response.status_code < 500, response.text
-    else:
-        assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM_JSON)
-    body: dict[str, Any] = response.json()
-    assert body["status"] == response.status_code
-    assert isinstance(body["type"], str)
-    assert isinstance(body["title"], str)
-    return body
 
 
 def error_locations(body: dict[str, Any]) -> list[list[str | int]]:

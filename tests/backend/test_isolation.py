@@ -12,21 +12,11 @@ import httpx
 import pytest
 
 from app.backend.db import Database
-from tests.conftest import Company, mutation, operator_headers, push
+from tests.conftest import Company, assert_problem, mutation, operator_headers, push
 
-PROBLEM_JSON = "application/problem+json"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
 SECRET = "Alice's secret: bag tag NW-7QX-4411"
 ALICE_PHONE = "+13125550199"
-
-
-def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM_JSON)
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert {"type", "title", "status"} <= body.keys()
-    return body
 
 
 def assert_no_leak(*responses: httpx.Response) -> None:
