@@ -9,6 +9,7 @@ from typing import Any
 
 import flet as ft
 
+from app.state.account import AccountState
 from app.state.help import HelpState
 from app.state.services import Services
 from app.state.status import StatusState
@@ -40,6 +41,7 @@ class Session:
         self.sync = SyncState()
         self.status = StatusState(services)
         self.help = HelpState(services, locale)
+        self.account = AccountState(services)
         self._run_task = run_task
         self._last_synced: str | None = None
         services.scheduler.on_change(self._on_sync_status)
@@ -48,6 +50,7 @@ class Session:
         """Show what the store holds at once; the scheduler syncs in the background."""
         await self.status.load()
         await self.help.load()
+        await self.account.load()
         self.sync.update_from(self.services.scheduler.status)
 
     def _on_sync_status(self, status: SyncStatus) -> None:
@@ -56,6 +59,7 @@ class Session:
 
     async def _apply_status(self, status: SyncStatus) -> None:
         self.sync.update_from(status)
+        self.account.unsent = status.pending + status.failed
         if status.last_synced and status.last_synced != self._last_synced:
             self._last_synced = status.last_synced
             await self.status.load()

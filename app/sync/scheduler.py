@@ -63,7 +63,12 @@ class SyncScheduler:
     def _set(self, **changes: object) -> None:
         self.status = replace(self.status, **changes)  # type: ignore[arg-type]
         for listener in list(self._listeners):
-            listener(self.status)
+            try:
+                listener(self.status)
+            except Exception:
+                # One broken listener (a window that went away) must not stop syncing.
+                log.exception("sync status listener failed; removing it")
+                self.remove_listener(listener)
 
     def start(self) -> None:
         if self._task is None:
