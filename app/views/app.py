@@ -6,6 +6,7 @@ from __future__ import annotations
 import flet as ft
 
 from app.state.session import Session
+from app.views.account_screen import AccountRoute
 from app.views.article_screen import ArticleRoute
 from app.views.context import SessionContext, use_session
 from app.views.help_screen import HelpRoute
@@ -38,6 +39,7 @@ def App(session: Session) -> ft.Control:
                 # The home address shows Status at once (a redirect would cost a round trip
                 # and leave a history entry that bounces back).
                 ft.Route(index=True, component=StatusRoute),
+                ft.Route(path="account", component=AccountRoute),
                 ft.Route(
                     path="status",
                     component=StatusRoute,

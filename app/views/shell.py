@@ -15,6 +15,7 @@ from app.views.strings import tr
 DESTINATIONS = [
     ("nav_status", ft.Icons.MONITOR_HEART_OUTLINED, ft.Icons.MONITOR_HEART, "/status"),
     ("nav_help", ft.Icons.HELP_OUTLINE, ft.Icons.HELP, "/help"),
+    ("nav_account", ft.Icons.PERSON_OUTLINE, ft.Icons.PERSON, "/account"),
 ]
 
 
@@ -74,8 +75,15 @@ def shell(
                 content=ft.Row(
                     [
                         (ft.FilledTonalButton if index == selected else ft.TextButton)(
-                            tr(ui.locale, key),
-                            icon=chosen if index == selected else icon,
+                            content=ft.Column(
+                                [
+                                    ft.Icon(chosen if index == selected else icon),
+                                    ft.Text(tr(ui.locale, key), size=12, no_wrap=True),
+                                ],
+                                spacing=2,
+                                tight=True,
+                                horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+                            ),
                             on_click=lambda _, i=index: go(i),
                             expand=True,
                         )

@@ -1,0 +1,228 @@
+"""Account and settings: sign in with an emailed code, sign out, the sync panel, language
+and theme."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.state.account import AccountState
+from app.state.session import Session, UiState
+from app.state.sync import SyncState
+from app.views.context import use_session
+from app.views.shell import shell
+from app.views.strings import tr, when
+from app.views.theme import apply_theme
+
+LANGUAGES = {"en": "English", "es": "Español"}
+
+
+def error_text(ui: UiState, account: AccountState) -> list[ft.Control]:
+    if not account.error:
+        return []
+    return [ft.Text(tr(ui.locale, f"error_{account.error}"), color=ft.Colors.ERROR)]
+
+
+@ft.component
+def SignInPanel(account: AccountState, ui: UiState) -> ft.Control:
+    page = ft.context.page
+    # Fields kept across re-renders, so nothing typed is overwritten (see HelpScreen).
+    # They are never changed after creation: a rendered control is frozen, and changing
+    # one stops the window from updating at all.
+    email = ft.use_memo(
+        lambda: ft.TextField(
+            label=tr(ui.locale, "email_label"),
+            keyboard_type=ft.KeyboardType.EMAIL,
+            on_submit=lambda e: page.run_task(account.send_code, e.control.value or ""),
+        ),
+        dependencies=[ui.locale],
+    )
+    code = ft.use_memo(
+        lambda: ft.TextField(
+            label=tr(ui.locale, "code_label"),
+            max_length=6,
+            keyboard_type=ft.KeyboardType.NUMBER,
+            on_submit=lambda e: page.run_task(account.verify, e.control.value or ""),
+        ),
+        dependencies=[ui.locale],
+    )
+    busy = [ft.ProgressRing(width=20, height=20, stroke_width=2)] if account.busy else []
+    if account.step == "email":
+        send = ft.FilledButton(
+            tr(ui.locale, "send_code"),
+            disabled=account.busy,
+            on_click=lambda: page.run_task(account.send_code, email.value or ""),
+        )
+        return ft.Column(
+            [
+                ft.Text(tr(ui.locale, "sign_in_title"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+                email,
+                *error_text(ui, account),
+                ft.Row([send, *busy]),
+            ],
+            spacing=12,
+        )
+    verify = ft.FilledButton(
+        tr(ui.locale, "sign_in"),
+        disabled=account.busy,
+        on_click=lambda: page.run_task(account.verify, code.value or ""),
+    )
+    return ft.Column(
+        [
+            ft.Text(tr(ui.locale, "code_sent", email=account.email)),
+            code,
+            *error_text(ui, account),
+            ft.Row(
+                [
+                    verify,
+                    ft.TextButton(tr(ui.locale, "other_email"), on_click=account.use_another_email),
+                    *busy,
+                ],
+                wrap=True,
+            ),
+        ],
+        spacing=12,
+    )
+
+
+@ft.component
+def SignedInPanel(account: AccountState, ui: UiState) -> ft.Control:
+    page = ft.context.page
+    assert account.customer is not None
+    controls: list[ft.Control] = [
+        ft.Row(
+            [
+                ft.Icon(ft.Icons.ACCOUNT_CIRCLE),
+                ft.Text(tr(ui.locale, "signed_in_as", email=account.customer.email), expand=True),
+            ]
+        ),
+    ]
+    if account.confirm_sign_out:
+        controls += [
+            ft.Text(tr(ui.locale, "sign_out_unsent", count=account.unsent), color=ft.Colors.ERROR),
+            ft.Row(
+                [
+                    ft.FilledButton(
+                        tr(ui.locale, "keep_signed_in"),
+                        on_click=lambda: setattr(account, "confirm_sign_out", False),
+                    ),
+                    ft.OutlinedButton(
+                        tr(ui.locale, "sign_out_anyway"),
+                        on_click=lambda: page.run_task(account.sign_out, confirmed=True),
+                    ),
+                ],
+                wrap=True,
+            ),
+        ]
+    else:
+        controls.append(
+            ft.OutlinedButton(
+                tr(ui.locale, "sign_out"),
+                icon=ft.Icons.LOGOUT,
+                on_click=lambda: page.run_task(account.sign_out),
+            )
+        )
+    return ft.Column(controls, spacing=12)
+
+
+def sync_panel(session: Session, sync: SyncState, ui: UiState) -> ft.Control:
+    page = ft.context.page
+    online = sync.online is not False
+    return ft.Card(
+        ft.Container(
+            ft.Column(
+                [
+                    ft.Text(
+                        tr(ui.locale, "sync_title"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM
+                    ),
+                    ft.Row(
+                        [
+                            ft.Icon(
+                                ft.Icons.CLOUD_DONE if online else ft.Icons.CLOUD_OFF,
+                                color=ft.Colors.GREEN_700 if online else ft.Colors.AMBER_900,
+                            ),
+                            ft.Text(tr(ui.locale, "online" if online else "offline_short")),
+                        ]
+                    ),
+                    ft.Text(
+                        tr(ui.locale, "last_updated", when=when(ui.locale, sync.last_synced))
+                        if sync.last_synced
+                        else tr(ui.locale, "never_updated")
+                    ),
+                    ft.Text(tr(ui.locale, "pending_changes", count=sync.pending)),
+                    ft.Text(tr(ui.locale, "failed_changes", count=sync.failed)),
+                    ft.Row(
+                        [
+                            ft.FilledTonalButton(
+                                tr(ui.locale, "sync_now"),
+                                icon=ft.Icons.SYNC,
+                                disabled=sync.syncing,
+                                on_click=lambda: page.run_task(session.sync_now),
+                            ),
+                            *(
+                                [ft.ProgressRing(width=20, height=20, stroke_width=2)]
+                                if sync.syncing
+                                else []
+                            ),
+                        ]
+                    ),
+                ],
+                spacing=8,
+            ),
+            padding=16,
+        )
+    )
+
+
+def preferences(session: Session, ui: UiState) -> ft.Control:
+    page = ft.context.page
+
+    async def set_theme(mode: str) -> None:
+        await session.set_theme(mode)
+        apply_theme(page, mode)
+        page.update()
+
+    return ft.Column(
+        [
+            ft.Text(tr(ui.locale, "preferences"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+            ft.Dropdown(
+                label=tr(ui.locale, "language"),
+                value=ui.locale,
+                options=[ft.DropdownOption(key=k, text=v) for k, v in LANGUAGES.items()],
+                on_select=lambda e: page.run_task(session.set_locale, e.control.value or "en"),
+            ),
+            ft.Dropdown(
+                label=tr(ui.locale, "theme"),
+                value=ui.theme,
+                options=[
+                    ft.DropdownOption(key=k, text=tr(ui.locale, f"theme_{k}"))
+                    for k in ("system", "light", "dark")
+                ],
+                on_select=lambda e: page.run_task(set_theme, e.control.value or "system"),
+            ),
+        ],
+        spacing=12,
+    )
+
+
+@ft.component
+def AccountScreen(session: Session, account: AccountState, sync: SyncState, ui: UiState) -> ft.View:
+    page = ft.context.page
+    body: list[ft.Control] = []
+    if sync.needs_sign_in and account.customer is None:
+        body.append(ft.Text(tr(ui.locale, "sign_in_again"), color=ft.Colors.ERROR))
+    body.append(SignedInPanel(account, ui) if account.customer else SignInPanel(account, ui))
+    body += [sync_panel(session, sync, ui), preferences(session, ui)]
+    return shell(
+        ui=ui,
+        sync=sync,
+        selected=2,
+        title=tr(ui.locale, "nav_account"),
+        body=body,
+        on_retry=lambda: page.run_task(session.sync_now),
+    )
+
+
+@ft.component
+def AccountRoute() -> ft.View:
+    session = use_session()
+    return AccountScreen(session, session.account, session.sync, session.ui)

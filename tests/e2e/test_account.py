@@ -1,0 +1,40 @@
+"""The Account screen in a real browser: sign in with the code the hub issued and see the
+sync panel. (Signing out is covered by the state tests.)"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.conftest import DESKTOP, PHONE, AppProcess, open_page, screenshot
+
+
+def test_sign_in_with_an_emailed_code(chromium: Browser, app: AppProcess) -> None:
+    page = open_page(chromium, f"{app.url}/account", viewport=PHONE)
+    expect(page.get_by_text("Sign in to follow your cases and callbacks")).to_be_visible(
+        timeout=30_000
+    )
+    screenshot(page, "account-phone-light")
+    page.get_by_label("Email address").click()
+    page.keyboard.type("dana@example.com", delay=20)
+    page.get_by_role("button", name="Send code").click()
+    expect(page.get_by_text("We sent a 6-digit code to dana@example.com.")).to_be_visible()
+    code = next(
+        line.split()[1]
+        for line in app.hub.cli("auth", "codes").splitlines()
+        if line.startswith("dana@example.com")
+    )
+    page.get_by_label("Sign-in code").click()
+    page.keyboard.type(code, delay=20)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Signed in as dana@example.com")).to_be_visible(timeout=15_000)
+    sync_card = page.get_by_role("group", name=re.compile("Changes waiting to be sent: 0"))
+    expect(sync_card).to_be_visible(timeout=15_000)
+    screenshot(page, "account-signed-in-phone-light")
+
+
+def test_account_on_desktop_dark(chromium: Browser, app: AppProcess) -> None:
+    page = open_page(chromium, f"{app.url}/account", viewport=DESKTOP, scheme="dark")
+    expect(page.get_by_role("button", name="Sync now")).to_be_visible(timeout=30_000)
+    screenshot(page, "account-desktop-dark")
