@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from app.sync import SyncReport, SyncStatus
+from app.sync import SyncStatus
 
 
 class SyncState(ft.Observable):
@@ -30,6 +30,3 @@ class SyncState(ft.Observable):
     @property
     def offline(self) -> bool:
         return self.online is False
-
-
-__all__ = ["SyncReport", "SyncState"]
