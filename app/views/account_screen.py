@@ -87,7 +87,10 @@ def SignInPanel(account: AccountState, ui: UiState) -> ft.Control:
 @ft.component
 def SignedInPanel(account: AccountState, ui: UiState) -> ft.Control:
     page = ft.context.page
-    assert account.customer is not None
+    if account.customer is None:
+        # Signed out a moment ago: this panel may redraw once before the screen drops it
+        # (an exception here would stop the window from updating).
+        return ft.Column([])
     controls: list[ft.Control] = [
         ft.Row(
             [

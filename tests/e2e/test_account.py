@@ -1,5 +1,5 @@
-"""The Account screen in a real browser: sign in with the code the hub issued and see the
-sync panel. (Signing out is covered by the state tests.)"""
+"""The Account screen in a real browser: sign in with the code the hub issued, see the
+sync panel, sign out."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, expect
 from tests.e2e.conftest import DESKTOP, PHONE, AppProcess, open_page, screenshot
 
 
-def test_sign_in_with_an_emailed_code(chromium: Browser, app: AppProcess) -> None:
+def test_sign_in_with_an_emailed_code_and_sign_out(chromium: Browser, app: AppProcess) -> None:
     page = open_page(chromium, f"{app.url}/account", viewport=PHONE)
     expect(page.get_by_text("Sign in to follow your cases and callbacks")).to_be_visible(
         timeout=30_000
@@ -32,6 +32,9 @@ def test_sign_in_with_an_emailed_code(chromium: Browser, app: AppProcess) -> Non
     sync_card = page.get_by_role("group", name=re.compile("Changes waiting to be sent: 0"))
     expect(sync_card).to_be_visible(timeout=15_000)
     screenshot(page, "account-signed-in-phone-light")
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("Sign in to follow your cases and callbacks")).to_be_visible()
 
 
 def test_account_on_desktop_dark(chromium: Browser, app: AppProcess) -> None:
