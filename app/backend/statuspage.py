@@ -54,7 +54,7 @@ def build_snapshot(conn: Connection, settings: HubSettings) -> StatusSnapshot:
     )
 
 
-def _component_ids(name: str) -> str:
+def _group_id(name: str) -> str:
     return "grp-" + "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-")
 
 
@@ -108,7 +108,7 @@ def summary(snapshot: StatusSnapshot) -> dict[str, Any]:
     groups: dict[str, list[str]] = {}
     rendered: dict[str, dict[str, Any]] = {}
     for c in snapshot.components:
-        group_id = _component_ids(c.group) if c.group else None
+        group_id = _group_id(c.group) if c.group else None
         if c.group:
             groups.setdefault(c.group, []).append(c.id)
         rendered[c.id] = {
@@ -128,7 +128,7 @@ def summary(snapshot: StatusSnapshot) -> dict[str, Any]:
         }
     group_rows = [
         {
-            "id": _component_ids(name),
+            "id": _group_id(name),
             "name": name,
             "status": _worst_state([rendered[i]["status"] for i in ids]),
             "created_at": format_time(snapshot.updated_at),

@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from app.schemas import Rejection
 from app.schemas.common import format_time
 
 if TYPE_CHECKING:
@@ -19,6 +20,11 @@ def dumps(value: Any) -> str:
 
 def loads(text: str | None) -> Any:
     return json.loads(text) if text else None
+
+
+def rejection_from(text: str | None) -> Rejection | None:
+    """A refusal stored as JSON text (NULL when there is none)."""
+    return Rejection.model_validate_json(text) if text else None
 
 
 def now_text() -> str:

@@ -10,7 +10,7 @@ from datetime import datetime
 from app.schemas import Callback, CallbackMode, MutationName, Rejection
 from app.schemas.common import format_time
 from app.schemas.mutations import CallbackRequestArgs
-from app.store.base import Repo, dumps, loads, new_local_id, now_text
+from app.store.base import Repo, dumps, loads, new_local_id, now_text, rejection_from
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,6 @@ class Callbacks(Repo):
 
 def _view(row: sqlite3.Row) -> CallbackView:
     data = loads(row["data"])
-    error = loads(row["error"])
     return CallbackView(
         local_id=row["local_id"],
         server_id=row["server_id"],
@@ -182,5 +181,5 @@ def _view(row: sqlite3.Row) -> CallbackView:
         slot_start=row["slot_start"],
         note=data.get("note"),
         sync_state=row["sync_state"],
-        error=Rejection.model_validate(error) if error else None,
+        error=rejection_from(row["error"]),
     )

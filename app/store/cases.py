@@ -11,7 +11,7 @@ from typing import Any
 
 from app.schemas import Case, MessageAuthor, MutationName, Rejection
 from app.schemas.mutations import CaseOpenArgs, CaseReplyArgs
-from app.store.base import Repo, dumps, loads, new_local_id, now_text
+from app.store.base import Repo, dumps, loads, new_local_id, now_text, rejection_from
 
 
 @dataclass(frozen=True)
@@ -242,7 +242,6 @@ class Cases(Repo):
             "SELECT * FROM case_messages WHERE case_local_id = ? ORDER BY created_at",
             (row["local_id"],),
         ):
-            error = loads(m["error"])
             messages.append(
                 MessageView(
                     id=m["local_id"],
@@ -251,10 +250,9 @@ class Cases(Repo):
                     body=m["body"],
                     created_at=m["created_at"],
                     state=m["sync_state"],
-                    error=Rejection.model_validate(error) if error else None,
+                    error=rejection_from(m["error"]),
                 )
             )
-        error = loads(row["error"])
         return CaseView(
             local_id=row["local_id"],
             server_id=row["server_id"],
@@ -265,7 +263,7 @@ class Cases(Repo):
             status=row["status"],
             incident_id=data.get("incident_id"),
             sync_state=row["sync_state"],
-            error=Rejection.model_validate(error) if error else None,
+            error=rejection_from(row["error"]),
             messages=messages,
             unread=max(0, _agent_messages(data) - row["seen_messages"]),
             updated_at=row["updated_at"],

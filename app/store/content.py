@@ -14,7 +14,7 @@ from app.schemas import (
     IncidentKind,
     StatusSnapshot,
 )
-from app.store.base import Repo, dumps, loads
+from app.store.base import Repo
 
 
 class Content(Repo):
@@ -59,10 +59,6 @@ class Content(Repo):
         listed = snapshot.active_incidents + snapshot.maintenance + snapshot.recent_incidents
         for incident in listed:
             self.save_incident(conn, incident)
-        conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('status_page', ?)",
-            (dumps(snapshot.page.model_dump(mode="json")),),
-        )
 
     def save_article(self, conn: sqlite3.Connection, article: Article) -> None:
         # Update in place (not REPLACE) so the full-text triggers see an update.
@@ -159,10 +155,6 @@ class Content(Repo):
             rows = conn.execute(query + " ORDER BY title", params).fetchall()
         return [_article(r) for r in rows]
 
-    def article_count(self) -> int:
-        with self.store.transaction() as conn:
-            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
-
     def categories(self, locale: str) -> list[Category]:
         with self.store.transaction() as conn:
             rows = conn.execute(
@@ -174,11 +166,6 @@ class Content(Repo):
         with self.store.transaction() as conn:
             rows = conn.execute("SELECT data FROM queues ORDER BY position, id").fetchall()
         return [CallbackQueue.model_validate_json(r["data"]) for r in rows]
-
-    def status_page_name(self) -> str | None:
-        with self.store.transaction() as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'status_page'").fetchone()
-        return str(loads(row["value"])["name"]) if row else None
 
 
 def _article(row: sqlite3.Row) -> Article:

@@ -10,7 +10,7 @@ from typing import Any
 
 from app.schemas import MutationIn, MutationName, Rejection
 from app.schemas.common import parse_time
-from app.store.base import Repo, dumps, loads, new_local_id, now_text
+from app.store.base import Repo, dumps, loads, new_local_id, now_text, rejection_from
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,6 @@ class OutboxEntry:
 
 
 def _entry(row: sqlite3.Row) -> OutboxEntry:
-    error = loads(row["error"])
     return OutboxEntry(
         seq=row["seq"],
         key=row["key"],
@@ -46,7 +45,7 @@ def _entry(row: sqlite3.Row) -> OutboxEntry:
         created_at=row["created_at"],
         state=row["state"],
         attempts=row["attempts"],
-        error=Rejection.model_validate(error) if error else None,
+        error=rejection_from(row["error"]),
         entity=row["entity"],
         entity_id=row["entity_id"],
     )

@@ -333,7 +333,7 @@ def active_incidents(conn: Connection) -> list[Incident]:
     ).all()
     order = list(Impact)
     found = _incidents_from_rows(conn, rows)
-    return sorted(found, key=lambda i: (-order.index(i.impact), i.started_at), reverse=False)
+    return sorted(found, key=lambda i: (-order.index(i.impact), i.started_at))
 
 
 def upcoming_maintenance(conn: Connection) -> list[Incident]:
