@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from app.config import resolve_data_dir
+from app.schemas.files import MAX_ATTACHMENT_BYTES
 
 DATABASE_URL_ENV = "CARELINE_DATABASE_URL"
 
@@ -35,7 +36,7 @@ class HubSettings:
     code_max_attempts: int = 5
     token_ttl_days: int = 90
     max_json_bytes: int = 1_000_000
-    max_attachment_bytes: int = 10_000_000
+    max_attachment_bytes: int = MAX_ATTACHMENT_BYTES
     sign_in_per_email: RateLimit = field(default_factory=lambda: RateLimit(5, 900))
     sign_in_per_client: RateLimit = field(default_factory=lambda: RateLimit(30, 900))
     writes_per_customer: RateLimit = field(default_factory=lambda: RateLimit(120, 60))

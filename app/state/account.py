@@ -33,6 +33,8 @@ class AccountState(ft.Observable):
         self.busy = False
         self.unsent = 0
         self.confirm_sign_out = False
+        # Where to go once signed in (a screen that asked the customer to sign in first).
+        self.return_to: str | None = None
 
     async def load(self) -> None:
         account = self._services.store.repos.account

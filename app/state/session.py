@@ -10,6 +10,9 @@ from typing import Any
 import flet as ft
 
 from app.state.account import AccountState
+from app.state.alerts import AlertsState
+from app.state.callbacks import CallbacksState
+from app.state.cases import CasesState
 from app.state.help import HelpState
 from app.state.services import Services
 from app.state.status import StatusState
@@ -42,6 +45,9 @@ class Session:
         self.status = StatusState(services)
         self.help = HelpState(services, locale)
         self.account = AccountState(services)
+        self.alerts = AlertsState(services)
+        self.cases = CasesState(services, locale)
+        self.callbacks = CallbacksState(services)
         self._run_task = run_task
         self._last_synced: str | None = None
         services.scheduler.on_change(self._on_sync_status)
@@ -50,7 +56,7 @@ class Session:
         """Show what the store holds at once; the scheduler syncs in the background."""
         await self.status.load()
         await self.help.load()
-        await self.account.load()
+        await self._load_private()
         self.sync.update_from(self.services.scheduler.status)
 
     def _on_sync_status(self, status: SyncStatus) -> None:
@@ -64,6 +70,19 @@ class Session:
             self._last_synced = status.last_synced
             await self.status.load()
             await self.help.load()
+            await self._load_private()
+
+    async def _load_private(self) -> None:
+        """What is the customer's own: account, alerts, cases and callbacks."""
+        await self.account.load()
+        await self.alerts.load()
+        await self.cases.load()
+        await self.callbacks.load()
+
+    async def signed_in_or_out(self) -> None:
+        """After sign-in or sign-out: show the (other) customer's own things."""
+        await self._load_private()
+        await self.status.load()
 
     async def sync_now(self) -> None:
         """'Try again' and 'sync now': the result arrives through `_apply_status`."""
@@ -76,7 +95,9 @@ class Session:
         await self._save_preference("locale", locale)
         self.ui.locale = locale
         self.help.locale = locale
+        self.cases.locale = locale
         await self.help.load()
+        await self.cases.load()
 
     async def set_theme(self, theme: str) -> None:
         await self._save_preference("theme", theme)

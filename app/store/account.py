@@ -98,6 +98,12 @@ class Account(Repo):
             row = conn.execute("SELECT data FROM subscriptions WHERE id = 1").fetchone()
         return Subscriptions.model_validate_json(row["data"]) if row else Subscriptions()
 
+    def subscriptions_state(self) -> str:
+        """pending (on its way), synced, or rejected (the hub's last copy is shown)."""
+        with self.store.transaction() as conn:
+            row = conn.execute("SELECT sync_state FROM subscriptions WHERE id = 1").fetchone()
+        return str(row["sync_state"]) if row else "synced"
+
     def set_subscriptions(self, wanted: Subscriptions) -> None:
         with self.store.transaction() as conn:
             self.save_subscriptions(conn, wanted, state="pending")

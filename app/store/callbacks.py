@@ -105,6 +105,16 @@ class Callbacks(Repo):
             )
             self.store.repos.outbox.add(conn, name, args, entity="callback", entity_id=local_id)
 
+    def discard(self, local_id: str) -> None:
+        """Forget a request the hub refused (it never existed there) and its refusal."""
+        with self.store.transaction() as conn:
+            conn.execute(
+                "DELETE FROM callbacks WHERE local_id = ? AND server_id IS NULL", (local_id,)
+            )
+            conn.execute(
+                "DELETE FROM outbox WHERE entity_id = ? AND state = 'rejected'", (local_id,)
+            )
+
     def apply_server(self, conn: sqlite3.Connection, callback: Callback) -> None:
         ref = callback.client_ref or callback.id
         row = conn.execute(

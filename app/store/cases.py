@@ -6,12 +6,14 @@ server id; a reply made offline stays in `case_messages` until the hub's thread 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.schemas import Case, MessageAuthor, MutationName, Rejection
 from app.schemas.mutations import CaseOpenArgs, CaseReplyArgs
 from app.store.base import Repo, dumps, loads, new_local_id, now_text, rejection_from
+from app.store.uploads import NewFile
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class CaseView:
     messages: list[MessageView]
     unread: int
     updated_at: str
+    attachments: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Cases(Repo):
@@ -50,18 +53,19 @@ class Cases(Repo):
         subject: str,
         description: str,
         category: str,
-        attachments: list[str] | None = None,
+        files: Sequence[NewFile] = (),
         incident_id: str | None = None,
     ) -> str:
-        """Open a case locally and queue it; returns its local id. Arguments the hub would
-        refuse (empty, too long) raise pydantic's ValidationError and nothing is written."""
+        """Open a case locally and queue it, with its files; returns its local id.
+        Arguments the hub would refuse (empty, too long) raise pydantic's ValidationError
+        and nothing is written."""
         local_id = new_local_id()
         args = {
             "client_ref": local_id,
             "subject": subject.strip(),
             "description": description.strip(),
             "category": category,
-            "attachments": attachments or [],
+            "attachments": [f"upload:{n}" for n in range(len(files))],
             "incident_id": incident_id,
         }
         CaseOpenArgs.model_validate(args)
@@ -76,11 +80,13 @@ class Cases(Repo):
             "incident_id": incident_id,
             "client_ref": local_id,
             "messages": [],
-            "attachments": [],
             "created_at": stamp,
             "updated_at": stamp,
         }
         with self.store.transaction() as conn:
+            refs = self.store.repos.uploads.stage(conn, list(files))
+            args["attachments"] = refs
+            draft["attachments"] = self.store.repos.uploads.describe(conn, refs)
             conn.execute(
                 "INSERT INTO cases (local_id, subject, status, updated_at, sync_state, data) "
                 "VALUES (?, ?, 'new', ?, 'pending', ?)",
@@ -95,33 +101,44 @@ class Cases(Repo):
         self,
         case_local_id: str,
         body: str,
-        attachments: list[str] | None = None,
+        files: Sequence[NewFile] = (),
         *,
         message_id: str | None = None,
     ) -> str:
-        """Add a reply (or send a failed one again, with `message_id`); returns its id.
-        A reply the hub would refuse raises pydantic's ValidationError."""
+        """Add a reply with its files (or send a failed one again, edited or not, with
+        `message_id`: it keeps its files); returns its id. A reply the hub would refuse
+        raises pydantic's ValidationError and nothing is written."""
         message_id = message_id or new_local_id()
+        CaseReplyArgs.model_validate(
+            {"case": case_local_id, "body": body.strip(), "attachments": ["x"] * len(files)}
+        )
         with self.store.transaction() as conn:
             row = conn.execute(
                 "SELECT server_id FROM cases WHERE local_id = ?", (case_local_id,)
             ).fetchone()
             if row is None:
                 raise KeyError(case_local_id)
+            earlier = conn.execute(
+                "SELECT attachments FROM case_messages WHERE local_id = ?", (message_id,)
+            ).fetchone()
+            attachments = (
+                self.store.repos.uploads.stage(conn, list(files))
+                if files or earlier is None
+                else loads(earlier["attachments"])
+            )
             conn.execute(
                 "INSERT INTO case_messages (local_id, case_local_id, body, attachments, "
                 "sync_state, created_at) VALUES (?, ?, ?, ?, 'queued', ?) "
                 "ON CONFLICT (local_id) DO UPDATE SET body = excluded.body, "
                 "attachments = excluded.attachments, sync_state = 'queued', error = NULL",
-                (message_id, case_local_id, body.strip(), dumps(attachments or []), now_text()),
+                (message_id, case_local_id, body.strip(), dumps(attachments), now_text()),
             )
             args = {
                 "case": row["server_id"] or case_local_id,
                 "body": body.strip(),
-                "attachments": attachments or [],
+                "attachments": attachments,
                 "client_ref": message_id,
             }
-            CaseReplyArgs.model_validate(args)
             # Sending a refused reply again replaces its refused outbox entry.
             conn.execute(
                 "DELETE FROM outbox WHERE entity_id = ? AND state = 'rejected'", (message_id,)
@@ -251,6 +268,7 @@ class Cases(Repo):
                     created_at=m["created_at"],
                     state=m["sync_state"],
                     error=rejection_from(m["error"]),
+                    attachments=self.store.repos.uploads.describe(conn, loads(m["attachments"])),
                 )
             )
         return CaseView(
@@ -267,6 +285,7 @@ class Cases(Repo):
             messages=messages,
             unread=max(0, _agent_messages(data) - row["seen_messages"]),
             updated_at=row["updated_at"],
+            attachments=data.get("attachments", []),
         )
 
 

@@ -151,9 +151,18 @@ def _statements(sql: str) -> list[str]:
     return parts
 
 
+# Files attached to cases and replies, kept with the change until the hub has them.
+UPLOADS = """
+CREATE TABLE uploads (
+    local_id TEXT PRIMARY KEY, filename TEXT NOT NULL, content_type TEXT NOT NULL,
+    size INTEGER NOT NULL, data BLOB, server_id TEXT, error TEXT, created_at TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "core tables and the outbox", _script(CORE)),
     (2, "full-text search over articles", _script(SEARCH + SEARCH_TRIGGERS + SEARCH_REBUILD)),
+    (3, "attachments waiting to be uploaded", _script(UPLOADS)),
 ]
 LATEST = MIGRATIONS[-1][0]
 

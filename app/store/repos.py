@@ -11,6 +11,7 @@ from app.store.cases import Cases
 from app.store.content import Content
 from app.store.outbox import Outbox
 from app.store.search import Search
+from app.store.uploads import Uploads
 
 if TYPE_CHECKING:
     from app.store.local import LocalStore
@@ -24,4 +25,5 @@ class Repos:
         self.callbacks = Callbacks(store)
         self.outbox = Outbox(store)
         self.search = Search(store)
+        self.uploads = Uploads(store)
         self.applier = Applier(store)

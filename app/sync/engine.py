@@ -6,7 +6,7 @@ SQLite; network calls are the client's, awaited here."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.api import HubClient, HubError, RateLimited, Rejected, ServerError, Unauthorized
 from app.schemas import MutationResult, Rejection
@@ -75,7 +75,47 @@ class SyncEngine:
             if not batch:
                 return
             await asyncio.to_thread(repos.outbox.note_attempt, [e.seq for e in batch])
-            await self._push_batch(client_id, batch, report)
+            ready = await self._with_uploads(batch, report)
+            if ready:
+                await self._push_batch(client_id, ready, report)
+
+    async def _with_uploads(
+        self, batch: list[OutboxEntry], report: SyncReport
+    ) -> list[OutboxEntry]:
+        """Send the files the batch's changes refer to, then point the changes at the hub's
+        copies. A file the hub refuses refuses its change, with the hub's reason; a
+        network failure stops here, and the same files are sent on the next try."""
+        uploads = self.store.repos.uploads
+        ready = []
+        for entry in batch:
+            refused: Rejection | None = None
+            for staged in await asyncio.to_thread(
+                uploads.waiting, entry.args.get("attachments") or []
+            ):
+                if staged.error:
+                    refused = Rejection.model_validate_json(staged.error)
+                    break
+                data = await asyncio.to_thread(uploads.data, staged.local_id)
+                report.requests += 1
+                try:
+                    attachment = await self.client.upload(
+                        staged.filename, staged.content_type, data
+                    )
+                except Rejected as error:
+                    problem = error.problem
+                    refused = Rejection(
+                        code="attachment_refused",
+                        detail=(problem.detail or problem.title) if problem else str(error),
+                    )
+                    await asyncio.to_thread(uploads.refused, staged.local_id, refused)
+                    break
+                await asyncio.to_thread(uploads.uploaded, staged.local_id, attachment)
+            if refused is not None:
+                await asyncio.to_thread(self._reject, entry, refused)
+                report.rejected += 1
+                continue
+            ready.append(replace(entry, args=await asyncio.to_thread(uploads.resolve, entry.args)))
+        return ready
 
     async def _push_batch(
         self, client_id: str, batch: list[OutboxEntry], report: SyncReport
@@ -96,15 +136,15 @@ class SyncEngine:
                 await self._push_batch(client_id, batch[:half], report)
                 await self._push_batch(client_id, batch[half:], report)
                 return
-            await asyncio.to_thread(self._reject, batch[0], str(error))
+            refused = Rejection(code="refused", detail=str(error))
+            await asyncio.to_thread(self._reject, batch[0], refused)
             report.rejected += 1
             return
         await asyncio.to_thread(repos.applier.apply_results, response.results)
         report.pushed += sum(1 for r in response.results if r.status != "rejected")
         report.rejected += sum(1 for r in response.results if r.status == "rejected")
 
-    def _reject(self, entry: OutboxEntry, reason: str) -> None:
-        refused = Rejection(code="refused", detail=reason)
+    def _reject(self, entry: OutboxEntry, refused: Rejection) -> None:
         self.store.repos.applier.apply_results(
             [MutationResult(seq=entry.seq, key=entry.key, status="rejected", error=refused)]
         )

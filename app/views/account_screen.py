@@ -8,8 +8,9 @@ import flet as ft
 from app.state.account import AccountState
 from app.state.session import Session, UiState
 from app.state.sync import SyncState
+from app.views.alerts_panel import AlertsPanel
 from app.views.context import use_session
-from app.views.shell import shell
+from app.views.shell import ACCOUNT, shell
 from app.views.strings import tr, when
 from app.views.theme import apply_theme
 
@@ -23,8 +24,18 @@ def error_text(ui: UiState, account: AccountState) -> list[ft.Control]:
 
 
 @ft.component
-def SignInPanel(account: AccountState, ui: UiState) -> ft.Control:
+def SignInPanel(session: Session, account: AccountState, ui: UiState) -> ft.Control:
     page = ft.context.page
+
+    async def verify(code: str) -> None:
+        await account.verify(code)
+        if account.customer is None:
+            return
+        await session.signed_in_or_out()
+        if account.return_to:
+            destination, account.return_to = account.return_to, None
+            page.navigate(destination)
+
     # Fields kept across re-renders, so nothing typed is overwritten (see HelpScreen).
     # They are never changed after creation: a rendered control is frozen, and changing
     # one stops the window from updating at all.
@@ -41,7 +52,7 @@ def SignInPanel(account: AccountState, ui: UiState) -> ft.Control:
             label=tr(ui.locale, "code_label"),
             max_length=6,
             keyboard_type=ft.KeyboardType.NUMBER,
-            on_submit=lambda e: page.run_task(account.verify, e.control.value or ""),
+            on_submit=lambda e: page.run_task(verify, e.control.value or ""),
         ),
         dependencies=[ui.locale],
     )
@@ -61,10 +72,10 @@ def SignInPanel(account: AccountState, ui: UiState) -> ft.Control:
             ],
             spacing=12,
         )
-    verify = ft.FilledButton(
+    verify_button = ft.FilledButton(
         tr(ui.locale, "sign_in"),
         disabled=account.busy,
-        on_click=lambda: page.run_task(account.verify, code.value or ""),
+        on_click=lambda: page.run_task(verify, code.value or ""),
     )
     return ft.Column(
         [
@@ -73,7 +84,7 @@ def SignInPanel(account: AccountState, ui: UiState) -> ft.Control:
             *error_text(ui, account),
             ft.Row(
                 [
-                    verify,
+                    verify_button,
                     ft.TextButton(tr(ui.locale, "other_email"), on_click=account.use_another_email),
                     *busy,
                 ],
@@ -85,8 +96,14 @@ def SignInPanel(account: AccountState, ui: UiState) -> ft.Control:
 
 
 @ft.component
-def SignedInPanel(account: AccountState, ui: UiState) -> ft.Control:
+def SignedInPanel(session: Session, account: AccountState, ui: UiState) -> ft.Control:
     page = ft.context.page
+
+    async def sign_out(confirmed: bool) -> None:
+        await account.sign_out(confirmed=confirmed)
+        if account.customer is None:
+            await session.signed_in_or_out()
+
     if account.customer is None:
         # Signed out a moment ago: this panel may redraw once before the screen drops it
         # (an exception here would stop the window from updating).
@@ -110,7 +127,7 @@ def SignedInPanel(account: AccountState, ui: UiState) -> ft.Control:
                     ),
                     ft.OutlinedButton(
                         tr(ui.locale, "sign_out_anyway"),
-                        on_click=lambda: page.run_task(account.sign_out, confirmed=True),
+                        on_click=lambda: page.run_task(sign_out, True),
                     ),
                 ],
                 wrap=True,
@@ -121,7 +138,7 @@ def SignedInPanel(account: AccountState, ui: UiState) -> ft.Control:
             ft.OutlinedButton(
                 tr(ui.locale, "sign_out"),
                 icon=ft.Icons.LOGOUT,
-                on_click=lambda: page.run_task(account.sign_out),
+                on_click=lambda: page.run_task(sign_out, False),
             )
         )
     return ft.Column(controls, spacing=12)
@@ -213,12 +230,20 @@ def AccountScreen(session: Session, account: AccountState, sync: SyncState, ui: 
     body: list[ft.Control] = []
     if sync.needs_sign_in and account.customer is None:
         body.append(ft.Text(tr(ui.locale, "sign_in_again"), color=ft.Colors.ERROR))
-    body.append(SignedInPanel(account, ui) if account.customer else SignInPanel(account, ui))
-    body += [sync_panel(session, sync, ui), preferences(session, ui)]
+    body.append(
+        SignedInPanel(session, account, ui)
+        if account.customer
+        else SignInPanel(session, account, ui)
+    )
+    body += [
+        AlertsPanel(session, session.alerts, ui),
+        sync_panel(session, sync, ui),
+        preferences(session, ui),
+    ]
     return shell(
         ui=ui,
         sync=sync,
-        selected=2,
+        selected=ACCOUNT,
         title=tr(ui.locale, "nav_account"),
         body=body,
         on_retry=lambda: page.run_task(session.sync_now),

@@ -1,5 +1,6 @@
 """The app's routes. Every screen has an address, so deep links work: `/status`,
-`/status/<incident id>`, `/help`, `/help/<article slug>`."""
+`/status/<incident id>`, `/help`, `/help/<article slug>`, `/callbacks`, `/callbacks/new`,
+`/callbacks/<id>`, `/cases`, `/cases/new`, `/cases/<id or number>`, `/account`."""
 
 from __future__ import annotations
 
@@ -8,9 +9,15 @@ import flet as ft
 from app.state.session import Session
 from app.views.account_screen import AccountRoute
 from app.views.article_screen import ArticleRoute
+from app.views.book_callback_screen import BookCallbackRoute
+from app.views.callback_screen import CallbackRoute
+from app.views.callbacks_screen import CallbacksRoute
+from app.views.case_screen import CaseRoute
+from app.views.cases_screen import CasesRoute
 from app.views.context import SessionContext, use_session
 from app.views.help_screen import HelpRoute
 from app.views.incident_screen import IncidentRoute
+from app.views.new_case_screen import NewCaseRoute
 from app.views.status_screen import StatusRoute
 from app.views.strings import tr
 
@@ -49,6 +56,22 @@ def App(session: Session) -> ft.Control:
                     path="help",
                     component=HelpRoute,
                     children=[ft.Route(path=":slug", component=ArticleRoute)],
+                ),
+                ft.Route(
+                    path="callbacks",
+                    component=CallbacksRoute,
+                    children=[
+                        ft.Route(path="new", component=BookCallbackRoute),
+                        ft.Route(path=":id", component=CallbackRoute),
+                    ],
+                ),
+                ft.Route(
+                    path="cases",
+                    component=CasesRoute,
+                    children=[
+                        ft.Route(path="new", component=NewCaseRoute),
+                        ft.Route(path=":id", component=CaseRoute),
+                    ],
                 ),
             ],
             not_found=NotFound,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import cast
+from urllib.parse import parse_qs, urlparse
 
 import flet as ft
 
@@ -17,3 +18,9 @@ def use_session() -> Session:
     if session is None:
         raise RuntimeError("route rendered outside App")
     return session
+
+
+def route_query(name: str) -> str | None:
+    """A query parameter of the current address (`/callbacks/new?queue=rebooking`)."""
+    values = parse_qs(urlparse(ft.context.page.route or "").query).get(name)
+    return values[0] if values else None

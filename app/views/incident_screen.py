@@ -4,10 +4,11 @@ help articles and what the customer can do."""
 from __future__ import annotations
 
 from typing import cast
+from urllib.parse import quote
 
 import flet as ft
 
-from app.schemas import Incident
+from app.schemas import Incident, IncidentAction
 from app.state.session import UiState
 from app.state.status import StatusState
 from app.views.context import use_session
@@ -15,6 +16,24 @@ from app.views.markdown import markdown
 from app.views.shell import detail_view
 from app.views.strings import tr, when
 from app.views.theme import IMPACT_COLORS, IMPACT_ICONS
+
+ACTION_ICONS = {
+    "article": ft.Icons.ARTICLE,
+    "callback": ft.Icons.PHONE_CALLBACK,
+    "case": ft.Icons.ADD_COMMENT,
+}
+
+
+def action_route(incident: Incident, action: IncidentAction) -> str:
+    """Where an incident's self-service action leads: an article, a callback booking for
+    its queue, or a new case about the incident."""
+    target = quote(action.target or "", safe="")
+    if action.kind == "callback":
+        return f"/callbacks/new?queue={target}" if target else "/callbacks/new"
+    if action.kind == "case":
+        category = f"&category={target}" if target else ""
+        return f"/cases/new?incident={quote(incident.id, safe='')}{category}"
+    return f"/help/{target}" if target else "/help"
 
 
 def component_names(status: StatusState, ids: list[str]) -> list[str]:
@@ -77,8 +96,8 @@ def IncidentScreen(status: StatusState, ui: UiState, incident_id: str) -> ft.Vie
                 wrap=True,
             )
         )
-    articles = [a for a in found.actions if a.kind == "article" and a.target]
-    if articles:
+    routes = [(action, action_route(found, action)) for action in found.actions]
+    if routes:
         body.append(
             ft.Text(tr(ui.locale, "what_you_can_do"), theme_style=ft.TextThemeStyle.TITLE_SMALL)
         )
@@ -86,11 +105,11 @@ def IncidentScreen(status: StatusState, ui: UiState, incident_id: str) -> ft.Vie
             ft.Row(
                 [
                     ft.FilledButton(
-                        a.label,
-                        icon=ft.Icons.ARTICLE,
-                        on_click=lambda _, slug=a.target: page.navigate(f"/help/{slug}"),
+                        action.label,
+                        icon=ACTION_ICONS.get(action.kind, ft.Icons.ARROW_FORWARD),
+                        on_click=lambda _, to=route: page.navigate(to),
                     )
-                    for a in articles
+                    for action, route in routes
                 ],
                 wrap=True,
             )

@@ -15,8 +15,11 @@ from app.views.strings import tr
 DESTINATIONS = [
     ("nav_status", ft.Icons.MONITOR_HEART_OUTLINED, ft.Icons.MONITOR_HEART, "/status"),
     ("nav_help", ft.Icons.HELP_OUTLINE, ft.Icons.HELP, "/help"),
+    ("nav_callbacks", ft.Icons.PHONE_CALLBACK_OUTLINED, ft.Icons.PHONE_CALLBACK, "/callbacks"),
+    ("nav_cases", ft.Icons.FORUM_OUTLINED, ft.Icons.FORUM, "/cases"),
     ("nav_account", ft.Icons.PERSON_OUTLINE, ft.Icons.PERSON, "/account"),
 ]
+ACCOUNT = 4
 
 
 def offline_banner(
@@ -86,6 +89,8 @@ def shell(
                             ),
                             on_click=lambda _, i=index: go(i),
                             expand=True,
+                            # Five labels share a phone's width: no room for padding.
+                            style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=0)),
                         )
                         for index, (key, icon, chosen, _) in enumerate(DESTINATIONS)
                     ],

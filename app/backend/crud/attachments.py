@@ -15,26 +15,7 @@ from app.backend.db.tables import attachments
 from app.backend.problems import ProblemError, not_found
 from app.backend.util import format_time, new_id, now
 from app.schemas import Attachment
-
-# Allowed types and the leading bytes their content must start with.
-SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/gif": (b"GIF87a", b"GIF89a"),
-    "image/webp": (b"RIFF",),
-    "application/pdf": (b"%PDF-",),
-    "text/plain": (),
-}
-MAX_PER_MUTATION = 10
-
-
-def size_text(size: int) -> str:
-    """A byte count as people read it: '10 MB', '500 kB', '800 bytes'."""
-    if size >= 1_000_000:
-        return f"{size / 1_000_000:.3g} MB"
-    if size >= 1_000:
-        return f"{size / 1_000:.3g} kB"
-    return f"{size} bytes"
+from app.schemas.files import MAX_ATTACHMENTS, SIGNATURES, content_matches, size_text
 
 
 def safe_filename(name: str) -> str:
@@ -44,18 +25,6 @@ def safe_filename(name: str) -> str:
     base = "".join(ch for ch in base if ch.isprintable() and ch not in '<>:"|?*')
     base = base.strip(" .")[:120]
     return base or "attachment"
-
-
-def _content_matches(content_type: str, data: bytes) -> bool:
-    if content_type == "text/plain":
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            return False
-        return "\x00" not in text
-    if content_type == "image/webp":
-        return data[:4] == b"RIFF" and data[8:12] == b"WEBP"
-    return any(data.startswith(magic) for magic in SIGNATURES[content_type])
 
 
 def store_attachment(
@@ -85,7 +54,7 @@ def store_attachment(
             f"Attachments are limited to {size_text(max_bytes)}.",
             slug="too-large",
         )
-    if not _content_matches(content_type, data):
+    if not content_matches(content_type, data):
         raise ProblemError(
             422,
             "Attachment content does not match its type",
@@ -119,8 +88,8 @@ def claim_attachments(
     message_id: str | None,
 ) -> list[Attachment]:
     """Attach this customer's unused uploads to a case (or one of its messages)."""
-    if len(ids) > MAX_PER_MUTATION:
-        raise Rejected("too_many_attachments", f"At most {MAX_PER_MUTATION} files at a time.")
+    if len(ids) > MAX_ATTACHMENTS:
+        raise Rejected("too_many_attachments", f"At most {MAX_ATTACHMENTS} files at a time.")
     claimed = []
     for attachment_id in dict.fromkeys(ids):
         row = conn.execute(

@@ -12,6 +12,7 @@ from app.backend.crud import attachments, cases
 from app.backend.deps import CustomerId, HubDep
 from app.backend.problems import ProblemError
 from app.schemas import Attachment, Case, Page
+from app.schemas.files import size_text
 
 router = APIRouter(prefix="/v1", tags=["cases"])
 
@@ -45,7 +46,7 @@ async def upload(file: UploadFile, customer_id: CustomerId, hub: HubDep) -> Atta
         raise ProblemError(
             413,
             "Attachment too large",
-            f"Attachments are limited to {attachments.size_text(limit)}.",
+            f"Attachments are limited to {size_text(limit)}.",
             slug="too-large",
         )
 

@@ -1,0 +1,66 @@
+"""Alert subscriptions: the services and the free keys (an airport, a flight number, a
+booking reference) a customer wants to hear about. Critical incidents reach everyone."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import flet as ft
+
+from app.schemas import Subscriptions
+from app.state.services import Services
+
+KEY_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
+MAX_KEYS = 50
+
+
+def normalized_key(text: str) -> str | None:
+    """'ord' -> 'ORD', 'nw 123' -> 'NW123'; None when it cannot be a key."""
+    key = "".join(text.split()).upper()
+    return key if KEY_PATTERN.match(key) else None
+
+
+class AlertsState(ft.Observable):
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self.subscriptions = Subscriptions()
+        self.sync_state = "synced"
+        self.error: str | None = None
+
+    async def load(self) -> None:
+        account = self._services.store.repos.account
+        self.subscriptions = await asyncio.to_thread(account.subscriptions)
+        self.sync_state = await asyncio.to_thread(account.subscriptions_state)
+
+    async def toggle_component(self, component_id: str) -> None:
+        chosen = list(self.subscriptions.components)
+        if component_id in chosen:
+            chosen.remove(component_id)
+        else:
+            chosen.append(component_id)
+        await self._save(self.subscriptions.model_copy(update={"components": chosen}))
+
+    async def add_key(self, text: str) -> bool:
+        """Follow a key; False with `error` set when it is not one."""
+        key = normalized_key(text)
+        if key is None:
+            self.error = "invalid_key"
+            return False
+        if len(self.subscriptions.keys) >= MAX_KEYS:
+            self.error = "too_many_keys"
+            return False
+        self.error = None
+        if key not in self.subscriptions.keys:
+            keys = [*self.subscriptions.keys, key]
+            await self._save(self.subscriptions.model_copy(update={"keys": keys}))
+        return True
+
+    async def remove_key(self, key: str) -> None:
+        keys = [k for k in self.subscriptions.keys if k != key]
+        await self._save(self.subscriptions.model_copy(update={"keys": keys}))
+
+    async def _save(self, wanted: Subscriptions) -> None:
+        await asyncio.to_thread(self._services.store.repos.account.set_subscriptions, wanted)
+        self.subscriptions, self.sync_state = wanted, "pending"
+        self._services.scheduler.poke()

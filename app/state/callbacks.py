@@ -1,0 +1,215 @@
+"""The Callbacks screens' state: the customer's callbacks, and the booking form (queue, as
+soon as possible or a time slot, phone number), with cancel, reschedule, and the nearest
+free times when the hub refuses a slot."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, tzinfo
+
+import flet as ft
+from pydantic import ValidationError
+
+from app.api import HubError
+from app.schemas import Availability, CallbackMode, CallbackQueue, Slot
+from app.schemas.common import parse_time
+from app.state.account import problem_code
+from app.state.phone import DEFAULT_COUNTRY, to_e164
+from app.state.services import Services
+from app.store.callbacks import CallbackView
+
+__all__ = ["CallbackView", "CallbacksState"]
+
+SLOTS_PER_FETCH = 500  # a queue's whole booking horizon
+
+
+def device_zone() -> tzinfo:
+    zone = datetime.now().astimezone().tzinfo
+    assert zone is not None
+    return zone
+
+
+class CallbacksState(ft.Observable):
+    def __init__(self, services: Services, zone: tzinfo | None = None) -> None:
+        self._services = services
+        self.zone = zone or device_zone()
+        self.queues: list[CallbackQueue] = []
+        self.callbacks: list[CallbackView] = []
+        # The booking form.
+        self.queue_id: str | None = None
+        self.mode = CallbackMode.asap
+        self.day: date | None = None
+        self.slot: datetime | None = None
+        self.country = services.store.repos.account.preference("phone_country") or DEFAULT_COUNTRY
+        self.phone = services.store.repos.account.preference("phone") or ""
+        self.errors: dict[str, str] = {}
+        # Free times by queue, kept so a customer who goes offline can still choose.
+        self.availability: dict[str, Availability] = {}
+        self.slots_loading = False
+        self.slots_error: str | None = None
+        # Rescheduling one callback: its local id.
+        self.rescheduling: str | None = None
+
+    async def load(self) -> None:
+        repos = self._services.store.repos
+        self.queues = await asyncio.to_thread(repos.content.queues)
+        self.callbacks = await asyncio.to_thread(repos.callbacks.list)
+
+    def queue_name(self, queue_id: str) -> str:
+        return next((q.name for q in self.queues if q.id == queue_id), queue_id)
+
+    def callback(self, callback_id: str) -> CallbackView | None:
+        return next((c for c in self.callbacks if callback_id in (c.local_id, c.server_id)), None)
+
+    # The booking form.
+
+    async def start_booking(self, queue_id: str | None = None) -> None:
+        """A fresh form for `queue_id` (or the first queue), with its free times."""
+        await self.load()
+        known = [q.id for q in self.queues]
+        self.queue_id = queue_id if queue_id in known else (known[0] if known else None)
+        self.mode, self.day, self.slot, self.errors = CallbackMode.asap, None, None, {}
+        self.rescheduling = None
+        await self.fetch_slots()
+
+    async def choose_queue(self, queue_id: str) -> None:
+        self.queue_id, self.day, self.slot = queue_id, None, None
+        await self.fetch_slots()
+
+    async def fetch_slots(self, queue_id: str | None = None) -> None:
+        queue = queue_id or self.queue_id
+        if queue is None:
+            return
+        self.slots_loading, self.slots_error = True, None
+        try:
+            found = await self._services.client.availability(queue, limit=SLOTS_PER_FETCH)
+        except HubError as error:
+            self.slots_error = problem_code(error)
+        else:
+            self.availability = {**self.availability, queue: found}
+        finally:
+            self.slots_loading = False
+        days = self.days(queue)
+        if self.day not in days:
+            self.day = days[0] if days else None
+
+    def choose_mode(self, mode: CallbackMode) -> None:
+        self.mode = mode
+        self.errors = {k: v for k, v in self.errors.items() if k != "slot"}
+
+    def choose_day(self, day: date) -> None:
+        self.day, self.slot = day, None
+
+    def choose_slot(self, start: datetime) -> None:
+        self.slot = start
+        self.errors = {k: v for k, v in self.errors.items() if k != "slot"}
+
+    def choose_country(self, region: str) -> None:
+        self.country = region
+
+    def slots(self, queue_id: str | None = None) -> list[Slot]:
+        found = self.availability.get(queue_id or self.queue_id or "")
+        return [s for s in found.slots if s.remaining > 0] if found else []
+
+    def days(self, queue_id: str | None = None) -> list[date]:
+        """Days (in the customer's time zone) that have a free slot."""
+        return sorted({s.start.astimezone(self.zone).date() for s in self.slots(queue_id)})
+
+    def slots_on(self, day: date | None, queue_id: str | None = None) -> list[Slot]:
+        return [s for s in self.slots(queue_id) if s.start.astimezone(self.zone).date() == day]
+
+    def asap_wait(self) -> int | None:
+        """Minutes to wait for an 'as soon as possible' call, when the hub said."""
+        found = self.availability.get(self.queue_id or "")
+        return found.asap.wait_minutes if found and found.asap.available else None
+
+    def asap_closed(self) -> bool:
+        found = self.availability.get(self.queue_id or "")
+        return bool(found and not found.asap.available)
+
+    async def book(self, phone: str, note: str = "") -> str | None:
+        """Queue the request the form describes; returns its local id, or None with
+        `errors` saying what to fix (what was typed stays in the form)."""
+        errors: dict[str, str] = {}
+        number = to_e164(phone, self.country)
+        if number is None:
+            errors["phone"] = "invalid_phone"
+        if self.queue_id is None:
+            errors["queue"] = "choose_queue"
+        if self.mode is CallbackMode.slot and self.slot is None:
+            errors["slot"] = "choose_slot"
+        self.errors = errors
+        if errors or number is None or self.queue_id is None:
+            return None
+        repos = self._services.store.repos
+        try:
+            local_id = await asyncio.to_thread(
+                repos.callbacks.request,
+                queue_id=self.queue_id,
+                mode=self.mode,
+                phone=number,
+                slot_start=self.slot if self.mode is CallbackMode.slot else None,
+                note=note.strip() or None,
+            )
+        except ValidationError:
+            self.errors = {"note": "note_too_long"}
+            return None
+        await asyncio.to_thread(repos.account.set_preference, "phone_country", self.country)
+        await asyncio.to_thread(repos.account.set_preference, "phone", phone.strip())
+        self.phone = phone.strip()
+        await self.load()
+        self._services.scheduler.poke()
+        return local_id
+
+    # The customer's callbacks.
+
+    async def cancel(self, local_id: str) -> None:
+        await asyncio.to_thread(self._services.store.repos.callbacks.cancel, local_id)
+        await self.load()
+        self._services.scheduler.poke()
+
+    async def start_reschedule(self, local_id: str) -> None:
+        found = self.callback(local_id)
+        if found is None:
+            return
+        self.rescheduling, self.slot = local_id, None
+        self.queue_id = found.queue_id
+        await self.fetch_slots(found.queue_id)
+
+    def stop_reschedule(self) -> None:
+        self.rescheduling, self.slot = None, None
+
+    async def reschedule(self, local_id: str, start: datetime) -> None:
+        await asyncio.to_thread(self._services.store.repos.callbacks.reschedule, local_id, start)
+        self.rescheduling, self.slot = None, None
+        await self.load()
+        self._services.scheduler.poke()
+
+    async def take_alternative(self, local_id: str, start: str) -> str:
+        """Book one of the free times the hub offered after refusing a slot. A refused
+        request is asked again for that time; a refused move is moved there. Returns the
+        callback's local id."""
+        found = self.callback(local_id)
+        if found is None:
+            raise KeyError(local_id)
+        slot = parse_time(start)
+        repos = self._services.store.repos
+        if found.server_id is not None:
+            await self.reschedule(local_id, slot)
+            return local_id
+        new_id = await asyncio.to_thread(
+            repos.callbacks.request,
+            queue_id=found.queue_id,
+            mode=CallbackMode.slot,
+            phone=found.phone,
+            slot_start=slot,
+            note=found.note,
+        )
+        await asyncio.to_thread(repos.callbacks.discard, local_id)
+        await self.load()
+        self._services.scheduler.poke()
+        return new_id
+
+    async def dismiss(self, local_id: str) -> None:
+        await asyncio.to_thread(self._services.store.repos.callbacks.discard, local_id)
+        await self.load()

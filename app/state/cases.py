@@ -1,0 +1,206 @@
+"""The Cases screens' state: the customer's cases, the new-case form (with files and the
+help articles that may answer it), and one case's thread with its reply box."""
+
+from __future__ import annotations
+
+import asyncio
+
+import flet as ft
+from pydantic import ValidationError
+
+from app.schemas import Category
+from app.state.services import Services
+from app.store.cases import CaseView, MessageView
+from app.store.search import SearchHit
+from app.store.uploads import AttachmentError, NewFile
+
+__all__ = ["CaseView", "CasesState", "MessageView", "NewFile"]
+
+SUGGESTIONS = 3
+GENERAL = "general"
+MAX_SUBJECT = 200
+MAX_BODY = 20_000
+
+
+def text_errors(fields: dict[str, tuple[str, int]]) -> dict[str, str]:
+    """'required' or 'too_long' per field that is empty or longer than its limit."""
+    errors = {}
+    for name, (value, limit) in fields.items():
+        if not value.strip():
+            errors[name] = "required"
+        elif len(value.strip()) > limit:
+            errors[name] = "too_long"
+    return errors
+
+
+class CasesState(ft.Observable):
+    def __init__(self, services: Services, locale: str = "en") -> None:
+        self._services = services
+        self._generation = 0
+        self.locale = locale
+        self.cases: list[CaseView] = []
+        self.current: CaseView | None = None
+        self.current_id: str | None = None
+        # The new-case form.
+        self.categories: list[Category] = []
+        self.suggestions: list[SearchHit] = []
+        self.files: list[NewFile] = []
+        self.file_errors: list[str] = []
+        self.errors: dict[str, str] = {}
+        # The reply box of the open case, and the refused reply being edited.
+        self.reply_files: list[NewFile] = []
+        self.reply_error: str | None = None
+        self.editing: str | None = None
+
+    async def load(self) -> None:
+        repos = self._services.store.repos
+        self.cases = await asyncio.to_thread(repos.cases.list)
+        self.categories = await asyncio.to_thread(repos.content.categories, self.locale)
+        if self.current_id is not None:
+            self.current = await asyncio.to_thread(repos.cases.get, self.current_id)
+
+    @property
+    def unread(self) -> int:
+        return sum(c.unread for c in self.cases)
+
+    # The new-case form.
+
+    def start_case(self) -> None:
+        self.suggestions, self.files, self.file_errors, self.errors = [], [], [], {}
+
+    async def suggest(self, text: str) -> None:
+        """Help articles that may answer what the customer is typing (newest text wins)."""
+        self._generation += 1
+        generation = self._generation
+        found = (
+            await asyncio.to_thread(
+                self._services.store.repos.search.search,
+                text,
+                locale=self.locale,
+                limit=SUGGESTIONS,
+            )
+            if len(text.strip()) >= 3
+            else []
+        )
+        if generation == self._generation:
+            self.suggestions = found
+
+    def add_files(self, picked: list[tuple[str, bytes]], *, reply: bool = False) -> None:
+        """Check picked files as the hub will; refused ones are named with the reason."""
+        accepted, errors = [], []
+        for filename, data in picked:
+            try:
+                accepted.append(NewFile.checked(filename, data))
+            except AttachmentError as error:
+                errors.append(f"{error.code}:{filename}")
+        if reply:
+            self.reply_files = [*self.reply_files, *accepted]
+        else:
+            self.files = [*self.files, *accepted]
+        self.file_errors = errors
+
+    def remove_file(self, index: int, *, reply: bool = False) -> None:
+        if reply:
+            self.reply_files = [f for i, f in enumerate(self.reply_files) if i != index]
+        else:
+            self.files = [f for i, f in enumerate(self.files) if i != index]
+
+    async def submit(
+        self,
+        *,
+        subject: str,
+        description: str,
+        category: str | None,
+        incident_id: str | None = None,
+    ) -> str | None:
+        """Open the case (queued for the hub); returns its local id, or None with `errors`
+        saying what to fix. The form keeps what was typed either way."""
+        self.errors = text_errors(
+            {"subject": (subject, MAX_SUBJECT), "description": (description, MAX_BODY)}
+        )
+        if self.errors:
+            return None
+        try:
+            local_id = await asyncio.to_thread(
+                self._services.store.repos.cases.open,
+                subject=subject,
+                description=description,
+                category=category or GENERAL,
+                files=self.files,
+                incident_id=incident_id,
+            )
+        except ValidationError:
+            self.errors = {"files": "too_many_files"}
+            return None
+        self.start_case()
+        await self.load()
+        self._services.scheduler.poke()
+        return local_id
+
+    # One case.
+
+    async def open_case(self, case_id: str) -> None:
+        """Show a case (by local id, server id or number) and mark its replies read."""
+        repos = self._services.store.repos
+        self.current_id = case_id
+        found = await asyncio.to_thread(repos.cases.get, case_id)
+        if found is not None and found.unread:
+            await asyncio.to_thread(repos.cases.mark_read, found.local_id)
+            found = await asyncio.to_thread(repos.cases.get, case_id)
+            self.cases = await asyncio.to_thread(repos.cases.list)
+        self.current = found
+        self.reply_files, self.reply_error, self.editing = [], None, None
+
+    async def reply(self, body: str) -> bool:
+        """Send a reply with the picked files; False with `reply_error` if it can't be."""
+        if self.current is None:
+            return False
+        self.reply_error = text_errors({"body": (body, MAX_BODY)}).get("body")
+        if self.reply_error:
+            return False
+        try:
+            await asyncio.to_thread(
+                self._services.store.repos.cases.reply,
+                self.current.local_id,
+                body,
+                self.reply_files,
+            )
+        except ValidationError:
+            self.reply_error = "too_many_files"
+            return False
+        self.reply_files = []
+        await self._sent()
+        return True
+
+    async def retry(self, message: MessageView, body: str | None = None) -> bool:
+        """Send a refused reply again, as it was or edited (it keeps its files). False
+        when the edited text is empty or too long."""
+        if self.current is None:
+            return False
+        text = message.body if body is None else body
+        if text_errors({"body": (text, MAX_BODY)}):
+            return False
+        await asyncio.to_thread(
+            self._services.store.repos.cases.reply,
+            self.current.local_id,
+            text,
+            message_id=message.id,
+        )
+        self.editing = None
+        await self._sent()
+        return True
+
+    def edit(self, message_id: str | None) -> None:
+        """Edit a refused reply in place (None: stop editing)."""
+        self.editing = message_id
+
+    async def _sent(self) -> None:
+        await self.load()
+        self._services.scheduler.poke()
+
+    async def close_case(self) -> None:
+        if self.current is None:
+            return
+        await asyncio.to_thread(self._services.store.repos.cases.close, self.current.local_id)
+        await self.load()
+        self._services.scheduler.poke()

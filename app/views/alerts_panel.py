@@ -1,0 +1,90 @@
+"""The Account screen's alerts: which services, airports, flights and bookings the customer
+wants to hear about. Critical disruptions reach everyone."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.state.alerts import AlertsState
+from app.state.session import Session, UiState
+from app.views.strings import tr
+from app.views.widgets import error_line, heading
+
+
+@ft.component
+def AlertsPanel(session: Session, alerts: AlertsState, ui: UiState) -> ft.Control:
+    page = ft.context.page
+    # A new key field after each key added: a rendered field is never changed.
+    added, set_added = ft.use_state(0)
+
+    async def add() -> None:
+        if await alerts.add_key(key.value or ""):
+            set_added(added + 1)
+            await session.status.load()
+
+    key = ft.use_memo(
+        lambda: ft.TextField(
+            label=tr(ui.locale, "key_label"),
+            hint_text=tr(ui.locale, "key_hint"),
+            on_submit=lambda: page.run_task(add),
+            expand=True,
+        ),
+        dependencies=[ui.locale, added],
+    )
+
+    async def toggle(component_id: str) -> None:
+        await alerts.toggle_component(component_id)
+        await session.status.load()
+
+    async def remove(name: str) -> None:
+        await alerts.remove_key(name)
+        await session.status.load()
+
+    chosen = set(alerts.subscriptions.components)
+    controls: list[ft.Control] = [
+        heading(ui, "alerts_title"),
+        ft.Text(tr(ui.locale, "alerts_intro"), size=13),
+    ]
+    if alerts.sync_state == "pending":
+        controls.append(ft.Text(tr(ui.locale, "alerts_pending"), size=13, italic=True))
+    elif alerts.sync_state == "rejected":
+        controls.append(ft.Text(tr(ui.locale, "alerts_rejected"), color=ft.Colors.ERROR))
+    for group in session.status.groups:
+        controls.append(ft.Text(group.name, theme_style=ft.TextThemeStyle.TITLE_SMALL))
+        controls.append(
+            ft.Row(
+                [
+                    ft.Checkbox(
+                        label=c.name,
+                        value=c.id in chosen,
+                        on_change=lambda _, cid=c.id: page.run_task(toggle, cid),
+                    )
+                    for c in group.components
+                ],
+                wrap=True,
+            )
+        )
+    controls.append(
+        ft.Text(tr(ui.locale, "alerts_keys"), theme_style=ft.TextThemeStyle.TITLE_SMALL)
+    )
+    if alerts.subscriptions.keys:
+        controls.append(
+            ft.Row(
+                [
+                    ft.Chip(
+                        label=ft.Text(name),
+                        on_delete=lambda _, n=name: page.run_task(remove, n),
+                        delete_icon_tooltip=tr(ui.locale, "remove_key", name=name),
+                    )
+                    for name in alerts.subscriptions.keys
+                ],
+                wrap=True,
+            )
+        )
+    controls += [
+        ft.Row(
+            [key, ft.OutlinedButton(tr(ui.locale, "add_key"), on_click=lambda: page.run_task(add))],
+        ),
+        *error_line(ui, alerts.error),
+    ]
+    return ft.Card(ft.Container(ft.Column(controls, spacing=8), padding=16))

@@ -1,0 +1,153 @@
+"""Booking a callback: the queue, as soon as possible or a time slot, and the phone number
+(checked for the chosen country). Offline, the request is saved and sent later."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.schemas import CallbackMode
+from app.state.account import AccountState
+from app.state.callbacks import CallbacksState
+from app.state.phone import COUNTRIES, country_label
+from app.state.session import Session, UiState
+from app.views.context import route_query, use_session
+from app.views.shell import detail_view
+from app.views.slot_picker import slot_picker
+from app.views.strings import tr
+from app.views.widgets import error_line, heading, sign_in_prompt
+
+
+def queue_choice(callbacks: CallbacksState, ui: UiState) -> list[ft.Control]:
+    page = ft.context.page
+    return [
+        heading(ui, "queue_label"),
+        ft.RadioGroup(
+            value=callbacks.queue_id,
+            on_change=lambda e: page.run_task(callbacks.choose_queue, e.control.value),
+            content=ft.Column(
+                [
+                    ft.Column(
+                        [
+                            ft.Radio(value=q.id, label=q.name),
+                            ft.Text(q.description, size=13, italic=True),
+                        ],
+                        spacing=0,
+                    )
+                    for q in callbacks.queues
+                ],
+            ),
+        ),
+        *error_line(ui, callbacks.errors.get("queue")),
+    ]
+
+
+def when_choice(callbacks: CallbacksState, ui: UiState) -> list[ft.Control]:
+    page = ft.context.page
+    wait = callbacks.asap_wait()
+    if callbacks.asap_closed():
+        asap = tr(ui.locale, "asap_closed")
+    elif wait is not None:
+        asap = tr(ui.locale, "asap_wait", minutes=wait)
+    else:
+        asap = tr(ui.locale, "asap")
+    controls: list[ft.Control] = [
+        heading(ui, "when_label"),
+        ft.RadioGroup(
+            value=callbacks.mode.value,
+            on_change=lambda e: callbacks.choose_mode(CallbackMode(e.control.value)),
+            content=ft.Column(
+                [
+                    ft.Radio(value=CallbackMode.asap.value, label=asap),
+                    ft.Radio(value=CallbackMode.slot.value, label=tr(ui.locale, "pick_time")),
+                ],
+                spacing=0,
+            ),
+        ),
+    ]
+    if callbacks.mode is CallbackMode.slot:
+        controls += slot_picker(
+            callbacks, ui, on_retry=lambda: page.run_task(callbacks.fetch_slots)
+        )
+        controls += error_line(ui, callbacks.errors.get("slot"))
+    return controls
+
+
+@ft.component
+def BookingForm(callbacks: CallbacksState, ui: UiState) -> ft.Control:
+    page = ft.context.page
+    # Fields made once, so what is typed survives every re-render (see HelpScreen).
+    phone = ft.use_memo(
+        lambda: ft.TextField(
+            label=tr(ui.locale, "phone_label"),
+            hint_text=tr(ui.locale, "phone_hint"),
+            value=callbacks.phone,
+            keyboard_type=ft.KeyboardType.PHONE,
+            prefix_icon=ft.Icons.PHONE,
+        ),
+        dependencies=[ui.locale],
+    )
+    note = ft.use_memo(
+        lambda: ft.TextField(
+            label=tr(ui.locale, "note_label"), multiline=True, min_lines=2, max_length=2000
+        ),
+        dependencies=[ui.locale],
+    )
+    busy, set_busy = ft.use_state(False)
+
+    async def book() -> None:
+        set_busy(True)
+        try:
+            local_id = await callbacks.book(phone.value or "", note.value or "")
+        finally:
+            set_busy(False)
+        if local_id:
+            page.navigate(f"/callbacks/{local_id}")
+
+    return ft.Column(
+        [
+            *queue_choice(callbacks, ui),
+            *when_choice(callbacks, ui),
+            heading(ui, "your_number"),
+            ft.Dropdown(
+                label=tr(ui.locale, "country_label"),
+                value=callbacks.country,
+                options=[
+                    ft.DropdownOption(key=code, text=country_label(code, ui.locale))
+                    for code, _, _ in COUNTRIES
+                ],
+                on_select=lambda e: callbacks.choose_country(e.control.value or "US"),
+            ),
+            phone,
+            *error_line(ui, callbacks.errors.get("phone")),
+            note,
+            *error_line(ui, callbacks.errors.get("note")),
+            ft.FilledButton(
+                tr(ui.locale, "request_callback"),
+                icon=ft.Icons.PHONE_CALLBACK,
+                disabled=busy,
+                on_click=lambda: page.run_task(book),
+            ),
+        ],
+        spacing=12,
+    )
+
+
+@ft.component
+def BookCallbackScreen(
+    session: Session, callbacks: CallbacksState, account: AccountState, ui: UiState
+) -> ft.View:
+    page = ft.context.page
+    queue = route_query("queue")
+    ft.use_effect(lambda: page.run_task(callbacks.start_booking, queue), dependencies=[queue])
+    if account.customer is None:
+        where = f"/callbacks/new?queue={queue}" if queue else "/callbacks/new"
+        body = [sign_in_prompt(session, ui, "sign_in_for_callbacks", where)]
+    else:
+        body = [BookingForm(callbacks, ui)]
+    return detail_view(title=tr(ui.locale, "book_callback"), body=body)
+
+
+@ft.component
+def BookCallbackRoute() -> ft.View:
+    session = use_session()
+    return BookCallbackScreen(session, session.callbacks, session.account, session.ui)

@@ -1,0 +1,174 @@
+"""One callback: when and where we call, its status, and cancel or move it. A slot the hub
+refused comes with the nearest free times, one tap away."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.schemas import CallbackMode
+from app.state.callbacks import CallbacksState, CallbackView
+from app.state.phone import display
+from app.state.session import UiState
+from app.state.sync import SyncState
+from app.views.callbacks_screen import ACTIVE, callback_time, status_chip
+from app.views.context import use_session
+from app.views.shell import detail_view
+from app.views.slot_picker import slot_picker
+from app.views.strings import tr, when
+from app.views.widgets import heading, sync_marker
+
+
+def alternatives(
+    callbacks: CallbacksState, ui: UiState, callback: CallbackView
+) -> list[ft.Control]:
+    """The free times the hub offered instead of a refused slot."""
+    page = ft.context.page
+    offered = (callback.error.alternatives or []) if callback.error else []
+    if not offered:
+        return []
+
+    async def take(start: str) -> None:
+        new_id = await callbacks.take_alternative(callback.local_id, start)
+        page.navigate(f"/callbacks/{new_id}")
+
+    return [
+        heading(ui, "alternatives_title"),
+        ft.Row(
+            [
+                ft.FilledTonalButton(
+                    when(ui.locale, slot["start"], callbacks.zone),
+                    icon=ft.Icons.EVENT_AVAILABLE,
+                    on_click=lambda _, s=slot["start"]: page.run_task(take, s),
+                )
+                for slot in offered
+                if isinstance(slot.get("start"), str)
+            ],
+            wrap=True,
+        ),
+    ]
+
+
+@ft.component
+def Actions(callbacks: CallbacksState, ui: UiState, callback: CallbackView) -> ft.Control:
+    """Cancel (asked once more) and change the time, while the callback is still to come."""
+    page = ft.context.page
+    confirming, set_confirming = ft.use_state(False)
+    if callback.status not in ACTIVE:
+        return ft.Column([])
+    if confirming:
+        return ft.Column(
+            [
+                ft.Text(tr(ui.locale, "cancel_confirm")),
+                ft.Row(
+                    [
+                        ft.FilledButton(
+                            tr(ui.locale, "yes_cancel"),
+                            on_click=lambda: page.run_task(callbacks.cancel, callback.local_id),
+                        ),
+                        ft.TextButton(
+                            tr(ui.locale, "keep_it"), on_click=lambda: set_confirming(False)
+                        ),
+                    ],
+                    wrap=True,
+                ),
+            ]
+        )
+    if callbacks.rescheduling == callback.local_id:
+        chosen = callbacks.slot
+
+        def move() -> None:
+            if chosen is not None:
+                page.run_task(callbacks.reschedule, callback.local_id, chosen)
+
+        return ft.Column(
+            [
+                heading(ui, "choose_new_time"),
+                *slot_picker(callbacks, ui, on_retry=lambda: page.run_task(callbacks.fetch_slots)),
+                ft.Row(
+                    [
+                        ft.FilledButton(
+                            tr(ui.locale, "move_callback"),
+                            disabled=chosen is None,
+                            on_click=move,
+                        ),
+                        ft.TextButton(
+                            tr(ui.locale, "keep_time"), on_click=callbacks.stop_reschedule
+                        ),
+                    ],
+                    wrap=True,
+                ),
+            ],
+            spacing=12,
+        )
+    buttons: list[ft.Control] = []
+    if callback.mode is CallbackMode.slot:
+        buttons.append(
+            ft.OutlinedButton(
+                tr(ui.locale, "change_time"),
+                icon=ft.Icons.EDIT_CALENDAR,
+                on_click=lambda: page.run_task(callbacks.start_reschedule, callback.local_id),
+            )
+        )
+    buttons.append(
+        ft.OutlinedButton(
+            tr(ui.locale, "cancel_callback"),
+            icon=ft.Icons.PHONE_DISABLED,
+            on_click=lambda: set_confirming(True),
+        )
+    )
+    return ft.Row(buttons, wrap=True)
+
+
+@ft.component
+def CallbackScreen(
+    callbacks: CallbacksState, sync: SyncState, ui: UiState, callback_id: str
+) -> ft.View:
+    page = ft.context.page
+    callback = callbacks.callback(callback_id)
+    if callback is None:
+        return detail_view(
+            title=tr(ui.locale, "nav_callbacks"),
+            body=[
+                ft.Text(tr(ui.locale, "callback_missing")),
+                ft.TextButton(
+                    tr(ui.locale, "back_to_callbacks"), on_click=lambda: page.navigate("/callbacks")
+                ),
+            ],
+        )
+    body: list[ft.Control] = [
+        ft.Row(
+            [
+                ft.Text(
+                    callbacks.queue_name(callback.queue_id),
+                    theme_style=ft.TextThemeStyle.TITLE_LARGE,
+                ),
+                status_chip(ui, callback.status),
+            ],
+            wrap=True,
+        ),
+        ft.Row([ft.Icon(ft.Icons.SCHEDULE), ft.Text(callback_time(callbacks, ui, callback))]),
+        ft.Row([ft.Icon(ft.Icons.PHONE), ft.Text(display(callback.phone))]),
+        *([ft.Text(callback.note, italic=True)] if callback.note else []),
+        *sync_marker(ui, callback.sync_state, callback.error),
+    ]
+    if callback.sync_state == "pending" and sync.offline:
+        body.append(ft.Text(tr(ui.locale, "saved_offline"), size=13))
+    body += alternatives(callbacks, ui, callback)
+    if callback.status == "rejected":
+
+        async def dismiss() -> None:
+            await callbacks.dismiss(callback.local_id)
+            page.navigate("/callbacks")
+
+        body.append(
+            ft.TextButton(tr(ui.locale, "dismiss"), on_click=lambda: page.run_task(dismiss))
+        )
+    body.append(Actions(callbacks, ui, callback))
+    return detail_view(title=tr(ui.locale, "your_callback"), body=body)
+
+
+@ft.component
+def CallbackRoute() -> ft.View:
+    session = use_session()
+    callback_id = str(ft.use_route_params().get("id", ""))
+    return CallbackScreen(session.callbacks, session.sync, session.ui, callback_id)

@@ -1,0 +1,111 @@
+"""Callbacks: the customer's booked callbacks with their status, and the way to book one."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.schemas import CallbackMode
+from app.state.account import AccountState
+from app.state.callbacks import CallbacksState, CallbackView
+from app.state.session import Session, UiState
+from app.state.sync import SyncState
+from app.views.context import use_session
+from app.views.shell import shell
+from app.views.strings import tr, when
+from app.views.widgets import sign_in_prompt, sync_marker
+
+STATUS_COLORS = {
+    "requested": ft.Colors.BLUE_700,
+    "scheduled": ft.Colors.GREEN_700,
+    "completed": ft.Colors.GREY_700,
+    "cancelled": ft.Colors.GREY_700,
+    "missed": ft.Colors.ORANGE_800,
+    "rejected": ft.Colors.RED_700,
+}
+ACTIVE = ("requested", "scheduled")
+
+
+def callback_time(callbacks: CallbacksState, ui: UiState, callback: CallbackView) -> str:
+    if callback.mode is CallbackMode.asap or callback.slot_start is None:
+        return tr(ui.locale, "asap")
+    return when(ui.locale, callback.slot_start, callbacks.zone)
+
+
+def status_chip(ui: UiState, status: str) -> ft.Control:
+    color = STATUS_COLORS.get(status, ft.Colors.GREY_700)
+    return ft.Container(
+        ft.Text(tr(ui.locale, f"callback_{status}"), size=12, color=color),
+        border=ft.Border.all(1, color),
+        border_radius=12,
+        padding=ft.Padding.symmetric(horizontal=8, vertical=2),
+    )
+
+
+def callback_tile(callbacks: CallbacksState, ui: UiState, callback: CallbackView) -> ft.Control:
+    page = ft.context.page
+    return ft.Card(
+        ft.Container(
+            ft.Column(
+                [
+                    ft.ListTile(
+                        leading=ft.Icon(ft.Icons.PHONE_CALLBACK),
+                        title=ft.Text(callbacks.queue_name(callback.queue_id)),
+                        subtitle=ft.Text(callback_time(callbacks, ui, callback)),
+                        trailing=status_chip(ui, callback.status),
+                        on_click=lambda: page.navigate(f"/callbacks/{callback.local_id}"),
+                    ),
+                    *sync_marker(ui, callback.sync_state, callback.error),
+                ],
+                spacing=4,
+            ),
+            padding=ft.Padding.only(bottom=8, left=8, right=8),
+        )
+    )
+
+
+@ft.component
+def CallbacksScreen(
+    session: Session,
+    callbacks: CallbacksState,
+    account: AccountState,
+    sync: SyncState,
+    ui: UiState,
+) -> ft.View:
+    page = ft.context.page
+    body: list[ft.Control] = []
+    if account.customer is None:
+        body.append(sign_in_prompt(session, ui, "sign_in_for_callbacks", "/callbacks"))
+    else:
+        body.append(
+            ft.FilledButton(
+                tr(ui.locale, "book_callback"),
+                icon=ft.Icons.ADD_IC_CALL,
+                on_click=lambda: page.navigate("/callbacks/new"),
+            )
+        )
+        upcoming = [c for c in callbacks.callbacks if c.status in ACTIVE or c.error]
+        past = [c for c in callbacks.callbacks if c not in upcoming]
+        if not callbacks.callbacks:
+            body.append(ft.Text(tr(ui.locale, "callbacks_empty")))
+        if upcoming:
+            body.append(
+                ft.Text(tr(ui.locale, "upcoming"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM)
+            )
+            body.extend(callback_tile(callbacks, ui, c) for c in upcoming)
+        if past:
+            body.append(ft.Text(tr(ui.locale, "past"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM))
+            body.extend(callback_tile(callbacks, ui, c) for c in past)
+    return shell(
+        ui=ui,
+        sync=sync,
+        selected=2,
+        title=tr(ui.locale, "nav_callbacks"),
+        body=body,
+        on_retry=lambda: page.run_task(session.sync_now),
+    )
+
+
+@ft.component
+def CallbacksRoute() -> ft.View:
+    session = use_session()
+    return CallbacksScreen(session, session.callbacks, session.account, session.sync, session.ui)

@@ -1,0 +1,213 @@
+"""One case: its status, what the customer wrote, and the thread with the agents. Each of
+the customer's messages shows whether it is waiting, sent or refused; a refused one can be
+sent again or edited first."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.schemas import MessageAuthor
+from app.state.cases import CasesState, MessageView
+from app.state.session import Session, UiState
+from app.views.cases_screen import case_label, case_status_chip
+from app.views.context import use_session
+from app.views.shell import detail_view
+from app.views.strings import tr, when
+from app.views.widgets import error_line, file_chips, file_errors, sync_marker, use_file_picker
+
+
+def message_state(ui: UiState, message: MessageView) -> list[ft.Control]:
+    if message.author is MessageAuthor.agent:
+        return []
+    if message.state == "sent":
+        return [
+            ft.Row(
+                [ft.Icon(ft.Icons.DONE_ALL, size=16), ft.Text(tr(ui.locale, "sent"), size=12)],
+                spacing=4,
+            )
+        ]
+    return sync_marker(ui, message.state, message.error)
+
+
+@ft.component
+def EditMessage(cases: CasesState, ui: UiState, message: MessageView) -> ft.Control:
+    """A refused reply opened for editing, with its text to change."""
+    page = ft.context.page
+    field = ft.use_memo(
+        lambda: ft.TextField(
+            label=tr(ui.locale, "edit_reply"), value=message.body, multiline=True, min_lines=2
+        ),
+        dependencies=[message.id],
+    )
+    return ft.Column(
+        [
+            field,
+            ft.Row(
+                [
+                    ft.FilledButton(
+                        tr(ui.locale, "send_again"),
+                        on_click=lambda: page.run_task(cases.retry, message, field.value or ""),
+                    ),
+                    ft.TextButton(tr(ui.locale, "cancel_edit"), on_click=lambda: cases.edit(None)),
+                ],
+                wrap=True,
+            ),
+        ]
+    )
+
+
+def bubble(cases: CasesState, ui: UiState, message: MessageView) -> ft.Control:
+    page = ft.context.page
+    mine = message.author is MessageAuthor.customer
+    author = tr(ui.locale, "you") if mine else (message.author_name or tr(ui.locale, "agent"))
+    controls: list[ft.Control] = [
+        ft.Text(
+            f"{author} · {when(ui.locale, message.created_at)}", size=12, weight=ft.FontWeight.BOLD
+        ),
+    ]
+    if cases.editing == message.id:
+        controls.append(EditMessage(cases, ui, message))
+    else:
+        controls.append(ft.Text(message.body, selectable=True))
+    if message.attachments:
+        controls.append(file_chips(ui, [a["filename"] for a in message.attachments]))
+    controls += message_state(ui, message)
+    if message.state == "failed" and cases.editing != message.id:
+        controls.append(
+            ft.Row(
+                [
+                    ft.TextButton(
+                        tr(ui.locale, "send_again"),
+                        icon=ft.Icons.REFRESH,
+                        on_click=lambda: page.run_task(cases.retry, message),
+                    ),
+                    ft.TextButton(
+                        tr(ui.locale, "edit"),
+                        icon=ft.Icons.EDIT,
+                        on_click=lambda: cases.edit(message.id),
+                    ),
+                ],
+                wrap=True,
+            )
+        )
+    return ft.Row(
+        [
+            ft.Container(
+                ft.Column(controls, spacing=4),
+                bgcolor=ft.Colors.with_opacity(0.12, ft.Colors.PRIMARY if mine else ft.Colors.GREY),
+                border_radius=12,
+                padding=12,
+                width=520,
+            )
+        ],
+        alignment=ft.MainAxisAlignment.END if mine else ft.MainAxisAlignment.START,
+    )
+
+
+@ft.component
+def CaseThread(cases: CasesState, ui: UiState) -> ft.Control:
+    case = cases.current
+    if case is None:
+        return ft.Column([])
+    controls: list[ft.Control] = [
+        ft.Row(
+            [ft.Text(case_label(ui, case)), case_status_chip(ui, case.status)],
+            wrap=True,
+        ),
+        ft.Text(case.subject, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+        *sync_marker(ui, case.sync_state, case.error),
+        ft.Text(case.description, selectable=True),
+    ]
+    if case.attachments:
+        controls.append(file_chips(ui, [a["filename"] for a in case.attachments]))
+    controls.append(ft.Divider())
+    if not case.messages:
+        controls.append(ft.Text(tr(ui.locale, "no_replies_yet"), italic=True))
+    controls += [bubble(cases, ui, m) for m in case.messages]
+    return ft.Column(controls, spacing=12)
+
+
+@ft.component
+def ReplyExtras(cases: CasesState, ui: UiState) -> ft.Control:
+    """The reply box's files and errors, which change with the state."""
+    pick = use_file_picker(lambda picked: cases.add_files(picked, reply=True))
+    return ft.Column(
+        [
+            *error_line(ui, cases.reply_error),
+            file_chips(
+                ui,
+                [f.filename for f in cases.reply_files],
+                lambda index: cases.remove_file(index, reply=True),
+            ),
+            *file_errors(ui, cases.file_errors),
+            ft.IconButton(
+                ft.Icons.ATTACH_FILE, tooltip=tr(ui.locale, "attach_files"), on_click=pick
+            ),
+        ],
+        spacing=4,
+    )
+
+
+@ft.component
+def CaseScreen(session: Session, ui: UiState, case_id: str) -> ft.View:
+    page = ft.context.page
+    cases = session.cases
+    loaded, set_loaded = ft.use_state(False)
+    # A new reply field after each sent reply: a rendered field is never changed.
+    sent, set_sent = ft.use_state(0)
+
+    async def load() -> None:
+        await cases.open_case(case_id)
+        set_loaded(True)
+
+    ft.use_effect(lambda: page.run_task(load), dependencies=[case_id])
+    reply = ft.use_memo(
+        lambda: ft.TextField(label=tr(ui.locale, "reply_label"), multiline=True, min_lines=2),
+        dependencies=[ui.locale, sent],
+    )
+
+    async def send() -> None:
+        if await cases.reply(reply.value or ""):
+            set_sent(sent + 1)
+
+    if not loaded:
+        return detail_view(title=tr(ui.locale, "loading"), body=[ft.ProgressRing()])
+    if cases.current is None:
+        return detail_view(
+            title=tr(ui.locale, "nav_cases"),
+            body=[
+                ft.Text(tr(ui.locale, "case_missing")),
+                ft.TextButton(
+                    tr(ui.locale, "back_to_cases"), on_click=lambda: page.navigate("/cases")
+                ),
+            ],
+        )
+    closed = cases.current.status == "closed"
+    body: list[ft.Control] = [CaseThread(cases, ui)]
+    if not closed:
+        body += [
+            reply,
+            ReplyExtras(cases, ui),
+            ft.Row(
+                [
+                    ft.FilledButton(
+                        tr(ui.locale, "send_reply"),
+                        icon=ft.Icons.SEND,
+                        on_click=lambda: page.run_task(send),
+                    ),
+                    ft.TextButton(
+                        tr(ui.locale, "close_case"),
+                        on_click=lambda: page.run_task(cases.close_case),
+                    ),
+                ],
+                wrap=True,
+            ),
+        ]
+    return detail_view(title=cases.current.subject, body=body)
+
+
+@ft.component
+def CaseRoute() -> ft.View:
+    session = use_session()
+    case_id = str(ft.use_route_params().get("id", ""))
+    return CaseScreen(session, session.ui, case_id)

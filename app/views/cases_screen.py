@@ -1,0 +1,119 @@
+"""Cases: the customer's support cases, newest activity first, with their status and how
+many agent replies are unread."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.state.account import AccountState
+from app.state.cases import CasesState, CaseView
+from app.state.session import Session, UiState
+from app.state.sync import SyncState
+from app.views.context import use_session
+from app.views.shell import shell
+from app.views.strings import tr, when
+from app.views.widgets import sign_in_prompt, sync_marker
+
+STATUS_COLORS = {
+    "new": ft.Colors.BLUE_700,
+    "open": ft.Colors.BLUE_700,
+    "pending": ft.Colors.ORANGE_800,
+    "solved": ft.Colors.GREEN_700,
+    "closed": ft.Colors.GREY_700,
+}
+
+
+def case_status_chip(ui: UiState, status: str) -> ft.Control:
+    color = STATUS_COLORS.get(status, ft.Colors.GREY_700)
+    return ft.Container(
+        ft.Text(tr(ui.locale, f"case_{status}"), size=12, color=color),
+        border=ft.Border.all(1, color),
+        border_radius=12,
+        padding=ft.Padding.symmetric(horizontal=8, vertical=2),
+    )
+
+
+def case_label(ui: UiState, case: CaseView) -> str:
+    return (
+        tr(ui.locale, "case_number", number=case.number)
+        if case.number
+        else tr(ui.locale, "case_draft")
+    )
+
+
+def case_tile(ui: UiState, case: CaseView) -> ft.Control:
+    page = ft.context.page
+    trailing: list[ft.Control] = [case_status_chip(ui, case.status)]
+    if case.unread:
+        trailing.insert(
+            0,
+            ft.Icon(
+                ft.Icons.MARK_CHAT_UNREAD,
+                color=ft.Colors.PRIMARY,
+                badge=ft.Badge(label=str(case.unread)),
+            ),
+        )
+    return ft.Card(
+        ft.Container(
+            ft.Column(
+                [
+                    ft.ListTile(
+                        title=ft.Text(
+                            case.subject,
+                            weight=ft.FontWeight.BOLD if case.unread else ft.FontWeight.W_500,
+                            max_lines=2,
+                            overflow=ft.TextOverflow.ELLIPSIS,
+                        ),
+                        subtitle=ft.Text(
+                            f"{case_label(ui, case)} · {when(ui.locale, case.updated_at)}"
+                            + (
+                                f" · {tr(ui.locale, 'unread_replies', count=case.unread)}"
+                                if case.unread
+                                else ""
+                            )
+                        ),
+                        trailing=ft.Row(trailing, tight=True, spacing=8),
+                        on_click=lambda: page.navigate(f"/cases/{case.local_id}"),
+                    ),
+                    *sync_marker(ui, case.sync_state, case.error),
+                ],
+                spacing=4,
+            ),
+            padding=ft.Padding.only(bottom=8, left=8, right=8),
+        )
+    )
+
+
+@ft.component
+def CasesScreen(
+    session: Session, cases: CasesState, account: AccountState, sync: SyncState, ui: UiState
+) -> ft.View:
+    page = ft.context.page
+    body: list[ft.Control] = []
+    if account.customer is None:
+        body.append(sign_in_prompt(session, ui, "sign_in_for_cases", "/cases"))
+    else:
+        body.append(
+            ft.FilledButton(
+                tr(ui.locale, "new_case"),
+                icon=ft.Icons.ADD_COMMENT,
+                on_click=lambda: page.navigate("/cases/new"),
+            )
+        )
+        if not cases.cases:
+            body.append(ft.Text(tr(ui.locale, "cases_empty")))
+        body.extend(case_tile(ui, c) for c in cases.cases)
+    return shell(
+        ui=ui,
+        sync=sync,
+        selected=3,
+        title=tr(ui.locale, "nav_cases"),
+        body=body,
+        on_retry=lambda: page.run_task(session.sync_now),
+    )
+
+
+@ft.component
+def CasesRoute() -> ft.View:
+    session = use_session()
+    return CasesScreen(session, session.cases, session.account, session.sync, session.ui)

@@ -1,0 +1,1 @@
+"""The app's strings, one module per language."""

@@ -1,0 +1,153 @@
+"""Small pieces several screens share: the sign-in prompt, a change's sync marker, error
+text, picked-file chips and the file picker."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import flet as ft
+
+from app.schemas import Rejection
+from app.state.session import Session, UiState
+from app.views.strings import tr
+
+Handler = Callable[[], Any]
+FilesHandler = Callable[[list[tuple[str, bytes]]], Any]
+
+
+def heading(ui: UiState, key: str, **values: object) -> ft.Text:
+    return ft.Text(tr(ui.locale, key, **values), theme_style=ft.TextThemeStyle.TITLE_MEDIUM)
+
+
+def error_line(ui: UiState, code: str | None, **values: object) -> list[ft.Control]:
+    """The message for an error code (none when there is no error)."""
+    if not code:
+        return []
+    return [ft.Text(tr(ui.locale, f"error_{code}", **values), color=ft.Colors.ERROR)]
+
+
+def progress() -> ft.ProgressRing:
+    return ft.ProgressRing(width=20, height=20, stroke_width=2)
+
+
+def sign_in_prompt(session: Session, ui: UiState, key: str, return_to: str) -> ft.Control:
+    """Cases and callbacks belong to a customer: ask them to sign in, then come back."""
+    page = ft.context.page
+
+    def sign_in() -> None:
+        session.account.return_to = return_to
+        page.navigate("/account")
+
+    return ft.Card(
+        ft.Container(
+            ft.Column(
+                [
+                    ft.Row(
+                        [ft.Icon(ft.Icons.LOCK_OUTLINE), ft.Text(tr(ui.locale, key), expand=True)]
+                    ),
+                    ft.FilledButton(
+                        tr(ui.locale, "sign_in"), icon=ft.Icons.LOGIN, on_click=sign_in
+                    ),
+                ],
+                spacing=12,
+            ),
+            padding=16,
+        )
+    )
+
+
+def sync_marker(ui: UiState, sync_state: str, error: Rejection | None) -> list[ft.Control]:
+    """'Waiting to be sent' for a queued change, the hub's reason for a refused one."""
+    if sync_state in ("pending", "queued"):
+        return [
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.SCHEDULE_SEND, size=16, color=ft.Colors.AMBER_900),
+                    ft.Text(tr(ui.locale, "waiting_to_send"), size=13, expand=True),
+                ],
+                spacing=6,
+            )
+        ]
+    if error is not None and sync_state in ("rejected", "failed"):
+        return [
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.ERROR_OUTLINE, size=16, color=ft.Colors.ERROR),
+                    ft.Text(
+                        tr(ui.locale, "not_accepted", reason=error.detail),
+                        size=13,
+                        color=ft.Colors.ERROR,
+                        expand=True,
+                    ),
+                ],
+                spacing=6,
+            )
+        ]
+    return []
+
+
+def file_chips(
+    ui: UiState, names: list[str], on_remove: Callable[[int], Any] | None = None
+) -> ft.Control:
+    """Attached files by name; with `on_remove`, each can be taken off again."""
+    if on_remove is None:
+        return ft.Row(
+            [
+                ft.Container(
+                    ft.Row([ft.Icon(ft.Icons.ATTACH_FILE, size=16), ft.Text(name)], tight=True),
+                    border=ft.Border.all(1, ft.Colors.OUTLINE),
+                    border_radius=8,
+                    padding=ft.Padding.symmetric(horizontal=8, vertical=4),
+                )
+                for name in names
+            ],
+            wrap=True,
+        )
+    return ft.Row(
+        [
+            ft.Chip(
+                label=ft.Text(name),
+                leading=ft.Icon(ft.Icons.ATTACH_FILE),
+                on_delete=lambda _, i=index: on_remove(i),
+                delete_icon_tooltip=tr(ui.locale, "remove_file", name=name),
+            )
+            for index, name in enumerate(names)
+        ],
+        wrap=True,
+    )
+
+
+def file_errors(ui: UiState, errors: list[str]) -> list[ft.Control]:
+    """Each refused file with its reason ('too_large:scan.pdf')."""
+    lines: list[ft.Control] = []
+    for item in errors:
+        code, _, name = item.partition(":")
+        lines.append(ft.Text(tr(ui.locale, f"file_{code}", name=name), color=ft.Colors.ERROR))
+    return lines
+
+
+async def read_picked(files: list[ft.FilePickerFile]) -> list[tuple[str, bytes]]:
+    """Names and contents of picked files (the browser sends bytes; a desktop, a path)."""
+    picked = []
+    for file in files:
+        data = file.bytes
+        if data is None and file.path:
+            data = await asyncio.to_thread(Path(file.path).read_bytes)
+        picked.append((file.name, bytes(data or b"")))
+    return picked
+
+
+def use_file_picker(on_files: FilesHandler) -> Handler:
+    """A click handler that opens the file dialog and hands over what was chosen."""
+    page = ft.context.page
+    picker = ft.use_memo(ft.FilePicker, dependencies=[])
+
+    async def pick() -> None:
+        chosen = await picker.pick_files(allow_multiple=True, with_data=True)
+        if chosen:
+            on_files(await read_picked(chosen))
+
+    return lambda: page.run_task(pick)
