@@ -176,9 +176,15 @@ class HubClient:
         response = await self._request("POST", "/v1/sync/push", json=body, auth=True)
         return self._parse(PushResponse, response)
 
-    async def upload(self, filename: str, content_type: str, data: bytes) -> Attachment:
+    async def upload(
+        self, filename: str, content_type: str, data: bytes, *, key: str | None = None
+    ) -> Attachment:
+        """Upload a file; with `key`, uploading it again returns the same attachment."""
         files = {"file": (filename, data, content_type)}
-        response = await self._request("POST", "/v1/attachments", files=files, auth=True)
+        headers = {"Idempotency-Key": key} if key else None
+        response = await self._request(
+            "POST", "/v1/attachments", files=files, headers=headers, auth=True
+        )
         return self._parse(Attachment, response)
 
 

@@ -47,13 +47,15 @@ class AlertsState(ft.Observable):
         if key is None:
             self.error = "invalid_key"
             return False
+        if key in self.subscriptions.keys:
+            self.error = None
+            return True
         if len(self.subscriptions.keys) >= MAX_KEYS:
             self.error = "too_many_keys"
             return False
         self.error = None
-        if key not in self.subscriptions.keys:
-            keys = [*self.subscriptions.keys, key]
-            await self._save(self.subscriptions.model_copy(update={"keys": keys}))
+        keys = [*self.subscriptions.keys, key]
+        await self._save(self.subscriptions.model_copy(update={"keys": keys}))
         return True
 
     async def remove_key(self, key: str) -> None:

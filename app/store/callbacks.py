@@ -103,6 +103,10 @@ class Callbacks(Repo):
                 "sync_state = 'pending', error = NULL WHERE local_id = ?",
                 (status, slot if slot is not None else row["slot_start"], local_id),
             )
+            # A new change supersedes a refused one: its refusal has been seen and answered.
+            conn.execute(
+                "DELETE FROM outbox WHERE entity_id = ? AND state = 'rejected'", (local_id,)
+            )
             self.store.repos.outbox.add(conn, name, args, entity="callback", entity_id=local_id)
 
     def discard(self, local_id: str) -> None:

@@ -121,11 +121,11 @@ class Cases(Repo):
             earlier = conn.execute(
                 "SELECT attachments FROM case_messages WHERE local_id = ?", (message_id,)
             ).fetchone()
-            attachments = (
-                self.store.repos.uploads.stage(conn, list(files))
-                if files or earlier is None
-                else loads(earlier["attachments"])
-            )
+            if files or earlier is None:
+                attachments = self.store.repos.uploads.stage(conn, list(files))
+            else:
+                attachments = loads(earlier["attachments"])
+                self.store.repos.uploads.ask_again(conn, attachments)
             conn.execute(
                 "INSERT INTO case_messages (local_id, case_local_id, body, attachments, "
                 "sync_state, created_at) VALUES (?, ?, ?, ?, 'queued', ?) "

@@ -78,6 +78,12 @@ class Uploads(Repo):
             refs.append(PREFIX + local_id)
         return refs
 
+    def ask_again(self, conn: sqlite3.Connection, refs: list[str]) -> None:
+        """Forget the hub's refusal of these files, so the next sync offers them again
+        (a retry may meet a hub whose limits have changed)."""
+        ids = [ref.removeprefix(PREFIX) for ref in refs if is_staged(ref)]
+        conn.executemany("UPDATE uploads SET error = NULL WHERE local_id = ?", [(i,) for i in ids])
+
     def describe(self, conn: sqlite3.Connection, refs: list[str]) -> list[dict[str, Any]]:
         """Name, type and size of staged files, as the hub describes attachments."""
         ids = [ref.removeprefix(PREFIX) for ref in refs if is_staged(ref)]

@@ -99,7 +99,7 @@ class SyncEngine:
                 report.requests += 1
                 try:
                     attachment = await self.client.upload(
-                        staged.filename, staged.content_type, data
+                        staged.filename, staged.content_type, data, key=staged.local_id
                     )
                 except Rejected as error:
                     problem = error.problem

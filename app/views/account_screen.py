@@ -13,6 +13,7 @@ from app.views.context import use_session
 from app.views.shell import ACCOUNT, shell
 from app.views.strings import tr, when
 from app.views.theme import apply_theme
+from app.views.widgets import named_dropdown
 
 LANGUAGES = {"en": "English", "es": "Español"}
 
@@ -204,20 +205,26 @@ def preferences(session: Session, ui: UiState) -> ft.Control:
     return ft.Column(
         [
             ft.Text(tr(ui.locale, "preferences"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
-            ft.Dropdown(
-                label=tr(ui.locale, "language"),
-                value=ui.locale,
-                options=[ft.DropdownOption(key=k, text=v) for k, v in LANGUAGES.items()],
-                on_select=lambda e: page.run_task(session.set_locale, e.control.value or "en"),
+            named_dropdown(
+                ft.Dropdown(
+                    label=tr(ui.locale, "language"),
+                    value=ui.locale,
+                    options=[ft.DropdownOption(key=k, text=v) for k, v in LANGUAGES.items()],
+                    on_select=lambda e: page.run_task(session.set_locale, e.control.value or "en"),
+                ),
+                tr(ui.locale, "language"),
             ),
-            ft.Dropdown(
-                label=tr(ui.locale, "theme"),
-                value=ui.theme,
-                options=[
-                    ft.DropdownOption(key=k, text=tr(ui.locale, f"theme_{k}"))
-                    for k in ("system", "light", "dark")
-                ],
-                on_select=lambda e: page.run_task(set_theme, e.control.value or "system"),
+            named_dropdown(
+                ft.Dropdown(
+                    label=tr(ui.locale, "theme"),
+                    value=ui.theme,
+                    options=[
+                        ft.DropdownOption(key=k, text=tr(ui.locale, f"theme_{k}"))
+                        for k in ("system", "light", "dark")
+                    ],
+                    on_select=lambda e: page.run_task(set_theme, e.control.value or "system"),
+                ),
+                tr(ui.locale, "theme"),
             ),
         ],
         spacing=12,

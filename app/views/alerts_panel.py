@@ -28,6 +28,8 @@ def AlertsPanel(session: Session, alerts: AlertsState, ui: UiState) -> ft.Contro
             hint_text=tr(ui.locale, "key_hint"),
             on_submit=lambda: page.run_task(add),
             expand=True,
+            value="",
+            key=f"alert-key-{added}",
         ),
         dependencies=[ui.locale, added],
     )

@@ -14,7 +14,7 @@ from app.views.context import route_query, use_session
 from app.views.shell import detail_view
 from app.views.slot_picker import slot_picker
 from app.views.strings import tr
-from app.views.widgets import error_line, heading, sign_in_prompt
+from app.views.widgets import error_line, heading, named_dropdown, sign_in_prompt
 
 
 def queue_choice(callbacks: CallbacksState, ui: UiState) -> list[ft.Control]:
@@ -108,14 +108,17 @@ def BookingForm(callbacks: CallbacksState, ui: UiState) -> ft.Control:
             *queue_choice(callbacks, ui),
             *when_choice(callbacks, ui),
             heading(ui, "your_number"),
-            ft.Dropdown(
-                label=tr(ui.locale, "country_label"),
-                value=callbacks.country,
-                options=[
-                    ft.DropdownOption(key=code, text=country_label(code, ui.locale))
-                    for code, _, _ in COUNTRIES
-                ],
-                on_select=lambda e: callbacks.choose_country(e.control.value or "US"),
+            named_dropdown(
+                ft.Dropdown(
+                    label=tr(ui.locale, "country_label"),
+                    value=callbacks.country,
+                    options=[
+                        ft.DropdownOption(key=code, text=country_label(code, ui.locale))
+                        for code, _, _ in COUNTRIES
+                    ],
+                    on_select=lambda e: callbacks.choose_country(e.control.value or "US"),
+                ),
+                tr(ui.locale, "country_label"),
             ),
             phone,
             *error_line(ui, callbacks.errors.get("phone")),

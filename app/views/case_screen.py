@@ -68,7 +68,7 @@ def bubble(cases: CasesState, ui: UiState, message: MessageView) -> ft.Control:
     if cases.editing == message.id:
         controls.append(EditMessage(cases, ui, message))
     else:
-        controls.append(ft.Text(message.body, selectable=True))
+        controls.append(ft.Text(message.body))
     if message.attachments:
         controls.append(file_chips(ui, [a["filename"] for a in message.attachments]))
     controls += message_state(ui, message)
@@ -116,7 +116,7 @@ def CaseThread(cases: CasesState, ui: UiState) -> ft.Control:
         ),
         ft.Text(case.subject, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
         *sync_marker(ui, case.sync_state, case.error),
-        ft.Text(case.description, selectable=True),
+        ft.Text(case.description),
     ]
     if case.attachments:
         controls.append(file_chips(ui, [a["filename"] for a in case.attachments]))
@@ -162,7 +162,14 @@ def CaseScreen(session: Session, ui: UiState, case_id: str) -> ft.View:
 
     ft.use_effect(lambda: page.run_task(load), dependencies=[case_id])
     reply = ft.use_memo(
-        lambda: ft.TextField(label=tr(ui.locale, "reply_label"), multiline=True, min_lines=2),
+        lambda: ft.TextField(
+            label=tr(ui.locale, "reply_label"),
+            multiline=True,
+            min_lines=2,
+            value="",
+            # A new key makes the browser drop the sent text with the old field.
+            key=f"reply-{sent}",
+        ),
         dependencies=[ui.locale, sent],
     )
 

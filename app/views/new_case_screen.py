@@ -16,6 +16,7 @@ from app.views.widgets import (
     file_chips,
     file_errors,
     heading,
+    named_dropdown,
     sign_in_prompt,
     use_file_picker,
 )
@@ -139,7 +140,7 @@ def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
     return ft.Column(
         [
             *([ft.Text(tr(ui.locale, "about_incident", title=incident.title))] if incident else []),
-            category,
+            named_dropdown(category, tr(ui.locale, "category_label")),
             subject,
             FieldError(cases, ui, "subject"),
             description,

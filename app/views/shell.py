@@ -8,8 +8,9 @@ from typing import Any
 
 import flet as ft
 
-from app.state.session import UiState
+from app.state.session import Session, UiState
 from app.state.sync import SyncState
+from app.views.context import use_session
 from app.views.strings import tr
 
 DESTINATIONS = [
@@ -66,7 +67,13 @@ def shell(
         spacing=16,
     )
     padded = ft.Container(content, padding=16, expand=True)
-    appbar = ft.AppBar(title=ft.Text(title), actions=actions or [])
+    # Every destination can be refreshed (a browser has no pull to refresh).
+    refresh = (
+        [ft.IconButton(ft.Icons.REFRESH, tooltip=tr(ui.locale, "refresh"), on_click=on_retry)]
+        if on_retry
+        else []
+    )
+    appbar = ft.AppBar(title=ft.Text(title), actions=[*(actions or []), *refresh])
     if ui.narrow:
         return ft.View(
             route=ft.use_view_path(),
@@ -127,6 +134,20 @@ def shell(
     )
 
 
+@ft.component
+def Banner(session: Session, sync: SyncState, ui: UiState) -> ft.Control:
+    page = ft.context.page
+    banner = offline_banner(ui, sync, lambda: page.run_task(session.sync_now))
+    return banner or ft.Container()
+
+
+@ft.component
+def OfflineBanner() -> ft.Control:
+    """The offline banner for screens that are not given the sync state."""
+    session = use_session()
+    return Banner(session, session.sync, session.ui)
+
+
 def detail_view(*, title: str, body: list[ft.Control]) -> ft.View:
     """A screen opened from another (an incident, an article): back arrow, no navigation."""
     return ft.View(
@@ -134,7 +155,9 @@ def detail_view(*, title: str, body: list[ft.Control]) -> ft.View:
         appbar=ft.AppBar(title=ft.Text(title)),
         controls=[
             ft.Container(
-                ft.Column(body, spacing=16, scroll=ft.ScrollMode.AUTO, expand=True),
+                ft.Column(
+                    [OfflineBanner(), *body], spacing=16, scroll=ft.ScrollMode.AUTO, expand=True
+                ),
                 padding=16,
                 expand=True,
             )

@@ -38,23 +38,11 @@ def slot_picker(
         return [ft.Row([progress(), ft.Text(tr(ui.locale, "slots_loading"))])]
     controls: list[ft.Control] = []
     if callbacks.slots_error:
-        controls.append(
-            ft.Row(
-                [
-                    ft.Icon(ft.Icons.CLOUD_OFF, color=ft.Colors.AMBER_900),
-                    ft.Text(
-                        tr(
-                            ui.locale,
-                            "slots_offline"
-                            if callbacks.slots_error == "offline"
-                            else "slots_error",
-                        ),
-                        expand=True,
-                    ),
-                    ft.TextButton(tr(ui.locale, "retry"), on_click=on_retry),
-                ],
-            )
-        )
+        key = "slots_offline" if callbacks.slots_error == "offline" else "slots_error"
+        controls += [
+            ft.Text(tr(ui.locale, key), color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.TextButton(tr(ui.locale, "retry"), icon=ft.Icons.REFRESH, on_click=on_retry),
+        ]
     days = callbacks.days()
     if not days:
         if not callbacks.slots_error:

@@ -174,9 +174,6 @@ def StatusScreen(status: StatusState, sync: SyncState, ui: UiState) -> ft.View:
         title=tr(ui.locale, "nav_status"),
         body=body,
         on_retry=refresh,
-        actions=[
-            ft.IconButton(ft.Icons.REFRESH, tooltip=tr(ui.locale, "refresh"), on_click=refresh)
-        ],
     )
 
 

@@ -29,6 +29,12 @@ def error_line(ui: UiState, code: str | None, **values: object) -> list[ft.Contr
     return [ft.Text(tr(ui.locale, f"error_{code}", **values), color=ft.Colors.ERROR)]
 
 
+def named_dropdown(dropdown: ft.Dropdown, label: str) -> ft.Control:
+    """A dropdown that screen readers (and browser tests) find by its label: Flet 1.0's
+    Dropdown exposes none of its own."""
+    return ft.Semantics(content=dropdown, label=label, button=True, container=True)
+
+
 def progress() -> ft.ProgressRing:
     return ft.ProgressRing(width=20, height=20, stroke_width=2)
 

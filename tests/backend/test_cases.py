@@ -116,3 +116,25 @@ async def test_case_can_name_an_incident(
     assert case["incident_id"] == created.json()["id"]
     stray = await open_case(client, alice, incident_id="inc_gone")
     assert stray["incident_id"] is None
+
+
+async def test_an_upload_sent_again_with_its_key_returns_the_first(
+    client: httpx.AsyncClient, alice: dict[str, str], bob: dict[str, str]
+) -> None:
+    def send(headers: dict[str, str], key: str) -> Any:
+        return client.post(
+            "/v1/attachments",
+            headers={**headers, "Idempotency-Key": key},
+            files={"file": ("tag.png", PNG, "image/png")},
+        )
+
+    first = await send(alice, "upload-1")
+    again = await send(alice, "upload-1")
+    other = await send(alice, "upload-2")
+    bobs = await send(bob, "upload-1")
+    assert first.status_code == again.status_code == 201, again.text
+    assert again.json() == first.json()
+    assert other.json()["id"] != first.json()["id"]
+    assert bobs.json()["id"] != first.json()["id"], "keys belong to one customer"
+    too_long = await send(alice, "k" * 101)
+    assert too_long.status_code == 422

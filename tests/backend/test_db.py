@@ -35,3 +35,21 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         db.dispose()
+
+
+def test_a_version_1_database_gains_upload_keys(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        migrate(db)
+        with db.write() as conn:
+            conn.exec_driver_sql("DROP INDEX ux_attachments_client_ref")
+            conn.exec_driver_sql("ALTER TABLE attachments DROP COLUMN client_ref")
+            conn.exec_driver_sql("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+        assert migrate(db) == [2]
+        with db.read() as conn:
+            inspector = inspect(conn)
+            assert "client_ref" in {c["name"] for c in inspector.get_columns("attachments")}
+            indexes = {i["name"] for i in inspector.get_indexes("attachments")}
+            assert "ux_attachments_client_ref" in indexes
+    finally:
+        db.dispose()

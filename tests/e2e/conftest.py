@@ -15,7 +15,7 @@ from typing import Literal
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
 from tests.hub_process import RealHub, free_port
 
@@ -133,3 +133,25 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     path.write_bytes(previous)
     return path
+
+
+def sign_in_code(app: AppProcess, email: str) -> str:
+    """The code the hub issued to `email` (dev mode lists pending codes)."""
+    return next(
+        line.split()[1]
+        for line in app.hub.cli("auth", "codes").splitlines()
+        if line.startswith(email)
+    )
+
+
+def sign_in_when_asked(page: Page, app: AppProcess, email: str) -> None:
+    """On a screen that asks the customer to sign in first: sign in with the emailed code
+    (the app then returns to that screen)."""
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Email address").click()
+    page.keyboard.type(email, delay=20)
+    page.get_by_role("button", name="Send code").click()
+    expect(page.get_by_text(f"We sent a 6-digit code to {email}.")).to_be_visible()
+    page.get_by_label("Sign-in code").click()
+    page.keyboard.type(sign_in_code(app, email), delay=20)
+    page.get_by_role("button", name="Sign in").click()

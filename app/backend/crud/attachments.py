@@ -35,7 +35,14 @@ def store_attachment(
     content_type: str,
     data: bytes,
     max_bytes: int,
+    client_ref: str | None = None,
 ) -> Attachment:
+    """Check and keep a file. With `client_ref`, an upload the customer already made
+    under that key is returned instead (a retry after a lost answer)."""
+    if client_ref is not None:
+        earlier = attachment_by_ref(conn, customer_id=customer_id, client_ref=client_ref)
+        if earlier is not None:
+            return earlier
     content_type = content_type.split(";")[0].strip().lower()
     if content_type not in SIGNATURES:
         allowed = ", ".join(sorted(SIGNATURES))
@@ -71,6 +78,7 @@ def store_attachment(
         insert(attachments).values(
             **attachment.model_dump(),
             customer_id=customer_id,
+            client_ref=client_ref,
             sha256=hashlib.sha256(data).hexdigest(),
             data=data,
             created_at=format_time(now()),
@@ -107,6 +115,15 @@ def claim_attachments(
         )
         claimed.append(attachment_from_row(row))
     return claimed
+
+
+def attachment_by_ref(conn: Connection, *, customer_id: str, client_ref: str) -> Attachment | None:
+    row = conn.execute(
+        select(attachments).where(
+            attachments.c.customer_id == customer_id, attachments.c.client_ref == client_ref
+        )
+    ).first()
+    return attachment_from_row(row) if row is not None else None
 
 
 def attachment_from_row(row: Row[Any]) -> Attachment:

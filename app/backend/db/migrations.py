@@ -10,7 +10,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection, insert, inspect, select, text
 
 from app.backend.db.engine import Database
-from app.backend.db.tables import counters, meta, metadata
+from app.backend.db.tables import attachments, counters, meta, metadata
 
 COUNTERS = ("change_seq", "case_number")
 
@@ -20,8 +20,19 @@ def _baseline(conn: Connection) -> None:
     conn.execute(insert(counters), [{"name": name, "value": 0} for name in COUNTERS])
 
 
+def _upload_keys(conn: Connection) -> None:
+    # A database made by this version's baseline has the column already.
+    columns = {c["name"] for c in inspect(conn).get_columns("attachments")}
+    if "client_ref" not in columns:
+        conn.execute(text("ALTER TABLE attachments ADD COLUMN client_ref VARCHAR(100)"))
+    for index in attachments.indexes:
+        if index.name == "ux_attachments_client_ref":
+            index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "baseline", _baseline),
+    (2, "idempotent attachment uploads", _upload_keys),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -203,7 +203,10 @@ attachments = Table(
     Column("data", LargeBinary, nullable=False),
     Column("case_id", String(40), index=True),
     Column("message_id", String(40)),
+    # The client's key for an upload, so a retried upload returns the first one.
+    Column("client_ref", String(100)),
     _time("created_at"),
+    Index("ux_attachments_client_ref", "customer_id", "client_ref", unique=True),
 )
 
 queues = Table(

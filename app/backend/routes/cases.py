@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Response, UploadFile
+from fastapi import APIRouter, Header, Query, Response, UploadFile
+from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
 from app.backend.crud import attachments, cases
@@ -36,7 +37,20 @@ def my_case(case_id: str, customer_id: CustomerId, hub: HubDep) -> Case:
 
 
 @router.post("/attachments", response_model=Attachment, status_code=201)
-async def upload(file: UploadFile, customer_id: CustomerId, hub: HubDep) -> Attachment:
+async def upload(
+    file: UploadFile,
+    customer_id: CustomerId,
+    hub: HubDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            min_length=1,
+            max_length=100,
+            description="The client's key for this file: sending it again returns the "
+            "attachment the first upload made.",
+        ),
+    ] = None,
+) -> Attachment:
     """Upload a file (PNG, JPEG, GIF, WebP, PDF or plain text); use its id in `case.open`
     or `case.reply`."""
     hub.limiter.hit("writes", customer_id, hub.settings.writes_per_customer)
@@ -51,15 +65,28 @@ async def upload(file: UploadFile, customer_id: CustomerId, hub: HubDep) -> Atta
         )
 
     def store() -> Attachment:
-        with hub.db.write() as conn:
-            return attachments.store_attachment(
-                conn,
-                customer_id=customer_id,
-                filename=file.filename or "attachment",
-                content_type=file.content_type or "application/octet-stream",
-                data=data,
-                max_bytes=limit,
-            )
+        try:
+            with hub.db.write() as conn:
+                return attachments.store_attachment(
+                    conn,
+                    customer_id=customer_id,
+                    filename=file.filename or "attachment",
+                    content_type=file.content_type or "application/octet-stream",
+                    data=data,
+                    max_bytes=limit,
+                    client_ref=idempotency_key,
+                )
+        except IntegrityError:
+            # The same key raced in from another request: answer with its attachment.
+            if idempotency_key is None:
+                raise
+            with hub.db.read() as conn:
+                found = attachments.attachment_by_ref(
+                    conn, customer_id=customer_id, client_ref=idempotency_key
+                )
+            if found is None:
+                raise
+            return found
 
     return await run_in_threadpool(store)
 

@@ -1,0 +1,63 @@
+"""Booking a callback in a real browser: sign in when asked, pick a free slot, give a
+phone number (a wrong one is refused and kept), see it booked on the hub, cancel it."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.conftest import PHONE, AppProcess, open_page, screenshot, sign_in_when_asked
+
+SLOT = re.compile(r"^\d{1,2}:\d\d [AP]M$")
+
+
+def test_book_a_slot_and_cancel_it(chromium: Browser, app: AppProcess) -> None:
+    page = open_page(chromium, f"{app.url}/callbacks", viewport=PHONE)
+    prompt = page.get_by_role("group", name=re.compile("^Sign in to book a callback"))
+    expect(prompt).to_be_visible(timeout=30_000)
+    sign_in_when_asked(page, app, "sam@example.com")
+    expect(page).to_have_url(re.compile(r"/callbacks$"), timeout=15_000)
+    expect(page.get_by_text("No callbacks yet")).to_be_visible()
+
+    page.get_by_role("button", name="Book a callback").click()
+    expect(page.get_by_role("radio", name="Rebooking and disruptions")).to_be_checked()
+    expect(
+        page.get_by_role("radio", name=re.compile(r"As soon as possible \(about"))
+    ).to_be_visible()
+    page.get_by_role("radio", name="Pick a time").click()
+    expect(page.get_by_text(re.compile("Times are in your time zone"))).to_be_visible()
+    # The second day with free times: today's may be running out as the test runs.
+    page.get_by_role("group").get_by_role("checkbox").nth(1).click()
+    first_slot = page.get_by_role("checkbox", name=SLOT).first
+    slot_text = first_slot.get_attribute("aria-label") or ""
+    first_slot.click()
+    expect(first_slot).to_be_checked()
+    expect(page.get_by_role("button", name="Country")).to_be_visible()
+    page.get_by_label("Phone number").click()
+    page.keyboard.type("12 34", delay=20)
+    page.get_by_role("button", name="Request callback").click()
+    expect(page.get_by_text("Enter a phone number that is valid")).to_be_visible()
+    expect(page.get_by_label("Phone number")).to_have_value("12 34")
+    screenshot(page, "book-callback-error-phone-light")
+
+    page.get_by_label("Phone number").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("(312) 555-0100", delay=20)
+    page.get_by_role("button", name="Request callback").click()
+    expect(page).to_have_url(re.compile(r"/callbacks/[\w-]+$"), timeout=15_000)
+    expect(page.get_by_text("+1 312-555-0100")).to_be_visible()
+    expect(page.get_by_text(re.compile(re.escape(slot_text)))).to_be_visible()
+    expect(page.get_by_text("Scheduled")).to_be_visible()
+    expect(page.get_by_text("Waiting to be sent")).to_have_count(0, timeout=20_000)
+    screenshot(page, "callback-booked-phone-light")
+    booked = [
+        line for line in app.hub.cli("callback", "list").splitlines() if "+13125550100" in line
+    ]
+    assert len(booked) == 1 and "scheduled" in booked[0], booked
+
+    page.get_by_role("button", name="Cancel callback").click()
+    page.get_by_role("button", name="Yes, cancel it").click()
+    expect(page.get_by_text("Cancelled")).to_be_visible()
+    expect(page.get_by_text("Waiting to be sent")).to_have_count(0, timeout=20_000)
+    assert "+13125550100" not in app.hub.cli("callback", "list")

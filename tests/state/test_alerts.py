@@ -1,0 +1,107 @@
+"""Alerts state: services and free keys followed locally at once, queued for the hub, and
+what the hub holds after a sync."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.api import Offline
+from app.backend.crud import subscriptions
+from app.schemas import Subscriptions
+from app.state.alerts import MAX_KEYS, AlertsState, normalized_key
+from app.state.services import Services
+from tests.sync.conftest import Rig
+
+
+def hub_subscriptions(rig: Rig, customer_id: str) -> Subscriptions:
+    with rig.db.read() as conn:
+        return subscriptions.get_subscriptions(conn, customer_id=customer_id)
+
+
+def queued(services: Services) -> list[Subscriptions]:
+    entries = services.store.repos.outbox.pending()
+    assert {e.name.value for e in entries} <= {"subscriptions.set"}
+    return [Subscriptions.model_validate(e.args) for e in entries]
+
+
+def test_keys_are_normalized() -> None:
+    assert normalized_key(" nw 123 ") == "NW123"
+    assert normalized_key("ord") == "ORD"
+    assert normalized_key("abc-123") == "ABC-123"
+    for bad in ("", "a", "-ORD", "ORD!", "x" * 21):
+        assert normalized_key(bad) is None
+
+
+async def test_follow_and_unfollow_then_the_hub_has_it(rig: Rig, services: Services) -> None:
+    customer_id = rig.sign_in()
+    state = AlertsState(services)
+    await state.load()
+    assert (state.subscriptions, state.sync_state) == (Subscriptions(), "synced")
+
+    await state.toggle_component("flights-ord")
+    assert state.subscriptions.components == ["flights-ord"] and state.sync_state == "pending"
+    assert services.store.repos.account.subscriptions().components == ["flights-ord"]
+    assert services.store.repos.account.subscriptions_state() == "pending"
+    [first] = queued(services)
+    assert first.components == ["flights-ord"] and first.keys == []
+
+    assert await state.add_key(" nw 123 ") and await state.add_key("ord")
+    assert (state.subscriptions.keys, state.error) == (["NW123", "ORD"], None)
+    assert await state.add_key("ORD"), "following a key twice is fine"
+    assert len(queued(services)) == 3, "and writes nothing"
+    assert not await state.add_key("O!")
+    assert (state.error, state.subscriptions.keys) == ("invalid_key", ["NW123", "ORD"])
+    assert len(queued(services)) == 3
+
+    await state.remove_key("NW123")
+    await state.toggle_component("baggage")
+    await state.toggle_component("flights-ord")
+    latest = queued(services)[-1]
+    assert (latest.components, latest.keys) == (["baggage"], ["ORD"])
+    assert services.store.repos.account.subscriptions() == latest
+
+    await services.engine.sync()
+    held = hub_subscriptions(rig, customer_id)
+    assert (held.components, held.keys) == (["baggage"], ["ORD"])
+    assert services.store.repos.outbox.counts() == {"pending": 0, "rejected": 0}
+    await state.load()
+    assert state.sync_state == "synced" and state.subscriptions.keys == ["ORD"]
+
+
+async def test_offline_change_waits_for_the_hub(rig: Rig, services: Services) -> None:
+    customer_id = rig.sign_in()
+    state = AlertsState(services)
+    await state.load()
+    rig.transport.down = True
+    assert await state.add_key("den")
+    with pytest.raises(Offline):
+        await services.engine.sync()
+    await state.load()
+    assert state.sync_state == "pending" and state.subscriptions.keys == ["DEN"]
+    assert hub_subscriptions(rig, customer_id) == Subscriptions()
+    rig.transport.down = False
+    await services.engine.sync()
+    assert hub_subscriptions(rig, customer_id).keys == ["DEN"]
+    await state.load()
+    assert state.sync_state == "synced"
+
+
+async def test_at_most_fifty_keys(rig: Rig, services: Services) -> None:
+    rig.sign_in()
+    state = AlertsState(services)
+    await state.load()
+    for n in range(MAX_KEYS):
+        assert await state.add_key(f"K{n}")
+    assert not await state.add_key("ONE-MORE")
+    assert state.error == "too_many_keys" and len(state.subscriptions.keys) == MAX_KEYS
+    assert "ONE-MORE" not in services.store.repos.account.subscriptions().keys
+
+
+async def test_following_a_followed_key_at_the_limit_is_fine(rig: Rig, services: Services) -> None:
+    rig.sign_in()
+    state = AlertsState(services)
+    await state.load()
+    for n in range(MAX_KEYS):
+        assert await state.add_key(f"K{n}")
+    assert await state.add_key("k0")
+    assert state.error is None
