@@ -90,17 +90,14 @@ def bubble(cases: CasesState, ui: UiState, message: MessageView) -> ft.Control:
                 wrap=True,
             )
         )
-    return ft.Row(
-        [
-            ft.Container(
-                ft.Column(controls, spacing=4),
-                bgcolor=ft.Colors.with_opacity(0.12, ft.Colors.PRIMARY if mine else ft.Colors.GREY),
-                border_radius=12,
-                padding=12,
-                width=520,
-            )
-        ],
-        alignment=ft.MainAxisAlignment.END if mine else ft.MainAxisAlignment.START,
+    # Indented from the side of the other party; the column bounds the width, so long
+    # text wraps on a phone.
+    return ft.Container(
+        ft.Column(controls, spacing=4),
+        bgcolor=ft.Colors.with_opacity(0.12, ft.Colors.PRIMARY if mine else ft.Colors.GREY),
+        border_radius=12,
+        padding=12,
+        margin=ft.Margin.only(left=40) if mine else ft.Margin.only(right=40),
     )
 
 

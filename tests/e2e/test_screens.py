@@ -1,0 +1,109 @@
+"""Every screen at phone and desktop sizes, light and dark, saved as screenshots for a
+person to look at (test-artifacts/screenshots). Each screen must show its content."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, ViewportSize, expect
+
+from tests.e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    AppProcess,
+    open_page,
+    screenshot,
+    sign_in_when_asked,
+)
+
+pytestmark = pytest.mark.slow
+EMAIL = "robin@example.com"
+
+
+def push(app: AppProcess, token: str, name: str, **args: Any) -> dict[str, Any]:
+    """One mutation straight to the hub, as the same customer on another device."""
+    body = {
+        "client_id": "screens-test",
+        "mutations": [
+            {
+                "seq": 1,
+                "key": str(uuid.uuid4()),
+                "name": name,
+                "args": args,
+                "created_at": datetime.now(UTC).isoformat(),
+            }
+        ],
+    }
+    response = httpx.post(
+        f"{app.hub.url}/v1/sync/push", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    [result] = response.json()["results"]
+    assert result["status"] == "applied", result
+    entity: dict[str, Any] = result["entity"]["data"]
+    return entity
+
+
+@pytest.fixture
+def screens(chromium: Browser, app: AppProcess) -> list[tuple[str, str, str]]:
+    """A signed-in app holding a case with an agent's reply and a booked callback; yields
+    (name, path, text or field label that shows the screen has its content)."""
+    page = open_page(chromium, f"{app.url}/cases", viewport=DESKTOP)
+    sign_in_when_asked(page, app, EMAIL)
+    expect(page.get_by_role("button", name="New case")).to_be_visible(timeout=15_000)
+    token = app.hub.sign_in(EMAIL)["token"]
+    case = push(
+        app,
+        token,
+        "case.open",
+        subject="Refund for cancelled NW881",
+        description="My flight on Friday was cancelled by the storm. How do I get a refund?",
+        category="refunds",
+    )
+    callback = push(
+        app, token, "callback.request", queue="rebooking", mode="asap", phone="+13125550100"
+    )
+    app.hub.cli("case", "reply", case["id"], "--body", "Your refund is on its way: 5-7 days.")
+    status = httpx.get(f"{app.hub.url}/v1/status").json()
+    storm = status["active_incidents"][0]["id"]
+    page.get_by_label("Refresh").click()
+    expect(page.get_by_text(re.compile("Refund for cancelled NW881"))).to_be_visible(timeout=20_000)
+    page.context.close()
+    return [
+        ("status", "/status", "Services"),
+        ("incident", f"/status/{storm}", "Affected services"),
+        ("help", "/help", "Browse by topic"),
+        ("article", "/help/winter-weather-travel-waiver", "Was this article helpful?"),
+        ("callbacks", "/callbacks", "Upcoming"),
+        ("book-callback", "/callbacks/new?queue=rebooking", "When should we call?"),
+        ("callback", f"/callbacks/{callback['id']}", "+1 312-555-0100"),
+        ("cases", "/cases", "New case"),
+        ("new-case", "/cases/new", "Describe what happened"),
+        ("case", f"/cases/{case['number']}", "Your refund is on its way: 5-7 days."),
+        ("account", "/account", f"Signed in as {EMAIL}"),
+    ]
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_screen(
+    chromium: Browser,
+    app: AppProcess,
+    screens: list[tuple[str, str, str]],
+    size: str,
+    scheme: Literal["light", "dark"],
+) -> None:
+    viewport: ViewportSize = PHONE if size == "phone" else DESKTOP
+    page = open_page(chromium, f"{app.url}/status", viewport=viewport, scheme=scheme)
+    for name, path, marker in screens:
+        page.goto(f"{app.url}{path}")
+        page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=30_000)
+        page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+        shown = page.get_by_text(marker).or_(page.get_by_label(marker)).first
+        expect(shown).to_be_visible(timeout=30_000)
+        screenshot(page, f"screen-{name}-{size}-{scheme}")
+    page.context.close()
