@@ -14,6 +14,8 @@ from app.state.session import UiState
 from app.views.strings import MONTHS, WEEKDAYS, clock, tr
 from app.views.widgets import progress
 
+TIMES_HEIGHT = 176  # four rows of times
+
 
 def day_label(locale: str, day: date) -> str:
     """'Mon, Nov 23' / 'lun, 23 nov'."""
@@ -58,23 +60,29 @@ def slot_picker(
                     label=ft.Text(day_label(ui.locale, day)),
                     selected=day == callbacks.day,
                     on_select=lambda _, d=day: callbacks.choose_day(d),
+                    key=f"day-{day}",
                 )
                 for day in days
             ],
             scroll=ft.ScrollMode.AUTO,
         )
     )
+    times = ft.Row(
+        [
+            ft.Chip(
+                label=ft.Text(clock(ui.locale, slot.start.astimezone(callbacks.zone))),
+                selected=slot.start == callbacks.slot,
+                on_select=lambda _, s=slot.start: callbacks.choose_slot(s),
+                key=slot.start.isoformat(),
+            )
+            for slot in callbacks.slots_on(callbacks.day)
+        ],
+        wrap=True,
+        # A day's times are a new set of chips, not the last day's relabelled.
+        key=f"slots-{callbacks.day}",
+    )
+    # A box of fixed height that scrolls: choosing another day never moves what is below.
     controls.append(
-        ft.Row(
-            [
-                ft.Chip(
-                    label=ft.Text(clock(ui.locale, slot.start.astimezone(callbacks.zone))),
-                    selected=slot.start == callbacks.slot,
-                    on_select=lambda _, s=slot.start: callbacks.choose_slot(s),
-                )
-                for slot in callbacks.slots_on(callbacks.day)
-            ],
-            wrap=True,
-        )
+        ft.Container(ft.Column([times], scroll=ft.ScrollMode.AUTO), height=TIMES_HEIGHT)
     )
     return controls

@@ -28,13 +28,20 @@ def test_book_a_slot_and_cancel_it(chromium: Browser, app: AppProcess) -> None:
     page.get_by_role("radio", name="Pick a time").click()
     expect(page.get_by_text(re.compile("Times are in your time zone"))).to_be_visible()
     # The second day with free times: today's may be running out as the test runs.
-    page.get_by_role("group").get_by_role("checkbox").nth(1).click()
-    first_slot = page.get_by_role("checkbox", name=SLOT).first
-    slot_text = first_slot.get_attribute("aria-label") or ""
-    first_slot.click()
-    expect(first_slot).to_be_checked()
+    today_first = page.get_by_role("checkbox", name=SLOT).first.get_attribute("aria-label")
+    second_day = page.get_by_role("group").get_by_role("checkbox").nth(1)
+    second_day.click()
+    expect(second_day).to_be_checked()
+    expect(page.get_by_role("checkbox", name=SLOT).first).not_to_have_accessible_name(
+        today_first or ""
+    )
+    slot_text = page.get_by_role("checkbox", name=SLOT).first.get_attribute("aria-label") or ""
+    slot = page.get_by_role("checkbox", name=slot_text, exact=True)
+    slot.click()
+    expect(slot).to_be_checked()
     expect(page.get_by_role("button", name="Country")).to_be_visible()
     page.get_by_label("Phone number").click()
+    expect(page.get_by_label("Phone number")).to_be_focused()
     page.keyboard.type("12 34", delay=20)
     page.get_by_role("button", name="Request callback").click()
     expect(page.get_by_text("Enter a phone number that is valid")).to_be_visible()
@@ -42,6 +49,7 @@ def test_book_a_slot_and_cancel_it(chromium: Browser, app: AppProcess) -> None:
     screenshot(page, "book-callback-error-phone-light")
 
     page.get_by_label("Phone number").click()
+    expect(page.get_by_label("Phone number")).to_be_focused()
     page.keyboard.press("Control+A")
     page.keyboard.type("(312) 555-0100", delay=20)
     page.get_by_role("button", name="Request callback").click()
