@@ -3,7 +3,7 @@ decides), uses HTTP/1.1 and bounded timeouts, and turns every failure into `HubE
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
@@ -21,6 +21,7 @@ from app.api.errors import (
     TimedOut,
     Unauthorized,
 )
+from app.api.events import StreamItem, read_stream
 from app.schemas import (
     Attachment,
     AuthStarted,
@@ -175,6 +176,31 @@ class HubClient:
         body = PushRequest(client_id=client_id, mutations=mutations).model_dump(mode="json")
         response = await self._request("POST", "/v1/sync/push", json=body, auth=True)
         return self._parse(PushResponse, response)
+
+    async def events(self, *, after: int | None) -> AsyncIterator[StreamItem]:
+        """The customer's live events, resumed after event `after` (from now when None).
+        Ends when the hub closes the stream; a read timeout longer than the hub's 15 s
+        heartbeat notices a dead connection."""
+        token = self._token()
+        if not token:
+            raise Unauthorized("not signed in")
+        headers = {"Authorization": f"Bearer {token}", "Accept": "text/event-stream"}
+        if after is not None:
+            headers["Last-Event-ID"] = str(after)
+        timeout = httpx.Timeout(10.0, read=45.0)
+        try:
+            async with self._http.stream(
+                "GET", "/v1/events", headers=headers, timeout=timeout
+            ) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise _error_for(response)
+                async for item in read_stream(response.aiter_lines()):
+                    yield item
+        except httpx.TimeoutException as error:
+            raise TimedOut("GET /v1/events: no heartbeat in time") from error
+        except httpx.TransportError as error:
+            raise Offline(f"GET /v1/events: {error.__class__.__name__}") from error
 
     async def upload(
         self, filename: str, content_type: str, data: bytes, *, key: str | None = None

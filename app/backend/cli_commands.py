@@ -91,7 +91,15 @@ def serve(args: argparse.Namespace) -> int:
         f"(data: {settings.data_dir}, database: {where})",
         flush=True,
     )
-    uvicorn.run(api, host=args.host, port=args.port, log_level="info", access_log=False)
+    # Event streams stay open for good: a stop waits for them at most a few seconds.
+    uvicorn.run(
+        api,
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        access_log=False,
+        timeout_graceful_shutdown=3,
+    )
     return 0
 
 

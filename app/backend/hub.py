@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from app.backend.caching import DocumentCache
 from app.backend.db import Database
+from app.backend.event_bus import EventBus
 from app.backend.limits import RateLimiter
 from app.backend.settings import HubSettings
 
@@ -16,3 +17,7 @@ class Hub:
     db: Database
     limiter: RateLimiter = field(default_factory=RateLimiter)
     documents: DocumentCache = field(default_factory=DocumentCache)
+    events: EventBus = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.events = EventBus(self.db)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -10,10 +12,11 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 import app as careline
 from app.backend.db import Database, migrate
+from app.backend.event_bus import WakeOnWrite
 from app.backend.hub import Hub
 from app.backend.limits import RequestGuard
 from app.backend.problems import install_problem_handlers, problem_response
-from app.backend.routes import admin, auth, callbacks, cases, kb, status, sync
+from app.backend.routes import admin, auth, callbacks, cases, events, kb, status, sync
 from app.backend.settings import HubSettings
 from app.schemas import Problem
 
@@ -25,7 +28,15 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = database or Database(settings.database_url)
     migrate(db)
+    hub = Hub(settings=settings, db=db)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_api: FastAPI) -> AsyncIterator[None]:
+        yield
+        await hub.events.stop()
+
     api = FastAPI(
+        lifespan=lifespan,
         title="Careline hub",
         version=careline.__version__,
         summary="Status, knowledge base, callbacks and cases for the Careline app (protocol v1).",
@@ -34,7 +45,7 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
             "5XX": {"model": Problem, "description": "Problem details; 503 has Retry-After."},
         },
     )
-    api.state.hub = Hub(settings=settings, db=db)
+    api.state.hub = hub
     install_problem_handlers(api)
 
     @api.exception_handler(OperationalError)
@@ -51,11 +62,12 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
     api.add_middleware(
         RequestGuard, max_json=settings.max_json_bytes, max_upload=settings.max_attachment_bytes
     )
+    api.add_middleware(WakeOnWrite, bus=hub.events)
 
     @api.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    for module in (status, kb, callbacks, auth, sync, cases, admin):
+    for module in (status, kb, callbacks, auth, sync, cases, events, admin):
         api.include_router(module.router)
     return api

@@ -19,6 +19,7 @@ from app.schemas.customers import (
     Session,
     Subscriptions,
 )
+from app.schemas.events import Event
 from app.schemas.kb import Article, ArticleFeedback, Category
 from app.schemas.status import (
     Component,
@@ -64,6 +65,7 @@ __all__ = [
     "Component",
     "ComponentState",
     "Customer",
+    "Event",
     "Impact",
     "Incident",
     "IncidentAction",

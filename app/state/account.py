@@ -73,6 +73,7 @@ class AccountState(ft.Observable):
         self.customer = session.customer
         self.step = "email"
         self._services.scheduler.poke(0)
+        self._services.live.wake()
 
     def use_another_email(self) -> None:
         self.step, self.error = "email", None

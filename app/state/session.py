@@ -9,11 +9,14 @@ from typing import Any
 
 import flet as ft
 
+from app.notify import Notice
+from app.schemas import Event
 from app.state.account import AccountState
 from app.state.alerts import AlertsState
 from app.state.callbacks import CallbacksState
 from app.state.cases import CasesState
 from app.state.help import HelpState
+from app.state.notices import NoticesState
 from app.state.services import Services
 from app.state.status import StatusState
 from app.state.sync import SyncState
@@ -48,9 +51,13 @@ class Session:
         self.alerts = AlertsState(services)
         self.cases = CasesState(services, locale)
         self.callbacks = CallbacksState(services)
+        self.notices = NoticesState()
         self._run_task = run_task
         self._last_synced: str | None = None
         services.scheduler.on_change(self._on_sync_status)
+        services.live.on_event(self._on_event)
+        services.notices.on_notice(self._on_notice)
+        services.notices.locale = locale
 
     async def start(self) -> None:
         """Show what the store holds at once; the scheduler syncs in the background."""
@@ -88,14 +95,36 @@ class Session:
         """'Try again' and 'sync now': the result arrives through `_apply_status`."""
         await self.services.scheduler.sync_now()
 
+    def _on_event(self, event: Event) -> None:
+        self._run_task(self._apply_event, event)
+
+    async def _apply_event(self, event: Event) -> None:
+        """A live change is in the store: show it."""
+        match event.kind:
+            case "incident":
+                await self.status.load()
+            case "case":
+                await self.cases.load()
+            case "callback":
+                await self.callbacks.load()
+
+    def _on_notice(self, notice: Notice) -> None:
+        self._run_task(self._show_notice, notice)
+
+    async def _show_notice(self, notice: Notice) -> None:
+        self.notices.add(notice)
+
     def close(self) -> None:
         self.services.scheduler.remove_listener(self._on_sync_status)
+        self.services.live.remove_listener(self._on_event)
+        self.services.notices.remove_listener(self._on_notice)
 
     async def set_locale(self, locale: str) -> None:
         await self._save_preference("locale", locale)
         self.ui.locale = locale
         self.help.locale = locale
         self.cases.locale = locale
+        self.services.notices.locale = locale
         await self.help.load()
         await self.cases.load()
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import flet as ft
 
-from app.schemas import Component, Impact, Incident, IncidentKind, Subscriptions
+from app.schemas import Component, Impact, Incident, IncidentKind
+from app.state.relevance import affects
 from app.state.services import Services
 
 IMPACT_ORDER = list(Impact)
@@ -17,20 +18,6 @@ IMPACT_ORDER = list(Impact)
 class ComponentGroup:
     name: str
     components: list[Component]
-
-
-def affects(incident: Incident, subscriptions: Subscriptions) -> bool:
-    """Whether an incident concerns a customer: every critical one does; otherwise it must
-    touch a subscribed component or key. Without subscriptions, every incident does."""
-    if incident.impact is Impact.critical:
-        return True
-    if not subscriptions.components and not subscriptions.keys:
-        return True
-    keys = {k.upper() for k in subscriptions.keys}
-    return bool(
-        set(incident.components) & set(subscriptions.components)
-        or {k.upper() for k in incident.keys} & keys
-    )
 
 
 class StatusState(ft.Observable):

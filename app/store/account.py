@@ -88,8 +88,30 @@ class Account(Repo):
         for table in ("cases", "case_messages", "callbacks", "subscriptions", "feedback", "outbox"):
             conn.execute(f"DELETE FROM {table}")
         conn.execute("DELETE FROM feeds WHERE name = 'private'")
-        conn.execute("DELETE FROM meta WHERE key = 'subscriptions:hub'")
+        conn.execute("DELETE FROM meta WHERE key IN ('subscriptions:hub', 'last_event_id')")
         return unsent
+
+    # Live events: where the stream resumes, and the updates already shown.
+
+    def last_event_id(self) -> int | None:
+        value = self._get("last_event_id")
+        return int(value) if value else None
+
+    def set_last_event_id(self, event_id: int) -> None:
+        with self.store.transaction() as conn:
+            self.note_event(conn, event_id)
+
+    def note_event(self, conn: sqlite3.Connection, event_id: int) -> None:
+        """Inside the transaction that applies the event: resume after it."""
+        self._set(conn, "last_event_id", str(event_id))
+
+    def first_notice(self, key: str) -> bool:
+        """Mark an update as shown; False when it already was."""
+        with self.store.transaction() as conn:
+            done = conn.execute(
+                "INSERT OR IGNORE INTO notified (key, created_at) VALUES (?, ?)", (key, now_text())
+            )
+            return done.rowcount == 1
 
     # Subscriptions and votes: written locally and queued in one transaction.
 

@@ -15,6 +15,7 @@ from app.schemas import (
     Category,
     Change,
     Component,
+    Event,
     Incident,
     MutationResult,
     Rejection,
@@ -39,6 +40,27 @@ class Applier(Repo):
             for change in changes:
                 self._apply(conn, change)
             self.store.repos.account.save_feed(conn, feed, cursor=cursor)
+
+    def apply_event(self, event: Event) -> bool:
+        """Apply a live event's entity and remember the stream's position, in one
+        transaction; False when the store already holds that version or a newer one."""
+        with self.store.transaction() as conn:
+            self.store.repos.account.note_event(conn, event.id)
+            known = conn.execute(
+                "SELECT version FROM entity_versions WHERE entity = ? AND id = ?",
+                (event.kind, event.entity_id),
+            ).fetchone()
+            if known is not None and known["version"] >= event.version:
+                return False
+            change = Change(
+                entity=event.kind,
+                op="upsert",
+                id=event.entity_id,
+                version=event.version,
+                data=event.data,
+            )
+            self._apply(conn, change)
+            return True
 
     def apply_snapshot(self, snapshot: StatusSnapshot, etag: str | None) -> None:
         with self.store.transaction() as conn:
@@ -73,6 +95,11 @@ class Applier(Repo):
     def _apply(self, conn: sqlite3.Connection, change: Change) -> None:
         repos = self.store.repos
         data: dict[str, Any] | None = change.data
+        conn.execute(
+            "INSERT INTO entity_versions (entity, id, version) VALUES (?, ?, ?) "
+            "ON CONFLICT (entity, id) DO UPDATE SET version = excluded.version",
+            (change.entity, change.id, change.version),
+        )
         if change.op == "delete" or data is None:
             self._delete(conn, change)
             return

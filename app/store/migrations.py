@@ -159,10 +159,20 @@ CREATE TABLE uploads (
 );
 """
 
+# Versions of what the hub sent (so a replayed live event never undoes a newer pull) and
+# the updates already shown to the customer (never the same one twice).
+LIVE = """
+CREATE TABLE entity_versions (
+    entity TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (entity, id)
+);
+CREATE TABLE notified (key TEXT PRIMARY KEY, created_at TEXT NOT NULL);
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "core tables and the outbox", _script(CORE)),
     (2, "full-text search over articles", _script(SEARCH + SEARCH_TRIGGERS + SEARCH_REBUILD)),
     (3, "attachments waiting to be uploaded", _script(UPLOADS)),
+    (4, "live events: entity versions and notified updates", _script(LIVE)),
 ]
 LATEST = MIGRATIONS[-1][0]
 

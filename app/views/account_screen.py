@@ -249,7 +249,6 @@ def AccountScreen(session: Session, account: AccountState, sync: SyncState, ui: 
     ]
     return shell(
         ui=ui,
-        sync=sync,
         selected=ACCOUNT,
         title=tr(ui.locale, "nav_account"),
         body=body,

@@ -8,7 +8,6 @@ from app.schemas import CallbackMode
 from app.state.account import AccountState
 from app.state.callbacks import CallbacksState, CallbackView
 from app.state.session import Session, UiState
-from app.state.sync import SyncState
 from app.views.context import use_session
 from app.views.shell import shell
 from app.views.strings import tr, when
@@ -68,7 +67,6 @@ def CallbacksScreen(
     session: Session,
     callbacks: CallbacksState,
     account: AccountState,
-    sync: SyncState,
     ui: UiState,
 ) -> ft.View:
     page = ft.context.page
@@ -97,7 +95,6 @@ def CallbacksScreen(
             body.extend(callback_tile(callbacks, ui, c) for c in past)
     return shell(
         ui=ui,
-        sync=sync,
         selected=2,
         title=tr(ui.locale, "nav_callbacks"),
         body=body,
@@ -108,4 +105,4 @@ def CallbacksScreen(
 @ft.component
 def CallbacksRoute() -> ft.View:
     session = use_session()
-    return CallbacksScreen(session, session.callbacks, session.account, session.sync, session.ui)
+    return CallbacksScreen(session, session.callbacks, session.account, session.ui)

@@ -8,7 +8,6 @@ import flet as ft
 from app.state.account import AccountState
 from app.state.cases import CasesState, CaseView
 from app.state.session import Session, UiState
-from app.state.sync import SyncState
 from app.views.context import use_session
 from app.views.shell import shell
 from app.views.strings import tr, when
@@ -85,9 +84,7 @@ def case_tile(ui: UiState, case: CaseView) -> ft.Control:
 
 
 @ft.component
-def CasesScreen(
-    session: Session, cases: CasesState, account: AccountState, sync: SyncState, ui: UiState
-) -> ft.View:
+def CasesScreen(session: Session, cases: CasesState, account: AccountState, ui: UiState) -> ft.View:
     page = ft.context.page
     body: list[ft.Control] = []
     if account.customer is None:
@@ -105,7 +102,6 @@ def CasesScreen(
         body.extend(case_tile(ui, c) for c in cases.cases)
     return shell(
         ui=ui,
-        sync=sync,
         selected=3,
         title=tr(ui.locale, "nav_cases"),
         body=body,
@@ -116,4 +112,4 @@ def CasesScreen(
 @ft.component
 def CasesRoute() -> ft.View:
     session = use_session()
-    return CasesScreen(session, session.cases, session.account, session.sync, session.ui)
+    return CasesScreen(session, session.cases, session.account, session.ui)

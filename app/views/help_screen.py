@@ -6,7 +6,6 @@ import flet as ft
 
 from app.state.help import HelpState, SearchHit
 from app.state.session import Session, UiState
-from app.state.sync import SyncState
 from app.views.context import use_session
 from app.views.shell import shell
 from app.views.strings import tr
@@ -76,7 +75,7 @@ def HelpResults(help_: HelpState, ui: UiState) -> ft.Control:
 
 
 @ft.component
-def HelpScreen(session: Session, sync: SyncState, ui: UiState) -> ft.View:
+def HelpScreen(session: Session, ui: UiState) -> ft.View:
     """The Help screen. It is given the session (not the help state itself), so typing and
     results re-render `HelpResults` only."""
     page = ft.context.page
@@ -101,7 +100,6 @@ def HelpScreen(session: Session, sync: SyncState, ui: UiState) -> ft.View:
     )
     return shell(
         ui=ui,
-        sync=sync,
         selected=1,
         title=tr(ui.locale, "nav_help"),
         body=[field, HelpResults(help_, ui)],
@@ -112,4 +110,4 @@ def HelpScreen(session: Session, sync: SyncState, ui: UiState) -> ft.View:
 @ft.component
 def HelpRoute() -> ft.View:
     session = use_session()
-    return HelpScreen(session, session.sync, session.ui)
+    return HelpScreen(session, session.ui)

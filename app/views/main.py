@@ -28,9 +28,11 @@ def run(config: AppConfig) -> None:
     async def main(page: ft.Page) -> None:
         services = shared.get("services")
         if services is None:
-            services = Services.create(data_dir=config.data_dir, hub_url=config.hub_url)
+            services = Services.create(
+                data_dir=config.data_dir, hub_url=config.hub_url, web=config.web
+            )
             shared["services"] = services
-            services.scheduler.start()
+            services.start()
         session = Session(services, width=page.width or 1024, run_task=page.run_task)
         page.title = "Careline"
         apply_theme(page, session.ui.theme)

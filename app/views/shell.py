@@ -8,6 +8,7 @@ from typing import Any
 
 import flet as ft
 
+from app.state.notices import NoticesState
 from app.state.session import Session, UiState
 from app.state.sync import SyncState
 from app.views.context import use_session
@@ -43,10 +44,129 @@ def offline_banner(
     )
 
 
+def notice_card(notices: NoticesState, ui: UiState) -> ft.Control | None:
+    """The latest live update: what happened, a way to it, and a way to put it away."""
+    if not notices.items:
+        return None
+    page = ft.context.page
+    latest = notices.items[0]
+
+    def open_it() -> None:
+        notices.dismiss(latest.key)
+        page.navigate(latest.route)
+
+    return ft.Container(
+        bgcolor=ft.Colors.with_opacity(0.10, ft.Colors.PRIMARY),
+        border=ft.Border.all(1, ft.Colors.PRIMARY),
+        border_radius=12,
+        padding=12,
+        content=ft.Column(
+            [
+                ft.Row(
+                    [
+                        ft.Icon(ft.Icons.NOTIFICATIONS_ACTIVE, color=ft.Colors.PRIMARY),
+                        ft.Text(latest.title, weight=ft.FontWeight.BOLD),
+                    ],
+                    wrap=True,
+                ),
+                ft.Text(latest.body, max_lines=3, overflow=ft.TextOverflow.ELLIPSIS),
+                ft.Row(
+                    [
+                        ft.TextButton(tr(ui.locale, "view_update"), on_click=open_it),
+                        ft.TextButton(
+                            tr(ui.locale, "dismiss"), on_click=lambda: notices.dismiss(latest.key)
+                        ),
+                    ],
+                    wrap=True,
+                ),
+            ],
+            spacing=4,
+        ),
+    )
+
+
+@ft.component
+def Banners(session: Session, notices: NoticesState, sync: SyncState, ui: UiState) -> ft.Control:
+    """The offline banner and the latest live update, above every screen."""
+    page = ft.context.page
+    shown = [
+        offline_banner(ui, sync, lambda: page.run_task(session.sync_now)),
+        notice_card(notices, ui),
+    ]
+    return ft.Column([c for c in shown if c is not None], spacing=8)
+
+
+@ft.component
+def SessionBanners() -> ft.Control:
+    session = use_session()
+    return Banners(session, session.notices, session.sync, session.ui)
+
+
+def nav_icon(icon: ft.IconData, unseen: int) -> ft.Icon:
+    """A destination's icon, with a badge counting live updates not yet looked at."""
+    return ft.Icon(icon, badge=ft.Badge(label=str(unseen)) if unseen else None)
+
+
+@ft.component
+def Navigation(notices: NoticesState, ui: UiState, selected: int) -> ft.Control:
+    """The destinations: a bottom bar on phones, a rail on wider windows."""
+    page = ft.context.page
+    section = DESTINATIONS[selected][3]
+    ft.use_effect(lambda: notices.seen(section), dependencies=[section])
+
+    def go(index: int) -> None:
+        page.navigate(DESTINATIONS[index][3])
+
+    if ui.narrow:
+        # Not ft.NavigationBar: with it (Flet 1.0.5), a text field on the screen it
+        # switched to loses focus at every re-render, eating what the customer types.
+        return ft.Row(
+            [
+                (ft.FilledTonalButton if index == selected else ft.TextButton)(
+                    content=ft.Column(
+                        [
+                            nav_icon(
+                                chosen if index == selected else icon,
+                                notices.unseen.get(route, 0),
+                            ),
+                            ft.Text(tr(ui.locale, key), size=12, no_wrap=True),
+                        ],
+                        spacing=2,
+                        tight=True,
+                        horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+                    ),
+                    on_click=lambda _, i=index: go(i),
+                    expand=True,
+                    # Five labels share a phone's width: no room for padding.
+                    style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=0)),
+                )
+                for index, (key, icon, chosen, route) in enumerate(DESTINATIONS)
+            ],
+        )
+    return ft.NavigationRail(
+        selected_index=selected,
+        on_change=lambda e: go(e.control.selected_index),
+        label_type=ft.NavigationRailLabelType.ALL,
+        destinations=[
+            ft.NavigationRailDestination(
+                icon=nav_icon(icon, notices.unseen.get(route, 0)),
+                selected_icon=chosen,
+                label=tr(ui.locale, key),
+            )
+            for key, icon, chosen, route in DESTINATIONS
+        ],
+    )
+
+
+@ft.component
+def SessionNavigation(selected: int) -> ft.Control:
+    session = use_session()
+    return Navigation(session.notices, session.ui, selected)
+
+
 def shell(
     *,
     ui: UiState,
-    sync: SyncState,
     selected: int,
     title: str,
     body: list[ft.Control],
@@ -54,14 +174,8 @@ def shell(
     on_retry: Callable[[], Any] | None = None,
 ) -> ft.View:
     """A top-level screen: the same frame on every destination."""
-    page = ft.context.page
-
-    def go(index: int) -> None:
-        page.navigate(DESTINATIONS[index][3])
-
-    banner = offline_banner(ui, sync, on_retry)
     content = ft.Column(
-        [*([banner] if banner else []), *body],
+        [SessionBanners(), *body],
         expand=True,
         scroll=ft.ScrollMode.AUTO,
         spacing=16,
@@ -78,30 +192,8 @@ def shell(
         return ft.View(
             route=ft.use_view_path(),
             appbar=appbar,
-            # Not ft.NavigationBar: with it (Flet 1.0.5), a text field on the screen it
-            # switched to loses focus at every re-render, eating what the customer types.
             bottom_appbar=ft.BottomAppBar(
-                padding=ft.Padding.symmetric(horizontal=8),
-                content=ft.Row(
-                    [
-                        (ft.FilledTonalButton if index == selected else ft.TextButton)(
-                            content=ft.Column(
-                                [
-                                    ft.Icon(chosen if index == selected else icon),
-                                    ft.Text(tr(ui.locale, key), size=12, no_wrap=True),
-                                ],
-                                spacing=2,
-                                tight=True,
-                                horizontal_alignment=ft.CrossAxisAlignment.CENTER,
-                            ),
-                            on_click=lambda _, i=index: go(i),
-                            expand=True,
-                            # Five labels share a phone's width: no room for padding.
-                            style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=0)),
-                        )
-                        for index, (key, icon, chosen, _) in enumerate(DESTINATIONS)
-                    ],
-                ),
+                padding=ft.Padding.symmetric(horizontal=8), content=SessionNavigation(selected)
             ),
             controls=[padded],
             padding=0,
@@ -112,40 +204,12 @@ def shell(
         padding=0,
         controls=[
             ft.Row(
-                [
-                    ft.NavigationRail(
-                        selected_index=selected,
-                        on_change=lambda e: go(e.control.selected_index),
-                        label_type=ft.NavigationRailLabelType.ALL,
-                        destinations=[
-                            ft.NavigationRailDestination(
-                                icon=icon, selected_icon=chosen, label=tr(ui.locale, key)
-                            )
-                            for key, icon, chosen, _ in DESTINATIONS
-                        ],
-                    ),
-                    ft.VerticalDivider(width=1),
-                    padded,
-                ],
+                [SessionNavigation(selected), ft.VerticalDivider(width=1), padded],
                 expand=True,
                 vertical_alignment=ft.CrossAxisAlignment.START,
             )
         ],
     )
-
-
-@ft.component
-def Banner(session: Session, sync: SyncState, ui: UiState) -> ft.Control:
-    page = ft.context.page
-    banner = offline_banner(ui, sync, lambda: page.run_task(session.sync_now))
-    return banner or ft.Container()
-
-
-@ft.component
-def OfflineBanner() -> ft.Control:
-    """The offline banner for screens that are not given the sync state."""
-    session = use_session()
-    return Banner(session, session.sync, session.ui)
 
 
 def detail_view(*, title: str, body: list[ft.Control]) -> ft.View:
@@ -156,7 +220,7 @@ def detail_view(*, title: str, body: list[ft.Control]) -> ft.View:
         controls=[
             ft.Container(
                 ft.Column(
-                    [OfflineBanner(), *body], spacing=16, scroll=ft.ScrollMode.AUTO, expand=True
+                    [SessionBanners(), *body], spacing=16, scroll=ft.ScrollMode.AUTO, expand=True
                 ),
                 padding=16,
                 expand=True,

@@ -169,7 +169,6 @@ def StatusScreen(status: StatusState, sync: SyncState, ui: UiState) -> ft.View:
         )
     return shell(
         ui=ui,
-        sync=sync,
         selected=0,
         title=tr(ui.locale, "nav_status"),
         body=body,

@@ -16,4 +16,5 @@ async def services(rig: Rig) -> AsyncIterator[Services]:  # noqa: F811 - the fix
         data_dir=None, hub_url="http://hub.test", store=rig.store, client=rig.client
     )
     yield made
+    await made.live.stop()
     await made.scheduler.stop()

@@ -296,7 +296,7 @@ def test_migrating_a_database_with_pending_changes_keeps_them(tmp_path: Path) ->
     )
     conn.close()
     upgraded = LocalStore(connect(tmp_path / "old.sqlite3"))
-    assert migrate(upgraded.conn) == [2, 3]
+    assert migrate(upgraded.conn) == [2, 3, 4]
     assert current_version(upgraded.conn) == MIGRATIONS[-1][0]
     assert [e.key for e in upgraded.repos.outbox.pending()] == ["k1", "k2"]
     assert [h.slug for h in upgraded.repos.search.search("luggage")] == ["a"]

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, or_, select
 
+from app.backend.crud.events import publish_event
 from app.backend.db import next_counter
 from app.backend.db.tables import counters, meta, sync_changes
 from app.backend.problems import ProblemError
@@ -18,6 +19,8 @@ from app.backend.util import dumps, loads, upsert
 from app.schemas import Change, ChangeFeed
 
 KB_ENTITIES = frozenset({"article", "category"})
+# Changes a customer hears about live (`/v1/events`, push), besides finding them in the feed.
+EVENT_ENTITIES = frozenset({"incident", "case", "callback"})
 
 
 def record_change(
@@ -29,8 +32,18 @@ def record_change(
     data: dict[str, Any] | None,
     customer_id: str | None = None,
 ) -> int:
-    """Record the latest state of an entity (`data=None` records a tombstone)."""
+    """Record the latest state of an entity (`data=None` records a tombstone); an
+    incident, case or callback is also appended to the event log."""
     seq = next_counter(conn, "change_seq")
+    if entity in EVENT_ENTITIES and data is not None:
+        publish_event(
+            conn,
+            kind=entity,
+            entity_id=entity_id,
+            version=version,
+            data=data,
+            customer_id=customer_id,
+        )
     upsert(
         conn,
         sync_changes,

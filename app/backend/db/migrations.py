@@ -10,9 +10,9 @@ from collections.abc import Callable
 from sqlalchemy import Connection, insert, inspect, select, text
 
 from app.backend.db.engine import Database
-from app.backend.db.tables import attachments, counters, meta, metadata
+from app.backend.db.tables import attachments, counters, events, meta, metadata
 
-COUNTERS = ("change_seq", "case_number")
+COUNTERS = ("change_seq", "case_number", "event_seq")
 
 
 def _baseline(conn: Connection) -> None:
@@ -30,9 +30,17 @@ def _upload_keys(conn: Connection) -> None:
             index.create(conn, checkfirst=True)
 
 
+def _event_log(conn: Connection) -> None:
+    events.create(conn, checkfirst=True)
+    known = conn.execute(select(counters.c.name).where(counters.c.name == "event_seq")).first()
+    if known is None:
+        conn.execute(insert(counters).values(name="event_seq", value=0))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "baseline", _baseline),
     (2, "idempotent attachment uploads", _upload_keys),
+    (3, "event log", _event_log),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

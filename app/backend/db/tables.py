@@ -310,3 +310,18 @@ sync_changes = Table(
     Column("data", Text),
     Index("ix_sync_changes_customer_seq", "customer_id", "seq"),
 )
+
+
+# The event log behind `/v1/events` and push: appended in the transaction of each change.
+events = Table(
+    "events",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", String(32), nullable=False),
+    Column("entity_id", String(220), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("customer_id", String(40)),
+    Column("data", Text, nullable=False),
+    _time("created_at"),
+    Index("ix_events_customer_seq", "customer_id", "seq"),
+)

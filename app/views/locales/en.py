@@ -200,4 +200,5 @@ STRINGS: dict[str, str] = {
     "remove_key": "Stop following {name}",
     "error_invalid_key": "Use letters and digits, like ORD or NW123.",
     "error_too_many_keys": "You can follow up to 50.",
+    "view_update": "View",
 }

@@ -204,4 +204,5 @@ STRINGS: dict[str, str] = {
     "remove_key": "Dejar de seguir {name}",
     "error_invalid_key": "Usa letras y números, como ORD o NW123.",
     "error_too_many_keys": "Puedes seguir hasta 50.",
+    "view_update": "Ver",
 }

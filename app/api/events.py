@@ -1,0 +1,58 @@
+"""Reading the hub's Server-Sent Events stream (`/v1/events`)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from app.schemas import Event
+
+
+@dataclass(frozen=True)
+class Resync:
+    """The hub could not replay what was missed: sync everything instead."""
+
+    id: int
+
+
+StreamItem = Event | Resync
+
+
+def parse_block(lines: list[str]) -> StreamItem | None:
+    """One SSE message (the lines before a blank line); comments and unknown kinds give
+    None."""
+    kind, data, event_id = "message", [], None
+    for line in lines:
+        if line.startswith(":"):
+            continue
+        name, _, value = line.partition(":")
+        value = value.removeprefix(" ")
+        if name == "event":
+            kind = value
+        elif name == "data":
+            data.append(value)
+        elif name == "id" and value.isdigit():
+            event_id = int(value)
+    if kind == "resync" and event_id is not None:
+        return Resync(event_id)
+    if not data:
+        return None
+    try:
+        return Event.model_validate_json("\n".join(data))
+    except ValidationError:
+        return None
+
+
+async def read_stream(lines: AsyncIterator[str]) -> AsyncIterator[StreamItem]:
+    """The messages of an SSE byte stream, decoded line by line."""
+    block: list[str] = []
+    async for line in lines:
+        if line:
+            block.append(line)
+            continue
+        item = parse_block(block) if block else None
+        block = []
+        if item is not None:
+            yield item

@@ -1,0 +1,130 @@
+"""Fan-out of the event log to the event streams one hub process holds.
+
+One task per process tails the `events` table, woken by a publish in this process and at
+least every `poll_seconds` (which is how events other processes published arrive: the
+table is shared, on PostgreSQL as on SQLite), and hands each new event to the streams it
+concerns. Each stream has a bounded queue: a stream that falls
+that far behind is ended (its client resumes with Last-Event-ID), so a slow or stuck
+client never delays the others."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.backend.crud import events as event_log
+from app.backend.db import Database
+from app.schemas import Event, Subscriptions
+
+log = logging.getLogger("careline.events")
+QUEUE_SIZE = 256
+BATCH = 1000
+
+
+@dataclass(eq=False)
+class Stream:
+    """One customer's open event stream."""
+
+    customer_id: str
+    subscriptions: Subscriptions
+    queue: asyncio.Queue[Event] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
+    overflowed: bool = False
+
+    def offer(self, event: Event) -> None:
+        if self.overflowed:
+            return
+        if not event_log.concerns(
+            event, customer_id=self.customer_id, subscriptions=self.subscriptions
+        ):
+            return
+        try:
+            self.queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.overflowed = True
+
+
+class EventBus:
+    def __init__(self, db: Database, *, poll_seconds: float = 0.25) -> None:
+        self.db = db
+        self.poll_seconds = poll_seconds
+        self.streams: set[Stream] = set()
+        self.last_seen = 0
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        if self._task is None:
+            self.last_seen = await run_in_threadpool(self._latest)
+            self._task = asyncio.create_task(self._tail(), name="careline-event-bus")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def wake(self) -> None:
+        """Something was published: look now rather than at the next poll."""
+        self._wake.set()
+
+    def open(self, customer_id: str, subscriptions: Subscriptions) -> Stream:
+        stream = Stream(customer_id, subscriptions)
+        self.streams.add(stream)
+        return stream
+
+    def close(self, stream: Stream) -> None:
+        self.streams.discard(stream)
+
+    def _latest(self) -> int:
+        with self.db.read() as conn:
+            return event_log.latest_event(conn)
+
+    def _read(self, after: int) -> list[Event]:
+        with self.db.read() as conn:
+            return event_log.events_after(conn, after=after, limit=BATCH)
+
+    async def _tail(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+            self._wake.clear()
+            try:
+                await self.deliver_new()
+            except Exception:  # a lost database must not end the fan-out for good
+                log.exception("reading the event log failed; retrying")
+                await asyncio.sleep(1)
+
+    async def deliver_new(self) -> int:
+        """Hand every event after the last one seen to the streams; returns how many."""
+        delivered = 0
+        while True:
+            found = await run_in_threadpool(self._read, self.last_seen)
+            for event in found:
+                for stream in list(self.streams):
+                    stream.offer(event)
+                self.last_seen = event.id
+            delivered += len(found)
+            if len(found) < BATCH:
+                return delivered
+
+
+class WakeOnWrite:
+    """ASGI middleware: after a request that may have written (anything but GET, HEAD and
+    OPTIONS), wake the fan-out so its events go out at once."""
+
+    def __init__(self, app: ASGIApp, bus: EventBus) -> None:
+        self.app = app
+        self.bus = bus
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
+                self.bus.wake()

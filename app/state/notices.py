@@ -1,0 +1,141 @@
+"""Which live updates the customer is told about, once each: a disruption that concerns
+them, an agent's reply, a callback completed or missed. Every window shows them as an
+in-app banner and badge; on a desktop with a notification service an OS notification is
+sent too, except in quiet hours (critical disruptions ignore those)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import flet as ft
+
+from app.notify import DesktopNotifier, Notice
+from app.notify.text import callback_text
+from app.schemas import Callback, Case, Event, Impact, Incident, MessageAuthor, Subscriptions
+from app.state.relevance import affects
+from app.store import LocalStore
+
+log = logging.getLogger("careline.notices")
+RECENT = 20
+NoticeListener = Callable[[Notice], None]
+__all__ = ["Notice", "NoticeCenter", "NoticesState", "in_quiet_hours", "notice_for"]
+
+
+def in_quiet_hours(subscriptions: Subscriptions, moment: datetime) -> bool:
+    """Whether `moment` falls in the customer's quiet hours (which may span midnight)."""
+    if not subscriptions.quiet_hours:
+        return False
+    try:
+        zone = ZoneInfo(subscriptions.time_zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    start, end = (time.fromisoformat(t) for t in subscriptions.quiet_hours)
+    now = moment.astimezone(zone).time()
+    return start <= now < end if start <= end else now >= start or now < end
+
+
+def notice_for(event: Event, subscriptions: Subscriptions, locale: str) -> Notice | None:
+    """What to tell the customer about an event, if anything."""
+    if event.kind == "incident":
+        incident = Incident.model_validate(event.data)
+        if not affects(incident, subscriptions):
+            return None
+        latest = incident.updates[0].body.split("\n\n")[0] if incident.updates else ""
+        return Notice.make(
+            key=f"incident:{incident.id}:{event.version}",
+            title=incident.title,
+            body=latest.replace("**", ""),
+            route=f"/status/{incident.id}",
+        )
+    if event.kind == "case":
+        case = Case.model_validate(event.data)
+        last = case.messages[-1] if case.messages else None
+        if last is None or last.author is not MessageAuthor.agent:
+            return None
+        return Notice.make(
+            key=f"message:{last.id}",
+            title=f"#{case.number} {case.subject}",
+            body=last.body,
+            route=f"/cases/{case.id}",
+        )
+    if event.kind == "callback":
+        callback = Callback.model_validate(event.data)
+        text = callback_text(callback.status.value, locale)
+        if text is None:
+            return None
+        return Notice.make(
+            key=f"callback:{callback.id}:{callback.status.value}",
+            title=text[0],
+            body=text[1],
+            route=f"/callbacks/{callback.id}",
+        )
+    return None
+
+
+class NoticeCenter:
+    """One per process (shared by every window): decides, remembers and sends."""
+
+    def __init__(self, store: LocalStore, notifier: DesktopNotifier | None) -> None:
+        self.store = store
+        self.notifier = notifier
+        self.locale = "en"
+        self.sent: list[Notice] = []  # OS notifications, for tests and the log
+        self._listeners: list[NoticeListener] = []
+        self._tasks: set[asyncio.Task[bool]] = set()
+
+    def on_notice(self, listener: NoticeListener) -> None:
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: NoticeListener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def handle(self, event: Event) -> None:
+        """The live-events listener: runs on the loop, so the work goes to a task."""
+        task: asyncio.Task[bool] = asyncio.get_running_loop().create_task(self.consider(event))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def consider(self, event: Event) -> bool:
+        """Tell the customer about `event` if it concerns them and is new; True if told."""
+        account = self.store.repos.account
+        subscriptions = await asyncio.to_thread(account.subscriptions)
+        notice = notice_for(event, subscriptions, self.locale)
+        if notice is None or not await asyncio.to_thread(account.first_notice, notice.key):
+            return False
+        for listener in list(self._listeners):
+            try:
+                listener(notice)
+            except Exception:  # a closed window
+                log.exception("notice listener failed; removed")
+                self.remove_listener(listener)
+        critical = event.kind == "incident" and event.data.get("impact") == Impact.critical.value
+        quiet = in_quiet_hours(subscriptions, datetime.now().astimezone())
+        wanted = self.notifier is not None and (critical or not quiet)
+        if wanted and self.notifier is not None and await self.notifier.show(notice):
+            self.sent.append(notice)
+        return True
+
+
+class NoticesState(ft.Observable):
+    """One window's banner and badges."""
+
+    def __init__(self) -> None:
+        self.items: list[Notice] = []
+        self.unseen: dict[str, int] = {}  # by route prefix: /status, /cases, /callbacks
+
+    def add(self, notice: Notice) -> None:
+        self.items = [notice, *self.items][:RECENT]
+        section = "/" + notice.route.split("/")[1]
+        self.unseen = {**self.unseen, section: self.unseen.get(section, 0) + 1}
+
+    def dismiss(self, key: str) -> None:
+        self.items = [n for n in self.items if n.key != key]
+
+    def seen(self, section: str) -> None:
+        if self.unseen.get(section):
+            self.unseen = {k: v for k, v in self.unseen.items() if k != section}

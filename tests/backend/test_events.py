@@ -1,0 +1,213 @@
+"""`/v1/events` from real hub processes: who hears what, resuming without gaps or repeats,
+and fan-out across two processes sharing one database."""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.hub_process import RealHub
+
+pytestmark = pytest.mark.server
+
+
+class EventReader:
+    """Reads one SSE stream in a thread; `next()` waits for the next event."""
+
+    def __init__(self, hub: RealHub, token: str, last_event_id: int | None = None) -> None:
+        self.events: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.comments: list[str] = []
+        headers = {"Authorization": f"Bearer {token}"}
+        if last_event_id is not None:
+            headers["Last-Event-ID"] = str(last_event_id)
+        self._client = httpx.Client(base_url=hub.url, timeout=httpx.Timeout(10, read=60))
+        self._response = self._client.send(
+            self._client.build_request("GET", "/v1/events", headers=headers), stream=True
+        )
+        assert self._response.status_code == 200, self._response.read()
+        assert self._response.headers["content-type"].startswith("text/event-stream")
+        self._connected = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+        assert self._connected.wait(10), "the stream says it is connected at once"
+
+    def _read(self) -> None:
+        fields: dict[str, str] = {}
+        try:
+            for line in self._response.iter_lines():
+                if line.startswith(":"):
+                    self.comments.append(line)
+                    self._connected.set()
+                elif line:
+                    name, _, value = line.partition(": ")
+                    fields[name] = value
+                elif "data" in fields:
+                    self.events.put({**json.loads(fields["data"]), "sse_id": fields.get("id")})
+                    fields = {}
+        except httpx.HTTPError:
+            pass
+
+    def next(self, timeout: float = 5.0) -> dict[str, Any]:
+        return self.events.get(timeout=timeout)
+
+    def nothing_within(self, seconds: float) -> bool:
+        try:
+            self.events.get(timeout=seconds)
+        except queue.Empty:
+            return True
+        return False
+
+    def close(self) -> None:
+        self._response.close()
+        self._client.close()
+
+
+@pytest.fixture
+def real_hub(tmp_path: Path, database_url: str) -> Iterator[RealHub]:
+    hub = RealHub(tmp_path / "hub", database_url)
+    hub.start()
+    yield hub
+    hub.stop()
+
+
+def follow(hub: RealHub, token: str, *components: str) -> None:
+    body = {
+        "client_id": "events-test",
+        "mutations": [
+            {
+                "seq": 1,
+                "key": str(uuid.uuid4()),
+                "name": "subscriptions.set",
+                "args": {"components": list(components)},
+                "created_at": "2026-11-22T00:00:00Z",
+            }
+        ],
+    }
+    pushed = httpx.post(
+        f"{hub.url}/v1/sync/push", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert pushed.json()["results"][0]["status"] == "applied", pushed.text
+
+
+def publish(hub: RealHub, title: str, impact: str, component: str) -> None:
+    hub.cli("incident", "publish", "--title", title, "--impact", impact, "--component", component)
+
+
+def test_incidents_reach_those_they_concern_within_two_seconds(real_hub: RealHub) -> None:
+    ord_fan = real_hub.sign_in("ord@example.com")["token"]
+    bos_fan = real_hub.sign_in("bos@example.com")["token"]
+    follow(real_hub, ord_fan, "flights-ord")
+    follow(real_hub, bos_fan, "flights-bos")
+    ord_stream, bos_stream = EventReader(real_hub, ord_fan), EventReader(real_hub, bos_fan)
+    try:
+        started = time.monotonic()
+        publish(real_hub, "De-icing delays at ORD", "minor", "flights-ord")
+        event = ord_stream.next()
+        assert time.monotonic() - started < 2 + 3, "CLI start-up included; the hub adds < 2 s"
+        assert (event["kind"], event["data"]["title"]) == ("incident", "De-icing delays at ORD")
+        assert event["sse_id"] == str(event["id"])
+        assert bos_stream.nothing_within(1.5), "not what Boston follows"
+
+        publish(real_hub, "Ground stop at all airports", "critical", "flights-den")
+        assert ord_stream.next()["data"]["title"] == "Ground stop at all airports"
+        assert bos_stream.next()["data"]["title"] == "Ground stop at all airports"
+    finally:
+        ord_stream.close()
+        bos_stream.close()
+
+
+def test_a_reply_reaches_only_its_customer_and_a_stream_resumes_exactly(
+    real_hub: RealHub,
+) -> None:
+    dana = real_hub.sign_in("dana@example.com")["token"]
+    lee = real_hub.sign_in("lee@example.com")["token"]
+    body = {
+        "client_id": "events-test",
+        "mutations": [
+            {
+                "seq": 1,
+                "key": str(uuid.uuid4()),
+                "name": "case.open",
+                "args": {"subject": "Lost bag", "description": "Blue", "category": "baggage"},
+                "created_at": "2026-11-22T00:00:00Z",
+            }
+        ],
+    }
+    opened = httpx.post(
+        f"{real_hub.url}/v1/sync/push", json=body, headers={"Authorization": f"Bearer {dana}"}
+    ).json()["results"][0]["entity"]["data"]
+    danas, lees = EventReader(real_hub, dana), EventReader(real_hub, lee)
+    try:
+        real_hub.cli("case", "reply", opened["id"], "--body", "Found it in Denver.")
+        event = danas.next()
+        assert event["kind"] == "case"
+        assert event["data"]["messages"][-1]["body"] == "Found it in Denver."
+        assert lees.nothing_within(1.5), "another customer's case"
+    finally:
+        danas.close()
+        lees.close()
+
+    for n in (1, 2):
+        real_hub.cli("case", "reply", opened["id"], "--body", f"Update {n}")
+    resumed = EventReader(real_hub, dana, last_event_id=event["id"])
+    try:
+        bodies = [resumed.next()["data"]["messages"][-1]["body"] for _ in range(2)]
+        assert bodies == ["Update 1", "Update 2"]
+        assert resumed.nothing_within(1.0), "nothing repeated"
+    finally:
+        resumed.close()
+
+
+def test_an_event_published_by_one_process_reaches_streams_of_another(
+    tmp_path: Path, database_url: str
+) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("several hub processes share PostgreSQL")
+    first, second = RealHub(tmp_path / "a", database_url), RealHub(tmp_path / "b", database_url)
+    first.start()
+    second.start(demo=False)
+    try:
+        token = first.sign_in("kim@example.com")["token"]
+        stream = EventReader(second, token)
+        try:
+            started = time.monotonic()
+            incident = {
+                "title": "Baggage belts stopped at DEN",
+                "impact": "critical",
+                "components": ["baggage"],
+                "body": "We are on it.",
+            }
+            operator = first.cli("token", "create", "--scope", "status").split()[-1]
+            made = httpx.post(
+                f"{first.url}/v1/admin/incidents",
+                json=incident,
+                headers={"Authorization": f"Bearer {operator}"},
+            )
+            assert made.status_code == 201, made.text
+            event = stream.next(timeout=5)
+            assert event["data"]["title"] == "Baggage belts stopped at DEN"
+            assert time.monotonic() - started < 2
+        finally:
+            stream.close()
+    finally:
+        first.stop()
+        second.stop()
+
+
+def test_events_need_a_customer_token(real_hub: RealHub) -> None:
+    response = httpx.get(f"{real_hub.url}/v1/events")
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    bad = httpx.get(
+        f"{real_hub.url}/v1/events",
+        headers={"Authorization": "Bearer nope", "Last-Event-ID": "12"},
+    )
+    assert bad.status_code == 401
