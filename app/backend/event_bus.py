@@ -55,18 +55,23 @@ class EventBus:
         self.streams: set[Stream] = set()
         self.last_seen = 0
         self._wake = asyncio.Event()
+        self._stopping = False
+        self._reading = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         if self._task is None:
+            self._stopping = False
             self.last_seen = await run_in_threadpool(self._latest)
             self._task = asyncio.create_task(self._tail(), name="careline-event-bus")
 
     async def stop(self) -> None:
+        """Stop after the read under way, if any: a read cut short in its thread would
+        hand its database connection back after the pool is gone."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            self._stopping = True
+            self._wake.set()
+            await self._task
             self._task = None
 
     def wake(self) -> None:
@@ -89,29 +94,35 @@ class EventBus:
         with self.db.read() as conn:
             return event_log.events_after(conn, after=after, limit=BATCH)
 
+    async def _idle(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
+        self._wake.clear()
+
     async def _tail(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
-            self._wake.clear()
+        while not self._stopping:
+            await self._idle(self.poll_seconds)
+            if self._stopping:
+                return
             try:
                 await self.deliver_new()
             except Exception:  # a lost database must not end the fan-out for good
                 log.exception("reading the event log failed; retrying")
-                await asyncio.sleep(1)
+                await self._idle(1)
 
     async def deliver_new(self) -> int:
         """Hand every event after the last one seen to the streams; returns how many."""
         delivered = 0
-        while True:
-            found = await run_in_threadpool(self._read, self.last_seen)
-            for event in found:
-                for stream in list(self.streams):
-                    stream.offer(event)
-                self.last_seen = event.id
-            delivered += len(found)
-            if len(found) < BATCH:
-                return delivered
+        async with self._reading:  # one reader at a time, so each event goes out once
+            while True:
+                found = await run_in_threadpool(self._read, self.last_seen)
+                for event in found:
+                    for stream in list(self.streams):
+                        stream.offer(event)
+                    self.last_seen = event.id
+                delivered += len(found)
+                if len(found) < BATCH:
+                    return delivered
 
 
 class WakeOnWrite:

@@ -12,6 +12,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import flet as ft
+from pydantic import ValidationError
 
 from app.notify import DesktopNotifier, Notice
 from app.notify.text import callback_text
@@ -104,7 +105,10 @@ class NoticeCenter:
         """Tell the customer about `event` if it concerns them and is new; True if told."""
         account = self.store.repos.account
         subscriptions = await asyncio.to_thread(account.subscriptions)
-        notice = notice_for(event, subscriptions, self.locale)
+        try:
+            notice = notice_for(event, subscriptions, self.locale)
+        except ValidationError:  # an entity this version cannot read: nothing to tell
+            return False
         if notice is None or not await asyncio.to_thread(account.first_notice, notice.key):
             return False
         for listener in list(self._listeners):

@@ -1,0 +1,62 @@
+"""Live updates in a real browser: an incident the operator publishes shows as a banner at
+once, and an agent's reply appears in the open case without a refresh."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime
+
+import httpx
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.conftest import PHONE, AppProcess, open_page, screenshot, sign_in_when_asked
+
+EMAIL = "ari@example.com"
+
+
+def test_a_published_incident_and_an_agent_reply_arrive_live(
+    chromium: Browser, app: AppProcess
+) -> None:
+    page = open_page(chromium, f"{app.url}/cases", viewport=PHONE)
+    expect(page.get_by_role("group", name=re.compile("^Sign in to open a case"))).to_be_visible(
+        timeout=30_000
+    )
+    sign_in_when_asked(page, app, EMAIL)
+    expect(page.get_by_role("button", name="New case")).to_be_visible(timeout=15_000)
+
+    app.hub.cli(
+        "incident", "publish", "--title", "Runway closure at Boston Logan", "--impact",
+        "critical", "--component", "flights-bos", "--body", "One runway is closed for snow.",
+    )  # fmt: skip
+    banner = page.get_by_text("Runway closure at Boston Logan")
+    expect(banner).to_be_visible(timeout=2_000)
+    screenshot(page, "live-incident-banner-phone-light")
+    page.get_by_role("button", name="View", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/status/inc_\w+$"))
+    expect(page.get_by_text("One runway is closed for snow.")).to_be_visible()
+
+    token = app.hub.sign_in(EMAIL)["token"]
+    mutation = {
+        "seq": 1,
+        "key": str(uuid.uuid4()),
+        "name": "case.open",
+        "args": {"subject": "Connection in Boston", "description": "Will I make it?"},
+        "created_at": datetime.now(UTC).isoformat(),
+    }
+    pushed = httpx.post(
+        f"{app.hub.url}/v1/sync/push",
+        json={"client_id": "other-device", "mutations": [mutation]},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    case = pushed.json()["results"][0]["entity"]["data"]
+    page.goto(f"{app.url}/cases/{case['number']}")
+    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=30_000)
+    page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    expect(page.get_by_text("Will I make it?")).to_be_visible(timeout=15_000)
+
+    app.hub.cli("case", "reply", case["id"], "--body", "Yes: we are holding your connection.")
+    expect(page.get_by_text("Yes: we are holding your connection.").first).to_be_visible(
+        timeout=2_000
+    )
+    screenshot(page, "live-reply-phone-light")
