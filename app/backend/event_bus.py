@@ -100,7 +100,7 @@ class EventBus:
         self._wake.clear()
 
     async def _tail(self) -> None:
-        while not self._stopping:
+        while True:
             await self._idle(self.poll_seconds)
             if self._stopping:
                 return
