@@ -8,6 +8,7 @@ from app.backend.caching import DocumentCache
 from app.backend.db import Database
 from app.backend.event_bus import EventBus
 from app.backend.limits import RateLimiter
+from app.backend.push_delivery.webpush import load_vapid, public_key
 from app.backend.settings import HubSettings
 
 
@@ -18,6 +19,8 @@ class Hub:
     limiter: RateLimiter = field(default_factory=RateLimiter)
     documents: DocumentCache = field(default_factory=DocumentCache)
     events: EventBus = field(init=False)
+    push_key: str = field(init=False)
 
     def __post_init__(self) -> None:
         self.events = EventBus(self.db)
+        self.push_key = public_key(load_vapid(self.settings.data_dir))

@@ -16,7 +16,8 @@ from app.backend.event_bus import WakeOnWrite
 from app.backend.hub import Hub
 from app.backend.limits import RequestGuard
 from app.backend.problems import install_problem_handlers, problem_response
-from app.backend.routes import admin, auth, callbacks, cases, events, kb, status, sync
+from app.backend.push_delivery.setup import build_dispatcher
+from app.backend.routes import admin, auth, callbacks, cases, devices, events, kb, status, sync
 from app.backend.settings import HubSettings
 from app.schemas import Problem
 
@@ -32,7 +33,12 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
 
     @contextlib.asynccontextmanager
     async def lifespan(_api: FastAPI) -> AsyncIterator[None]:
+        # A served hub pushes to devices; a hub driven in process by tests does not.
+        dispatcher, push_client = build_dispatcher(settings, db)
+        dispatcher.start()
         yield
+        await dispatcher.stop()
+        await push_client.aclose()
         await hub.events.stop()
 
     api = FastAPI(
@@ -68,6 +74,6 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    for module in (status, kb, callbacks, auth, sync, cases, events, admin):
+    for module in (status, kb, callbacks, auth, sync, cases, events, devices, admin):
         api.include_router(module.router)
     return api

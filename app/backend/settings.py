@@ -40,6 +40,9 @@ class HubSettings:
     sign_in_per_email: RateLimit = field(default_factory=lambda: RateLimit(5, 900))
     sign_in_per_client: RateLimit = field(default_factory=lambda: RateLimit(30, 900))
     writes_per_customer: RateLimit = field(default_factory=lambda: RateLimit(120, 60))
+    push_contact: str = "mailto:support@careline.invalid"
+    fcm_project: str | None = None
+    fcm_token_file: Path | None = None
 
     @property
     def dev_mode(self) -> bool:
@@ -78,4 +81,9 @@ def load_settings(
         smtp_user=env.get("CARELINE_SMTP_USER") or None,
         smtp_password=smtp_password,
         mail_from=env.get("CARELINE_MAIL_FROM", "Careline <no-reply@careline.invalid>"),
+        push_contact=env.get("CARELINE_PUSH_CONTACT", "mailto:support@careline.invalid"),
+        fcm_project=env.get("CARELINE_FCM_PROJECT") or None,
+        fcm_token_file=Path(env["CARELINE_FCM_TOKEN_FILE"])
+        if env.get("CARELINE_FCM_TOKEN_FILE")
+        else None,
     )

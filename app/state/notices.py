@@ -8,8 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime
 
 import flet as ft
 from pydantic import ValidationError
@@ -17,6 +16,7 @@ from pydantic import ValidationError
 from app.notify import DesktopNotifier, Notice
 from app.notify.text import callback_text
 from app.schemas import Callback, Case, Event, Impact, Incident, MessageAuthor, Subscriptions
+from app.schemas.events import quiet_now
 from app.state.relevance import affects
 from app.store import LocalStore
 
@@ -27,16 +27,7 @@ __all__ = ["Notice", "NoticeCenter", "NoticesState", "in_quiet_hours", "notice_f
 
 
 def in_quiet_hours(subscriptions: Subscriptions, moment: datetime) -> bool:
-    """Whether `moment` falls in the customer's quiet hours (which may span midnight)."""
-    if not subscriptions.quiet_hours:
-        return False
-    try:
-        zone = ZoneInfo(subscriptions.time_zone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    start, end = (time.fromisoformat(t) for t in subscriptions.quiet_hours)
-    now = moment.astimezone(zone).time()
-    return start <= now < end if start <= end else now >= start or now < end
+    return quiet_now(subscriptions, moment)
 
 
 def notice_for(event: Event, subscriptions: Subscriptions, locale: str) -> Notice | None:

@@ -1,0 +1,97 @@
+"""Web Push: the payload encrypted for the browser (RFC 8291, aes128gcm) and the request
+signed with the hub's VAPID key (RFC 8292)."""
+
+from __future__ import annotations
+
+import base64
+import os
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import http_ece
+import httpx
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from py_vapid import Vapid02
+from py_vapid.utils import b64urlencode
+
+from app.backend.push_delivery.base import Device, Outcome, PushMessage, outcome_for
+
+VAPID_ENV = "CARELINE_VAPID_PRIVATE_KEY"  # PEM text; or a file in the data dir is made
+
+
+def b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def load_vapid(data_dir: Path) -> Vapid02:
+    """The hub's VAPID key: from the environment, else `vapid.pem` in the data dir (made
+    once, readable by the owner only). Never from the repository."""
+    pem = os.environ.get(VAPID_ENV)
+    if pem:
+        return Vapid02.from_pem(pem.encode())
+    path = data_dir / "vapid.pem"
+    if not path.exists():
+        key = Vapid02()
+        key.generate_keys()
+        key.save_key(str(path))
+        path.chmod(0o600)
+    return Vapid02.from_file(str(path))
+
+
+def public_key(vapid: Vapid02) -> str:
+    """The application server key browsers subscribe with (base64url, uncompressed)."""
+    raw = vapid.public_key.public_bytes(
+        encoding=serialization.Encoding.X962,
+        format=serialization.PublicFormat.UncompressedPoint,
+    )
+    return str(b64urlencode(raw))
+
+
+class WebPushAdapter:
+    platform = "webpush"
+
+    def __init__(self, vapid: Vapid02, client: httpx.AsyncClient, *, contact: str) -> None:
+        self.vapid = vapid
+        self.client = client
+        self.contact = contact
+
+    def encrypt(self, device: Device, payload: bytes) -> bytes:
+        server_key = ec.generate_private_key(ec.SECP256R1())
+        encrypted: bytes = http_ece.encrypt(
+            payload,
+            private_key=server_key,
+            dh=b64url_decode(device.keys["p256dh"]),
+            auth_secret=b64url_decode(device.keys["auth"]),
+            version="aes128gcm",
+        )
+        return encrypted
+
+    def vapid_headers(self, endpoint: str) -> dict[str, str]:
+        parts = urlsplit(endpoint)
+        claims = {
+            "aud": f"{parts.scheme}://{parts.netloc}",
+            "exp": int(time.time()) + 12 * 3600,
+            "sub": self.contact,
+        }
+        headers: dict[str, str] = self.vapid.sign(claims)
+        return headers
+
+    async def send(self, device: Device, message: PushMessage) -> Outcome:
+        if not {"p256dh", "auth"} <= device.keys.keys():
+            return outcome_for(400, None, "the subscription has no encryption keys")
+        headers = {
+            **self.vapid_headers(device.endpoint),
+            "TTL": str(message.ttl),
+            "Topic": message.topic,
+            "Urgency": "high" if message.urgent else "normal",
+            "Content-Encoding": "aes128gcm",
+            "Content-Type": "application/octet-stream",
+        }
+        response = await self.client.post(
+            device.endpoint, content=self.encrypt(device, message.payload()), headers=headers
+        )
+        return outcome_for(
+            response.status_code, response.headers.get("retry-after"), response.text[:200]
+        )

@@ -1,0 +1,204 @@
+"""Push delivery: a Web Push receiver that decrypts what it gets, the VAPID signature, TTL
+and collapse key; expired endpoints forgotten; 429 and 5xx retried; FCM's request."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import http_ece
+import httpx
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from py_vapid import Vapid02
+from sqlalchemy import select
+
+from app.backend.crud import auth, status, subscriptions
+from app.backend.db import Database
+from app.backend.db.tables import devices
+from app.backend.push_delivery import PushDispatcher
+from app.backend.push_delivery.fcm import FcmAdapter
+from app.backend.push_delivery.webpush import WebPushAdapter, load_vapid, public_key
+from app.schemas import Impact, Subscriptions
+from app.schemas.mutations import DeviceRegisterArgs
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+class Browser:
+    """A browser's push subscription: its keys, and what the push service handed it."""
+
+    def __init__(self, endpoint: str) -> None:
+        self.endpoint = endpoint
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        self.auth = b"0123456789abcdef"
+        self.received: list[dict[str, Any]] = []
+        self.headers: list[httpx.Headers] = []
+
+    def keys(self) -> dict[str, str]:
+        raw = self.key.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        return {"p256dh": b64(raw), "auth": b64(self.auth)}
+
+    def take(self, request: httpx.Request) -> None:
+        plain = http_ece.decrypt(
+            request.content, private_key=self.key, auth_secret=self.auth, version="aes128gcm"
+        )
+        self.received.append(json.loads(plain))
+        self.headers.append(request.headers)
+
+
+def push_service(
+    answers: dict[str, list[int]], browsers: dict[str, Browser]
+) -> httpx.MockTransport:
+    """Answers each endpoint with the next status in its list (201 when none is left)."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        queue = answers.get(str(request.url), [])
+        code = queue.pop(0) if queue else 201
+        if code == 201:
+            browsers[str(request.url)].take(request)
+        return httpx.Response(code, headers={"Retry-After": "0"} if code == 429 else {})
+
+    return httpx.MockTransport(handle)
+
+
+def register(db: Database, email: str, platform: str, endpoint: str, keys: dict[str, str]) -> str:
+    with db.write() as conn:
+        customer = auth.ensure_customer(conn, email=email)
+        subscriptions.register_device(
+            conn,
+            customer_id=customer.id,
+            device=DeviceRegisterArgs(platform=platform, endpoint=endpoint, keys=keys),
+        )
+    return customer.id
+
+
+def publish(db: Database, title: str, impact: Impact = Impact.critical) -> None:
+    with db.write() as conn:
+        status.save_component(conn, component_id="flights-ord", name="Flights at ORD")
+        status.publish_incident(
+            conn, title=title, impact=impact, components_affected=["flights-ord"], body="Now."
+        )
+
+
+def dispatcher(db: Database, tmp_path: Path, handler: httpx.MockTransport) -> PushDispatcher:
+    client = httpx.AsyncClient(transport=handler)
+    vapid = load_vapid(tmp_path)
+    adapter = WebPushAdapter(vapid, client, contact="mailto:ops@northwind.example")
+    return PushDispatcher(db, {"webpush": adapter}, retry_base=0.01)
+
+
+async def test_a_browser_gets_the_incident_encrypted_and_signed(
+    db: Database, tmp_path: Path
+) -> None:
+    browser = Browser("https://push.example/sub/1")
+    register(db, "dana@example.com", "webpush", browser.endpoint, browser.keys())
+    push = dispatcher(db, tmp_path, push_service({}, {browser.endpoint: browser}))
+    assert await push.push_new() == 0, "the first round only sets where pushing starts"
+    publish(db, 'Ground stop: "all" flights 🛑')
+    assert await push.push_new() >= 1
+    [payload] = browser.received
+    assert payload["title"] == 'Ground stop: "all" flights 🛑'
+    assert payload["route"].startswith("/status/inc_") and payload["body"] == "Now."
+    [headers] = browser.headers
+    assert headers["Topic"] == f"inc-{payload['id']}"[:32]
+    assert headers["TTL"] == str(24 * 3600) and headers["Urgency"] == "high"
+    assert Vapid02.verify(headers["Authorization"])
+    assert headers["Authorization"].endswith("k=" + public_key(load_vapid(tmp_path)))
+    assert (tmp_path / "vapid.pem").stat().st_mode & 0o077 == 0, "the key is the owner's"
+
+
+async def test_expired_endpoints_are_forgotten_and_busy_ones_retried(
+    db: Database, tmp_path: Path
+) -> None:
+    gone, busy = Browser("https://push.example/gone"), Browser("https://push.example/busy")
+    register(db, "a@example.com", "webpush", gone.endpoint, gone.keys())
+    register(db, "b@example.com", "webpush", busy.endpoint, busy.keys())
+    answers = {gone.endpoint: [410], busy.endpoint: [429, 503, 500]}
+    push = dispatcher(db, tmp_path, push_service(answers, {b.endpoint: b for b in (gone, busy)}))
+    await push.push_new()
+    publish(db, "Snow at ORD")
+    await push.push_new()
+    assert [p["title"] for p in busy.received] == ["Snow at ORD"], "delivered on the 4th try"
+    assert gone.received == []
+    with db.read() as conn:
+        left = conn.execute(select(devices.c.endpoint)).scalars().all()
+    assert left == [busy.endpoint]
+
+
+async def test_only_the_customers_it_concerns_and_never_twice(db: Database, tmp_path: Path) -> None:
+    follower, other = Browser("https://push.example/f"), Browser("https://push.example/o")
+    register(db, "f@example.com", "webpush", follower.endpoint, follower.keys())
+    other_id = register(db, "o@example.com", "webpush", other.endpoint, other.keys())
+    with db.write() as conn:
+        subscriptions.set_subscriptions(
+            conn,
+            customer_id=other_id,
+            wanted=Subscriptions(components=["baggage"]),
+        )
+    push = dispatcher(db, tmp_path, push_service({}, {b.endpoint: b for b in (follower, other)}))
+    await push.push_new()
+    publish(db, "Minor delays at ORD", Impact.minor)
+    await push.push_new()
+    await push.push_new()
+    assert [p["title"] for p in follower.received] == ["Minor delays at ORD"]
+    assert other.received == [], "follows baggage only"
+
+
+async def test_fcm_gets_a_message_with_ttl_and_collapse_key(db: Database) -> None:
+    seen: list[dict[str, Any]] = []
+
+    def fcm(request: httpx.Request) -> httpx.Response:
+        assert request.headers["Authorization"] == "Bearer token-1"
+        body = json.loads(request.content)
+        if body["message"]["token"] == "stale":
+            return httpx.Response(404, json={"error": {"status": "NOT_FOUND", "details": [
+                {"errorCode": "UNREGISTERED"}]}})  # fmt: skip
+        seen.append(body["message"])
+        return httpx.Response(200, json={"name": "projects/nw/messages/1"})
+
+    async def token() -> str:
+        return "token-1"
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(fcm))
+    adapter = FcmAdapter(client, project="nw", access_token=token, base_url="https://fcm.test")
+    register(db, "p@example.com", "fcm", "phone-token", {})
+    register(db, "s@example.com", "fcm", "stale", {})
+    push = PushDispatcher(db, {"fcm": adapter}, retry_base=0.01)
+    await push.push_new()
+    publish(db, "Storm at ORD")
+    await push.push_new()
+    [message] = seen
+    assert message["notification"]["title"] == "Storm at ORD"
+    assert message["android"]["ttl"] == "86400s"
+    assert message["android"]["collapse_key"].startswith("inc-")
+    with db.read() as conn:
+        assert conn.execute(select(devices.c.endpoint)).scalars().all() == ["phone-token"]
+
+
+async def test_a_browser_learns_the_key_and_registers(
+    client: httpx.AsyncClient, alice: dict[str, str], db: Database
+) -> None:
+    key = (await client.get("/v1/push/key")).json()["public_key"]
+    point = base64.urlsafe_b64decode(key + "=" * (-len(key) % 4))
+    assert len(point) == 65 and point[0] == 4, "an uncompressed P-256 point"
+    browser = Browser("https://push.example/sub/9")
+    mutation = {
+        "seq": 1,
+        "key": "1b4e28ba-2fa1-11d2-883f-0016d3cca427",
+        "name": "device.register",
+        "args": {"platform": "webpush", "endpoint": browser.endpoint, "keys": browser.keys()},
+        "created_at": "2026-11-22T00:00:00Z",
+    }
+    pushed = await client.post(
+        "/v1/sync/push", json={"client_id": "web", "mutations": [mutation]}, headers=alice
+    )
+    assert pushed.json()["results"][0]["status"] == "applied"
+    with db.read() as conn:
+        assert conn.execute(select(devices.c.endpoint)).scalars().all() == [browser.endpoint]
