@@ -71,7 +71,8 @@ def screens(chromium: Browser, app: AppProcess) -> list[tuple[str, str, str]]:
     status = httpx.get(f"{app.hub.url}/v1/status").json()
     storm = status["active_incidents"][0]["id"]
     page.get_by_label("Refresh").click()
-    expect(page.get_by_text(re.compile("Refund for cancelled NW881"))).to_be_visible(timeout=20_000)
+    case_tile = page.get_by_role("button", name=re.compile("^Refund for cancelled NW881"))
+    expect(case_tile).to_be_visible(timeout=20_000)
     page.context.close()
     return [
         ("status", "/status", "Services"),
