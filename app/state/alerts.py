@@ -27,6 +27,7 @@ class AlertsState(ft.Observable):
         self.subscriptions = Subscriptions()
         self.sync_state = "synced"
         self.error: str | None = None
+        self.prompted = services.store.repos.account.preference("alerts_prompted") == "yes"
 
     async def load(self) -> None:
         account = self._services.store.repos.account
@@ -61,6 +62,25 @@ class AlertsState(ft.Observable):
     async def remove_key(self, key: str) -> None:
         keys = [k for k in self.subscriptions.keys if k != key]
         await self._save(self.subscriptions.model_copy(update={"keys": keys}))
+
+    async def follow(self, component_ids: list[str]) -> None:
+        """Follow these services too (the first-run offer)."""
+        chosen = [*self.subscriptions.components]
+        chosen += [c for c in component_ids if c not in chosen]
+        await self._save(self.subscriptions.model_copy(update={"components": chosen}))
+        await self.skip_prompt()
+
+    async def skip_prompt(self) -> None:
+        await asyncio.to_thread(
+            self._services.store.repos.account.set_preference, "alerts_prompted", "yes"
+        )
+        self.prompted = True
+
+    async def set_quiet_hours(self, hours: tuple[str, str] | None, zone: str) -> None:
+        """Hold OS notifications and pushes back between these local times (critical
+        disruptions still come through)."""
+        changes = {"quiet_hours": hours, "time_zone": zone if hours else None}
+        await self._save(self.subscriptions.model_copy(update=changes))
 
     async def _save(self, wanted: Subscriptions) -> None:
         await asyncio.to_thread(self._services.store.repos.account.set_subscriptions, wanted)

@@ -3,12 +3,42 @@ wants to hear about. Critical disruptions reach everyone."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import flet as ft
 
 from app.state.alerts import AlertsState
 from app.state.session import Session, UiState
 from app.views.strings import tr
-from app.views.widgets import error_line, heading
+from app.views.widgets import error_line, heading, named_dropdown
+
+QUIET_CHOICES = [("off", None), ("22-07", ("22:00", "07:00")), ("23-06", ("23:00", "06:00"))]
+
+
+def zone_key() -> str:
+    zone = datetime.now().astimezone().tzinfo
+    return str(getattr(zone, "key", None) or "UTC")
+
+
+def quiet_hours(alerts: AlertsState, ui: UiState) -> ft.Control:
+    """Hours without OS notifications or pushes (critical disruptions still come)."""
+    page = ft.context.page
+    current = alerts.subscriptions.quiet_hours
+    chosen = next((k for k, hours in QUIET_CHOICES if hours == current), "off")
+
+    def pick(key: str) -> None:
+        hours = dict(QUIET_CHOICES).get(key)
+        page.run_task(alerts.set_quiet_hours, hours, zone_key())
+
+    dropdown = ft.Dropdown(
+        label=tr(ui.locale, "quiet_hours"),
+        value=chosen,
+        options=[
+            ft.DropdownOption(key=k, text=tr(ui.locale, f"quiet_{k}")) for k, _ in QUIET_CHOICES
+        ],
+        on_select=lambda e: pick(e.control.value or "off"),
+    )
+    return named_dropdown(dropdown, tr(ui.locale, "quiet_hours"))
 
 
 @ft.component
@@ -88,5 +118,6 @@ def AlertsPanel(session: Session, alerts: AlertsState, ui: UiState) -> ft.Contro
             [key, ft.OutlinedButton(tr(ui.locale, "add_key"), on_click=lambda: page.run_task(add))],
         ),
         *error_line(ui, alerts.error),
+        quiet_hours(alerts, ui),
     ]
     return ft.Card(ft.Container(ft.Column(controls, spacing=8), padding=16))

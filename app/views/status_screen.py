@@ -9,6 +9,7 @@ from app.schemas import Incident
 from app.state.session import UiState
 from app.state.status import StatusState
 from app.state.sync import SyncState
+from app.views.alerts_prompt import FirstRunAlertsOffer
 from app.views.context import use_session
 from app.views.shell import shell
 from app.views.strings import tr, when
@@ -116,6 +117,7 @@ def StatusScreen(status: StatusState, sync: SyncState, ui: UiState) -> ft.View:
     )
     if status.loaded and not status.groups and not status.active:
         body.append(ft.Text(tr(ui.locale, "no_status")))
+    body.append(FirstRunAlertsOffer())
     if status.banner:
         body.append(
             section(tr(ui.locale, "disruptions"), [disruption_card(i, ui) for i in status.banner])

@@ -105,3 +105,28 @@ async def test_following_a_followed_key_at_the_limit_is_fine(rig: Rig, services:
         assert await state.add_key(f"K{n}")
     assert await state.add_key("k0")
     assert state.error is None
+
+
+async def test_the_first_run_offer_follows_the_disruptions_services_once(
+    rig: Rig, services: Services
+) -> None:
+    rig.sign_in()
+    state = AlertsState(services)
+    await state.load()
+    assert not state.prompted
+    await state.follow(["flights-ord", "baggage"])
+    assert state.subscriptions.components == ["flights-ord", "baggage"]
+    assert state.prompted and AlertsState(services).prompted, "asked once, remembered"
+
+
+async def test_quiet_hours_carry_the_customers_zone(rig: Rig, services: Services) -> None:
+    rig.sign_in()
+    state = AlertsState(services)
+    await state.load()
+    await state.set_quiet_hours(("22:00", "07:00"), "America/Chicago")
+    saved = services.store.repos.account.subscriptions()
+    assert (saved.quiet_hours, saved.time_zone) == (("22:00", "07:00"), "America/Chicago")
+    await services.engine.sync()
+    await state.set_quiet_hours(None, "America/Chicago")
+    saved = services.store.repos.account.subscriptions()
+    assert (saved.quiet_hours, saved.time_zone) == (None, None)

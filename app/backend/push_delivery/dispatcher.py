@@ -23,6 +23,7 @@ log = logging.getLogger("careline.push")
 CURSOR_KEY = "push_cursor"
 BATCH = 100
 ATTEMPTS = 5
+CONCURRENT_SENDS = 10  # httpx's pool slows down with many requests waiting in it
 INCIDENT_TTL = 24 * 3600
 PRIVATE_TTL = 7 * 24 * 3600
 
@@ -73,6 +74,7 @@ class PushDispatcher:
         self.poll_seconds = poll_seconds
         self.retry_base = retry_base
         self.delivered = 0
+        self._sending = asyncio.Semaphore(CONCURRENT_SENDS)
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -153,7 +155,8 @@ class PushDispatcher:
         outcome = Outcome(Delivery.failed)
         for attempt in range(ATTEMPTS):
             try:
-                outcome = await adapter.send(device, message)
+                async with self._sending:
+                    outcome = await adapter.send(device, message)
             except Exception as error:  # a refused connection, a timeout
                 outcome = Outcome(Delivery.retry, detail=error.__class__.__name__)
             if outcome.delivery is not Delivery.retry:

@@ -56,6 +56,8 @@ class WebPushAdapter:
         self.vapid = vapid
         self.client = client
         self.contact = contact
+        # One signature per push service serves every device on it until it nears expiry.
+        self._signed: dict[str, tuple[float, dict[str, str]]] = {}
 
     def encrypt(self, device: Device, payload: bytes) -> bytes:
         server_key = ec.generate_private_key(ec.SECP256R1())
@@ -70,12 +72,16 @@ class WebPushAdapter:
 
     def vapid_headers(self, endpoint: str) -> dict[str, str]:
         parts = urlsplit(endpoint)
-        claims = {
-            "aud": f"{parts.scheme}://{parts.netloc}",
-            "exp": int(time.time()) + 12 * 3600,
-            "sub": self.contact,
-        }
-        headers: dict[str, str] = self.vapid.sign(claims)
+        audience = f"{parts.scheme}://{parts.netloc}"
+        now = time.time()
+        cached = self._signed.get(audience)
+        if cached and cached[0] > now + 3600:
+            return cached[1]
+        expires = int(now) + 12 * 3600
+        headers: dict[str, str] = self.vapid.sign(
+            {"aud": audience, "exp": expires, "sub": self.contact}
+        )
+        self._signed[audience] = (expires, headers)
         return headers
 
     async def send(self, device: Device, message: PushMessage) -> Outcome:

@@ -201,4 +201,12 @@ STRINGS: dict[str, str] = {
     "error_invalid_key": "Use letters and digits, like ORD or NW123.",
     "error_too_many_keys": "You can follow up to 50.",
     "view_update": "View",
+    "alerts_offer_title": "Get alerts about this disruption?",
+    "alerts_offer": "Follow {names} and we'll tell you as soon as anything changes.",
+    "alerts_follow": "Follow",
+    "not_now": "Not now",
+    "quiet_hours": "Quiet hours",
+    "quiet_off": "Off",
+    "quiet_22-07": "10 PM – 7 AM",
+    "quiet_23-06": "11 PM – 6 AM",
 }

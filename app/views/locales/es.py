@@ -205,4 +205,12 @@ STRINGS: dict[str, str] = {
     "error_invalid_key": "Usa letras y números, como ORD o NW123.",
     "error_too_many_keys": "Puedes seguir hasta 50.",
     "view_update": "Ver",
+    "alerts_offer_title": "¿Quieres alertas sobre esta incidencia?",
+    "alerts_offer": "Sigue {names} y te avisaremos en cuanto algo cambie.",
+    "alerts_follow": "Seguir",
+    "not_now": "Ahora no",
+    "quiet_hours": "Horas de silencio",
+    "quiet_off": "Desactivadas",
+    "quiet_22-07": "22:00 – 07:00",
+    "quiet_23-06": "23:00 – 06:00",
 }
