@@ -202,6 +202,16 @@ class HubClient:
         except httpx.TransportError as error:
             raise Offline(f"GET /v1/events: {error.__class__.__name__}") from error
 
+    # The customer's own data.
+
+    async def export_me(self) -> bytes:
+        """Everything the hub holds about the customer, as a JSON document."""
+        response = await self._request("GET", "/v1/me/export", auth=True)
+        return response.content
+
+    async def erase_me(self) -> None:
+        await self._request("DELETE", "/v1/me", auth=True)
+
     async def upload(
         self, filename: str, content_type: str, data: bytes, *, key: str | None = None
     ) -> Attachment:

@@ -17,7 +17,18 @@ from app.backend.hub import Hub
 from app.backend.limits import RequestGuard
 from app.backend.problems import install_problem_handlers, problem_response
 from app.backend.push_delivery.setup import build_dispatcher
-from app.backend.routes import admin, auth, callbacks, cases, devices, events, kb, status, sync
+from app.backend.routes import (
+    admin,
+    auth,
+    callbacks,
+    cases,
+    devices,
+    events,
+    kb,
+    me,
+    status,
+    sync,
+)
 from app.backend.settings import HubSettings
 from app.schemas import Problem
 
@@ -74,6 +85,6 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    for module in (status, kb, callbacks, auth, sync, cases, events, devices, admin):
+    for module in (status, kb, callbacks, auth, sync, cases, events, devices, me, admin):
         api.include_router(module.router)
     return api

@@ -35,6 +35,11 @@ class AccountState(ft.Observable):
         self.confirm_sign_out = False
         # Where to go once signed in (a screen that asked the customer to sign in first).
         self.return_to: str | None = None
+        # Their data: a download, and erasing the account (asked once more).
+        self.data_busy = False
+        self.data_error: str | None = None
+        self.confirm_erase = False
+        self.erased = False
 
     async def load(self) -> None:
         account = self._services.store.repos.account
@@ -90,3 +95,34 @@ class AccountState(ft.Observable):
             await self._services.client.sign_out()
         await asyncio.to_thread(account.sign_out)
         self.customer, self.confirm_sign_out, self.unsent = None, False, 0
+
+    async def export_data(self) -> bytes | None:
+        """Everything the hub holds about the customer (None, with `data_error`, when the
+        hub cannot be asked)."""
+        self.data_busy, self.data_error = True, None
+        try:
+            return await self._services.client.export_me()
+        except HubError as error:
+            self.data_error = problem_code(error)
+            return None
+        finally:
+            self.data_busy = False
+
+    async def erase_account(self, *, confirmed: bool = False) -> bool:
+        """Erase the account on the hub, then everything personal on this device. Needs
+        the hub: offline, nothing is erased and `data_error` says why."""
+        if not confirmed:
+            self.confirm_erase = True
+            return False
+        self.data_busy, self.data_error = True, None
+        try:
+            await self._services.client.erase_me()
+        except HubError as error:
+            self.data_error = problem_code(error)
+            return False
+        finally:
+            self.data_busy = False
+        await asyncio.to_thread(self._services.store.repos.account.erase)
+        self.customer, self.confirm_erase, self.unsent = None, False, 0
+        self.erased = True
+        return True

@@ -78,6 +78,19 @@ class Account(Repo):
             self._set(conn, "needs_sign_in", None)
             return self._forget_private(conn)
 
+    def erase(self) -> None:
+        """The account is erased on the hub: forget everything personal on this device
+        too (the session, the customer's data, files waiting to be sent, the phone number
+        remembered for callbacks, which updates were shown). Public content stays."""
+        with self.store.transaction() as conn:
+            self._set(conn, "token", None)
+            self._set(conn, "customer", None)
+            self._set(conn, "needs_sign_in", None)
+            self._forget_private(conn)
+            conn.execute("DELETE FROM meta WHERE key IN ('pref:phone', 'pref:phone_country')")
+            for table in ("uploads", "notified", "entity_versions"):
+                conn.execute(f"DELETE FROM {table}")
+
     def unsent_changes(self) -> int:
         """Changes not yet accepted by the hub (waiting or refused)."""
         counts = self.store.repos.outbox.counts()

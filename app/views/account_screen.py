@@ -14,6 +14,7 @@ from app.views.shell import ACCOUNT, shell
 from app.views.strings import tr, when
 from app.views.theme import apply_theme
 from app.views.widgets import named_dropdown
+from app.views.your_data import YourData
 
 LANGUAGES = {"en": "English", "es": "Español"}
 
@@ -242,11 +243,12 @@ def AccountScreen(session: Session, account: AccountState, sync: SyncState, ui: 
         if account.customer
         else SignInPanel(session, account, ui)
     )
-    body += [
-        AlertsPanel(session, session.alerts, ui),
-        sync_panel(session, sync, ui),
-        preferences(session, ui),
-    ]
+    body.append(AlertsPanel(session, session.alerts, ui))
+    if account.customer is not None:
+        body.append(YourData(session, account, ui))
+    elif account.erased:
+        body.append(ft.Text(tr(ui.locale, "account_erased")))
+    body += [sync_panel(session, sync, ui), preferences(session, ui)]
     return shell(
         ui=ui,
         selected=ACCOUNT,

@@ -209,4 +209,15 @@ STRINGS: dict[str, str] = {
     "quiet_off": "Off",
     "quiet_22-07": "10 PM – 7 AM",
     "quiet_23-06": "11 PM – 6 AM",
+    "your_data": "Your data",
+    "your_data_intro": "Download everything we hold about you, or erase your account.",
+    "download_data": "Download my data",
+    "erase_account": "Erase my account",
+    "erase_warning": "This erases your account: your sign-ins, alerts, phone numbers and "
+    "files go, and this device forgets everything personal. Your cases are "
+    "kept without your name. This cannot be undone.",
+    "erase_confirm": "Erase everything",
+    "keep_account": "Keep my account",
+    "account_erased": "Your account was erased. You can sign in again with the same email to "
+    "start afresh.",
 }

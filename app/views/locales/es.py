@@ -213,4 +213,15 @@ STRINGS: dict[str, str] = {
     "quiet_off": "Desactivadas",
     "quiet_22-07": "22:00 – 07:00",
     "quiet_23-06": "23:00 – 06:00",
+    "your_data": "Tus datos",
+    "your_data_intro": "Descarga todo lo que guardamos sobre ti o borra tu cuenta.",
+    "download_data": "Descargar mis datos",
+    "erase_account": "Borrar mi cuenta",
+    "erase_warning": "Esto borra tu cuenta: se eliminan tus inicios de sesión, alertas, "
+    "teléfonos y archivos, y este dispositivo olvida todo lo personal. Tus "
+    "casos se conservan sin tu nombre. No se puede deshacer.",
+    "erase_confirm": "Borrar todo",
+    "keep_account": "Conservar mi cuenta",
+    "account_erased": "Tu cuenta fue borrada. Puedes volver a iniciar sesión con el mismo "
+    "correo para empezar de nuevo.",
 }

@@ -1,0 +1,74 @@
+"""The Account screen's privacy card: download everything Careline holds about you, or
+erase the account."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.state.account import AccountState
+from app.state.session import Session, UiState
+from app.views.strings import tr
+from app.views.widgets import error_line, heading, progress
+
+EXPORT_NAME = "careline-my-data.json"
+
+
+@ft.component
+def YourData(session: Session, account: AccountState, ui: UiState) -> ft.Control:
+    page = ft.context.page
+    picker = ft.use_memo(ft.FilePicker, dependencies=[])
+
+    async def download() -> None:
+        data = await account.export_data()
+        if data is not None:
+            await picker.save_file(file_name=EXPORT_NAME, src_bytes=data)
+
+    async def erase() -> None:
+        if await account.erase_account(confirmed=True):
+            await session.signed_in_or_out()
+
+    controls: list[ft.Control] = [
+        heading(ui, "your_data"),
+        ft.Text(tr(ui.locale, "your_data_intro"), size=13),
+        ft.Row(
+            [
+                ft.OutlinedButton(
+                    tr(ui.locale, "download_data"),
+                    icon=ft.Icons.DOWNLOAD,
+                    disabled=account.data_busy,
+                    on_click=lambda: page.run_task(download),
+                ),
+                *([progress()] if account.data_busy else []),
+            ],
+            wrap=True,
+        ),
+        *error_line(ui, account.data_error),
+    ]
+    if account.confirm_erase:
+        controls += [
+            ft.Text(tr(ui.locale, "erase_warning"), color=ft.Colors.ERROR),
+            ft.Row(
+                [
+                    ft.FilledButton(
+                        tr(ui.locale, "erase_confirm"),
+                        style=ft.ButtonStyle(bgcolor=ft.Colors.ERROR, color=ft.Colors.ON_ERROR),
+                        disabled=account.data_busy,
+                        on_click=lambda: page.run_task(erase),
+                    ),
+                    ft.TextButton(
+                        tr(ui.locale, "keep_account"),
+                        on_click=lambda: setattr(account, "confirm_erase", False),
+                    ),
+                ],
+                wrap=True,
+            ),
+        ]
+    else:
+        controls.append(
+            ft.TextButton(
+                tr(ui.locale, "erase_account"),
+                icon=ft.Icons.DELETE_FOREVER,
+                on_click=lambda: page.run_task(account.erase_account),
+            )
+        )
+    return ft.Card(ft.Container(ft.Column(controls, spacing=8), padding=16))
