@@ -52,6 +52,8 @@ SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
+    # The hub serves data, never pages: nothing in a response may load or run anything.
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
 ]
 
 

@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -80,6 +81,15 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
         RequestGuard, max_json=settings.max_json_bytes, max_upload=settings.max_attachment_bytes
     )
     api.add_middleware(WakeOnWrite, bus=hub.events)
+    if settings.cors_origins:
+        api.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-None-Match", "Last-Event-ID"],
+            expose_headers=["ETag", "Retry-After"],
+            max_age=600,
+        )
 
     @api.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, str]:

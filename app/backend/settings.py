@@ -41,6 +41,9 @@ class HubSettings:
     sign_in_per_client: RateLimit = field(default_factory=lambda: RateLimit(30, 900))
     writes_per_customer: RateLimit = field(default_factory=lambda: RateLimit(120, 60))
     push_contact: str = "mailto:support@careline.invalid"
+    # Web origins allowed to call the hub from a browser; none by default (the app calls
+    # it from Python, not from the page).
+    cors_origins: tuple[str, ...] = ()
     fcm_project: str | None = None
     fcm_token_file: Path | None = None
 
@@ -82,6 +85,7 @@ def load_settings(
         smtp_password=smtp_password,
         mail_from=env.get("CARELINE_MAIL_FROM", "Careline <no-reply@careline.invalid>"),
         push_contact=env.get("CARELINE_PUSH_CONTACT", "mailto:support@careline.invalid"),
+        cors_origins=tuple(o for o in env.get("CARELINE_CORS_ORIGINS", "").split(",") if o),
         fcm_project=env.get("CARELINE_FCM_PROJECT") or None,
         fcm_token_file=Path(env["CARELINE_FCM_TOKEN_FILE"])
         if env.get("CARELINE_FCM_TOKEN_FILE")
