@@ -17,7 +17,14 @@ class Resync:
     id: int
 
 
-StreamItem = Event | Resync
+@dataclass(frozen=True)
+class Position:
+    """Where the stream stands, sent when it opens: a reconnect resumes after it."""
+
+    id: int
+
+
+StreamItem = Event | Resync | Position
 
 
 def parse_block(lines: list[str]) -> StreamItem | None:
@@ -38,7 +45,7 @@ def parse_block(lines: list[str]) -> StreamItem | None:
     if kind == "resync" and event_id is not None:
         return Resync(event_id)
     if not data:
-        return None
+        return Position(event_id) if event_id is not None else None
     try:
         return Event.model_validate_json("\n".join(data))
     except ValidationError:

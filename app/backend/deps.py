@@ -24,7 +24,7 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _bearer(request: Request) -> str | None:
+def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
@@ -41,7 +41,7 @@ def _unauthorized(detail: str) -> ProblemError:
 
 
 def token_info(request: Request, hub: HubDep) -> auth.TokenInfo:
-    token = _bearer(request)
+    token = bearer_token(request)
     if token is None:
         raise _unauthorized("Send 'Authorization: Bearer <token>'.")
     with hub.db.read() as conn:

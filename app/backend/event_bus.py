@@ -57,13 +57,15 @@ class EventBus:
         self._wake = asyncio.Event()
         self._stopping = False
         self._reading = asyncio.Lock()
+        self._starting = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        if self._task is None:
-            self._stopping = False
-            self.last_seen = await run_in_threadpool(self._latest)
-            self._task = asyncio.create_task(self._tail(), name="careline-event-bus")
+        async with self._starting:  # two first streams at once start one tail
+            if self._task is None:
+                self._stopping = False
+                self.last_seen = await run_in_threadpool(self._latest)
+                self._task = asyncio.create_task(self._tail(), name="careline-event-bus")
 
     async def stop(self) -> None:
         """Stop after the read under way, if any: a read cut short in its thread would

@@ -22,6 +22,12 @@ APP_NAME = "Careline"
 LINUX = sys.platform.startswith("linux")
 
 
+def not_an_option(text: str) -> str:
+    """notify-send reads an argument starting with '-' as an option: a zero-width space
+    in front keeps it text."""
+    return "\u200b" + text if text.startswith("-") else text
+
+
 class DesktopNotifier:
     async def show(self, notice: Notice) -> bool:
         """Send an OS notification; False when the platform refused it."""
@@ -29,7 +35,12 @@ class DesktopNotifier:
 
     def _send(self, notice: Notice) -> bool:
         try:
-            backend().notify(title=notice.title, message=notice.body, app_name=APP_NAME, timeout=10)
+            backend().notify(
+                title=not_an_option(notice.title),
+                message=not_an_option(notice.body),
+                app_name=APP_NAME,
+                timeout=10,
+            )
         except Exception as error:  # plyer raises whatever its backend raises
             log.warning("OS notification failed: %s", error)
             return False

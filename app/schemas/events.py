@@ -3,7 +3,7 @@ content, so a device need not fetch it."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -32,6 +32,18 @@ def quiet_now(subscriptions: Subscriptions, moment: datetime) -> bool:
         zone = ZoneInfo(subscriptions.time_zone or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
-    start, end = (time.fromisoformat(t) for t in subscriptions.quiet_hours)
-    now = moment.astimezone(zone).time()
+    start, end = (_minutes(t) for t in subscriptions.quiet_hours)
+    if start is None or end is None:
+        return False  # a value this version cannot read never silences anything
+    local = moment.astimezone(zone)
+    now = local.hour * 60 + local.minute
     return start <= now < end if start <= end else now >= start or now < end
+
+
+def _minutes(clock: str) -> int | None:
+    """'7:00' -> 420, '24:00' -> 1440; None when it is not a time of day."""
+    hours, _, minutes = clock.partition(":")
+    if not (hours.isdigit() and minutes.isdigit()):
+        return None
+    value = int(hours) * 60 + int(minutes)
+    return value if 0 <= value <= 1440 and int(minutes) < 60 else None

@@ -78,7 +78,7 @@ class AccountState(ft.Observable):
         self.customer = session.customer
         self.step = "email"
         self._services.scheduler.poke(0)
-        self._services.live.wake()
+        self._services.live.restart()
 
     def use_another_email(self) -> None:
         self.step, self.error = "email", None
@@ -94,6 +94,7 @@ class AccountState(ft.Observable):
         with contextlib.suppress(HubError):
             await self._services.client.sign_out()
         await asyncio.to_thread(account.sign_out)
+        self._services.live.restart()
         self.customer, self.confirm_sign_out, self.unsent = None, False, 0
 
     async def export_data(self) -> bytes | None:
@@ -123,6 +124,7 @@ class AccountState(ft.Observable):
         finally:
             self.data_busy = False
         await asyncio.to_thread(self._services.store.repos.account.erase)
+        self._services.live.restart()
         self.customer, self.confirm_erase, self.unsent = None, False, 0
         self.erased = True
         return True

@@ -16,6 +16,7 @@ from app.schemas.common import parse_time
 from app.state.account import problem_code
 from app.state.phone import DEFAULT_COUNTRY, to_e164
 from app.state.services import Services
+from app.state.zone import local_zone
 from app.store.callbacks import CallbackView
 
 __all__ = ["CallbackView", "CallbacksState"]
@@ -23,16 +24,10 @@ __all__ = ["CallbackView", "CallbacksState"]
 SLOTS_PER_FETCH = 500  # a queue's whole booking horizon
 
 
-def device_zone() -> tzinfo:
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None
-    return zone
-
-
 class CallbacksState(ft.Observable):
     def __init__(self, services: Services, zone: tzinfo | None = None) -> None:
         self._services = services
-        self.zone = zone or device_zone()
+        self.zone = zone or local_zone()
         self.queues: list[CallbackQueue] = []
         self.callbacks: list[CallbackView] = []
         # The booking form.

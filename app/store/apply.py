@@ -95,6 +95,12 @@ class Applier(Repo):
     def _apply(self, conn: sqlite3.Connection, change: Change) -> None:
         repos = self.store.repos
         data: dict[str, Any] | None = change.data
+        known = conn.execute(
+            "SELECT version FROM entity_versions WHERE entity = ? AND id = ?",
+            (change.entity, change.id),
+        ).fetchone()
+        if known is not None and known["version"] > change.version and change.op == "upsert":
+            return  # a live event already brought a newer version
         conn.execute(
             "INSERT INTO entity_versions (entity, id, version) VALUES (?, ?, ?) "
             "ON CONFLICT (entity, id) DO UPDATE SET version = excluded.version",

@@ -12,8 +12,10 @@ import contextlib
 import logging
 from collections.abc import Callable
 
+from pydantic import ValidationError
+
 from app.api import HubClient, HubError, Unauthorized
-from app.api.events import Resync
+from app.api.events import Position, Resync
 from app.schemas import Event
 from app.store import LocalStore
 from app.sync.backoff import Backoff
@@ -69,6 +71,14 @@ class LiveEvents:
             await asyncio.wait_for(self._wake.wait(), seconds)
         self._wake.clear()
 
+    def restart(self) -> None:
+        """Signed in or out: end the stream held for whoever was signed in before, and
+        connect again as the customer signed in now (if any)."""
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        self.start()
+
     async def _run(self) -> None:
         while True:
             if await asyncio.to_thread(self.store.repos.account.token) is None:
@@ -83,6 +93,9 @@ class LiveEvents:
             except HubError as error:
                 log.info("event stream: %s", error)
                 await self._idle(self.backoff.next_delay())
+            except Exception:  # a bug or a locked store must not end live updates for good
+                log.exception("event stream failed; reconnecting")
+                await self._idle(self.backoff.next_delay())
             finally:
                 self.connected = False
 
@@ -90,14 +103,29 @@ class LiveEvents:
         """Read the stream until it ends, applying each event."""
         repos = self.store.repos
         after = await asyncio.to_thread(repos.account.last_event_id)
+        customer = await asyncio.to_thread(repos.account.customer)
         async for item in self.client.events(after=after):
             self.connected = True
             self.backoff.reset()
+            if isinstance(item, Position):
+                if after is None:
+                    await asyncio.to_thread(repos.account.set_last_event_id, item.id)
+                continue
             if isinstance(item, Resync):
                 await asyncio.to_thread(repos.account.set_last_event_id, item.id)
                 self.scheduler.poke(0)
                 continue
-            applied = await asyncio.to_thread(repos.applier.apply_event, item)
+            if item.customer_id is not None and (
+                customer is None or item.customer_id != customer.id
+            ):
+                continue  # another customer's (a stream from before a sign-out)
+            try:
+                applied = await asyncio.to_thread(repos.applier.apply_event, item)
+            except ValidationError:
+                # An entity this version cannot read: skip it (a pull brings what it can).
+                log.warning("event %s (%s) could not be read; skipped", item.id, item.kind)
+                await asyncio.to_thread(repos.account.set_last_event_id, item.id)
+                continue
             if applied:
                 self._tell(item)
             if item.kind == "incident":

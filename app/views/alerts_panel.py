@@ -3,21 +3,15 @@ wants to hear about. Critical disruptions reach everyone."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import flet as ft
 
 from app.state.alerts import AlertsState
 from app.state.session import Session, UiState
+from app.state.zone import local_zone_name
 from app.views.strings import tr
 from app.views.widgets import error_line, heading, named_dropdown
 
 QUIET_CHOICES = [("off", None), ("22-07", ("22:00", "07:00")), ("23-06", ("23:00", "06:00"))]
-
-
-def zone_key() -> str:
-    zone = datetime.now().astimezone().tzinfo
-    return str(getattr(zone, "key", None) or "UTC")
 
 
 def quiet_hours(alerts: AlertsState, ui: UiState) -> ft.Control:
@@ -28,7 +22,7 @@ def quiet_hours(alerts: AlertsState, ui: UiState) -> ft.Control:
 
     def pick(key: str) -> None:
         hours = dict(QUIET_CHOICES).get(key)
-        page.run_task(alerts.set_quiet_hours, hours, zone_key())
+        page.run_task(alerts.set_quiet_hours, hours, local_zone_name())
 
     dropdown = ft.Dropdown(
         label=tr(ui.locale, "quiet_hours"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from app.backend.push_delivery.fcm import FcmAdapter
 from app.backend.push_delivery.webpush import WebPushAdapter, load_vapid, public_key
 from app.schemas import Impact, Subscriptions
 from app.schemas.mutations import DeviceRegisterArgs
+from tests.conftest import Company
 
 
 def b64(data: bytes) -> str:
@@ -202,3 +204,58 @@ async def test_a_browser_learns_the_key_and_registers(
     assert pushed.json()["results"][0]["status"] == "applied"
     with db.read() as conn:
         assert conn.execute(select(devices.c.endpoint)).scalars().all() == [browser.endpoint]
+
+
+async def test_an_endpoint_inside_the_network_is_refused(
+    client: httpx.AsyncClient, alice: dict[str, str]
+) -> None:
+    for endpoint in ("http://push.example/a", "https://127.0.0.1/a", "https://localhost/a"):
+        mutation = {
+            "seq": 1,
+            "key": str(uuid.uuid4()),
+            "name": "device.register",
+            "args": {"platform": "webpush", "endpoint": endpoint},
+            "created_at": "2026-11-22T00:00:00Z",
+        }
+        pushed = await client.post(
+            "/v1/sync/push", json={"client_id": "web", "mutations": [mutation]}, headers=alice
+        )
+        [result] = pushed.json()["results"]
+        assert (result["status"], result["error"]["code"]) == ("rejected", "bad_endpoint")
+
+
+async def test_a_reply_is_pushed_once_not_again_with_a_later_status(
+    db: Database, tmp_path: Path, company: Company, operator: dict[str, str],
+    client: httpx.AsyncClient, alice: dict[str, str],
+) -> None:  # fmt: skip
+    browser = Browser("https://push.example/sub/r")
+    opened = {
+        "seq": 1,
+        "key": str(uuid.uuid4()),
+        "name": "case.open",
+        "args": {"subject": "Seat", "description": "Window please"},
+        "created_at": "2026-11-22T00:00:00Z",
+    }
+    pushed = await client.post(
+        "/v1/sync/push", json={"client_id": "web", "mutations": [opened]}, headers=alice
+    )
+    case_id = pushed.json()["results"][0]["entity"]["id"]
+    with db.write() as conn:
+        who = auth.ensure_customer(conn, email="alice@example.com")
+        subscriptions.register_device(
+            conn,
+            customer_id=who.id,
+            device=DeviceRegisterArgs(
+                platform="webpush", endpoint=browser.endpoint, keys=browser.keys()
+            ),
+        )
+    push = dispatcher(db, tmp_path, push_service({}, {browser.endpoint: browser}))
+    await push.push_new()
+    await client.post(
+        f"/v1/admin/cases/{case_id}/replies", headers=operator, json={"body": "Done: 12A."}
+    )
+    await client.put(
+        f"/v1/admin/cases/{case_id}/status", headers=operator, json={"status": "solved"}
+    )
+    await push.push_new()
+    assert [p["body"] for p in browser.received] == ["Done: 12A."]

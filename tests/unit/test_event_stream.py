@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from app.api.events import Resync, parse_block, read_stream
+from app.api.events import Position, Resync, parse_block, read_stream
 
 EVENT = (
     '{"id": 7, "kind": "case", "entity_id": "case_1", "version": 3, "customer_id": "c1", '
@@ -36,3 +36,7 @@ async def test_a_stream_of_messages_comments_and_a_resync() -> None:
 def test_a_block_without_data_or_with_a_comment_only_is_nothing() -> None:
     assert parse_block([": heartbeat"]) is None
     assert parse_block(["event: case"]) is None
+
+
+def test_where_a_stream_starts_is_a_position() -> None:
+    assert parse_block(["id: 41", ": from now"]) == Position(41)

@@ -156,3 +156,10 @@ async def test_the_same_update_is_never_notified_twice(session_bus: Path, tmp_pa
     assert [n.key for n in heard] == ["incident:inc_1:1", "incident:inc_1:2"]
     assert [n["summary"] for n in received(session_bus, 2)] == ["Snow at ORD", "Snow at ORD"]
     store.close()
+
+
+def test_quiet_hours_the_hub_accepts_never_break_anything() -> None:
+    moment = datetime(2026, 11, 23, 6, 30, tzinfo=UTC)
+    assert in_quiet_hours(Subscriptions(quiet_hours=("22:00", "24:00")), moment) is False
+    assert in_quiet_hours(Subscriptions(quiet_hours=("6:00", "7:00")), moment) is True
+    assert in_quiet_hours(Subscriptions(quiet_hours=("noon", "7:00")), moment) is False

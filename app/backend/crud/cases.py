@@ -121,8 +121,11 @@ def agent_reply(
     row = conn.execute(select(cases).where(cases.c.id == case_id).with_for_update()).one_or_none()
     if row is None:
         raise not_found("case")
-    _append(conn, case_id, MessageAuthor.agent, author_name, body, None)
-    return _touch(conn, case_id, status or CaseStatus(row.status))
+    # The reply and the case's change share one time: that is how the push dispatcher
+    # tells the change that added a reply from a later one.
+    stamp = format_time(now())
+    _append(conn, case_id, MessageAuthor.agent, author_name, body, None, at=stamp)
+    return _touch(conn, case_id, status or CaseStatus(row.status), at=stamp)
 
 
 def set_case_status(conn: Connection, *, case_id: str, status: CaseStatus) -> Case:
@@ -139,6 +142,8 @@ def _append(
     author_name: str | None,
     body: str,
     client_ref: str | None,
+    *,
+    at: str | None = None,
 ) -> str:
     message_id = new_id("msg")
     conn.execute(
@@ -149,17 +154,21 @@ def _append(
             author_name=author_name,
             body=body.strip(),
             client_ref=client_ref,
-            created_at=format_time(now()),
+            created_at=at or format_time(now()),
         )
     )
     return message_id
 
 
-def _touch(conn: Connection, case_id: str, status: CaseStatus) -> Case:
+def _touch(conn: Connection, case_id: str, status: CaseStatus, *, at: str | None = None) -> Case:
     conn.execute(
         update(cases)
         .where(cases.c.id == case_id)
-        .values(status=status.value, version=cases.c.version + 1, updated_at=format_time(now()))
+        .values(
+            status=status.value,
+            version=cases.c.version + 1,
+            updated_at=at or format_time(now()),
+        )
     )
     return publish_case(conn, case_id)
 

@@ -8,7 +8,9 @@ import contextlib
 import logging
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
+import httpx
 from sqlalchemy import Connection, delete, select
 
 from app.backend.crud import events as event_log
@@ -23,6 +25,7 @@ log = logging.getLogger("careline.push")
 CURSOR_KEY = "push_cursor"
 BATCH = 100
 ATTEMPTS = 5
+LONGEST_WAIT = 30.0  # a push service asking for more is tried again with the next event
 CONCURRENT_SENDS = 10  # httpx's pool slows down with many requests waiting in it
 INCIDENT_TTL = 24 * 3600
 PRIVATE_TTL = 7 * 24 * 3600
@@ -47,6 +50,8 @@ def message_for(event: Event) -> PushMessage | None:
         messages = data.get("messages") or []
         if not messages or messages[-1].get("author") != "agent":
             return None
+        if not _just_added(messages[-1], data):
+            return None  # a later change (a status) to a case whose last word is an agent's
         return PushMessage(
             title=f"#{data.get('number')} {data.get('subject', '')}"[:120],
             body=str(messages[-1].get("body", ""))[:240],
@@ -58,6 +63,12 @@ def message_for(event: Event) -> PushMessage | None:
             topic=f"case-{event.entity_id}"[:32],
         )
     return None
+
+
+def _just_added(message: dict[str, Any], case: dict[str, Any]) -> bool:
+    """Whether this change of the case is the one that added `message`: an agent's reply
+    and the change it makes to the case carry the same time."""
+    return bool(message.get("created_at") == case.get("updated_at"))
 
 
 class PushDispatcher:
@@ -157,12 +168,14 @@ class PushDispatcher:
             try:
                 async with self._sending:
                     outcome = await adapter.send(device, message)
-            except Exception as error:  # a refused connection, a timeout
+            except httpx.TransportError as error:  # a refused connection, a timeout
                 outcome = Outcome(Delivery.retry, detail=error.__class__.__name__)
-            if outcome.delivery is not Delivery.retry:
+            except Exception as error:  # keys that cannot be used: never worth another try
+                outcome = Outcome(Delivery.failed, detail=error.__class__.__name__)
+            if outcome.delivery is not Delivery.retry or attempt == ATTEMPTS - 1:
                 break
             delay = max(self.retry_base * 2**attempt, outcome.retry_after or 0.0)
-            await asyncio.sleep(delay)
+            await asyncio.sleep(min(delay, LONGEST_WAIT))
         if outcome.delivery is Delivery.delivered:
             self.delivered += 1
         elif outcome.delivery is Delivery.expired:

@@ -35,8 +35,16 @@ def load_vapid(data_dir: Path) -> Vapid02:
     if not path.exists():
         key = Vapid02()
         key.generate_keys()
-        key.save_key(str(path))
-        path.chmod(0o600)
+        pem = key.private_pem()
+        try:
+            # Made readable by the owner only from the start; the first of several hubs
+            # starting at once wins and the others read its key.
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(handle, "wb") as out:
+                out.write(pem)
     return Vapid02.from_file(str(path))
 
 

@@ -6,16 +6,16 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from app.backend.crud import auth, subscriptions
 from app.backend.crud import events as event_log
-from app.backend.crud import subscriptions
-from app.backend.deps import CustomerId, HubDep
+from app.backend.deps import CustomerId, HubDep, bearer_token
 from app.backend.event_bus import EventBus, Stream
 from app.backend.hub import Hub
-from app.schemas import Event
+from app.schemas import Event, Subscriptions
 
 router = APIRouter(prefix="/v1", tags=["events"])
 HEARTBEAT_SECONDS = 15.0
@@ -41,15 +41,29 @@ def _replay(hub: Hub, customer_id: str, after: int | None) -> tuple[list[Event],
     return found, latest
 
 
+def _still_signed_in(hub: Hub, token: str, customer_id: str) -> bool:
+    with hub.db.read() as conn:
+        info = auth.resolve_token(conn, token=token)
+    return info is not None and info.customer_id == customer_id
+
+
 async def _stream(
-    bus: EventBus, stream: Stream, hub: Hub, customer_id: str, after: int | None
+    bus: EventBus, stream: Stream, hub: Hub, token: str, after: int | None
 ) -> AsyncIterator[bytes]:
+    customer_id = stream.customer_id
     try:
         yield f"retry: {RETRY_MS}\n: connected\n\n".encode()
         # The stream is open before the log is read, so nothing falls between the two.
         found, latest = await run_in_threadpool(_replay, hub, customer_id, after)
         last = latest if after is None else after
-        if after is not None:
+        if after is None:
+            # Where this stream starts: a reconnect resumes here even if no event came.
+            yield f"id: {latest}\n: from now\n\n".encode()
+        elif after > latest:
+            # An id this hub never gave (a restored database): start over from now.
+            yield f"id: {latest}\nevent: resync\ndata: {{}}\n\n".encode()
+            last = latest
+        else:
             if len(found) > REPLAY_LIMIT:
                 # Too far behind to replay: the device syncs everything instead.
                 yield f"id: {latest}\nevent: resync\ndata: {{}}\n\n".encode()
@@ -65,6 +79,9 @@ async def _stream(
             try:
                 event = await asyncio.wait_for(stream.queue.get(), HEARTBEAT_SECONDS)
             except TimeoutError:
+                # A signed-out or revoked session ends its stream.
+                if not await run_in_threadpool(_still_signed_in, hub, token, customer_id):
+                    return
                 yield b": heartbeat\n\n"
                 continue
             if event.id > last:
@@ -80,6 +97,7 @@ async def _stream(
     responses={200: {"content": {"text/event-stream": {}}}},
 )
 async def events(
+    request: Request,
     customer_id: CustomerId,
     hub: HubDep,
     last_event_id: Annotated[
@@ -95,12 +113,15 @@ async def events(
     starts now; with it, the events after it come first, none missed or repeated. A
     comment every 15 s keeps proxies from closing an idle stream."""
     await hub.events.start()
-    with hub.db.read() as conn:
-        follows = subscriptions.get_subscriptions(conn, customer_id=customer_id)
-    stream = hub.events.open(customer_id, follows)
+
+    def follows() -> Subscriptions:
+        with hub.db.read() as conn:
+            return subscriptions.get_subscriptions(conn, customer_id=customer_id)
+
+    stream = hub.events.open(customer_id, await run_in_threadpool(follows))
     resume = last_event_id if last_event_id is not None else after
     return StreamingResponse(
-        _stream(hub.events, stream, hub, customer_id, resume),
+        _stream(hub.events, stream, hub, bearer_token(request) or "", resume),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
