@@ -87,7 +87,8 @@ async def one_hub(folder: Path, seconds: float, workers: int, nginx: bool) -> No
             result = await run_profile(profile, [hub], seconds=seconds, workers=workers)
             report(name, result, result.note)
         if nginx and shutil.which("nginx"):
-            body = httpx.get(f"{hub.url}/v1/status").content
+            async with httpx.AsyncClient() as client:
+                body = (await client.get(f"{hub.url}/v1/status")).content
             process, url = start_nginx(folder / "nginx", body)
             try:
                 static = await status_profile(

@@ -4,6 +4,7 @@ the shared services."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +23,9 @@ from app.state.status import StatusState
 from app.state.sync import SyncState
 from app.sync import SyncStatus
 
+log = logging.getLogger("careline.session")
 RunTask = Callable[..., Any]
+GONE_AFTER = 1000  # refusals in a row before a window counts as closed
 
 
 class UiState(ft.Observable):
@@ -53,6 +56,8 @@ class Session:
         self.callbacks = CallbacksState(services)
         self.notices = NoticesState()
         self._run_task = run_task
+        self._refusals = 0
+        self._tasks: set[asyncio.Task[Any]] = set()
         self._last_synced: str | None = None
         services.scheduler.on_change(self._on_sync_status)
         services.live.on_event(self._on_event)
@@ -66,9 +71,28 @@ class Session:
         await self._load_private()
         self.sync.update_from(self.services.scheduler.status)
 
+    def _post(self, work: Callable[..., Any], *args: Any) -> None:
+        """Hand work from a shared task (sync, live events) to this window. A page that
+        lost its connection (a reload reattaches the window to a new one) refuses
+        `run_task`; the work then runs on this loop directly, so the window still shows
+        it. A window that refuses for a long time is taken as closed."""
+        try:
+            self._run_task(work, *args)
+        except Exception as error:
+            log.debug("window %x refused an update (%s)", id(self), error.__class__.__name__)
+            self._refusals += 1
+            if self._refusals >= GONE_AFTER:
+                self.close()
+                return
+            task = asyncio.get_running_loop().create_task(work(*args))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        else:
+            self._refusals = 0
+
     def _on_sync_status(self, status: SyncStatus) -> None:
         # Called by the scheduler's task; state changes belong to this session's loop task.
-        self._run_task(self._apply_status, status)
+        self._post(self._apply_status, status)
 
     async def _apply_status(self, status: SyncStatus) -> None:
         self.sync.update_from(status)
@@ -96,7 +120,7 @@ class Session:
         await self.services.scheduler.sync_now()
 
     def _on_event(self, event: Event) -> None:
-        self._run_task(self._apply_event, event)
+        self._post(self._apply_event, event)
 
     async def _apply_event(self, event: Event) -> None:
         """A live change is in the store: show it."""
@@ -109,7 +133,7 @@ class Session:
                 await self.callbacks.load()
 
     def _on_notice(self, notice: Notice) -> None:
-        self._run_task(self._show_notice, notice)
+        self._post(self._show_notice, notice)
 
     async def _show_notice(self, notice: Notice) -> None:
         self.notices.add(notice)

@@ -111,6 +111,11 @@ class SyncScheduler:
             self._retry_after = error.retry_after
             await self._refresh_counts(online=not isinstance(error, Offline), last_error=str(error))
             return None
+        except Exception as error:  # a bug must not end syncing for good: log, back off
+            log.exception("sync failed unexpectedly")
+            self._retry_after = None
+            await self._refresh_counts(last_error=f"{error.__class__.__name__}: {error}")
+            return None
         finally:
             self._set(syncing=False)
         self.backoff.reset()

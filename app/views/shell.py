@@ -33,14 +33,18 @@ def offline_banner(
         bgcolor=ft.Colors.with_opacity(0.14, ft.Colors.AMBER),
         border_radius=8,
         padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+        # A row that wraps, with no expanding child: Flutter's accessibility tree keeps
+        # up with it as it comes and goes (an expanded text left a stale node behind).
         content=ft.Row(
             [
                 ft.Icon(ft.Icons.CLOUD_OFF, color=ft.Colors.AMBER_900),
-                ft.Text(tr(ui.locale, "offline"), expand=True),
+                ft.Text(tr(ui.locale, "offline")),
                 ft.TextButton(tr(ui.locale, "retry"), on_click=on_retry),
             ],
+            wrap=True,
             vertical_alignment=ft.CrossAxisAlignment.CENTER,
         ),
+        key="offline-banner",
     )
 
 

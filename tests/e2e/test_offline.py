@@ -51,7 +51,8 @@ def test_a_case_and_a_callback_made_offline_arrive_once(chromium: Browser, app: 
 
     app.hub.start()
     page.get_by_role("button", name="Back", exact=True).click()
-    page.get_by_label("Refresh").click()
+    expect(page.get_by_role("button", name="Book a callback")).to_be_visible()
+    page.get_by_role("button", name="Try again").click()
     expect(page.get_by_text(re.compile("^You're offline"))).to_have_count(0, timeout=30_000)
     expect(page.get_by_text("Waiting to be sent")).to_have_count(0, timeout=30_000)
     expect(page.get_by_text("Requested")).to_be_visible()
