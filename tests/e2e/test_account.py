@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, AppProcess, open_page, screenshot
+from tests.e2e.conftest import DESKTOP, PHONE, AppProcess, open_page, screenshot, type_into
 
 
 def test_sign_in_with_an_emailed_code_and_sign_out(chromium: Browser, app: AppProcess) -> None:
@@ -16,8 +16,7 @@ def test_sign_in_with_an_emailed_code_and_sign_out(chromium: Browser, app: AppPr
         timeout=30_000
     )
     screenshot(page, "account-phone-light")
-    page.get_by_label("Email address").click()
-    page.keyboard.type("dana@example.com", delay=20)
+    type_into(page, "Email address", "dana@example.com", delay=20)
     page.get_by_role("button", name="Send code").click()
     expect(page.get_by_text("We sent a 6-digit code to dana@example.com.")).to_be_visible()
     code = next(
@@ -25,8 +24,7 @@ def test_sign_in_with_an_emailed_code_and_sign_out(chromium: Browser, app: AppPr
         for line in app.hub.cli("auth", "codes").splitlines()
         if line.startswith("dana@example.com")
     )
-    page.get_by_label("Sign-in code").click()
-    page.keyboard.type(code, delay=20)
+    type_into(page, "Sign-in code", code, delay=20)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Signed in as dana@example.com")).to_be_visible(timeout=15_000)
     sync_card = page.get_by_role("group", name=re.compile("Changes waiting to be sent: 0"))

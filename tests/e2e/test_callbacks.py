@@ -7,7 +7,14 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import PHONE, AppProcess, open_page, screenshot, sign_in_when_asked
+from tests.e2e.conftest import (
+    PHONE,
+    AppProcess,
+    open_page,
+    screenshot,
+    sign_in_when_asked,
+    type_into,
+)
 
 SLOT = re.compile(r"^\d{1,2}:\d\d [AP]M$")
 
@@ -42,9 +49,7 @@ def test_book_a_slot_and_cancel_it(chromium: Browser, app: AppProcess) -> None:
     slot.click()
     expect(slot).to_be_checked()
     expect(page.get_by_role("button", name="Country")).to_be_visible()
-    page.get_by_label("Phone number").click()
-    expect(page.get_by_label("Phone number")).to_be_focused()
-    page.keyboard.type("12 34", delay=20)
+    type_into(page, "Phone number", "12 34", delay=20)
     page.get_by_role("button", name="Request callback").click()
     expect(page.get_by_text("Enter a phone number that is valid")).to_be_visible()
     expect(page.get_by_label("Phone number")).to_have_value("12 34")

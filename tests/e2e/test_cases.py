@@ -10,7 +10,14 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import DESKTOP, AppProcess, open_page, screenshot, sign_in_when_asked
+from tests.e2e.conftest import (
+    DESKTOP,
+    AppProcess,
+    open_page,
+    screenshot,
+    sign_in_when_asked,
+    type_into,
+)
 
 
 def tiny_png() -> bytes:
@@ -39,10 +46,13 @@ def test_open_a_case_with_an_attachment_and_read_the_reply(
     sign_in_when_asked(page, app, "lee@example.com")
     expect(page).to_have_url(re.compile(r"/cases/new$"), timeout=15_000)
 
-    page.get_by_label("Subject").click()
-    page.keyboard.type("Hotel after cancelled flight", delay=15)
-    page.get_by_label("Describe what happened").click()
-    page.keyboard.type("My ORD flight was cancelled overnight. Will you refund the hotel?", delay=5)
+    type_into(page, "Subject", "Hotel after cancelled flight", delay=15)
+    type_into(
+        page,
+        "Describe what happened",
+        "My ORD flight was cancelled overnight. Will you refund the hotel?",
+        delay=5,
+    )
     expect(page.get_by_text("These may answer your question")).to_be_visible()
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name="Attach files").click()
@@ -74,8 +84,7 @@ def test_open_a_case_with_an_attachment_and_read_the_reply(
     expect(page.get_by_text("We will refund up to $150 for the hotel.")).to_be_visible()
     screenshot(page, "case-thread-desktop-light")
 
-    page.get_by_label("Write a reply").click()
-    page.keyboard.type("Thank you! Receipt attached above.", delay=10)
+    type_into(page, "Write a reply", "Thank you! Receipt attached above.", delay=10)
     page.get_by_role("button", name="Send reply").click()
     expect(page.get_by_text("Thank you! Receipt attached above.")).to_be_visible()
     expect(page.get_by_label("Write a reply")).to_have_value("")

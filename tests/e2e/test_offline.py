@@ -8,7 +8,14 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import PHONE, AppProcess, open_page, screenshot, sign_in_when_asked
+from tests.e2e.conftest import (
+    PHONE,
+    AppProcess,
+    open_page,
+    screenshot,
+    sign_in_when_asked,
+    type_into,
+)
 
 SUBJECT = "Stroller left at gate B6"
 
@@ -25,10 +32,10 @@ def test_a_case_and_a_callback_made_offline_arrive_once(chromium: Browser, app: 
     expect(page.get_by_text(re.compile("^You're offline"))).to_be_visible(timeout=20_000)
 
     page.get_by_role("button", name="New case").click()
-    page.get_by_label("Subject").click()
-    page.keyboard.type(SUBJECT, delay=15)
-    page.get_by_label("Describe what happened").click()
-    page.keyboard.type("Black stroller, tagged NW4411. Please hold it.", delay=5)
+    type_into(page, "Subject", SUBJECT, delay=15)
+    type_into(
+        page, "Describe what happened", "Black stroller, tagged NW4411. Please hold it.", delay=5
+    )
     page.get_by_role("button", name="Send case").click()
     expect(page).to_have_url(re.compile(r"/cases/[\w-]+$"), timeout=15_000)
     expect(page.get_by_text("Waiting to be sent")).to_be_visible()
@@ -41,8 +48,7 @@ def test_a_case_and_a_callback_made_offline_arrive_once(chromium: Browser, app: 
     page.get_by_role("radio", name="Pick a time").click()
     expect(page.get_by_text(re.compile("can't be checked while you're offline"))).to_be_visible()
     page.get_by_role("radio", name="As soon as possible").click()
-    page.get_by_label("Phone number").click()
-    page.keyboard.type("312 555 0142", delay=20)
+    type_into(page, "Phone number", "312 555 0142", delay=20)
     page.get_by_role("button", name="Request callback").click()
     expect(page).to_have_url(re.compile(r"/callbacks/[\w-]+$"), timeout=15_000)
     expect(page.get_by_text("Waiting to be sent")).to_be_visible()

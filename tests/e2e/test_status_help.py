@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, AppProcess, open_page, screenshot
+from tests.e2e.conftest import DESKTOP, PHONE, AppProcess, open_page, screenshot, type_into
 
 STORM = "Winter storm at Chicago O'Hare: cancellations and long delays"
 
@@ -54,8 +54,7 @@ def test_search_with_a_typo_open_the_article_and_vote(chromium: Browser, app: Ap
     expect(page.get_by_text("Free checked bags by fare")).to_be_visible()
 
     page.get_by_role("button", name="No").click()
-    page.get_by_label("What was missing? (optional)").click()
-    page.keyboard.type("Nothing about strollers", delay=30)
+    type_into(page, "What was missing? (optional)", "Nothing about strollers", delay=30)
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_text(re.compile("Thanks for your feedback"))).to_be_visible()
     screenshot(page, "article-phone-light")
