@@ -34,7 +34,10 @@ def test_a_published_incident_and_an_agent_reply_arrive_live(
     screenshot(page, "live-incident-banner-phone-light")
     page.get_by_role("button", name="View", exact=True).click()
     expect(page).to_have_url(re.compile(r"/status/inc_\w+$"))
-    expect(page.get_by_text("One runway is closed for snow.")).to_be_visible()
+    # The update is a card: its text is the card's accessible name, or its own.
+    update = page.get_by_text("One runway is closed for snow.")
+    card = page.get_by_role("group", name=re.compile("One runway is closed for snow"))
+    expect(update.or_(card).first).to_be_visible()
 
     token = app.hub.sign_in(EMAIL)["token"]
     mutation = {
