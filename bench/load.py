@@ -67,6 +67,7 @@ def verdict(ok: bool) -> str:
 
 
 async def one_hub(folder: Path, seconds: float, workers: int, nginx: bool) -> None:
+    folder.mkdir(parents=True)
     hub = RealHub(folder / "hub")
     hub.start()
     assert hub.process is not None
@@ -106,6 +107,7 @@ async def one_hub(folder: Path, seconds: float, workers: int, nginx: bool) -> No
 
 
 async def two_hubs(folder: Path, url: str, seconds: float, workers: int) -> None:
+    folder.mkdir(parents=True)
     first, second = RealHub(folder / "a", url), RealHub(folder / "b", url)
     first.start()
     second.start(demo=False)
