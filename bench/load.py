@@ -67,7 +67,6 @@ def verdict(ok: bool) -> str:
 
 
 async def one_hub(folder: Path, seconds: float, workers: int, nginx: bool) -> None:
-    folder.mkdir(parents=True)
     hub = RealHub(folder / "hub")
     hub.start()
     assert hub.process is not None
@@ -107,7 +106,6 @@ async def one_hub(folder: Path, seconds: float, workers: int, nginx: bool) -> No
 
 
 async def two_hubs(folder: Path, url: str, seconds: float, workers: int) -> None:
-    folder.mkdir(parents=True)
     first, second = RealHub(folder / "a", url), RealHub(folder / "b", url)
     first.start()
     second.start(demo=False)
@@ -133,6 +131,8 @@ def main() -> None:
     parser.add_argument("--no-nginx", action="store_true")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="careline-bench-load-"))
+    (folder / "one").mkdir()
+    (folder / "two").mkdir()
     asyncio.run(one_hub(folder / "one", args.seconds, args.workers, not args.no_nginx))
     if args.postgres:
         asyncio.run(two_hubs(folder / "two", args.postgres, args.seconds, args.workers))
