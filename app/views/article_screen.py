@@ -11,7 +11,7 @@ from app.state.help import HelpState
 from app.state.session import UiState
 from app.views.context import use_session
 from app.views.markdown import markdown
-from app.views.shell import detail_view
+from app.views.shell import detail_view, missing_view
 from app.views.strings import tr
 
 
@@ -79,14 +79,12 @@ def ArticleScreen(help_: HelpState, ui: UiState, slug: str) -> ft.View:
     article = help_.article
     if article is None or article.slug != slug:
         if help_.missing_slug == slug:
-            return detail_view(
-                title=tr(ui.locale, "nav_help"),
-                body=[
-                    ft.Text(tr(ui.locale, "article_missing")),
-                    ft.TextButton(
-                        tr(ui.locale, "back_to_help"), on_click=lambda: page.navigate("/help")
-                    ),
-                ],
+            return missing_view(
+                ui,
+                title_key="nav_help",
+                message_key="article_missing",
+                back_key="back_to_help",
+                back_to="/help",
             )
         return detail_view(title=tr(ui.locale, "loading"), body=[ft.ProgressRing()])
     body: list[ft.Control] = [

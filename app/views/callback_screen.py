@@ -12,7 +12,7 @@ from app.state.session import UiState
 from app.state.sync import SyncState
 from app.views.callbacks_screen import ACTIVE, callback_time, status_chip
 from app.views.context import use_session
-from app.views.shell import detail_view
+from app.views.shell import detail_view, missing_view
 from app.views.slot_picker import slot_picker
 from app.views.strings import tr, when
 from app.views.widgets import heading, sync_marker
@@ -126,14 +126,12 @@ def CallbackScreen(
     page = ft.context.page
     callback = callbacks.callback(callback_id)
     if callback is None:
-        return detail_view(
-            title=tr(ui.locale, "nav_callbacks"),
-            body=[
-                ft.Text(tr(ui.locale, "callback_missing")),
-                ft.TextButton(
-                    tr(ui.locale, "back_to_callbacks"), on_click=lambda: page.navigate("/callbacks")
-                ),
-            ],
+        return missing_view(
+            ui,
+            title_key="nav_callbacks",
+            message_key="callback_missing",
+            back_key="back_to_callbacks",
+            back_to="/callbacks",
         )
     body: list[ft.Control] = [
         ft.Row(

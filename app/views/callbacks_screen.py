@@ -12,6 +12,7 @@ from app.views.context import use_session
 from app.views.shell import shell
 from app.views.strings import tr, when
 from app.views.widgets import sign_in_prompt, sync_marker
+from app.views.widgets import status_chip as chip
 
 STATUS_COLORS = {
     "requested": ft.Colors.BLUE_700,
@@ -32,12 +33,7 @@ def callback_time(callbacks: CallbacksState, ui: UiState, callback: CallbackView
 
 def status_chip(ui: UiState, status: str) -> ft.Control:
     color = STATUS_COLORS.get(status, ft.Colors.GREY_700)
-    return ft.Container(
-        ft.Text(tr(ui.locale, f"callback_{status}"), size=12, color=color),
-        border=ft.Border.all(1, color),
-        border_radius=12,
-        padding=ft.Padding.symmetric(horizontal=8, vertical=2),
-    )
+    return chip(tr(ui.locale, f"callback_{status}"), color)
 
 
 def callback_tile(callbacks: CallbacksState, ui: UiState, callback: CallbackView) -> ft.Control:

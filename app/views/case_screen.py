@@ -11,7 +11,7 @@ from app.state.cases import CasesState, MessageView
 from app.state.session import Session, UiState
 from app.views.cases_screen import case_label, case_status_chip
 from app.views.context import use_session
-from app.views.shell import detail_view
+from app.views.shell import detail_view, missing_view
 from app.views.strings import tr, when
 from app.views.widgets import error_line, file_chips, file_errors, sync_marker, use_file_picker
 
@@ -177,14 +177,12 @@ def CaseScreen(session: Session, ui: UiState, case_id: str) -> ft.View:
     if not loaded:
         return detail_view(title=tr(ui.locale, "loading"), body=[ft.ProgressRing()])
     if cases.current is None:
-        return detail_view(
-            title=tr(ui.locale, "nav_cases"),
-            body=[
-                ft.Text(tr(ui.locale, "case_missing")),
-                ft.TextButton(
-                    tr(ui.locale, "back_to_cases"), on_click=lambda: page.navigate("/cases")
-                ),
-            ],
+        return missing_view(
+            ui,
+            title_key="nav_cases",
+            message_key="case_missing",
+            back_key="back_to_cases",
+            back_to="/cases",
         )
     closed = cases.current.status == "closed"
     body: list[ft.Control] = [CaseThread(cases, ui)]

@@ -12,6 +12,7 @@ from app.views.context import use_session
 from app.views.shell import shell
 from app.views.strings import tr, when
 from app.views.widgets import sign_in_prompt, sync_marker
+from app.views.widgets import status_chip as chip
 
 STATUS_COLORS = {
     "new": ft.Colors.BLUE_700,
@@ -24,12 +25,7 @@ STATUS_COLORS = {
 
 def case_status_chip(ui: UiState, status: str) -> ft.Control:
     color = STATUS_COLORS.get(status, ft.Colors.GREY_700)
-    return ft.Container(
-        ft.Text(tr(ui.locale, f"case_{status}"), size=12, color=color),
-        border=ft.Border.all(1, color),
-        border_radius=12,
-        padding=ft.Padding.symmetric(horizontal=8, vertical=2),
-    )
+    return chip(tr(ui.locale, f"case_{status}"), color)
 
 
 def case_label(ui: UiState, case: CaseView) -> str:

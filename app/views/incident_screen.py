@@ -13,7 +13,7 @@ from app.state.session import UiState
 from app.state.status import StatusState
 from app.views.context import use_session
 from app.views.markdown import markdown
-from app.views.shell import detail_view
+from app.views.shell import detail_view, missing_view
 from app.views.strings import tr, when
 from app.views.theme import IMPACT_COLORS, IMPACT_ICONS
 
@@ -59,14 +59,12 @@ def IncidentScreen(status: StatusState, ui: UiState, incident_id: str) -> ft.Vie
     if not loaded:
         return detail_view(title=tr(ui.locale, "loading"), body=[ft.ProgressRing()])
     if incident is None:
-        return detail_view(
-            title=tr(ui.locale, "nav_status"),
-            body=[
-                ft.Text(tr(ui.locale, "incident_missing")),
-                ft.TextButton(
-                    tr(ui.locale, "back_to_status"), on_click=lambda: page.navigate("/status")
-                ),
-            ],
+        return missing_view(
+            ui,
+            title_key="nav_status",
+            message_key="incident_missing",
+            back_key="back_to_status",
+            back_to="/status",
         )
     found = incident
     color = IMPACT_COLORS[found.impact]

@@ -232,3 +232,17 @@ def detail_view(*, title: str, body: list[ft.Control]) -> ft.View:
         ],
         padding=0,
     )
+
+
+def missing_view(
+    ui: UiState, *, title_key: str, message_key: str, back_key: str, back_to: str
+) -> ft.View:
+    """An item this device does not hold (a deep link to it, say), with the way back."""
+    page = ft.context.page
+    return detail_view(
+        title=tr(ui.locale, title_key),
+        body=[
+            ft.Text(tr(ui.locale, message_key)),
+            ft.TextButton(tr(ui.locale, back_key), on_click=lambda: page.navigate(back_to)),
+        ],
+    )

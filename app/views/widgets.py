@@ -35,6 +35,16 @@ def named_dropdown(dropdown: ft.Dropdown, label: str) -> ft.Control:
     return ft.Semantics(content=dropdown, label=label, button=True, container=True)
 
 
+def status_chip(text: str, color: ft.ColorValue) -> ft.Control:
+    """A small outlined label for a status (a case's, a callback's)."""
+    return ft.Container(
+        ft.Text(text, size=12, color=color),
+        border=ft.Border.all(1, color),
+        border_radius=12,
+        padding=ft.Padding.symmetric(horizontal=8, vertical=2),
+    )
+
+
 def progress() -> ft.ProgressRing:
     return ft.ProgressRing(width=20, height=20, stroke_width=2)
 
