@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page, sync_playwright
 
+from app.state.help import RESULTS
 from app.store import open_store
 from bench.corpus import corpus
 from tests.e2e.conftest import ARGS, CHROMIUM
@@ -67,21 +68,34 @@ def time_to_text(browser: object, url: str, text: str) -> float:
     return elapsed
 
 
-def keystrokes(page: Page, store_titles: dict[str, str]) -> list[float]:
-    """For every prefix of every query: time from the key press to the expected top hit."""
+# True once the last len(titles) buttons on the page (the results) carry these titles in
+# this order: the screen shows exactly the new results, not merely one title among old ones.
+SHOWS_RESULTS = """titles => {
+    const buttons = [...document.querySelectorAll('flt-semantics[role=button]')];
+    const shown = buttons.slice(-titles.length).map(b => b.textContent.split('\\n')[0]);
+    return shown.length === titles.length && shown.every((t, i) => t === titles[i]);
+}"""
+
+
+def keystrokes(page: Page, results: dict[str, list[str]]) -> list[float]:
+    """For every prefix of every query whose results differ from the previous prefix's: time
+    from the key press to the screen showing the new result list."""
     samples = []
     field = page.get_by_label("Search help")
     for query in QUERIES:
         field.fill("")
         field.click()
+        shown: list[str] = []
         for index, char in enumerate(query):
-            prefix = query[: index + 1]
-            expected = store_titles.get(prefix)
+            expected = results.get(query[: index + 1], [])
             started = time.perf_counter()
             page.keyboard.type(char)
-            if expected:
-                page.get_by_role("button", name=expected).first.wait_for(timeout=10_000)
+            if expected and expected != shown:
+                page.wait_for_function(SHOWS_RESULTS, arg=expected, timeout=10_000)
                 samples.append((time.perf_counter() - started) * 1000)
+            else:
+                time.sleep(0.2)  # nothing visible changes; let the screen settle
+            shown = expected
     return samples
 
 
@@ -128,12 +142,13 @@ def main() -> None:
         print(f"loading {args.articles:,} articles into the device store…")
         store = open_store(app_dir)
         load_articles(store, corpus(args.articles))
-        titles = {}
-        for query in QUERIES:
-            for index in range(len(query)):
-                hits = store.repos.search.search(query[: index + 1], limit=20)
-                if hits:
-                    titles[query[: index + 1]] = hits[0].title
+        results = {
+            query[:end]: [
+                hit.title for hit in store.repos.search.search(query[:end], limit=RESULTS)
+            ]
+            for query in QUERIES
+            for end in range(1, len(query) + 1)
+        }
         store.close()
         app, app_url = serve(app_cmd, folder / "app3.log")
         context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -142,7 +157,7 @@ def main() -> None:
         page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
         page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
         page.get_by_label("Search help").wait_for(timeout=60_000)
-        samples = keystrokes(page, titles)
+        samples = keystrokes(page, results)
         browser.close()
     app.terminate()
     hello.terminate()

@@ -3,25 +3,35 @@
 opens, replies, callback requests racing for the same slots). One hub process on SQLite,
 then two on PostgreSQL; the status document also served as a static file by nginx.
 
-    python -m bench.load [--seconds 10] [--workers 64] [--postgres URL] [--no-nginx]
+Reads are driven by wrk (a C client, so the figures measure the hub, not the generator);
+writes by the asyncio generator of `bench.load_profiles`, which checks every outcome.
+
+    python -m bench.load [--seconds 10] [--connections 16] [--postgres URL] [--no-nginx]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
+import os
 import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 import httpx
 
-from bench.load_profiles import Result, hub_usage, run_profile, status_profile
+from bench.load_profiles import caught_up_cursors, hub_usage, sign_in_customers, writes_profile
+from bench.wrk import WrkFigures, start_wrk, wrk_available, wrk_figures
 from tests.hub_process import RealHub, free_port
 
+# Its worker runs as the user running the bench, so it can read the bench's private folder.
 NGINX_CONF = """
+user {user};
 worker_processes 1;
 pid {dir}/nginx.pid;
 error_log {dir}/error.log;
@@ -43,7 +53,7 @@ def start_nginx(folder: Path, status_json: bytes) -> tuple[subprocess.Popen[byte
     (folder / "status.json").write_bytes(status_json)
     port = free_port()
     conf = folder / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(dir=folder, port=port))
+    conf.write_text(NGINX_CONF.format(dir=folder, port=port, user=getpass.getuser()))
     process = subprocess.Popen(["nginx", "-c", str(conf), "-g", "daemon off;"])
     url = f"http://127.0.0.1:{port}"
     for _ in range(50):
@@ -55,7 +65,20 @@ def start_nginx(folder: Path, status_json: bytes) -> tuple[subprocess.Popen[byte
     return process, url
 
 
-def report(label: str, result: Result, goal: str = "") -> None:
+class Figures(Protocol):
+    """What a report shows: wrk's figures or the asyncio generator's."""
+
+    @property
+    def per_second(self) -> float: ...
+    @property
+    def p50(self) -> float: ...
+    @property
+    def p99(self) -> float: ...
+    @property
+    def errors(self) -> int: ...
+
+
+def report(label: str, result: Figures, goal: str = "") -> None:
     print(
         f"  {label:<34} {result.per_second:>8,.0f} req/s  p50 {result.p50 * 1000:6.1f} ms  "
         f"p99 {result.p99 * 1000:6.1f} ms  errors {result.errors}  {goal}"
@@ -66,34 +89,93 @@ def verdict(ok: bool) -> str:
     return "meets" if ok else "MISSES"
 
 
-async def one_hub(folder: Path, seconds: float, workers: int, nginx: bool) -> None:
+Requests = list[tuple[str, dict[str, str]]]
+
+
+def status_requests(etag: str, revalidate: bool | None) -> Requests:
+    """Fresh reads (200), revalidations (304), or half of each when None."""
+    fresh: Requests = [("/v1/status", {})]
+    again: Requests = [("/v1/status", {"If-None-Match": etag})]
+    return fresh if revalidate is False else again if revalidate else fresh + again
+
+
+async def pull_requests(hub: RealHub, tokens: list[str]) -> Requests:
+    cursors = await caught_up_cursors(hub, tokens)
+    return [
+        (f"/v1/sync/pull?cursor={cursor}", {"Authorization": f"Bearer {token}"})
+        for token, cursor in cursors.items()
+    ]
+
+
+def read_load(urls: list[str], requests: Requests, seconds: float, connections: int) -> Figures:
+    """wrk against every URL at once; requests per second add up, the worst p99 counts."""
+    runs = [
+        start_wrk(url, requests, seconds=seconds, connections=connections // len(urls))
+        for url in urls
+    ]
+    each = [wrk_figures(run) for run in runs]
+    return WrkFigures(
+        requests=sum(f.requests for f in each),
+        seconds=max(f.seconds for f in each),
+        p50=max(f.p50 for f in each),
+        p99=max(f.p99 for f in each),
+        errors=sum(f.errors for f in each),
+    )
+
+
+async def current_etag(url: str) -> tuple[bytes, str]:
+    async with httpx.AsyncClient() as client:
+        response = await client.get(f"{url}/v1/status")
+    return response.content, response.headers["etag"]
+
+
+def hub_figures(hubs: list[RealHub], run: Callable[[], Figures]) -> tuple[Figures, str]:
+    """Run the load and say how much CPU and memory the hubs used meanwhile."""
+    usages = [hub_usage(hub.process.pid) for hub in hubs if hub.process is not None]
+    figures = run()
+    used = [usage.since() for usage in usages]
+    cpu = " + ".join(f"{share:.0%}" for share, _ in used)
+    memory = " + ".join(f"{rss / 1024:.0f}" for _, rss in used)
+    return figures, f"hub CPU {cpu} of one core, memory {memory} MiB"
+
+
+async def storm(hubs: list[RealHub], seconds: float, connections: int) -> Figures:
+    """The three profiles against these hubs; returns the all-200 status figures."""
+    urls = [hub.url for hub in hubs]
+    _, etag = await current_etag(urls[0])
+    mixed, usage = hub_figures(
+        hubs, lambda: read_load(urls, status_requests(etag, None), seconds, connections)
+    )
+    fast = mixed.per_second >= 3000 * len(hubs) and mixed.p99 <= 0.05 and mixed.errors == 0
+    goal = f">= {3000 * len(hubs):,}/s, p99 <= 50 ms, no errors: {verdict(fast)}"
+    report("(a) status, 200 and 304", mixed, goal)
+    print(f"  {'':<34} {usage}")
+    fresh = read_load(urls, status_requests(etag, False), seconds / 2, connections)
+    again = read_load(urls, status_requests(etag, True), seconds / 2, connections)
+    report("    all 200", fresh)
+    cheaper = again.per_second > fresh.per_second and again.p50 <= fresh.p50
+    report("    all 304", again, f"304 cheaper: {verdict(cheaper)}")
+    tokens = sign_in_customers(hubs[0])
+    pulls = await pull_requests(hubs[0], tokens)
+    idle, usage = hub_figures(hubs, lambda: read_load(urls, pulls, seconds, connections))
+    report("(b) sync, nothing new", idle)
+    print(f"  {'':<34} {usage}")
+    writes = await writes_profile(hubs, tokens, seconds=seconds, workers=connections)
+    report("(c) writes", writes, writes.note)
+    return fresh
+
+
+async def one_hub(folder: Path, seconds: float, connections: int, nginx: bool) -> None:
     hub = RealHub(folder / "hub")
     hub.start()
-    assert hub.process is not None
     try:
         print("\none hub process, SQLite")
-        usage = hub_usage(hub.process.pid)
-        mixed = await run_profile("status", [hub], seconds=seconds, workers=workers)
-        cpu, rss = usage.since()
-        fast = mixed.per_second >= 3000 and mixed.p99 <= 0.05 and mixed.errors == 0
-        report("(a) status, 200 and 304", mixed, f">= 3,000/s, p99 <= 50 ms: {verdict(fast)}")
-        print(f"  {'':<34} hub CPU {cpu:.0%} of one core, memory {rss / 1024:.0f} MiB")
-        half = seconds / 2
-        fresh = await status_profile([hub], seconds=half, workers=workers, revalidate=False)
-        again = await status_profile([hub], seconds=half, workers=workers, revalidate=True)
-        report("    all 200", fresh)
-        report("    all 304", again, f"304 cheaper: {verdict(again.p50 <= fresh.p50)}")
-        for name, profile in [("(b) sync, nothing new", "pull"), ("(c) writes", "writes")]:
-            result = await run_profile(profile, [hub], seconds=seconds, workers=workers)
-            report(name, result, result.note)
+        fresh = await storm([hub], seconds, connections)
         if nginx and shutil.which("nginx"):
-            async with httpx.AsyncClient() as client:
-                body = (await client.get(f"{hub.url}/v1/status")).content
+            body, _ = await current_etag(hub.url)
             process, url = start_nginx(folder / "nginx", body)
             try:
-                static = await status_profile(
-                    [url], seconds=seconds, workers=workers, revalidate=False
-                )
+                static = read_load([url], [("/v1/status", {})], seconds / 2, connections)
                 report("nginx, the same JSON as a file", static)
                 print(f"  hub / nginx (200s): {fresh.per_second / static.per_second:.2f}")
             finally:
@@ -105,19 +187,19 @@ async def one_hub(folder: Path, seconds: float, workers: int, nginx: bool) -> No
         hub.stop()
 
 
-async def two_hubs(folder: Path, url: str, seconds: float, workers: int) -> None:
+async def two_hubs(folder: Path, url: str, seconds: float, connections: int) -> None:
     first, second = RealHub(folder / "a", url), RealHub(folder / "b", url)
     first.start()
     second.start(demo=False)
     try:
         print("\ntwo hub processes, PostgreSQL")
-        for name, profile in [
-            ("(a) status, 200 and 304", "status"),
-            ("(b) sync, nothing new", "pull"),
-            ("(c) writes", "writes"),
-        ]:
-            result = await run_profile(profile, [first, second], seconds=seconds, workers=workers)
-            report(name, result, result.note)
+        cores = os.cpu_count() or 1
+        if cores < 5:
+            print(
+                f"  ({cores} cores for two hubs, two wrk clients and PostgreSQL: the p99 "
+                "figures below measure CPU oversubscription as much as the hubs)"
+            )
+        await storm([first, second], seconds, connections)
     finally:
         first.stop()
         second.stop()
@@ -126,16 +208,18 @@ async def two_hubs(folder: Path, url: str, seconds: float, workers: int) -> None
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--workers", type=int, default=64)
+    parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--postgres", help="a PostgreSQL URL for the two-process run")
     parser.add_argument("--no-nginx", action="store_true")
     args = parser.parse_args()
+    if not wrk_available():
+        raise SystemExit("bench.load drives reads with wrk: apt-get install wrk")
     folder = Path(tempfile.mkdtemp(prefix="careline-bench-load-"))
     (folder / "one").mkdir()
     (folder / "two").mkdir()
-    asyncio.run(one_hub(folder / "one", args.seconds, args.workers, not args.no_nginx))
+    asyncio.run(one_hub(folder / "one", args.seconds, args.connections, not args.no_nginx))
     if args.postgres:
-        asyncio.run(two_hubs(folder / "two", args.postgres, args.seconds, args.workers))
+        asyncio.run(two_hubs(folder / "two", args.postgres, args.seconds, args.connections))
 
 
 if __name__ == "__main__":

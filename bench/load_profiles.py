@@ -17,7 +17,9 @@ import httpx
 
 from tests.hub_process import RealHub
 
-CUSTOMERS = 8
+# More customers than the three raced slots have places, so bookings must be refused.
+CUSTOMERS = 48
+SIGN_INS_PER_ADDRESS = 10  # the hub allows 30 sign-in requests per address in 15 minutes
 
 
 @dataclass
@@ -132,24 +134,49 @@ def mutation(name: str, **args: Any) -> dict[str, Any]:
     }
 
 
-async def run_profile(name: str, hubs: list[RealHub], *, seconds: float, workers: int) -> Result:
+def sign_in_customers(hub: RealHub, count: int = CUSTOMERS) -> list[str]:
+    """Tokens of `count` new customers. The hub limits sign-ins per address, so they come
+    from several loopback addresses (127.0.0.2, 127.0.0.3, ...), like separate devices."""
+    emails = [f"load{n}-{uuid.uuid4().hex[:6]}@example.com" for n in range(count)]
+
+    def device(n: int) -> httpx.Client:
+        address = f"127.0.0.{2 + n // SIGN_INS_PER_ADDRESS}"
+        transport = httpx.HTTPTransport(local_address=address)
+        return httpx.Client(base_url=hub.url, transport=transport, timeout=30)
+
+    for n, email in enumerate(emails):
+        with device(n) as client:
+            assert client.post("/v1/auth/start", json={"email": email}).status_code == 202
+    codes = dict(line.split()[:2] for line in hub.cli("auth", "codes").splitlines() if line)
+    tokens = []
+    for n, email in enumerate(emails):
+        with device(n) as client:
+            verified = client.post("/v1/auth/verify", json={"email": email, "code": codes[email]})
+        assert verified.status_code == 200, verified.text
+        tokens.append(str(verified.json()["token"]))
+    return tokens
+
+
+async def run_profile(
+    name: str,
+    hubs: list[RealHub],
+    *,
+    seconds: float,
+    workers: int,
+    tokens: list[str] | None = None,
+) -> Result:
     if name == "status":
         return await status_profile(list(hubs), seconds=seconds, workers=workers, revalidate=None)
-    tokens = [
-        hubs[0].sign_in(f"load{n}-{uuid.uuid4().hex[:6]}@example.com")["token"]
-        for n in range(CUSTOMERS)
-    ]
+    tokens = tokens or sign_in_customers(hubs[0])
     if name == "pull":
         return await pull_profile(hubs, tokens, seconds=seconds, workers=workers)
     return await writes_profile(hubs, tokens, seconds=seconds, workers=workers)
 
 
-async def pull_profile(
-    hubs: list[RealHub], tokens: list[str], *, seconds: float, workers: int
-) -> Result:
-    """Signed-in customers asking for changes with nothing new to give."""
+async def caught_up_cursors(hub: RealHub, tokens: list[str]) -> dict[str, str]:
+    """Each customer's cursor after pulling everything there is."""
     cursors: dict[str, str] = {}
-    async with httpx.AsyncClient(base_url=hubs[0].url, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=hub.url, timeout=30) as client:
         for token in tokens:
             cursor = None
             while True:
@@ -163,6 +190,14 @@ async def pull_profile(
                 if not body["has_more"]:
                     break
             cursors[token] = cursor or ""
+    return cursors
+
+
+async def pull_profile(
+    hubs: list[RealHub], tokens: list[str], *, seconds: float, workers: int
+) -> Result:
+    """Signed-in customers asking for changes with nothing new to give."""
+    cursors = await caught_up_cursors(hubs[0], tokens)
 
     async def one(client: httpx.AsyncClient, url: str, n: int) -> str:
         token = tokens[n % len(tokens)]
@@ -187,20 +222,35 @@ async def writes_profile(
             "/v1/callbacks/availability", params={"queue": "rebooking", "limit": 3}
         )
         slots = found.json()["slots"]
-    capacity = {s["start"]: s["remaining"] for s in slots}
-    applied: list[tuple[str, str]] = []
+    # Places per slot: those still free plus those already taken before the run.
+    taken = Counter(c["slot_start"] for c in await scheduled_callbacks(hubs[0]))
+    capacity = {s["start"]: s["remaining"] + taken[s["start"]] for s in slots}
+    applied: list[tuple[str, str, str]] = []  # mutation name, entity id, reply's client_ref
+    cases_of: dict[str, list[str]] = {}  # by customer token
+    rounds: Counter[int] = Counter()
 
-    async def one(client: httpx.AsyncClient, url: str, n: int) -> str:
-        token = tokens[n % len(tokens)]
-        kind = n % 3
-        if kind == 0:
-            sent = mutation("case.open", subject=f"Load {n}", description="Storm day")
-        else:
-            start = slots[n % len(slots)]["start"]
-            sent = mutation(
+    def next_mutation(n: int) -> tuple[str, dict[str, Any]]:
+        """A customer (and the mutation they send): each worker serves its share of the
+        customers in turn, each opening a case, answering it, then asking for a slot."""
+        rounds[n] += 1
+        token = tokens[(n + workers * (rounds[n] // 3)) % len(tokens)]
+        kind = rounds[n] % 3
+        if kind == 1 and cases_of.get(token):
+            ref = f"reply-{uuid.uuid4()}"
+            body = "Any news?"
+            return token, mutation(
+                "case.reply", case=cases_of[token][-1], body=body, client_ref=ref
+            )
+        if kind == 2:
+            start = slots[(n + rounds[n] // 3) % len(slots)]["start"]
+            return token, mutation(
                 "callback.request", queue="rebooking", mode="slot", phone="+13125550100",
                 slot_start=start,
             )  # fmt: skip
+        return token, mutation("case.open", subject=f"Load {n}", description="Storm day")
+
+    async def one(client: httpx.AsyncClient, url: str, n: int) -> str:
+        token, sent = next_mutation(n)
         response = await client.post(
             f"{url}/v1/sync/push",
             json={"client_id": f"load-{n}", "mutations": [sent]},
@@ -212,20 +262,61 @@ async def writes_profile(
             return "error"
         [outcome] = response.json()["results"]
         if outcome["status"] == "applied":
-            applied.append((sent["name"], outcome["entity"]["id"]))
+            entity_id = outcome["entity"]["id"]
+            applied.append((sent["name"], entity_id, sent["args"].get("client_ref", "")))
+            if sent["name"] == "case.open":
+                cases_of.setdefault(token, []).append(entity_id)
         return (
             str(outcome["status"]) if outcome["status"] != "rejected" else outcome["error"]["code"]
         )
 
     result = await drive(list(hubs), seconds, workers, one)
-    operator = hubs[0].cli("token", "create", "--scope", "callbacks", "cases").split()[-1]
-    async with httpx.AsyncClient(base_url=hubs[0].url, timeout=30) as client:
-        headers = {"Authorization": f"Bearer {operator}"}
-        booked = (await client.get("/v1/admin/callbacks", headers=headers)).json()["items"]
-    per_slot = Counter(c["slot_start"] for c in booked if c["status"] == "scheduled")
-    over = {s: n for s, n in per_slot.items() if s in capacity and n > capacity[s]}
-    kept = {c["id"] for c in booked}
-    lost = [i for name, i in applied if name == "callback.request" and i not in kept]
-    result.note = f"{dict(result.outcomes)}; double bookings: {len(over)}; lost writes: {len(lost)}"
-    result.errors += len(over) + len(lost)
+    lost, over = await lost_and_overbooked(hubs[0], applied, capacity)
+    result.note = f"{dict(result.outcomes)}; double bookings: {over}; lost writes: {lost}"
+    result.errors += over + lost
     return result
+
+
+async def lost_and_overbooked(
+    hub: RealHub, applied: list[tuple[str, str, str]], capacity: dict[str, int]
+) -> tuple[int, int]:
+    """How many acknowledged writes the hub no longer has, and how many slots hold more
+    callbacks than their places."""
+    async with operator_client(hub) as client:
+        booked = await every_item(client, "/v1/admin/callbacks")
+        cases = await every_item(client, "/v1/admin/cases")
+    per_slot = Counter(c["slot_start"] for c in booked if c["status"] == "scheduled")
+    over = sum(1 for s, n in per_slot.items() if s in capacity and n > capacity[s])
+    kept = {c["id"] for c in booked} | {c["id"] for c in cases}
+    replies = {m["client_ref"] for c in cases for m in c["messages"] if m.get("client_ref")}
+    lost = sum(
+        1
+        for name, entity_id, ref in applied
+        if entity_id not in kept or (name == "case.reply" and ref not in replies)
+    )
+    return lost, over
+
+
+def operator_client(hub: RealHub) -> httpx.AsyncClient:
+    operator = hub.cli("token", "create", "--scope", "callbacks", "cases").split()[-1]
+    return httpx.AsyncClient(
+        base_url=hub.url, timeout=30, headers={"Authorization": f"Bearer {operator}"}
+    )
+
+
+async def scheduled_callbacks(hub: RealHub) -> list[dict[str, Any]]:
+    async with operator_client(hub) as client:
+        booked = await every_item(client, "/v1/admin/callbacks")
+    return [c for c in booked if c["status"] == "scheduled"]
+
+
+async def every_item(client: httpx.AsyncClient, path: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        params = {"limit": 100, **({"cursor": cursor} if cursor else {})}
+        page = (await client.get(path, params=params)).json()
+        items.extend(page["items"])
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return items

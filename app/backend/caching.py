@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request, Response
@@ -37,21 +39,61 @@ def cached_json(request: Request, body: bytes, etag: str | None = None) -> Respo
     return Response(body, media_type="application/json", headers=headers)
 
 
+@dataclass(frozen=True)
+class _Document:
+    version: object
+    body: bytes
+    tag: str
+    generation: int
+    checked_at: float
+
+
 class DocumentCache:
-    """Pre-built response bytes keyed by a version, so a public request that finds nothing
-    new costs one small query and no JSON encoding."""
+    """Pre-built response bytes of public documents. Within `recheck_seconds` of the last
+    look at the database a request is answered from memory with no query and no thread;
+    after that one small query tells whether the document changed. A write made by this
+    process (`expire`) forces that look at once, so its own changes show immediately and
+    other processes' within `recheck_seconds`."""
 
-    def __init__(self) -> None:
+    def __init__(self, recheck_seconds: float = 0.25) -> None:
+        self.recheck_seconds = recheck_seconds
         self._lock = threading.Lock()
-        self._entries: dict[str, tuple[object, bytes, str]] = {}
+        self._entries: dict[str, _Document] = {}
+        self._generation = 0
 
-    def get(self, name: str, version: object, build: Callable[[], Any]) -> tuple[bytes, str]:
+    def expire(self) -> None:
+        with self._lock:
+            self._generation += 1
+
+    def recent(self, name: str) -> tuple[bytes, str] | None:
+        """The document when it was checked recently enough to serve without a query."""
+        entry = self._entries.get(name)
+        if (
+            entry is None
+            or entry.generation != self._generation
+            or time.monotonic() - entry.checked_at > self.recheck_seconds
+        ):
+            return None
+        return entry.body, entry.tag
+
+    def generation(self) -> int:
+        """Take this before reading a document's version, and pass it to `store`, so a
+        write that lands in between is never hidden."""
+        return self._generation
+
+    def store(
+        self, name: str, version: object, build: Callable[[], Any], generation: int
+    ) -> tuple[bytes, str]:
+        """The document at `version` (read from the database just now), built only when
+        the version moved."""
+        checked_at = time.monotonic()
         with self._lock:
             entry = self._entries.get(name)
-        if entry is not None and entry[0] == version:
-            return entry[1], entry[2]
-        body = encode(build())
-        tag = etag_for(body)
+        if entry is None or entry.version != version:
+            body = encode(build())
+            entry = _Document(version, body, etag_for(body), generation, checked_at)
+        else:
+            entry = _Document(version, entry.body, entry.tag, generation, checked_at)
         with self._lock:
-            self._entries[name] = (version, body, tag)
-        return body, tag
+            self._entries[name] = entry
+        return entry.body, entry.tag

@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.backend.crud import events as event_log
 from app.backend.db import Database
@@ -24,6 +25,8 @@ from app.schemas import Event, Subscriptions
 log = logging.getLogger("careline.events")
 QUEUE_SIZE = 256
 BATCH = 1000
+RETRY_FIRST = 0.25  # seconds after the first failed read of the log, doubling per failure
+RETRY_LONGEST = 2.0  # up to this: a stream hears of events this soon after an outage
 
 
 @dataclass(eq=False)
@@ -102,6 +105,7 @@ class EventBus:
         self._wake.clear()
 
     async def _tail(self) -> None:
+        failures = 0
         while True:
             await self._idle(self.poll_seconds)
             if self._stopping:
@@ -109,8 +113,22 @@ class EventBus:
             try:
                 await self.deliver_new()
             except Exception:  # a lost database must not end the fan-out for good
-                log.exception("reading the event log failed; retrying")
-                await self._idle(1)
+                failures += 1
+                if failures == 1:  # once per outage, not once per retry
+                    log.exception("reading the event log failed; retrying")
+                await self._back_off(min(RETRY_LONGEST, RETRY_FIRST * 2 ** (failures - 1)))
+                continue
+            if failures:
+                log.warning("reading the event log works again after %d failures", failures)
+                failures = 0
+
+    async def _back_off(self, seconds: float) -> None:
+        """Wait after a failed read. Wakes do not cut this short: every write request
+        wakes the tail, and during an outage that retried the database at the pace of
+        incoming requests, each with a traceback in the log. A stop does."""
+        until = asyncio.get_running_loop().time() + seconds
+        while not self._stopping and (left := until - asyncio.get_running_loop().time()) > 0:
+            await self._idle(left)
 
     async def deliver_new(self) -> int:
         """Hand every event after the last one seen to the streams; returns how many."""
@@ -128,16 +146,29 @@ class EventBus:
 
 
 class WakeOnWrite:
-    """ASGI middleware: after a request that may have written (anything but GET, HEAD and
-    OPTIONS), wake the fan-out so its events go out at once."""
+    """ASGI middleware: a request that may have written (anything but GET, HEAD and
+    OPTIONS) calls `on_write` as its answer starts, before the client can ask again: the
+    fan-out wakes so its events go out at once, and cached documents look afresh."""
 
-    def __init__(self, app: ASGIApp, bus: EventBus) -> None:
+    def __init__(self, app: ASGIApp, on_write: Callable[[], None]) -> None:
         self.app = app
-        self.bus = bus
+        self.on_write = on_write
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        try:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
+            return
+        answered = False
+
+        async def send_after_write(message: Message) -> None:
+            nonlocal answered
+            if message["type"] == "http.response.start":
+                answered = True
+                self.on_write()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_after_write)
         finally:
-            if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
-                self.bus.wake()
+            if not answered:
+                self.on_write()

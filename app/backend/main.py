@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
@@ -34,6 +35,7 @@ from app.backend.settings import HubSettings
 from app.schemas import Problem
 
 log = logging.getLogger("careline.hub")
+REPORT_REFUSALS_EVERY = 10.0  # seconds between log lines while the database is away
 
 
 def create_app(settings: HubSettings, *, database: Database | None = None) -> FastAPI:
@@ -66,9 +68,21 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
     api.state.hub = hub
     install_problem_handlers(api)
 
+    refused: dict[str, float] = {"since_report": 0, "reported_at": -REPORT_REFUSALS_EVERY}
+
     @api.exception_handler(OperationalError)
     async def on_database_down(_request: Request, exc: DBAPIError) -> JSONResponse:
-        log.error("database unavailable: %s", exc.__class__.__name__)
+        # A line every few seconds with a count, not one per request: during an outage
+        # every request comes here, thousands a second on a storm day.
+        refused["since_report"] += 1
+        moment = time.monotonic()
+        if moment - refused["reported_at"] >= REPORT_REFUSALS_EVERY:
+            log.error(
+                "database unavailable: %s; %d requests answered 503 since the last report",
+                exc.__class__.__name__,
+                refused["since_report"],
+            )
+            refused.update(since_report=0, reported_at=moment)
         problem = Problem(
             type="/problems/unavailable",
             title="Service unavailable",
@@ -80,7 +94,7 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
     api.add_middleware(
         RequestGuard, max_json=settings.max_json_bytes, max_upload=settings.max_attachment_bytes
     )
-    api.add_middleware(WakeOnWrite, bus=hub.events)
+    api.add_middleware(WakeOnWrite, on_write=hub.after_write)
     if settings.cors_origins:
         api.add_middleware(
             CORSMiddleware,
@@ -93,6 +107,10 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
 
     @api.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, str]:
+        # One round trip to the database: while it is unreachable this answers the same
+        # 503 + Retry-After as every other request (on_database_down), not "ok".
+        with db.read() as conn:
+            conn.exec_driver_sql("SELECT 1")
         return {"status": "ok"}
 
     for module in (status, kb, callbacks, auth, sync, cases, events, devices, me, admin):

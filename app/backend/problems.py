@@ -9,10 +9,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 
 from app.schemas import Problem, ProblemField
 
 PROBLEM_JSON = "application/problem+json"
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 log = logging.getLogger("careline.hub")
 
 
@@ -56,12 +58,52 @@ def problem_response(problem: Problem, headers: dict[str, str] | None = None) ->
 def _validation_fields(errors: Any) -> list[ProblemField]:
     fields = []
     for error in errors:
-        loc = [part if isinstance(part, int) else str(part) for part in error.get("loc", ())]
+        # A JSON key may hold a NUL, which no problem document carries: it shows as U+FFFD.
+        loc = [
+            part if isinstance(part, int) else str(part).replace("\x00", "\ufffd")
+            for part in error.get("loc", ())
+        ]
         fields.append(ProblemField(loc=loc, msg=str(error.get("msg", "")), type=error["type"]))
     return fields
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method the requested path answers to (FastAPI makes one route per method, and
+    Starlette's 405 names only the first route's)."""
+    routes: list[BaseRoute] = request.app.router.routes
+    allowed = [
+        method
+        for method in METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
+    return ", ".join(allowed)
+
+
+def _problems_as_served(document: dict[str, Any]) -> None:
+    """Error responses (4XX, 5XX) are documented with the media type they are sent with."""
+    for path_item in document.get("paths", {}).values():
+        for operation in path_item.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if status[:1] in ("4", "5") and "application/json" in content:
+                    content[PROBLEM_JSON] = content.pop("application/json")
+
+
 def install_problem_handlers(app: FastAPI) -> None:
+    """Answer every failure with a problem document, and say so in the OpenAPI document."""
+    build_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        first = app.openapi_schema is None
+        document = build_openapi()
+        if first:
+            _problems_as_served(document)
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
     @app.exception_handler(ProblemError)
     async def on_problem(_request: Request, exc: ProblemError) -> JSONResponse:
         return problem_response(exc.problem, exc.headers)
@@ -80,7 +122,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(problem)
 
     @app.exception_handler(StarletteHTTPException)
-    async def on_http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         titles = {
             404: "Not found",
             405: "Method not allowed",
@@ -93,7 +135,10 @@ def install_problem_handlers(app: FastAPI) -> None:
             status=exc.status_code,
             detail=str(exc.detail) if exc.detail else None,
         )
-        return problem_response(problem, dict(exc.headers or {}))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed_methods(request)
+        return problem_response(problem, headers)
 
     @app.exception_handler(Exception)
     async def on_crash(request: Request, exc: Exception) -> JSONResponse:

@@ -49,7 +49,8 @@ class HubSettings:
 
     @property
     def dev_mode(self) -> bool:
-        """Without SMTP, sign-in codes are shown in the log and to `auth codes`."""
+        """Without SMTP, sign-in codes are kept for `auth codes` (the log only says one was
+        issued, never the code)."""
         return self.smtp_host is None
 
     @property

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -21,7 +23,8 @@ def format_time(value: datetime) -> str:
     """RFC 3339 UTC with a `Z`, microseconds kept: sorts as text the same as in time."""
     if value.tzinfo is None:
         raise ValueError("naive datetimes are not wire times")
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, unlike strftime's %Y, writes years before 1000 with four digits.
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_time(text: str) -> datetime:
@@ -32,8 +35,52 @@ def parse_time(text: str) -> datetime:
     return value.astimezone(UTC)
 
 
+def _in_utc(value: datetime) -> datetime:
+    """A time that has no UTC equivalent (year 1 at +01:00) is invalid input, not a crash."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as error:
+        raise ValueError("time is out of range once converted to UTC") from error
+
+
 # A UTC time on the wire: accepted with any offset (never without), always sent as `...Z`.
-UtcTime = Annotated[AwareDatetime, PlainSerializer(format_time, return_type=str)]
+UtcTime = Annotated[
+    AwareDatetime, AfterValidator(_in_utc), PlainSerializer(format_time, return_type=str)
+]
+
+
+def _control_characters(text: str, allowed: str) -> str:
+    if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text):
+        raise ValueError("text must not contain control characters")
+    return text
+
+
+# Line breaks a paste may carry that are not \n: vertical tab, form feed, NEL.
+_LINE_BREAKS = str.maketrans({"\v": "\n", "\f": "\n", "\x85": "\n"})
+
+
+def as_one_line(text: str) -> str:
+    """What a customer typed in a one-line field, as the hub accepts it: tabs and line
+    breaks (a paste from a spreadsheet) become spaces, other control characters go."""
+    spaced = "".join(" " if ch in "\t\n\r\v\f\x85" else ch for ch in text)
+    return "".join(ch for ch in spaced if unicodedata.category(ch) != "Cc")
+
+
+def as_multi_line(text: str) -> str:
+    """What a customer typed in a text box, as the hub accepts it: tabs and line breaks
+    stay (other kinds of line break become \n), other control characters go."""
+    return "".join(
+        ch
+        for ch in text.translate(_LINE_BREAKS)
+        if ch in "\t\n\r" or unicodedata.category(ch) != "Cc"
+    )
+
+
+# Text a customer writes, which operators read in terminals and logs as well as in the app:
+# no control characters (an escape sequence would drive the operator's terminal), except
+# tabs and line breaks in text that may span lines.
+OneLine = Annotated[str, AfterValidator(lambda text: _control_characters(text, ""))]
+MultiLine = Annotated[str, AfterValidator(lambda text: _control_characters(text, "\t\n\r"))]
 
 
 def _holds_nul(value: Any) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from app.schemas.common import UtcTime, WireModel
+from app.schemas.common import MultiLine, UtcTime, WireModel
 
 
 class Category(WireModel):
@@ -33,4 +33,4 @@ class ArticleFeedback(WireModel):
 
     article: str = Field(min_length=1, max_length=200, description="Article id or slug.")
     helpful: bool
-    comment: str | None = Field(None, max_length=2000)
+    comment: MultiLine | None = Field(None, max_length=2000)

@@ -5,25 +5,25 @@ from __future__ import annotations
 from pydantic import Field
 
 from app.schemas.callbacks import CallbackMode
-from app.schemas.common import UtcTime, WireModel
+from app.schemas.common import MultiLine, OneLine, UtcTime, WireModel
 
 Ref = Field(min_length=1, max_length=100, description="Server id, or the client's own ref.")
 
 
 class CaseOpenArgs(WireModel):
-    client_ref: str | None = Field(None, max_length=100)
-    subject: str = Field(min_length=1, max_length=200)
-    description: str = Field(min_length=1, max_length=20_000)
-    category: str = Field("general", min_length=1, max_length=100)
+    client_ref: OneLine | None = Field(None, max_length=100)
+    subject: OneLine = Field(min_length=1, max_length=200)
+    description: MultiLine = Field(min_length=1, max_length=20_000)
+    category: OneLine = Field("general", min_length=1, max_length=100)
     attachments: list[str] = Field(default_factory=list, max_length=10)
     incident_id: str | None = Field(None, max_length=40)
 
 
 class CaseReplyArgs(WireModel):
     case: str = Ref
-    body: str = Field(min_length=1, max_length=20_000)
+    body: MultiLine = Field(min_length=1, max_length=20_000)
     attachments: list[str] = Field(default_factory=list, max_length=10)
-    client_ref: str | None = Field(None, max_length=100)
+    client_ref: OneLine | None = Field(None, max_length=100)
 
 
 class CaseCloseArgs(WireModel):
@@ -31,12 +31,12 @@ class CaseCloseArgs(WireModel):
 
 
 class CallbackRequestArgs(WireModel):
-    client_ref: str | None = Field(None, max_length=100)
+    client_ref: OneLine | None = Field(None, max_length=100)
     queue: str = Field(min_length=1, max_length=100)
     mode: CallbackMode
     phone: str = Field(min_length=1, max_length=40)
     slot_start: UtcTime | None = None
-    note: str | None = Field(None, max_length=2000)
+    note: MultiLine | None = Field(None, max_length=2000)
     case: str | None = Field(None, max_length=100)
 
 

@@ -10,6 +10,7 @@ import flet as ft
 from app.api import HubError, Offline, RateLimited, Rejected
 from app.schemas import Customer
 from app.state.services import Services
+from app.state.storage import StorageError, refused_code
 
 
 def problem_code(error: HubError) -> str:
@@ -72,9 +73,13 @@ class AccountState(ft.Observable):
             return
         finally:
             self.busy = False
-        await asyncio.to_thread(
-            self._services.store.repos.account.sign_in, session.token, session.customer
-        )
+        try:
+            await asyncio.to_thread(
+                self._services.store.repos.account.sign_in, session.token, session.customer
+            )
+        except StorageError as error:  # signed in at the hub, but the device cannot keep it
+            self.error = refused_code(error)
+            return
         self.customer = session.customer
         self.step = "email"
         self._services.scheduler.poke(0)
@@ -93,7 +98,11 @@ class AccountState(ft.Observable):
         # Offline or already revoked: the device forgets the token either way.
         with contextlib.suppress(HubError):
             await self._services.client.sign_out()
-        await asyncio.to_thread(account.sign_out)
+        try:
+            await asyncio.to_thread(account.sign_out)
+        except StorageError as error:
+            self.error = refused_code(error)
+            return
         self._services.live.restart()
         self.customer, self.confirm_sign_out, self.unsent = None, False, 0
 

@@ -4,12 +4,14 @@ booking reference) a customer wants to hear about. Critical incidents reach ever
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 
 import flet as ft
 
 from app.schemas import Subscriptions
 from app.state.services import Services
+from app.state.storage import StorageError, refused_code
 
 KEY_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
 MAX_KEYS = 50
@@ -43,7 +45,7 @@ class AlertsState(ft.Observable):
         await self._save(self.subscriptions.model_copy(update={"components": chosen}))
 
     async def add_key(self, text: str) -> bool:
-        """Follow a key; False with `error` set when it is not one."""
+        """Follow a key; False with `error` set when it is not one or was not kept."""
         key = normalized_key(text)
         if key is None:
             self.error = "invalid_key"
@@ -56,8 +58,7 @@ class AlertsState(ft.Observable):
             return False
         self.error = None
         keys = [*self.subscriptions.keys, key]
-        await self._save(self.subscriptions.model_copy(update={"keys": keys}))
-        return True
+        return await self._save(self.subscriptions.model_copy(update={"keys": keys}))
 
     async def remove_key(self, key: str) -> None:
         keys = [k for k in self.subscriptions.keys if k != key]
@@ -71,9 +72,11 @@ class AlertsState(ft.Observable):
         await self.skip_prompt()
 
     async def skip_prompt(self) -> None:
-        await asyncio.to_thread(
-            self._services.store.repos.account.set_preference, "alerts_prompted", "yes"
-        )
+        # A device that cannot store the answer still stops asking for this run.
+        with contextlib.suppress(StorageError):
+            await asyncio.to_thread(
+                self._services.store.repos.account.set_preference, "alerts_prompted", "yes"
+            )
         self.prompted = True
 
     async def set_quiet_hours(self, hours: tuple[str, str] | None, zone: str) -> None:
@@ -82,7 +85,14 @@ class AlertsState(ft.Observable):
         changes = {"quiet_hours": hours, "time_zone": zone if hours else None}
         await self._save(self.subscriptions.model_copy(update=changes))
 
-    async def _save(self, wanted: Subscriptions) -> None:
-        await asyncio.to_thread(self._services.store.repos.account.set_subscriptions, wanted)
-        self.subscriptions, self.sync_state = wanted, "pending"
+    async def _save(self, wanted: Subscriptions) -> bool:
+        """Store the subscriptions for the hub; False when the device refused (the old
+        ones stay, `error` says why)."""
+        try:
+            await asyncio.to_thread(self._services.store.repos.account.set_subscriptions, wanted)
+        except StorageError as error:
+            self.error = refused_code(error)
+            return False
+        self.subscriptions, self.sync_state, self.error = wanted, "pending", None
         self._services.scheduler.poke()
+        return True

@@ -1,10 +1,15 @@
 """The Callbacks screens' state: the customer's callbacks, and the booking form (queue, as
 soon as possible or a time slot, phone number), with cancel, reschedule, and the nearest
-free times when the hub refuses a slot."""
+free times when the hub refuses a slot.
+
+A request or change the device cannot store (disk full, read-only) is refused with an
+error code ('storage_full', ...): in `errors['form']` for the booking form, whose fields
+keep what was typed, and in `action_error` for a change to a callback."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 
 import flet as ft
@@ -16,7 +21,9 @@ from app.schemas.common import parse_time
 from app.state.account import problem_code
 from app.state.phone import DEFAULT_COUNTRY, to_e164
 from app.state.services import Services
+from app.state.storage import refused_code
 from app.state.zone import local_zone
+from app.store import StorageError
 from app.store.callbacks import CallbackView
 
 __all__ = ["CallbackView", "CallbacksState"]
@@ -44,6 +51,8 @@ class CallbacksState(ft.Observable):
         self.slots_error: str | None = None
         # Rescheduling one callback: its local id.
         self.rescheduling: str | None = None
+        # Why the last cancel, move or dismissal could not be stored (None: it was).
+        self.action_error: str | None = None
 
     async def load(self) -> None:
         repos = self._services.store.repos
@@ -149,19 +158,37 @@ class CallbacksState(ft.Observable):
         except ValidationError:
             self.errors = {"note": "note_too_long"}
             return None
-        await asyncio.to_thread(repos.account.set_preference, "phone_country", self.country)
-        await asyncio.to_thread(repos.account.set_preference, "phone", phone.strip())
+        except StorageError as error:
+            self.errors = {"form": refused_code(error)}
+            return None
         self.phone = phone.strip()
+        try:  # remembered for the next booking, if the disk takes it
+            await asyncio.to_thread(repos.account.set_preference, "phone_country", self.country)
+            await asyncio.to_thread(repos.account.set_preference, "phone", self.phone)
+        except StorageError:
+            pass
         await self.load()
         self._services.scheduler.poke()
         return local_id
 
     # The customer's callbacks.
 
-    async def cancel(self, local_id: str) -> None:
-        await asyncio.to_thread(self._services.store.repos.callbacks.cancel, local_id)
+    async def _change(self, work: Callable[[], object]) -> bool:
+        """Store a change to a callback (in a worker thread) and sync soon; False with
+        `action_error` when the device refused it."""
+        try:
+            await asyncio.to_thread(work)
+        except StorageError as error:
+            self.action_error = refused_code(error)
+            return False
+        self.action_error = None
         await self.load()
         self._services.scheduler.poke()
+        return True
+
+    async def cancel(self, local_id: str) -> bool:
+        repos = self._services.store.repos
+        return await self._change(lambda: repos.callbacks.cancel(local_id))
 
     async def start_reschedule(self, local_id: str) -> None:
         found = self.callback(local_id)
@@ -174,16 +201,17 @@ class CallbacksState(ft.Observable):
     def stop_reschedule(self) -> None:
         self.rescheduling, self.slot = None, None
 
-    async def reschedule(self, local_id: str, start: datetime) -> None:
-        await asyncio.to_thread(self._services.store.repos.callbacks.reschedule, local_id, start)
+    async def reschedule(self, local_id: str, start: datetime) -> bool:
+        repos = self._services.store.repos
+        if not await self._change(lambda: repos.callbacks.reschedule(local_id, start)):
+            return False  # the picker stays open on the chosen time
         self.rescheduling, self.slot = None, None
-        await self.load()
-        self._services.scheduler.poke()
+        return True
 
     async def take_alternative(self, local_id: str, start: str) -> str:
         """Book one of the free times the hub offered after refusing a slot. A refused
         request is asked again for that time; a refused move is moved there. Returns the
-        callback's local id."""
+        callback's local id (the same one, with `action_error`, if the device refused)."""
         found = self.callback(local_id)
         if found is None:
             raise KeyError(local_id)
@@ -192,19 +220,24 @@ class CallbacksState(ft.Observable):
         if found.server_id is not None:
             await self.reschedule(local_id, slot)
             return local_id
-        new_id = await asyncio.to_thread(
-            repos.callbacks.request,
-            queue_id=found.queue_id,
-            mode=CallbackMode.slot,
-            phone=found.phone,
-            slot_start=slot,
-            note=found.note,
-        )
-        await asyncio.to_thread(repos.callbacks.discard, local_id)
-        await self.load()
-        self._services.scheduler.poke()
-        return new_id
+        made: list[str] = []
 
-    async def dismiss(self, local_id: str) -> None:
-        await asyncio.to_thread(self._services.store.repos.callbacks.discard, local_id)
-        await self.load()
+        def ask_again() -> None:
+            # The new request and the old one's end, together.
+            with self._services.store.transaction():
+                made.append(
+                    repos.callbacks.request(
+                        queue_id=found.queue_id,
+                        mode=CallbackMode.slot,
+                        phone=found.phone,
+                        slot_start=slot,
+                        note=found.note,
+                    )
+                )
+                repos.callbacks.discard(local_id)
+
+        return made[0] if await self._change(ask_again) else local_id
+
+    async def dismiss(self, local_id: str) -> bool:
+        repos = self._services.store.repos
+        return await self._change(lambda: repos.callbacks.discard(local_id))

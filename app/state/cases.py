@@ -1,5 +1,8 @@
 """The Cases screens' state: the customer's cases, the new-case form (with files and the
-help articles that may answer it), and one case's thread with its reply box."""
+help articles that may answer it), and one case's thread with its reply box.
+
+A case or reply the device cannot store (disk full, read-only) is refused with an error
+code ('storage_full', ...) and the form keeps what was typed and picked."""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from pydantic import ValidationError
 
 from app.schemas import Category
 from app.state.services import Services
+from app.state.storage import refused_code
+from app.store import StorageError
 from app.store.cases import CaseView, MessageView
 from app.store.search import SearchHit
 from app.store.uploads import AttachmentError, NewFile
@@ -132,6 +137,9 @@ class CasesState(ft.Observable):
         except ValidationError:
             self.errors = {"files": "too_many_files"}
             return None
+        except StorageError as error:
+            self.errors = {"form": refused_code(error)}
+            return None
         self.start_case()
         await self.load()
         self._services.scheduler.poke()
@@ -145,9 +153,13 @@ class CasesState(ft.Observable):
         self.current_id = case_id
         found = await asyncio.to_thread(repos.cases.get, case_id)
         if found is not None and found.unread:
-            await asyncio.to_thread(repos.cases.mark_read, found.local_id)
-            found = await asyncio.to_thread(repos.cases.get, case_id)
-            self.cases = await asyncio.to_thread(repos.cases.list)
+            try:
+                await asyncio.to_thread(repos.cases.mark_read, found.local_id)
+            except StorageError:
+                pass  # a full disk: the replies stay marked new, the case still shows
+            else:
+                found = await asyncio.to_thread(repos.cases.get, case_id)
+                self.cases = await asyncio.to_thread(repos.cases.list)
         self.current = found
         self.reply_files, self.reply_error, self.editing = [], None, None
 
@@ -168,6 +180,9 @@ class CasesState(ft.Observable):
         except ValidationError:
             self.reply_error = "too_many_files"
             return False
+        except StorageError as error:
+            self.reply_error = refused_code(error)
+            return False
         self.reply_files = []
         await self._sent()
         return True
@@ -180,12 +195,17 @@ class CasesState(ft.Observable):
         text = message.body if body is None else body
         if text_errors({"body": (text, MAX_BODY)}):
             return False
-        await asyncio.to_thread(
-            self._services.store.repos.cases.reply,
-            self.current.local_id,
-            text,
-            message_id=message.id,
-        )
+        try:
+            await asyncio.to_thread(
+                self._services.store.repos.cases.reply,
+                self.current.local_id,
+                text,
+                message_id=message.id,
+            )
+        except StorageError as error:
+            self.reply_error = refused_code(error)
+            return False
+        self.reply_error = None
         self.editing = None
         await self._sent()
         return True
@@ -198,9 +218,15 @@ class CasesState(ft.Observable):
         await self.load()
         self._services.scheduler.poke()
 
-    async def close_case(self) -> None:
+    async def close_case(self) -> bool:
+        """Close the open case; False (with `reply_error`) when it could not be stored."""
         if self.current is None:
-            return
-        await asyncio.to_thread(self._services.store.repos.cases.close, self.current.local_id)
+            return False
+        try:
+            await asyncio.to_thread(self._services.store.repos.cases.close, self.current.local_id)
+        except StorageError as error:
+            self.reply_error = refused_code(error)
+            return False
         await self.load()
         self._services.scheduler.poke()
+        return True

@@ -122,11 +122,21 @@ class NoticesState(ft.Observable):
     def __init__(self) -> None:
         self.items: list[Notice] = []
         self.unseen: dict[str, int] = {}  # by route prefix: /status, /cases, /callbacks
+        # The case or callback on screen (its route): it shows its own updates.
+        self.showing: str | None = None
 
     def add(self, notice: Notice) -> None:
+        if notice.route == self.showing:
+            return
         self.items = [notice, *self.items][:RECENT]
         section = "/" + notice.route.split("/")[1]
         self.unseen = {**self.unseen, section: self.unseen.get(section, 0) + 1}
+
+    def show(self, route: str | None) -> None:
+        """The screen now shows the item at `route` (None: no item): its notices go."""
+        self.showing = route
+        if route is not None and any(n.route == route for n in self.items):
+            self.items = [n for n in self.items if n.route != route]
 
     def dismiss(self, key: str) -> None:
         self.items = [n for n in self.items if n.key != key]

@@ -20,12 +20,21 @@ from app.state.help import HelpState
 from app.state.notices import NoticesState
 from app.state.services import Services
 from app.state.status import StatusState
+from app.state.storage import StorageState
 from app.state.sync import SyncState
+from app.store import StorageError, StorageProblem
 from app.sync import SyncStatus
 
 log = logging.getLogger("careline.session")
 RunTask = Callable[..., Any]
 GONE_AFTER = 1000  # refusals in a row before a window counts as closed
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:  # made outside a loop: `start` picks it up
+        return None
 
 
 class UiState(ft.Observable):
@@ -48,6 +57,7 @@ class Session:
         theme = services.store.repos.account.preference("theme") or "system"
         self.ui = UiState(width, locale, theme)
         self.sync = SyncState()
+        self.storage = StorageState(services.store.health)
         self.status = StatusState(services)
         self.help = HelpState(services, locale)
         self.account = AccountState(services)
@@ -59,13 +69,17 @@ class Session:
         self._refusals = 0
         self._tasks: set[asyncio.Task[Any]] = set()
         self._last_synced: str | None = None
+        self._loop = _running_loop()
         services.scheduler.on_change(self._on_sync_status)
+        services.store.health.on_change(self._on_storage)
         services.live.on_event(self._on_event)
         services.notices.on_notice(self._on_notice)
         services.notices.locale = locale
 
     async def start(self) -> None:
         """Show what the store holds at once; the scheduler syncs in the background."""
+        self._loop = asyncio.get_running_loop()
+        self.storage.update_from(self.services.store.health)
         await self.status.load()
         await self.help.load()
         await self._load_private()
@@ -119,6 +133,15 @@ class Session:
         """'Try again' and 'sync now': the result arrives through `_apply_status`."""
         await self.services.scheduler.sync_now()
 
+    def _on_storage(self, _: StorageProblem | None) -> None:
+        # Called from whichever thread noticed (a store write in a worker thread): the
+        # state changes on this session's loop.
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._post, self._apply_storage)
+
+    async def _apply_storage(self) -> None:
+        self.storage.update_from(self.services.store.health)
+
     def _on_event(self, event: Event) -> None:
         self._post(self._apply_event, event)
 
@@ -142,6 +165,7 @@ class Session:
         self.services.scheduler.remove_listener(self._on_sync_status)
         self.services.live.remove_listener(self._on_event)
         self.services.notices.remove_listener(self._on_notice)
+        self.services.store.health.remove_listener(self._on_storage)
 
     async def set_locale(self, locale: str) -> None:
         await self._save_preference("locale", locale)
@@ -157,4 +181,9 @@ class Session:
         self.ui.theme = theme
 
     async def _save_preference(self, key: str, value: str) -> None:
-        await asyncio.to_thread(self.services.store.repos.account.set_preference, key, value)
+        """Remember a preference; on a device that refuses writes it holds for this run
+        (the storage banner says why it will not be remembered)."""
+        try:
+            await asyncio.to_thread(self.services.store.repos.account.set_preference, key, value)
+        except StorageError:
+            log.info("preference %s not saved: the device refuses writes", key)

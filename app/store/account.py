@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from app.schemas import ArticleFeedback, Customer, MutationName, Subscriptions
+from app.schemas.common import as_multi_line
 from app.store.base import Repo, new_local_id, now_text
 
 
@@ -167,6 +168,7 @@ class Account(Repo):
             self._set(conn, "subscriptions:hub", wanted.model_dump_json())
 
     def give_feedback(self, article_id: str, helpful: bool, comment: str | None = None) -> None:
+        comment = as_multi_line(comment) if comment else None
         feedback = ArticleFeedback(article=article_id, helpful=helpful, comment=comment or None)
         with self.store.transaction() as conn:
             conn.execute(

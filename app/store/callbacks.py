@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.schemas import Callback, CallbackMode, MutationName, Rejection
-from app.schemas.common import format_time
+from app.schemas.common import as_multi_line, format_time
 from app.schemas.mutations import CallbackRequestArgs
 from app.store.base import Repo, dumps, loads, new_local_id, now_text, rejection_from
 
@@ -42,6 +42,7 @@ class Callbacks(Repo):
         hub would refuse raise pydantic's ValidationError and nothing is written."""
         local_id = new_local_id()
         start = format_time(slot_start) if slot_start else None
+        note = as_multi_line(note) if note else note
         args = {
             "client_ref": local_id,
             "queue": queue_id,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.schemas import Case, MessageAuthor, MutationName, Rejection
+from app.schemas.common import as_multi_line, as_one_line
 from app.schemas.mutations import CaseOpenArgs, CaseReplyArgs
 from app.store.base import Repo, dumps, loads, new_local_id, now_text, rejection_from
 from app.store.uploads import NewFile
@@ -62,8 +63,8 @@ class Cases(Repo):
         local_id = new_local_id()
         args = {
             "client_ref": local_id,
-            "subject": subject.strip(),
-            "description": description.strip(),
+            "subject": as_one_line(subject).strip(),
+            "description": as_multi_line(description).strip(),
             "category": category,
             "attachments": [f"upload:{n}" for n in range(len(files))],
             "incident_id": incident_id,
@@ -109,6 +110,7 @@ class Cases(Repo):
         `message_id`: it keeps its files); returns its id. A reply the hub would refuse
         raises pydantic's ValidationError and nothing is written."""
         message_id = message_id or new_local_id()
+        body = as_multi_line(body)
         CaseReplyArgs.model_validate(
             {"case": case_local_id, "body": body.strip(), "attachments": ["x"] * len(files)}
         )

@@ -1,4 +1,6 @@
-"""Opening the local database and the one lock every repository shares."""
+"""The local database and the one lock every repository shares. A write the disk refuses
+(full, read-only) comes out of `transaction()` as `StorageFull` or `StorageReadOnly`, with
+nothing of it stored, and is recorded in the store's `health`."""
 
 from __future__ import annotations
 
@@ -10,25 +12,36 @@ from pathlib import Path
 
 import sqlite_utils
 
-from app.config import resolve_data_dir
+from app.store.faults import StorageHealth, as_storage_error
 from app.store.migrations import (
     SEARCH_REBUILD,
     SEARCH_TRIGGER_NAMES,
     SEARCH_TRIGGERS,
-    migrate,
     run_script,
 )
 
 DB_NAME = "careline.sqlite3"
+# What `check_space` writes (and takes back): room for a small change, a reply say.
+SPACE_PROBE_BYTES = 32 * 1024
 
 
 class LocalStore:
     """The local database. Every read and write goes through `transaction()`, which holds a
     process-wide lock so the UI thread and sync workers never interleave half a change."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path | None = None,
+        *,
+        health: StorageHealth | None = None,
+        read_only: bool = False,
+    ) -> None:
         self.conn = conn
         self.path = path
+        self.health = health or StorageHealth(path.parent if path else None)
+        # Opened read-only (its folder or file refuses writes): shows what it holds.
+        self.read_only = read_only
         self.db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
         # Bumped on every article change so search can rebuild its vocabulary lazily.
@@ -39,18 +52,48 @@ class LocalStore:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic unit of work (nested calls join the outer one)."""
+        """One atomic unit of work (nested calls join the outer one). A full disk or a
+        read-only file raises `StorageFull` / `StorageReadOnly` with all of it undone."""
         with self._lock:
             if self.conn.in_transaction:
                 yield self.conn
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
+            changes = self.conn.total_changes
             try:
-                yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
+                self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.conn
+                except BaseException:
+                    self._rollback()
+                    raise
+                self.conn.execute("COMMIT")
+            except (sqlite3.Error, OSError) as error:
+                fault = as_storage_error(error)
+                if fault is None:
+                    raise
+                # A failed COMMIT can leave the transaction open: end it, keep nothing.
+                self._rollback()
+                self.health.report(fault.problem)
+                raise fault from error
+            if self.conn.total_changes != changes:
+                self.health.recovered()
+
+    def _rollback(self) -> None:
+        # SQLite may already have rolled back (it does on SQLITE_FULL): then there is
+        # nothing to undo, and a ROLLBACK would hide the real error.
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    def check_space(self) -> None:
+        """Store (and take back) a small block for real. Raises `StorageFull` or
+        `StorageReadOnly` while the disk still refuses; a success clears `health`."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('space_check', zeroblob(?)) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (SPACE_PROBE_BYTES,),
+            )
+            conn.execute("DELETE FROM meta WHERE key = 'space_check'")
 
     @contextmanager
     def bulk_articles(self) -> Iterator[None]:
@@ -90,24 +133,12 @@ class LocalStore:
 def connect(path: Path | str) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
     conn.row_factory = sqlite3.Row
-    if str(path) != ":memory:":
-        conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA foreign_keys=ON")
+    try:
+        if str(path) != ":memory:":
+            conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+    except BaseException:
+        conn.close()  # a folder that refuses the file: let it go, it is not ours to hold
+        raise
     return conn
-
-
-def open_store(data_dir: str | Path | None = None, *, memory: bool = False) -> LocalStore:
-    """Open (and migrate) the store in the app's data folder, or in memory for tests."""
-    if memory:
-        conn = connect(":memory:")
-        path = None
-    else:
-        folder = resolve_data_dir(data_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / DB_NAME
-        conn = connect(path)
-    migrate(conn)
-    store = LocalStore(conn, path)
-    store.restore_search()
-    return store

@@ -1,7 +1,11 @@
 """One sync: push the outbox in order, then pull every feed to its end.
 
 Blocking store calls run in a worker thread, so the event loop (and the UI) never waits on
-SQLite; network calls are the client's, awaited here."""
+SQLite; network calls are the client's, awaited here.
+
+A full disk or a read-only store raises `StorageFull` / `StorageReadOnly` out of `sync`:
+each page is stored with its cursor in one transaction, so a page that could not be
+stored leaves the store as it was and is fetched again on the next try."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from app.api import HubClient, HubError, RateLimited, Rejected, ServerError, Unauthorized
 from app.schemas import MutationResult, Rejection
-from app.store import LocalStore
+from app.store import LocalStore, StorageReadOnly
 from app.store.outbox import OutboxEntry
 
 PUSH_BATCH = 50
@@ -41,6 +45,7 @@ class SyncEngine:
         the session into 'sign in again' and keeps the outbox. When only the push fails
         (the hub errs or is busy), the pulls still run and the error is raised after."""
         async with self._lock:
+            await self._check_storage()
             report = SyncReport()
             repos = self.store.repos
             signed_in = await asyncio.to_thread(repos.account.token) is not None
@@ -66,6 +71,16 @@ class SyncEngine:
             if push_failure is not None:
                 raise push_failure
             return report
+
+    async def _check_storage(self) -> None:
+        """Fetch nothing that cannot be stored. After a refused write, check for room
+        first (raising while there is none); put back the search index triggers if a bulk
+        load was cut short by a full disk."""
+        if self.store.read_only:
+            raise StorageReadOnly("the store was opened read-only")
+        if self.store.health.problem is not None and not self.store.health.lasting:
+            await asyncio.to_thread(self.store.check_space)
+        await asyncio.to_thread(self.store.restore_search)
 
     async def _push(self, report: SyncReport) -> None:
         repos = self.store.repos

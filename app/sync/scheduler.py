@@ -13,10 +13,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from app.api import HubError, Offline
+from app.store import StorageError
 from app.sync.backoff import Backoff
 from app.sync.engine import SyncEngine, SyncReport
 
 log = logging.getLogger("careline.sync")
+# After a write the disk refused, look for room again this often (a local check, cheap).
+STORAGE_RETRY = 30.0
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class SyncScheduler:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._retry_after: float | None = None
+        self._storage_fault = False
         self.last_report: SyncReport | None = None
 
     def on_change(self, listener: Callable[[SyncStatus], None]) -> None:
@@ -100,13 +104,23 @@ class SyncScheduler:
             # writes made meanwhile ride along with the retry.
             while await self._attempt() is None:
                 delay = self.backoff.next_delay(self._retry_after)
+                if self._storage_fault:
+                    delay = min(delay, STORAGE_RETRY)
                 log.info("sync failed; next try in %.1f s", delay)
                 await self._sleep(delay)
 
     async def _attempt(self) -> SyncReport | None:
         self._set(syncing=True)
+        self._storage_fault = False
         try:
             report = await self.engine.sync()
+        except StorageError as error:
+            # The disk is full or read-only: the store's health shows it; try again later.
+            log.warning("sync could not store what it fetched: %s", error)
+            self._storage_fault = True
+            self._retry_after = None
+            await self._refresh_counts(last_error=f"storage_{error.problem.value}")
+            return None
         except HubError as error:
             self._retry_after = error.retry_after
             await self._refresh_counts(online=not isinstance(error, Offline), last_error=str(error))

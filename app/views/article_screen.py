@@ -1,18 +1,22 @@
 """One help article: rendered Markdown, 'Was this helpful?' with an optional comment
-(queued when offline), and related articles."""
+(queued when offline; kept in its box when the device cannot store it), and related
+articles."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 import flet as ft
 
 from app.state.help import HelpState
 from app.state.session import UiState
+from app.state.storage import try_saving
 from app.views.context import use_session
 from app.views.markdown import markdown
 from app.views.shell import detail_view, missing_view
 from app.views.strings import tr
+from app.views.widgets import error_line
 
 
 def feedback_box(
@@ -21,6 +25,8 @@ def feedback_box(
     comment: ft.TextField,
     asking: bool,
     set_asking: Callable[[bool], None],
+    refused: str | None,
+    set_refused: Callable[[str | None], None],
 ) -> ft.Control:
     page = ft.context.page
     if help_.vote is not None and not asking:
@@ -32,15 +38,23 @@ def feedback_box(
             ]
         )
 
+    async def record(helpful: bool, text: str | None) -> None:
+        """Store the vote; if the device refuses, say why and keep the comment box (with
+        what was typed) open to send again."""
+        code = await try_saving(lambda: help_.give_feedback(helpful, text))
+        set_refused(code)
+        if code is not None and not helpful:
+            set_asking(True)
+
     def vote(helpful: bool) -> None:
         if helpful:
-            page.run_task(help_.give_feedback, True, None)
+            page.run_task(record, True, None)
         else:
             set_asking(True)
 
     def send() -> None:
         set_asking(False)
-        page.run_task(help_.give_feedback, False, comment.value or "")
+        page.run_task(record, False, comment.value or "")
 
     controls: list[ft.Control] = [
         ft.Text(tr(ui.locale, "helpful_question"), theme_style=ft.TextThemeStyle.TITLE_SMALL),
@@ -61,6 +75,7 @@ def feedback_box(
     ]
     if asking:
         controls += [comment, ft.FilledButton(tr(ui.locale, "send"), on_click=send)]
+    controls += error_line(ui, refused)
     return ft.Column(controls, spacing=8)
 
 
@@ -68,6 +83,7 @@ def feedback_box(
 def ArticleScreen(help_: HelpState, ui: UiState, slug: str) -> ft.View:
     page = ft.context.page
     asking, set_asking = ft.use_state(False)
+    refused, set_refused = ft.use_state(cast(str | None, None))
     # Kept across re-renders, so nothing typed is overwritten (see HelpScreen).
     comment = ft.use_memo(
         lambda: ft.TextField(
@@ -91,7 +107,7 @@ def ArticleScreen(help_: HelpState, ui: UiState, slug: str) -> ft.View:
         ft.Text(article.title, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
         markdown(article.body),
         ft.Divider(),
-        feedback_box(help_, ui, comment, asking, set_asking),
+        feedback_box(help_, ui, comment, asking, set_asking, refused, set_refused),
     ]
     if help_.related:
         body.append(ft.Text(tr(ui.locale, "related"), theme_style=ft.TextThemeStyle.TITLE_SMALL))

@@ -124,6 +124,8 @@ def BookingForm(callbacks: CallbacksState, ui: UiState) -> ft.Control:
             *error_line(ui, callbacks.errors.get("phone")),
             note,
             *error_line(ui, callbacks.errors.get("note")),
+            # Not saved (the device is full or read-only): the fields keep what was typed.
+            *error_line(ui, callbacks.errors.get("form")),
             ft.FilledButton(
                 tr(ui.locale, "request_callback"),
                 icon=ft.Icons.PHONE_CALLBACK,

@@ -7,6 +7,7 @@ import flet as ft
 
 from app.schemas import CallbackMode
 from app.state.callbacks import CallbacksState, CallbackView
+from app.state.notices import NoticesState
 from app.state.phone import display
 from app.state.session import UiState
 from app.state.sync import SyncState
@@ -15,7 +16,7 @@ from app.views.context import use_session
 from app.views.shell import detail_view, missing_view
 from app.views.slot_picker import slot_picker
 from app.views.strings import tr, when
-from app.views.widgets import heading, sync_marker
+from app.views.widgets import error_line, heading, sync_marker, use_showing
 
 
 def alternatives(
@@ -121,10 +122,16 @@ def Actions(callbacks: CallbacksState, ui: UiState, callback: CallbackView) -> f
 
 @ft.component
 def CallbackScreen(
-    callbacks: CallbacksState, sync: SyncState, ui: UiState, callback_id: str
+    callbacks: CallbacksState,
+    sync: SyncState,
+    notices: NoticesState,
+    ui: UiState,
+    callback_id: str,
 ) -> ft.View:
     page = ft.context.page
     callback = callbacks.callback(callback_id)
+    server_id = callback.server_id if callback else None
+    use_showing(notices, f"/callbacks/{server_id}" if server_id else None)
     if callback is None:
         return missing_view(
             ui,
@@ -162,6 +169,7 @@ def CallbackScreen(
             ft.TextButton(tr(ui.locale, "dismiss"), on_click=lambda: page.run_task(dismiss))
         )
     body.append(Actions(callbacks, ui, callback))
+    body += error_line(ui, callbacks.action_error)  # a change the device could not keep
     return detail_view(title=tr(ui.locale, "your_callback"), body=body)
 
 
@@ -169,4 +177,4 @@ def CallbackScreen(
 def CallbackRoute() -> ft.View:
     session = use_session()
     callback_id = str(ft.use_route_params().get("id", ""))
-    return CallbackScreen(session.callbacks, session.sync, session.ui, callback_id)
+    return CallbackScreen(session.callbacks, session.sync, session.notices, session.ui, callback_id)

@@ -13,7 +13,14 @@ from app.views.cases_screen import case_label, case_status_chip
 from app.views.context import use_session
 from app.views.shell import detail_view, missing_view
 from app.views.strings import tr, when
-from app.views.widgets import error_line, file_chips, file_errors, sync_marker, use_file_picker
+from app.views.widgets import (
+    error_line,
+    file_chips,
+    file_errors,
+    sync_marker,
+    use_file_picker,
+    use_showing,
+)
 
 
 def message_state(ui: UiState, message: MessageView) -> list[ft.Control]:
@@ -158,6 +165,8 @@ def CaseScreen(session: Session, ui: UiState, case_id: str) -> ft.View:
         set_loaded(True)
 
     ft.use_effect(lambda: page.run_task(load), dependencies=[case_id])
+    shown = cases.current if loaded else None
+    use_showing(session.notices, f"/cases/{shown.server_id}" if shown and shown.server_id else None)
     reply = ft.use_memo(
         lambda: ft.TextField(
             label=tr(ui.locale, "reply_label"),

@@ -147,6 +147,8 @@ def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
             FieldError(cases, ui, "description"),
             Suggestions(cases, ui),
             PickedFiles(cases, ui),
+            # Not saved (the device is full or read-only): everything above stays as typed.
+            FieldError(cases, ui, "form"),
             ft.FilledButton(
                 tr(ui.locale, "send_case"),
                 icon=ft.Icons.SEND,

@@ -1,5 +1,5 @@
-"""The frame around every top-level screen: app bar, the offline banner, and navigation
-(a bottom bar on phones, a rail on wider windows)."""
+"""The frame around every top-level screen: app bar, the offline and storage banners, and
+navigation (a bottom bar on phones, a rail on wider windows)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import flet as ft
 
 from app.state.notices import NoticesState
 from app.state.session import Session, UiState
+from app.state.storage import StorageState
 from app.state.sync import SyncState
 from app.views.context import use_session
 from app.views.strings import tr
@@ -45,6 +46,37 @@ def offline_banner(
             vertical_alignment=ft.CrossAxisAlignment.CENTER,
         ),
         key="offline-banner",
+    )
+
+
+STORAGE_ICONS = {
+    "full": ft.Icons.SD_CARD_ALERT,
+    "read_only": ft.Icons.EDIT_OFF,
+    "unavailable": ft.Icons.FOLDER_OFF,
+}
+
+
+def storage_banner(ui: UiState, storage: StorageState) -> ft.Control | None:
+    """The device refuses writes (full, read-only) or no store could be opened: say so,
+    above what the app still shows from what it saved."""
+    if storage.problem is None:
+        return None
+    return ft.Container(
+        bgcolor=ft.Colors.with_opacity(0.12, ft.Colors.ERROR),
+        border_radius=8,
+        padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+        # Built like the offline banner: a wrapping row with no expanding child.
+        content=ft.Row(
+            [
+                ft.Icon(
+                    STORAGE_ICONS.get(storage.problem, ft.Icons.STORAGE), color=ft.Colors.ERROR
+                ),
+                ft.Text(tr(ui.locale, f"storage_{storage.problem}", folder=storage.folder)),
+            ],
+            wrap=True,
+            vertical_alignment=ft.CrossAxisAlignment.CENTER,
+        ),
+        key="storage-banner",
     )
 
 
@@ -90,10 +122,17 @@ def notice_card(notices: NoticesState, ui: UiState) -> ft.Control | None:
 
 
 @ft.component
-def Banners(session: Session, notices: NoticesState, sync: SyncState, ui: UiState) -> ft.Control:
-    """The offline banner and the latest live update, above every screen."""
+def Banners(
+    session: Session,
+    notices: NoticesState,
+    sync: SyncState,
+    storage: StorageState,
+    ui: UiState,
+) -> ft.Control:
+    """The storage and offline banners and the latest live update, above every screen."""
     page = ft.context.page
     shown = [
+        storage_banner(ui, storage),
         offline_banner(ui, sync, lambda: page.run_task(session.sync_now)),
         notice_card(notices, ui),
     ]
@@ -103,7 +142,7 @@ def Banners(session: Session, notices: NoticesState, sync: SyncState, ui: UiStat
 @ft.component
 def SessionBanners() -> ft.Control:
     session = use_session()
-    return Banners(session, session.notices, session.sync, session.ui)
+    return Banners(session, session.notices, session.sync, session.storage, session.ui)
 
 
 def nav_icon(icon: ft.IconData, unseen: int) -> ft.Icon:

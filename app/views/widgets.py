@@ -11,6 +11,7 @@ from typing import Any
 import flet as ft
 
 from app.schemas import Rejection
+from app.state.notices import NoticesState
 from app.state.session import Session, UiState
 from app.views.strings import tr
 
@@ -167,3 +168,17 @@ def use_file_picker(on_files: FilesHandler) -> Handler:
             on_files(await read_picked(chosen))
 
     return lambda: page.run_task(pick)
+
+
+def use_showing(notices: NoticesState, route: str | None) -> None:
+    """While this screen shows the item at `route`, its live updates get no banner (the
+    screen itself changes)."""
+
+    def show() -> None:
+        notices.show(route)
+
+    def hide() -> None:
+        if notices.showing == route:
+            notices.show(None)
+
+    ft.use_effect(show, dependencies=[route], cleanup=hide)

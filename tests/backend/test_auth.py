@@ -17,7 +17,7 @@ from app.backend.db import Database
 from app.backend.db.tables import auth_codes, tokens
 from app.backend.main import create_app
 from app.backend.settings import HubSettings, RateLimit
-from app.backend.util import format_time, now
+from app.backend.util import format_time, now, parse_time
 from tests.conftest import assert_problem, mutation, sign_in
 
 
@@ -352,3 +352,78 @@ async def test_malformed_code_is_422(client: httpx.AsyncClient, code: str) -> No
     response = await verify(client, "carol@example.com", code)
     problem = assert_problem(response, 422)
     assert ["body", "code"] in [error["loc"] for error in problem["errors"]]
+
+
+@asynccontextmanager
+async def hub_clients(
+    settings: HubSettings, addresses: list[str]
+) -> AsyncIterator[tuple[list[httpx.AsyncClient], Database]]:
+    """Two hub processes on one database, reached from each client address in turn:
+    client i talks to hub i % 2 from `addresses[i]`."""
+    apis = [create_app(settings), create_app(settings)]
+    clients = [
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=apis[i % 2], client=(address, 40_000)),
+            base_url="http://hub.test",
+        )
+        for i, address in enumerate(addresses)
+    ]
+    try:
+        yield clients, apis[0].state.hub.db
+    finally:
+        for client in clients:
+            await client.aclose()
+        for api in apis:
+            api.state.hub.db.dispose()
+
+
+async def test_wrong_codes_are_limited_per_email_across_codes_addresses_and_hubs(
+    settings: HubSettings,
+) -> None:
+    """A fresh code does not reset the count, nor does another address or another hub
+    process: the count is kept per email in the database."""
+    email, per_code = "carol@example.com", settings.code_max_attempts
+    cap = auth.email_failure_cap(settings)
+    assert cap > per_code  # more than one code's worth, fewer than the per-client limit
+    addresses = [f"203.0.113.{i}" for i in range(1, cap + 3)]
+    async with hub_clients(settings, addresses) as (clients, db):
+        for i in range(cap):
+            if i % per_code == 0:  # the code before is locked: ask for a new one
+                assert (await start(clients[i], email)).status_code == 202
+            code = pending_code(db, email)
+            body = assert_problem(await verify(clients[i], email, other_code(code)), 401)
+            assert body["title"] == "Wrong code"
+        assert (await start(clients[cap], email)).status_code == 202
+        code = pending_code(db, email)
+        # Even the right code is refused now, from a new address and either hub.
+        for client in clients[cap:]:
+            refused = await verify(client, email, code)
+            body = assert_problem(refused, 429)
+            assert "this email" in body["detail"]
+            assert retry_after(refused) == int(auth.EMAIL_FAILURE_WINDOW.total_seconds())
+        # Other emails are not affected.
+        assert (await start(clients[0], "dave@example.com")).status_code == 202
+        dave = pending_code(db, "dave@example.com")
+        assert (await verify(clients[1], "dave@example.com", dave)).status_code == 200
+        # Once the wrong tries are older than the window, the pending code works again.
+        with db.write() as conn:
+            conn.execute(
+                update(auth_codes)
+                .where(auth_codes.c.email == email)
+                .values(created_at=format_time(now() - auth.EMAIL_FAILURE_WINDOW))
+            )
+        assert (await verify(clients[0], email, code)).status_code == 200
+
+
+async def test_a_code_lives_for_the_configured_minutes_only(
+    client: httpx.AsyncClient, db: Database, settings: HubSettings
+) -> None:
+    """Short lived: the code's expiry is set from `code_ttl_seconds` (ten minutes by
+    default); test_expired_code_is_refused shows it is enforced."""
+    assert timedelta(seconds=settings.code_ttl_seconds) <= timedelta(minutes=15)
+    await start(client, "carol@example.com")
+    with db.read() as conn:
+        row = conn.execute(select(auth_codes.c.created_at, auth_codes.c.expires_at)).one()
+    lifetime = parse_time(row.expires_at) - parse_time(row.created_at)
+    ttl = timedelta(seconds=settings.code_ttl_seconds)
+    assert ttl <= lifetime < ttl + timedelta(seconds=1)

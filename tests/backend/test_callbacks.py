@@ -23,6 +23,7 @@ from app.backend.db import Database
 from app.backend.db.tables import callbacks, slot_usage
 from app.backend.push import apply_mutation
 from app.schemas import MutationIn, MutationName, MutationResult
+from app.schemas.common import format_time
 from tests.conftest import ALWAYS_OPEN, Company, mutation, push, sign_in
 
 PHONE = "+13125550123"
@@ -466,3 +467,37 @@ def test_concurrent_reschedules_hold_one_place(db: Database, company: Company) -
     run_together([apply(db, customer, m) for m in moves])
     taken = seats(db)
     assert [counts for counts in taken.values() if counts != (0, 0)] == [(1, 1)], taken
+
+
+def test_the_nearest_free_slots_match_a_search_of_the_whole_horizon(
+    db: Database, company: Company
+) -> None:
+    """Alternatives are searched near the refused time first (inside the booking's lock);
+    with free slots few and far apart they are still the three nearest of all."""
+    with db.write() as conn:
+        every, _ = callbacks_crud.free_slots(
+            conn, queue_id=company.queue_id, start=None, end=None, limit=10_000
+        )
+        for n, slot in enumerate(every):
+            if n % 37 != 5:  # most slots full: the free ones are a day or more apart
+                conn.execute(
+                    slot_usage.insert().values(
+                        queue_id=company.queue_id,
+                        slot_start=format_time(slot.start),
+                        booked=slot.remaining,
+                    )
+                )
+    with db.read() as conn:
+        free, _ = callbacks_crud.free_slots(
+            conn, queue_id=company.queue_id, start=None, end=None, limit=10_000
+        )
+        assert 2 <= len(free) < 10
+        first = every[0].start
+        for hours in range(-30, 110, 7):
+            near = first + timedelta(hours=hours, minutes=13)
+            expected = sorted(
+                sorted(free, key=lambda s: abs((s.start - near).total_seconds()))[:3],
+                key=lambda s: s.start,
+            )
+            found = callbacks_crud.nearest_free_slots(conn, company.queue_id, near)
+            assert found == [s.model_dump(mode="json") for s in expected], near

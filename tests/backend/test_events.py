@@ -10,11 +10,15 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import httpx
 import pytest
 
+from app.backend.db import Database
+from app.backend.hub import Hub
+from app.backend.routes.events import _still_signed_in
 from tests.hub_process import RealHub
 
 pytestmark = pytest.mark.server
@@ -211,3 +215,13 @@ def test_events_need_a_customer_token(real_hub: RealHub) -> None:
         headers={"Authorization": "Bearer nope", "Last-Event-ID": "12"},
     )
     assert bad.status_code == 401
+
+
+def test_a_heartbeat_without_its_database_keeps_the_stream_open() -> None:
+    """A session check that cannot reach the database is no sign-out: the stream stays."""
+    lost = Database("postgresql://postgres@127.0.0.1:1/careline")  # nothing listens there
+    try:
+        hub = cast(Hub, SimpleNamespace(db=lost))
+        assert _still_signed_in(hub, "clc_anything", "cus_1") is True
+    finally:
+        lost.dispose()

@@ -43,15 +43,9 @@ async def upload(client: httpx.AsyncClient, headers: dict[str, str], name: str) 
     return attachment_id
 
 
-@pytest.fixture
-async def alice_data(
-    client: httpx.AsyncClient, alice: dict[str, str], company: Company
-) -> AliceData:
-    attachment_id = await upload(client, alice, "boarding-pass.png")
-    spare_attachment_id = await upload(client, alice, "receipt.png")
-    results = await push(
-        client,
-        alice,
+def alices_first_push(queue_id: str, attachment_id: str) -> list[dict[str, Any]]:
+    """Alice's case (holding the secret and a file), callback and alerts, as one push."""
+    return [
         mutation(
             "case.open",
             seq=1,
@@ -63,14 +57,23 @@ async def alice_data(
         mutation(
             "callback.request",
             seq=2,
-            queue=company.queue_id,
+            queue=queue_id,
             mode="asap",
             phone=ALICE_PHONE,
             note=SECRET,
             client_ref="alice-cb-1",
         ),
         mutation("subscriptions.set", seq=3, keys=["ALICE-KEY"], components=["baggage"]),
-    )
+    ]
+
+
+@pytest.fixture
+async def alice_data(
+    client: httpx.AsyncClient, alice: dict[str, str], company: Company
+) -> AliceData:
+    attachment_id = await upload(client, alice, "boarding-pass.png")
+    spare_attachment_id = await upload(client, alice, "receipt.png")
+    results = await push(client, alice, *alices_first_push(company.queue_id, attachment_id))
     assert [r["status"] for r in results] == ["applied"] * 3, results
     case, callback = results[0]["entity"]["data"], results[1]["entity"]["data"]
     return AliceData(

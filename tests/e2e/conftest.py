@@ -162,8 +162,18 @@ def sign_in_when_asked(page: Page, app: AppProcess, email: str) -> None:
 
 def type_into(page: Page, label: str, text: str, *, delay: float = 20) -> None:
     """Click a field, wait until it has the focus (a layout that just moved can send the
-    first tap elsewhere), then type like a person."""
+    first tap elsewhere), then type like a person. On a loaded machine the browser can
+    drop the first keys while Flutter attaches its text input: then clear and type again."""
     field = page.get_by_label(label)
+    for _ in range(2):
+        field.click()
+        expect(field).to_be_focused()
+        page.keyboard.type(text, delay=delay)
+        try:
+            expect(field).to_have_value(text, timeout=3_000)
+            return
+        except AssertionError:
+            field.fill("")
     field.click()
-    expect(field).to_be_focused()
     page.keyboard.type(text, delay=delay)
+    expect(field).to_have_value(text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from datetime import timedelta
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, case, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.backend.db.tables import auth_codes, customers, tokens
@@ -65,15 +64,51 @@ class Verdict(Enum):
     wrong = "wrong"
     expired = "expired"
     locked = "locked"
+    email_locked = "email_locked"
+
+
+# Wrong codes an email may collect, over all the codes issued to it in this window. New
+# codes do not reset it, and it lives in the database, so it holds across hub processes
+# and restarts (the in-memory rate limits in front of sign-in do not).
+EMAIL_FAILURE_WINDOW = timedelta(minutes=15)
+
+
+def email_failure_cap(settings: HubSettings) -> int:
+    """Two codes' worth of wrong tries per email and window."""
+    return 2 * settings.code_max_attempts
+
+
+def recent_failures(conn: Connection, *, email: str, settings: HubSettings) -> int:
+    """Wrong tries against the codes issued to `email` in the last window (or still
+    valid, when codes live longer than the window)."""
+    window = max(EMAIL_FAILURE_WINDOW, timedelta(seconds=settings.code_ttl_seconds))
+    since = format_time(now() - window)
+    total = conn.execute(
+        select(func.coalesce(func.sum(auth_codes.c.attempts), 0)).where(
+            auth_codes.c.email == normalize_email(email), auth_codes.c.created_at > since
+        )
+    ).scalar_one()
+    return int(total)
 
 
 def check_code(conn: Connection, *, email: str, code: str, settings: HubSettings) -> Verdict:
     """Check a code against the newest one issued. Every wrong try counts; the caller
     commits before answering, so a failed attempt is never rolled back. The code's row is
-    locked (PostgreSQL), so concurrent guesses are counted one after another."""
+    locked (PostgreSQL), so concurrent guesses are counted one after another.
+
+    The code is compared inside the database and only the outcome is read back: with SQL
+    logging on, result rows are logged, and the plain dev code or the hash of a 6-digit
+    code (found again by trying all million) would otherwise reach the log."""
     email = normalize_email(email)
+    matches = auth_codes.c.code_hash == _digest(f"{email}:{code.strip()}")
     row = conn.execute(
-        select(auth_codes)
+        select(
+            auth_codes.c.id,
+            auth_codes.c.attempts,
+            auth_codes.c.expires_at,
+            auth_codes.c.used_at,
+            case((matches, 1), else_=0).label("matches"),
+        )
         .where(auth_codes.c.email == email)
         .order_by(auth_codes.c.id.desc())
         .limit(1)
@@ -83,7 +118,9 @@ def check_code(conn: Connection, *, email: str, code: str, settings: HubSettings
         return Verdict.expired
     if row.attempts >= settings.code_max_attempts:
         return Verdict.locked
-    if not hmac.compare_digest(row.code_hash, _digest(f"{email}:{code.strip()}")):
+    if recent_failures(conn, email=email, settings=settings) >= email_failure_cap(settings):
+        return Verdict.email_locked
+    if not row.matches:
         conn.execute(
             update(auth_codes)
             .where(auth_codes.c.id == row.id)
@@ -193,7 +230,17 @@ class TokenInfo:
 
 def resolve_token(conn: Connection, *, token: str) -> TokenInfo | None:
     """The live token behind a bearer string, or None (unknown, revoked or expired)."""
-    row = conn.execute(select(tokens).where(tokens.c.token_hash == _digest(token))).one_or_none()
+    # Only what is needed is read back (not the hash), so SQL logging shows nothing of it.
+    row = conn.execute(
+        select(
+            tokens.c.id,
+            tokens.c.kind,
+            tokens.c.customer_id,
+            tokens.c.scopes,
+            tokens.c.expires_at,
+            tokens.c.revoked_at,
+        ).where(tokens.c.token_hash == _digest(token))
+    ).one_or_none()
     if row is None or row.revoked_at is not None:
         return None
     if row.expires_at is not None and row.expires_at <= format_time(now()):

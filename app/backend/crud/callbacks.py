@@ -222,10 +222,22 @@ def availability(
 def nearest_free_slots(
     conn: Connection, queue_id: str, near: datetime | None
 ) -> list[dict[str, Any]]:
-    """The three free slots nearest to `near` (or the earliest ones)."""
-    found, _ = free_slots(conn, queue_id=queue_id, start=None, end=None, limit=500)
-    if near is not None:
-        found.sort(key=lambda s: abs((s.start - near).total_seconds()))
+    """The three free slots nearest to `near` (or the earliest ones). A full slot's
+    alternatives are found inside the booking's transaction, which holds the write lock,
+    so the search starts a day either side of `near` and widens only while it finds fewer
+    than three: any slot outside the searched range is farther than those inside it."""
+    if near is None:
+        found, _ = free_slots(conn, queue_id=queue_id, start=None, end=None, limit=3)
+        return [s.model_dump(mode="json") for s in found]
+    earliest, latest = _bookable_range(queue_row(conn, queue_id), now())
+    reach = timedelta(days=1)
+    while True:
+        start, end = near - reach, near + reach
+        found, _ = free_slots(conn, queue_id=queue_id, start=start, end=end, limit=10_000)
+        if len(found) >= 3 or (start <= earliest and end >= latest):
+            break
+        reach *= 4
+    found.sort(key=lambda s: abs((s.start - near).total_seconds()))
     return [s.model_dump(mode="json") for s in sorted(found[:3], key=lambda s: s.start)]
 
 

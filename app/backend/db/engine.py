@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, update
@@ -12,6 +13,7 @@ from sqlalchemy.engine import make_url
 from app.backend.db.tables import counters
 
 _IMMEDIATE = "careline_immediate"
+CONNECT_TIMEOUT = 3  # seconds to open a PostgreSQL connection (libpq's minimum is 2)
 
 
 def normalize_url(url: str) -> str:
@@ -37,7 +39,15 @@ class Database:
             options["pool_size"] = pool_size
             options["max_overflow"] = pool_size
             options["pool_pre_ping"] = True
+            if "connect_timeout" not in make_url(self.url).query:
+                # A server that takes the connection but never answers (frozen, or a
+                # network path that drops packets) fails the request (503) instead of
+                # holding it and its worker thread for good.
+                options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT}
         self.engine: Engine = create_engine(self.url, **options)
+        self._writer_turn: AbstractContextManager[object] = (
+            threading.RLock() if self.is_sqlite else nullcontext()
+        )
         if self.is_sqlite:
             _configure_sqlite(self.engine)
 
@@ -49,8 +59,11 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One transaction that commits on success. On SQLite it takes the write lock at
-        BEGIN, so two writers queue instead of failing with 'database is locked'."""
-        with self.engine.connect() as conn:
+        BEGIN, so two writers queue instead of failing with 'database is locked'; the
+        writers of this process queue on a lock of their own first, which hands over at
+        once (SQLite's busy handler polls with sleeps of up to 100 ms, so under load some
+        writers waited seconds while others went ahead)."""
+        with self._writer_turn, self.engine.connect() as conn:
             conn.info[_IMMEDIATE] = True
             try:
                 with conn.begin():

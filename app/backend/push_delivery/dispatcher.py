@@ -100,12 +100,19 @@ class PushDispatcher:
             self._task = None
 
     async def _run(self) -> None:
+        failures = 0
         while True:
             try:
                 while await self.push_new():
                     pass
             except Exception:  # a lost database or push service must not end pushing
-                log.exception("push round failed; retrying")
+                failures += 1
+                if failures == 1:  # a traceback once per outage, not once per poll
+                    log.exception("push round failed; retrying")
+            else:
+                if failures:
+                    log.warning("push rounds work again after %d failures", failures)
+                failures = 0
             await asyncio.sleep(self.poll_seconds)
 
     def _claim(self) -> list[tuple[Event, list[Device]]]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from app.backend.crud import attachments, auth, bookings, callbacks, cases, kb, status
 from app.backend.deps import HubDep, require_scope
@@ -27,7 +26,7 @@ from app.schemas import (
     IncidentStatus,
     Page,
 )
-from app.schemas.common import WireModel
+from app.schemas.common import UtcTime, WireModel
 
 router = APIRouter(prefix="/v1/admin", tags=["operator"])
 Text = Field(min_length=1, max_length=20_000)
@@ -43,9 +42,16 @@ class IncidentIn(WireModel):
     keys: list[str] = Field(default_factory=list, max_length=100)
     articles: list[str] = Field(default_factory=list, max_length=20)
     actions: list[IncidentAction] = Field(default_factory=list, max_length=10)
-    scheduled_for: datetime | None = None
-    scheduled_until: datetime | None = None
+    scheduled_for: UtcTime | None = None
+    scheduled_until: UtcTime | None = None
     component_state: ComponentState | None = None
+
+    @model_validator(mode="after")
+    def _window_in_order(self) -> Self:
+        start, end = self.scheduled_for, self.scheduled_until
+        if start is not None and end is not None and end < start:
+            raise ValueError("scheduled_until is before scheduled_for")
+        return self
 
 
 class IncidentUpdateIn(WireModel):
@@ -78,8 +84,8 @@ class HoursIn(WireModel):
 
 
 class StaffingIn(WireModel):
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: UtcTime
+    ends_at: UtcTime
     agents: int = Field(ge=0, le=10_000)
 
 
@@ -101,13 +107,6 @@ class TokenOut(WireModel):
     token: str
 
 
-def _aware(*moments: datetime | None) -> None:
-    if any(m is not None and m.tzinfo is None for m in moments):
-        raise ProblemError(
-            422, "Invalid time", "Times need an offset (RFC 3339).", slug="validation"
-        )
-
-
 def _value_error(error: ValueError) -> ProblemError:
     return ProblemError(422, "Invalid request", str(error), slug="validation")
 
@@ -121,7 +120,6 @@ TokensScope = Depends(require_scope("tokens"))
 
 @router.post("/incidents", response_model=Incident, status_code=201, dependencies=[StatusScope])
 def publish_incident(body: IncidentIn, hub: HubDep) -> Incident:
-    _aware(body.scheduled_for, body.scheduled_until)
     with hub.db.write() as conn:
         return status.publish_incident(
             conn,
@@ -233,7 +231,6 @@ def set_hours(queue_id: str, body: HoursIn, hub: HubDep) -> Response:
 
 @router.put("/queues/{queue_id}/staffing", status_code=204, dependencies=[CallbacksScope])
 def set_staffing(queue_id: str, body: StaffingIn, hub: HubDep) -> Response:
-    _aware(body.starts_at, body.ends_at)
     try:
         with hub.db.write() as conn:
             callbacks.set_staffing(

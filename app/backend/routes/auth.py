@@ -22,6 +22,17 @@ REFUSALS = {
         "That code has expired or was used; ask for a new one.",
     ),
     auth.Verdict.locked: (429, "Too many attempts", "Too many wrong codes; ask for a new one."),
+    auth.Verdict.email_locked: (
+        429,
+        "Too many attempts",
+        "Too many wrong codes for this email; wait a few minutes, then ask for a new one.",
+    ),
+}
+# How long to wait before trying again: a short pause for one locked code, the whole
+# window for an email with too many wrong codes.
+RETRY_AFTER = {
+    auth.Verdict.locked: 60,
+    auth.Verdict.email_locked: int(auth.EMAIL_FAILURE_WINDOW.total_seconds()),
 }
 
 
@@ -58,8 +69,8 @@ def verify(body: AuthVerify, request: Request, hub: HubDep) -> Session:
             session = auth.issue_customer_session(conn, customer=customer, settings=hub.settings)
     if session is None:
         status, title, detail = REFUSALS[verdict]
-        # A locked code stays locked; a short pause before asking for a new one.
-        headers = {"Retry-After": "60"} if status == 429 else None
+        wait = RETRY_AFTER.get(verdict)
+        headers = {"Retry-After": str(wait)} if wait is not None else None
         raise ProblemError(status, title, detail, slug="sign-in-failed", headers=headers)
     return session
 

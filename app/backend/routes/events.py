@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from app.backend.crud import auth, subscriptions
@@ -42,8 +43,13 @@ def _replay(hub: Hub, customer_id: str, after: int | None) -> tuple[list[Event],
 
 
 def _still_signed_in(hub: Hub, token: str, customer_id: str) -> bool:
-    with hub.db.read() as conn:
-        info = auth.resolve_token(conn, token=token)
+    """False once the session is signed out or revoked. While the database cannot be
+    reached the stream stays open (its events resume when the database does)."""
+    try:
+        with hub.db.read() as conn:
+            info = auth.resolve_token(conn, token=token)
+    except OperationalError:
+        return True
     return info is not None and info.customer_id == customer_id
 
 

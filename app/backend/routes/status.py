@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from app.backend import statuspage
 from app.backend.caching import cached_json
@@ -21,7 +22,14 @@ CACHED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _snapshot_document(hub: Hub, name: str) -> tuple[bytes, str]:
+async def _snapshot_document(hub: Hub, name: str) -> tuple[bytes, str]:
+    """Most requests are answered from memory: no query and no thread."""
+    recent = hub.documents.recent(name)
+    return recent if recent is not None else await run_in_threadpool(_read_snapshot, hub, name)
+
+
+def _read_snapshot(hub: Hub, name: str) -> tuple[bytes, str]:
+    generation = hub.documents.generation()
     with hub.db.read() as conn:
         # "Recent incidents" age out by the hour even when nothing changes.
         version = (statuspage.status_version(conn), now().strftime("%Y%m%d%H"))
@@ -32,20 +40,20 @@ def _snapshot_document(hub: Hub, name: str) -> tuple[bytes, str]:
                 return statuspage.summary(snapshot)
             return snapshot.model_dump(mode="json")
 
-        return hub.documents.get(name, version, build)
+        return hub.documents.store(name, version, build, generation)
 
 
 @router.get("/v1/status", response_model=StatusSnapshot, responses=CACHED)
-def get_status(request: Request, hub: HubDep) -> Response:
+async def get_status(request: Request, hub: HubDep) -> Response:
     """Components, active incidents, maintenance and recently resolved incidents."""
-    body, etag = _snapshot_document(hub, "status")
+    body, etag = await _snapshot_document(hub, "status")
     return cached_json(request, body, etag)
 
 
 @router.get("/api/v2/summary.json", responses=CACHED)
-def get_statuspage_summary(request: Request, hub: HubDep) -> Response:
+async def get_statuspage_summary(request: Request, hub: HubDep) -> Response:
     """The same status in Atlassian Statuspage's public `summary.json` format."""
-    body, etag = _snapshot_document(hub, "summary")
+    body, etag = await _snapshot_document(hub, "summary")
     return cached_json(request, body, etag)
 
 

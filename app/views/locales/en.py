@@ -220,4 +220,17 @@ STRINGS: dict[str, str] = {
     "keep_account": "Keep my account",
     "account_erased": "Your account was erased. You can sign in again with the same email to "
     "start afresh.",
+    # The device's storage (a full disk, a read-only data folder).
+    "storage_full": "Your device is full. Careline still shows what it saved, but can't "
+    "save anything new until you free some space.",
+    "storage_read_only": "Careline can't save on this device: its data folder is read-only. "
+    "You can still see what was saved here, but new changes can't be kept.",
+    "storage_unavailable": "Careline can't use its data folder ({folder}). It works for now, "
+    "but nothing is kept after you close it.",
+    "error_storage_full": "Not saved: your device is full. Free some space and try again; "
+    "what you entered is still here.",
+    "error_storage_read_only": "Not saved: Careline can't write on this device. What you "
+    "entered is still here.",
+    "error_storage_unavailable": "Not saved: Careline can't use its data folder. What you "
+    "entered is still here.",
 }

@@ -224,4 +224,18 @@ STRINGS: dict[str, str] = {
     "keep_account": "Conservar mi cuenta",
     "account_erased": "Tu cuenta fue borrada. Puedes volver a iniciar sesión con el mismo "
     "correo para empezar de nuevo.",
+    # El almacenamiento del dispositivo (disco lleno, carpeta de datos de solo lectura).
+    "storage_full": "Tu dispositivo está lleno. Careline sigue mostrando lo que guardó, pero "
+    "no puede guardar nada nuevo hasta que liberes espacio.",
+    "storage_read_only": "Careline no puede guardar en este dispositivo: su carpeta de datos "
+    "es de solo lectura. Puedes ver lo que se guardó aquí, pero los cambios nuevos no se "
+    "pueden conservar.",
+    "storage_unavailable": "Careline no puede usar su carpeta de datos ({folder}). Funciona "
+    "por ahora, pero no se conservará nada cuando la cierres.",
+    "error_storage_full": "No se guardó: tu dispositivo está lleno. Libera espacio y vuelve "
+    "a intentarlo; lo que escribiste sigue aquí.",
+    "error_storage_read_only": "No se guardó: Careline no puede escribir en este "
+    "dispositivo. Lo que escribiste sigue aquí.",
+    "error_storage_unavailable": "No se guardó: Careline no puede usar su carpeta de datos. "
+    "Lo que escribiste sigue aquí.",
 }

@@ -1,0 +1,130 @@
+"""Schemathesis fuzzes every operation of the hub's OpenAPI document, in process: no
+request may get a 5xx, and every answer must match the document (status code, content
+type, body). Customer endpoints are called with a signed-in customer's token, operator
+endpoints with an operator token holding every scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, settings
+from schemathesis import Case
+from schemathesis.generation import GenerationMode
+
+from app.backend.crud import auth
+from app.backend.db import Database
+from app.backend.openapi_doc import COMMITTED
+from app.backend.settings import HubSettings
+from tests.conftest import seed_company
+
+# The event stream never ends by itself, so it cannot be fuzzed request by request; it is
+# tested against a real hub in tests/backend/test_events.py.
+ENDLESS = "/v1/events"
+# These end the session they are called with: each call gets a customer of its own.
+SESSION_ENDING = {("POST", "/v1/auth/logout"), ("DELETE", "/v1/me")}
+WRONG_CODE_IS_401 = "/v1/auth/verify"
+DEFAULT_EXAMPLES = 10
+SLOW_EXAMPLES = 100
+
+
+class Tokens:
+    """Bearer tokens minted straight in the database (the sign-in flow itself is fuzzed
+    like any other endpoint)."""
+
+    def __init__(self, db: Database, settings: HubSettings) -> None:
+        self._db = db
+        self._settings = settings
+        self.customer = self.new_customer("fuzz@example.com")
+        with db.write() as conn:
+            self.operator = auth.create_operator_token(conn, scopes=sorted(auth.OPERATOR_SCOPES))
+        self._minted = 0
+
+    def new_customer(self, email: str | None = None) -> str:
+        if email is None:
+            self._minted += 1
+            email = f"fuzz-{self._minted}@example.com"
+        with self._db.write() as conn:
+            customer = auth.ensure_customer(conn, email=email)
+            return auth.issue_customer_session(
+                conn, customer=customer, settings=self._settings
+            ).token
+
+    def for_case(self, case: Case) -> dict[str, str]:
+        """The token this operation is meant for; a session-ending call gets its own."""
+        if case.path.startswith("/v1/admin/"):
+            token = self.operator
+        elif (case.method.upper(), case.path) in SESSION_ENDING:
+            token = self.new_customer()
+        else:
+            token = self.customer
+        return {"Authorization": f"Bearer {token}"}
+
+
+def http_only(api: Any) -> Any:
+    """The hub without its lifespan, as the other in-process tests drive it (no push
+    dispatcher sending to fuzzed device endpoints)."""
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            raise RuntimeError("lifespan is not run in tests")
+        await api(scope, receive, send)
+
+    return app
+
+
+@pytest.fixture
+def fuzzed_hub(hub_app: Any, db: Database) -> Any:
+    seed_company(db)
+    return http_only(hub_app)
+
+
+@pytest.fixture
+def tokens(db: Database, settings: HubSettings) -> Tokens:
+    return Tokens(db, settings)
+
+
+# The committed document is the served one (tests/backend/test_openapi.py).
+schema = schemathesis.openapi.from_path(COMMITTED).exclude(path=ENDLESS)
+schema.config.update(base_url="http://hub.test")
+schema.config.generation.update(modes=list(GenerationMode))
+# Checked: no 5xx, documented status codes, content types, headers and bodies, and the Allow
+# header of a 405. Not checked: that any schema-valid request is accepted and any invalid one
+# refused. The hub refuses valid-looking input on purpose (NUL characters, unknown cursors,
+# scopes or slots, files whose content is not their type) and, like pydantic, takes 0 for
+# false or a number of seconds for a time.
+schema.config.checks.update(
+    excluded_check_names=["positive_data_acceptance", "negative_data_rejection"]
+)
+
+
+def fuzz_settings(examples: int) -> settings:
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=examples == DEFAULT_EXAMPLES,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+
+
+def call_and_validate(case: Case, hub: Any, tokens: Tokens) -> None:
+    response = case.call_and_validate(app=hub, headers=tokens.for_case(case))
+    if case.path != WRONG_CODE_IS_401:
+        # The token was honoured, so the fuzzing reached past authentication.
+        assert response.status_code not in (401, 403), response.text
+
+
+@fuzz_settings(DEFAULT_EXAMPLES)
+@schema.parametrize()
+def test_api_matches_its_openapi(case: Case, fuzzed_hub: Any, tokens: Tokens) -> None:
+    call_and_validate(case, fuzzed_hub, tokens)
+
+
+@pytest.mark.slow
+@fuzz_settings(SLOW_EXAMPLES)
+@schema.parametrize()
+def test_api_matches_its_openapi_at_length(case: Case, fuzzed_hub: Any, tokens: Tokens) -> None:
+    call_and_validate(case, fuzzed_hub, tokens)

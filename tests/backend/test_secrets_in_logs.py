@@ -1,0 +1,266 @@
+"""Sign-in codes and tokens never reach the hub's logs, at any log level.
+
+A real hub process is run twice over: as deployed (`serve`), and with every logger at its
+most verbose (uvicorn at TRACE with its access log, SQLAlchemy echoing statements and
+rows, everything else at level 1). A customer signs in (a wrong code first), uses the API,
+logs out and retries with the revoked token; an operator and a few bad tokens call too.
+Then the whole of stdout and stderr is searched for every secret that was sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from app.backend.crud import auth
+from app.backend.db import Database
+from app.backend.mailer import codes_command
+from app.backend.main import create_app
+from app.backend.settings import HubSettings
+from tests.conftest import operator_headers
+from tests.hub_process import free_port
+
+# The hub with every logger wide open; argv: data dir, port.
+VERBOSE_HUB = """
+import logging, sys
+import uvicorn
+from app.backend.crud import auth
+from app.backend.db import Database
+from app.backend.mailer import codes_command
+from app.backend.main import create_app
+from app.backend.settings import load_settings
+
+logging.basicConfig(level=1, format="%(levelname)s %(name)s: %(message)s", force=True)
+for name in ("sqlalchemy", "sqlalchemy.engine", "sqlalchemy.pool", "sqlalchemy.orm"):
+    logging.getLogger(name).setLevel(logging.DEBUG)  # statements, parameters and rows
+uvicorn.run(
+    create_app(load_settings(data_dir=sys.argv[1])),
+    host="127.0.0.1",
+    port=int(sys.argv[2]),
+    log_level="trace",
+    access_log=True,
+    log_config=None,
+)
+"""
+
+
+@dataclass
+class HubUnderWatch:
+    """A hub process whose stdout and stderr go to one file."""
+
+    data_dir: Path
+    database_url: str
+    verbose: bool
+    port: int = field(default_factory=free_port)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir.parent / f"hub-{self.port}.log"
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CARELINE_")}
+        return {**env, "CARELINE_DATABASE_URL": self.database_url, "PYTHONUNBUFFERED": "1"}
+
+    def command(self) -> list[str]:
+        if self.verbose:
+            return [sys.executable, "-c", VERBOSE_HUB, str(self.data_dir), str(self.port)]
+        return [
+            *(sys.executable, "-m", "app.backend", "serve"),
+            *("--port", str(self.port), "--data-dir", str(self.data_dir)),
+        ]
+
+    def cli(self, *args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "app.backend", *args, "--data-dir", str(self.data_dir)],
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        with self.log_path.open("wb") as log:
+            process = subprocess.Popen(
+                self.command(), env=self.env(), stdout=log, stderr=subprocess.STDOUT
+            )
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert process.poll() is None, self.log_path.read_text()
+                assert time.monotonic() < deadline, "hub did not start in 30 s"
+                time.sleep(0.1)
+            yield
+        finally:
+            # Stopped before the log is read, so whatever it logs on the way out counts.
+            process.terminate()
+            process.wait(timeout=15)
+
+
+@dataclass
+class Secrets:
+    """Everything sent during the session that must not be logged."""
+
+    email: str
+    code: str = ""
+    wrong_code: str = ""
+    tokens: list[str] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+
+    def words(self) -> list[str]:
+        """Secrets found as substrings: each token, its random part, each header value."""
+        parts = [token.split("_", 1)[-1] for token in self.tokens]
+        return [*self.tokens, *parts, *self.headers]
+
+    def code_hash(self) -> str:
+        """The stored hash: a 6-digit code is found again from it by trying them all."""
+        return hashlib.sha256(f"{self.email}:{self.code}".encode()).hexdigest()
+
+
+def number_in(text: str, number: str) -> bool:
+    """`number` appears in `text` as a whole number (not inside a longer one)."""
+    return re.search(rf"(?<!\d){re.escape(number)}(?!\d)", text) is not None
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def one_case(subject: str) -> dict[str, Any]:
+    mutation = {
+        "seq": 1,
+        "key": str(uuid.uuid4()),
+        "name": "case.open",
+        "args": {"subject": subject, "description": "Stuck at ORD"},
+        "created_at": "2026-11-22T10:00:00Z",
+    }
+    return {"client_id": "log-test", "mutations": [mutation]}
+
+
+async def customer_session(
+    http: httpx.AsyncClient, codes: Callable[[], str], email: str
+) -> Secrets:
+    """Sign in (a wrong code first), use the API, log out, use the revoked token, try bad
+    tokens. `codes()` lists pending codes the way `python -m app.backend auth codes` does."""
+    secrets = Secrets(email=email)
+    assert (await http.post("/v1/auth/start", json={"email": email})).status_code == 202
+    secrets.code = next(line.split()[1] for line in codes().splitlines() if email in line)
+    secrets.wrong_code = f"{(int(secrets.code) + 1) % 1_000_000:06d}"
+    wrong = await http.post("/v1/auth/verify", json={"email": email, "code": secrets.wrong_code})
+    assert wrong.status_code == 401
+    verified = await http.post("/v1/auth/verify", json={"email": email, "code": secrets.code})
+    assert verified.status_code == 200, verified.text
+    token = verified.json()["token"]
+    secrets.tokens.append(token)
+    for method, path, body in [
+        ("GET", "/v1/me", None),
+        ("POST", "/v1/sync/push", one_case("Lost bag")),
+        ("GET", "/v1/sync/pull?limit=5", None),
+        ("GET", "/v1/cases", None),
+        ("GET", "/v1/me/export", None),
+    ]:
+        response = await http.request(method, path, json=body, headers=bearer(token))
+        assert response.status_code == 200, (path, response.text)
+    assert (await http.post("/v1/auth/logout", headers=bearer(token))).status_code == 204
+    assert (await http.get("/v1/me", headers=bearer(token))).status_code == 401
+    unknown = f"clc_{uuid.uuid4().hex}{uuid.uuid4().hex}"
+    secrets.tokens.append(unknown)
+    basic = "Basic YWxpY2U6aHVudGVyMg=="  # alice:hunter2
+    secrets.headers.append(basic)
+    for headers in (bearer(unknown), {"Authorization": basic}, bearer("not a token")):
+        assert (await http.get("/v1/me", headers=headers)).status_code == 401
+    return secrets
+
+
+def assert_nothing_leaked(log: str, secrets: Secrets) -> None:
+    assert not number_in(log, secrets.code), "the sign-in code is in the log"
+    assert not number_in(log, secrets.wrong_code), "a tried code is in the log"
+    assert secrets.code_hash() not in log, "the code's hash is in the log"
+    for secret in secrets.words():
+        assert secret not in log, f"{secret[:8]}… is in the log"
+    assert "bearer" not in log.lower(), "an Authorization header is in the log"
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("verbose", [False, True], ids=["as-deployed", "most-verbose"])
+async def test_no_code_or_token_in_a_hub_process_log(
+    tmp_path: Path, database_url: str, verbose: bool
+) -> None:
+    hub = HubUnderWatch(tmp_path / "hub", database_url, verbose)
+    email = "log.test@example.com"
+    with hub.running():
+        async with httpx.AsyncClient(base_url=hub.url, timeout=10) as http:
+            secrets = await customer_session(http, lambda: hub.cli("auth", "codes"), email)
+            operator = hub.cli("token", "create", "--scope", "cases").strip()
+            secrets.tokens.append(operator)
+            assert (await http.get("/v1/admin/cases", headers=bearer(operator))).status_code == 200
+            assert (await http.get("/v1/me", headers=bearer(operator))).status_code == 403
+    log = hub.log_path.read_text()
+
+    assert_nothing_leaked(log, secrets)
+    # The search would find them: what is logged is there, in the same text.
+    assert email in log, "the dev-mode notice names the email"
+    assert "auth codes" in log, "the dev-mode notice says how to read the code"
+    assert number_in(log, str(hub.port)), "the hub logs the port it listens on"
+    if verbose:
+        assert '"POST /v1/auth/verify HTTP/1.1" 401' in log, "the access log is on"
+        assert '"GET /v1/me HTTP/1.1" 200' in log
+        assert "TRACE uvicorn.asgi" in log, "uvicorn traces every ASGI message"
+        assert "FROM auth_codes" in log, "SQL statements are logged"
+        assert "DEBUG sqlalchemy.engine.Engine: Row" in log, "result rows are logged"
+
+
+async def test_no_code_or_token_in_any_log_record_in_process(
+    settings: HubSettings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The same session through the app in process, with every logger at level 1: fast,
+    and runs where starting a process is not wanted (-m 'not server')."""
+    caplog.set_level(1)
+    api = create_app(settings)
+    db: Database = api.state.hub.db
+
+    def codes() -> str:
+        with db.read() as conn:
+            return "\n".join(f"{c['email']}  {c['code']}" for c in auth.pending_codes(conn))
+
+    try:
+        transport = httpx.ASGITransport(app=api)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as http:
+            secrets = await customer_session(http, codes, "log.test@example.com")
+            operator = operator_headers(db, "cases")
+            secrets.headers.append(operator["Authorization"])
+            assert (await http.get("/v1/admin/cases", headers=operator)).status_code == 200
+    finally:
+        db.dispose()
+    log = "\n".join(
+        f"{record.levelname} {record.name}: {record.getMessage()}" for record in caplog.records
+    )
+    assert_nothing_leaked(log, secrets)
+    # The records were captured: the dev-mode notice is among them, without the code.
+    assert f"a sign-in code was issued for {secrets.email}" in log
+    assert codes_command(settings) in log
