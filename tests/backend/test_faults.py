@@ -754,9 +754,13 @@ async def test_the_push_dispatcher_survives_a_lost_database_quietly(
         await asyncio.sleep(0.4)  # some 20 rounds, all failing
         assert tracebacks(caplog, "careline.push") == 1
         monkeypatch.setattr(dispatcher, "_claim", working)
-        await asyncio.sleep(0.2)
-        with db.read() as conn:
-            cursor = conn.execute(select(meta.c.value).where(meta.c.key == CURSOR_KEY)).scalar()
+        cursor = None
+        deadline = time.monotonic() + 10
+        while cursor is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+            with db.read() as conn:
+                query = select(meta.c.value).where(meta.c.key == CURSOR_KEY)
+                cursor = conn.execute(query).scalar()
         assert cursor is not None, "it claims again once the database is back"
         assert any("work again" in r.getMessage() for r in caplog.records)
     finally:

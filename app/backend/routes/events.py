@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from app.backend.crud import auth, subscriptions
@@ -48,7 +48,7 @@ def _still_signed_in(hub: Hub, token: str, customer_id: str) -> bool:
     try:
         with hub.db.read() as conn:
             info = auth.resolve_token(conn, token=token)
-    except OperationalError:
+    except (OperationalError, InterfaceError):  # no server, or a connection it dropped
         return True
     return info is not None and info.customer_id == customer_id
 
