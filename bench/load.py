@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import os
 import shutil
 import subprocess
 import tempfile
@@ -90,6 +89,7 @@ def verdict(ok: bool) -> str:
 
 
 Requests = list[tuple[str, dict[str, str]]]
+GOAL_RATE = 3000  # status requests a second each hub process must answer
 
 
 def status_requests(etag: str, revalidate: bool | None) -> Requests:
@@ -107,12 +107,17 @@ async def pull_requests(hub: RealHub, tokens: list[str]) -> Requests:
     ]
 
 
-def read_load(urls: list[str], requests: Requests, seconds: float, connections: int) -> Figures:
-    """wrk against every URL at once; requests per second add up, the worst p99 counts."""
-    runs = [
-        start_wrk(url, requests, seconds=seconds, connections=connections // len(urls))
-        for url in urls
-    ]
+def read_load(
+    urls: list[str],
+    requests: Requests,
+    seconds: float,
+    connections: int,
+    rate: float | None = None,
+) -> Figures:
+    """wrk against every URL at once (each at most `rate` requests a second when given);
+    requests per second add up, the worst p99 counts."""
+    share = connections // len(urls)
+    runs = [start_wrk(url, requests, seconds=seconds, connections=share, rate=rate) for url in urls]
     each = [wrk_figures(run) for run in runs]
     return WrkFigures(
         requests=sum(f.requests for f in each),
@@ -146,10 +151,18 @@ async def storm(hubs: list[RealHub], seconds: float, connections: int) -> Figure
     mixed, usage = hub_figures(
         hubs, lambda: read_load(urls, status_requests(etag, None), seconds, connections)
     )
-    fast = mixed.per_second >= 3000 * len(hubs) and mixed.p99 <= 0.05 and mixed.errors == 0
-    goal = f">= {3000 * len(hubs):,}/s, p99 <= 50 ms, no errors: {verdict(fast)}"
-    report("(a) status, 200 and 304", mixed, goal)
+    report("(a) status, 200 and 304, most", mixed, f">= {GOAL_RATE * len(hubs):,}/s")
     print(f"  {'':<34} {usage}")
+    # Latency at the goal's rate, not at saturation (where it only measures the queue).
+    pacers = 2 * connections * len(hubs)  # enough connections that each waits ~10 ms
+    paced = read_load(urls, status_requests(etag, None), seconds, pacers, GOAL_RATE)
+    fast = mixed.per_second >= GOAL_RATE * len(hubs) and paced.p99 <= 0.05
+    fast = fast and mixed.errors == paced.errors == 0
+    report(
+        f"    at ~{GOAL_RATE:,}/s per hub",
+        paced,
+        f"p99 <= 50 ms, no errors: {verdict(fast)}",
+    )
     fresh = read_load(urls, status_requests(etag, False), seconds / 2, connections)
     again = read_load(urls, status_requests(etag, True), seconds / 2, connections)
     report("    all 200", fresh)
@@ -193,12 +206,6 @@ async def two_hubs(folder: Path, url: str, seconds: float, connections: int) -> 
     second.start(demo=False)
     try:
         print("\ntwo hub processes, PostgreSQL")
-        cores = os.cpu_count() or 1
-        if cores < 5:
-            print(
-                f"  ({cores} cores for two hubs, two wrk clients and PostgreSQL: the p99 "
-                "figures below measure CPU oversubscription as much as the hubs)"
-            )
         await storm([first, second], seconds, connections)
     finally:
         first.stop()

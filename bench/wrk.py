@@ -1,6 +1,8 @@
 """Read-heavy load driven by wrk (Debian's `wrk`), a C client fast enough that the figures
 measure the server rather than the generator. Each run cycles through a fixed list of
-requests (path and headers) and reports through a Lua `done` hook."""
+requests (path and headers) and reports through a Lua `done` hook. Unpaced, wrk sends as
+fast as answers come (the most the server does); paced, each connection waits between
+requests, so the latency is measured at a given rate rather than at saturation."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ request = function()
   n = n %% #requests + 1
   return requests[n]
 end
+%(pacing)s
 done = function(summary, latency, _)
   local e = summary.errors
   io.write(string.format(
@@ -65,11 +68,15 @@ def start_wrk(
     *,
     seconds: float,
     connections: int,
+    rate: float | None = None,
 ) -> subprocess.Popen[str]:
-    """Start wrk against `url`, cycling through `requests`; read it with `wrk_figures`."""
+    """Start wrk against `url`, cycling through `requests`, at most `rate` requests a
+    second when given; read it with `wrk_figures`."""
     script = Path(tempfile.mkdtemp(prefix="careline-wrk-")) / "load.lua"
     lua = ",\n".join(_lua_request(path, headers) for path, headers in requests)
-    script.write_text(SCRIPT % {"requests": lua})
+    # wrk's delay is whole milliseconds after each answer, per connection.
+    pause = f"delay = function() return {connections * 1000 // rate} end" if rate else ""
+    script.write_text(SCRIPT % {"requests": lua, "pacing": pause})
     command = [
         "wrk",
         "--threads",

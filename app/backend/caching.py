@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +61,9 @@ class DocumentCache:
         self._lock = threading.Lock()
         self._entries: dict[str, _Document] = {}
         self._generation = 0
+        # The read of each document under way (on the event loop), by the generation it
+        # started in.
+        self._reading: dict[str, tuple[int, asyncio.Future[tuple[bytes, str]]]] = {}
 
     def expire(self) -> None:
         with self._lock:
@@ -75,6 +79,31 @@ class DocumentCache:
         ):
             return None
         return entry.body, entry.tag
+
+    async def fresh(
+        self, name: str, read: Callable[[int], Awaitable[tuple[bytes, str]]]
+    ) -> tuple[bytes, str]:
+        """The document, from memory when it was checked recently; else `read(generation)`
+        looks at the database, once for all the requests that need it meanwhile (under
+        load they would otherwise all queue for the database together). A request that
+        came after a write of this process waits for a read that started after it."""
+        recent = self.recent(name)
+        if recent is not None:
+            return recent
+        generation = self._generation
+        pending = self._reading.get(name)
+        if pending is None or pending[0] != generation:
+            pending = (generation, asyncio.ensure_future(read(generation)))
+            self._reading[name] = pending
+            started = pending
+
+            def done(_: object) -> None:
+                if self._reading.get(name) is started:
+                    del self._reading[name]
+
+            pending[1].add_done_callback(done)
+        # A waiter that goes away (its client hung up) does not cancel the others' read.
+        return await asyncio.shield(pending[1])
 
     def generation(self) -> int:
         """Take this before reading a document's version, and pass it to `store`, so a

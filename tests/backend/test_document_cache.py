@@ -57,6 +57,48 @@ def test_documents_are_looked_at_again_after_the_interval() -> None:
     assert cache.recent("status") is None
 
 
+async def test_requests_that_need_a_fresh_look_share_one_read() -> None:
+    cache = DocumentCache(recheck_seconds=60)
+    reads: list[int] = []
+    release = asyncio.Event()
+
+    async def read(generation: int) -> tuple[bytes, str]:
+        reads.append(generation)
+        await release.wait()
+        return cache.store("status", len(reads), lambda: {"read": len(reads)}, generation)
+
+    waiting = [asyncio.create_task(cache.fresh("status", read)) for _ in range(50)]
+    for _ in range(3):
+        await asyncio.sleep(0)
+    cache.expire()  # a write of this process lands while that read is under way...
+    after_write = asyncio.create_task(cache.fresh("status", read))
+    for _ in range(3):  # the task, then the read it starts
+        await asyncio.sleep(0)
+    assert reads == [0, 1], "...so what follows it waits for a read of its own"
+    release.set()
+    answers = await asyncio.gather(*waiting)
+    assert {body for body, _ in answers} == {b'{"read":2}'}
+    assert (await after_write)[0] == b'{"read":2}'
+    assert await cache.fresh("status", read) == answers[0], "then served from memory"
+    assert reads == [0, 1]
+
+
+async def test_a_client_hanging_up_does_not_cancel_the_shared_read() -> None:
+    cache = DocumentCache(recheck_seconds=60)
+    release = asyncio.Event()
+
+    async def read(generation: int) -> tuple[bytes, str]:
+        await release.wait()
+        return cache.store("status", 1, dict, generation)
+
+    gone = asyncio.create_task(cache.fresh("status", read))
+    staying = asyncio.create_task(cache.fresh("status", read))
+    await asyncio.sleep(0)
+    gone.cancel()
+    release.set()
+    assert (await staying)[0] == b"{}"
+
+
 async def test_another_processs_change_shows_within_the_interval(
     client: httpx.AsyncClient, company: Company, operator: dict[str, str], hub_app: Any
 ) -> None:

@@ -24,12 +24,14 @@ CACHED: dict[int | str, dict[str, Any]] = {
 
 async def _snapshot_document(hub: Hub, name: str) -> tuple[bytes, str]:
     """Most requests are answered from memory: no query and no thread."""
-    recent = hub.documents.recent(name)
-    return recent if recent is not None else await run_in_threadpool(_read_snapshot, hub, name)
+
+    async def read(generation: int) -> tuple[bytes, str]:
+        return await run_in_threadpool(_read_snapshot, hub, name, generation)
+
+    return await hub.documents.fresh(name, read)
 
 
-def _read_snapshot(hub: Hub, name: str) -> tuple[bytes, str]:
-    generation = hub.documents.generation()
+def _read_snapshot(hub: Hub, name: str, generation: int) -> tuple[bytes, str]:
     with hub.db.read() as conn:
         # "Recent incidents" age out by the hour even when nothing changes.
         version = (statuspage.status_version(conn), now().strftime("%Y%m%d%H"))
