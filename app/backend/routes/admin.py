@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Self
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import Field, model_validator
 
 from app.backend.crud import attachments, auth, bookings, callbacks, cases, kb, status
@@ -245,8 +245,14 @@ def set_staffing(queue_id: str, body: StaffingIn, hub: HubDep) -> Response:
     return Response(status_code=204)
 
 
+# An article's address, within what the database keeps (a longer one would be a 500 on
+# PostgreSQL, which enforces column lengths).
+LocalePath = Annotated[str, Path(max_length=16, pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
+SlugPath = Annotated[str, Path(min_length=1, max_length=200)]
+
+
 @router.put("/kb/articles/{locale}/{slug}", response_model=Article, dependencies=[KbScope])
-def save_article(locale: str, slug: str, body: ArticleIn, hub: HubDep) -> Article:
+def save_article(locale: LocalePath, slug: SlugPath, body: ArticleIn, hub: HubDep) -> Article:
     with hub.db.write() as conn:
         article, _changed = kb.save_article(
             conn,
@@ -262,7 +268,7 @@ def save_article(locale: str, slug: str, body: ArticleIn, hub: HubDep) -> Articl
 
 
 @router.delete("/kb/articles/{locale}/{slug}", status_code=204, dependencies=[KbScope])
-def delete_article(locale: str, slug: str, hub: HubDep) -> Response:
+def delete_article(locale: LocalePath, slug: SlugPath, hub: HubDep) -> Response:
     with hub.db.write() as conn:
         kb.delete_article(conn, slug=slug, locale=locale)
     return Response(status_code=204)
