@@ -5,6 +5,7 @@ endpoints with an operator token holding every scope."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -100,11 +101,13 @@ schema.config.checks.update(
 
 
 def fuzz_settings(examples: int) -> settings:
+    """The same examples on every run, so a landing never hangs on chance; with
+    CARELINE_FUZZ_RANDOM=1 each run explores new ones (what found the long-locale 500)."""
     return settings(
         max_examples=examples,
         deadline=None,
         database=None,
-        derandomize=examples == DEFAULT_EXAMPLES,
+        derandomize=not os.environ.get("CARELINE_FUZZ_RANDOM"),
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
