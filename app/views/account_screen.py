@@ -12,7 +12,7 @@ from app.views.alerts_panel import AlertsPanel
 from app.views.context import use_session
 from app.views.shell import ACCOUNT, shell
 from app.views.strings import tr, when
-from app.views.theme import apply_theme
+from app.views.theme import GOOD, WARNING, apply_theme
 from app.views.widgets import named_dropdown
 from app.views.your_data import YourData
 
@@ -160,7 +160,7 @@ def sync_panel(session: Session, sync: SyncState, ui: UiState) -> ft.Control:
                         [
                             ft.Icon(
                                 ft.Icons.CLOUD_DONE if online else ft.Icons.CLOUD_OFF,
-                                color=ft.Colors.GREEN_700 if online else ft.Colors.AMBER_900,
+                                color=GOOD if online else WARNING,
                             ),
                             ft.Text(tr(ui.locale, "online" if online else "offline_short")),
                         ]

@@ -16,6 +16,7 @@ from app.views.context import use_session
 from app.views.markdown import markdown
 from app.views.shell import detail_view, missing_view
 from app.views.strings import tr
+from app.views.theme import GOOD
 from app.views.widgets import error_line
 
 
@@ -33,7 +34,7 @@ def feedback_box(
         thanks = "thanks_queued" if help_.vote_pending else "thanks"
         return ft.Row(
             [
-                ft.Icon(ft.Icons.CHECK, color=ft.Colors.GREEN_700),
+                ft.Icon(ft.Icons.CHECK, color=GOOD),
                 ft.Text(tr(ui.locale, thanks), expand=True),
             ]
         )

@@ -11,17 +11,10 @@ from app.state.session import Session, UiState
 from app.views.context import use_session
 from app.views.shell import shell
 from app.views.strings import tr, when
+from app.views.theme import CALLBACK_STATUS_COLORS, NEUTRAL
 from app.views.widgets import sign_in_prompt, sync_marker
 from app.views.widgets import status_chip as chip
 
-STATUS_COLORS = {
-    "requested": ft.Colors.BLUE_700,
-    "scheduled": ft.Colors.GREEN_700,
-    "completed": ft.Colors.GREY_700,
-    "cancelled": ft.Colors.GREY_700,
-    "missed": ft.Colors.ORANGE_800,
-    "rejected": ft.Colors.RED_700,
-}
 ACTIVE = ("requested", "scheduled")
 
 
@@ -32,7 +25,7 @@ def callback_time(callbacks: CallbacksState, ui: UiState, callback: CallbackView
 
 
 def status_chip(ui: UiState, status: str) -> ft.Control:
-    color = STATUS_COLORS.get(status, ft.Colors.GREY_700)
+    color = CALLBACK_STATUS_COLORS.get(status, NEUTRAL)
     return chip(tr(ui.locale, f"callback_{status}"), color)
 
 

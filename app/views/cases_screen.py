@@ -11,20 +11,13 @@ from app.state.session import Session, UiState
 from app.views.context import use_session
 from app.views.shell import shell
 from app.views.strings import tr, when
+from app.views.theme import CASE_STATUS_COLORS, NEUTRAL
 from app.views.widgets import sign_in_prompt, sync_marker
 from app.views.widgets import status_chip as chip
 
-STATUS_COLORS = {
-    "new": ft.Colors.BLUE_700,
-    "open": ft.Colors.BLUE_700,
-    "pending": ft.Colors.ORANGE_800,
-    "solved": ft.Colors.GREEN_700,
-    "closed": ft.Colors.GREY_700,
-}
-
 
 def case_status_chip(ui: UiState, status: str) -> ft.Control:
-    color = STATUS_COLORS.get(status, ft.Colors.GREY_700)
+    color = CASE_STATUS_COLORS.get(status, NEUTRAL)
     return chip(tr(ui.locale, f"case_{status}"), color)
 
 

@@ -74,7 +74,6 @@ def IncidentScreen(status: StatusState, ui: UiState, incident_id: str) -> ft.Vie
                 ft.Icon(IMPACT_ICONS[found.impact], color=color),
                 ft.Text(
                     tr(ui.locale, f"impact_{found.impact.value}"),
-                    color=color,
                     weight=ft.FontWeight.BOLD,
                 ),
                 ft.Text("· " + tr(ui.locale, f"status_{found.status.value}")),

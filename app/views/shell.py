@@ -14,6 +14,7 @@ from app.state.storage import StorageState
 from app.state.sync import SyncState
 from app.views.context import use_session
 from app.views.strings import tr
+from app.views.theme import WARNING
 
 DESTINATIONS = [
     ("nav_status", ft.Icons.MONITOR_HEART_OUTLINED, ft.Icons.MONITOR_HEART, "/status"),
@@ -38,7 +39,7 @@ def offline_banner(
         # up with it as it comes and goes (an expanded text left a stale node behind).
         content=ft.Row(
             [
-                ft.Icon(ft.Icons.CLOUD_OFF, color=ft.Colors.AMBER_900),
+                ft.Icon(ft.Icons.CLOUD_OFF, color=WARNING),
                 ft.Text(tr(ui.locale, "offline")),
                 ft.TextButton(tr(ui.locale, "retry"), on_click=on_retry),
             ],

@@ -13,7 +13,7 @@ from app.views.alerts_prompt import FirstRunAlertsOffer
 from app.views.context import use_session
 from app.views.shell import shell
 from app.views.strings import tr, when
-from app.views.theme import IMPACT_COLORS, IMPACT_ICONS, STATE_COLORS, STATE_ICONS
+from app.views.theme import GOOD, IMPACT_COLORS, IMPACT_ICONS, STATE_COLORS, STATE_ICONS
 
 
 def disruption_card(incident: Incident, ui: UiState) -> ft.Control:
@@ -36,7 +36,6 @@ def disruption_card(incident: Incident, ui: UiState) -> ft.Control:
                         ft.Text(
                             tr(ui.locale, f"impact_{incident.impact.value}"),
                             weight=ft.FontWeight.BOLD,
-                            color=color,
                         ),
                         ft.Text("· " + tr(ui.locale, f"status_{incident.status.value}")),
                     ],
@@ -130,7 +129,7 @@ def StatusScreen(status: StatusState, sync: SyncState, ui: UiState) -> ft.View:
                 padding=16,
                 content=ft.Row(
                     [
-                        ft.Icon(ft.Icons.CHECK_CIRCLE, color=ft.Colors.GREEN_700),
+                        ft.Icon(ft.Icons.CHECK_CIRCLE, color=GOOD),
                         ft.Text(tr(ui.locale, "all_operational"), expand=True),
                     ]
                 ),

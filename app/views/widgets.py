@@ -14,6 +14,7 @@ from app.schemas import Rejection
 from app.state.notices import NoticesState
 from app.state.session import Session, UiState
 from app.views.strings import tr
+from app.views.theme import WARNING
 
 Handler = Callable[[], Any]
 FilesHandler = Callable[[list[tuple[str, bytes]]], Any]
@@ -37,10 +38,10 @@ def named_dropdown(dropdown: ft.Dropdown, label: str) -> ft.Control:
 
 
 def status_chip(text: str, color: ft.ColorValue) -> ft.Control:
-    """A small outlined label for a status (a case's, a callback's)."""
+    """A small label for a status (a case's, a callback's): white on its colour."""
     return ft.Container(
-        ft.Text(text, size=12, color=color),
-        border=ft.Border.all(1, color),
+        ft.Text(text, size=12, color=ft.Colors.WHITE, weight=ft.FontWeight.W_500),
+        bgcolor=color,
         border_radius=12,
         padding=ft.Padding.symmetric(horizontal=8, vertical=2),
     )
@@ -82,7 +83,7 @@ def sync_marker(ui: UiState, sync_state: str, error: Rejection | None) -> list[f
         return [
             ft.Row(
                 [
-                    ft.Icon(ft.Icons.SCHEDULE_SEND, size=16, color=ft.Colors.AMBER_900),
+                    ft.Icon(ft.Icons.SCHEDULE_SEND, size=16, color=WARNING),
                     ft.Text(tr(ui.locale, "waiting_to_send"), size=13, expand=True),
                 ],
                 spacing=6,
