@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.backend.crud import events as event_log
 from app.backend.db import Database
+from app.backend.failures import FailureStreak
 from app.schemas import Event, Subscriptions
 
 log = logging.getLogger("careline.events")
@@ -105,7 +106,11 @@ class EventBus:
         self._wake.clear()
 
     async def _tail(self) -> None:
-        failures = 0
+        streak = FailureStreak(
+            log,
+            failing="reading the event log failed; retrying",
+            recovered="reading the event log works again after %d failures",
+        )
         while True:
             await self._idle(self.poll_seconds)
             if self._stopping:
@@ -113,14 +118,10 @@ class EventBus:
             try:
                 await self.deliver_new()
             except Exception:  # a lost database must not end the fan-out for good
-                failures += 1
-                if failures == 1:  # once per outage, not once per retry
-                    log.exception("reading the event log failed; retrying")
+                failures = streak.failed()
                 await self._back_off(min(RETRY_LONGEST, RETRY_FIRST * 2 ** (failures - 1)))
                 continue
-            if failures:
-                log.warning("reading the event log works again after %d failures", failures)
-                failures = 0
+            streak.succeeded()
 
     async def _back_off(self, seconds: float) -> None:
         """Wait after a failed read. Wakes do not cut this short: every write request

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, delete, select
 from app.backend.crud import events as event_log
 from app.backend.db import Database
 from app.backend.db.tables import devices, meta, subscriptions
+from app.backend.failures import FailureStreak
 from app.backend.push_delivery.base import Delivery, Device, Outcome, PushAdapter, PushMessage
 from app.backend.util import loads, upsert
 from app.schemas import Event, Impact, Subscriptions
@@ -100,19 +101,19 @@ class PushDispatcher:
             self._task = None
 
     async def _run(self) -> None:
-        failures = 0
+        streak = FailureStreak(
+            log,
+            failing="push round failed; retrying",
+            recovered="push rounds work again after %d failures",
+        )
         while True:
             try:
                 while await self.push_new():
                     pass
             except Exception:  # a lost database or push service must not end pushing
-                failures += 1
-                if failures == 1:  # a traceback once per outage, not once per poll
-                    log.exception("push round failed; retrying")
+                streak.failed()
             else:
-                if failures:
-                    log.warning("push rounds work again after %d failures", failures)
-                failures = 0
+                streak.succeeded()
             await asyncio.sleep(self.poll_seconds)
 
     def _claim(self) -> list[tuple[Event, list[Device]]]:
