@@ -46,6 +46,9 @@ class LocalStore:
         self._lock = threading.RLock()
         # Bumped on every article change so search can rebuild its vocabulary lazily.
         self.kb_generation = 0
+        # A bulk load took the search triggers away and has not put them back yet (a full
+        # disk cut it short): the next sync puts them back first.
+        self.search_off = False
         from app.store.repos import Repos
 
         self.repos = Repos(self)
@@ -102,6 +105,7 @@ class LocalStore:
         with self.transaction() as conn:
             for name in SEARCH_TRIGGER_NAMES:
                 conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+        self.search_off = True
         try:
             yield
         finally:
@@ -113,12 +117,12 @@ class LocalStore:
             present = {
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
             }
-            if set(SEARCH_TRIGGER_NAMES) <= present:
-                return
-            for name in SEARCH_TRIGGER_NAMES:
-                conn.execute(f"DROP TRIGGER IF EXISTS {name}")
-            run_script(conn, SEARCH_TRIGGERS + SEARCH_REBUILD)
-            self.kb_generation += 1
+            if not set(SEARCH_TRIGGER_NAMES) <= present:
+                for name in SEARCH_TRIGGER_NAMES:
+                    conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+                run_script(conn, SEARCH_TRIGGERS + SEARCH_REBUILD)
+                self.kb_generation += 1
+        self.search_off = False
 
     def integrity_ok(self) -> bool:
         with self._lock:

@@ -80,7 +80,8 @@ class SyncEngine:
             raise StorageReadOnly("the store was opened read-only")
         if self.store.health.problem is not None and not self.store.health.lasting:
             await asyncio.to_thread(self.store.check_space)
-        await asyncio.to_thread(self.store.restore_search)
+        if self.store.search_off:
+            await asyncio.to_thread(self.store.restore_search)
 
     async def _push(self, report: SyncReport) -> None:
         repos = self.store.repos
