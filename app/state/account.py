@@ -10,7 +10,7 @@ import flet as ft
 from app.api import HubError, Offline, RateLimited, Rejected
 from app.schemas import Customer
 from app.state.services import Services
-from app.state.storage import StorageError, refused_code
+from app.state.storage import try_saving
 
 
 def problem_code(error: HubError) -> str:
@@ -73,12 +73,12 @@ class AccountState(ft.Observable):
             return
         finally:
             self.busy = False
-        try:
-            await asyncio.to_thread(
-                self._services.store.repos.account.sign_in, session.token, session.customer
-            )
-        except StorageError as error:  # signed in at the hub, but the device cannot keep it
-            self.error = refused_code(error)
+        account = self._services.store.repos.account
+        # Signed in at the hub, but a device that refuses writes cannot keep the session.
+        self.error = await try_saving(
+            lambda: asyncio.to_thread(account.sign_in, session.token, session.customer)
+        )
+        if self.error:
             return
         self.customer = session.customer
         self.step = "email"
@@ -98,10 +98,8 @@ class AccountState(ft.Observable):
         # Offline or already revoked: the device forgets the token either way.
         with contextlib.suppress(HubError):
             await self._services.client.sign_out()
-        try:
-            await asyncio.to_thread(account.sign_out)
-        except StorageError as error:
-            self.error = refused_code(error)
+        self.error = await try_saving(lambda: asyncio.to_thread(account.sign_out))
+        if self.error:
             return
         self._services.live.restart()
         self.customer, self.confirm_sign_out, self.unsent = None, False, 0

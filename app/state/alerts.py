@@ -11,7 +11,7 @@ import flet as ft
 
 from app.schemas import Subscriptions
 from app.state.services import Services
-from app.state.storage import StorageError, refused_code
+from app.state.storage import StorageError, try_saving
 
 KEY_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
 MAX_KEYS = 50
@@ -88,11 +88,10 @@ class AlertsState(ft.Observable):
     async def _save(self, wanted: Subscriptions) -> bool:
         """Store the subscriptions for the hub; False when the device refused (the old
         ones stay, `error` says why)."""
-        try:
-            await asyncio.to_thread(self._services.store.repos.account.set_subscriptions, wanted)
-        except StorageError as error:
-            self.error = refused_code(error)
+        account = self._services.store.repos.account
+        self.error = await try_saving(lambda: asyncio.to_thread(account.set_subscriptions, wanted))
+        if self.error:
             return False
-        self.subscriptions, self.sync_state, self.error = wanted, "pending", None
+        self.subscriptions, self.sync_state = wanted, "pending"
         self._services.scheduler.poke()
         return True

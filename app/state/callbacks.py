@@ -21,7 +21,7 @@ from app.schemas.common import parse_time
 from app.state.account import problem_code
 from app.state.phone import DEFAULT_COUNTRY, to_e164
 from app.state.services import Services
-from app.state.storage import refused_code
+from app.state.storage import refused_code, try_saving
 from app.state.zone import local_zone
 from app.store import StorageError
 from app.store.callbacks import CallbackView
@@ -176,12 +176,9 @@ class CallbacksState(ft.Observable):
     async def _change(self, work: Callable[[], object]) -> bool:
         """Store a change to a callback (in a worker thread) and sync soon; False with
         `action_error` when the device refused it."""
-        try:
-            await asyncio.to_thread(work)
-        except StorageError as error:
-            self.action_error = refused_code(error)
+        self.action_error = await try_saving(lambda: asyncio.to_thread(work))
+        if self.action_error:
             return False
-        self.action_error = None
         await self.load()
         self._services.scheduler.poke()
         return True
