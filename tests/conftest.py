@@ -21,6 +21,7 @@ from app.backend.db import Database
 from app.backend.main import create_app
 from app.backend.settings import HubSettings, RateLimit, sqlite_url
 from app.schemas import CallbackQueue, Category
+from tests.hub_process import RealHub
 
 PG_ENV = "CARELINE_TEST_DATABASE_URL"
 BACKENDS = ["sqlite", "postgresql"]
@@ -52,6 +53,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.fixture
+def real_hub(tmp_path: Path, database_url: str) -> Iterator[RealHub]:
+    """A hub process with the demo company on this test's database."""
+    hub = RealHub(tmp_path / "hub", database_url)
+    hub.start()
+    yield hub
+    hub.stop()
 
 
 @pytest.fixture

@@ -44,20 +44,17 @@ class RealHub:
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    def start(self, *, demo: bool = True) -> None:
-        command = [
-            sys.executable,
-            "-m",
-            "app.backend",
-            "serve",
-            "--port",
-            str(self.port),
-            "--data-dir",
-            str(self.data_dir),
+    def start(self, *, demo: bool = True, command: list[str] | None = None) -> None:
+        """Serve (with the demo company), or run `command` instead, and wait until it
+        answers on the hub's port."""
+        serve = [
+            *(sys.executable, "-m", "app.backend", "serve"),
+            *("--port", str(self.port), "--data-dir", str(self.data_dir)),
+            *(["--demo"] if demo else []),
         ]
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [*command, *(["--demo"] if demo else [])],
+                command or serve,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -74,6 +71,13 @@ class RealHub:
             if time.monotonic() > deadline:
                 raise RuntimeError("hub did not start in 30 s")
             time.sleep(0.1)
+
+    def kill(self) -> None:
+        """SIGKILL the hub if it runs: no shutdown, as when a machine dies."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -8,7 +8,6 @@ import queue
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
@@ -72,14 +71,6 @@ class EventReader:
     def close(self) -> None:
         self._response.close()
         self._client.close()
-
-
-@pytest.fixture
-def real_hub(tmp_path: Path, database_url: str) -> Iterator[RealHub]:
-    hub = RealHub(tmp_path / "hub", database_url)
-    hub.start()
-    yield hub
-    hub.stop()
 
 
 def follow(hub: RealHub, token: str, *components: str) -> None:

@@ -21,7 +21,6 @@ import asyncio
 import json
 import os
 import random
-import signal
 import socket
 import threading
 import time
@@ -256,13 +255,6 @@ async def app_client(
     return run
 
 
-def kill(hub: RealHub) -> None:
-    assert hub.process is not None and hub.process.poll() is None, "the hub was running"
-    hub.process.send_signal(signal.SIGKILL)
-    hub.process.wait(timeout=10)
-    hub.process = None
-
-
 @dataclass
 class KillReport:
     acked_before: int = 0
@@ -279,7 +271,8 @@ async def kill_and_restart(
     while acked < total * KILL_AT_SHARE:
         await asyncio.sleep(0.005)
         acked = sum(s.result is not None for w in writers for s in w.outbox)
-    kill(hub)
+    assert hub.process is not None and hub.process.poll() is None, "the hub was running"
+    hub.kill()
     down = time.monotonic()
     report.acked_before = sum(s.result is not None for w in writers for s in w.outbox)
     report.in_flight = sum(len(w.in_flight) for w in writers)
@@ -302,9 +295,7 @@ def stopped_at_end(hub_dir: Path, database_url: str) -> Iterator[RealHub]:
     try:
         yield hub
     finally:
-        if hub.process is not None and hub.process.poll() is None:
-            hub.process.kill()
-            hub.process.wait(timeout=10)
+        hub.kill()
 
 
 @pytest.mark.server
@@ -489,9 +480,7 @@ def pg_hub(tmp_path: Path, private_pg: PrivateCluster) -> Iterator[RealHub]:
     try:
         yield hub
     finally:
-        if hub.process is not None and hub.process.poll() is None:
-            hub.process.kill()
-            hub.process.wait(timeout=10)
+        hub.kill()
 
 
 UNAVAILABLE_WITHIN = 5.0  # seconds a request may take while the database is down

@@ -5,23 +5,12 @@ business; this only checks correctness under load."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from bench.load_profiles import run_profile
 from tests.hub_process import RealHub
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
-
-
-@pytest.fixture
-def real_hub(tmp_path: Path, database_url: str) -> Iterator[RealHub]:
-    hub = RealHub(tmp_path / "hub", database_url)
-    hub.start()
-    yield hub
-    hub.stop()
 
 
 @pytest.mark.parametrize("profile", ["status", "pull", "writes"])

@@ -10,14 +10,10 @@ Then the whole of stdout and stderr is searched for every secret that was sent.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +27,7 @@ from app.backend.mailer import codes_command
 from app.backend.main import create_app
 from app.backend.settings import HubSettings
 from tests.conftest import operator_headers
-from tests.hub_process import free_port
+from tests.hub_process import RealHub
 
 # The hub with every logger wide open; argv: data dir, port.
 VERBOSE_HUB = """
@@ -57,69 +53,13 @@ uvicorn.run(
 """
 
 
-@dataclass
-class HubUnderWatch:
-    """A hub process whose stdout and stderr go to one file."""
-
-    data_dir: Path
-    database_url: str
-    verbose: bool
-    port: int = field(default_factory=free_port)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def log_path(self) -> Path:
-        return self.data_dir.parent / f"hub-{self.port}.log"
-
-    def env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CARELINE_")}
-        return {**env, "CARELINE_DATABASE_URL": self.database_url, "PYTHONUNBUFFERED": "1"}
-
-    def command(self) -> list[str]:
-        if self.verbose:
-            return [sys.executable, "-c", VERBOSE_HUB, str(self.data_dir), str(self.port)]
-        return [
-            *(sys.executable, "-m", "app.backend", "serve"),
-            *("--port", str(self.port), "--data-dir", str(self.data_dir)),
-        ]
-
-    def cli(self, *args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "app.backend", *args, "--data-dir", str(self.data_dir)],
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
-    @contextmanager
-    def running(self) -> Iterator[None]:
-        with self.log_path.open("wb") as log:
-            process = subprocess.Popen(
-                self.command(), env=self.env(), stdout=log, stderr=subprocess.STDOUT
-            )
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert process.poll() is None, self.log_path.read_text()
-                assert time.monotonic() < deadline, "hub did not start in 30 s"
-                time.sleep(0.1)
-            yield
-        finally:
-            # Stopped before the log is read, so whatever it logs on the way out counts.
-            process.terminate()
-            process.wait(timeout=15)
+def watched_hub(data_dir: Path, database_url: str) -> RealHub:
+    """A hub process that knows none of this machine's Careline settings but its database,
+    and writes its output to its log as it goes."""
+    hub = RealHub(data_dir, database_url)
+    others = {k: v for k, v in hub.env.items() if not k.startswith("CARELINE_")}
+    hub.env = {**others, "CARELINE_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
+    return hub
 
 
 @dataclass
@@ -211,15 +151,20 @@ def assert_nothing_leaked(log: str, secrets: Secrets) -> None:
 async def test_no_code_or_token_in_a_hub_process_log(
     tmp_path: Path, database_url: str, verbose: bool
 ) -> None:
-    hub = HubUnderWatch(tmp_path / "hub", database_url, verbose)
+    hub = watched_hub(tmp_path / "hub", database_url)
     email = "log.test@example.com"
-    with hub.running():
+    verbose_hub = [sys.executable, "-c", VERBOSE_HUB, str(hub.data_dir), str(hub.port)]
+    hub.start(demo=False, command=verbose_hub if verbose else None)
+    try:
         async with httpx.AsyncClient(base_url=hub.url, timeout=10) as http:
             secrets = await customer_session(http, lambda: hub.cli("auth", "codes"), email)
             operator = hub.cli("token", "create", "--scope", "cases").strip()
             secrets.tokens.append(operator)
             assert (await http.get("/v1/admin/cases", headers=bearer(operator))).status_code == 200
             assert (await http.get("/v1/me", headers=bearer(operator))).status_code == 403
+    finally:
+        # Stopped before the log is read, so whatever it logs on the way out counts.
+        hub.stop()
     log = hub.log_path.read_text()
 
     assert_nothing_leaked(log, secrets)

@@ -4,9 +4,7 @@ operator CLI in another process."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
 import pytest
@@ -14,14 +12,6 @@ import pytest
 from tests.hub_process import RealHub
 
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture
-def real_hub(tmp_path: Path, database_url: str) -> Iterator[RealHub]:
-    hub = RealHub(tmp_path / "hub", database_url)
-    hub.start()
-    yield hub
-    hub.stop()
 
 
 def test_customer_and_agent_over_real_http(real_hub: RealHub) -> None:

@@ -11,12 +11,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
+from tests.conftest import mutation
 from tests.hub_process import RealHub, free_port
 
 CHROMIUM = os.environ.get("CARELINE_CHROMIUM", "/usr/bin/chromium")
@@ -138,6 +139,25 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     path.write_bytes(previous)
     return path
+
+
+def case_from_another_device(
+    app: AppProcess, email: str, subject: str, description: str
+) -> dict[str, Any]:
+    """A case the customer opens on another device (straight to the hub); its entity."""
+    token = app.hub.sign_in(email)["token"]
+    pushed = httpx.post(
+        f"{app.hub.url}/v1/sync/push",
+        json={
+            "client_id": "other-device",
+            "mutations": [mutation("case.open", subject=subject, description=description)],
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    [result] = pushed.json()["results"]
+    assert result["status"] == "applied", result
+    entity: dict[str, Any] = result["entity"]
+    return entity
 
 
 def sign_in_code(app: AppProcess, email: str) -> str:

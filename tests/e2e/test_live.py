@@ -4,13 +4,17 @@ once, and an agent's reply appears in the open case without a refresh (and witho
 from __future__ import annotations
 
 import re
-import uuid
-from datetime import UTC, datetime
 
-import httpx
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import PHONE, AppProcess, open_page, screenshot, sign_in_when_asked
+from tests.e2e.conftest import (
+    PHONE,
+    AppProcess,
+    case_from_another_device,
+    open_page,
+    screenshot,
+    sign_in_when_asked,
+)
 
 EMAIL = "ari@example.com"
 
@@ -39,20 +43,7 @@ def test_a_published_incident_and_an_agent_reply_arrive_live(
     card = page.get_by_role("group", name=re.compile("One runway is closed for snow"))
     expect(update.or_(card).first).to_be_visible()
 
-    token = app.hub.sign_in(EMAIL)["token"]
-    mutation = {
-        "seq": 1,
-        "key": str(uuid.uuid4()),
-        "name": "case.open",
-        "args": {"subject": "Connection in Boston", "description": "Will I make it?"},
-        "created_at": datetime.now(UTC).isoformat(),
-    }
-    pushed = httpx.post(
-        f"{app.hub.url}/v1/sync/push",
-        json={"client_id": "other-device", "mutations": [mutation]},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    case = pushed.json()["results"][0]["entity"]["data"]
+    case = case_from_another_device(app, EMAIL, "Connection in Boston", "Will I make it?")["data"]
     page.goto(f"{app.url}/cases/{case['number']}")
     page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=30_000)
     page.evaluate("document.querySelector('flt-semantics-placeholder').click()")

@@ -6,13 +6,17 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import uuid
-from datetime import UTC, datetime
 
-import httpx
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import DESKTOP, AppProcess, open_page, screenshot, sign_in_when_asked
+from tests.e2e.conftest import (
+    DESKTOP,
+    AppProcess,
+    case_from_another_device,
+    open_page,
+    screenshot,
+    sign_in_when_asked,
+)
 
 EMAIL = "noor@example.com"
 
@@ -24,20 +28,9 @@ def test_download_my_data_then_erase_my_account(chromium: Browser, app: AppProce
     )
     sign_in_when_asked(page, app, EMAIL)
     expect(page.get_by_role("button", name="New case")).to_be_visible(timeout=15_000)
-    token = app.hub.sign_in(EMAIL)["token"]
-    opened = {
-        "seq": 1,
-        "key": str(uuid.uuid4()),
-        "name": "case.open",
-        "args": {"subject": "Refund for NW12 to Noor Haddad", "description": "Card ending 4242"},
-        "created_at": datetime.now(UTC).isoformat(),
-    }
-    pushed = httpx.post(
-        f"{app.hub.url}/v1/sync/push",
-        json={"client_id": "phone", "mutations": [opened]},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    case_id = pushed.json()["results"][0]["entity"]["id"]
+    case_id = case_from_another_device(
+        app, EMAIL, "Refund for NW12 to Noor Haddad", "Card ending 4242"
+    )["id"]
     page.get_by_label("Refresh").click()
     expect(page.get_by_role("button", name=re.compile("^Refund for NW12"))).to_be_visible()
 

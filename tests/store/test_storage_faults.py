@@ -108,6 +108,15 @@ def test_file_system_errors_are_the_same_faults() -> None:
     assert as_storage_error(ValueError("a bug")) is None
 
 
+def shows_all_and_refuses_writes(store: LocalStore, before: tuple[object, ...]) -> None:
+    """A store opened read-only: it says so, shows what was saved and refuses writes."""
+    assert store.read_only
+    assert store.health.problem is StorageProblem.read_only
+    assert snapshot(store) == before
+    with pytest.raises(StorageReadOnly):
+        store.repos.account.set_preference("locale", "en")
+
+
 def test_a_read_only_data_folder_shows_everything_saved(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     with_content(store)
@@ -117,11 +126,7 @@ def test_a_read_only_data_folder_shows_everything_saved(tmp_path: Path) -> None:
     with read_only(tmp_path):
         reopened = open_store(tmp_path)
         try:
-            assert reopened.read_only
-            assert reopened.health.problem is StorageProblem.read_only
-            assert snapshot(reopened) == before
-            with pytest.raises(StorageReadOnly):
-                reopened.repos.account.set_preference("locale", "en")
+            shows_all_and_refuses_writes(reopened, before)
             assert reopened.health.problem is StorageProblem.read_only
         finally:
             reopened.close()
@@ -142,11 +147,7 @@ def test_a_read_only_store_file_is_read_and_writable_again_at_the_next_start(
     with read_only_file(tmp_path / "careline.sqlite3"):
         reopened = open_store(tmp_path)
         try:
-            assert reopened.read_only
-            assert reopened.health.problem is StorageProblem.read_only
-            assert snapshot(reopened) == before
-            with pytest.raises(StorageReadOnly):
-                reopened.repos.account.set_preference("locale", "en")
+            shows_all_and_refuses_writes(reopened, before)
             assert snapshot(reopened) == before
         finally:
             reopened.close()
