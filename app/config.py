@@ -10,6 +10,7 @@ from pathlib import Path
 
 HUB_URL_ENV = "CARELINE_HUB_URL"
 DATA_DIR_ENV = "CARELINE_DATA_DIR"
+DEVICE_DAYS_ENV = "CARELINE_DEVICE_DAYS"
 DEFAULT_HUB_URL = "http://127.0.0.1:8765"
 
 
@@ -41,7 +42,9 @@ class AppConfig:
     hub_url: str
     data_dir: Path
     web: bool = False
+    host: str = "127.0.0.1"
     port: int = 8550
+    device_days: float = 30.0  # web: a browser's data is deleted after this long unused
 
 
 def parse_app_args(argv: list[str] | None = None) -> AppConfig:
@@ -49,7 +52,19 @@ def parse_app_args(argv: list[str] | None = None) -> AppConfig:
     parser.add_argument(
         "--web", action="store_true", help="serve the app in web mode (open the printed address)"
     )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="web mode: the address to listen on (default: %(default)s)",
+    )
     parser.add_argument("--port", type=int, default=8550, help="web mode port")
+    parser.add_argument(
+        "--forget-devices-after",
+        type=float,
+        metavar="DAYS",
+        help="web mode: delete a browser's data after this many days unused "
+        f"(env {DEVICE_DAYS_ENV}, default 30)",
+    )
     parser.add_argument("--hub", help=f"hub address (env {HUB_URL_ENV}, default {DEFAULT_HUB_URL})")
     parser.add_argument("--data-dir", help=f"local data folder (env {DATA_DIR_ENV})")
     args = parser.parse_args(argv)
@@ -57,5 +72,7 @@ def parse_app_args(argv: list[str] | None = None) -> AppConfig:
         hub_url=args.hub or os.environ.get(HUB_URL_ENV) or DEFAULT_HUB_URL,
         data_dir=resolve_data_dir(args.data_dir),
         web=args.web,
+        host=args.host,
         port=args.port,
+        device_days=args.forget_devices_after or float(os.environ.get(DEVICE_DAYS_ENV) or 30),
     )

@@ -17,7 +17,7 @@ import httpx
 from playwright.sync_api import Page, sync_playwright
 
 from app.state.help import RESULTS
-from app.store import open_store
+from app.store import open_public
 from bench.corpus import corpus
 from tests.e2e.conftest import ARGS, CHROMIUM
 from tests.hub_process import RealHub, free_port
@@ -36,9 +36,9 @@ QUERIES = ["baggage allowance", "refund cancelled", "wheelchair", "winter waiver
 
 
 def serve(
-    command: list[str], log: Path, env: dict[str, str] | None = None
+    command: list[str], log: Path, env: dict[str, str] | None = None, port: int | None = None
 ) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
+    port = port or free_port()
     process = subprocess.Popen(
         [*command, str(port)],
         stdout=log.open("wb"),
@@ -109,8 +109,9 @@ def main() -> None:
     hub = RealHub(folder / "hub")
     hub.start()
     app_dir = folder / "app"
-    store = open_store(app_dir)
-    store.close()
+    # The same port at every start: a served app keeps its public content per port.
+    port = free_port()
+    public_dir = app_dir / "public" / str(port)
     app_cmd = [
         sys.executable,
         "-m",
@@ -122,7 +123,7 @@ def main() -> None:
         str(app_dir),
         "--port",
     ]
-    app, app_url = serve(app_cmd, folder / "app.log")
+    app, app_url = serve(app_cmd, folder / "app.log", port=port)
     hello, hello_url = serve([sys.executable, str(folder / "hello.py")], folder / "hello.log")
     storm = "Winter storm at Chicago O'Hare"
     with sync_playwright() as playwright:
@@ -131,7 +132,7 @@ def main() -> None:
         app.terminate()
         app.wait()
         hub.stop()  # cached content only from here on
-        app, app_url = serve(app_cmd, folder / "app2.log")
+        app, app_url = serve(app_cmd, folder / "app2.log", port=port)
         ours, theirs = [], []
         for _ in range(args.rounds):
             theirs.append(time_to_text(browser, hello_url, "Hello, world"))
@@ -139,18 +140,16 @@ def main() -> None:
         app.terminate()
         app.wait()
 
-        print(f"loading {args.articles:,} articles into the device store…")
-        store = open_store(app_dir)
+        print(f"loading {args.articles:,} articles into the app server's public store…")
+        store = open_public(public_dir)
         load_articles(store, corpus(args.articles))
         results = {
-            query[:end]: [
-                hit.title for hit in store.repos.search.search(query[:end], limit=RESULTS)
-            ]
+            query[:end]: [hit.title for hit in store.search.search(query[:end], limit=RESULTS)]
             for query in QUERIES
             for end in range(1, len(query) + 1)
         }
         store.close()
-        app, app_url = serve(app_cmd, folder / "app3.log")
+        app, app_url = serve(app_cmd, folder / "app3.log", port=port)
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         page = context.new_page()
         page.goto(f"{app_url}/help")

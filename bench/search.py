@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 
 from app.schemas import Article
-from app.store import open_store
+from app.store import open_public
 from bench.corpus import corpus
 from tests.unit.kb_fixture import load_articles
 from tests.unit.test_search import LABELLED
@@ -46,20 +46,20 @@ def accuracy(search: Callable[[str], list[str]]) -> float:
 
 
 def bench_careline(articles: list[Article], rounds: int) -> tuple[float, float, float, float]:
-    store = open_store(memory=True)
+    store = open_public(None, memory=True)
     started = time.perf_counter()
     load_articles(store, articles)
-    store.repos.search.search("warm up")
+    store.search.search("warm up")
     build = time.perf_counter() - started
 
     def top3(query: str) -> list[str]:
-        return [h.slug for h in store.repos.search.search(query, limit=3)]
+        return [h.slug for h in store.search.search(query, limit=3)]
 
     samples = []
     for _ in range(rounds):
         for query in TIMING:
             t = time.perf_counter()
-            store.repos.search.search(query, limit=10)
+            store.search.search(query, limit=10)
             samples.append((time.perf_counter() - t) * 1000)
     p50, p95 = percentiles(samples)
     return p50, p95, accuracy(top3), build

@@ -17,7 +17,7 @@ from app.backend.crud import auth, kb, status
 from app.backend.db import Database, migrate
 from app.backend.settings import HubSettings, sqlite_url
 from app.schemas import Customer, Impact, IncidentStatus
-from app.store import open_store
+from app.store import open_local
 from app.sync import SyncEngine
 from bench.corpus import corpus
 from tests.hub_process import RealHub
@@ -92,10 +92,10 @@ async def run(articles: int, incidents: int, mutations: int) -> None:
     hub.start(demo=False)
     transport = CountingTransport()
     try:
-        store = open_store(folder / "app")
-        store.repos.account.sign_in(token, customer)
-        client = HubClient(hub.url, token=store.repos.account.token, transport=transport)
-        engine = SyncEngine(store, client)
+        store = open_local(folder / "app")
+        store.personal.account.sign_in(token, customer)
+        client = HubClient(hub.url, token=store.personal.account.token, transport=transport)
+        engine = SyncEngine(client, public=store.public, personal=store.personal)
 
         started = time.perf_counter()
         report = await engine.sync()
@@ -114,7 +114,7 @@ async def run(articles: int, incidents: int, mutations: int) -> None:
             print(f"    {path:<20} {code}  {size:>6} bytes")
 
         for n in range(mutations):
-            store.repos.cases.open(
+            store.personal.cases.open(
                 subject=f"Case {n}", description="Queued offline", category="general"
             )
         started = time.perf_counter()

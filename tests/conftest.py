@@ -56,6 +56,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
+def hub(tmp_path: Path) -> Iterator[RealHub]:
+    """A hub process with the demo company on SQLite."""
+    real = RealHub(tmp_path / "hub")
+    real.start()
+    yield real
+    real.stop()
+
+
+@pytest.fixture
 def real_hub(tmp_path: Path, database_url: str) -> Iterator[RealHub]:
     """A hub process with the demo company on this test's database."""
     hub = RealHub(tmp_path / "hub", database_url)

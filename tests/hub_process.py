@@ -12,6 +12,11 @@ from typing import Any
 
 import httpx
 
+from app.backend.crud import auth
+from app.backend.db import Database
+from app.backend.settings import HubSettings, sqlite_url
+from app.schemas import Customer
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -84,6 +89,26 @@ class RealHub:
             self.process.terminate()
             self.process.wait(timeout=15)
         self.process = None
+
+    def sessions(self, emails: list[str]) -> list[tuple[str, Customer]]:
+        """Sessions for these customers, issued in the hub's own SQLite database (signing
+        in many people through emailed codes would only test the rate limits)."""
+        settings = HubSettings(data_dir=self.data_dir, database_url=sqlite_url(self.data_dir))
+        db = Database(settings.database_url)
+        try:
+            with db.write() as conn:
+                issued = []
+                for email in emails:
+                    customer = auth.ensure_customer(conn, email=email)
+                    session = auth.issue_customer_session(
+                        conn, customer=customer, settings=settings
+                    )
+                    issued.append(
+                        (session.token, Customer.model_validate(session.customer.model_dump()))
+                    )
+                return issued
+        finally:
+            db.dispose()
 
     def sign_in(self, email: str) -> dict[str, Any]:
         """A customer session, through the API and the operator CLI's dev-mode codes."""

@@ -63,6 +63,7 @@ class HubClient:
         token: Callable[[], str | None] = lambda: None,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        limits: httpx.Limits | None = None,
     ) -> None:
         self._token = token
         self._http = httpx.AsyncClient(
@@ -72,10 +73,22 @@ class HubClient:
             headers={"User-Agent": f"careline-app/{__version__}"},
             http1=True,
             http2=False,
+            limits=limits or httpx.Limits(max_connections=100, max_keepalive_connections=20),
         )
+        self._owns_http = True
+
+    def for_token(self, token: Callable[[], str | None]) -> HubClient:
+        """A client for another customer that shares this one's connections (an app
+        server holds one per browser); closing it leaves the connections open."""
+        other = object.__new__(HubClient)
+        other._token = token
+        other._http = self._http
+        other._owns_http = False
+        return other
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._owns_http:
+            await self._http.aclose()
 
     async def _request(
         self,
@@ -125,9 +138,15 @@ class HubClient:
         params = {"limit": limit, **({"cursor": cursor} if cursor else {})}
         return self._parse(ChangeFeed, await self._request("GET", "/v1/kb/changes", params=params))
 
-    async def queues(self) -> list[CallbackQueue]:
-        response = await self._request("GET", "/v1/callbacks/queues")
-        return self._parse(Page[CallbackQueue], response).items
+    async def queues(
+        self, etag: str | None = None
+    ) -> tuple[list[CallbackQueue] | None, str | None]:
+        """The callback queues, or None when they have not changed since `etag` (304)."""
+        headers = {"If-None-Match": etag} if etag else {}
+        response = await self._request("GET", "/v1/callbacks/queues", headers=headers)
+        if response.status_code == 304:
+            return None, etag
+        return self._parse(Page[CallbackQueue], response).items, response.headers.get("etag")
 
     async def availability(
         self,
@@ -162,8 +181,12 @@ class HubClient:
 
     # The customer's sync.
 
-    async def pull(self, cursor: str | None, limit: int = 500) -> ChangeFeed:
-        params = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+    async def pull(self, cursor: str | None, limit: int = 500, *, own: bool = True) -> ChangeFeed:
+        """The customer's changes after `cursor`: their own only, or (`own=False`) with
+        public content too."""
+        params = {"limit": limit, "scope": "own" if own else "all"}
+        if cursor:
+            params["cursor"] = cursor
         try:
             response = await self._request("GET", "/v1/sync/pull", params=params, auth=True)
         except Rejected as error:

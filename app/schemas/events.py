@@ -11,6 +11,7 @@ from pydantic import Field
 
 from app.schemas.common import WireModel
 from app.schemas.customers import Subscriptions
+from app.schemas.sync import Change
 
 
 class Event(WireModel):
@@ -21,6 +22,12 @@ class Event(WireModel):
     customer_id: str | None = Field(None, description="Set for a customer's own entities.")
     data: dict[str, Any] = Field(description="The entity as `/v1/sync/pull` carries it.")
     created_at: str
+
+    def as_change(self) -> Change:
+        """The entity as a pulled change would carry it."""
+        return Change(
+            entity=self.kind, op="upsert", id=self.entity_id, version=self.version, data=self.data
+        )
 
 
 def quiet_now(subscriptions: Subscriptions, moment: datetime) -> bool:

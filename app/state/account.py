@@ -43,7 +43,7 @@ class AccountState(ft.Observable):
         self.erased = False
 
     async def load(self) -> None:
-        account = self._services.store.repos.account
+        account = self._services.personal.account
         self.customer = await asyncio.to_thread(account.customer)
         self.unsent = await asyncio.to_thread(account.unsent_changes)
 
@@ -73,7 +73,7 @@ class AccountState(ft.Observable):
             return
         finally:
             self.busy = False
-        account = self._services.store.repos.account
+        account = self._services.personal.account
         # Signed in at the hub, but a device that refuses writes cannot keep the session.
         self.error = await try_saving(
             lambda: asyncio.to_thread(account.sign_in, session.token, session.customer)
@@ -90,7 +90,7 @@ class AccountState(ft.Observable):
 
     async def sign_out(self, *, confirmed: bool = False) -> None:
         """Sign out; with changes not yet sent, ask first (they cannot be sent after)."""
-        account = self._services.store.repos.account
+        account = self._services.personal.account
         self.unsent = await asyncio.to_thread(account.unsent_changes)
         if self.unsent and not confirmed:
             self.confirm_sign_out = True
@@ -98,7 +98,8 @@ class AccountState(ft.Observable):
         # Offline or already revoked: the device forgets the token either way.
         with contextlib.suppress(HubError):
             await self._services.client.sign_out()
-        self.error = await try_saving(lambda: asyncio.to_thread(account.sign_out))
+        personal = self._services.personal
+        self.error = await try_saving(lambda: asyncio.to_thread(personal.sign_out))
         if self.error:
             return
         self._services.live.restart()
@@ -130,7 +131,7 @@ class AccountState(ft.Observable):
             return False
         finally:
             self.data_busy = False
-        await asyncio.to_thread(self._services.store.repos.account.erase)
+        await asyncio.to_thread(self._services.personal.erase)
         self._services.live.restart()
         self.customer, self.confirm_erase, self.unsent = None, False, 0
         self.erased = True

@@ -29,10 +29,10 @@ class AlertsState(ft.Observable):
         self.subscriptions = Subscriptions()
         self.sync_state = "synced"
         self.error: str | None = None
-        self.prompted = services.store.repos.account.preference("alerts_prompted") == "yes"
+        self.prompted = services.personal.account.preference("alerts_prompted") == "yes"
 
     async def load(self) -> None:
-        account = self._services.store.repos.account
+        account = self._services.personal.account
         self.subscriptions = await asyncio.to_thread(account.subscriptions)
         self.sync_state = await asyncio.to_thread(account.subscriptions_state)
 
@@ -75,7 +75,7 @@ class AlertsState(ft.Observable):
         # A device that cannot store the answer still stops asking for this run.
         with contextlib.suppress(StorageError):
             await asyncio.to_thread(
-                self._services.store.repos.account.set_preference, "alerts_prompted", "yes"
+                self._services.personal.account.set_preference, "alerts_prompted", "yes"
             )
         self.prompted = True
 
@@ -88,7 +88,7 @@ class AlertsState(ft.Observable):
     async def _save(self, wanted: Subscriptions) -> bool:
         """Store the subscriptions for the hub; False when the device refused (the old
         ones stay, `error` says why)."""
-        account = self._services.store.repos.account
+        account = self._services.personal.account
         self.error = await try_saving(lambda: asyncio.to_thread(account.set_subscriptions, wanted))
         if self.error:
             return False

@@ -42,8 +42,8 @@ class CallbacksState(ft.Observable):
         self.mode = CallbackMode.asap
         self.day: date | None = None
         self.slot: datetime | None = None
-        self.country = services.store.repos.account.preference("phone_country") or DEFAULT_COUNTRY
-        self.phone = services.store.repos.account.preference("phone") or ""
+        self.country = services.personal.account.preference("phone_country") or DEFAULT_COUNTRY
+        self.phone = services.personal.account.preference("phone") or ""
         self.errors: dict[str, str] = {}
         # Free times by queue, kept so a customer who goes offline can still choose.
         self.availability: dict[str, Availability] = {}
@@ -55,9 +55,9 @@ class CallbacksState(ft.Observable):
         self.action_error: str | None = None
 
     async def load(self) -> None:
-        repos = self._services.store.repos
-        self.queues = await asyncio.to_thread(repos.content.queues)
-        self.callbacks = await asyncio.to_thread(repos.callbacks.list)
+        services = self._services
+        self.queues = await asyncio.to_thread(services.public.content.queues)
+        self.callbacks = await asyncio.to_thread(services.personal.callbacks.list)
 
     def queue_name(self, queue_id: str) -> str:
         return next((q.name for q in self.queues if q.id == queue_id), queue_id)
@@ -145,10 +145,10 @@ class CallbacksState(ft.Observable):
         self.errors = errors
         if errors or number is None or self.queue_id is None:
             return None
-        repos = self._services.store.repos
+        services = self._services
         try:
             local_id = await asyncio.to_thread(
-                repos.callbacks.request,
+                services.personal.callbacks.request,
                 queue_id=self.queue_id,
                 mode=self.mode,
                 phone=number,
@@ -163,8 +163,10 @@ class CallbacksState(ft.Observable):
             return None
         self.phone = phone.strip()
         try:  # remembered for the next booking, if the disk takes it
-            await asyncio.to_thread(repos.account.set_preference, "phone_country", self.country)
-            await asyncio.to_thread(repos.account.set_preference, "phone", self.phone)
+            await asyncio.to_thread(
+                services.personal.account.set_preference, "phone_country", self.country
+            )
+            await asyncio.to_thread(services.personal.account.set_preference, "phone", self.phone)
         except StorageError:
             pass
         await self.load()
@@ -184,8 +186,8 @@ class CallbacksState(ft.Observable):
         return True
 
     async def cancel(self, local_id: str) -> bool:
-        repos = self._services.store.repos
-        return await self._change(lambda: repos.callbacks.cancel(local_id))
+        services = self._services
+        return await self._change(lambda: services.personal.callbacks.cancel(local_id))
 
     async def start_reschedule(self, local_id: str) -> None:
         found = self.callback(local_id)
@@ -199,8 +201,8 @@ class CallbacksState(ft.Observable):
         self.rescheduling, self.slot = None, None
 
     async def reschedule(self, local_id: str, start: datetime) -> bool:
-        repos = self._services.store.repos
-        if not await self._change(lambda: repos.callbacks.reschedule(local_id, start)):
+        services = self._services
+        if not await self._change(lambda: services.personal.callbacks.reschedule(local_id, start)):
             return False  # the picker stays open on the chosen time
         self.rescheduling, self.slot = None, None
         return True
@@ -213,7 +215,7 @@ class CallbacksState(ft.Observable):
         if found is None:
             raise KeyError(local_id)
         slot = parse_time(start)
-        repos = self._services.store.repos
+        services = self._services
         if found.server_id is not None:
             await self.reschedule(local_id, slot)
             return local_id
@@ -221,9 +223,9 @@ class CallbacksState(ft.Observable):
 
         def ask_again() -> None:
             # The new request and the old one's end, together.
-            with self._services.store.transaction():
+            with services.personal.db.transaction():
                 made.append(
-                    repos.callbacks.request(
+                    services.personal.callbacks.request(
                         queue_id=found.queue_id,
                         mode=CallbackMode.slot,
                         phone=found.phone,
@@ -231,10 +233,10 @@ class CallbacksState(ft.Observable):
                         note=found.note,
                     )
                 )
-                repos.callbacks.discard(local_id)
+                services.personal.callbacks.discard(local_id)
 
         return made[0] if await self._change(ask_again) else local_id
 
     async def dismiss(self, local_id: str) -> bool:
-        repos = self._services.store.repos
-        return await self._change(lambda: repos.callbacks.discard(local_id))
+        services = self._services
+        return await self._change(lambda: services.personal.callbacks.discard(local_id))

@@ -58,11 +58,11 @@ class CasesState(ft.Observable):
         self.editing: str | None = None
 
     async def load(self) -> None:
-        repos = self._services.store.repos
-        self.cases = await asyncio.to_thread(repos.cases.list)
-        self.categories = await asyncio.to_thread(repos.content.categories, self.locale)
+        services = self._services
+        self.cases = await asyncio.to_thread(services.personal.cases.list)
+        self.categories = await asyncio.to_thread(services.public.content.categories, self.locale)
         if self.current_id is not None:
-            self.current = await asyncio.to_thread(repos.cases.get, self.current_id)
+            self.current = await asyncio.to_thread(services.personal.cases.get, self.current_id)
 
     @property
     def unread(self) -> int:
@@ -79,7 +79,7 @@ class CasesState(ft.Observable):
         generation = self._generation
         found = (
             await asyncio.to_thread(
-                self._services.store.repos.search.search,
+                self._services.public.search.search,
                 text,
                 locale=self.locale,
                 limit=SUGGESTIONS,
@@ -127,7 +127,7 @@ class CasesState(ft.Observable):
             return None
         try:
             local_id = await asyncio.to_thread(
-                self._services.store.repos.cases.open,
+                self._services.personal.cases.open,
                 subject=subject,
                 description=description,
                 category=category or GENERAL,
@@ -149,17 +149,17 @@ class CasesState(ft.Observable):
 
     async def open_case(self, case_id: str) -> None:
         """Show a case (by local id, server id or number) and mark its replies read."""
-        repos = self._services.store.repos
+        services = self._services
         self.current_id = case_id
-        found = await asyncio.to_thread(repos.cases.get, case_id)
+        found = await asyncio.to_thread(services.personal.cases.get, case_id)
         if found is not None and found.unread:
             try:
-                await asyncio.to_thread(repos.cases.mark_read, found.local_id)
+                await asyncio.to_thread(services.personal.cases.mark_read, found.local_id)
             except StorageError:
                 pass  # a full disk: the replies stay marked new, the case still shows
             else:
-                found = await asyncio.to_thread(repos.cases.get, case_id)
-                self.cases = await asyncio.to_thread(repos.cases.list)
+                found = await asyncio.to_thread(services.personal.cases.get, case_id)
+                self.cases = await asyncio.to_thread(services.personal.cases.list)
         self.current = found
         self.reply_files, self.reply_error, self.editing = [], None, None
 
@@ -172,7 +172,7 @@ class CasesState(ft.Observable):
             return False
         try:
             await asyncio.to_thread(
-                self._services.store.repos.cases.reply,
+                self._services.personal.cases.reply,
                 self.current.local_id,
                 body,
                 self.reply_files,
@@ -197,7 +197,7 @@ class CasesState(ft.Observable):
             return False
         try:
             await asyncio.to_thread(
-                self._services.store.repos.cases.reply,
+                self._services.personal.cases.reply,
                 self.current.local_id,
                 text,
                 message_id=message.id,
@@ -223,7 +223,7 @@ class CasesState(ft.Observable):
         if self.current is None:
             return False
         try:
-            await asyncio.to_thread(self._services.store.repos.cases.close, self.current.local_id)
+            await asyncio.to_thread(self._services.personal.cases.close, self.current.local_id)
         except StorageError as error:
             self.reply_error = refused_code(error)
             return False

@@ -33,8 +33,8 @@ class HelpState(ft.Observable):
         self.missing_slug: str | None = None
 
     async def load(self) -> None:
-        repos = self._services.store.repos
-        self.categories = await asyncio.to_thread(repos.content.categories, self.locale)
+        services = self._services
+        self.categories = await asyncio.to_thread(services.public.content.categories, self.locale)
 
     async def search(self, query: str) -> None:
         """Results for what is typed now; an answer to an older keystroke is dropped. Query
@@ -43,7 +43,7 @@ class HelpState(ft.Observable):
         generation = self._generation
         found = (
             await asyncio.to_thread(
-                self._services.store.repos.search.search, query, locale=self.locale, limit=RESULTS
+                self._services.public.search.search, query, locale=self.locale, limit=RESULTS
             )
             if query.strip()
             else []
@@ -53,11 +53,11 @@ class HelpState(ft.Observable):
             self.results = found
 
     async def open_category(self, category_id: str | None) -> None:
-        repos = self._services.store.repos
+        services = self._services
         self.category = next((c for c in self.categories if c.id == category_id), None)
         self.category_articles = (
             await asyncio.to_thread(
-                repos.content.articles, locale=self.locale, category=category_id
+                services.public.content.articles, locale=self.locale, category=category_id
             )
             if category_id
             else []
@@ -66,18 +66,18 @@ class HelpState(ft.Observable):
     async def open_article(self, slug: str) -> None:
         """Show an article (in the customer's language when translated), its related
         articles and the customer's vote."""
-        repos = self._services.store.repos
-        article = await asyncio.to_thread(repos.content.article, slug, self.locale)
+        services = self._services
+        article = await asyncio.to_thread(services.public.content.article, slug, self.locale)
         self.missing_slug = None if article else slug
         self.article = article
         if article is None:
             self.related = []
             return
         hits = await asyncio.to_thread(
-            repos.search.search, article.title, locale=article.locale, limit=RELATED + 1
+            services.public.search.search, article.title, locale=article.locale, limit=RELATED + 1
         )
         self.related = [h for h in hits if h.slug != slug][:RELATED]
-        vote = await asyncio.to_thread(repos.account.feedback, article.id)
+        vote = await asyncio.to_thread(services.personal.account.feedback, article.id)
         self.vote = vote[0] if vote else None
         self.vote_pending = bool(vote and vote[1] == "pending")
 
@@ -86,7 +86,7 @@ class HelpState(ft.Observable):
         if self.article is None:
             return
         await asyncio.to_thread(
-            self._services.store.repos.account.give_feedback,
+            self._services.personal.account.give_feedback,
             self.article.id,
             helpful,
             (comment or "").strip() or None,

@@ -18,7 +18,7 @@ from app.notify.text import callback_text
 from app.schemas import Callback, Case, Event, Impact, Incident, MessageAuthor, Subscriptions
 from app.schemas.events import quiet_now
 from app.state.relevance import affects
-from app.store import LocalStore
+from app.store.account import Account
 
 log = logging.getLogger("careline.notices")
 RECENT = 20
@@ -69,10 +69,11 @@ def notice_for(event: Event, subscriptions: Subscriptions, locale: str) -> Notic
 
 
 class NoticeCenter:
-    """One per process (shared by every window): decides, remembers and sends."""
+    """One per device (shared by its windows): decides, remembers and sends, in the
+    device's language."""
 
-    def __init__(self, store: LocalStore, notifier: DesktopNotifier | None) -> None:
-        self.store = store
+    def __init__(self, account: Account, notifier: DesktopNotifier | None) -> None:
+        self.account = account
         self.notifier = notifier
         self.locale = "en"
         self.sent: list[Notice] = []  # OS notifications, for tests and the log
@@ -94,7 +95,7 @@ class NoticeCenter:
 
     async def consider(self, event: Event) -> bool:
         """Tell the customer about `event` if it concerns them and is new; True if told."""
-        account = self.store.repos.account
+        account = self.account
         subscriptions = await asyncio.to_thread(account.subscriptions)
         try:
             notice = notice_for(event, subscriptions, self.locale)

@@ -1,26 +1,66 @@
-"""The app's long-lived parts, made once per process and shared by every screen."""
+"""The app's long-lived parts. A desktop or phone has one device: both stores, one sync for
+both. A server shares the public content (`SharedContent`: its store and its sync, once for
+every visitor) and gives each browser its own `Services` over its own personal store."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
+
 from app.api import HubClient
 from app.notify import desktop_notifier
 from app.state.notices import NoticeCenter
-from app.store import LocalStore, open_store
+from app.store import LocalStores, PersonalStore, PublicStore, StorageHealth, open_local
 from app.sync import SyncEngine, SyncScheduler
 from app.sync.live import LiveEvents
+
+# A server holds many devices' event streams at once: no cap on connections to the hub.
+SERVER_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=50)
+# On a server, a device's changes come by its event stream and after its own writes; its
+# periodic sync (and a signed-out device's look for a sign-in) is only a safety net.
+DEVICE_INTERVAL = 300.0
+
+
+@dataclass
+class SharedContent:
+    """Public content on a server: one store and one sync for every visitor."""
+
+    store: PublicStore
+    client: HubClient
+    scheduler: SyncScheduler
+
+    @classmethod
+    def create(cls, store: PublicStore, hub_url: str, *, interval: float = 15.0) -> SharedContent:
+        """`interval`: how often to check the hub (its public answers are cached for 15 s,
+        so checking more often brings nothing new)."""
+        client = HubClient(hub_url, limits=SERVER_LIMITS)
+        scheduler = SyncScheduler(SyncEngine(client, public=store), interval=interval)
+        return cls(store, client, scheduler)
+
+    def start(self) -> None:
+        self.scheduler.start()
+
+    async def close(self) -> None:
+        await self.scheduler.stop()
+        await self.client.aclose()
+        self.store.close()
 
 
 @dataclass
 class Services:
-    store: LocalStore
+    """One device's parts, and the public content it reads."""
+
+    public: PublicStore
+    personal: PersonalStore
     client: HubClient
     engine: SyncEngine
-    scheduler: SyncScheduler
+    scheduler: SyncScheduler  # the device's outbox and own feed (and on a desktop, all)
+    content_scheduler: SyncScheduler  # public content (on a desktop, the same one)
     live: LiveEvents
     notices: NoticeCenter
+    shares_public: bool = False
 
     @classmethod
     def create(
@@ -28,20 +68,55 @@ class Services:
         *,
         data_dir: Path | str | None,
         hub_url: str,
-        store: LocalStore | None = None,
+        stores: LocalStores | None = None,
         client: HubClient | None = None,
         web: bool = True,
     ) -> Services:
-        """`web`: served to a browser, where an OS notification would reach the server's
-        desktop, not the customer."""
-        local = store or open_store(data_dir)
-        hub = client or HubClient(hub_url, token=local.repos.account.token)
-        engine = SyncEngine(local, hub)
+        """A desktop or phone: both stores on the device, synced together. `web`: served
+        to a browser, where an OS notification would reach the server's desktop."""
+        local = stores or open_local(data_dir)
+        personal = local.personal
+        hub = client or HubClient(hub_url, token=personal.account.token)
+        engine = SyncEngine(hub, public=local.public, personal=personal)
         scheduler = SyncScheduler(engine)
-        live = LiveEvents(local, hub, scheduler)
-        notices = NoticeCenter(local, desktop_notifier(web=web))
+        live = LiveEvents(hub, personal=personal, public=local.public, scheduler=scheduler)
+        notices = NoticeCenter(personal.account, desktop_notifier(web=web))
         live.on_event(notices.handle)
-        return cls(local, hub, engine, scheduler, live, notices)
+        return cls(local.public, personal, hub, engine, scheduler, scheduler, live, notices)
+
+    @classmethod
+    def for_device(cls, shared: SharedContent, personal: PersonalStore) -> Services:
+        """A browser on a server: its own personal store and sync (sharing the server's
+        connections to the hub), the public content of `shared`, no OS notifications."""
+        client = shared.client.for_token(personal.account.token)
+        engine = SyncEngine(client, personal=personal)
+        scheduler = SyncScheduler(engine, interval=DEVICE_INTERVAL)
+        live = LiveEvents(
+            client,
+            personal=personal,
+            public=shared.store,
+            scheduler=scheduler,
+            content_scheduler=shared.scheduler,
+            signed_out_wait=DEVICE_INTERVAL,
+        )
+        notices = NoticeCenter(personal.account, None)
+        live.on_event(notices.handle)
+        return cls(
+            shared.store,
+            personal,
+            client,
+            engine,
+            scheduler,
+            shared.scheduler,
+            live,
+            notices,
+            shares_public=True,
+        )
+
+    @property
+    def health(self) -> StorageHealth:
+        """What the device's disk says (on a desktop both stores share it)."""
+        return self.personal.db.health
 
     def start(self) -> None:
         self.scheduler.start()
@@ -51,4 +126,6 @@ class Services:
         await self.live.stop()
         await self.scheduler.stop()
         await self.client.aclose()
-        self.store.close()
+        self.personal.close()
+        if not self.shares_public:
+            self.public.close()

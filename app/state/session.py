@@ -1,5 +1,5 @@
 """One person's view of the app: the state objects of one window or browser tab, fed by
-the shared services."""
+its device's services (and on a server, by the public content all visitors share)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from app.state.notices import NoticesState
 from app.state.services import Services
 from app.state.status import StatusState
 from app.state.storage import StorageState
-from app.state.sync import SyncState
+from app.state.sync import SyncState, combined
 from app.store import StorageError, StorageProblem
 from app.sync import SyncStatus
 
@@ -53,11 +53,11 @@ class UiState(ft.Observable):
 class Session:
     def __init__(self, services: Services, *, width: float, run_task: RunTask) -> None:
         self.services = services
-        locale = services.store.repos.account.preference("locale") or "en"
-        theme = services.store.repos.account.preference("theme") or "system"
+        locale = services.personal.account.preference("locale") or "en"
+        theme = services.personal.account.preference("theme") or "system"
         self.ui = UiState(width, locale, theme)
         self.sync = SyncState()
-        self.storage = StorageState(services.store.health)
+        self.storage = StorageState(services.health)
         self.status = StatusState(services)
         self.help = HelpState(services, locale)
         self.account = AccountState(services)
@@ -69,9 +69,12 @@ class Session:
         self._refusals = 0
         self._tasks: set[asyncio.Task[Any]] = set()
         self._last_synced: str | None = None
+        self._content_changes = -1
         self._loop = _running_loop()
         services.scheduler.on_change(self._on_sync_status)
-        services.store.health.on_change(self._on_storage)
+        if services.content_scheduler is not services.scheduler:
+            services.content_scheduler.on_change(self._on_sync_status)
+        services.health.on_change(self._on_storage)
         services.live.on_event(self._on_event)
         services.notices.on_notice(self._on_notice)
         services.notices.locale = locale
@@ -79,11 +82,12 @@ class Session:
     async def start(self) -> None:
         """Show what the store holds at once; the scheduler syncs in the background."""
         self._loop = asyncio.get_running_loop()
-        self.storage.update_from(self.services.store.health)
+        self.storage.update_from(self.services.health)
+        self._content_changes = self.services.content_scheduler.status.content_changes
         await self.status.load()
         await self.help.load()
         await self._load_private()
-        self.sync.update_from(self.services.scheduler.status)
+        self.sync.update_from(self._sync_status())
 
     def _post(self, work: Callable[..., Any], *args: Any) -> None:
         """Hand work from a shared task (sync, live events) to this window. A page that
@@ -104,17 +108,27 @@ class Session:
         else:
             self._refusals = 0
 
-    def _on_sync_status(self, status: SyncStatus) -> None:
-        # Called by the scheduler's task; state changes belong to this session's loop task.
-        self._post(self._apply_status, status)
+    def _on_sync_status(self, _: SyncStatus) -> None:
+        # Called by a scheduler's task; state changes belong to this session's loop task.
+        self._post(self._apply_status)
 
-    async def _apply_status(self, status: SyncStatus) -> None:
-        self.sync.update_from(status)
-        self.account.unsent = status.pending + status.failed
-        if status.last_synced and status.last_synced != self._last_synced:
-            self._last_synced = status.last_synced
+    def _sync_status(self) -> SyncStatus:
+        return combined(self.services.scheduler.status, self.services.content_scheduler.status)
+
+    async def _apply_status(self) -> None:
+        """A sync moved on: show where it stands, and what it brought."""
+        device = self.services.scheduler.status
+        content = self.services.content_scheduler.status
+        self.sync.update_from(combined(device, content))
+        self.account.unsent = device.pending + device.failed
+        if content.content_changes != self._content_changes:
+            self._content_changes = content.content_changes
             await self.status.load()
             await self.help.load()
+        elif content.last_synced:
+            self.status.last_updated = content.last_synced
+        if device.last_synced and device.last_synced != self._last_synced:
+            self._last_synced = device.last_synced
             await self._load_private()
 
     async def _load_private(self) -> None:
@@ -132,6 +146,8 @@ class Session:
     async def sync_now(self) -> None:
         """'Try again' and 'sync now': the result arrives through `_apply_status`."""
         await self.services.scheduler.sync_now()
+        if self.services.content_scheduler is not self.services.scheduler:
+            await self.services.content_scheduler.sync_now()
 
     def _on_storage(self, _: StorageProblem | None) -> None:
         # Called from whichever thread noticed (a store write in a worker thread): the
@@ -140,7 +156,7 @@ class Session:
             self._loop.call_soon_threadsafe(self._post, self._apply_storage)
 
     async def _apply_storage(self) -> None:
-        self.storage.update_from(self.services.store.health)
+        self.storage.update_from(self.services.health)
 
     def _on_event(self, event: Event) -> None:
         self._post(self._apply_event, event)
@@ -163,9 +179,10 @@ class Session:
 
     def close(self) -> None:
         self.services.scheduler.remove_listener(self._on_sync_status)
+        self.services.content_scheduler.remove_listener(self._on_sync_status)
         self.services.live.remove_listener(self._on_event)
         self.services.notices.remove_listener(self._on_notice)
-        self.services.store.health.remove_listener(self._on_storage)
+        self.services.health.remove_listener(self._on_storage)
 
     async def set_locale(self, locale: str) -> None:
         await self._save_preference("locale", locale)
@@ -184,6 +201,6 @@ class Session:
         """Remember a preference; on a device that refuses writes it holds for this run
         (the storage banner says why it will not be remembered)."""
         try:
-            await asyncio.to_thread(self.services.store.repos.account.set_preference, key, value)
+            await asyncio.to_thread(self.services.personal.account.set_preference, key, value)
         except StorageError:
             log.info("preference %s not saved: the device refuses writes", key)

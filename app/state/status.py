@@ -34,12 +34,12 @@ class StatusState(ft.Observable):
 
     async def load(self) -> None:
         """Read what the store holds (never the network)."""
-        repos = self._services.store.repos
+        services = self._services
         components, incidents, subscriptions, feed = await asyncio.gather(
-            asyncio.to_thread(repos.content.components),
-            asyncio.to_thread(repos.content.incidents),
-            asyncio.to_thread(repos.account.subscriptions),
-            asyncio.to_thread(repos.account.feed, "status"),
+            asyncio.to_thread(services.public.content.components),
+            asyncio.to_thread(services.public.content.incidents),
+            asyncio.to_thread(services.personal.account.subscriptions),
+            asyncio.to_thread(services.public.feeds.feed, "status"),
         )
         groups: dict[str, list[Component]] = {}
         for component in components:
@@ -57,20 +57,21 @@ class StatusState(ft.Observable):
         self.loaded = True
 
     async def refresh(self) -> None:
-        """Sync now, then show what the store holds (also when the hub is unreachable)."""
+        """Sync public content now, then show what the store holds (also when the hub is
+        unreachable)."""
         self.refreshing = True
         try:
-            await self._services.scheduler.sync_now()
+            await self._services.content_scheduler.sync_now()
         finally:
             self.refreshing = False
         await self.load()
 
     async def incident(self, incident_id: str) -> Incident | None:
-        return await asyncio.to_thread(self._services.store.repos.content.incident, incident_id)
+        return await asyncio.to_thread(self._services.public.content.incident, incident_id)
 
     async def article_titles(self, slugs: list[str], locale: str) -> dict[str, str]:
         """Titles of the incident's help articles that are on this device."""
-        content = self._services.store.repos.content
+        content = self._services.public.content
         found = await asyncio.gather(
             *(asyncio.to_thread(content.article, slug, locale) for slug in slugs)
         )

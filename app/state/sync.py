@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import flet as ft
 
 from app.sync import SyncStatus
+
+
+def combined(device: SyncStatus, content: SyncStatus) -> SyncStatus:
+    """What the customer sees of two syncs (a server syncs public content apart from each
+    device): offline if either is, the latest sync of either, the device's changes."""
+    if content is device:
+        return device
+    both = (device.online, content.online)
+    online = False if False in both else None if None in both else True
+    synced = [s for s in (device.last_synced, content.last_synced) if s]
+    return replace(
+        device,
+        online=online,
+        syncing=device.syncing or content.syncing,
+        last_synced=max(synced, default=None),
+        last_error=device.last_error or content.last_error,
+    )
 
 
 class SyncState(ft.Observable):

@@ -1,6 +1,7 @@
-"""The app's local store: one SQLite file (sqlite-utils) holding everything the customer has
-seen and everything they did offline. Never imports flet or the hub."""
+"""The app's local stores (SQLite, WAL, versioned migrations): public content, the same for
+every customer, and personal data, one device's own. Never imports flet or the hub."""
 
+from app.store.database import Database
 from app.store.faults import (
     StorageError,
     StorageFull,
@@ -8,15 +9,20 @@ from app.store.faults import (
     StorageProblem,
     StorageReadOnly,
 )
-from app.store.local import LocalStore
-from app.store.opening import open_store
+from app.store.opening import LocalStores, open_local, open_personal, open_public
+from app.store.stores import PersonalStore, PublicStore
 
 __all__ = [
-    "LocalStore",
+    "Database",
+    "LocalStores",
+    "PersonalStore",
+    "PublicStore",
     "StorageError",
     "StorageFull",
     "StorageHealth",
     "StorageProblem",
     "StorageReadOnly",
-    "open_store",
+    "open_local",
+    "open_personal",
+    "open_public",
 ]

@@ -1,28 +1,31 @@
-"""The device's identity, the signed-in session, alert subscriptions, article votes and the
-sync feeds' cursors."""
+"""The device's identity, the signed-in session, alert subscriptions, article votes and
+preferences."""
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 
 from app.schemas import ArticleFeedback, Customer, MutationName, Subscriptions
 from app.schemas.common import as_multi_line
 from app.store.base import Repo, new_local_id, now_text
+from app.store.database import Database
+from app.store.feeds import Feeds
+from app.store.outbox import Outbox
 
-
-@dataclass(frozen=True)
-class Feed:
-    name: str
-    cursor: str | None
-    etag: str | None
-    synced_at: str | None
+# What a device keeps when its personal data is wiped (sign-out, erase): the key its
+# browser holds, and how the customer likes the app to look and speak.
+DEVICE_SETTINGS = ("device_secret", "pref:locale", "pref:theme", "pref:alerts_prompted")
 
 
 class Account(Repo):
+    def __init__(self, db: Database, *, outbox: Outbox, feeds: Feeds) -> None:
+        super().__init__(db)
+        self.outbox = outbox
+        self.feeds = feeds
+
     def client_id(self) -> str:
         """This installation's id, made once."""
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             row = conn.execute("SELECT value FROM meta WHERE key = 'client_id'").fetchone()
             if row:
                 return str(row["value"])
@@ -31,7 +34,7 @@ class Account(Repo):
             return value
 
     def _get(self, key: str) -> str | None:
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return str(row["value"]) if row else None
 
@@ -52,18 +55,18 @@ class Account(Repo):
         """Keep the session. A different customer than before starts from a clean slate
         of private data (what the previous one had not sent cannot be sent as this one);
         the outbox of the same customer is kept."""
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             previous = self.customer()
             if previous is not None and previous.id != customer.id:
                 self._forget_private(conn)
             self._set(conn, "token", token)
             self._set(conn, "customer", customer.model_dump_json())
             self._set(conn, "needs_sign_in", None)
-            conn.execute("DELETE FROM feeds WHERE name = 'private'")
+            self.feeds.forget(conn, "private")
 
     def session_expired(self) -> None:
         """The hub said 401: ask for a new sign-in, keep everything queued."""
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             self._set(conn, "token", None)
             self._set(conn, "needs_sign_in", "1")
 
@@ -73,7 +76,7 @@ class Account(Repo):
     def sign_out(self) -> int:
         """Forget the session and this customer's data on this device; returns how many
         unsent changes went with it (the UI asks before, see `unsent_changes`)."""
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             self._set(conn, "token", None)
             self._set(conn, "customer", None)
             self._set(conn, "needs_sign_in", None)
@@ -83,7 +86,7 @@ class Account(Repo):
         """The account is erased on the hub: forget everything personal on this device
         too (the session, the customer's data, files waiting to be sent, the phone number
         remembered for callbacks, which updates were shown). Public content stays."""
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             self._set(conn, "token", None)
             self._set(conn, "customer", None)
             self._set(conn, "needs_sign_in", None)
@@ -94,14 +97,14 @@ class Account(Repo):
 
     def unsent_changes(self) -> int:
         """Changes not yet accepted by the hub (waiting or refused)."""
-        counts = self.store.repos.outbox.counts()
+        counts = self.outbox.counts()
         return counts["pending"] + counts["rejected"]
 
     def _forget_private(self, conn: sqlite3.Connection) -> int:
         unsent = int(conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
         for table in ("cases", "case_messages", "callbacks", "subscriptions", "feedback", "outbox"):
             conn.execute(f"DELETE FROM {table}")
-        conn.execute("DELETE FROM feeds WHERE name = 'private'")
+        self.feeds.forget(conn, "private")
         conn.execute("DELETE FROM meta WHERE key IN ('subscriptions:hub', 'last_event_id')")
         return unsent
 
@@ -112,7 +115,7 @@ class Account(Repo):
         return int(value) if value else None
 
     def set_last_event_id(self, event_id: int) -> None:
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             self.note_event(conn, event_id)
 
     def note_event(self, conn: sqlite3.Connection, event_id: int) -> None:
@@ -121,7 +124,7 @@ class Account(Repo):
 
     def first_notice(self, key: str) -> bool:
         """Mark an update as shown; False when it already was."""
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             done = conn.execute(
                 "INSERT OR IGNORE INTO notified (key, created_at) VALUES (?, ?)", (key, now_text())
             )
@@ -130,20 +133,20 @@ class Account(Repo):
     # Subscriptions and votes: written locally and queued in one transaction.
 
     def subscriptions(self) -> Subscriptions:
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             row = conn.execute("SELECT data FROM subscriptions WHERE id = 1").fetchone()
         return Subscriptions.model_validate_json(row["data"]) if row else Subscriptions()
 
     def subscriptions_state(self) -> str:
         """pending (on its way), synced, or rejected (the hub's last copy is shown)."""
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             row = conn.execute("SELECT sync_state FROM subscriptions WHERE id = 1").fetchone()
         return str(row["sync_state"]) if row else "synced"
 
     def set_subscriptions(self, wanted: Subscriptions) -> None:
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             self.save_subscriptions(conn, wanted, state="pending")
-            self.store.repos.outbox.add(
+            self.outbox.add(
                 conn,
                 MutationName.subscriptions_set,
                 wanted.model_dump(mode="json"),
@@ -170,13 +173,13 @@ class Account(Repo):
     def give_feedback(self, article_id: str, helpful: bool, comment: str | None = None) -> None:
         comment = as_multi_line(comment) if comment else None
         feedback = ArticleFeedback(article=article_id, helpful=helpful, comment=comment or None)
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO feedback (article_id, helpful, comment, "
                 "sync_state, created_at) VALUES (?, ?, ?, 'pending', ?)",
                 (article_id, int(helpful), feedback.comment, now_text()),
             )
-            self.store.repos.outbox.add(
+            self.outbox.add(
                 conn,
                 MutationName.article_feedback,
                 feedback.model_dump(mode="json"),
@@ -186,7 +189,7 @@ class Account(Repo):
 
     def feedback(self, article_id: str) -> tuple[bool, str] | None:
         """The customer's vote on an article and its sync state."""
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             row = conn.execute(
                 "SELECT helpful, sync_state FROM feedback WHERE article_id = ?", (article_id,)
             ).fetchone()
@@ -203,36 +206,33 @@ class Account(Repo):
             if row and state == "synced":
                 self._set(conn, "subscriptions:hub", row["data"])
 
-    # Feeds.
-
-    def feed(self, name: str) -> Feed:
-        with self.store.transaction() as conn:
-            row = conn.execute("SELECT * FROM feeds WHERE name = ?", (name,)).fetchone()
-        if row is None:
-            return Feed(name, None, None, None)
-        return Feed(name, row["cursor"], row["etag"], row["synced_at"])
-
-    def save_feed(
-        self,
-        conn: sqlite3.Connection,
-        name: str,
-        *,
-        cursor: str | None = None,
-        etag: str | None = None,
-    ) -> None:
-        conn.execute(
-            "INSERT OR REPLACE INTO feeds (name, cursor, etag, synced_at) VALUES (?, ?, ?, ?)",
-            (name, cursor, etag, now_text()),
-        )
-
-    def last_synced(self) -> str | None:
-        with self.store.transaction() as conn:
-            row = conn.execute("SELECT max(synced_at) FROM feeds").fetchone()
-        return str(row[0]) if row and row[0] else None
-
     def preference(self, key: str) -> str | None:
         return self._get(f"pref:{key}")
 
     def set_preference(self, key: str, value: str) -> None:
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             self._set(conn, f"pref:{key}", value)
+
+    def device_settings(self) -> dict[str, str]:
+        """What survives a wipe (`DEVICE_SETTINGS`), to be put back in the new file."""
+        marks = ", ".join("?" for _ in DEVICE_SETTINGS)
+        with self.db.transaction() as conn:
+            rows = conn.execute(
+                f"SELECT key, value FROM meta WHERE key IN ({marks})", DEVICE_SETTINGS
+            ).fetchall()
+        return {str(r["key"]): str(r["value"]) for r in rows}
+
+    def restore_settings(self, settings: dict[str, str]) -> None:
+        with self.db.transaction() as conn:
+            for key, value in settings.items():
+                if key in DEVICE_SETTINGS:
+                    self._set(conn, key, value)
+
+    # A browser is a device: the server keeps a hash of the secret the browser holds.
+
+    def device_secret(self) -> str | None:
+        return self._get("device_secret")
+
+    def set_device_secret(self, secret_hash: str) -> None:
+        with self.db.transaction() as conn:
+            self._set(conn, "device_secret", secret_hash)

@@ -1,17 +1,16 @@
-"""What every repository shares: the store, JSON columns, times and new local ids."""
+"""What every repository shares: its database, JSON columns, times and new local ids."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import uuid
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from app.schemas import Rejection
 from app.schemas.common import format_time
-
-if TYPE_CHECKING:
-    from app.store.local import LocalStore
+from app.store.database import Database
 
 
 def dumps(value: Any) -> str:
@@ -37,5 +36,24 @@ def new_local_id() -> str:
 
 
 class Repo:
-    def __init__(self, store: LocalStore) -> None:
-        self.store = store
+    """A repository reads and writes its tables of one database; collaborators (other
+    repositories) are passed to its constructor by name."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+
+def held_version(conn: sqlite3.Connection, entity: str, entity_id: str) -> int | None:
+    """The version of an entity this store last took from the hub (None: never)."""
+    row = conn.execute(
+        "SELECT version FROM entity_versions WHERE entity = ? AND id = ?", (entity, entity_id)
+    ).fetchone()
+    return int(row["version"]) if row else None
+
+
+def hold_version(conn: sqlite3.Connection, entity: str, entity_id: str, version: int) -> None:
+    conn.execute(
+        "INSERT INTO entity_versions (entity, id, version) VALUES (?, ?, ?) "
+        "ON CONFLICT (entity, id) DO UPDATE SET version = excluded.version",
+        (entity, entity_id, version),
+    )

@@ -11,6 +11,8 @@ from app.schemas import Callback, CallbackMode, MutationName, Rejection
 from app.schemas.common import as_multi_line, format_time
 from app.schemas.mutations import CallbackRequestArgs
 from app.store.base import Repo, dumps, loads, new_local_id, now_text, rejection_from
+from app.store.database import Database
+from app.store.outbox import Outbox
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,10 @@ class CallbackView:
 
 
 class Callbacks(Repo):
+    def __init__(self, db: Database, *, outbox: Outbox) -> None:
+        super().__init__(db)
+        self.outbox = outbox
+
     def request(
         self,
         *,
@@ -67,13 +73,13 @@ class Callbacks(Repo):
             "created_at": stamp,
             "updated_at": stamp,
         }
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             conn.execute(
                 "INSERT INTO callbacks (local_id, queue_id, status, slot_start, sync_state, "
                 "updated_at, data) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
                 (local_id, queue_id, status, start, stamp, dumps(draft)),
             )
-            self.store.repos.outbox.add(
+            self.outbox.add(
                 conn, MutationName.callback_request, args, entity="callback", entity_id=local_id
             )
         return local_id
@@ -90,7 +96,7 @@ class Callbacks(Repo):
         )
 
     def _change(self, local_id: str, name: MutationName, *, status: str, slot: str | None) -> None:
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             row = conn.execute(
                 "SELECT server_id, slot_start FROM callbacks WHERE local_id = ?", (local_id,)
             ).fetchone()
@@ -108,11 +114,11 @@ class Callbacks(Repo):
             conn.execute(
                 "DELETE FROM outbox WHERE entity_id = ? AND state = 'rejected'", (local_id,)
             )
-            self.store.repos.outbox.add(conn, name, args, entity="callback", entity_id=local_id)
+            self.outbox.add(conn, name, args, entity="callback", entity_id=local_id)
 
     def discard(self, local_id: str) -> None:
         """Forget a request the hub refused (it never existed there) and its refusal."""
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             conn.execute(
                 "DELETE FROM callbacks WHERE local_id = ? AND server_id IS NULL", (local_id,)
             )
@@ -169,14 +175,14 @@ class Callbacks(Repo):
         )
 
     def list(self) -> list[CallbackView]:
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             rows = conn.execute(
                 "SELECT * FROM callbacks ORDER BY coalesce(slot_start, updated_at) DESC"
             ).fetchall()
         return [_view(r) for r in rows]
 
     def get(self, callback_id: str) -> CallbackView | None:
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             row = conn.execute(
                 "SELECT * FROM callbacks WHERE local_id = ? OR server_id = ?",
                 (callback_id, callback_id),

@@ -14,7 +14,9 @@ from app.schemas import Case, MessageAuthor, MutationName, Rejection
 from app.schemas.common import as_multi_line, as_one_line
 from app.schemas.mutations import CaseOpenArgs, CaseReplyArgs
 from app.store.base import Repo, dumps, loads, new_local_id, now_text, rejection_from
-from app.store.uploads import NewFile
+from app.store.database import Database
+from app.store.outbox import Outbox
+from app.store.uploads import NewFile, Uploads
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,11 @@ class CaseView:
 
 
 class Cases(Repo):
+    def __init__(self, db: Database, *, outbox: Outbox, uploads: Uploads) -> None:
+        super().__init__(db)
+        self.outbox = outbox
+        self.uploads = uploads
+
     def open(
         self,
         *,
@@ -84,18 +91,16 @@ class Cases(Repo):
             "created_at": stamp,
             "updated_at": stamp,
         }
-        with self.store.transaction() as conn:
-            refs = self.store.repos.uploads.stage(conn, list(files))
+        with self.db.transaction() as conn:
+            refs = self.uploads.stage(conn, list(files))
             args["attachments"] = refs
-            draft["attachments"] = self.store.repos.uploads.describe(conn, refs)
+            draft["attachments"] = self.uploads.describe(conn, refs)
             conn.execute(
                 "INSERT INTO cases (local_id, subject, status, updated_at, sync_state, data) "
                 "VALUES (?, ?, 'new', ?, 'pending', ?)",
                 (local_id, args["subject"], stamp, dumps(draft)),
             )
-            self.store.repos.outbox.add(
-                conn, MutationName.case_open, args, entity="case", entity_id=local_id
-            )
+            self.outbox.add(conn, MutationName.case_open, args, entity="case", entity_id=local_id)
         return local_id
 
     def reply(
@@ -114,7 +119,7 @@ class Cases(Repo):
         CaseReplyArgs.model_validate(
             {"case": case_local_id, "body": body.strip(), "attachments": ["x"] * len(files)}
         )
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             row = conn.execute(
                 "SELECT server_id FROM cases WHERE local_id = ?", (case_local_id,)
             ).fetchone()
@@ -124,10 +129,10 @@ class Cases(Repo):
                 "SELECT attachments FROM case_messages WHERE local_id = ?", (message_id,)
             ).fetchone()
             if files or earlier is None:
-                attachments = self.store.repos.uploads.stage(conn, list(files))
+                attachments = self.uploads.stage(conn, list(files))
             else:
                 attachments = loads(earlier["attachments"])
-                self.store.repos.uploads.ask_again(conn, attachments)
+                self.uploads.ask_again(conn, attachments)
             conn.execute(
                 "INSERT INTO case_messages (local_id, case_local_id, body, attachments, "
                 "sync_state, created_at) VALUES (?, ?, ?, ?, 'queued', ?) "
@@ -145,20 +150,20 @@ class Cases(Repo):
             conn.execute(
                 "DELETE FROM outbox WHERE entity_id = ? AND state = 'rejected'", (message_id,)
             )
-            self.store.repos.outbox.add(
+            self.outbox.add(
                 conn, MutationName.case_reply, args, entity="message", entity_id=message_id
             )
         return message_id
 
     def close(self, case_local_id: str) -> None:
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             row = conn.execute(
                 "SELECT server_id FROM cases WHERE local_id = ?", (case_local_id,)
             ).fetchone()
             if row is None:
                 raise KeyError(case_local_id)
             conn.execute("UPDATE cases SET status = 'closed' WHERE local_id = ?", (case_local_id,))
-            self.store.repos.outbox.add(
+            self.outbox.add(
                 conn,
                 MutationName.case_close,
                 {"case": row["server_id"] or case_local_id},
@@ -167,7 +172,7 @@ class Cases(Repo):
             )
 
     def mark_read(self, case_local_id: str) -> None:
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             row = conn.execute(
                 "SELECT data FROM cases WHERE local_id = ?", (case_local_id,)
             ).fetchone()
@@ -230,13 +235,13 @@ class Cases(Repo):
         )
 
     def list(self) -> list[CaseView]:
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             rows = conn.execute("SELECT * FROM cases ORDER BY updated_at DESC").fetchall()
             return [self._view(conn, r) for r in rows]
 
     def get(self, case_id: str) -> CaseView | None:
         """By local id, server id or case number."""
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             row = conn.execute(
                 "SELECT * FROM cases WHERE local_id = ? OR server_id = ? OR number = ?",
                 (case_id, case_id, int(case_id) if case_id.isascii() and case_id.isdigit() else -1),
@@ -270,7 +275,7 @@ class Cases(Repo):
                     created_at=m["created_at"],
                     state=m["sync_state"],
                     error=rejection_from(m["error"]),
-                    attachments=self.store.repos.uploads.describe(conn, loads(m["attachments"])),
+                    attachments=self.uploads.describe(conn, loads(m["attachments"])),
                 )
             )
         return CaseView(

@@ -1,9 +1,19 @@
 """Public content the hub owns (server wins): components, incidents, articles, categories,
-callback queues."""
+callback queues. Articles are indexed for search by triggers; a bulk load takes them away
+and rebuilds the index once at the end.
+
+Lists of services, incidents, categories and queues are the same for every reader: the
+last answer is kept until the store changes, so a server's visitors share one copy
+(callers make new lists rather than change these)."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TypeVar, cast
+
+from pydantic import BaseModel
 
 from app.schemas import (
     Article,
@@ -15,9 +25,63 @@ from app.schemas import (
     StatusSnapshot,
 )
 from app.store.base import Repo
+from app.store.database import Database
+from app.store.migrations import run_script
+from app.store.public_schema import SEARCH_REBUILD, SEARCH_TRIGGER_NAMES, SEARCH_TRIGGERS
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class Content(Repo):
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
+        # Bumped on every article change, so search rebuilds its vocabulary lazily.
+        self.generation = 0
+        # A bulk load took the search triggers away and has not put them back yet (a full
+        # disk cut it short): the next sync puts them back first.
+        self.search_off = False
+        self._kept: dict[tuple[object, ...], tuple[int, list[BaseModel]]] = {}
+
+    def _shared(self, model: type[M], query: str, params: Sequence[str] = ()) -> list[M]:
+        """The `data` of `query`'s rows as models, kept until this store's next change
+        (its connection counts every row written)."""
+        key = (model, query, *params)
+        with self.db.transaction() as conn:
+            stamp = conn.total_changes
+            kept = self._kept.get(key)
+            if kept is not None and kept[0] == stamp:
+                return cast(list[M], kept[1])
+            rows = conn.execute(query, params).fetchall()
+        found = [model.model_validate_json(r["data"]) for r in rows]
+        self._kept[key] = (stamp, cast(list[BaseModel], found))
+        return found
+
+    @contextmanager
+    def bulk_articles(self) -> Iterator[None]:
+        """Many article changes at once (a first sync, a reset): index them in one rebuild
+        at the end instead of one by one."""
+        with self.db.transaction() as conn:
+            for name in SEARCH_TRIGGER_NAMES:
+                conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+        self.search_off = True
+        try:
+            yield
+        finally:
+            self.restore_search()
+
+    def restore_search(self) -> None:
+        """Rebuild the search indexes and their triggers if a bulk load left them off."""
+        with self.db.transaction() as conn:
+            present = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            }
+            if not set(SEARCH_TRIGGER_NAMES) <= present:
+                for name in SEARCH_TRIGGER_NAMES:
+                    conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+                run_script(conn, SEARCH_TRIGGERS + SEARCH_REBUILD)
+                self.generation += 1
+        self.search_off = False
+
     # Writes take the caller's connection: they run inside the sync engine's transaction.
 
     def save_component(self, conn: sqlite3.Connection, component: Component) -> None:
@@ -83,11 +147,11 @@ class Content(Repo):
                 "id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 values,
             )
-        self.store.kb_generation += 1
+        self.generation += 1
 
     def delete_article(self, conn: sqlite3.Connection, article_id: str) -> None:
         conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
-        self.store.kb_generation += 1
+        self.generation += 1
 
     def save_category(self, conn: sqlite3.Connection, category: Category) -> None:
         conn.execute(
@@ -111,9 +175,7 @@ class Content(Repo):
     # Reads, each in its own short transaction.
 
     def components(self) -> list[Component]:
-        with self.store.transaction() as conn:
-            rows = conn.execute("SELECT data FROM components ORDER BY position, id").fetchall()
-        return [Component.model_validate_json(r["data"]) for r in rows]
+        return self._shared(Component, "SELECT data FROM components ORDER BY position, id")
 
     def incidents(
         self, *, active: bool | None = None, kind: IncidentKind | None = None
@@ -126,18 +188,16 @@ class Content(Repo):
         if kind is not None:
             query += " AND kind = ?"
             params.append(kind.value)
-        with self.store.transaction() as conn:
-            rows = conn.execute(query + " ORDER BY started_at DESC", params).fetchall()
-        return [Incident.model_validate_json(r["data"]) for r in rows]
+        return self._shared(Incident, query + " ORDER BY started_at DESC", params)
 
     def incident(self, incident_id: str) -> Incident | None:
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             row = conn.execute("SELECT data FROM incidents WHERE id = ?", (incident_id,)).fetchone()
         return Incident.model_validate_json(row["data"]) if row else None
 
     def article(self, slug: str, locale: str) -> Article | None:
         """The article in `locale`, else its English original."""
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             rows = conn.execute(
                 "SELECT * FROM articles WHERE slug = ? AND locale IN (?, 'en') "
                 "ORDER BY locale = ? DESC",
@@ -151,21 +211,16 @@ class Content(Repo):
         if category:
             query += " AND category = ?"
             params.append(category)
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             rows = conn.execute(query + " ORDER BY title", params).fetchall()
         return [_article(r) for r in rows]
 
     def categories(self, locale: str) -> list[Category]:
-        with self.store.transaction() as conn:
-            rows = conn.execute(
-                "SELECT data FROM categories WHERE locale = ? ORDER BY position, id", (locale,)
-            ).fetchall()
-        return [Category.model_validate_json(r["data"]) for r in rows]
+        query = "SELECT data FROM categories WHERE locale = ? ORDER BY position, id"
+        return self._shared(Category, query, [locale])
 
     def queues(self) -> list[CallbackQueue]:
-        with self.store.transaction() as conn:
-            rows = conn.execute("SELECT data FROM queues ORDER BY position, id").fetchall()
-        return [CallbackQueue.model_validate_json(r["data"]) for r in rows]
+        return self._shared(CallbackQueue, "SELECT data FROM queues ORDER BY position, id")
 
 
 def _article(row: sqlite3.Row) -> Article:

@@ -1,20 +1,25 @@
-"""Opening the store at start-up, whatever state the device is in.
+"""Opening the stores at start-up, whatever state the device is in.
 
-- Normally: the file in the data folder, migrated, with a small real write to learn
-  whether the disk has room (a full disk shows its banner from the first screen).
+- Normally: the file in its folder, migrated, with a small real write to learn whether
+  the disk has room (a full disk shows its banner from the first screen).
 - The folder or the file refuses writes: the same file opened read-only, so the customer
   still sees everything saved; `health` says so for the whole run (SQLite keeps a file
   it could only open for reading that way, so writes come back with the next start).
 - No folder can be made, or no file opened at all: a store in memory, so the app still
-  runs (status and help come from the hub); `health` says nothing will be kept."""
+  runs (status and help come from the hub); `health` says nothing will be kept.
+
+A desktop or phone keeps both stores in its data folder (`open_local`); a server keeps
+one public store and a personal store per browser (`open_public`, `open_personal`)."""
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.config import resolve_data_dir
+from app.store.database import Database, connect
 from app.store.faults import (
     SQLITE_CANTOPEN,
     StorageError,
@@ -24,26 +29,110 @@ from app.store.faults import (
     as_storage_error,
     sqlite_code,
 )
-from app.store.local import DB_NAME, LocalStore, connect
-from app.store.migrations import LATEST, MigrationError, current_version, migrate
+from app.store.migrations import MigrationError, Schema, current_version, migrate
+from app.store.personal_schema import PERSONAL_SCHEMA, PUBLIC_ENTITIES, PUBLIC_FEEDS
+from app.store.public_schema import PUBLIC_SCHEMA
+from app.store.public_schema import TABLES as PUBLIC_TABLES
+from app.store.stores import PersonalStore, PublicStore
 
 log = logging.getLogger("careline.store")
+PUBLIC_FILE = "content.sqlite3"
+PERSONAL_FILE = "careline.sqlite3"
 
 
-def open_store(data_dir: str | Path | None = None, *, memory: bool = False) -> LocalStore:
-    """Open (and migrate) the store in the app's data folder, or in memory for tests. A
-    device that refuses writes gives a read-only or in-memory store (see the module)."""
+@dataclass
+class LocalStores:
+    """Both stores of a desktop or phone, in one data folder."""
+
+    public: PublicStore
+    personal: PersonalStore
+
+    def close(self) -> None:
+        self.personal.close()
+        self.public.close()
+
+
+def open_local(data_dir: str | Path | None = None, *, memory: bool = False) -> LocalStores:
+    """Both stores in the app's data folder (or in memory, for tests). A file made by an
+    older version, which held both, gives its public content to the public store."""
     if memory:
-        return _open(connect(":memory:"), None, StorageHealth())
+        return LocalStores(open_public(None, memory=True), open_personal(None, memory=True))
     folder = resolve_data_dir(data_dir)
+    health = StorageHealth(folder)
+    public = open_public(folder, health=health)
+    _move_public_content_out(public, folder / PERSONAL_FILE)
+    return LocalStores(public, open_personal(folder, health=health))
+
+
+def open_public(
+    folder: Path | None, *, memory: bool = False, health: StorageHealth | None = None
+) -> PublicStore:
+    db = _open(folder, PUBLIC_FILE, PUBLIC_SCHEMA, memory=memory, health=health)
+    store = PublicStore(db)
+    if not db.read_only:
+        store.content.restore_search()  # a bulk load cut short by a crash
+    return store
+
+
+def open_personal(
+    folder: Path | None,
+    *,
+    memory: bool = False,
+    health: StorageHealth | None = None,
+    compact: bool = False,
+) -> PersonalStore:
+    """`compact`: one of many on a server (see `database.connect`)."""
+    db = _open(
+        folder, PERSONAL_FILE, PERSONAL_SCHEMA, memory=memory, health=health, compact=compact
+    )
+
+    def reopen() -> sqlite3.Connection:
+        try:
+            return _fresh(db.path, PERSONAL_SCHEMA, compact)
+        except (sqlite3.Error, OSError, MigrationError) as error:
+            # The old file is gone; without room for a new one this run keeps nothing.
+            log.error("cannot make a new store at %s: %s", db.path, error)
+            db.health.problem, db.health.lasting = StorageProblem.unavailable, True
+            return _fresh(None, PERSONAL_SCHEMA, compact)
+
+    return PersonalStore(db, reopen=reopen)
+
+
+def _fresh(path: Path | None, schema: Schema, compact: bool) -> sqlite3.Connection:
+    conn = connect(path or ":memory:", compact=compact)
+    try:
+        migrate(conn, schema)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _open(
+    folder: Path | None,
+    name: str,
+    schema: Schema,
+    *,
+    memory: bool,
+    health: StorageHealth | None,
+    compact: bool = False,
+) -> Database:
+    if memory or folder is None:
+        return Database(_fresh(None, schema, compact), None, health=health or StorageHealth())
+    health = health or StorageHealth(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         log.error("cannot create the data folder %s: %s", folder, error)
-        return in_memory(folder)
-    path = folder / DB_NAME
+        return in_memory(schema, health)
+    path = folder / name
     try:
-        store = _open(connect(path), path, StorageHealth(folder))
+        db = Database(
+            _fresh(path, schema, compact),
+            path,
+            health=health,
+            opener=lambda: connect(path, compact=compact),
+        )
     except (sqlite3.Error, OSError, MigrationError) as error:
         cause = error.__cause__ if isinstance(error, MigrationError) else error
         fault = as_storage_error(cause)
@@ -51,31 +140,24 @@ def open_store(data_dir: str | Path | None = None, *, memory: bool = False) -> L
             raise
         log.warning("cannot write the store %s (%s); opening it read-only", path, error)
         problem = fault.problem if fault else StorageProblem.read_only
-        return open_read_only(path, problem) or in_memory(folder)
+        return open_read_only(path, schema, health, problem) or in_memory(schema, health)
+    if compact:
+        return db  # one of many on a server: its first write tells of a full disk
     try:
-        store.check_space()
+        db.check_space()
     except StorageReadOnly as error:
         # SQLite fell back to opening the file for reading: so it stays for this run.
         log.warning("the store is read-only: %s", error)
-        store.read_only = True
-        store.health.lasting = True
+        db.read_only = True
+        db.health.lasting = True
     except StorageError as error:  # a full disk: the banner shows it until there is room
         log.warning("the store cannot be written: %s", error)
-    return store
+    return db
 
 
-def _open(conn: sqlite3.Connection, path: Path | None, health: StorageHealth) -> LocalStore:
-    try:
-        migrate(conn)
-        store = LocalStore(conn, path, health=health)
-        store.restore_search()
-    except BaseException:
-        conn.close()
-        raise
-    return store
-
-
-def open_read_only(path: Path, problem: StorageProblem) -> LocalStore | None:
+def open_read_only(
+    path: Path, schema: Schema, health: StorageHealth, problem: StorageProblem
+) -> Database | None:
     """The store file as it is, for reading only; None when it cannot be read (missing,
     or from another version of the app, whose tables this one cannot read).
 
@@ -103,15 +185,55 @@ def open_read_only(path: Path, problem: StorageProblem) -> LocalStore | None:
             log.info("reading %s with %s failed: %s", path, options, error)
             conn.close()
             continue
-        if version != LATEST:
+        if version != schema.version:
             conn.close()
             return None
-        health = StorageHealth(path.parent, problem, lasting=True)
-        return LocalStore(conn, path, health=health, read_only=True)
+        health.problem, health.lasting = problem, True
+        return Database(conn, path, health=health, read_only=True)
     return None
 
 
-def in_memory(folder: Path) -> LocalStore:
+def in_memory(schema: Schema, health: StorageHealth) -> Database:
     """A store that lives as long as this run: the app works, but keeps nothing."""
-    health = StorageHealth(folder, StorageProblem.unavailable, lasting=True)
-    return _open(connect(":memory:"), None, health)
+    health.problem, health.lasting = StorageProblem.unavailable, True
+    return Database(_fresh(None, schema, False), None, health=health)
+
+
+def _move_public_content_out(public: PublicStore, legacy: Path) -> None:
+    """A file of version 4 or older held public content beside the personal data: copy
+    it to the public store before the personal store's migration drops it, so what the
+    customer had seen stays readable offline. Rows the public store has already win."""
+    if public.db.read_only or not legacy.is_file():
+        return
+    try:
+        probe = sqlite3.connect(legacy)
+        try:
+            version = current_version(probe)
+        finally:
+            probe.close()
+        if not 1 <= version < PERSONAL_SCHEMA.version:
+            return
+        conn = public.db.conn
+        conn.execute("ATTACH DATABASE ? AS legacy", (str(legacy),))
+        try:
+            with public.db.transaction():
+                for table in PUBLIC_TABLES:
+                    conn.execute(f"INSERT OR IGNORE INTO main.{table} SELECT * FROM legacy.{table}")
+                marks = ", ".join("?" for _ in PUBLIC_FEEDS)
+                conn.execute(
+                    f"INSERT OR IGNORE INTO main.feeds SELECT * FROM legacy.feeds "
+                    f"WHERE name IN ({marks})",
+                    PUBLIC_FEEDS,
+                )
+                if version >= 4:
+                    marks = ", ".join("?" for _ in PUBLIC_ENTITIES)
+                    conn.execute(
+                        "INSERT OR IGNORE INTO main.entity_versions SELECT * FROM "
+                        f"legacy.entity_versions WHERE entity IN ({marks})",
+                        PUBLIC_ENTITIES,
+                    )
+        finally:
+            conn.execute("DETACH DATABASE legacy")
+    except (sqlite3.Error, StorageError) as error:
+        # Nothing lost that the hub cannot send again: the next sync fetches it.
+        log.warning("public content of %s not carried over: %s", legacy, error)

@@ -70,27 +70,27 @@ class Outbox(Repo):
         return int(cursor.lastrowid or 0)
 
     def pending(self, limit: int = 100) -> list[OutboxEntry]:
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             rows = conn.execute(
                 "SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?", (limit,)
             ).fetchall()
         return [_entry(r) for r in rows]
 
     def rejected(self) -> list[OutboxEntry]:
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             rows = conn.execute(
                 "SELECT * FROM outbox WHERE state = 'rejected' ORDER BY seq"
             ).fetchall()
         return [_entry(r) for r in rows]
 
     def counts(self) -> dict[str, int]:
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             rows = conn.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall()
         found = {row[0]: int(row[1]) for row in rows}
         return {"pending": found.get("pending", 0), "rejected": found.get("rejected", 0)}
 
     def note_attempt(self, seqs: list[int]) -> None:
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             conn.executemany(
                 "UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?", [(s,) for s in seqs]
             )
@@ -106,5 +106,5 @@ class Outbox(Repo):
 
     def dismiss(self, seq: int) -> None:
         """The customer has seen a rejected change and lets it go."""
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             conn.execute("DELETE FROM outbox WHERE seq = ? AND state = 'rejected'", (seq,))

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from app.store import ranking
 from app.store.base import Repo
+from app.store.content import Content
+from app.store.database import Database
 from app.store.search_words import STOP_WORDS, SYNONYMS, fold
 
 MAX_TERMS = 12
@@ -94,14 +96,17 @@ class Vocabulary:
 
 
 class Search(Repo):
-    _vocabulary: Vocabulary | None = None
-    _generation = -1
+    def __init__(self, db: Database, *, content: Content) -> None:
+        super().__init__(db)
+        self.content = content
+        self._vocabulary: Vocabulary | None = None
+        self._generation = -1
 
     def vocabulary(self, conn: sqlite3.Connection) -> Vocabulary:
-        if self._vocabulary is None or self._generation != self.store.kb_generation:
+        if self._vocabulary is None or self._generation != self.content.generation:
             rows = conn.execute("SELECT term, doc FROM articles_vocab").fetchall()
             self._vocabulary = Vocabulary({r[0]: int(r[1]) for r in rows})
-            self._generation = self.store.kb_generation
+            self._generation = self.content.generation
         return self._vocabulary
 
     def _plan(self, conn: sqlite3.Connection, query: str) -> _Plan | None:
@@ -132,7 +137,7 @@ class Search(Repo):
         articles whose title or tags hold every word; if too few, those holding every word
         anywhere; then those holding any. They are re-ranked by title and tags (see
         `ranking`) and given a snippet with the query words marked."""
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             plan = self._plan(conn, query)
             if plan is None:
                 return []

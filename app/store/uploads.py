@@ -109,7 +109,7 @@ class Uploads(Repo):
     def waiting(self, refs: list[str]) -> list[StagedUpload]:
         """The staged files among `refs` that the hub does not have yet."""
         ids = [ref.removeprefix(PREFIX) for ref in refs if is_staged(ref)]
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             rows = conn.execute(
                 f"SELECT local_id, filename, content_type, server_id, error FROM uploads "
                 f"WHERE server_id IS NULL AND local_id IN ({', '.join('?' for _ in ids)})",
@@ -121,7 +121,7 @@ class Uploads(Repo):
         ]
 
     def data(self, local_id: str) -> bytes:
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             row = conn.execute(
                 "SELECT data FROM uploads WHERE local_id = ?", (local_id,)
             ).fetchone()
@@ -129,14 +129,14 @@ class Uploads(Repo):
 
     def uploaded(self, local_id: str, attachment: Attachment) -> None:
         """The hub has the file: remember its id and free the bytes."""
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             conn.execute(
                 "UPDATE uploads SET server_id = ?, data = NULL, error = NULL WHERE local_id = ?",
                 (attachment.id, local_id),
             )
 
     def refused(self, local_id: str, error: Rejection) -> None:
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             conn.execute(
                 "UPDATE uploads SET error = ? WHERE local_id = ?",
                 (dumps(error.model_dump(mode="json")), local_id),
@@ -147,7 +147,7 @@ class Uploads(Repo):
         refs = args.get("attachments") or []
         if not any(is_staged(ref) for ref in refs):
             return args
-        with self.store.transaction() as conn:
+        with self.db.transaction() as conn:
             ids = dict(
                 conn.execute(
                     "SELECT ? || local_id, server_id FROM uploads WHERE server_id IS NOT NULL",

@@ -1,4 +1,7 @@
-"""One sync: push the outbox in order, then pull every feed to its end.
+"""One sync: push the outbox in order, then pull every feed to its end. An engine syncs
+what it is given: a device's personal store (its outbox and the customer's own feed), the
+public store (status, help centre, callback queues), or both (a desktop or phone). A
+server has one engine for the public store and one per browser for its personal store.
 
 Blocking store calls run in a worker thread, so the event loop (and the UI) never waits on
 SQLite; network calls are the client's, awaited here.
@@ -10,34 +13,41 @@ stored leaves the store as it was and is fetched again on the next try."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from app.api import HubClient, HubError, RateLimited, Rejected, ServerError, Unauthorized
 from app.schemas import MutationResult, Rejection
-from app.store import LocalStore, StorageReadOnly
+from app.store import Database, PersonalStore, PublicStore, StorageReadOnly
 from app.store.outbox import OutboxEntry
+from app.sync import pulls
+from app.sync.report import SyncReport
 
 PUSH_BATCH = 50
 # Answers meaning "this request, as it is, will never be accepted".
 REQUEST_REFUSED = frozenset({400, 413, 422})
-PULL_LIMIT = 500
 
 
-@dataclass
-class SyncReport:
-    pushed: int = 0
-    rejected: int = 0
-    pulled: int = 0
-    requests: int = 0
-    status_changed: bool = False
+@dataclass(frozen=True)
+class Held:
+    """What the stores hold that the sync status shows."""
+
+    pending: int = 0
+    failed: int = 0
+    last_synced: str | None = None
     needs_sign_in: bool = False
-    errors: list[str] = field(default_factory=list)
 
 
 class SyncEngine:
-    def __init__(self, store: LocalStore, client: HubClient) -> None:
-        self.store = store
+    def __init__(
+        self,
+        client: HubClient,
+        *,
+        public: PublicStore | None = None,
+        personal: PersonalStore | None = None,
+    ) -> None:
         self.client = client
+        self.public = public
+        self.personal = personal
         self._lock = asyncio.Lock()
 
     async def sync(self) -> SyncReport:
@@ -47,61 +57,85 @@ class SyncEngine:
         async with self._lock:
             await self._check_storage()
             report = SyncReport()
-            repos = self.store.repos
-            signed_in = await asyncio.to_thread(repos.account.token) is not None
+            personal = self.personal
+            signed_in = False
             push_failure: HubError | None = None
-            try:
-                if signed_in:
-                    await self._push(report)
-            except Unauthorized:
-                await asyncio.to_thread(repos.account.session_expired)
-                report.needs_sign_in = True
-                signed_in = False
-            except (ServerError, RateLimited) as error:
-                push_failure = error
-            await self._pull_status(report)
-            if signed_in:
+            if personal is not None:
+                signed_in = await asyncio.to_thread(personal.account.token) is not None
                 try:
-                    await self._pull_feed("private", report)
+                    if signed_in:
+                        await self._push(personal, report)
                 except Unauthorized:
-                    await asyncio.to_thread(repos.account.session_expired)
-                    report.needs_sign_in = True
-            else:
-                await self._pull_feed("kb", report)
+                    await self._session_expired(personal, report)
+                    signed_in = False
+                except (ServerError, RateLimited) as error:
+                    push_failure = error
+            # Signed in on a desktop or phone, one feed brings public content and the
+            # customer's own; otherwise the help centre and queues come on their own.
+            both = self.public if signed_in else None
+            if self.public is not None:
+                await pulls.status(self.client, self.public, report)
+                if both is None:
+                    await pulls.queues(self.client, self.public, report)
+                    await pulls.help_centre(self.client, self.public, report)
+            if personal is not None and signed_in:
+                try:
+                    await pulls.customer(self.client, personal, report, public=both)
+                except Unauthorized:
+                    await self._session_expired(personal, report)
             if push_failure is not None:
                 raise push_failure
             return report
+
+    def held(self) -> Held:
+        """Changes waiting or refused, the last sync, whether to sign in again (reads
+        the stores: call it in a worker thread)."""
+        synced = [store.feeds.last_synced() for store in (self.public, self.personal) if store]
+        last = max((s for s in synced if s), default=None)
+        if self.personal is None:
+            return Held(last_synced=last)
+        counts = self.personal.outbox.counts()
+        return Held(
+            counts["pending"], counts["rejected"], last, self.personal.account.needs_sign_in()
+        )
+
+    async def _session_expired(self, personal: PersonalStore, report: SyncReport) -> None:
+        await asyncio.to_thread(personal.account.session_expired)
+        report.needs_sign_in = True
 
     async def _check_storage(self) -> None:
         """Fetch nothing that cannot be stored. After a refused write, check for room
         first (raising while there is none); put back the search index triggers if a bulk
         load was cut short by a full disk."""
-        if self.store.read_only:
-            raise StorageReadOnly("the store was opened read-only")
-        if self.store.health.problem is not None and not self.store.health.lasting:
-            await asyncio.to_thread(self.store.check_space)
-        if self.store.search_off:
-            await asyncio.to_thread(self.store.restore_search)
+        for db in self._databases():
+            if db.read_only:
+                raise StorageReadOnly("the store was opened read-only")
+            if db.health.problem is not None and not db.health.lasting:
+                await asyncio.to_thread(db.check_space)
+        if self.public is not None and self.public.content.search_off:
+            await asyncio.to_thread(self.public.content.restore_search)
 
-    async def _push(self, report: SyncReport) -> None:
-        repos = self.store.repos
-        client_id = await asyncio.to_thread(repos.account.client_id)
+    def _databases(self) -> list[Database]:
+        return [store.db for store in (self.public, self.personal) if store is not None]
+
+    async def _push(self, personal: PersonalStore, report: SyncReport) -> None:
+        client_id = await asyncio.to_thread(personal.account.client_id)
         while True:
-            batch = await asyncio.to_thread(repos.outbox.pending, PUSH_BATCH)
+            batch = await asyncio.to_thread(personal.outbox.pending, PUSH_BATCH)
             if not batch:
                 return
-            await asyncio.to_thread(repos.outbox.note_attempt, [e.seq for e in batch])
-            ready = await self._with_uploads(batch, report)
+            await asyncio.to_thread(personal.outbox.note_attempt, [e.seq for e in batch])
+            ready = await self._with_uploads(personal, batch, report)
             if ready:
-                await self._push_batch(client_id, ready, report)
+                await self._push_batch(personal, client_id, ready, report)
 
     async def _with_uploads(
-        self, batch: list[OutboxEntry], report: SyncReport
+        self, personal: PersonalStore, batch: list[OutboxEntry], report: SyncReport
     ) -> list[OutboxEntry]:
         """Send the files the batch's changes refer to, then point the changes at the hub's
         copies. A file the hub refuses refuses its change, with the hub's reason; a
         network failure stops here, and the same files are sent on the next try."""
-        uploads = self.store.repos.uploads
+        uploads = personal.uploads
         ready = []
         for entry in batch:
             refused: Rejection | None = None
@@ -127,19 +161,18 @@ class SyncEngine:
                     break
                 await asyncio.to_thread(uploads.uploaded, staged.local_id, attachment)
             if refused is not None:
-                await asyncio.to_thread(self._reject, entry, refused)
+                await asyncio.to_thread(_reject, personal, entry, refused)
                 report.rejected += 1
                 continue
             ready.append(replace(entry, args=await asyncio.to_thread(uploads.resolve, entry.args)))
         return ready
 
     async def _push_batch(
-        self, client_id: str, batch: list[OutboxEntry], report: SyncReport
+        self, personal: PersonalStore, client_id: str, batch: list[OutboxEntry], report: SyncReport
     ) -> None:
         """Push a batch. If the hub refuses the request as a whole (too large, malformed),
         halve it until the one entry at fault is found and rejected with the reason; the
         others go through. Any other 4xx is a passing fault (a proxy, a deploy)."""
-        repos = self.store.repos
         report.requests += 1
         try:
             response = await self.client.push(client_id, [e.to_wire() for e in batch])
@@ -149,64 +182,19 @@ class SyncEngine:
                 raise ServerError(str(error), problem=error.problem) from error
             if len(batch) > 1:
                 half = len(batch) // 2
-                await self._push_batch(client_id, batch[:half], report)
-                await self._push_batch(client_id, batch[half:], report)
+                await self._push_batch(personal, client_id, batch[:half], report)
+                await self._push_batch(personal, client_id, batch[half:], report)
                 return
             refused = Rejection(code="refused", detail=str(error))
-            await asyncio.to_thread(self._reject, batch[0], refused)
+            await asyncio.to_thread(_reject, personal, batch[0], refused)
             report.rejected += 1
             return
-        await asyncio.to_thread(repos.applier.apply_results, response.results)
+        await asyncio.to_thread(personal.applier.apply_results, response.results)
         report.pushed += sum(1 for r in response.results if r.status != "rejected")
         report.rejected += sum(1 for r in response.results if r.status == "rejected")
 
-    def _reject(self, entry: OutboxEntry, refused: Rejection) -> None:
-        self.store.repos.applier.apply_results(
-            [MutationResult(seq=entry.seq, key=entry.key, status="rejected", error=refused)]
-        )
 
-    async def _pull_status(self, report: SyncReport) -> None:
-        repos = self.store.repos
-        feed = await asyncio.to_thread(repos.account.feed, "status")
-        report.requests += 1
-        snapshot, etag = await self.client.status(feed.etag)
-        if snapshot is None:
-            await asyncio.to_thread(repos.applier.touch_feed, "status")
-            return
-        await asyncio.to_thread(repos.applier.apply_snapshot, snapshot, etag)
-        report.status_changed = True
-
-    async def _pull_feed(self, name: str, report: SyncReport) -> None:
-        """Page through a feed; each page and its cursor are stored in one transaction."""
-        repos = self.store.repos
-        cursor = (await asyncio.to_thread(repos.account.feed, name)).cursor
-        if cursor is None:
-            # A first sync brings the whole help centre: index it once at the end.
-            with self.store.bulk_articles():
-                await self._pull_pages(name, None, report)
-        else:
-            await self._pull_pages(name, cursor, report)
-
-    async def _pull_pages(self, name: str, cursor: str | None, report: SyncReport) -> None:
-        repos = self.store.repos
-        # Starting from nothing (first sync, another account) is a reset too: what the
-        # device held may include articles whose tombstones the hub no longer keeps.
-        fresh = cursor is None
-        while True:
-            report.requests += 1
-            if name == "private":
-                page = await self.client.pull(cursor, PULL_LIMIT)
-            else:
-                page = await self.client.kb_changes(cursor, PULL_LIMIT)
-            await asyncio.to_thread(
-                repos.applier.apply_changes,
-                name,
-                page.changes,
-                page.cursor,
-                reset=page.reset or fresh,
-            )
-            fresh = False
-            report.pulled += len(page.changes)
-            cursor = page.cursor
-            if not page.has_more:
-                return
+def _reject(personal: PersonalStore, entry: OutboxEntry, refused: Rejection) -> None:
+    personal.applier.apply_results(
+        [MutationResult(seq=entry.seq, key=entry.key, status="rejected", error=refused)]
+    )

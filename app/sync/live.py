@@ -2,8 +2,9 @@
 into the store at once, and listeners (the state layer, notifications) hear of it.
 
 The stream reconnects with backoff and resumes after the last event it applied, which is
-kept in the store, so a restart neither misses nor repeats one. Without a sign-in there
-is no stream; signing in wakes it."""
+kept in the personal store, so a restart neither misses nor repeats one. An incident goes
+to the public store (which a server shares between its visitors: each device still hears
+of it once). Without a sign-in there is no stream; signing in wakes it."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pydantic import ValidationError
 from app.api import HubClient, HubError, Unauthorized
 from app.api.events import Position, Resync
 from app.schemas import Event
-from app.store import LocalStore
+from app.store import PersonalStore, PublicStore
 from app.sync.backoff import Backoff
 from app.sync.scheduler import SyncScheduler
 
@@ -28,15 +29,24 @@ EventListener = Callable[[Event], None]
 class LiveEvents:
     def __init__(
         self,
-        store: LocalStore,
         client: HubClient,
-        scheduler: SyncScheduler,
         *,
+        personal: PersonalStore,
+        public: PublicStore,
+        scheduler: SyncScheduler,
+        content_scheduler: SyncScheduler | None = None,
         backoff: Backoff | None = None,
+        signed_out_wait: float = 30.0,
     ) -> None:
-        self.store = store
+        """`scheduler` syncs the personal store, `content_scheduler` the public one (the
+        same scheduler on a desktop or phone). Signed out, it looks for a sign-in every
+        `signed_out_wait` seconds (signing in wakes it at once)."""
         self.client = client
+        self.personal = personal
+        self.public = public
         self.scheduler = scheduler
+        self.content_scheduler = content_scheduler or scheduler
+        self.signed_out_wait = signed_out_wait
         self.backoff = backoff or Backoff(base=1.0, cap=60.0)
         self.connected = False
         self._listeners: list[EventListener] = []
@@ -81,8 +91,8 @@ class LiveEvents:
 
     async def _run(self) -> None:
         while True:
-            if await asyncio.to_thread(self.store.repos.account.token) is None:
-                await self._idle(30)
+            if await asyncio.to_thread(self.personal.account.token) is None:
+                await self._idle(self.signed_out_wait)
                 continue
             try:
                 await self.listen_once()
@@ -101,18 +111,18 @@ class LiveEvents:
 
     async def listen_once(self) -> None:
         """Read the stream until it ends, applying each event."""
-        repos = self.store.repos
-        after = await asyncio.to_thread(repos.account.last_event_id)
-        customer = await asyncio.to_thread(repos.account.customer)
+        account = self.personal.account
+        after = await asyncio.to_thread(account.last_event_id)
+        customer = await asyncio.to_thread(account.customer)
         async for item in self.client.events(after=after):
             self.connected = True
             self.backoff.reset()
             if isinstance(item, Position):
                 if after is None:
-                    await asyncio.to_thread(repos.account.set_last_event_id, item.id)
+                    await asyncio.to_thread(account.set_last_event_id, item.id)
                 continue
             if isinstance(item, Resync):
-                await asyncio.to_thread(repos.account.set_last_event_id, item.id)
+                await asyncio.to_thread(account.set_last_event_id, item.id)
                 self.scheduler.poke(0)
                 continue
             if item.customer_id is not None and (
@@ -120,16 +130,22 @@ class LiveEvents:
             ):
                 continue  # another customer's (a stream from before a sign-out)
             try:
-                applied = await asyncio.to_thread(repos.applier.apply_event, item)
+                applied = await asyncio.to_thread(self._apply, item)
             except ValidationError:
                 # An entity this version cannot read: skip it (a pull brings what it can).
                 log.warning("event %s (%s) could not be read; skipped", item.id, item.kind)
-                await asyncio.to_thread(repos.account.set_last_event_id, item.id)
+                await asyncio.to_thread(account.set_last_event_id, item.id)
                 continue
             if applied:
                 self._tell(item)
             if item.kind == "incident":
-                self.scheduler.poke(0)  # component states move with incidents
+                self.content_scheduler.poke(0)  # component states move with incidents
+
+    def _apply(self, event: Event) -> bool:
+        """Keep the event's entity; True when it is news to this device."""
+        if event.kind == "incident":
+            self.public.applier.apply_change(event.as_change())
+        return self.personal.applier.apply_event(event)
 
     def _tell(self, event: Event) -> None:
         for listener in list(self._listeners):

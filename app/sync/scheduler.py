@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from app.api import HubError, Offline
 from app.store import StorageError
 from app.sync.backoff import Backoff
-from app.sync.engine import SyncEngine, SyncReport
+from app.sync.engine import SyncEngine
+from app.sync.report import SyncReport
 
 log = logging.getLogger("careline.sync")
 # After a write the disk refused, look for room again this often (a local check, cheap).
@@ -31,6 +32,8 @@ class SyncStatus:
     failed: int = 0
     needs_sign_in: bool = False
     last_error: str | None = None
+    # Counts the syncs that brought new public content: screens showing it reload then.
+    content_changes: int = 0
 
 
 class SyncScheduler:
@@ -135,18 +138,16 @@ class SyncScheduler:
         self.backoff.reset()
         self._retry_after = None
         self.last_report = report
-        await self._refresh_counts(online=True, last_error=None)
+        changes = self.status.content_changes + (1 if report.content_changed else 0)
+        await self._refresh_counts(online=True, last_error=None, content_changes=changes)
         return report
 
     async def _refresh_counts(self, **changes: object) -> None:
-        repos = self.engine.store.repos
-        counts = await asyncio.to_thread(repos.outbox.counts)
-        last = await asyncio.to_thread(repos.account.last_synced)
-        needs = await asyncio.to_thread(repos.account.needs_sign_in)
+        held = await asyncio.to_thread(self.engine.held)
         self._set(
-            pending=counts["pending"],
-            failed=counts["rejected"],
-            last_synced=last,
-            needs_sign_in=needs,
+            pending=held.pending,
+            failed=held.failed,
+            last_synced=held.last_synced,
+            needs_sign_in=held.needs_sign_in,
             **changes,
         )

@@ -59,7 +59,7 @@ from app.backend.push_delivery.base import Device, Outcome, PushMessage
 from app.backend.push_delivery.dispatcher import CURSOR_KEY, PushDispatcher
 from app.backend.settings import HubSettings, sqlite_url
 from app.schemas import Customer, Event, Subscriptions
-from app.store import LocalStore, open_store
+from app.store import LocalStores, open_local
 from app.sync import SyncEngine
 from tests.backend.test_events import EventReader
 from tests.conftest import PROBLEM_JSON, seed_company
@@ -220,30 +220,30 @@ class AppRun:
 
 
 async def app_client(
-    store: LocalStore, url: str, restarted: asyncio.Event, deadline: float
+    store: LocalStores, url: str, restarted: asyncio.Event, deadline: float
 ) -> AppRun:
     """The real app: a person opens a case and replies to it every ~0.1 s (at least
     APP_CASES times, and until the hub has been killed and started again) while the sync
     engine drains the outbox; it retries whatever fails until nothing is pending."""
-    client = HubClient(url, token=store.repos.account.token)
-    engine = SyncEngine(store, client)
+    client = HubClient(url, token=store.personal.account.token)
+    engine = SyncEngine(client, public=store.public, personal=store.personal)
     run = AppRun()
     try:
         while len(run.subjects) < APP_CASES or not restarted.is_set():
             assert time.monotonic() < deadline, "the hub was not restarted in time"
             subject = f"App case {len(run.subjects)}"
             local = await asyncio.to_thread(
-                store.repos.cases.open, subject=subject, description="From the app",
+                store.personal.cases.open, subject=subject, description="From the app",
                 category="general",
             )  # fmt: skip
-            await asyncio.to_thread(store.repos.cases.reply, local, f"reply to {subject}")
+            await asyncio.to_thread(store.personal.cases.reply, local, f"reply to {subject}")
             run.subjects.append(subject)
             try:
                 await engine.sync()
             except HubError:
                 run.failed_syncs += 1
             await asyncio.sleep(0.1)
-        while (await asyncio.to_thread(store.repos.outbox.counts))["pending"]:
+        while (await asyncio.to_thread(store.personal.outbox.counts))["pending"]:
             assert time.monotonic() < deadline, "the app's outbox did not drain in time"
             try:
                 await engine.sync()
@@ -311,8 +311,8 @@ def test_hub_killed_mid_write_load_loses_and_duplicates_nothing(
     assert len(slots) == 3 and all(s["remaining"] == PLACES_PER_SLOT for s in found.json()["slots"])
     writers = [Writer(n, prepared.tokens[n], plan(n, slots)) for n in range(WRITERS)]
     total = sum(len(w.outbox) for w in writers)
-    store = open_store(tmp_path / "app")
-    store.repos.account.sign_in(*prepared.app_session)
+    store = open_local(tmp_path / "app")
+    store.personal.account.sign_in(*prepared.app_session)
 
     async def run() -> tuple[KillReport, AppRun]:
         deadline = time.monotonic() + 60
@@ -443,9 +443,9 @@ def check_no_partial_writes(conn: Connection) -> None:
     assert orphans == 0, "messages without their case"
 
 
-def check_app(conn: Connection, store: LocalStore, customer_id: str, subjects: list[str]) -> None:
+def check_app(conn: Connection, store: LocalStores, customer_id: str, subjects: list[str]) -> None:
     """The app's outbox drained and the hub holds each of its cases and replies once."""
-    assert store.repos.outbox.counts() == {"pending": 0, "rejected": 0}
+    assert store.personal.outbox.counts() == {"pending": 0, "rejected": 0}
     rows = conn.execute(select(cases).where(cases.c.customer_id == customer_id)).all()
     assert sorted(r.subject for r in rows) == sorted(subjects)
     for row in rows:
@@ -453,7 +453,7 @@ def check_app(conn: Connection, store: LocalStore, customer_id: str, subjects: l
             select(case_messages.c.body).where(case_messages.c.case_id == row.id)
         ).scalars()
         assert list(bodies) == [f"reply to {row.subject}"], row.subject
-    assert all(case.sync_state == "synced" for case in store.repos.cases.list())
+    assert all(case.sync_state == "synced" for case in store.personal.cases.list())
 
 
 # --- The database unavailable for a while -------------------------------------------------

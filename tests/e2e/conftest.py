@@ -65,40 +65,33 @@ class AppProcess:
     data_dir: Path
 
 
-@pytest.fixture
-def hub(tmp_path: Path) -> Iterator[RealHub]:
-    real = RealHub(tmp_path / "hub")
-    real.start()
-    yield real
-    real.stop()
-
-
-@pytest.fixture
-def app(hub: RealHub, tmp_path: Path) -> Iterator[AppProcess]:
-    port = free_port()
-    data_dir = tmp_path / "app"
-    log = (tmp_path / "app.log").open("wb")
+def start_app(hub: RealHub, data_dir: Path, log_path: Path, port: int | None = None) -> AppProcess:
+    """`python -m app --web` on a free port (or `port`), answering once it has started."""
+    port = port or free_port()
     env = {**os.environ, "CARELINE_DATA_DIR": str(data_dir)}
     env.pop("FLET_APP_STORAGE_DATA", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app", "--web", "--port", str(port), "--hub", hub.url],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app", "--web", "--port", str(port), "--hub", hub.url],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
         try:
             if httpx.get(url, timeout=1).status_code == 200:
-                break
+                return AppProcess(url, process, hub, data_dir)
         except httpx.TransportError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
-            log.close()
-            raise RuntimeError((tmp_path / "app.log").read_text())
+            stop_app(process)
+            raise RuntimeError(log_path.read_text())
         time.sleep(0.2)
-    yield AppProcess(url, process, hub, data_dir)
+
+
+def stop_app(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
         process.wait(timeout=15)
@@ -106,7 +99,13 @@ def app(hub: RealHub, tmp_path: Path) -> Iterator[AppProcess]:
         # Open browser connections can hold a graceful stop: end it.
         process.kill()
         process.wait(timeout=15)
-    log.close()
+
+
+@pytest.fixture
+def app(hub: RealHub, tmp_path: Path) -> Iterator[AppProcess]:
+    started = start_app(hub, tmp_path / "app", tmp_path / "app.log")
+    yield started
+    stop_app(started.process)
 
 
 def open_page(
@@ -115,14 +114,41 @@ def open_page(
     *,
     viewport: ViewportSize,
     scheme: Literal["light", "dark"] = "light",
+    device: str | None = None,
+    secure: bool = False,
 ) -> Page:
-    """A page on `url` with Flutter's accessibility tree switched on."""
-    context = chromium.new_context(viewport=viewport, color_scheme=scheme)
+    """A page on `url` with Flutter's accessibility tree switched on, in a new browser
+    context (a new device, or with `device` the device of that key). `secure`: accept
+    the test's self-signed certificate."""
+    context = chromium.new_context(
+        viewport=viewport, color_scheme=scheme, ignore_https_errors=secure
+    )
+    if device is not None:
+        context.add_init_script(
+            f"localStorage.setItem('flutter.careline.device', JSON.stringify({device!r}))"
+        )
     page = context.new_page()
     page.goto(url)
+    with_semantics(page)
+    return page
+
+
+def with_semantics(page: Page) -> None:
+    """Once the app has loaded (or loaded again): switch Flutter's accessibility tree on."""
     page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=30_000)
     page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
-    return page
+
+
+def device_key(page: Page) -> str:
+    """The key this browser holds for its device (Flet's client storage)."""
+    key: str = page.evaluate("localStorage['flutter.careline.device']")
+    return key.strip('"')
+
+
+def device_folder(app: AppProcess, page: Page) -> Path:
+    """Where the app server keeps the personal store of this browser's device."""
+    device_id = device_key(page).split(".")[0]
+    return app.data_dir / "devices" / device_id[:2] / device_id
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -13,6 +13,7 @@ from tests.e2e.conftest import (
     DESKTOP,
     AppProcess,
     case_from_another_device,
+    device_folder,
     open_page,
     screenshot,
     sign_in_when_asked,
@@ -52,7 +53,13 @@ def test_download_my_data_then_erase_my_account(chromium: Browser, app: AppProce
 
     shown = app.hub.cli("case", "show", case_id)
     assert "Noor" not in shown and "4242" not in shown and EMAIL not in shown
-    with sqlite3.connect(app.data_dir / "careline.sqlite3") as local:
+    # The app server kept this browser's data in a file of its own: nothing of it is left.
+    folder = device_folder(app, page)
+    with sqlite3.connect(folder / "careline.sqlite3") as local:
         assert local.execute("SELECT count(*) FROM cases").fetchone() == (0,)
         kept = [row[0] for row in local.execute("SELECT key FROM meta")]
     assert "token" not in kept and "customer" not in kept
+    for path in folder.iterdir():
+        assert (
+            b"Refund for NW12" not in path.read_bytes() and EMAIL.encode() not in path.read_bytes()
+        )

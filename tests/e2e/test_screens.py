@@ -16,9 +16,11 @@ from tests.e2e.conftest import (
     DESKTOP,
     PHONE,
     AppProcess,
+    device_key,
     open_page,
     screenshot,
     sign_in_when_asked,
+    with_semantics,
 )
 
 pytestmark = pytest.mark.slow
@@ -49,9 +51,10 @@ def push(app: AppProcess, token: str, name: str, **args: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def screens(chromium: Browser, app: AppProcess) -> list[tuple[str, str, str]]:
-    """A signed-in app holding a case with an agent's reply and a booked callback; yields
-    (name, path, text or field label that shows the screen has its content)."""
+def screens(chromium: Browser, app: AppProcess) -> tuple[str, list[tuple[str, str, str]]]:
+    """A signed-in browser holding a case with an agent's reply and a booked callback: its
+    device key, and (name, path, text or field label that shows the screen has its
+    content) for every screen."""
     page = open_page(chromium, f"{app.url}/cases", viewport=DESKTOP)
     sign_in_when_asked(page, app, EMAIL)
     expect(page.get_by_role("button", name="New case")).to_be_visible(timeout=15_000)
@@ -73,8 +76,9 @@ def screens(chromium: Browser, app: AppProcess) -> list[tuple[str, str, str]]:
     page.get_by_label("Refresh").click()
     case_tile = page.get_by_role("button", name=re.compile("^Refund for cancelled NW881"))
     expect(case_tile).to_be_visible(timeout=20_000)
+    signed_in = device_key(page)
     page.context.close()
-    return [
+    return signed_in, [
         ("status", "/status", "Services"),
         ("incident", f"/status/{storm}", "Affected services"),
         ("help", "/help", "Browse by topic"),
@@ -94,16 +98,16 @@ def screens(chromium: Browser, app: AppProcess) -> list[tuple[str, str, str]]:
 def test_every_screen(
     chromium: Browser,
     app: AppProcess,
-    screens: list[tuple[str, str, str]],
+    screens: tuple[str, list[tuple[str, str, str]]],
     size: str,
     scheme: Literal["light", "dark"],
 ) -> None:
     viewport: ViewportSize = PHONE if size == "phone" else DESKTOP
-    page = open_page(chromium, f"{app.url}/status", viewport=viewport, scheme=scheme)
-    for name, path, marker in screens:
+    device, shown_screens = screens  # the signed-in browser's device
+    page = open_page(chromium, f"{app.url}/status", viewport=viewport, scheme=scheme, device=device)
+    for name, path, marker in shown_screens:
         page.goto(f"{app.url}{path}")
-        page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=30_000)
-        page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+        with_semantics(page)
         shown = page.get_by_text(marker).or_(page.get_by_label(marker)).first
         expect(shown).to_be_visible(timeout=30_000)
         screenshot(page, f"screen-{name}-{size}-{scheme}")

@@ -13,7 +13,7 @@ from tests.sync.conftest import Rig, hub_settings, rig  # noqa: F401 - fixtures
 @pytest.fixture
 async def services(rig: Rig) -> AsyncIterator[Services]:  # noqa: F811 - the fixture above
     made = Services.create(
-        data_dir=None, hub_url="http://hub.test", store=rig.store, client=rig.client
+        data_dir=None, hub_url="http://hub.test", stores=rig.store, client=rig.client
     )
     yield made
     await made.live.stop()

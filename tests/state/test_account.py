@@ -25,16 +25,16 @@ async def test_sign_in_with_a_code_then_sign_out(rig: Rig, services: Services) -
     assert account.error == "wrong_code" and account.customer is None
     await account.verify(latest_code(rig, "dana@example.com"))
     assert account.customer is not None and account.customer.email == "dana@example.com"
-    assert services.store.repos.account.token() is not None
+    assert services.personal.account.token() is not None
 
-    services.store.repos.cases.open(subject="s", description="d", category="c")
+    services.personal.cases.open(subject="s", description="d", category="c")
     await account.sign_out()
     assert account.confirm_sign_out and account.unsent == 1
     assert account.customer is not None, "nothing happens before the customer confirms"
     await account.sign_out(confirmed=True)
     assert account.customer is None and not account.confirm_sign_out
-    assert services.store.repos.account.token() is None
-    assert services.store.repos.cases.list() == []
+    assert services.personal.account.token() is None
+    assert services.personal.cases.list() == []
 
 
 async def test_offline_sign_in_says_so(rig: Rig, services: Services) -> None:

@@ -19,7 +19,7 @@ def hub_subscriptions(rig: Rig, customer_id: str) -> Subscriptions:
 
 
 def queued(services: Services) -> list[Subscriptions]:
-    entries = services.store.repos.outbox.pending()
+    entries = services.personal.outbox.pending()
     assert {e.name.value for e in entries} <= {"subscriptions.set"}
     return [Subscriptions.model_validate(e.args) for e in entries]
 
@@ -40,8 +40,8 @@ async def test_follow_and_unfollow_then_the_hub_has_it(rig: Rig, services: Servi
 
     await state.toggle_component("flights-ord")
     assert state.subscriptions.components == ["flights-ord"] and state.sync_state == "pending"
-    assert services.store.repos.account.subscriptions().components == ["flights-ord"]
-    assert services.store.repos.account.subscriptions_state() == "pending"
+    assert services.personal.account.subscriptions().components == ["flights-ord"]
+    assert services.personal.account.subscriptions_state() == "pending"
     [first] = queued(services)
     assert first.components == ["flights-ord"] and first.keys == []
 
@@ -58,12 +58,12 @@ async def test_follow_and_unfollow_then_the_hub_has_it(rig: Rig, services: Servi
     await state.toggle_component("flights-ord")
     latest = queued(services)[-1]
     assert (latest.components, latest.keys) == (["baggage"], ["ORD"])
-    assert services.store.repos.account.subscriptions() == latest
+    assert services.personal.account.subscriptions() == latest
 
     await services.engine.sync()
     held = hub_subscriptions(rig, customer_id)
     assert (held.components, held.keys) == (["baggage"], ["ORD"])
-    assert services.store.repos.outbox.counts() == {"pending": 0, "rejected": 0}
+    assert services.personal.outbox.counts() == {"pending": 0, "rejected": 0}
     await state.load()
     assert state.sync_state == "synced" and state.subscriptions.keys == ["ORD"]
 
@@ -94,7 +94,7 @@ async def test_at_most_fifty_keys(rig: Rig, services: Services) -> None:
         assert await state.add_key(f"K{n}")
     assert not await state.add_key("ONE-MORE")
     assert state.error == "too_many_keys" and len(state.subscriptions.keys) == MAX_KEYS
-    assert "ONE-MORE" not in services.store.repos.account.subscriptions().keys
+    assert "ONE-MORE" not in services.personal.account.subscriptions().keys
 
 
 async def test_following_a_followed_key_at_the_limit_is_fine(rig: Rig, services: Services) -> None:
@@ -124,9 +124,9 @@ async def test_quiet_hours_carry_the_customers_zone(rig: Rig, services: Services
     state = AlertsState(services)
     await state.load()
     await state.set_quiet_hours(("22:00", "07:00"), "America/Chicago")
-    saved = services.store.repos.account.subscriptions()
+    saved = services.personal.account.subscriptions()
     assert (saved.quiet_hours, saved.time_zone) == (("22:00", "07:00"), "America/Chicago")
     await services.engine.sync()
     await state.set_quiet_hours(None, "America/Chicago")
-    saved = services.store.repos.account.subscriptions()
+    saved = services.personal.account.subscriptions()
     assert (saved.quiet_hours, saved.time_zone) == (None, None)

@@ -59,7 +59,7 @@ async def test_asap_booking_reaches_the_hub_exactly_once(rig: Rig, services: Ser
     assert not state.asap_closed() and state.asap_wait() == 1
     local_id = await state.book(f"  {PHONE} ", "  About my bag ")
     assert local_id is not None and state.errors == {}
-    [queued] = services.store.repos.outbox.pending()
+    [queued] = services.personal.outbox.pending()
     assert queued.name.value == "callback.request"
     assert (queued.args["phone"], queued.args["note"]) == (E164, "About my bag")
     [view] = state.callbacks
@@ -73,7 +73,7 @@ async def test_asap_booking_reaches_the_hub_exactly_once(rig: Rig, services: Ser
     await state.load()
     [view] = state.callbacks
     assert (view.server_id, view.sync_state) == (booked.id, "synced")
-    assert services.store.repos.outbox.counts() == {"pending": 0, "rejected": 0}
+    assert services.personal.outbox.counts() == {"pending": 0, "rejected": 0}
 
 
 async def test_form_errors_keep_the_form_and_write_nothing(rig: Rig, services: Services) -> None:
@@ -89,9 +89,9 @@ async def test_form_errors_keep_the_form_and_write_nothing(rig: Rig, services: S
     assert (state.mode, state.slot) == (CallbackMode.slot, chosen), "the form is kept"
     assert await state.book(PHONE, "x" * 2001) is None
     assert state.errors == {"note": "note_too_long"}
-    assert services.store.repos.outbox.counts() == {"pending": 0, "rejected": 0}
-    assert services.store.repos.callbacks.list() == []
-    assert services.store.repos.account.preference("phone") is None
+    assert services.personal.outbox.counts() == {"pending": 0, "rejected": 0}
+    assert services.personal.callbacks.list() == []
+    assert services.personal.account.preference("phone") is None
 
 
 async def test_slot_booking_then_reschedule_and_cancel_reach_the_hub(
@@ -142,11 +142,11 @@ async def test_offline_booking_keeps_free_times_and_is_delivered_later(
     assert state.day == state.days()[0]
     local_id = await state.book(PHONE)
     assert local_id is not None
-    [queued] = services.store.repos.outbox.pending()
+    [queued] = services.personal.outbox.pending()
     assert queued.entity_id == local_id
     with pytest.raises(Offline):
         await services.engine.sync()
-    assert services.store.repos.outbox.counts()["pending"] == 1
+    assert services.personal.outbox.counts()["pending"] == 1
     assert hub_callbacks(rig) == []
     rig.transport.down = False
     await services.engine.sync()
@@ -182,8 +182,8 @@ async def test_full_slot_is_refused_and_an_alternative_replaces_the_request(
     new_id = await state.take_alternative(refused_id, offered[0]["start"])
     assert new_id != refused_id
     assert state.callback(refused_id) is None
-    assert services.store.repos.callbacks.get(refused_id) is None
-    assert services.store.repos.outbox.counts() == {"pending": 1, "rejected": 0}
+    assert services.personal.callbacks.get(refused_id) is None
+    assert services.personal.outbox.counts() == {"pending": 1, "rejected": 0}
     await services.engine.sync()
     [booked] = hub_callbacks(rig)
     assert booked.slot_start == parse_time(offered[0]["start"])
@@ -232,7 +232,7 @@ async def test_taking_an_alternative_clears_the_refused_move(rig: Rig, services:
     assert view is not None and view.error is not None
     await state.take_alternative(local_id, (view.error.alternatives or [])[0]["start"])
     await services.engine.sync()
-    assert services.store.repos.outbox.counts() == {"pending": 0, "rejected": 0}
+    assert services.personal.outbox.counts() == {"pending": 0, "rejected": 0}
 
 
 async def test_days_and_slots_follow_the_customer_time_zone(rig: Rig, services: Services) -> None:

@@ -32,7 +32,7 @@ def png_bytes() -> bytes:
 
 
 def upload_rows(services: Services) -> int:
-    with services.store.transaction() as conn:
+    with services.personal.db.transaction() as conn:
         return int(conn.execute("SELECT count(*) FROM uploads").fetchone()[0])
 
 
@@ -65,8 +65,8 @@ async def test_submit_errors_keep_the_form_and_write_nothing(services: Services)
     assert await state.submit(subject="Bag", description="Lost", category=None) is None
     assert state.errors == {"files": "too_many_files"}
     assert len(state.files) == 11, "the picked files stay in the form"
-    assert services.store.repos.cases.list() == []
-    assert services.store.repos.outbox.counts() == {"pending": 0, "rejected": 0}
+    assert services.personal.cases.list() == []
+    assert services.personal.outbox.counts() == {"pending": 0, "rejected": 0}
     assert upload_rows(services) == 0
 
 
@@ -136,7 +136,7 @@ async def test_suggest_finds_articles_and_drops_stale_answers(rig: Rig, services
     await state.suggest(" ba ")
     assert state.suggestions == []
     # The store is busy: the search for "luggage" waits; meanwhile the text is erased.
-    with services.store.transaction():
+    with services.public.db.transaction():
         late = asyncio.create_task(state.suggest("luggage"))
         await asyncio.sleep(0.05)
         assert not late.done()
@@ -151,7 +151,7 @@ async def test_reply_offline_is_queued_then_sent(rig: Rig, services: Services) -
     state, local_id, _ = await synced_case(rig, services)
     await state.open_case(local_id)
     assert not await state.reply("   ") and state.reply_error == "required"
-    assert services.store.repos.outbox.counts()["pending"] == 0
+    assert services.personal.outbox.counts()["pending"] == 0
     rig.transport.down = True
     assert await state.reply(" Any news? ")
     assert state.current is not None
@@ -194,7 +194,7 @@ async def test_refused_reply_fails_then_an_edited_retry_keeps_its_file(
     assert [state.editing] == [failed.id], "an empty edit is not sent"
     sent_again = await state.retry(failed, "Thanks, receipt attached")
     assert (sent_again, state.editing) == (True, None)
-    assert services.store.repos.outbox.counts() == {"pending": 1, "rejected": 0}
+    assert services.personal.outbox.counts() == {"pending": 1, "rejected": 0}
     await services.engine.sync()
     [sent] = hub_case(rig, server_id).messages
     assert sent.body == "Thanks, receipt attached" and sent.client_ref == failed.id
@@ -217,7 +217,7 @@ async def test_agent_reply_is_unread_until_the_case_is_opened(rig: Rig, services
     await state.open_case(str(state.cases[0].number))
     assert state.current is not None and state.current.local_id == local_id
     assert state.current.unread == 0 and state.unread == 0
-    assert services.store.repos.cases.get(local_id).unread == 0  # type: ignore[union-attr]
+    assert services.personal.cases.get(local_id).unread == 0  # type: ignore[union-attr]
     assert [m.author_name for m in state.current.messages] == ["Maya"]
 
     await state.close_case()

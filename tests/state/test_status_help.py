@@ -85,7 +85,7 @@ async def test_help_search_article_and_vote(rig: Rig, services: Services) -> Non
     assert help_.vote is None
     await help_.give_feedback(False, "  Too short ")
     assert (help_.vote, help_.vote_pending) == (False, True)
-    [queued] = services.store.repos.outbox.pending()
+    [queued] = services.personal.outbox.pending()
     assert queued.args == {"article": "en:lost-bag", "helpful": False, "comment": "Too short"}
     await help_.open_article("no-such-article")
     assert help_.article is None and help_.missing_slug == "no-such-article"
@@ -95,7 +95,7 @@ async def test_sync_state_mirrors_the_scheduler(rig: Rig, services: Services) ->
     mirror = SyncState()
     services.scheduler.on_change(mirror.update_from)
     rig.sign_in()
-    services.store.repos.cases.open(subject="s", description="d", category="c")
+    services.personal.cases.open(subject="s", description="d", category="c")
     rig.transport.down = True
     await services.scheduler.sync_now()
     assert mirror.offline and mirror.pending == 1

@@ -24,7 +24,7 @@ from app.state.help import HelpState
 from app.state.services import Services
 from app.state.session import Session
 from app.state.storage import try_saving
-from app.store import LocalStore, StorageFull, open_store
+from app.store import LocalStores, StorageFull, open_local
 from app.sync import Backoff
 from tests.state.test_callbacks import PHONE, hub_callbacks
 from tests.state.test_cases import hub_case
@@ -40,6 +40,14 @@ class Device:
     services: Services
     tasks: list[asyncio.Task[Any]]
 
+    @property
+    def store(self) -> LocalStores:
+        return self.rig.store
+
+    def fill(self, disk: TinyDisk) -> None:
+        """Fill the disk the device's stores are on (their logs checkpointed first)."""
+        disk.fill(self.store.personal.db, self.store.public.db)
+
     def session(self) -> Session:
         def run_task(handler: Callable[..., Any], *args: Any) -> None:
             self.tasks.append(asyncio.ensure_future(handler(*args)))
@@ -53,9 +61,13 @@ class Device:
             await asyncio.gather(*self.tasks)
 
 
-async def device_on(rig: Rig, store: LocalStore) -> Device:
-    client = HubClient("http://hub.test", token=store.repos.account.token, transport=rig.transport)
-    services = Services.create(data_dir=None, hub_url="http://hub.test", store=store, client=client)
+async def device_on(rig: Rig, store: LocalStores) -> Device:
+    client = HubClient(
+        "http://hub.test", token=store.personal.account.token, transport=rig.transport
+    )
+    services = Services.create(
+        data_dir=None, hub_url="http://hub.test", stores=store, client=client
+    )
     services.scheduler.backoff = Backoff(base=0.05, cap=0.2)
     return Device(replace(rig, store=store, client=client, engine=services.engine), services, [])
 
@@ -65,14 +77,14 @@ async def close(device: Device) -> None:
     await device.services.live.stop()
     await device.settle()  # what the last sync handed the sessions reads the store
     await device.services.client.aclose()
-    device.services.store.close()
+    device.store.close()
 
 
 @pytest.fixture
 async def full(rig: Rig, tmp_path: Path) -> AsyncIterator[tuple[Device, TinyDisk]]:
     """A device whose data folder is on a tiny disk (`fill` it, then `free` it)."""
     with tiny_disk(tmp_path / "device") as disk:
-        device = await device_on(rig, open_store(disk.folder))
+        device = await device_on(rig, open_local(disk.folder))
         try:
             yield device, disk
         finally:
@@ -103,7 +115,7 @@ async def test_a_case_that_cannot_be_stored_keeps_the_form_and_says_why(
     cases = session.cases
     cases.start_case()
     cases.add_files([("itinerary.txt", b"NW 412 ORD-BOS")])
-    disk.fill(device.services.store)
+    device.fill(disk)
 
     def send() -> Awaitable[str | None]:  # what the customer typed, sent as it stands
         return cases.submit(
@@ -113,8 +125,8 @@ async def test_a_case_that_cannot_be_stored_keeps_the_form_and_says_why(
     assert await send() is None
     assert cases.errors == {"form": "storage_full"}
     assert [f.filename for f in cases.files] == ["itinerary.txt"], "the form keeps its file"
-    assert device.services.store.repos.cases.list() == []
-    assert device.services.store.repos.outbox.counts() == {"pending": 0, "rejected": 0}
+    assert device.services.personal.cases.list() == []
+    assert device.services.personal.outbox.counts() == {"pending": 0, "rejected": 0}
     await device.settle()
     assert session.storage.problem == "full", "the banner says the device is full"
     disk.free()
@@ -123,7 +135,7 @@ async def test_a_case_that_cannot_be_stored_keeps_the_form_and_says_why(
     await device.settle()
     assert session.storage.problem is None
     await device.services.engine.sync()
-    [case] = device.services.store.repos.cases.list()
+    [case] = device.services.personal.cases.list()
     assert case.server_id is not None
     sent = hub_case(device.rig, case.server_id)
     assert [a.filename for a in sent.attachments] == ["itinerary.txt"]
@@ -140,7 +152,7 @@ async def test_a_reply_that_cannot_be_stored_stays_in_the_box(
     assert local_id is not None
     await cases.open_case(local_id)
     cases.add_files([("tag.txt", b"ORD123456")], reply=True)
-    disk.fill(device.services.store)
+    device.fill(disk)
     assert not await cases.reply("It has a red ribbon")
     assert cases.reply_error == "storage_full"
     assert [f.filename for f in cases.reply_files] == ["tag.txt"]
@@ -165,11 +177,11 @@ async def test_a_callback_request_that_cannot_be_stored_keeps_the_form(
     callbacks.choose_mode(CallbackMode.slot)
     slot = callbacks.slots()[1].start
     callbacks.choose_slot(slot)
-    disk.fill(device.services.store)
+    device.fill(disk)
     assert await callbacks.book(PHONE, "Rebook me on the evening flight") is None
     assert callbacks.errors == {"form": "storage_full"}
     assert (callbacks.queue_id, callbacks.mode, callbacks.slot) == ("help", CallbackMode.slot, slot)
-    assert device.services.store.repos.callbacks.list() == []
+    assert device.services.personal.callbacks.list() == []
     disk.free()
     local_id = await callbacks.book(PHONE, "Rebook me on the evening flight")
     assert local_id is not None and callbacks.errors == {}
@@ -185,7 +197,7 @@ async def test_a_vote_that_cannot_be_stored_is_not_counted(
     await device.services.engine.sync()
     help_ = HelpState(device.services)
     await help_.open_article("lost-bag")
-    disk.fill(device.services.store)
+    device.fill(disk)
     assert await try_saving(lambda: help_.give_feedback(False, "Say where the desk is")) == (
         "storage_full"
     )
@@ -199,30 +211,30 @@ async def test_pulls_that_cannot_be_stored_change_nothing_and_resume_by_themselv
     full: tuple[Device, TinyDisk],
 ) -> None:
     device, disk = full
-    store = device.services.store
+    store = device.store
     session = device.session()
     await session.start()
     await session.sync_now()
-    feeds_before = (store.repos.account.feed("status"), store.repos.account.feed("kb"))
+    feeds_before = (store.public.feeds.feed("status"), store.public.feeds.feed("kb"))
     hub_incident(device.rig, "Snow at BOS")
-    disk.fill(store)
+    device.fill(disk)
     assert await device.services.scheduler.sync_now() is None, "no crash: a failed attempt"
     assert device.services.scheduler.status.last_error == "storage_full"
-    assert store.repos.content.incidents() == []
-    assert (store.repos.account.feed("status"), store.repos.account.feed("kb")) == feeds_before
-    assert store.integrity_ok()
+    assert store.public.content.incidents() == []
+    assert (store.public.feeds.feed("status"), store.public.feeds.feed("kb")) == feeds_before
+    assert store.public.db.integrity_ok()
     await device.settle()
     assert session.storage.problem == "full"
     # Left to itself, the scheduler keeps trying; once there is room the pull lands.
     device.services.scheduler.start()
     await asyncio.sleep(0.5)
-    assert store.repos.content.incidents() == [], "nothing stored while the disk is full"
+    assert store.public.content.incidents() == [], "nothing stored while the disk is full"
     disk.free()
     for _ in range(100):
-        if store.repos.content.incidents():
+        if store.public.content.incidents():
             break
         await asyncio.sleep(0.05)
-    assert [i.title for i in store.repos.content.incidents()] == ["Snow at BOS"]
+    assert [i.title for i in store.public.content.incidents()] == ["Snow at BOS"]
     await device.settle()
     assert session.storage.problem is None and session.sync.last_error is None
     assert [i.title for i in session.status.active] == ["Snow at BOS"]
@@ -235,28 +247,28 @@ async def test_a_help_centre_load_cut_short_by_a_full_disk_is_indexed_after(
     """A first sync indexes articles once at the end; cut short by a full disk, the search
     index triggers are off. The next sync puts them back before storing more articles."""
     device, disk = full
-    store = device.services.store
+    store = device.store
     await device.services.engine.sync()
 
     def cut_short() -> None:
-        with store.bulk_articles():  # a first load: search triggers off until it ends
-            disk.fill(store)
-            store.repos.account.set_preference("locale", "es")  # no room; nor at the end
+        with store.public.content.bulk_articles():  # search triggers off until it ends
+            device.fill(disk)
+            store.personal.account.set_preference("locale", "es")  # no room; nor at the end
 
     with pytest.raises(StorageFull):
         cut_short()
-    with store.transaction() as conn:
+    with store.public.db.transaction() as conn:
         triggers = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
         assert triggers.fetchone()[0] == 0
     disk.free()
     hub_article(device.rig, "pets", "Pets in the cabin")
     await device.services.engine.sync()
-    assert [h.slug for h in store.repos.search.search("pets")] == ["pets"]
+    assert [h.slug for h in store.public.search.search("pets")] == ["pets"]
 
 
 async def test_a_read_only_data_folder_still_shows_what_was_saved(rig: Rig, tmp_path: Path) -> None:
     folder = tmp_path / "device"
-    device = await device_on(rig, open_store(folder))
+    device = await device_on(rig, open_local(folder))
     device.rig.sign_in()
     hub_incident(rig, "Snow at BOS")
     cases = CasesState(device.services)
@@ -264,7 +276,7 @@ async def test_a_read_only_data_folder_still_shows_what_was_saved(rig: Rig, tmp_
     await device.services.engine.sync()
     await close(device)
     with read_only(folder):
-        device = await device_on(rig, open_store(folder))
+        device = await device_on(rig, open_local(folder))
         try:
             session = device.session()
             await session.start()
@@ -294,7 +306,7 @@ async def test_alerts_the_device_cannot_store_keep_the_old_ones_and_say_why(
     device, disk = full
     alerts = AlertsState(device.services)
     await alerts.load()
-    disk.fill(device.services.store)
+    device.fill(disk)
     assert await alerts.add_key("ord") is False, "the field keeps what was typed"
     assert alerts.error == "storage_full"
     assert alerts.subscriptions.keys == [], "nothing is shown as followed that was not kept"
@@ -305,4 +317,4 @@ async def test_alerts_the_device_cannot_store_keep_the_old_ones_and_say_why(
         ["ORD"],
         "pending",
     )
-    assert device.services.store.repos.account.subscriptions().keys == ["ORD"]
+    assert device.services.personal.account.subscriptions().keys == ["ORD"]

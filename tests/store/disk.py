@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from app.store import LocalStore
+from app.store import Database
 
 TINY_DISK = "4m"  # room for the store, its write-ahead log and some content
 
@@ -42,14 +42,14 @@ class TinyDisk:
         self.folder = folder
         self.ballast = folder / "ballast"
 
-    def fill(self, store: LocalStore | None = None) -> None:
-        """Leave no free block. With `store`, its write-ahead log is first checkpointed
-        and truncated, so its next write needs new blocks (a log kept at its old size
-        would take a few more small writes in place, as SQLite does on a real disk)."""
-        if store is not None:
-            with store.transaction():
+    def fill(self, *databases: Database) -> None:
+        """Leave no free block. The databases' write-ahead logs are first checkpointed and
+        truncated, so their next write needs new blocks (a log kept at its old size would
+        take a few more small writes in place, as SQLite does on a real disk)."""
+        for db in databases:
+            with db.transaction():
                 pass  # waits for any write in progress
-            store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         with self.ballast.open("ab", buffering=0) as ballast:
             for chunk in (1 << 20, 1 << 16, 1 << 12):
                 with pytest.raises(OSError, match="No space left") as stopped:

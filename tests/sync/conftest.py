@@ -1,5 +1,6 @@
-"""A hub in process (real app, real SQLite file) and a local store syncing with it over a
-transport that can inject faults on demand."""
+"""A hub in process (real app, real SQLite file) and a device's stores (public content and
+personal data, as on a desktop) syncing with it over a transport that can inject faults on
+demand."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from app.backend.db import Database
 from app.backend.main import create_app
 from app.backend.settings import HubSettings, RateLimit, sqlite_url
 from app.schemas import Customer
-from app.store import LocalStore, open_store
+from app.store import LocalStores, PersonalStore, PublicStore, open_local
 from app.sync import SyncEngine
 from tests.conftest import seed_company
 
@@ -64,8 +65,16 @@ class Rig:
     hub: Any
     transport: FaultyTransport
     client: HubClient
-    store: LocalStore
+    store: LocalStores
     engine: SyncEngine
+
+    @property
+    def public(self) -> PublicStore:
+        return self.store.public
+
+    @property
+    def personal(self) -> PersonalStore:
+        return self.store.personal
 
     def sign_in(self, email: str = "alice@example.com") -> str:
         with self.db.write() as conn:
@@ -73,7 +82,7 @@ class Rig:
             session = auth.issue_customer_session(
                 conn, customer=customer, settings=self.hub.state.hub.settings
             )
-        self.store.repos.account.sign_in(
+        self.personal.account.sign_in(
             session.token, Customer.model_validate(session.customer.model_dump())
         )
         return customer.id
@@ -98,9 +107,10 @@ async def rig(hub_settings: HubSettings, tmp_path: Path) -> AsyncIterator[Rig]:
     db: Database = hub.state.hub.db
     seed(db)
     transport = FaultyTransport(httpx.ASGITransport(app=hub))
-    store = open_store(tmp_path / "app")
-    client = HubClient("http://hub.test", token=store.repos.account.token, transport=transport)
-    yield Rig(db, hub, transport, client, store, SyncEngine(store, client))
+    store = open_local(tmp_path / "app")
+    client = HubClient("http://hub.test", token=store.personal.account.token, transport=transport)
+    engine = SyncEngine(client, public=store.public, personal=store.personal)
+    yield Rig(db, hub, transport, client, store, engine)
     await client.aclose()
     store.close()
     db.dispose()

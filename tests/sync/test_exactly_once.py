@@ -22,7 +22,7 @@ from app.backend.db.tables import article_feedback, callbacks, case_messages, ca
 from app.backend.main import create_app
 from app.backend.settings import HubSettings, RateLimit, sqlite_url
 from app.schemas import CallbackMode, Customer
-from app.store import open_store
+from app.store import open_local
 from app.sync import SyncEngine
 from tests.sync.conftest import FaultyTransport, seed
 
@@ -56,14 +56,16 @@ class CustomerMachine(RuleBasedStateMachine):
         self.counter = 0
 
     def _open_app(self) -> None:
-        self.store = open_store(self.folder / "app")
-        self.store.repos.account.sign_in(
+        self.store = open_local(self.folder / "app")
+        self.store.personal.account.sign_in(
             self.session.token, Customer.model_validate(self.session.customer.model_dump())
         )
         self.client = HubClient(
-            "http://hub.test", token=self.store.repos.account.token, transport=self.transport
+            "http://hub.test", token=self.store.personal.account.token, transport=self.transport
         )
-        self.engine = SyncEngine(self.store, self.client)
+        self.engine = SyncEngine(
+            self.client, public=self.store.public, personal=self.store.personal
+        )
 
     def _name(self, kind: str) -> str:
         self.counter += 1
@@ -72,7 +74,7 @@ class CustomerMachine(RuleBasedStateMachine):
     @rule()
     def open_case(self) -> None:
         subject = self._name("case")
-        self.store.repos.cases.open(subject=subject, description="d", category="general")
+        self.store.personal.cases.open(subject=subject, description="d", category="general")
         self.subjects.append(subject)
         self.replies[subject] = []
 
@@ -81,25 +83,25 @@ class CustomerMachine(RuleBasedStateMachine):
         if not self.subjects:
             return
         subject = data.draw(st.sampled_from(self.subjects))
-        case = next(c for c in self.store.repos.cases.list() if c.subject == subject)
+        case = next(c for c in self.store.personal.cases.list() if c.subject == subject)
         body = self._name("reply")
-        self.store.repos.cases.reply(case.local_id, body)
+        self.store.personal.cases.reply(case.local_id, body)
         self.replies[subject].append(body)
 
     @rule(helpful=st.booleans())
     def vote(self, helpful: bool) -> None:
-        self.store.repos.account.give_feedback("en:lost-bag", helpful)
+        self.store.personal.account.give_feedback("en:lost-bag", helpful)
         self.votes["en:lost-bag"] = helpful
 
     @rule()
     def request_or_cancel_callback(self) -> None:
         if self.active_callback is None:
-            self.active_callback = self.store.repos.callbacks.request(
+            self.active_callback = self.store.personal.callbacks.request(
                 queue_id="help", mode=CallbackMode.asap, phone="+13125550123"
             )
             self.callback_requests += 1
         else:
-            self.store.repos.callbacks.cancel(self.active_callback)
+            self.store.personal.callbacks.cancel(self.active_callback)
             self.active_callback = None
 
     @rule(fault=st.sampled_from(FAULTS), then=st.sampled_from(FAULTS))
@@ -118,14 +120,14 @@ class CustomerMachine(RuleBasedStateMachine):
     @invariant()
     def store_is_sound(self) -> None:
         if hasattr(self, "store"):
-            assert self.store.integrity_ok()
+            assert self.store.personal.db.integrity_ok()
 
     def teardown(self) -> None:
         try:
             self.transport.plan = []
             for _ in range(5):
                 self.loop.run_until_complete(self.engine.sync())
-                if not self.store.repos.outbox.counts()["pending"]:
+                if not self.store.personal.outbox.counts()["pending"]:
                     break
             self._check_hub()
         finally:
@@ -136,7 +138,7 @@ class CustomerMachine(RuleBasedStateMachine):
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def _check_hub(self) -> None:
-        assert self.store.repos.outbox.counts() == {"pending": 0, "rejected": 0}
+        assert self.store.personal.outbox.counts() == {"pending": 0, "rejected": 0}
         with self.db.read() as conn:
             rows = conn.execute(select(cases.c.id, cases.c.subject)).all()
             assert sorted(r.subject for r in rows) == sorted(self.subjects)

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -18,19 +17,11 @@ import pytest
 
 from app.api import HubClient, Offline
 from app.schemas import CallbackMode, Customer
-from app.store import open_store
+from app.store import open_local
 from app.sync import SyncEngine
 from tests.hub_process import RealHub
 
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture
-def hub(tmp_path: Path) -> Iterator[RealHub]:
-    real = RealHub(tmp_path / "hub")
-    real.start()
-    yield real
-    real.stop()
 
 
 def cases_on_hub(hub: RealHub, token: str) -> list[dict[str, object]]:
@@ -42,31 +33,31 @@ def cases_on_hub(hub: RealHub, token: str) -> list[dict[str, object]]:
 
 async def test_offline_actions_arrive_exactly_once(hub: RealHub, tmp_path: Path) -> None:
     session = hub.sign_in("offline@example.com")
-    store = open_store(tmp_path / "app")
-    store.repos.account.sign_in(session["token"], Customer.model_validate(session["customer"]))
-    client = HubClient(hub.url, token=store.repos.account.token)
-    engine = SyncEngine(store, client)
+    store = open_local(tmp_path / "app")
+    store.personal.account.sign_in(session["token"], Customer.model_validate(session["customer"]))
+    client = HubClient(hub.url, token=store.personal.account.token)
+    engine = SyncEngine(client, public=store.public, personal=store.personal)
     await engine.sync()
-    assert store.repos.content.article("winter-weather-travel-waiver", "en") is not None
+    assert store.public.content.article("winter-weather-travel-waiver", "en") is not None
 
     hub.stop()
-    case_id = store.repos.cases.open(
+    case_id = store.personal.cases.open(
         subject="Stranded at ORD", description="NW 412 cancelled", category="delays-cancellations"
     )
-    store.repos.cases.reply(case_id, "I am at gate B6")
-    store.repos.callbacks.request(
+    store.personal.cases.reply(case_id, "I am at gate B6")
+    store.personal.callbacks.request(
         queue_id="rebooking", mode=CallbackMode.asap, phone="+1 312 555 0123"
     )
-    store.repos.account.give_feedback("en:winter-weather-travel-waiver", True, "Clear")
+    store.personal.account.give_feedback("en:winter-weather-travel-waiver", True, "Clear")
     with pytest.raises(Offline):
         await engine.sync()
-    assert store.repos.outbox.counts()["pending"] == 4
-    assert store.repos.search.search("winter waiver")[0].slug == "winter-weather-travel-waiver"
+    assert store.personal.outbox.counts()["pending"] == 4
+    assert store.public.search.search("winter waiver")[0].slug == "winter-weather-travel-waiver"
 
     hub.start(demo=False)
     await engine.sync()
     await engine.sync()
-    assert store.repos.outbox.counts() == {"pending": 0, "rejected": 0}
+    assert store.personal.outbox.counts() == {"pending": 0, "rejected": 0}
     [case] = await asyncio.to_thread(cases_on_hub, hub, session["token"])
     assert case["subject"] == "Stranded at ORD"
     assert [m["body"] for m in case["messages"]] == ["I am at gate B6"]  # type: ignore[index]
@@ -76,7 +67,7 @@ async def test_offline_actions_arrive_exactly_once(hub: RealHub, tmp_path: Path)
         )
     callbacks = answer.json()
     assert [c["phone"] for c in callbacks["items"]] == ["+13125550123"]
-    [local] = store.repos.cases.list()
+    [local] = store.personal.cases.list()
     assert local.sync_state == "synced"
     assert [m.state for m in local.messages] == ["sent"]
     await client.aclose()
@@ -86,10 +77,11 @@ async def test_offline_actions_arrive_exactly_once(hub: RealHub, tmp_path: Path)
 WORKER = """
 import asyncio, sys
 from app.api import HubClient
-from app.store import open_store
+from app.store import open_local
 from app.sync import SyncEngine
-store = open_store(sys.argv[1])
-engine = SyncEngine(store, HubClient(sys.argv[2], token=store.repos.account.token))
+store = open_local(sys.argv[1])
+client = HubClient(sys.argv[2], token=store.personal.account.token)
+engine = SyncEngine(client, public=store.public, personal=store.personal)
 print("ready", flush=True)
 async def forever():
     while True:
@@ -101,11 +93,11 @@ asyncio.run(forever())
 def test_sigkill_during_sync_loses_nothing(hub: RealHub, tmp_path: Path) -> None:
     session = hub.sign_in("killed@example.com")
     folder = tmp_path / "app"
-    store = open_store(folder)
-    store.repos.account.sign_in(session["token"], Customer.model_validate(session["customer"]))
+    store = open_local(folder)
+    store.personal.account.sign_in(session["token"], Customer.model_validate(session["customer"]))
     subjects = [f"case {n}" for n in range(300)]
     for subject in subjects:
-        store.repos.cases.open(subject=subject, description="d", category="general")
+        store.personal.cases.open(subject=subject, description="d", category="general")
     store.close()
 
     worker = subprocess.Popen(
@@ -123,20 +115,20 @@ def test_sigkill_during_sync_loses_nothing(hub: RealHub, tmp_path: Path) -> None
     worker.wait(timeout=10)
     worker.stdout.close()
 
-    reopened = open_store(folder)
-    assert reopened.integrity_ok()
+    reopened = open_local(folder)
+    assert reopened.personal.db.integrity_ok()
     assert 0 < delivered_before_kill < 300, "killed part-way through the drain"
-    assert reopened.repos.outbox.counts()["pending"] >= 300 - delivered_before_kill
+    assert reopened.personal.outbox.counts()["pending"] >= 300 - delivered_before_kill
 
     async def sync_once() -> None:
-        client = HubClient(hub.url, token=reopened.repos.account.token)
+        client = HubClient(hub.url, token=reopened.personal.account.token)
         try:
-            await SyncEngine(reopened, client).sync()
+            await SyncEngine(client, public=reopened.public, personal=reopened.personal).sync()
         finally:
             await client.aclose()
 
     asyncio.run(sync_once())
-    assert reopened.repos.outbox.counts() == {"pending": 0, "rejected": 0}
+    assert reopened.personal.outbox.counts() == {"pending": 0, "rejected": 0}
     found: list[str] = []
     cursor = None
     headers = {"Authorization": f"Bearer {session['token']}"}

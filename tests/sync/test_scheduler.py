@@ -41,7 +41,7 @@ async def test_status_follows_offline_retry_and_recovery(rig: Rig) -> None:
         sleep=fake_sleep,
     )
     scheduler.on_change(seen.append)
-    rig.store.repos.cases.open(subject="Queued", description="offline", category="general")
+    rig.personal.cases.open(subject="Queued", description="offline", category="general")
     rig.transport.down = True
     scheduler.start()
     for _ in range(200):
@@ -87,7 +87,7 @@ async def test_pokes_are_debounced_into_one_sync(rig: Rig) -> None:
     await asyncio.sleep(0.3)
     rig.transport.requests.clear()
     for _ in range(5):
-        rig.store.repos.account.give_feedback("en:lost-bag", True)
+        rig.personal.account.give_feedback("en:lost-bag", True)
         scheduler.poke()
     await asyncio.sleep(0.4)
     await scheduler.stop()
@@ -97,9 +97,7 @@ async def test_pokes_are_debounced_into_one_sync(rig: Rig) -> None:
 
 async def test_sync_now_reports_and_counts_failed_items(rig: Rig) -> None:
     rig.sign_in()
-    rig.store.repos.callbacks.request(
-        queue_id="nowhere", mode=CallbackMode.asap, phone="+13125550123"
-    )
+    rig.personal.callbacks.request(queue_id="nowhere", mode=CallbackMode.asap, phone="+13125550123")
     scheduler = SyncScheduler(rig.engine)
     report = await scheduler.sync_now()
     assert report is not None and report.rejected == 1

@@ -15,7 +15,7 @@ from app.backend.crud import cases
 from app.backend.db.tables import attachments
 from app.backend.db.tables import cases as hub_cases
 from app.schemas import Case
-from app.store import LocalStore, open_store
+from app.store import LocalStores, open_local
 from app.store.uploads import NewFile
 from app.sync import SyncEngine
 from tests.state.test_cases import png_bytes
@@ -25,8 +25,8 @@ UPLOAD = "POST /v1/attachments"
 PUSH = "POST /v1/sync/push"
 
 
-def staged(store: LocalStore) -> list[dict[str, Any]]:
-    with store.transaction() as conn:
+def staged(store: LocalStores) -> list[dict[str, Any]]:
+    with store.personal.db.transaction() as conn:
         rows: list[sqlite3.Row] = conn.execute(
             "SELECT filename, size, data, server_id, error FROM uploads ORDER BY created_at"
         ).fetchall()
@@ -50,13 +50,13 @@ async def test_staged_file_survives_offline_and_a_restart_then_uploads_once(
 ) -> None:
     rig.sign_in()
     picture = png_bytes()
-    local_id = rig.store.repos.cases.open(
+    local_id = rig.personal.cases.open(
         subject="Bag",
         description="Photo attached",
         category="baggage",
         files=[NewFile.checked("bag.png", picture)],
     )
-    [entry] = rig.store.repos.outbox.pending()
+    [entry] = rig.personal.outbox.pending()
     assert entry.args["attachments"][0].startswith("upload:")
     rig.transport.down = True
     with pytest.raises(Offline):
@@ -72,14 +72,16 @@ async def test_staged_file_survives_offline_and_a_restart_then_uploads_once(
     assert hub_count(rig, attachments) == 0
 
     # The app is closed and opened again, still offline at first.
-    path = rig.store.path
+    path = rig.personal.db.path
     assert path is not None
     rig.store.close()
-    store = open_store(path.parent)
-    client = HubClient("http://hub.test", token=store.repos.account.token, transport=rig.transport)
-    engine = SyncEngine(store, client)
+    store = open_local(path.parent)
+    client = HubClient(
+        "http://hub.test", token=store.personal.account.token, transport=rig.transport
+    )
+    engine = SyncEngine(client, public=store.public, personal=store.personal)
     try:
-        assert [e.key for e in store.repos.outbox.pending()] == [entry.key]
+        assert [e.key for e in store.personal.outbox.pending()] == [entry.key]
         assert staged(store)[0]["data"] == picture
         rig.transport.down = False
         rig.transport.requests.clear()
@@ -90,7 +92,7 @@ async def test_staged_file_survives_offline_and_a_restart_then_uploads_once(
         assert row["data"] is None and row["server_id"] is not None, "bytes freed"
         case = only_hub_case(rig)
         assert [(a.id, a.filename) for a in case.attachments] == [(row["server_id"], "bag.png")]
-        view = store.repos.cases.get(local_id)
+        view = store.personal.cases.get(local_id)
         assert view is not None and view.sync_state == "synced"
         await engine.sync()
         assert rig.transport.requests.count(UPLOAD) == 1
@@ -103,22 +105,22 @@ async def test_staged_file_survives_offline_and_a_restart_then_uploads_once(
 async def test_a_lost_push_after_the_upload_does_not_upload_again(rig: Rig) -> None:
     rig.sign_in()
     await rig.engine.sync()
-    local_id = rig.store.repos.cases.open(subject="Seat", description="d", category="general")
+    local_id = rig.personal.cases.open(subject="Seat", description="d", category="general")
     await rig.engine.sync()
-    rig.store.repos.cases.reply(local_id, "Here it is", [NewFile.checked("note.txt", b"row 12")])
+    rig.personal.cases.reply(local_id, "Here it is", [NewFile.checked("note.txt", b"row 12")])
     rig.transport.requests.clear()
     rig.transport.plan = ["none", "drop_before"]  # the upload passes, the push does not
     with pytest.raises(Offline):
         await rig.engine.sync()
     [row] = staged(rig.store)
     assert row["data"] is None and row["server_id"] is not None
-    assert rig.store.repos.outbox.counts()["pending"] == 1
+    assert rig.personal.outbox.counts()["pending"] == 1
     await rig.engine.sync()
     assert rig.transport.requests.count(UPLOAD) == 1
     [message] = only_hub_case(rig).messages
     assert message.body == "Here it is"
     assert [(a.id, a.filename) for a in message.attachments] == [(row["server_id"], "note.txt")]
-    view = rig.store.repos.cases.get(local_id)
+    view = rig.personal.cases.get(local_id)
     assert view is not None and [m.state for m in view.messages] == ["sent"]
     assert view.messages[0].attachments[0]["filename"] == "note.txt"
 
@@ -129,7 +131,7 @@ async def test_a_file_the_hub_refuses_refuses_its_change_and_nothing_is_pushed(
     rig.sign_in()
     hub = rig.hub.state.hub
     hub.settings = hub.settings.with_overrides(max_attachment_bytes=100)
-    refused = rig.store.repos.cases.open(
+    refused = rig.personal.cases.open(
         subject="Big photo",
         description="d",
         category="general",
@@ -139,20 +141,20 @@ async def test_a_file_the_hub_refuses_refuses_its_change_and_nothing_is_pushed(
     report = await rig.engine.sync()
     assert report.rejected == 1 and report.pushed == 0
     assert rig.transport.requests.count(UPLOAD) == 1 and PUSH not in rig.transport.requests
-    view = rig.store.repos.cases.get(refused)
+    view = rig.personal.cases.get(refused)
     assert view is not None and view.sync_state == "rejected" and view.error is not None
     assert (view.error.code, view.error.detail) == (
         "attachment_refused",
         "Attachments are limited to 100 bytes.",
     )
-    [entry] = rig.store.repos.outbox.rejected()
+    [entry] = rig.personal.outbox.rejected()
     assert entry.error == view.error
     [row] = staged(rig.store)
     assert row["server_id"] is None and row["data"] is not None and row["error"] is not None
     assert hub_count(rig, hub_cases) == 0 and hub_count(rig, attachments) == 0
 
     # A change without files in the same outbox still goes; the refused one stays out.
-    rig.store.repos.cases.open(subject="Small", description="d", category="general")
+    rig.personal.cases.open(subject="Small", description="d", category="general")
     rig.transport.requests.clear()
     report = await rig.engine.sync()
     assert (report.pushed, report.rejected) == (1, 0)
@@ -162,14 +164,14 @@ async def test_a_file_the_hub_refuses_refuses_its_change_and_nothing_is_pushed(
 
 async def test_content_that_is_not_its_type_is_refused_with_the_hub_reason(rig: Rig) -> None:
     rig.sign_in()
-    local_id = rig.store.repos.cases.open(subject="Seat", description="d", category="general")
+    local_id = rig.personal.cases.open(subject="Seat", description="d", category="general")
     await rig.engine.sync()
     # Staged by an older app that did not check the bytes.
     forged = NewFile("scan.pdf", "application/pdf", b"MZ\x90\x00 not a pdf")
-    message_id = rig.store.repos.cases.reply(local_id, "My scan", [forged])
+    message_id = rig.personal.cases.reply(local_id, "My scan", [forged])
     report = await rig.engine.sync()
     assert report.rejected == 1
-    view = rig.store.repos.cases.get(local_id)
+    view = rig.personal.cases.get(local_id)
     assert view is not None
     [failed] = view.messages
     assert (failed.id, failed.state) == (message_id, "failed")
@@ -180,16 +182,16 @@ async def test_content_that_is_not_its_type_is_refused_with_the_hub_reason(rig: 
 
 async def test_retrying_a_reply_refused_for_its_file_asks_the_hub_again(rig: Rig) -> None:
     rig.sign_in()
-    local_id = rig.store.repos.cases.open(subject="Seat", description="d", category="general")
+    local_id = rig.personal.cases.open(subject="Seat", description="d", category="general")
     await rig.engine.sync()
     hub = rig.hub.state.hub
     roomy = hub.settings
     hub.settings = roomy.with_overrides(max_attachment_bytes=100)
     big = NewFile.checked("big.png", png_bytes() + b"\x00" * 200)
-    message_id = rig.store.repos.cases.reply(local_id, "My photo", [big])
+    message_id = rig.personal.cases.reply(local_id, "My photo", [big])
     assert (await rig.engine.sync()).rejected == 1
     hub.settings = roomy
-    rig.store.repos.cases.reply(local_id, "My photo", message_id=message_id)
+    rig.personal.cases.reply(local_id, "My photo", message_id=message_id)
     await rig.engine.sync()
     [message] = only_hub_case(rig).messages
     assert [a.filename for a in message.attachments] == ["big.png"]
@@ -198,7 +200,7 @@ async def test_retrying_a_reply_refused_for_its_file_asks_the_hub_again(rig: Rig
 async def test_a_lost_upload_answer_leaves_one_copy_on_the_hub(rig: Rig) -> None:
     rig.sign_in()
     files = [NewFile.checked("bag.png", png_bytes())]
-    rig.store.repos.cases.open(subject="Bag", description="d", category="general", files=files)
+    rig.personal.cases.open(subject="Bag", description="d", category="general", files=files)
     rig.transport.plan = ["drop_after"]  # the hub stores the file; its answer is lost
     with pytest.raises(Offline):
         await rig.engine.sync()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from app.backend.kb_import import parse_article
 from app.schemas import Article
-from app.store import LocalStore
+from app.store import PublicStore
 
 DEMO_KB = Path(__file__).resolve().parents[2] / "assets" / "demo" / "northwind" / "kb"
 
@@ -31,7 +31,7 @@ def demo_articles() -> list[Article]:
     return found
 
 
-def load_articles(store: LocalStore, articles: list[Article]) -> None:
-    with store.transaction() as conn:
+def load_articles(store: PublicStore, articles: list[Article]) -> None:
+    with store.db.transaction() as conn:
         for article in articles:
-            store.repos.content.save_article(conn, article)
+            store.content.save_article(conn, article)

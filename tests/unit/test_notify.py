@@ -19,7 +19,7 @@ import pytest
 from app.notify import DesktopNotifier, Notice, desktop_notifier, safe_text
 from app.schemas import Event, Subscriptions
 from app.state.notices import NoticeCenter, in_quiet_hours, notice_for
-from app.store import open_store
+from app.store import open_local
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -145,8 +145,8 @@ async def test_an_os_notification_reaches_the_desktop_intact(session_bus: Path) 
 
 
 async def test_the_same_update_is_never_notified_twice(session_bus: Path, tmp_path: Path) -> None:
-    store = open_store(tmp_path)
-    center = NoticeCenter(store, desktop_notifier(web=False))
+    store = open_local(tmp_path)
+    center = NoticeCenter(store.personal.account, desktop_notifier(web=False))
     heard: list[Notice] = []
     center.on_notice(heard.append)
     event = incident_event("critical", ["flights-ord"])

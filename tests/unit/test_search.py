@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.store import LocalStore, open_store
+from app.store import PublicStore, open_public
 from app.store.ranking import snippet
 from app.store.search import Vocabulary, damerau_levenshtein, query_terms
 from tests.unit.kb_fixture import demo_articles, load_articles
@@ -75,35 +75,35 @@ LABELLED: list[tuple[str, set[str]]] = [
 
 
 @pytest.fixture(scope="module")
-def store() -> Iterator[LocalStore]:
-    local = open_store(memory=True)
+def store() -> Iterator[PublicStore]:
+    local = open_public(None, memory=True)
     load_articles(local, demo_articles())
     yield local
     local.close()
 
 
-def test_relevance_on_labelled_queries(store: LocalStore) -> None:
+def test_relevance_on_labelled_queries(store: PublicStore) -> None:
     assert len(LABELLED) >= 40
     misses = []
     for query, expected in LABELLED:
-        top = [hit.slug for hit in store.repos.search.search(query, limit=3)]
+        top = [hit.slug for hit in store.search.search(query, limit=3)]
         if not expected & set(top):
             misses.append((query, top))
     hit_rate = 1 - len(misses) / len(LABELLED)
     assert hit_rate >= 0.9, f"top-3 hit rate {hit_rate:.0%}; misses: {misses}"
 
 
-def test_spanish_and_filters(store: LocalStore) -> None:
-    spanish = store.repos.search.search("reembolso vuelo cancelado", locale="es", limit=3)
+def test_spanish_and_filters(store: PublicStore) -> None:
+    spanish = store.search.search("reembolso vuelo cancelado", locale="es", limit=3)
     assert spanish[0].slug == "refund-for-cancelled-flight"
     assert {hit.locale for hit in spanish} == {"es"}
-    pets = store.repos.search.search("fees", category="pets", limit=50)
+    pets = store.search.search("fees", category="pets", limit=50)
     assert pets
     assert {hit.category for hit in pets} == {"pets"}
 
 
-def test_snippets_highlight_the_matched_words(store: LocalStore) -> None:
-    [hit, *_] = store.repos.search.search("wheelchair", limit=1)
+def test_snippets_highlight_the_matched_words(store: PublicStore) -> None:
+    [hit, *_] = store.search.search("wheelchair", limit=1)
     marked = [text for text, highlighted in hit.snippet if highlighted]
     assert marked
     assert any("wheelchair" in word.lower() for word in marked)
@@ -112,8 +112,8 @@ def test_snippets_highlight_the_matched_words(store: LocalStore) -> None:
     assert 10 <= len("".join(text for text, _ in hit.snippet).split()) <= 20
 
 
-def hit_body(store: LocalStore, slug: str) -> str:
-    article = store.repos.content.article(slug, "en")
+def hit_body(store: PublicStore, slug: str) -> str:
+    article = store.content.article(slug, "en")
     assert article is not None
     return article.body
 
@@ -176,14 +176,14 @@ ODD_QUERIES = [
 
 
 @pytest.mark.parametrize("query", ODD_QUERIES)
-def test_odd_queries_never_raise(store: LocalStore, query: str) -> None:
-    assert isinstance(store.repos.search.search(query), list)
+def test_odd_queries_never_raise(store: PublicStore, query: str) -> None:
+    assert isinstance(store.search.search(query), list)
 
 
 @settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(query=st.text(max_size=200))
-def test_any_text_is_a_valid_query(store: LocalStore, query: str) -> None:
-    hits = store.repos.search.search(query, limit=5)
+def test_any_text_is_a_valid_query(store: PublicStore, query: str) -> None:
+    hits = store.search.search(query, limit=5)
     assert len(hits) <= 5

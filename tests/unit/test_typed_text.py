@@ -9,7 +9,7 @@ from typing import Any
 from app.schemas import CallbackMode
 from app.schemas.common import as_multi_line, as_one_line
 from app.schemas.mutations import CallbackRequestArgs, CaseOpenArgs, CaseReplyArgs
-from app.store import LocalStore, open_store
+from app.store import LocalStores, open_local
 
 ESCAPES = "\x1b]52;c;cm0=\x07\x1b[2J\x08\x7f\x9b"  # OSC 52, clear screen, backspace, DEL, C1
 
@@ -27,19 +27,19 @@ def test_longer_text_keeps_tabs_and_line_breaks() -> None:
     assert as_multi_line(f"Hi{ESCAPES}") == "Hi]52;c;cm0=[2J"
 
 
-def queued_args(store: LocalStore) -> list[dict[str, Any]]:
-    return [entry.args for entry in store.repos.outbox.pending()]
+def queued_args(store: LocalStores) -> list[dict[str, Any]]:
+    return [entry.args for entry in store.personal.outbox.pending()]
 
 
 def test_pasted_control_characters_never_reach_the_outbox() -> None:
-    store = open_store(memory=True)
-    case = store.repos.cases.open(
+    store = open_local(memory=True)
+    case = store.personal.cases.open(
         subject="Bag\ttag 0123\x1b[31m",
         description="Colour:\tred\fSize: L\x07",
         category="baggage",
     )
-    store.repos.cases.reply(case, "Any news?\x1b[2J\vThanks")
-    store.repos.callbacks.request(
+    store.personal.cases.reply(case, "Any news?\x1b[2J\vThanks")
+    store.personal.callbacks.request(
         queue_id="help", mode=CallbackMode.asap, phone="+13125550100", note="Gate B6\x1b"
     )
     opened, replied, requested = queued_args(store)

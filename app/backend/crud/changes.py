@@ -88,8 +88,10 @@ def read_feed(
     limit: int,
     customer_id: str | None,
     entities: Collection[str] | None = None,
+    own_only: bool = False,
 ) -> ChangeFeed:
-    """Changes after `cursor` that this reader may see: public ones, plus its own."""
+    """Changes after `cursor` that this reader may see: public ones, plus its own (only
+    its own with `own_only`)."""
     after = parse_cursor(cursor)
     # Read the committed high-water mark first: every change at or below it is visible.
     high = latest_seq(conn)
@@ -99,6 +101,8 @@ def read_feed(
     query = select(sync_changes).where(sync_changes.c.seq > after, sync_changes.c.seq <= high)
     if customer_id is None:
         query = query.where(sync_changes.c.customer_id.is_(None))
+    elif own_only:
+        query = query.where(sync_changes.c.customer_id == customer_id)
     else:
         query = query.where(
             or_(sync_changes.c.customer_id.is_(None), sync_changes.c.customer_id == customer_id)

@@ -17,9 +17,11 @@ router = APIRouter(prefix="/v1/callbacks", tags=["callbacks"])
 
 
 @router.get("/queues", response_model=Page[CallbackQueue])
-def list_queues(hub: HubDep) -> Page[CallbackQueue]:
+def list_queues(request: Request, hub: HubDep) -> Response:
+    """The callback queues (cacheable: every device and app server fetches them)."""
     with hub.db.read() as conn:
-        return Page[CallbackQueue](items=callbacks.list_queues(conn))
+        found = Page[CallbackQueue](items=callbacks.list_queues(conn))
+    return cached_json(request, encode(found.model_dump(mode="json")))
 
 
 @router.get("/availability", response_model=Availability)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
@@ -20,11 +20,16 @@ def pull(
     hub: HubDep,
     cursor: Annotated[str | None, Query(max_length=20)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+    scope: Literal["all", "own"] = "all",
 ) -> ChangeFeed:
-    """Public content and this customer's own data changed after `cursor`, in commit order.
-    `reset: true` means the cursor is unknown or too old: drop local copies and apply."""
+    """Public content and this customer's own data changed after `cursor`, in commit order
+    (`scope=own`: the customer's own data only, for an app that fetches public content
+    once for many customers). `reset: true` means the cursor is unknown or too old: drop
+    local copies and apply."""
     with hub.db.read() as conn:
-        return changes.read_feed(conn, cursor=cursor, limit=limit, customer_id=customer_id)
+        return changes.read_feed(
+            conn, cursor=cursor, limit=limit, customer_id=customer_id, own_only=scope == "own"
+        )
 
 
 @router.post("/push", response_model=PushResponse)
