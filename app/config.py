@@ -11,6 +11,7 @@ from pathlib import Path
 HUB_URL_ENV = "CARELINE_HUB_URL"
 DATA_DIR_ENV = "CARELINE_DATA_DIR"
 DEVICE_DAYS_ENV = "CARELINE_DEVICE_DAYS"
+COMPANY_ENV = "CARELINE_COMPANY_NAME"
 DEFAULT_HUB_URL = "http://127.0.0.1:8765"
 
 
@@ -45,6 +46,7 @@ class AppConfig:
     host: str = "127.0.0.1"
     port: int = 8550
     device_days: float = 30.0  # web: a browser's data is deleted after this long unused
+    company: str = "Careline"  # the name customers see: window title, installed app
 
 
 def parse_app_args(argv: list[str] | None = None) -> AppConfig:
@@ -67,6 +69,9 @@ def parse_app_args(argv: list[str] | None = None) -> AppConfig:
     )
     parser.add_argument("--hub", help=f"hub address (env {HUB_URL_ENV}, default {DEFAULT_HUB_URL})")
     parser.add_argument("--data-dir", help=f"local data folder (env {DATA_DIR_ENV})")
+    parser.add_argument(
+        "--company", help=f"the name customers see (env {COMPANY_ENV}, default Careline)"
+    )
     args = parser.parse_args(argv)
     return AppConfig(
         hub_url=args.hub or os.environ.get(HUB_URL_ENV) or DEFAULT_HUB_URL,
@@ -75,4 +80,5 @@ def parse_app_args(argv: list[str] | None = None) -> AppConfig:
         host=args.host,
         port=args.port,
         device_days=args.forget_devices_after or float(os.environ.get(DEVICE_DAYS_ENV) or 30),
+        company=args.company or os.environ.get(COMPANY_ENV) or "Careline",
     )

@@ -93,6 +93,11 @@ class DeviceRegistry:
         await asyncio.to_thread((device.folder / SEEN).touch)
         return device, issued
 
+    async def find(self, credential: str | None) -> Device | None:
+        """The device a browser's key names, for a request outside a window (its offline
+        copy, its alerts); None for no key, an unknown one or a forged one."""
+        return await self._known(credential) if credential else None
+
     def detach(self, device: Device) -> None:
         """A window closed; with none left, the device may leave memory when idle."""
         device.windows = max(0, device.windows - 1)

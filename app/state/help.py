@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import flet as ft
 
 from app.schemas import Article, Category
 from app.state.services import Services
+from app.store import StorageError
 from app.store.search import SearchHit
 
 __all__ = ["HelpState", "SearchHit"]
@@ -80,6 +82,9 @@ class HelpState(ft.Observable):
         vote = await asyncio.to_thread(services.personal.account.feedback, article.id)
         self.vote = vote[0] if vote else None
         self.vote_pending = bool(vote and vote[1] == "pending")
+        # Kept for reading offline; a device that refuses writes just does not keep it.
+        with contextlib.suppress(StorageError):
+            await asyncio.to_thread(services.personal.account.note_read, slug)
 
     async def give_feedback(self, helpful: bool, comment: str | None = None) -> None:
         """Record the vote locally (queued for the hub) and sync soon."""

@@ -38,12 +38,16 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
 
 
 class UiState(ft.Observable):
-    """Layout and preferences: width (phone or desktop layout), language, theme."""
+    """Layout and preferences: width (phone or desktop layout), language, theme; and what
+    runs the window: a browser (`web`), the app installed from it (`installed`), iOS."""
 
     def __init__(self, width: float, locale: str = "en", theme: str = "system") -> None:
         self.width = width
         self.locale = locale
         self.theme = theme
+        self.web = False
+        self.installed = False
+        self.ios = False
 
     @property
     def narrow(self) -> bool:

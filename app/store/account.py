@@ -7,7 +7,7 @@ import sqlite3
 
 from app.schemas import ArticleFeedback, Customer, MutationName, Subscriptions
 from app.schemas.common import as_multi_line
-from app.store.base import Repo, new_local_id, now_text
+from app.store.base import Repo, dumps, loads, new_local_id, now_text
 from app.store.database import Database
 from app.store.feeds import Feeds
 from app.store.outbox import Outbox
@@ -15,6 +15,8 @@ from app.store.outbox import Outbox
 # What a device keeps when its personal data is wiped (sign-out, erase): the key its
 # browser holds, and how the customer likes the app to look and speak.
 DEVICE_SETTINGS = ("device_secret", "pref:locale", "pref:theme", "pref:alerts_prompted")
+# The help articles read last on this device (kept for reading offline).
+READ_ARTICLES = 20
 
 
 class Account(Repo):
@@ -212,6 +214,18 @@ class Account(Repo):
     def set_preference(self, key: str, value: str) -> None:
         with self.db.transaction() as conn:
             self._set(conn, f"pref:{key}", value)
+
+    def note_read(self, slug: str) -> None:
+        """The customer read this article: it goes first in `read_articles`."""
+        with self.db.transaction() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'read_articles'").fetchone()
+            slugs = [s for s in (loads(row["value"]) if row else []) if s != slug]
+            self._set(conn, "read_articles", dumps([slug, *slugs][:READ_ARTICLES]))
+
+    def read_articles(self) -> list[str]:
+        """Slugs of the articles read on this device, the latest first."""
+        found = self._get("read_articles")
+        return [str(slug) for slug in loads(found)] if found else []
 
     def device_settings(self) -> dict[str, str]:
         """What survives a wipe (`DEVICE_SETTINGS`), to be put back in the new file."""

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from app.views.locales import en, es
+from app.views.locales import en, en_pages, es, es_pages
 
-STRINGS: dict[str, dict[str, str]] = {"en": en.STRINGS, "es": es.STRINGS}
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {**en.STRINGS, **en_pages.STRINGS},
+    "es": {**es.STRINGS, **es_pages.STRINGS},
+}
 
 MONTHS = {
     "en": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(),  # noqa: SIM905

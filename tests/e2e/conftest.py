@@ -30,6 +30,7 @@ ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+COMPANY = "Northwind Air"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 
@@ -68,7 +69,7 @@ class AppProcess:
 def start_app(hub: RealHub, data_dir: Path, log_path: Path, port: int | None = None) -> AppProcess:
     """`python -m app --web` on a free port (or `port`), answering once it has started."""
     port = port or free_port()
-    env = {**os.environ, "CARELINE_DATA_DIR": str(data_dir)}
+    env = {**os.environ, "CARELINE_DATA_DIR": str(data_dir), "CARELINE_COMPANY_NAME": COMPANY}
     env.pop("FLET_APP_STORAGE_DATA", None)
     with log_path.open("ab") as log:
         process = subprocess.Popen(
