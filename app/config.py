@@ -8,11 +8,41 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 HUB_URL_ENV = "CARELINE_HUB_URL"
 DATA_DIR_ENV = "CARELINE_DATA_DIR"
 DEVICE_DAYS_ENV = "CARELINE_DEVICE_DAYS"
 COMPANY_ENV = "CARELINE_COMPANY_NAME"
 DEFAULT_HUB_URL = "http://127.0.0.1:8765"
+# What a company ships with its build (see build/README.md): beside the `app` package.
+SHIPPED_FILE = Path(__file__).resolve().parents[1] / "careline.json"
+
+
+class Shipped(BaseModel):
+    """`careline.json`: the hub a build talks to and the name its customers see."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    hub_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+")
+    company: str | None = Field(default=None, min_length=1, max_length=80)
+
+
+def load_shipped(path: Path = SHIPPED_FILE) -> Shipped:
+    """The shipped settings; none when there is no file. A file that is not right stops
+    the app with what is wrong, rather than talking to the wrong hub."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Shipped()
+    except OSError as error:
+        raise SystemExit(f"{path}: cannot be read ({error.strerror})") from error
+    try:
+        return Shipped.model_validate_json(text)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in error.errors()
+        )
+        raise SystemExit(f"{path}: {problems}") from error
 
 
 def per_user_data_dir(app_name: str = "careline") -> Path:
@@ -49,7 +79,9 @@ class AppConfig:
     company: str = "Careline"  # the name customers see: window title, installed app
 
 
-def parse_app_args(argv: list[str] | None = None) -> AppConfig:
+def parse_app_args(argv: list[str] | None = None, *, shipped: Shipped | None = None) -> AppConfig:
+    """The command line's settings, then the environment's, then those shipped in
+    `careline.json`, then the defaults."""
     parser = argparse.ArgumentParser(prog="python -m app", description="The Careline app.")
     parser.add_argument(
         "--web", action="store_true", help="serve the app in web mode (open the printed address)"
@@ -67,18 +99,23 @@ def parse_app_args(argv: list[str] | None = None) -> AppConfig:
         help="web mode: delete a browser's data after this many days unused "
         f"(env {DEVICE_DAYS_ENV}, default 30)",
     )
-    parser.add_argument("--hub", help=f"hub address (env {HUB_URL_ENV}, default {DEFAULT_HUB_URL})")
+    parser.add_argument(
+        "--hub",
+        help=f"hub address (env {HUB_URL_ENV}, else careline.json, else {DEFAULT_HUB_URL})",
+    )
     parser.add_argument("--data-dir", help=f"local data folder (env {DATA_DIR_ENV})")
     parser.add_argument(
-        "--company", help=f"the name customers see (env {COMPANY_ENV}, default Careline)"
+        "--company",
+        help=f"the name customers see (env {COMPANY_ENV}, else careline.json, else Careline)",
     )
     args = parser.parse_args(argv)
+    shipped = shipped or load_shipped()
     return AppConfig(
-        hub_url=args.hub or os.environ.get(HUB_URL_ENV) or DEFAULT_HUB_URL,
+        hub_url=args.hub or os.environ.get(HUB_URL_ENV) or shipped.hub_url or DEFAULT_HUB_URL,
         data_dir=resolve_data_dir(args.data_dir),
         web=args.web,
         host=args.host,
         port=args.port,
         device_days=args.forget_devices_after or float(os.environ.get(DEVICE_DAYS_ENV) or 30),
-        company=args.company or os.environ.get(COMPANY_ENV) or "Careline",
+        company=args.company or os.environ.get(COMPANY_ENV) or shipped.company or "Careline",
     )

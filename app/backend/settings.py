@@ -40,6 +40,9 @@ class HubSettings:
     sign_in_per_email: RateLimit = field(default_factory=lambda: RateLimit(5, 900))
     sign_in_per_client: RateLimit = field(default_factory=lambda: RateLimit(30, 900))
     writes_per_customer: RateLimit = field(default_factory=lambda: RateLimit(120, 60))
+    # Registrations for alerts without an account, per address (an app server sends each
+    # browser's address as X-Forwarded-For, which the hub trusts from 127.0.0.1).
+    alert_devices_per_client: RateLimit = field(default_factory=lambda: RateLimit(20, 900))
     push_contact: str = "mailto:support@careline.invalid"
     # Web origins allowed to call the hub from a browser; none by default (the app calls
     # it from Python, not from the page).

@@ -1,7 +1,8 @@
-"""Small helpers the hub uses everywhere: clock, ids, JSON text columns, upserts."""
+"""Small helpers the hub uses everywhere: clock, ids, digests, JSON text columns, upserts."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from datetime import UTC, datetime
@@ -12,7 +13,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.schemas.common import format_time, parse_time
 
-__all__ = ["dumps", "format_time", "loads", "new_id", "now", "now_text", "parse_time", "upsert"]
+__all__ = [
+    "digest",
+    "dumps",
+    "format_time",
+    "loads",
+    "new_id",
+    "now",
+    "now_text",
+    "parse_time",
+    "upsert",
+]
 
 
 def now() -> datetime:
@@ -26,6 +37,12 @@ def now_text() -> str:
 def new_id(prefix: str) -> str:
     """A random id that says what it names, e.g. `case_3f9a...`."""
     return f"{prefix}_{secrets.token_hex(8)}"
+
+
+def digest(text: str) -> str:
+    """What the hub keeps of a secret (a token, a code, a device's secret) or of a value
+    it looks up without keeping it readable: SHA-256, hex."""
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def dumps(value: Any) -> str:

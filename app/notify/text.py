@@ -41,11 +41,13 @@ class Notice:
         return cls(key, safe_text(title, TITLE_LIMIT), safe_text(body, BODY_LIMIT), route)
 
 
-# What an OS notification says when a callback ends without the customer doing anything.
+# What an OS notification says when a callback ends without the customer doing anything,
+# and a few minutes before a scheduled one ("reminder").
 CALLBACK_TEXT = {
     "en": {
         "completed": ("Callback completed", "Thanks for talking to us."),
         "missed": ("We missed you", "We called but could not reach you. Book another time."),
+        "reminder": ("Your callback is soon", "We will call you in a few minutes."),
     },
     "es": {
         "completed": ("Llamada completada", "Gracias por hablar con nosotros."),
@@ -53,6 +55,7 @@ CALLBACK_TEXT = {
             "No pudimos hablar contigo",
             "Te llamamos pero no contestaste. Pide otra hora.",
         ),
+        "reminder": ("Tu llamada es pronto", "Te llamaremos en unos minutos."),
     },
 }
 

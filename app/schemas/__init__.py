@@ -1,5 +1,12 @@
 """Wire models of protocol v1, shared by the customer app and the hub (the contract)."""
 
+from app.schemas.alerts import (
+    AlertDeviceCreated,
+    AlertDeviceIn,
+    AlertDeviceUpdate,
+    DeviceClaim,
+    DeviceClaimed,
+)
 from app.schemas.callbacks import (
     AsapEstimate,
     Availability,
@@ -44,6 +51,9 @@ from app.schemas.sync import (
 )
 
 __all__ = [
+    "AlertDeviceCreated",
+    "AlertDeviceIn",
+    "AlertDeviceUpdate",
     "Article",
     "ArticleFeedback",
     "AsapEstimate",
@@ -65,6 +75,8 @@ __all__ = [
     "Component",
     "ComponentState",
     "Customer",
+    "DeviceClaim",
+    "DeviceClaimed",
     "Event",
     "Impact",
     "Incident",

@@ -37,12 +37,18 @@ class Session(WireModel):
     expires_at: UtcTime
 
 
+# How many services, and how many keys, one customer or device may follow.
+MAX_FOLLOWED = 200
+
+
 class Subscriptions(WireModel):
     """What a customer wants to be alerted about; also the `subscriptions.set` arguments."""
 
-    components: list[str] = Field(default_factory=list, max_length=200)
+    components: list[str] = Field(default_factory=list, max_length=MAX_FOLLOWED)
     keys: list[str] = Field(
-        default_factory=list, max_length=200, description="Hubs, flight numbers, booking refs."
+        default_factory=list,
+        max_length=MAX_FOLLOWED,
+        description="Hubs, flight numbers, booking refs.",
     )
     quiet_hours: tuple[str, str] | None = Field(
         None, description="Local 'HH:MM' start and end; critical incidents ignore them."

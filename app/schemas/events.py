@@ -16,7 +16,9 @@ from app.schemas.sync import Change
 
 class Event(WireModel):
     id: int = Field(description="Sequence id; resume a stream after it with Last-Event-ID.")
-    kind: str = Field(description="incident | case | callback")
+    kind: str = Field(
+        description="incident | case | callback | reminder (a scheduled callback is soon)"
+    )
     entity_id: str
     version: int
     customer_id: str | None = Field(None, description="Set for a customer's own entities.")

@@ -39,6 +39,9 @@ class MutationName(StrEnum):
     callback_reschedule = "callback.reschedule"
     article_feedback = "article.feedback"
     subscriptions_set = "subscriptions.set"
+    subscriptions_join = (
+        "subscriptions.join"  # follow these too (what a device followed signed out)
+    )
     device_register = "device.register"
 
 

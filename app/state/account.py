@@ -9,6 +9,7 @@ import flet as ft
 
 from app.api import HubError, Offline, RateLimited, Rejected
 from app.schemas import Customer
+from app.state.push import forget_at_sign_out
 from app.state.services import Services
 from app.state.storage import try_saving
 
@@ -95,6 +96,7 @@ class AccountState(ft.Observable):
         if self.unsent and not confirmed:
             self.confirm_sign_out = True
             return
+        await forget_at_sign_out(self._services)  # no more of their alerts here
         # Offline or already revoked: the device forgets the token either way.
         with contextlib.suppress(HubError):
             await self._services.client.sign_out()

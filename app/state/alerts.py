@@ -30,11 +30,14 @@ class AlertsState(ft.Observable):
         self.sync_state = "synced"
         self.error: str | None = None
         self.prompted = services.personal.account.preference("alerts_prompted") == "yes"
+        # Alerts reach this device (Web Push) even when the app is closed.
+        self.on_this_device = False
 
     async def load(self) -> None:
-        account = self._services.personal.account
-        self.subscriptions = await asyncio.to_thread(account.subscriptions)
-        self.sync_state = await asyncio.to_thread(account.subscriptions_state)
+        personal = self._services.personal
+        self.subscriptions = await asyncio.to_thread(personal.account.subscriptions)
+        self.sync_state = await asyncio.to_thread(personal.account.subscriptions_state)
+        self.on_this_device = (await asyncio.to_thread(personal.push.state)).on
 
     async def toggle_component(self, component_id: str) -> None:
         chosen = list(self.subscriptions.components)

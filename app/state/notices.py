@@ -54,13 +54,15 @@ def notice_for(event: Event, subscriptions: Subscriptions, locale: str) -> Notic
             body=last.body,
             route=f"/cases/{case.id}",
         )
-    if event.kind == "callback":
+    if event.kind in ("callback", "reminder"):
         callback = Callback.model_validate(event.data)
-        text = callback_text(callback.status.value, locale)
+        # A rescheduled call is reminded again: its reminder comes with a new version.
+        what = f"reminder:{event.version}" if event.kind == "reminder" else callback.status.value
+        text = callback_text(what.split(":")[0], locale)
         if text is None:
             return None
         return Notice.make(
-            key=f"callback:{callback.id}:{callback.status.value}",
+            key=f"callback:{callback.id}:{what}",
             title=text[0],
             body=text[1],
             route=f"/callbacks/{callback.id}",

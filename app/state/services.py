@@ -13,6 +13,7 @@ from app.api import HubClient
 from app.notify import desktop_notifier
 from app.state.notices import NoticeCenter
 from app.store import LocalStores, PersonalStore, PublicStore, StorageHealth, open_local
+from app.store.tokens import TokenKeeper
 from app.sync import SyncEngine, SyncScheduler
 from app.sync.live import LiveEvents
 
@@ -25,11 +26,13 @@ DEVICE_INTERVAL = 300.0
 
 @dataclass
 class SharedContent:
-    """Public content on a server: one store and one sync for every visitor."""
+    """Public content on a server: one store, one sync and one public event stream (each
+    new incident offered to every signed-out visitor's device) for every visitor."""
 
     store: PublicStore
     client: HubClient
     scheduler: SyncScheduler
+    live: LiveEvents
 
     @classmethod
     def create(cls, store: PublicStore, hub_url: str, *, interval: float = 15.0) -> SharedContent:
@@ -37,12 +40,15 @@ class SharedContent:
         so checking more often brings nothing new)."""
         client = HubClient(hub_url, limits=SERVER_LIMITS)
         scheduler = SyncScheduler(SyncEngine(client, public=store), interval=interval)
-        return cls(store, client, scheduler)
+        live = LiveEvents(client, personal=None, public=store, scheduler=scheduler)
+        return cls(store, client, scheduler, live)
 
     def start(self) -> None:
         self.scheduler.start()
+        self.live.start()
 
     async def close(self) -> None:
+        await self.live.stop()
         await self.scheduler.stop()
         await self.client.aclose()
         self.store.close()
@@ -60,7 +66,7 @@ class Services:
     content_scheduler: SyncScheduler  # public content (on a desktop, the same one)
     live: LiveEvents
     notices: NoticeCenter
-    shares_public: bool = False
+    shared: SharedContent | None = None  # a server's: public content is not this device's
 
     @classmethod
     def create(
@@ -70,17 +76,19 @@ class Services:
         hub_url: str,
         stores: LocalStores | None = None,
         client: HubClient | None = None,
-        web: bool = True,
+        os_notifications: bool = False,
+        tokens: TokenKeeper | None = None,
     ) -> Services:
-        """A desktop or phone: both stores on the device, synced together. `web`: served
-        to a browser, where an OS notification would reach the server's desktop."""
-        local = stores or open_local(data_dir)
+        """A desktop or phone: both stores on the device, synced together.
+        `os_notifications`: a desktop's, through plyer (a phone build has no plyer
+        backend: its alerts show in the app); `tokens`: the device's keychain."""
+        local = stores or open_local(data_dir, tokens=tokens)
         personal = local.personal
         hub = client or HubClient(hub_url, token=personal.account.token)
         engine = SyncEngine(hub, public=local.public, personal=personal)
         scheduler = SyncScheduler(engine)
         live = LiveEvents(hub, personal=personal, public=local.public, scheduler=scheduler)
-        notices = NoticeCenter(personal.account, desktop_notifier(web=web))
+        notices = NoticeCenter(personal.account, desktop_notifier(web=not os_notifications))
         live.on_event(notices.handle)
         return cls(local.public, personal, hub, engine, scheduler, scheduler, live, notices)
 
@@ -97,10 +105,12 @@ class Services:
             public=shared.store,
             scheduler=scheduler,
             content_scheduler=shared.scheduler,
+            follow_public=False,
             signed_out_wait=DEVICE_INTERVAL,
         )
         notices = NoticeCenter(personal.account, None)
         live.on_event(notices.handle)
+        shared.live.on_event(live.offer_public)
         return cls(
             shared.store,
             personal,
@@ -110,7 +120,7 @@ class Services:
             shared.scheduler,
             live,
             notices,
-            shares_public=True,
+            shared=shared,
         )
 
     @property
@@ -127,5 +137,7 @@ class Services:
         await self.scheduler.stop()
         await self.client.aclose()
         self.personal.close()
-        if not self.shares_public:
+        if self.shared is None:
             self.public.close()
+        else:
+            self.shared.live.remove_listener(self.live.offer_public)

@@ -39,7 +39,8 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
 
 class UiState(ft.Observable):
     """Layout and preferences: width (phone or desktop layout), language, theme; and what
-    runs the window: a browser (`web`), the app installed from it (`installed`), iOS."""
+    runs the window: a browser (`web`), the app installed from it (`installed`), a phone
+    or tablet (`phone`: Android or iOS), iOS."""
 
     def __init__(self, width: float, locale: str = "en", theme: str = "system") -> None:
         self.width = width
@@ -47,6 +48,7 @@ class UiState(ft.Observable):
         self.theme = theme
         self.web = False
         self.installed = False
+        self.phone = False
         self.ios = False
 
     @property
@@ -146,6 +148,11 @@ class Session:
         """After sign-in or sign-out: show the (other) customer's own things."""
         await self._load_private()
         await self.status.load()
+
+    async def came_back(self) -> None:
+        """The window is back (a reload, or the browser returning from a page of
+        Careline's own): show what the stores hold now."""
+        await self.signed_in_or_out()
 
     async def sync_now(self) -> None:
         """'Try again' and 'sync now': the result arrives through `_apply_status`."""

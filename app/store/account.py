@@ -11,6 +11,7 @@ from app.store.base import Repo, dumps, loads, new_local_id, now_text
 from app.store.database import Database
 from app.store.feeds import Feeds
 from app.store.outbox import Outbox
+from app.store.tokens import StoreTokens, TokenKeeper
 
 # What a device keeps when its personal data is wiped (sign-out, erase): the key its
 # browser holds, and how the customer likes the app to look and speak.
@@ -20,10 +21,13 @@ READ_ARTICLES = 20
 
 
 class Account(Repo):
-    def __init__(self, db: Database, *, outbox: Outbox, feeds: Feeds) -> None:
+    def __init__(
+        self, db: Database, *, outbox: Outbox, feeds: Feeds, tokens: TokenKeeper | None = None
+    ) -> None:
         super().__init__(db)
         self.outbox = outbox
         self.feeds = feeds
+        self.tokens = tokens or StoreTokens()
 
     def client_id(self) -> str:
         """This installation's id, made once."""
@@ -47,7 +51,8 @@ class Account(Repo):
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def token(self) -> str | None:
-        return self._get("token")
+        with self.db.transaction() as conn:
+            return self.tokens.get(conn)
 
     def customer(self) -> Customer | None:
         found = self._get("customer")
@@ -56,12 +61,18 @@ class Account(Repo):
     def sign_in(self, token: str, customer: Customer) -> None:
         """Keep the session. A different customer than before starts from a clean slate
         of private data (what the previous one had not sent cannot be sent as this one);
-        the outbox of the same customer is kept."""
+        the outbox of the same customer is kept. On a device nobody had signed in on, what
+        it followed joins what the customer follows (rather than replacing it)."""
         with self.db.transaction() as conn:
             previous = self.customer()
             if previous is not None and previous.id != customer.id:
                 self._forget_private(conn)
-            self._set(conn, "token", token)
+            if previous is None:
+                conn.execute(
+                    "UPDATE outbox SET name = ? WHERE name = ? AND state = 'pending'",
+                    (MutationName.subscriptions_join.value, MutationName.subscriptions_set.value),
+                )
+            self.tokens.put(conn, token)
             self._set(conn, "customer", customer.model_dump_json())
             self._set(conn, "needs_sign_in", None)
             self.feeds.forget(conn, "private")
@@ -69,7 +80,7 @@ class Account(Repo):
     def session_expired(self) -> None:
         """The hub said 401: ask for a new sign-in, keep everything queued."""
         with self.db.transaction() as conn:
-            self._set(conn, "token", None)
+            self.tokens.put(conn, None)
             self._set(conn, "needs_sign_in", "1")
 
     def needs_sign_in(self) -> bool:
@@ -79,7 +90,7 @@ class Account(Repo):
         """Forget the session and this customer's data on this device; returns how many
         unsent changes went with it (the UI asks before, see `unsent_changes`)."""
         with self.db.transaction() as conn:
-            self._set(conn, "token", None)
+            self.tokens.put(conn, None)
             self._set(conn, "customer", None)
             self._set(conn, "needs_sign_in", None)
             return self._forget_private(conn)
@@ -89,7 +100,7 @@ class Account(Repo):
         too (the session, the customer's data, files waiting to be sent, the phone number
         remembered for callbacks, which updates were shown). Public content stays."""
         with self.db.transaction() as conn:
-            self._set(conn, "token", None)
+            self.tokens.put(conn, None)
             self._set(conn, "customer", None)
             self._set(conn, "needs_sign_in", None)
             self._forget_private(conn)
@@ -108,21 +119,23 @@ class Account(Repo):
             conn.execute(f"DELETE FROM {table}")
         self.feeds.forget(conn, "private")
         conn.execute("DELETE FROM meta WHERE key IN ('subscriptions:hub', 'last_event_id')")
+        conn.execute("DELETE FROM meta WHERE key LIKE 'push:%'")  # the hub knows it as theirs
         return unsent
 
     # Live events: where the stream resumes, and the updates already shown.
 
-    def last_event_id(self) -> int | None:
-        value = self._get("last_event_id")
+    def last_event_id(self, *, public: bool = False) -> int | None:
+        """Where the customer's stream (or, `public`, the public one) resumes."""
+        value = self._get(_position_key(public))
         return int(value) if value else None
 
-    def set_last_event_id(self, event_id: int) -> None:
+    def set_last_event_id(self, event_id: int, *, public: bool = False) -> None:
         with self.db.transaction() as conn:
-            self.note_event(conn, event_id)
+            self.note_event(conn, event_id, public=public)
 
-    def note_event(self, conn: sqlite3.Connection, event_id: int) -> None:
+    def note_event(self, conn: sqlite3.Connection, event_id: int, *, public: bool = False) -> None:
         """Inside the transaction that applies the event: resume after it."""
-        self._set(conn, "last_event_id", str(event_id))
+        self._set(conn, _position_key(public), str(event_id))
 
     def first_notice(self, key: str) -> bool:
         """Mark an update as shown; False when it already was."""
@@ -250,3 +263,9 @@ class Account(Repo):
     def set_device_secret(self, secret_hash: str) -> None:
         with self.db.transaction() as conn:
             self._set(conn, "device_secret", secret_hash)
+
+
+def _position_key(public: bool) -> str:
+    # Two streams, two positions: the public one must never move the customer's past
+    # one of their own events still to come.
+    return "last_public_event_id" if public else "last_event_id"

@@ -14,6 +14,7 @@ one public store and a personal store per browser (`open_public`, `open_personal
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ from app.store.personal_schema import PERSONAL_SCHEMA, PUBLIC_ENTITIES, PUBLIC_F
 from app.store.public_schema import PUBLIC_SCHEMA
 from app.store.public_schema import TABLES as PUBLIC_TABLES
 from app.store.stores import PersonalStore, PublicStore
+from app.store.tokens import TokenKeeper
 
 log = logging.getLogger("careline.store")
 PUBLIC_FILE = "content.sqlite3"
@@ -52,16 +54,43 @@ class LocalStores:
         self.public.close()
 
 
-def open_local(data_dir: str | Path | None = None, *, memory: bool = False) -> LocalStores:
-    """Both stores in the app's data folder (or in memory, for tests). A file made by an
-    older version, which held both, gives its public content to the public store."""
+def open_local(
+    data_dir: str | Path | None = None, *, memory: bool = False, tokens: TokenKeeper | None = None
+) -> LocalStores:
+    """Both stores in the app's data folder, which only its owner may open (or in memory,
+    for tests). A file made by an older version, which held both, gives its public content
+    to the public store. `tokens`: a keychain for the hub token."""
     if memory:
-        return LocalStores(open_public(None, memory=True), open_personal(None, memory=True))
+        personal = open_personal(None, memory=True, tokens=tokens)
+        return LocalStores(open_public(None, memory=True), personal)
     folder = resolve_data_dir(data_dir)
+    _owner_only(folder)
     health = StorageHealth(folder)
     public = open_public(folder, health=health)
     _move_public_content_out(public, folder / PERSONAL_FILE)
-    return LocalStores(public, open_personal(folder, health=health))
+    return LocalStores(public, open_personal(folder, health=health, tokens=tokens))
+
+
+def _owner_only_files(path: Path) -> None:
+    """Make the store file readable by its owner alone before SQLite opens it: the log
+    files SQLite makes beside it take its permissions."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        for each in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm"))):
+            if each.exists():
+                each.chmod(0o600)
+    except OSError as error:  # a read-only folder: opening the store says what it can do
+        log.info("could not keep %s to its owner: %s", path, error)
+
+
+def _owner_only(folder: Path) -> None:
+    """The data folder holds the customer's data (and, without a keychain, the hub
+    token): nobody else on the machine may read it."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)
+    except OSError as error:  # read-only or not ours: the store says what it can do
+        log.info("could not keep %s to its owner: %s", folder, error)
 
 
 def open_public(
@@ -80,8 +109,10 @@ def open_personal(
     memory: bool = False,
     health: StorageHealth | None = None,
     compact: bool = False,
+    tokens: TokenKeeper | None = None,
 ) -> PersonalStore:
-    """`compact`: one of many on a server (see `database.connect`)."""
+    """`compact`: one of many on a server (see `database.connect`); `tokens`: a keychain
+    for the hub token."""
     db = _open(
         folder, PERSONAL_FILE, PERSONAL_SCHEMA, memory=memory, health=health, compact=compact
     )
@@ -95,7 +126,10 @@ def open_personal(
             db.health.problem, db.health.lasting = StorageProblem.unavailable, True
             return _fresh(None, PERSONAL_SCHEMA, compact)
 
-    return PersonalStore(db, reopen=reopen)
+    if tokens is not None and not db.read_only:
+        with db.transaction() as conn:
+            tokens.adopt(conn)
+    return PersonalStore(db, reopen=reopen, tokens=tokens)
 
 
 def _fresh(path: Path | None, schema: Schema, compact: bool) -> sqlite3.Connection:
@@ -126,6 +160,7 @@ def _open(
         log.error("cannot create the data folder %s: %s", folder, error)
         return in_memory(schema, health)
     path = folder / name
+    _owner_only_files(path)
     try:
         db = Database(
             _fresh(path, schema, compact),

@@ -22,6 +22,7 @@ from app.store.cases import Cases
 from app.store.database import Database
 from app.store.feeds import Feeds
 from app.store.outbox import Outbox
+from app.store.push import Push
 
 # A refusal that came without a reason still shows one.
 UNEXPLAINED = Rejection(code="refused", detail="The hub refused this change.")
@@ -37,6 +38,7 @@ class PersonalApplier(Repo):
         account: Account,
         cases: Cases,
         callbacks: Callbacks,
+        push: Push,
         outbox: Outbox,
         feeds: Feeds,
     ) -> None:
@@ -44,6 +46,7 @@ class PersonalApplier(Repo):
         self.account = account
         self.cases = cases
         self.callbacks = callbacks
+        self.push = push
         self.outbox = outbox
         self.feeds = feeds
 
@@ -62,13 +65,14 @@ class PersonalApplier(Repo):
                 self._apply(conn, change)
             self.feeds.save(conn, FEED, cursor=cursor)
 
-    def apply_event(self, event: Event) -> bool:
-        """Note a live event, and keep its entity if it is the customer's own, in one
-        transaction with the stream's position. False when this device has already seen
-        that version or a newer one (public entities go to the public store; this only
-        tells whether this device has heard of them)."""
+    def apply_event(self, event: Event, *, public: bool = False) -> bool:
+        """Note a live event of the customer's stream (`public`: of the public one), and
+        keep its entity if it is the customer's own, in one transaction with the stream's
+        position. False when this device has already seen that version or a newer one
+        (public entities go to the public store; this only tells whether this device has
+        heard of them)."""
         with self.db.transaction() as conn:
-            self.account.note_event(conn, event.id)
+            self.account.note_event(conn, event.id, public=public)
             held = held_version(conn, event.kind, event.entity_id)
             if held is not None and held >= event.version:
                 return False
@@ -134,6 +138,8 @@ class PersonalApplier(Repo):
             self.cases.apply_server(conn, Case.model_validate(data))
         elif returned.get("type") == "callback" and data:
             self.callbacks.apply_server(conn, Callback.model_validate(data))
+        elif returned.get("type") == "device" and returned.get("id"):
+            self.push.note_hub_device(conn, str(returned["id"]))
         elif entity in ("feedback", "subscriptions") and entity_id is not None:
             self.account.confirm(conn, entity, entity_id, "synced")
 

@@ -18,7 +18,9 @@ from app.store.feeds import Feeds
 from app.store.outbox import Outbox
 from app.store.personal_apply import PersonalApplier
 from app.store.public_apply import ContentApplier
+from app.store.push import Push
 from app.store.search import Search
+from app.store.tokens import TokenKeeper
 from app.store.uploads import Uploads
 
 
@@ -35,21 +37,30 @@ class PublicStore:
 
 
 class PersonalStore:
-    def __init__(self, db: Database, *, reopen: Callable[[], sqlite3.Connection]) -> None:
-        """`reopen` makes a new, empty file in place of this one (see `wipe`)."""
+    def __init__(
+        self,
+        db: Database,
+        *,
+        reopen: Callable[[], sqlite3.Connection],
+        tokens: TokenKeeper | None = None,
+    ) -> None:
+        """`reopen` makes a new, empty file in place of this one (see `wipe`); `tokens`
+        keeps the hub token elsewhere than in the file (a keychain)."""
         self.db = db
         self._reopen = reopen
         self.feeds = Feeds(db)
         self.outbox = Outbox(db)
         self.uploads = Uploads(db)
-        self.account = Account(db, outbox=self.outbox, feeds=self.feeds)
+        self.account = Account(db, outbox=self.outbox, feeds=self.feeds, tokens=tokens)
         self.cases = Cases(db, outbox=self.outbox, uploads=self.uploads)
         self.callbacks = Callbacks(db, outbox=self.outbox)
+        self.push = Push(db, outbox=self.outbox)
         self.applier = PersonalApplier(
             db,
             account=self.account,
             cases=self.cases,
             callbacks=self.callbacks,
+            push=self.push,
             outbox=self.outbox,
             feeds=self.feeds,
         )

@@ -19,7 +19,7 @@ from app.api import HubClient, HubError, RateLimited, Rejected, ServerError, Una
 from app.schemas import MutationResult, Rejection
 from app.store import Database, PersonalStore, PublicStore, StorageReadOnly
 from app.store.outbox import OutboxEntry
-from app.sync import pulls
+from app.sync import alerts, pulls
 from app.sync.report import SyncReport
 
 PUSH_BATCH = 50
@@ -64,7 +64,10 @@ class SyncEngine:
                 signed_in = await asyncio.to_thread(personal.account.token) is not None
                 try:
                     if signed_in:
+                        await alerts.claim(self.client, personal, report)
                         await self._push(personal, report)
+                    else:
+                        await alerts.follow(self.client, personal, report)
                 except Unauthorized:
                     await self._session_expired(personal, report)
                     signed_in = False

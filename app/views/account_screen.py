@@ -10,7 +10,7 @@ from app.state.session import Session, UiState
 from app.state.sync import SyncState
 from app.views.alerts_panel import AlertsPanel
 from app.views.context import use_session
-from app.views.device_panel import device_panel
+from app.views.device_panel import DevicePanel
 from app.views.shell import ACCOUNT, shell
 from app.views.strings import tr, when
 from app.views.theme import GOOD, WARNING, apply_theme
@@ -245,7 +245,7 @@ def AccountScreen(session: Session, account: AccountState, sync: SyncState, ui: 
         else SignInPanel(session, account, ui)
     )
     body.append(AlertsPanel(session, session.alerts, ui))
-    body.append(device_panel(ui))
+    body.append(DevicePanel(session.alerts, ui))
     if account.customer is not None:
         body.append(YourData(session, account, ui))
     elif account.erased:

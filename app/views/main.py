@@ -7,19 +7,16 @@ import logging
 from pathlib import Path
 
 import flet as ft
+from flet_secure_storage import SecureStorage
 
 from app.config import AppConfig
+from app.state.keychain import open_keychain
 from app.state.services import Services
 from app.state.session import Session
 from app.views.app import App
 from app.views.theme import apply_theme
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
-# Where a browser keeps its device key (Flet's client storage: `localStorage` on the web).
-DEVICE_KEY = "careline.device"
-# A closed tab's window stays this long for a reload to come back to it (Flet's default
-# is an hour, which a server with many visitors cannot afford).
-SESSION_SECONDS = 300
 
 
 def run(config: AppConfig) -> None:
@@ -39,6 +36,7 @@ async def show(
     page.title = title
     ui = session.ui
     ui.web, ui.installed, ui.ios = page.web, page.pwa, page.platform is ft.PagePlatform.IOS
+    ui.phone = page.platform in (ft.PagePlatform.ANDROID, ft.PagePlatform.IOS)
     apply_theme(page, session.ui.theme)
 
     def resized(e: ft.PageResizeEvent) -> None:
@@ -46,18 +44,27 @@ async def show(
 
     page.on_resize = resized
     page.on_close = on_close
+    page.on_connect = lambda _: page.run_task(session.came_back)
     await session.start()
     page.render_views(App, session)
 
 
 def open_window(config: AppConfig) -> None:
-    """A desktop window: one device, its stores in the data folder."""
+    """A desktop or phone window (as `flet build` packages it, see `main.py`): one
+    device, its stores in the data folder, the hub token in the keychain if it has one."""
     shared: dict[str, Services] = {}
 
     async def main(page: ft.Page) -> None:
         services = shared.get("services")
         if services is None:
-            services = Services.create(data_dir=config.data_dir, hub_url=config.hub_url, web=False)
+            tokens = await open_keychain(SecureStorage())
+            phone = page.platform in (ft.PagePlatform.ANDROID, ft.PagePlatform.IOS)
+            services = Services.create(
+                data_dir=config.data_dir,
+                hub_url=config.hub_url,
+                os_notifications=not phone,
+                tokens=tokens,
+            )
             shared["services"] = services
             services.start()
         session = Session(services, width=page.width or 1024, run_task=page.run_task)

@@ -45,7 +45,7 @@ def test_a_version_1_database_gains_upload_keys(database_url: str) -> None:
             conn.exec_driver_sql("DROP INDEX ux_attachments_client_ref")
             conn.exec_driver_sql("ALTER TABLE attachments DROP COLUMN client_ref")
             conn.exec_driver_sql("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-        assert migrate(db) == [2, 3]
+        assert migrate(db) == [2, 3, 4]
         with db.read() as conn:
             inspector = inspect(conn)
             assert "client_ref" in {c["name"] for c in inspector.get_columns("attachments")}

@@ -291,6 +291,7 @@ def base_args(name: MutationName, slot: str, callback_id: str) -> dict[str, Any]
         MutationName.callback_reschedule: {"callback": callback_id, "slot_start": slot},
         MutationName.article_feedback: {"article": "lost-bag", "helpful": True},
         MutationName.subscriptions_set: {"keys": ["NW12"], "quiet_hours": ["22:00", "07:00"]},
+        MutationName.subscriptions_join: {"keys": ["NW13"], "components": ["baggage"]},
         MutationName.device_register: {"platform": "webpush", "endpoint": "https://p.example"},
     }[name]
 
@@ -308,6 +309,7 @@ ORDER = [
     MutationName.case_reply,
     MutationName.article_feedback,
     MutationName.subscriptions_set,
+    MutationName.subscriptions_join,
     MutationName.device_register,
     MutationName.callback_reschedule,
     MutationName.callback_cancel,

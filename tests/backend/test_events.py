@@ -26,15 +26,17 @@ pytestmark = pytest.mark.server
 class EventReader:
     """Reads one SSE stream in a thread; `next()` waits for the next event."""
 
-    def __init__(self, hub: RealHub, token: str, last_event_id: int | None = None) -> None:
+    def __init__(self, hub: RealHub, token: str | None, last_event_id: int | None = None) -> None:
+        """A customer's stream, or (without a token) the public one."""
         self.events: queue.Queue[dict[str, Any]] = queue.Queue()
         self.comments: list[str] = []
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         if last_event_id is not None:
             headers["Last-Event-ID"] = str(last_event_id)
+        path = "/v1/events" if token else "/v1/events/public"
         self._client = httpx.Client(base_url=hub.url, timeout=httpx.Timeout(10, read=60))
         self._response = self._client.send(
-            self._client.build_request("GET", "/v1/events", headers=headers), stream=True
+            self._client.build_request("GET", path, headers=headers), stream=True
         )
         assert self._response.status_code == 200, self._response.read()
         assert self._response.headers["content-type"].startswith("text/event-stream")
@@ -119,11 +121,29 @@ def test_incidents_reach_those_they_concern_within_two_seconds(real_hub: RealHub
         bos_stream.close()
 
 
-def test_a_reply_reaches_only_its_customer_and_a_stream_resumes_exactly(
+def test_the_public_stream_carries_every_incident_and_nothing_personal(
     real_hub: RealHub,
 ) -> None:
     dana = real_hub.sign_in("dana@example.com")["token"]
-    lee = real_hub.sign_in("lee@example.com")["token"]
+    opened = open_case(real_hub, dana)
+    public = EventReader(real_hub, None)
+    try:
+        real_hub.cli("case", "reply", opened["id"], "--body", "Found it in Denver.")
+        publish(real_hub, "De-icing delays at ORD", "minor", "flights-ord")
+        event = public.next()
+        assert (event["kind"], event["data"]["title"]) == ("incident", "De-icing delays at ORD")
+        assert event["customer_id"] is None
+        assert public.nothing_within(1.0), "the reply to Dana's case is hers alone"
+    finally:
+        public.close()
+    resumed = EventReader(real_hub, None, last_event_id=event["id"] - 1)
+    try:
+        assert resumed.next()["data"]["title"] == "De-icing delays at ORD"
+    finally:
+        resumed.close()
+
+
+def open_case(hub: RealHub, token: str) -> dict[str, Any]:
     body = {
         "client_id": "events-test",
         "mutations": [
@@ -136,9 +156,19 @@ def test_a_reply_reaches_only_its_customer_and_a_stream_resumes_exactly(
             }
         ],
     }
-    opened = httpx.post(
-        f"{real_hub.url}/v1/sync/push", json=body, headers={"Authorization": f"Bearer {dana}"}
-    ).json()["results"][0]["entity"]["data"]
+    pushed = httpx.post(
+        f"{hub.url}/v1/sync/push", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    data: dict[str, Any] = pushed.json()["results"][0]["entity"]["data"]
+    return data
+
+
+def test_a_reply_reaches_only_its_customer_and_a_stream_resumes_exactly(
+    real_hub: RealHub,
+) -> None:
+    dana = real_hub.sign_in("dana@example.com")["token"]
+    lee = real_hub.sign_in("lee@example.com")["token"]
+    opened = open_case(real_hub, dana)
     danas, lees = EventReader(real_hub, dana), EventReader(real_hub, lee)
     try:
         real_hub.cli("case", "reply", opened["id"], "--body", "Found it in Denver.")

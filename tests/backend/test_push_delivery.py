@@ -89,10 +89,17 @@ def publish(db: Database, title: str, impact: Impact = Impact.critical) -> None:
         )
 
 
+async def public_dns(host: str, port: int) -> list[str]:
+    """A stand-in for DNS (none here): every push service is at a public address."""
+    return ["192.0.2.1" if host == "push.inside.example" else "93.184.215.14"]
+
+
 def dispatcher(db: Database, tmp_path: Path, handler: httpx.MockTransport) -> PushDispatcher:
     client = httpx.AsyncClient(transport=handler)
     vapid = load_vapid(tmp_path)
-    adapter = WebPushAdapter(vapid, client, contact="mailto:ops@northwind.example")
+    adapter = WebPushAdapter(
+        vapid, client, contact="mailto:ops@northwind.example", resolver=public_dns
+    )
     return PushDispatcher(db, {"webpush": adapter}, retry_base=0.01)
 
 
@@ -209,7 +216,17 @@ async def test_a_browser_learns_the_key_and_registers(
 async def test_an_endpoint_inside_the_network_is_refused(
     client: httpx.AsyncClient, alice: dict[str, str]
 ) -> None:
-    for endpoint in ("http://push.example/a", "https://127.0.0.1/a", "https://localhost/a"):
+    for endpoint in (
+        "http://push.example/a",
+        "https://127.0.0.1/a",
+        "https://localhost/a",
+        "https://127.1/a",  # 127.0.0.1, as the C library reads it
+        "https://0x7f.1/a",
+        "https://10.1/a",
+        "https://[::1]/a",
+        "https://printer.local/a",
+        "https://metadata.internal/a",
+    ):
         mutation = {
             "seq": 1,
             "key": str(uuid.uuid4()),
@@ -222,6 +239,28 @@ async def test_an_endpoint_inside_the_network_is_refused(
         )
         [result] = pushed.json()["results"]
         assert (result["status"], result["error"]["code"]) == ("rejected", "bad_endpoint")
+
+
+async def test_a_name_that_resolves_inside_the_network_gets_nothing_and_is_forgotten(
+    db: Database, tmp_path: Path
+) -> None:
+    inside, outside = Browser("https://push.inside.example/a"), Browser("https://push.example/b")
+    register(db, "in@example.com", "webpush", inside.endpoint, inside.keys())
+    register(db, "out@example.com", "webpush", outside.endpoint, outside.keys())
+    sent: list[str] = []
+    service = push_service({}, {b.endpoint: b for b in (inside, outside)})
+
+    def counted(request: httpx.Request) -> httpx.Response:
+        sent.append(str(request.url))
+        return service.handle_request(request)
+
+    push = dispatcher(db, tmp_path, httpx.MockTransport(counted))
+    await push.push_new()
+    publish(db, "Snow at ORD")
+    await push.push_new()
+    assert sent == [outside.endpoint]
+    with db.read() as conn:
+        assert conn.execute(select(devices.c.endpoint)).scalars().all() == [outside.endpoint]
 
 
 async def test_a_reply_is_pushed_once_not_again_with_a_later_status(

@@ -130,7 +130,7 @@ def test_account_says_what_this_browser_can_do(chromium: Browser, app: AppProces
     page = context.new_page()
     page.goto(f"{app.url}/account")
     with_semantics(page)
-    expect(page.get_by_text("This device")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("This device", exact=True)).to_be_visible(timeout=30_000)
     expect(
         page.get_by_text(re.compile("^You can install Careline from your browser"))
     ).to_be_visible()

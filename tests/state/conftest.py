@@ -1,12 +1,18 @@
-"""State objects wired to a real hub app in process and a real local store."""
+"""State objects wired to a real hub app in process and a real local store; or, for the
+app served to many browsers, to a real hub process."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import pytest
 
+from app.state.hosting import Hosting
 from app.state.services import Services
+from tests.hub_process import RealHub
 from tests.sync.conftest import Rig, hub_settings, rig  # noqa: F401 - fixtures
 
 
@@ -18,3 +24,19 @@ async def services(rig: Rig) -> AsyncIterator[Services]:  # noqa: F811 - the fix
     yield made
     await made.live.stop()
     await made.scheduler.stop()
+
+
+@pytest.fixture
+async def hosting(hub: RealHub, tmp_path: Path) -> AsyncIterator[Hosting]:
+    """The app server's parts for many browsers, against the demo hub process."""
+    made = Hosting(tmp_path / "app", hub.url)
+    await made.start()
+    yield made
+    await made.close()
+
+
+async def until(check: Callable[[], object], seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.05)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
@@ -20,17 +19,10 @@ from app.state.hosting import Hosting
 from app.state.session import Session
 from app.sync import Backoff
 from tests.hub_process import RealHub
+from tests.state.conftest import until
 
 pytestmark = pytest.mark.server
 PHONE = "+13125550100"
-
-
-@pytest.fixture
-async def hosting(hub: RealHub, tmp_path: Path) -> AsyncIterator[Hosting]:
-    made = Hosting(tmp_path / "app", hub.url)
-    await made.start()
-    yield made
-    await made.close()
 
 
 def hub_get(hub: RealHub, token: str, path: str) -> list[dict[str, object]]:
@@ -38,13 +30,6 @@ def hub_get(hub: RealHub, token: str, path: str) -> list[dict[str, object]]:
     assert found.status_code == 200, found.text
     items: list[dict[str, object]] = found.json()["items"]
     return items
-
-
-async def until(check: Callable[[], object], seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.05)
 
 
 def quick(device: Device) -> Device:

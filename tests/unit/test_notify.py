@@ -73,6 +73,35 @@ def test_what_is_worth_telling() -> None:
     )
 
 
+def callback_event(kind: str, status: str, version: int) -> Event:
+    data = {
+        "id": "cb_1",
+        "queue_id": "rebooking",
+        "mode": "slot",
+        "status": status,
+        "phone": "+13125550142",
+        "slot_start": "2026-11-22T10:15:00Z",
+        "created_at": "2026-11-22T09:00:00Z",
+        "updated_at": "2026-11-22T09:00:00Z",
+    }
+    return Event(
+        id=version, kind=kind, entity_id="cb_1", version=version, customer_id="c1",
+        data=data, created_at="2026-11-22T10:00:00Z",
+    )  # fmt: skip
+
+
+def test_a_scheduled_call_is_reminded_and_each_new_time_again() -> None:
+    none = Subscriptions()
+    assert notice_for(callback_event("callback", "scheduled", 1), none, "en") is None
+    first = notice_for(callback_event("reminder", "scheduled", 1), none, "es")
+    again = notice_for(callback_event("reminder", "scheduled", 3), none, "es")
+    assert first is not None and again is not None
+    assert (first.title, first.route) == ("Tu llamada es pronto", "/callbacks/cb_1")
+    assert first.key != again.key, "a rescheduled call gets its own reminder"
+    missed = notice_for(callback_event("callback", "missed", 4), none, "en")
+    assert missed is not None and missed.key == "callback:cb_1:missed"
+
+
 def test_quiet_hours_span_midnight_in_the_customers_zone() -> None:
     quiet = Subscriptions(quiet_hours=("22:00", "07:00"), time_zone="America/Chicago")
     assert in_quiet_hours(quiet, datetime(2026, 11, 23, 5, 0, tzinfo=UTC))  # 23:00 Chicago

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,14 +15,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.backend.db.tables import auth_codes, customers, tokens
 from app.backend.problems import not_found
 from app.backend.settings import HubSettings
-from app.backend.util import dumps, format_time, loads, new_id, now
+from app.backend.util import digest, dumps, format_time, loads, new_id, now
 from app.schemas import Customer, Session
 
 OPERATOR_SCOPES = frozenset({"status", "kb", "cases", "callbacks", "customers", "tokens"})
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def normalize_email(email: str) -> str:
@@ -49,7 +44,7 @@ def start_sign_in(conn: Connection, *, email: str, settings: HubSettings) -> str
     conn.execute(
         insert(auth_codes).values(
             email=email,
-            code_hash=_digest(f"{email}:{code}"),
+            code_hash=digest(f"{email}:{code}"),
             dev_code=code if settings.dev_mode else None,
             attempts=0,
             expires_at=format_time(now() + timedelta(seconds=settings.code_ttl_seconds)),
@@ -100,7 +95,7 @@ def check_code(conn: Connection, *, email: str, code: str, settings: HubSettings
     logging on, result rows are logged, and the plain dev code or the hash of a 6-digit
     code (found again by trying all million) would otherwise reach the log."""
     email = normalize_email(email)
-    matches = auth_codes.c.code_hash == _digest(f"{email}:{code.strip()}")
+    matches = auth_codes.c.code_hash == digest(f"{email}:{code.strip()}")
     row = conn.execute(
         select(
             auth_codes.c.id,
@@ -208,7 +203,7 @@ def _issue(
     conn.execute(
         insert(tokens).values(
             id=new_id("tok"),
-            token_hash=_digest(token),
+            token_hash=digest(token),
             kind=kind,
             customer_id=customer_id,
             scopes=dumps(list(scopes)),
@@ -239,7 +234,7 @@ def resolve_token(conn: Connection, *, token: str) -> TokenInfo | None:
             tokens.c.scopes,
             tokens.c.expires_at,
             tokens.c.revoked_at,
-        ).where(tokens.c.token_hash == _digest(token))
+        ).where(tokens.c.token_hash == digest(token))
     ).one_or_none()
     if row is None or row.revoked_at is not None:
         return None

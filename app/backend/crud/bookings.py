@@ -1,8 +1,9 @@
-"""A customer's callbacks: request (ASAP or a slot), cancel, reschedule; operator outcome."""
+"""A customer's callbacks: request (ASAP or a slot), cancel, reschedule; operator outcome;
+and a reminder before a scheduled call."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
@@ -18,11 +19,14 @@ from app.backend.crud.callbacks import (
     release_slot,
     take_slot,
 )
+from app.backend.crud.events import publish_event
 from app.backend.crud.rejections import Rejected
 from app.backend.db.tables import callbacks, customers
 from app.backend.problems import ProblemError, not_found
 from app.backend.util import format_time, new_id, now
 from app.schemas import Callback, CallbackMode, CallbackStatus
+
+REMIND_AHEAD = timedelta(minutes=15)
 
 
 def _own_callback(conn: Connection, customer_id: str, ref: str) -> Row[Any]:
@@ -143,6 +147,7 @@ def reschedule_callback(
         mode="slot",
         slot_start=format_time(slot_start),
         slot_end=format_time(slot_end),
+        reminded_at=None,  # the new time gets its own reminder
     )
 
 
@@ -174,6 +179,34 @@ def _set(conn: Connection, callback_id: str, **values: Any) -> Callback:
         .values(**values, version=callbacks.c.version + 1, updated_at=format_time(now()))
     )
     return publish_callback(conn, callback_id)
+
+
+def remind_due(conn: Connection, *, ahead: timedelta = REMIND_AHEAD) -> int:
+    """Publish a `reminder` event for each scheduled callback starting within `ahead`
+    that was not reminded yet; each is claimed in this transaction, so with several hubs
+    one of them reminds it, once. Returns how many."""
+    moment = now()
+    due = conn.execute(
+        update(callbacks)
+        .where(
+            callbacks.c.status == CallbackStatus.scheduled.value,
+            callbacks.c.reminded_at.is_(None),
+            callbacks.c.slot_start > format_time(moment),
+            callbacks.c.slot_start <= format_time(moment + ahead),
+        )
+        .values(reminded_at=format_time(moment))
+        .returning(*callbacks.c)
+    ).all()
+    for row in due:
+        publish_event(
+            conn,
+            kind="reminder",
+            entity_id=row.id,
+            version=row.version,
+            data=callback_from_row(row).model_dump(mode="json"),
+            customer_id=row.customer_id,
+        )
+    return len(due)
 
 
 def list_callbacks(

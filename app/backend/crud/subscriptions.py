@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from sqlalchemy import Connection, delete, select
 
 from app.backend import slots
 from app.backend.crud.changes import record_change
 from app.backend.crud.rejections import Rejected
-from app.backend.db.tables import devices, subscriptions
-from app.backend.util import dumps, format_time, loads, new_id, now, upsert
+from app.backend.db.tables import alert_devices, devices, subscriptions
+from app.backend.util import digest, dumps, format_time, loads, new_id, now, upsert
 from app.schemas import Subscriptions
+from app.schemas.customers import MAX_FOLLOWED
 from app.schemas.mutations import DeviceRegisterArgs
 
 
@@ -20,10 +25,9 @@ def get_subscriptions(conn: Connection, *, customer_id: str) -> Subscriptions:
     return Subscriptions.model_validate(loads(data)) if data else Subscriptions()
 
 
-def set_subscriptions(
-    conn: Connection, *, customer_id: str, wanted: Subscriptions
-) -> Subscriptions:
-    """Replace what the customer is subscribed to (keys are case-insensitive)."""
+def cleaned(wanted: Subscriptions) -> Subscriptions:
+    """Subscriptions as the hub keeps them (keys are case-insensitive); `Rejected` when
+    the quiet hours or the time zone cannot be read."""
     try:
         for clock in wanted.quiet_hours or ():
             slots.parse_clock(clock)
@@ -31,12 +35,42 @@ def set_subscriptions(
             slots.zone(wanted.time_zone)
     except ValueError as error:
         raise Rejected("invalid", str(error)) from error
-    clean = Subscriptions(
+    return Subscriptions(
         components=sorted(set(wanted.components)),
         keys=sorted({k.strip().upper() for k in wanted.keys if k.strip()}),
         quiet_hours=wanted.quiet_hours,
         time_zone=wanted.time_zone,
     )
+
+
+def join_subscriptions(
+    conn: Connection, *, customer_id: str, extra: Subscriptions
+) -> Subscriptions:
+    """Add what a device followed before signing in to what the customer follows; the
+    customer's quiet hours win, the device's are taken when the customer has none."""
+    # Read for update: a change from another of their devices waits rather than being lost.
+    data = conn.execute(
+        select(subscriptions.c.data)
+        .where(subscriptions.c.customer_id == customer_id)
+        .with_for_update()
+    ).scalar()
+    current = Subscriptions.model_validate(loads(data)) if data else Subscriptions()
+    extra = cleaned(extra)
+    hours = current if current.quiet_hours else extra
+    joined = Subscriptions(
+        components=sorted({*current.components, *extra.components})[:MAX_FOLLOWED],
+        keys=sorted({*current.keys, *extra.keys})[:MAX_FOLLOWED],
+        quiet_hours=hours.quiet_hours,
+        time_zone=hours.time_zone,
+    )
+    return set_subscriptions(conn, customer_id=customer_id, wanted=joined)
+
+
+def set_subscriptions(
+    conn: Connection, *, customer_id: str, wanted: Subscriptions
+) -> Subscriptions:
+    """Replace what the customer is subscribed to."""
+    clean = cleaned(wanted)
     old = conn.execute(
         select(subscriptions.c.version).where(subscriptions.c.customer_id == customer_id)
     ).scalar()
@@ -63,8 +97,64 @@ def set_subscriptions(
     return clean
 
 
+def unregister_device(conn: Connection, *, customer_id: str, device_id: str) -> bool:
+    """Stop pushing to one of the customer's devices; False when it is not theirs."""
+    gone = conn.execute(
+        delete(devices).where(devices.c.id == device_id, devices.c.customer_id == customer_id)
+    )
+    return bool(gone.rowcount)
+
+
+# Names that never reach a public push service.
+PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".intranet")
+
+
+def public_https(url: str) -> bool:
+    """An https URL whose host is a public name, not an address in any spelling (`127.1`,
+    `0x7f.1` and `2130706433` are 127.0.0.1 too) or a local name: the hub posts to it, so
+    it must never point inside the network. (A public name that resolves inside is
+    caught when the hub sends: `push_delivery.webpush`.)"""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
+    except ValueError:
+        return False
+    if parts.scheme != "https" or "." not in host or host == "localhost":
+        return False
+    if host.endswith(PRIVATE_SUFFIXES):
+        return False
+    try:
+        ipaddress.ip_address(host)
+        return False
+    except ValueError:
+        pass
+    try:
+        socket.inet_aton(host)  # the C library's reading of an IPv4 address
+    except OSError:
+        return True
+    return False
+
+
+def check_endpoint(device: DeviceRegisterArgs) -> None:
+    if device.platform == "webpush" and not public_https(device.endpoint):
+        raise Rejected(
+            "bad_endpoint", "A Web Push endpoint is an https address of a public push service."
+        )
+
+
 def register_device(conn: Connection, *, customer_id: str, device: DeviceRegisterArgs) -> str:
-    """Remember where to push to; the same endpoint registered again is updated, not doubled."""
+    """Remember where to push to; the same endpoint registered again is updated, not doubled.
+    An endpoint is one browser or app: whoever registers it last owns it, so a customer
+    who signed in where another had been gets none of the other's pushes."""
+    check_endpoint(device)
+    conn.execute(
+        delete(devices).where(
+            devices.c.endpoint == device.endpoint, devices.c.customer_id != customer_id
+        )
+    )
+    conn.execute(
+        delete(alert_devices).where(alert_devices.c.endpoint_hash == digest(device.endpoint))
+    )
     existing = conn.execute(
         select(devices.c.id).where(
             devices.c.customer_id == customer_id, devices.c.endpoint == device.endpoint

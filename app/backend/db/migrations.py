@@ -10,7 +10,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection, insert, inspect, select, text
 
 from app.backend.db.engine import Database
-from app.backend.db.tables import attachments, counters, events, meta, metadata
+from app.backend.db.tables import alert_devices, attachments, counters, events, meta, metadata
 
 COUNTERS = ("change_seq", "case_number", "event_seq")
 
@@ -37,10 +37,18 @@ def _event_log(conn: Connection) -> None:
         conn.execute(insert(counters).values(name="event_seq", value=0))
 
 
+def _alerts(conn: Connection) -> None:
+    alert_devices.create(conn, checkfirst=True)
+    columns = {c["name"] for c in inspect(conn).get_columns("callbacks")}
+    if "reminded_at" not in columns:
+        conn.execute(text("ALTER TABLE callbacks ADD COLUMN reminded_at VARCHAR(32)"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "baseline", _baseline),
     (2, "idempotent attachment uploads", _upload_keys),
     (3, "event log", _event_log),
+    (4, "alerts without an account, callback reminders", _alerts),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

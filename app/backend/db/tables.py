@@ -260,6 +260,8 @@ callbacks = Table(
     Column("version", Integer, nullable=False, default=1),
     _time("created_at"),
     _time("updated_at"),
+    # When the customer was reminded of a scheduled call (reminded once, by one hub).
+    _time("reminded_at", nullable=True),
     Index("ix_callbacks_queue_status", "queue_id", "status"),
 )
 
@@ -280,6 +282,22 @@ devices = Table(
     Column("platform", String(32), nullable=False),
     Column("endpoint", Text, nullable=False),
     Column("keys", Text, nullable=False, default="{}"),
+    _time("created_at"),
+    _time("updated_at"),
+)
+
+# Devices that get public alerts without an account (a browser that turned alerts on
+# before signing in): what they follow, and a hash of the secret that changes or ends it.
+alert_devices = Table(
+    "alert_devices",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("secret_hash", String(64), nullable=False),
+    Column("platform", String(32), nullable=False),
+    Column("endpoint", Text, nullable=False),
+    Column("endpoint_hash", String(64), nullable=False, unique=True),
+    Column("keys", Text, nullable=False, default="{}"),
+    Column("follows", Text, nullable=False, default="{}"),
     _time("created_at"),
     _time("updated_at"),
 )

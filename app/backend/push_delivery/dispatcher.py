@@ -1,11 +1,15 @@
 """Sending pushes for new events. Each batch of events is claimed by moving a cursor in
-one transaction, so with several hub processes each event is pushed by one of them."""
+one transaction, so with several hub processes each event is pushed by one of them.
+Incidents go to customers' devices and to devices registered without an account; a
+customer's own updates (an agent's reply, a callback completed or missed, a reminder
+before a scheduled call) only to that customer's."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -13,12 +17,13 @@ from typing import Any
 import httpx
 from sqlalchemy import Connection, delete, select
 
+from app.backend.crud import bookings
 from app.backend.crud import events as event_log
 from app.backend.db import Database
-from app.backend.db.tables import devices, meta, subscriptions
+from app.backend.db.tables import alert_devices, devices, meta, subscriptions
 from app.backend.failures import FailureStreak
 from app.backend.push_delivery.base import Delivery, Device, Outcome, PushAdapter, PushMessage
-from app.backend.util import loads, upsert
+from app.backend.util import loads, now, parse_time, upsert
 from app.schemas import Event, Impact, Subscriptions
 from app.schemas.events import quiet_now
 
@@ -30,6 +35,13 @@ LONGEST_WAIT = 30.0  # a push service asking for more is tried again with the ne
 CONCURRENT_SENDS = 10  # httpx's pool slows down with many requests waiting in it
 INCIDENT_TTL = 24 * 3600
 PRIVATE_TTL = 7 * 24 * 3600
+REMINDER_TTL = 15 * 60  # a reminder that cannot arrive before the call is pointless
+REMIND_EVERY = 30.0  # seconds between looks for calls to remind of (a write each time)
+# What a callback's end says (the hub's words; the app says it in the customer's language).
+CALLBACK_ENDS = {
+    "completed": ("Callback completed", "Thanks for talking to us."),
+    "missed": ("We missed you", "We called but could not reach you. Book another time."),
+}
 
 
 def message_for(event: Event) -> PushMessage | None:
@@ -63,7 +75,50 @@ def message_for(event: Event) -> PushMessage | None:
             ttl=PRIVATE_TTL,
             topic=f"case-{event.entity_id}"[:32],
         )
+    if event.kind == "callback" and data.get("status") in CALLBACK_ENDS:
+        title, body = CALLBACK_ENDS[str(data["status"])]
+        return _callback_message(event, title, body, PRIVATE_TTL)
+    if event.kind == "reminder":
+        phone = _masked(str(data.get("phone", "")))
+        body = f"We will call {phone} {_in_minutes(data.get('slot_start'))}."
+        return _callback_message(event, "Your callback is soon", body, REMINDER_TTL)
     return None
+
+
+def _in_minutes(start: Any) -> str:
+    """When a call starting at `start` is, from now: "in about 12 minutes"."""
+    try:
+        minutes = round((parse_time(str(start)) - now()).total_seconds() / 60)
+    except ValueError:
+        return "soon"
+    return "in about a minute" if minutes <= 1 else f"in about {minutes} minutes"
+
+
+def _wants(event: Event, customer_id: str, follows: Subscriptions, moment: datetime) -> bool:
+    """A public event goes to a device whose owner (`customer_id`; "" for a device without
+    an account) it concerns, outside their quiet hours unless it is critical."""
+    critical = event.data.get("impact") == Impact.critical.value
+    return event_log.concerns(event, customer_id=customer_id, subscriptions=follows) and (
+        critical or not quiet_now(follows, moment)
+    )
+
+
+def _callback_message(event: Event, title: str, body: str, ttl: int) -> PushMessage:
+    return PushMessage(
+        title=title,
+        body=body,
+        route=f"/callbacks/{event.entity_id}",
+        kind=event.kind,
+        entity_id=event.entity_id,
+        version=event.version,
+        ttl=ttl,
+        topic=f"cb-{event.entity_id}"[:32],
+    )
+
+
+def _masked(phone: str) -> str:
+    """A phone number as a lock screen may show it: its last digits only."""
+    return f"the number ending {phone[-4:]}" if len(phone) >= 4 else "you"
 
 
 def _just_added(message: dict[str, Any], case: dict[str, Any]) -> bool:
@@ -87,6 +142,7 @@ class PushDispatcher:
         self.retry_base = retry_base
         self.delivered = 0
         self._sending = asyncio.Semaphore(CONCURRENT_SENDS)
+        self._reminded = 0.0
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -108,6 +164,9 @@ class PushDispatcher:
         )
         while True:
             try:
+                if time.monotonic() - self._reminded >= REMIND_EVERY:
+                    await asyncio.to_thread(self.remind)
+                    self._reminded = time.monotonic()
                 while await self.push_new():
                     pass
             except Exception:  # a lost database or push service must not end pushing
@@ -115,6 +174,11 @@ class PushDispatcher:
             else:
                 streak.succeeded()
             await asyncio.sleep(self.poll_seconds)
+
+    def remind(self) -> int:
+        """Publish the reminders due (their pushes go out with the next batch)."""
+        with self.db.write() as conn:
+            return bookings.remind_due(conn)
 
     def _claim(self) -> list[tuple[Event, list[Device]]]:
         """The next events and the devices each goes to; the cursor moves past them."""
@@ -131,7 +195,10 @@ class PushDispatcher:
             if not found:
                 return []
             upsert(conn, meta, {"key": CURSOR_KEY, "value": str(found[-1].id)}, key=["key"])
-            return [(event, self._targets(conn, event)) for event in found]
+            # Events that make no push (a status change, an article) need no targets.
+            return [
+                (event, self._targets(conn, event) if message_for(event) else []) for event in found
+            ]
 
     def _targets(self, conn: Connection, event: Event) -> list[Device]:
         query = select(devices).where(devices.c.platform.in_(list(self.adapters)))
@@ -143,20 +210,27 @@ class PushDispatcher:
                 r.customer_id: Subscriptions.model_validate(loads(r.data))
                 for r in conn.execute(select(subscriptions))
             }
-            critical = event.data.get("impact") == Impact.critical.value
-            now = datetime.now().astimezone()
+            moment = datetime.now().astimezone()
             rows = [
                 r
                 for r in rows
-                if event_log.concerns(
-                    event,
-                    customer_id=r.customer_id,
-                    subscriptions=follows.get(r.customer_id, Subscriptions()),
-                )
-                and (critical or not quiet_now(follows.get(r.customer_id, Subscriptions()), now))
+                if _wants(event, r.customer_id, follows.get(r.customer_id, Subscriptions()), moment)
             ]
-        return [
+        found = [
             Device(r.id, r.customer_id, r.platform, r.endpoint, loads(r.keys) or {}) for r in rows
+        ]
+        if event.customer_id is None:
+            found += self._signed_out_targets(conn, event)
+        return found
+
+    def _signed_out_targets(self, conn: Connection, event: Event) -> list[Device]:
+        """Devices registered without an account that the incident concerns."""
+        query = select(alert_devices).where(alert_devices.c.platform.in_(list(self.adapters)))
+        moment = datetime.now().astimezone()
+        return [
+            Device(row.id, "", row.platform, row.endpoint, loads(row.keys) or {})
+            for row in conn.execute(query)
+            if _wants(event, "", Subscriptions.model_validate(loads(row.follows)), moment)
         ]
 
     async def push_new(self) -> int:
@@ -194,4 +268,5 @@ class PushDispatcher:
 
     def _forget(self, device: Device) -> None:
         with self.db.write() as conn:
-            conn.execute(delete(devices).where(devices.c.id == device.id))
+            for table in (devices, alert_devices):
+                conn.execute(delete(table).where(table.c.id == device.id))

@@ -1,9 +1,10 @@
-"""`GET /v1/events`: a customer's live events as Server-Sent Events."""
+"""Live events as Server-Sent Events: `GET /v1/events`, a customer's; `GET /v1/events/public`,
+the incidents, for an app without a sign-in (which alerts on those that concern it)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
@@ -28,8 +29,9 @@ def sse(event: Event) -> bytes:
     return f"id: {event.id}\nevent: {event.kind}\ndata: {event.model_dump_json()}\n\n".encode()
 
 
-def _replay(hub: Hub, customer_id: str, after: int | None) -> tuple[list[Event], int]:
-    """The customer's events after `after` (none when starting now), and the latest id."""
+def _replay(hub: Hub, customer_id: str | None, after: int | None) -> tuple[list[Event], int]:
+    """The events after `after` for this customer (all, to be filtered, for none), none
+    when starting now; and the latest id."""
     with hub.db.read() as conn:
         found = (
             event_log.events_after(
@@ -54,13 +56,18 @@ def _still_signed_in(hub: Hub, token: str, customer_id: str) -> bool:
 
 
 async def _stream(
-    bus: EventBus, stream: Stream, hub: Hub, token: str, after: int | None
+    bus: EventBus,
+    stream: Stream,
+    hub: Hub,
+    after: int | None,
+    alive: Callable[[], Awaitable[bool]],
 ) -> AsyncIterator[bytes]:
+    """The stream's events from `after`, then live; it ends when `alive` says so."""
     customer_id = stream.customer_id
     try:
         yield f"retry: {RETRY_MS}\n: connected\n\n".encode()
         # The stream is open before the log is read, so nothing falls between the two.
-        found, latest = await run_in_threadpool(_replay, hub, customer_id, after)
+        found, latest = await run_in_threadpool(_replay, hub, customer_id or None, after)
         last = latest if after is None else after
         if after is None:
             # Where this stream starts: a reconnect resumes here even if no event came.
@@ -85,8 +92,7 @@ async def _stream(
             try:
                 event = await asyncio.wait_for(stream.queue.get(), HEARTBEAT_SECONDS)
             except TimeoutError:
-                # A signed-out or revoked session ends its stream.
-                if not await run_in_threadpool(_still_signed_in, hub, token, customer_id):
+                if not await alive():
                     return
                 yield b": heartbeat\n\n"
                 continue
@@ -125,9 +131,41 @@ async def events(
             return subscriptions.get_subscriptions(conn, customer_id=customer_id)
 
     stream = hub.events.open(customer_id, await run_in_threadpool(follows))
+    token = bearer_token(request) or ""
+
+    async def signed_in() -> bool:  # a signed-out or revoked session ends its stream
+        return await run_in_threadpool(_still_signed_in, hub, token, customer_id)
+
     resume = last_event_id if last_event_id is not None else after
+    return _response(_stream(hub.events, stream, hub, resume, signed_in))
+
+
+@router.get(
+    "/events/public",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def public_events(
+    hub: HubDep,
+    last_event_id: Annotated[
+        int | None,
+        Header(ge=0, le=2**63 - 1, description="Resume after this event (SSE reconnect)."),
+    ] = None,
+) -> StreamingResponse:
+    """Every incident as it changes, for an app without a sign-in: it shows (and alerts
+    on) those that concern it. Resumes like `/v1/events`; nothing personal is sent."""
+    await hub.events.start()
+    stream = hub.events.open("", Subscriptions())  # no customer: public incidents, all
+
+    async def always() -> bool:
+        return True
+
+    return _response(_stream(hub.events, stream, hub, last_event_id, always))
+
+
+def _response(body: AsyncIterator[bytes]) -> StreamingResponse:
     return StreamingResponse(
-        _stream(hub.events, stream, hub, bearer_token(request) or "", resume),
+        body,
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

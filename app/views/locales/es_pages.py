@@ -23,4 +23,24 @@ STRINGS: dict[str, str] = {
     "abren desde ahí.",
     "device_desktop": "Los avisos llegan como notificaciones en este ordenador mientras "
     "Careline está abierta.",
+    "device_phone": "Los avisos se muestran aquí mientras Careline está abierta. Para recibirlos "
+    "con la app cerrada, abre Careline en el navegador del teléfono y añádela a tu pantalla de "
+    "inicio.",
+    "device_alerts_on": "Los avisos llegan a este dispositivo, también con Careline cerrada.",
+    "device_alerts_off": "Los avisos llegan a este dispositivo solo con Careline abierta.",
+    "device_alerts_button": "Avisos en este dispositivo",
+    "alerts_page_title": "Avisos en este dispositivo",
+    "alerts_page_intro": "Recibe como notificaciones las incidencias que sigues, las respuestas "
+    "a tus casos y los cambios en tus llamadas, también con Careline cerrada. Sin iniciar "
+    "sesión, solo recibes incidencias.",
+    "alerts_page_on": "Los avisos están activados en este dispositivo.",
+    "alerts_page_off": "Los avisos están desactivados en este dispositivo.",
+    "alerts_page_turn_on": "Activar avisos",
+    "alerts_page_turn_off": "Desactivar avisos",
+    "alerts_page_blocked": "Las notificaciones están bloqueadas para este sitio. Permítelas en "
+    "los ajustes del sitio de tu navegador y vuelve a intentarlo.",
+    "alerts_page_unsupported": "Este navegador no puede recibir avisos.",
+    "alerts_page_failed": "No se pudieron activar los avisos: {reason} Vuelve a intentarlo.",
+    "alerts_page_working": "Un momento…",
+    "alerts_page_back": "Volver a Careline",
 }

@@ -16,6 +16,7 @@ from app.config import AppConfig
 from app.state.hosting import Hosting
 from app.state.session import Session
 from app.views.main import ASSETS, show
+from app.views.web.alerts import alerts_router
 from app.views.web.offline import offline_router
 
 # Where a browser keeps its device key (Flet's client storage: `localStorage` on the web).
@@ -57,6 +58,7 @@ def serve(config: AppConfig) -> None:
         openapi_url=None,
     )
     server.include_router(offline_router(hosting, config.company))
+    server.include_router(alerts_router(hosting, config.company))
     server.mount(
         "/",
         flet_fastapi.app(

@@ -1,0 +1,41 @@
+"""Where the hub token is kept. By default in the personal store's file (which only its
+owner can read); on a desktop or phone with a keychain, in the keychain instead (the
+views supply that keeper, as only a window can reach it). On a server it stays in the
+device's store there: it never reaches the browser."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Protocol
+
+
+class TokenKeeper(Protocol):
+    def get(self, conn: sqlite3.Connection) -> str | None:
+        """The token, read inside a transaction of the personal store."""
+        ...
+
+    def put(self, conn: sqlite3.Connection, token: str | None) -> None:
+        """Keep `token` (None: forget it), inside the transaction that changes the
+        session, so the rest of that change and the token go together."""
+        ...
+
+    def adopt(self, conn: sqlite3.Connection) -> None:
+        """Take over a token an earlier version kept in the store file."""
+        ...
+
+
+class StoreTokens:
+    """The token in the store file's `meta` table."""
+
+    def get(self, conn: sqlite3.Connection) -> str | None:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'token'").fetchone()
+        return str(row[0]) if row else None
+
+    def put(self, conn: sqlite3.Connection, token: str | None) -> None:
+        if token is None:
+            conn.execute("DELETE FROM meta WHERE key = 'token'")
+        else:
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('token', ?)", (token,))
+
+    def adopt(self, conn: sqlite3.Connection) -> None:
+        """The file's token is already this keeper's."""

@@ -1,0 +1,153 @@
+"""A stand-in Web Push service for tests that run a real hub process (no push service can
+be reached from these machines). It answers at https://push.careline.test with a
+certificate from a test authority, reached through an HTTP CONNECT proxy on loopback, so
+the hub sends as it would in production: TLS, VAPID, encrypted payloads. `env()` gives
+the hub process what it needs to find it (HTTPS_PROXY, SSL_CERT_FILE); `received` holds
+every push as it arrived, still encrypted."""
+
+from __future__ import annotations
+
+import datetime
+import select
+import socket
+import ssl
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+HOST = "push.careline.test"
+
+
+@dataclass(frozen=True)
+class Delivered:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+def _certificate(
+    subject: str,
+    key: ec.EllipticCurvePrivateKey,
+    issuer: tuple[x509.Name, ec.EllipticCurvePrivateKey] | None,
+) -> x509.Certificate:
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+    issuer_name, signer = issuer or (name, key)
+    moment = datetime.datetime.now(datetime.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(issuer_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(moment - datetime.timedelta(minutes=5))
+        .not_valid_after(moment + datetime.timedelta(days=1))
+    )
+    if issuer is None:
+        builder = builder.add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+    else:
+        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(subject)]), False)
+    return builder.sign(signer, hashes.SHA256())
+
+
+def _pem(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+class PushService:
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.received: list[Delivered] = []
+        ca_key = ec.generate_private_key(ec.SECP256R1())
+        ca = _certificate("Careline test authority", ca_key, None)
+        key = ec.generate_private_key(ec.SECP256R1())
+        cert = _certificate(HOST, key, (ca.subject, ca_key))
+        self.ca_file = folder / "ca.pem"
+        self.ca_file.write_bytes(_pem(ca))
+        (folder / "server.pem").write_bytes(_pem(cert))
+        (folder / "server.key").write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(folder / "server.pem", folder / "server.key")
+        service = self
+
+        class Receiver(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                service.received.append(Delivered(self.path, dict(self.headers), body))
+                self.send_response(201)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self._https = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+        self._https.socket = context.wrap_socket(self._https.socket, server_side=True)
+        self._proxy = socket.create_server(("127.0.0.1", 0))
+        self.proxy_url = f"http://127.0.0.1:{self._proxy.getsockname()[1]}"
+        threading.Thread(target=self._https.serve_forever, daemon=True).start()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def env(self) -> dict[str, str]:
+        """What a hub process needs to push here."""
+        return {"HTTPS_PROXY": self.proxy_url, "SSL_CERT_FILE": str(self.ca_file)}
+
+    def endpoint(self, name: str) -> str:
+        return f"https://{HOST}/push/{name}"
+
+    def wait_for(self, count: int, seconds: float = 20) -> list[Delivered]:
+        deadline = time.monotonic() + seconds
+        while len(self.received) < count:
+            assert time.monotonic() < deadline, f"{len(self.received)} of {count} pushes came"
+            time.sleep(0.05)
+        return self.received
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._proxy.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._tunnel, args=(client,), daemon=True).start()
+
+    def _tunnel(self, client: socket.socket) -> None:
+        """CONNECT to the push service's host reaches the receiver, whatever the port."""
+        with client:
+            request = b""
+            while b"\r\n\r\n" not in request:
+                chunk = client.recv(4096)
+                if not chunk:
+                    return
+                request += chunk
+            if not request.startswith(f"CONNECT {HOST}:".encode()):
+                client.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+                return
+            upstream = socket.create_connection(self._https.server_address)
+            client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            with upstream:
+                pair = {client: upstream, upstream: client}
+                while True:
+                    ready, _, _ = select.select(list(pair), [], [], 30)
+                    if not ready:
+                        return
+                    for end in ready:
+                        data = end.recv(65536)
+                        if not data:
+                            return
+                        pair[end].sendall(data)
+
+    def close(self) -> None:
+        self._https.shutdown()
+        self._proxy.close()
