@@ -161,22 +161,27 @@ def deliver(context: BrowserContext, app: AppProcess, payload: str, tag: str) ->
         lambda: [r for r in registrations if r["scopeURL"] == f"{app.url}/" and not r["isDeleted"]],
         page=page,
     )
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {"origin": app.url, "registrationId": found[-1]["registrationId"], "data": payload},
+    read = (
+        "tag => navigator.serviceWorker.ready.then(r => r.getNotifications({tag}))"
+        ".then(ns => ns.map(n => "
+        "({title: n.title, body: n.body, tag: n.tag, route: n.data && n.data.route})))"
     )
-    shown: list[dict[str, Any]] = until(
-        lambda: page.evaluate(
-            "tag => navigator.serviceWorker.ready.then(r => r.getNotifications({tag}))"
-            ".then(ns => ns.map(n => "
-            "({title: n.title, body: n.body, tag: n.tag, route: n.data && n.data.route})))",
-            tag,
-        ),
-        page=page,
-    )
-    page.close()
-    [notification] = shown
-    return notification
+    # Under load, a push DevTools hands over while the worker is stopping (idle since the
+    # app closed) is now and then lost; sent again, it replaces itself (the same tag).
+    for _ in range(4):
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": app.url, "registrationId": found[-1]["registrationId"], "data": payload},
+        )
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline:
+            shown: list[dict[str, Any]] = page.evaluate(read, tag)
+            if shown:
+                page.close()
+                [notification] = shown
+                return notification
+            page.wait_for_timeout(200)
+    raise AssertionError(f"no notification {tag} after four pushes")
 
 
 def click(context: BrowserContext, tag: str) -> None:
