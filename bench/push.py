@@ -1,5 +1,6 @@
 """Web Push throughput: encrypted, VAPID-signed deliveries per second from the hub's
-dispatcher to a local receiver (a real HTTP server on loopback that decrypts each one).
+dispatcher to a local receiver (a real HTTPS server on loopback that decrypts each one,
+reached as https://push.careline.test through the hub's test-only push stand-in).
 
     python -m bench.push [--devices 1000]
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import os
 import socket
 import tempfile
 import threading
@@ -16,7 +18,6 @@ import time
 from pathlib import Path
 
 import http_ece
-import httpx
 import uvicorn
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -28,10 +29,12 @@ from starlette.routing import Route
 from app.backend.crud import auth, status, subscriptions
 from app.backend.db import Database, migrate
 from app.backend.push_delivery import PushDispatcher
+from app.backend.push_delivery.setup import push_client
 from app.backend.push_delivery.webpush import WebPushAdapter, load_vapid
-from app.backend.settings import sqlite_url
+from app.backend.settings import HubSettings, sqlite_url
 from app.schemas import Impact
 from app.schemas.mutations import DeviceRegisterArgs
+from tests.push_service import HOST, make_certificates
 
 KEY = ec.generate_private_key(ec.SECP256R1())
 AUTH = b"0123456789abcdef"
@@ -72,8 +75,17 @@ async def run(count: int) -> None:
     receiver = Receiver()
     receiver.expected = count
     port = free_port()
+    ca_file, cert_file, key_file = make_certificates(folder / "tls")
+    os.environ["SSL_CERT_FILE"] = str(ca_file)  # the push client trusts the test authority
     app = Starlette(routes=[Route("/sub/{n}", receiver.take, methods=["POST"])])
-    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))
+    config = uvicorn.Config(
+        app,
+        port=port,
+        log_level="warning",
+        ssl_certfile=str(cert_file),
+        ssl_keyfile=str(key_file),
+    )
+    server = uvicorn.Server(config)
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:  # noqa: ASYNC110 - the server runs in another thread
         await asyncio.sleep(0.05)
@@ -89,13 +101,17 @@ async def run(count: int) -> None:
                 conn,
                 customer_id=customer.id,
                 device=DeviceRegisterArgs(
-                    platform="webpush", endpoint=f"http://127.0.0.1:{port}/sub/{n}", keys=keys
+                    platform="webpush", endpoint=f"https://{HOST}/sub/{n}", keys=keys
                 ),
             )
-    limits = httpx.Limits(max_connections=100)
-    async with httpx.AsyncClient(limits=limits) as client:
+    settings = HubSettings(
+        data_dir=folder,
+        database_url=sqlite_url(folder),
+        push_stand_ins=(f"{HOST}=127.0.0.1:{port}",),
+    )
+    async with push_client(settings) as client:
         adapter = WebPushAdapter(load_vapid(folder), client, contact="mailto:bench@example.com")
-        dispatcher = PushDispatcher(db, {"webpush": adapter})
+        dispatcher = PushDispatcher(db, {"webpush": adapter}, limits=settings.push_limits)
         await dispatcher.push_new()  # sets where pushing starts
         with db.write() as conn:
             status.publish_incident(

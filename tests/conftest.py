@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app.backend.crud import auth, callbacks, kb, status
+from app.backend.crud.sign_in import pending_codes
 from app.backend.db import Database
 from app.backend.main import create_app
 from app.backend.settings import HubSettings, RateLimit, sqlite_url
@@ -79,6 +80,7 @@ def settings(tmp_path: Path, database_url: str) -> HubSettings:
         data_dir=tmp_path,
         database_url=database_url,
         sign_in_per_email=RateLimit(50, 900),
+        sign_in_codes_per_email=RateLimit(500, 3600),
         sign_in_per_client=RateLimit(500, 900),
         writes_per_customer=RateLimit(2000, 60),
     )
@@ -108,9 +110,11 @@ async def sign_in(client: httpx.AsyncClient, db: Database, email: str) -> dict[s
     """Sign in through the API with the code the hub issued; returns auth headers."""
     started = await client.post("/v1/auth/start", json={"email": email})
     assert started.status_code == 202, started.text
+    attempt = started.json()["attempt"]
     with db.read() as conn:
-        code = next(c["code"] for c in auth.pending_codes(conn) if c["email"] == email.lower())
-    verified = await client.post("/v1/auth/verify", json={"email": email, "code": code})
+        (code,) = [c["code"] for c in pending_codes(conn, attempt=attempt)]
+    body = {"email": email, "attempt": attempt, "code": code}
+    verified = await client.post("/v1/auth/verify", json=body)
     assert verified.status_code == 200, verified.text
     return {"Authorization": f"Bearer {verified.json()['token']}"}
 

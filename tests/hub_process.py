@@ -26,14 +26,17 @@ def free_port() -> int:
 
 
 class RealHub:
-    def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, database_url: str | None = None, *, host: str = "127.0.0.1"
+    ) -> None:
         self.data_dir = data_dir
+        self.host = host
         self.env = dict(os.environ)
         self.env.pop("CARELINE_DATABASE_URL", None)
         if database_url:
             self.env["CARELINE_DATABASE_URL"] = database_url
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"http://{host}:{self.port}"
         self.log_path = data_dir.parent / f"hub-{self.port}.log"
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -54,7 +57,7 @@ class RealHub:
         answers on the hub's port."""
         serve = [
             *(sys.executable, "-m", "app.backend", "serve"),
-            *("--port", str(self.port), "--data-dir", str(self.data_dir)),
+            *("--host", self.host, "--port", str(self.port), "--data-dir", str(self.data_dir)),
             *(["--demo"] if demo else []),
         ]
         with self.log_path.open("ab") as log:
@@ -110,14 +113,21 @@ class RealHub:
         finally:
             db.dispose()
 
+    def newest_code(self, email: str) -> str:
+        """The code of the newest pending attempt for `email`, as the operator CLI lists
+        them (newest first)."""
+        codes = self.cli("auth", "codes")
+        return next(
+            line.split()[1] for line in codes.splitlines() if line.startswith(email.lower() + " ")
+        )
+
     def sign_in(self, email: str) -> dict[str, Any]:
         """A customer session, through the API and the operator CLI's dev-mode codes."""
-        assert httpx.post(f"{self.url}/v1/auth/start", json={"email": email}).status_code == 202
-        codes = self.cli("auth", "codes")
-        code = next(
-            line.split()[1] for line in codes.splitlines() if line.startswith(email.lower())
-        )
-        session = httpx.post(f"{self.url}/v1/auth/verify", json={"email": email, "code": code})
+        started = httpx.post(f"{self.url}/v1/auth/start", json={"email": email})
+        assert started.status_code == 202, started.text
+        code = self.newest_code(email)
+        body = {"email": email, "attempt": started.json()["attempt"], "code": code}
+        session = httpx.post(f"{self.url}/v1/auth/verify", json=body)
         assert session.status_code == 200, session.text
         body: dict[str, Any] = session.json()
         return body

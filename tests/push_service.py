@@ -1,9 +1,11 @@
 """A stand-in Web Push service for tests that run a real hub process (no push service can
 be reached from these machines). It answers at https://push.careline.test with a
-certificate from a test authority, reached through an HTTP CONNECT proxy on loopback, so
-the hub sends as it would in production: TLS, VAPID, encrypted payloads. `env()` gives
-the hub process what it needs to find it (HTTPS_PROXY, SSL_CERT_FILE); `received` holds
-every push as it arrived, still encrypted."""
+certificate from a test authority, so the hub sends as it would in production: TLS,
+VAPID, encrypted payloads. `env()` gives the hub process what it needs to find it: the
+test-only setting CARELINE_PUSH_STAND_INS (push.careline.test is at this loopback port)
+and SSL_CERT_FILE; `proxy_env()` reaches it through an HTTP CONNECT proxy on loopback
+instead, as a hub behind an outbound proxy does. `received` holds every push as it
+arrived, still encrypted. `route()` adds other names, such as a `BlackHole`'s."""
 
 from __future__ import annotations
 
@@ -23,6 +25,37 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 HOST = "push.careline.test"
+Address = tuple[str, int]
+
+
+class BlackHole:
+    """A push service that takes connections and never answers (a frozen server, or one
+    that means to hold the hub's pushes up); it counts the connections it took."""
+
+    def __init__(self) -> None:
+        self._socket = socket.create_server(("127.0.0.1", 0), backlog=128)
+        self.address: Address = self._socket.getsockname()[:2]
+        self.accepted = 0
+        self._held: list[socket.socket] = []
+        self._closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._socket.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            self._held.append(client)
+            if self._closed:  # taken while closing
+                client.close()
+
+    def close(self) -> None:
+        self._closed = True
+        self._socket.close()
+        for held in list(self._held):
+            held.close()
 
 
 @dataclass(frozen=True)
@@ -60,26 +93,33 @@ def _pem(cert: x509.Certificate) -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 
 
+def make_certificates(folder: Path) -> tuple[Path, Path, Path]:
+    """A test authority and a certificate for HOST signed by it, as PEM files in `folder`:
+    (the authority, the server's certificate, its key)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = _certificate("Careline test authority", ca_key, None)
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = _certificate(HOST, key, (ca.subject, ca_key))
+    ca_file, cert_file, key_file = folder / "ca.pem", folder / "server.pem", folder / "server.key"
+    ca_file.write_bytes(_pem(ca))
+    cert_file.write_bytes(_pem(cert))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return ca_file, cert_file, key_file
+
+
 class PushService:
     def __init__(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
         self.received: list[Delivered] = []
-        ca_key = ec.generate_private_key(ec.SECP256R1())
-        ca = _certificate("Careline test authority", ca_key, None)
-        key = ec.generate_private_key(ec.SECP256R1())
-        cert = _certificate(HOST, key, (ca.subject, ca_key))
-        self.ca_file = folder / "ca.pem"
-        self.ca_file.write_bytes(_pem(ca))
-        (folder / "server.pem").write_bytes(_pem(cert))
-        (folder / "server.key").write_bytes(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
+        self.ca_file, cert_file, key_file = make_certificates(folder)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(folder / "server.pem", folder / "server.key")
+        context.load_cert_chain(cert_file, key_file)
         service = self
 
         class Receiver(BaseHTTPRequestHandler):
@@ -97,11 +137,22 @@ class PushService:
         self._https.socket = context.wrap_socket(self._https.socket, server_side=True)
         self._proxy = socket.create_server(("127.0.0.1", 0))
         self.proxy_url = f"http://127.0.0.1:{self._proxy.getsockname()[1]}"
+        self.routes: dict[str, Address] = {HOST: self._https.server_address[:2]}
         threading.Thread(target=self._https.serve_forever, daemon=True).start()
         threading.Thread(target=self._accept, daemon=True).start()
 
+    def route(self, name: str, address: Address) -> None:
+        """Pushes to https://name/ go to `address` too."""
+        self.routes[name] = address
+
     def env(self) -> dict[str, str]:
-        """What a hub process needs to push here."""
+        """What a hub process needs to push here directly (tests only: a production hub
+        never has CARELINE_PUSH_STAND_INS)."""
+        stand_ins = ",".join(f"{name}={host}:{port}" for name, (host, port) in self.routes.items())
+        return {"CARELINE_PUSH_STAND_INS": stand_ins, "SSL_CERT_FILE": str(self.ca_file)}
+
+    def proxy_env(self) -> dict[str, str]:
+        """What a hub process behind an outbound proxy needs to push here."""
         return {"HTTPS_PROXY": self.proxy_url, "SSL_CERT_FILE": str(self.ca_file)}
 
     def endpoint(self, name: str) -> str:
@@ -123,7 +174,8 @@ class PushService:
             threading.Thread(target=self._tunnel, args=(client,), daemon=True).start()
 
     def _tunnel(self, client: socket.socket) -> None:
-        """CONNECT to the push service's host reaches the receiver, whatever the port."""
+        """CONNECT to a routed name on port 443 reaches its address; anything else is
+        refused, as a proxy that keeps to the push services would."""
         with client:
             request = b""
             while b"\r\n\r\n" not in request:
@@ -131,10 +183,12 @@ class PushService:
                 if not chunk:
                     return
                 request += chunk
-            if not request.startswith(f"CONNECT {HOST}:".encode()):
+            target = request.split(b" ")[1].decode(errors="replace") if b" " in request else ""
+            name, _, port = target.rpartition(":")
+            if name not in self.routes or port != "443":
                 client.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
                 return
-            upstream = socket.create_connection(self._https.server_address)
+            upstream = socket.create_connection(self.routes[name])
             client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
             with upstream:
                 pair = {client: upstream, upstream: client}

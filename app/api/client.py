@@ -3,10 +3,12 @@ decides), uses HTTP/1.1 and bounded timeouts, and turns every failure into `HubE
 
 from __future__ import annotations
 
+import platform
 from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -21,7 +23,7 @@ from app.api.errors import (
     TimedOut,
     Unauthorized,
 )
-from app.api.events import StreamItem, read_stream
+from app.api.events import Replaced, StreamItem, read_stream
 from app.schemas import (
     AlertDeviceCreated,
     AlertDeviceIn,
@@ -43,9 +45,16 @@ from app.schemas import (
     Subscriptions,
 )
 from app.schemas.common import format_time
+from app.schemas.sessions import SignIn, SignInList, SignInsEnded
 
 M = TypeVar("M", bound=BaseModel)
+# The app and the system it runs on: what the customer's list of sign-ins shows.
+USER_AGENT = f"careline-app/{__version__} ({platform.system() or 'unknown'})"
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+
+
+def _forwarded_for(browser_address: str | None) -> dict[str, str] | None:
+    return {"X-Forwarded-For": browser_address} if browser_address else None
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -76,7 +85,7 @@ class HubClient:
             base_url=base_url.rstrip("/"),
             timeout=timeout,
             transport=transport,
-            headers={"User-Agent": f"careline-app/{__version__}"},
+            headers={"User-Agent": USER_AGENT},
             http1=True,
             http2=False,
             limits=limits or httpx.Limits(max_connections=100, max_keepalive_connections=20),
@@ -172,13 +181,26 @@ class HubClient:
 
     # Sign-in.
 
-    async def start_sign_in(self, email: str) -> AuthStarted:
-        response = await self._request("POST", "/v1/auth/start", json={"email": email})
+    async def start_sign_in(self, email: str, *, browser_address: str | None = None) -> AuthStarted:
+        """Ask for an emailed code; the answer's `attempt` goes with the code to
+        `verify_sign_in`. `browser_address`: a served browser's own, which the hub's
+        sign-in limits count (as for alert devices)."""
+        response = await self._request(
+            "POST",
+            "/v1/auth/start",
+            json={"email": email},
+            headers=_forwarded_for(browser_address),
+        )
         return self._parse(AuthStarted, response)
 
-    async def verify_sign_in(self, email: str, code: str) -> Session:
+    async def verify_sign_in(
+        self, email: str, attempt: str, code: str, *, browser_address: str | None = None
+    ) -> Session:
         response = await self._request(
-            "POST", "/v1/auth/verify", json={"email": email, "code": code}
+            "POST",
+            "/v1/auth/verify",
+            json={"email": email, "attempt": attempt, "code": code},
+            headers=_forwarded_for(browser_address),
         )
         return self._parse(Session, response)
 
@@ -210,7 +232,8 @@ class HubClient:
         """The customer's live events (`public`: every incident, for an app without a
         sign-in), resumed after event `after` (from now when None). Ends when the hub
         closes the stream; a read timeout longer than the hub's 15 s heartbeat notices a
-        dead connection."""
+        dead connection. RateLimited (with the wait the hub asks for) when the hub ended
+        it for a newer stream of this customer or address."""
         headers = {"Accept": "text/event-stream"}
         if not public:
             token = self._token()
@@ -227,6 +250,8 @@ class HubClient:
                     await response.aread()
                     raise _error_for(response)
                 async for item in read_stream(response.aiter_lines()):
+                    if isinstance(item, Replaced):  # a newer stream took this one's place
+                        raise RateLimited(f"GET {path}: replaced", retry_after=item.retry)
                     yield item
         except httpx.TimeoutException as error:
             raise TimedOut(f"GET {path}: no heartbeat in time") from error
@@ -282,6 +307,21 @@ class HubClient:
 
     async def erase_me(self) -> None:
         await self._request("DELETE", "/v1/me", auth=True)
+
+    # The customer's sign-ins (sessions).
+
+    async def my_sessions(self) -> list[SignIn]:
+        """The customer's live sign-ins, most recently used first; `current` is this one."""
+        response = await self._request("GET", "/v1/me/sessions", auth=True)
+        return self._parse(SignInList, response).items
+
+    async def end_session(self, session_id: str) -> None:
+        await self._request("DELETE", f"/v1/me/sessions/{quote(session_id, safe='')}", auth=True)
+
+    async def end_other_sessions(self) -> int:
+        """Sign out everywhere else; how many sign-ins ended."""
+        response = await self._request("POST", "/v1/me/sessions/end-others", auth=True)
+        return self._parse(SignInsEnded, response).ended
 
     async def upload(
         self, filename: str, content_type: str, data: bytes, *, key: str | None = None

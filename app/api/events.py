@@ -24,13 +24,21 @@ class Position:
     id: int
 
 
+@dataclass(frozen=True)
+class Replaced:
+    """The hub ended this stream for a newer one of the same customer or address, and
+    asks its client to wait `retry` seconds before connecting again."""
+
+    retry: float
+
+
 StreamItem = Event | Resync | Position
 
 
-def parse_block(lines: list[str]) -> StreamItem | None:
+def parse_block(lines: list[str]) -> StreamItem | Replaced | None:
     """One SSE message (the lines before a blank line); comments and unknown kinds give
     None."""
-    kind, data, event_id = "message", [], None
+    kind, data, event_id, retry = "message", [], None, None
     for line in lines:
         if line.startswith(":"):
             continue
@@ -42,6 +50,10 @@ def parse_block(lines: list[str]) -> StreamItem | None:
             data.append(value)
         elif name == "id" and value.isdigit():
             event_id = int(value)
+        elif name == "retry" and value.isdigit():
+            retry = int(value) / 1000
+    if kind == "replaced":
+        return Replaced(retry or 0.0)
     if kind == "resync" and event_id is not None:
         return Resync(event_id)
     if not data:
@@ -52,7 +64,7 @@ def parse_block(lines: list[str]) -> StreamItem | None:
         return None
 
 
-async def read_stream(lines: AsyncIterator[str]) -> AsyncIterator[StreamItem]:
+async def read_stream(lines: AsyncIterator[str]) -> AsyncIterator[StreamItem | Replaced]:
     """The messages of an SSE byte stream, decoded line by line."""
     block: list[str] = []
     async for line in lines:

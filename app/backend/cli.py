@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app.backend import cli_commands as commands
+from app.backend import serve
+from app.backend.settings import SettingsError
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -36,11 +38,17 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    p = add(top, "serve", commands.serve, "run the hub")
+    p = add(top, "serve", serve.serve, "run the hub")
     p.add_argument("--host", default="127.0.0.1")
+    p.add_argument(
+        "--dev-mode",
+        action="store_true",
+        help="allow dev mode (no SMTP) off loopback (env CARELINE_DEV_MODE=1)",
+    )
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--demo", action="store_true", help="load Northwind Air on first start")
     add(top, "migrate", commands.migrate_cmd, "bring the database to the latest schema")
+    add(top, "prune", commands.prune, "remove old unattached uploads, idempotency records, events")
     p = add(top, "openapi", commands.openapi, "print the OpenAPI document")
     p.add_argument("--output", type=Path, help="write to this file instead")
 
@@ -139,7 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(token, "create", commands.token_create, "create an operator token")
     p.add_argument("--scope", nargs="+", required=True, dest="scopes")
     p.add_argument("--label")
-    p.add_argument("--ttl-days", type=int)
+    p.add_argument("--ttl-days", type=int, help="days until it expires (default 90)")
+    p.add_argument("--never-expires", action="store_true", help="a token that never expires")
     add(token, "list", commands.token_list, "list tokens (never their secrets)")
     p = add(token, "revoke", commands.token_revoke, "revoke a token")
     p.add_argument("id")
@@ -150,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         code: int = args.handler(args)
-    except commands.CliError as error:
+    except (commands.CliError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return code

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -15,11 +14,14 @@ from typing import TypeVar
 from sqlalchemy import Connection
 
 from app.backend import demo, slots
-from app.backend.crud import auth, bookings, callbacks, cases, status
+from app.backend.crud import auth, bookings, callbacks, cases, retention, sign_in, status
+from app.backend.crud.availability import asap_estimate, free_slots
 from app.backend.db import Database, migrate
+from app.backend.db.engine import private_folder
 from app.backend.kb_import import import_folder
 from app.backend.problems import ProblemError
-from app.backend.settings import HubSettings, load_settings
+from app.backend.settings import HubSettings
+from app.backend.settings_env import load_settings
 from app.backend.util import format_time, now, parse_time
 from app.schemas import CallbackStatus, CaseStatus, ComponentState, Impact, IncidentKind
 from app.schemas.status import CLOSED_STATUSES, IncidentStatus
@@ -38,7 +40,7 @@ def _settings(args: argparse.Namespace) -> HubSettings:
 @contextmanager
 def _database(args: argparse.Namespace) -> Iterator[Database]:
     settings = _settings(args)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.data_dir)
     db = Database(settings.database_url, pool_size=2)
     try:
         migrate(db)
@@ -67,45 +69,22 @@ def _enum(kind: type[E], value: str) -> E:
         raise CliError(f"{value!r} is not one of: {choices}") from error
 
 
-def serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from app.backend.main import create_app
-
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    settings = _settings(args)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.database_url)
-    api = create_app(settings, database=db)
-    if args.demo:
-        with db.write() as conn:
-            if not demo.is_loaded(conn):
-                report = demo.load_demo(conn)
-                print(
-                    f"Loaded the demo company: {report.articles} articles, "
-                    f"{report.components} components, {report.incidents} incidents."
-                )
-    where = settings.database_url.split("://", 1)[0]
-    print(
-        f"Careline hub listening on http://{args.host}:{args.port} "
-        f"(data: {settings.data_dir}, database: {where})",
-        flush=True,
-    )
-    # Event streams stay open for good: a stop waits for them at most a few seconds.
-    uvicorn.run(
-        api,
-        host=args.host,
-        port=args.port,
-        log_level="info",
-        access_log=False,
-        timeout_graceful_shutdown=3,
-    )
-    return 0
-
-
 def migrate_cmd(args: argparse.Namespace) -> int:
     with _database(args) as db:
         print(f"Schema is at version {(migrate(db) and 'latest') or 'latest (no change)'}.")
+    return 0
+
+
+def prune(args: argparse.Namespace) -> int:
+    """Remove old unattached uploads, idempotency records and events once, as the hub
+    does on its own every `prune_every_seconds`."""
+    settings = _settings(args)
+    with _database(args) as db:
+        pruned = retention.prune(db, settings)
+    print(
+        f"Removed {pruned.uploads} unattached uploads, {pruned.mutations} idempotency "
+        f"records, {pruned.events} events and {pruned.devices} devices beyond today's limits."
+    )
     return 0
 
 
@@ -279,10 +258,10 @@ def callback_status(args: argparse.Namespace) -> int:
 def queue_list(args: argparse.Namespace) -> int:
     with _database(args) as db, db.read() as conn:
         for q in callbacks.list_queues(conn):
-            found, _ = callbacks.free_slots(
+            found, _ = free_slots(
                 conn, queue_id=q.id, start=None, end=now() + timedelta(days=1), limit=1000
             )
-            estimate = callbacks.asap_estimate(conn, queue_id=q.id)
+            estimate = asap_estimate(conn, queue_id=q.id)
             asap = (
                 f"ASAP wait ~{estimate.wait_minutes} min"
                 if estimate.available
@@ -337,7 +316,7 @@ def queue_staffing(args: argparse.Namespace) -> int:
 
 def auth_codes(args: argparse.Namespace) -> int:
     with _database(args) as db, db.read() as conn:
-        codes = auth.pending_codes(conn)
+        codes = sign_in.pending_codes(conn)
     if not codes:
         print("No pending sign-in codes.")
     for c in codes:
@@ -346,10 +325,14 @@ def auth_codes(args: argparse.Namespace) -> int:
 
 
 def token_create(args: argparse.Namespace) -> int:
+    """The operator on the machine may grant any scope; the token expires after the hub's
+    default unless `--ttl-days` or `--never-expires` says otherwise."""
+    if args.never_expires and args.ttl_days is not None:
+        raise CliError("give --ttl-days or --never-expires, not both")
+    default = _settings(args).operator_token_ttl_days
+    ttl = None if args.never_expires else args.ttl_days or default
     with _write(args) as conn:
-        token = auth.create_operator_token(
-            conn, scopes=args.scopes, label=args.label, ttl_days=args.ttl_days
-        )
+        token = auth.create_operator_token(conn, scopes=args.scopes, label=args.label, ttl_days=ttl)
     print(token)
     return 0
 
@@ -358,9 +341,10 @@ def token_list(args: argparse.Namespace) -> int:
     with _database(args) as db, db.read() as conn:
         for t in auth.list_tokens(conn):
             state = "revoked" if t["revoked_at"] else "active"
+            expires = f"expires {t['expires_at'][:10]}" if t["expires_at"] else "never expires"
             print(
                 f"{t['id']}  {t['kind']:<9} {state:<8} {','.join(t['scopes']) or '-':<30} "
-                f"{t['label'] or ''}"
+                f"{expires:<18} {t['label'] or ''}"
             )
     return 0
 

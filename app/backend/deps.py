@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import ipaddress
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from app.backend.crud import auth
+from app.backend.crud import auth, sessions
 from app.backend.hub import Hub
 from app.backend.problems import ProblemError
+from app.schemas import ProblemField
 
 
 # Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` one in a worker
@@ -23,7 +25,38 @@ HubDep = Annotated[Hub, Depends(get_hub)]
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The key rate limits count a caller by (see `address_key`)."""
+    return address_key(request.client.host if request.client else "unknown")
+
+
+def address_key(host: str, prefix: int = 64) -> str:
+    """An IPv4 address as it is; an IPv6 address as its /64, which one home or server
+    usually holds whole (counted per address, one caller could pose as billions). With
+    `prefix=48`, an IPv6 address's /48, which one site often holds (IPv4 is unchanged)."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host[:64]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        host_bits = 128 - prefix
+        network = ipaddress.IPv6Address(int(address) >> host_bits << host_bits)
+        return f"{network}/{prefix}"
+    return str(address)
+
+
+def counted_address(request: Request) -> str | None:
+    """The key per-address limits on public reads and streams count a caller by; None for
+    loopback: an app server on this machine asks for all its visitors at once, so only
+    per-customer limits apply to it (a proxy names each caller in X-Forwarded-For)."""
+    host = request.client.host if request.client else "unknown"
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return client_address(request)
 
 
 def bearer_token(request: Request) -> str | None:
@@ -47,9 +80,15 @@ def token_info(request: Request, hub: HubDep) -> auth.TokenInfo:
     if token is None:
         raise _unauthorized("Send 'Authorization: Bearer <token>'.")
     with hub.db.read() as conn:
-        info = auth.resolve_token(conn, token=token)
+        info = auth.resolve_token(conn, token=token, settings=hub.settings)
     if info is None:
         raise _unauthorized("The token is unknown, expired or revoked; sign in again.")
+    # When and from what it was last used (a customer's list of sign-ins, the idle
+    # timeout), written at most every few minutes per token.
+    device = sessions.device_name(request.headers.get("user-agent"))
+    if sessions.needs_touch(info.last_used_at, info.user_agent, device):
+        with hub.db.write() as conn:
+            sessions.touch(conn, token_id=info.token_id, device=device)
     return info
 
 
@@ -77,3 +116,21 @@ def require_scope(scope: str) -> Callable[[auth.TokenInfo], Awaitable[auth.Token
         return info
 
     return check
+
+
+def require_held_scopes(info: auth.TokenInfo, wanted: Iterable[str]) -> None:
+    """An operator token grants (or revokes) only scopes it holds itself: otherwise 403
+    naming the missing ones."""
+    missing = sorted(set(wanted) - info.scopes)
+    if missing:
+        raise ProblemError(
+            403,
+            "Missing scope",
+            f"This token does not hold {', '.join(repr(s) for s in missing)}, so it cannot "
+            "grant or revoke them; only the operator CLI can.",
+            slug="forbidden",
+            errors=[
+                ProblemField(loc=["body", "scopes", name], msg="not held", type="scope_not_held")
+                for name in missing
+            ],
+        )

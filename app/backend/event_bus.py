@@ -5,7 +5,11 @@ least every `poll_seconds` (which is how events other processes published arrive
 table is shared, on PostgreSQL as on SQLite), and hands each new event to the streams it
 concerns. Each stream has a bounded queue: a stream that falls
 that far behind is ended (its client resumes with Last-Event-ID), so a slow or stuck
-client never delays the others."""
+client never delays the others.
+
+A customer, and an address, holds a few streams at once: opening one more ends the oldest
+(`replaced`), so nobody can pile up streams, and a customer reopening the app is never
+shut out by their own stale ones."""
 
 from __future__ import annotations
 
@@ -36,8 +40,11 @@ class Stream:
 
     customer_id: str
     subscriptions: Subscriptions
-    queue: asyncio.Queue[Event] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
+    address: str | None = None  # counted per address (None: not limited per address)
+    # None wakes the reader to look at `replaced`.
+    queue: asyncio.Queue[Event | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
     overflowed: bool = False
+    replaced: bool = False
 
     def offer(self, event: Event) -> None:
         if self.overflowed:
@@ -51,12 +58,18 @@ class Stream:
         except asyncio.QueueFull:
             self.overflowed = True
 
+    def replace(self) -> None:
+        """End this stream for a newer one: its reader wakes at once and says so."""
+        self.replaced = True
+        with contextlib.suppress(asyncio.QueueFull):  # a full queue wakes it anyway
+            self.queue.put_nowait(None)
+
 
 class EventBus:
     def __init__(self, db: Database, *, poll_seconds: float = 0.25) -> None:
         self.db = db
         self.poll_seconds = poll_seconds
-        self.streams: set[Stream] = set()
+        self.streams: dict[Stream, None] = {}  # in the order they opened
         self.last_seen = 0
         self._wake = asyncio.Event()
         self._stopping = False
@@ -84,13 +97,32 @@ class EventBus:
         """Something was published: look now rather than at the next poll."""
         self._wake.set()
 
-    def open(self, customer_id: str, subscriptions: Subscriptions) -> Stream:
-        stream = Stream(customer_id, subscriptions)
-        self.streams.add(stream)
+    def open(
+        self,
+        customer_id: str,
+        subscriptions: Subscriptions,
+        *,
+        address: str | None = None,
+        per_customer: int = 0,
+        per_address: int = 0,
+    ) -> Stream:
+        """A new stream. A customer (or address) already holding `per_customer`
+        (`per_address`) streams has its oldest ones replaced to make room; 0: no limit."""
+        if customer_id and per_customer > 0:
+            self._make_room([s for s in self.streams if s.customer_id == customer_id], per_customer)
+        if address is not None and per_address > 0:
+            self._make_room([s for s in self.streams if s.address == address], per_address)
+        stream = Stream(customer_id, subscriptions, address)
+        self.streams[stream] = None
         return stream
 
+    def _make_room(self, held: list[Stream], limit: int) -> None:
+        for oldest in held[: max(0, len(held) - limit + 1)]:
+            self.close(oldest)
+            oldest.replace()
+
     def close(self, stream: Stream) -> None:
-        self.streams.discard(stream)
+        self.streams.pop(stream, None)
 
     def _latest(self) -> int:
         with self.db.read() as conn:

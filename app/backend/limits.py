@@ -23,13 +23,20 @@ class RateLimiter:
         self._hits: dict[tuple[str, str], deque[float]] = {}
 
     def hit(self, bucket: str, key: str, limit: RateLimit, cost: int = 1) -> None:
+        """Count `cost` hits at once (all or none). A cost above the window's count takes
+        the whole window, so a request that large still goes through once it is empty."""
+        # Deliberate: a push of up to 100 mutations must go through even under a lower
+        # limit an operator sets, or that client's outbox would be stuck for good.
+        cost = max(1, min(cost, limit.count))
         moment = time.monotonic()
         with self._lock:
             hits = self._hits.setdefault((bucket, key), deque())
             while hits and hits[0] <= moment - limit.seconds:
                 hits.popleft()
             if len(hits) + cost > limit.count:
-                wait = limit.seconds - (moment - hits[0]) if hits else limit.seconds
+                # Wait until enough of the oldest hits leave the window to make room.
+                needed = min(len(hits) + cost - limit.count, len(hits))
+                wait = limit.seconds - (moment - hits[needed - 1]) if needed else limit.seconds
                 retry = max(1, math.ceil(wait))
                 raise ProblemError(
                     429,
@@ -62,7 +69,8 @@ class RequestGuard:
     - bodies over the limit get 413 before the app reads them (also when chunked);
     - a NUL character in the URL gets 400 (no database stores it; JSON text with one is
       refused by the wire models);
-    - every response carries the security headers."""
+    - every response carries the security headers, and an answer to a request with
+      credentials that says nothing about caching is `private, no-store`."""
 
     def __init__(self, app: ASGIApp, *, max_json: int, max_upload: int) -> None:
         self.app = app
@@ -98,10 +106,17 @@ class RequestGuard:
                     raise HTTPException(413, f"Bodies are limited to {limit} bytes.")
             return message
 
+        authenticated = b"authorization" in headers
+
         async def secured_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 extra = [(n, v) for n, v in SECURITY_HEADERS if n not in present]
+                if authenticated and b"cache-control" not in present:
+                    # One customer's answer must never be served to another by a shared
+                    # cache (a CDN rule that caches everything); public documents set
+                    # their own Cache-Control.
+                    extra.append((b"cache-control", b"private, no-store"))
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -13,7 +14,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 import app as careline
+from app.backend.crud import retention
 from app.backend.db import Database, migrate
+from app.backend.db.engine import private_folder
 from app.backend.event_bus import WakeOnWrite
 from app.backend.hub import Hub
 from app.backend.limits import RequestGuard
@@ -21,6 +24,7 @@ from app.backend.problems import install_problem_handlers, problem_response
 from app.backend.push_delivery.setup import build_dispatcher
 from app.backend.routes import (
     admin,
+    admin_tokens,
     auth,
     callbacks,
     cases,
@@ -40,17 +44,22 @@ REPORT_REFUSALS_EVERY = 10.0  # seconds between log lines while the database is 
 
 def create_app(settings: HubSettings, *, database: Database | None = None) -> FastAPI:
     """Build the hub; the database is migrated to the latest version first."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.data_dir)
     db = database or Database(settings.database_url)
     migrate(db)
     hub = Hub(settings=settings, db=db)
 
     @contextlib.asynccontextmanager
     async def lifespan(_api: FastAPI) -> AsyncIterator[None]:
-        # A served hub pushes to devices; a hub driven in process by tests does not.
+        # A served hub pushes to devices and prunes what it keeps no longer; a hub driven
+        # in process by tests does neither.
         dispatcher, push_client = build_dispatcher(settings, db)
         dispatcher.start()
+        pruning = asyncio.create_task(retention.prune_periodically(db, settings))
         yield
+        pruning.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pruning
         await dispatcher.stop()
         await push_client.aclose()
         await hub.events.stop()
@@ -113,6 +122,7 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
             conn.exec_driver_sql("SELECT 1")
         return {"status": "ok"}
 
-    for module in (status, kb, callbacks, auth, sync, cases, events, devices, me, admin):
+    routers = (status, kb, callbacks, auth, sync, cases, events, devices, me, admin, admin_tokens)
+    for module in routers:
         api.include_router(module.router)
     return api

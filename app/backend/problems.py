@@ -46,6 +46,11 @@ def not_found(what: str) -> ProblemError:
     return ProblemError(404, "Not found", f"No {what} with that id.", slug="not-found")
 
 
+def invalid_request(error: ValueError) -> ProblemError:
+    """A request the schema let through but a crud rule refused (422, its message)."""
+    return ProblemError(422, "Invalid request", str(error), slug="validation")
+
+
 def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(
         problem.model_dump(exclude_none=True),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -72,7 +73,10 @@ def _case_open(conn: Connection, customer_id: str, args: CaseOpenArgs) -> Entity
     return _entity("case", case)
 
 
-def _case_reply(conn: Connection, customer_id: str, args: CaseReplyArgs) -> Entity:
+def _case_reply(
+    conn: Connection, customer_id: str, args: CaseReplyArgs, max_messages: int | None = None
+) -> Entity:
+    # The case comes back with only the new message, so its record is the reply's size.
     case = cases.customer_reply(
         conn,
         customer_id=customer_id,
@@ -80,6 +84,7 @@ def _case_reply(conn: Connection, customer_id: str, args: CaseReplyArgs) -> Enti
         body=args.body,
         attachment_ids=args.attachments,
         client_ref=args.client_ref,
+        max_messages=max_messages,
     )
     return _entity("case", case)
 
@@ -194,12 +199,20 @@ def _stored(db: Database, customer_id: str, mutation: MutationIn) -> MutationRes
 
 
 def apply_mutation(
-    db: Database, *, customer_id: str, client_id: str, mutation: MutationIn
+    db: Database,
+    *,
+    customer_id: str,
+    client_id: str,
+    mutation: MutationIn,
+    max_case_messages: int | None = None,
 ) -> MutationResult:
+    """Apply one mutation once; `max_case_messages` caps a case's thread (None: no cap)."""
     stored = _stored(db, customer_id, mutation)
     if stored is not None:
         return stored
     args_model, handler = HANDLERS[mutation.name]
+    if mutation.name is MutationName.case_reply:
+        handler = partial(_case_reply, max_messages=max_case_messages)
     key = canonical_key(mutation.key)
     try:
         with db.write() as conn:
@@ -277,11 +290,11 @@ def _run(
     return MutationResult(seq=mutation.seq, key=mutation.key, status="applied", entity=entity)
 
 
-def apply_push(db: Database, *, customer_id: str, request: PushRequest) -> PushResponse:
+def apply_push(
+    db: Database, *, customer_id: str, request: PushRequest, max_case_messages: int
+) -> PushResponse:
     """Apply mutations in the client's outbox order; a rejection does not stop the rest."""
+    apply = partial(apply_mutation, db, customer_id=customer_id, client_id=request.client_id)
     ordered = sorted(request.mutations, key=lambda m: m.seq)
-    results = [
-        apply_mutation(db, customer_id=customer_id, client_id=request.client_id, mutation=m)
-        for m in ordered
-    ]
+    results = [apply(mutation=m, max_case_messages=max_case_messages) for m in ordered]
     return PushResponse(results=results, applied_at=now())

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import os
+import ipaddress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
-from app.config import resolve_data_dir
 from app.schemas.files import MAX_ATTACHMENT_BYTES
 
 DATABASE_URL_ENV = "CARELINE_DATABASE_URL"
+# How the hub reaches its mail server: STARTTLS on the submission port, implicit TLS
+# (SMTPS), or plain text (only to a server on this machine, or when asked for explicitly).
+SmtpSecurity = Literal["starttls", "tls", "none"]
+SMTP_PORTS: dict[SmtpSecurity, int] = {"starttls": 587, "tls": 465, "none": 25}
+
+
+class SettingsError(ValueError):
+    """A setting has a value the hub cannot use; the CLI prints it without a traceback."""
 
 
 @dataclass(frozen=True)
@@ -18,6 +26,20 @@ class RateLimit:
 
     count: int
     seconds: float
+
+
+@dataclass(frozen=True)
+class PushLimits:
+    """How the hub pushes. Each push service host gets at most `per_host` of the
+    `concurrency` sends at a time, each connect and read waiting `timeout_seconds` at
+    most, so a slow or silent host delays only its own devices. A device whose pushes
+    failed `give_up_after` times in a row, over at least `give_up_seconds`, is removed."""
+
+    concurrency: int = 64
+    per_host: int = 8
+    timeout_seconds: float = 5.0
+    give_up_after: int = 10
+    give_up_seconds: float = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -32,18 +54,82 @@ class HubSettings:
     smtp_user: str | None = None
     smtp_password: str | None = None
     mail_from: str = "Careline <no-reply@careline.invalid>"
+    smtp_security: SmtpSecurity = "starttls"
+    # A CA certificate (PEM) trusted instead of the system's, for an internal mail server.
+    smtp_ca_file: Path | None = None
+    smtp_allow_plaintext: bool = False  # "none" to a mail server on another machine
+    # Dev mode (no SMTP) served on an address other than loopback needs asking for.
+    dev_mode_allowed: bool = False
+    # Peers whose X-Forwarded-For names the client (uvicorn's forwarded_allow_ips): the
+    # customer's address, not the proxy's, then counts for sign-in and other limits.
+    forwarded_allow_ips: str = "127.0.0.1"
     code_ttl_seconds: int = 600
+    # Wrong codes one sign-in attempt allows; then that attempt (only) is dead.
     code_max_attempts: int = 5
+    # Pending attempts one address keeps per email; its next start retires its oldest.
+    sign_in_attempts_per_client: int = 5
+    # Wrong codes in any 24 hours: an address over its cap gets 429 for every email;
+    # once an email is over its cap, each address that guessed wrong for it gets 429 for
+    # it (an address that did not, such as the customer's own, still signs in).
+    sign_in_daily_failures_per_client: int = 30
+    sign_in_daily_failures_per_email: int = 50
+    # Once an email is over its cap, an address is refused for it only after this many of
+    # its wrong codes: a customer's own typo or two does not lock them out too.
+    sign_in_capped_email_failures_per_client: int = 3
     token_ttl_days: int = 90
+    # Operator tokens expire after this many days unless created with another expiry (or,
+    # asked for explicitly, none).
+    operator_token_ttl_days: int = 90
+    # A customer session unused this long stops working; a customer keeps at most this
+    # many sessions (a new sign-in ends the least recently used one).
+    session_idle_days: int = 60
+    sessions_per_customer: int = 20
     max_json_bytes: int = 1_000_000
     max_attachment_bytes: int = MAX_ATTACHMENT_BYTES
+    # Codes one address may ask for one email (counted per email and address, so nobody
+    # can use up a customer's own chances to ask); sign-in requests per address.
     sign_in_per_email: RateLimit = field(default_factory=lambda: RateLimit(5, 900))
     sign_in_per_client: RateLimit = field(default_factory=lambda: RateLimit(30, 900))
+    # Codes sent to one email from all addresses together: an inbox cannot be flooded.
+    # Whoever uses them up makes the customer wait for a new code (an hour at most).
+    sign_in_codes_per_email: RateLimit = field(default_factory=lambda: RateLimit(20, 3600))
+    # An IPv6 /48 (a site's many /64s) counts as this many addresses for sign-in limits.
+    sign_in_slash_48_factor: int = 4
     writes_per_customer: RateLimit = field(default_factory=lambda: RateLimit(120, 60))
+    # Messages one case may hold (customer's and agents' together): a longer conversation
+    # goes on in a new case, so one thread cannot grow without bound.
+    max_case_messages: int = 500
     # Registrations for alerts without an account, per address (an app server sends each
-    # browser's address as X-Forwarded-For, which the hub trusts from 127.0.0.1).
+    # browser's address as X-Forwarded-For, believed from `forwarded_allow_ips`).
     alert_devices_per_client: RateLimit = field(default_factory=lambda: RateLimit(20, 900))
+    # Live event streams open at once per customer and per address (public ones too): one
+    # more closes the oldest. An app server on this machine (loopback) is counted per
+    # customer only, since all its visitors share its address. Each signed-in browser tab
+    # of the hosted app holds a stream of its customer's.
+    streams_per_customer: int = 10
+    streams_per_client: int = 20
+    # Callback availability: requests per address, and the longest range one answers
+    # (a longer one is cut short and pages on with `next_cursor`).
+    availability_per_client: RateLimit = field(default_factory=lambda: RateLimit(120, 60))
+    availability_max_days: int = 31
+    # What one customer may keep: push devices (registering one more replaces the one
+    # registered longest ago) and bytes of attachments.
+    devices_per_customer: int = 20
+    storage_per_customer: int = 100_000_000
+    # Retention: uploads never attached to a case, idempotency records (a key older than
+    # this applies again) and the event log (a stream resuming before it resyncs); the
+    # hub prunes every `prune_every_seconds` (`python -m app.backend prune` does it once).
+    keep_unattached_uploads_hours: float = 24
+    keep_mutations_days: float = 30
+    keep_events_days: float = 30
+    prune_every_seconds: float = 3600
     push_contact: str = "mailto:support@careline.invalid"
+    push_limits: PushLimits = field(default_factory=PushLimits)
+    # Tests and development only, never in production: push services stand-ins as
+    # `name=host:port` (CARELINE_PUSH_STAND_INS, comma-separated). A push to https://name/
+    # goes to host:port, which may be inside the network; every other endpoint must be a
+    # public address on port 443.
+    push_stand_ins: tuple[str, ...] = ()
     # Web origins allowed to call the hub from a browser; none by default (the app calls
     # it from Python, not from the page).
     cors_origins: tuple[str, ...] = ()
@@ -64,34 +150,17 @@ class HubSettings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+def is_loopback_host(host: str) -> bool:
+    """`localhost` or a loopback address (127.0.0.0/8, ::1): reachable from this machine
+    only. Any other name or address may be reachable from elsewhere."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 def sqlite_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'hub.sqlite3'}"
-
-
-def load_settings(
-    *, data_dir: str | Path | None = None, database_url: str | None = None
-) -> HubSettings:
-    """Settings from flags, then `CARELINE_*` environment variables, then defaults."""
-    directory = resolve_data_dir(data_dir, app_name="careline-hub")
-    env = os.environ
-    smtp_password = env.get("CARELINE_SMTP_PASSWORD")
-    password_file = env.get("CARELINE_SMTP_PASSWORD_FILE")
-    if password_file:
-        smtp_password = Path(password_file).read_text().strip()
-    return HubSettings(
-        data_dir=directory,
-        database_url=database_url or env.get(DATABASE_URL_ENV) or sqlite_url(directory),
-        company_name=env.get("CARELINE_COMPANY_NAME", "Northwind Air"),
-        public_url=env.get("CARELINE_PUBLIC_URL", "http://127.0.0.1:8765"),
-        smtp_host=env.get("CARELINE_SMTP_HOST") or None,
-        smtp_port=int(env.get("CARELINE_SMTP_PORT", "587")),
-        smtp_user=env.get("CARELINE_SMTP_USER") or None,
-        smtp_password=smtp_password,
-        mail_from=env.get("CARELINE_MAIL_FROM", "Careline <no-reply@careline.invalid>"),
-        push_contact=env.get("CARELINE_PUSH_CONTACT", "mailto:support@careline.invalid"),
-        cors_origins=tuple(o for o in env.get("CARELINE_CORS_ORIGINS", "").split(",") if o),
-        fcm_project=env.get("CARELINE_FCM_PROJECT") or None,
-        fcm_token_file=Path(env["CARELINE_FCM_TOKEN_FILE"])
-        if env.get("CARELINE_FCM_TOKEN_FILE")
-        else None,
-    )

@@ -52,5 +52,11 @@ class Case(WireModel):
     client_ref: str | None = Field(None, description="The id the client gave the case offline.")
     attachments: list[Attachment] = Field(default_factory=list)
     messages: list[CaseMessage] = Field(default_factory=list, description="Oldest first.")
+    messages_complete: bool = Field(
+        True,
+        description="False when `messages` holds only the messages this change added (a live "
+        "event, a push result); a client keeps the ones it has. `/v1/sync/pull` and "
+        "`GET /v1/cases` always send the whole thread.",
+    )
     created_at: UtcTime
     updated_at: UtcTime

@@ -49,10 +49,20 @@ UtcTime = Annotated[
 ]
 
 
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they
+# reorder what an operator's terminal or a log viewer shows (a file name or a command that
+# reads backwards). Marks such as U+200E stay: right-to-left text needs them.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def without_bidi_controls(text: str) -> str:
+    return text.translate(_BIDI_CONTROLS)
+
+
 def _control_characters(text: str, allowed: str) -> str:
     if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text):
         raise ValueError("text must not contain control characters")
-    return text
+    return without_bidi_controls(text)
 
 
 # Line breaks a paste may carry that are not \n: vertical tab, form feed, NEL.
@@ -62,7 +72,7 @@ _LINE_BREAKS = str.maketrans({"\v": "\n", "\f": "\n", "\x85": "\n"})
 def as_one_line(text: str) -> str:
     """What a customer typed in a one-line field, as the hub accepts it: tabs and line
     breaks (a paste from a spreadsheet) become spaces, other control characters go."""
-    spaced = "".join(" " if ch in "\t\n\r\v\f\x85" else ch for ch in text)
+    spaced = "".join(" " if ch in "\t\n\r\v\f\x85" else ch for ch in without_bidi_controls(text))
     return "".join(ch for ch in spaced if unicodedata.category(ch) != "Cc")
 
 
@@ -71,14 +81,14 @@ def as_multi_line(text: str) -> str:
     stay (other kinds of line break become \n), other control characters go."""
     return "".join(
         ch
-        for ch in text.translate(_LINE_BREAKS)
+        for ch in without_bidi_controls(text).translate(_LINE_BREAKS)
         if ch in "\t\n\r" or unicodedata.category(ch) != "Cc"
     )
 
 
 # Text a customer writes, which operators read in terminals and logs as well as in the app:
 # no control characters (an escape sequence would drive the operator's terminal), except
-# tabs and line breaks in text that may span lines.
+# tabs and line breaks in text that may span lines; bidirectional controls are dropped.
 OneLine = Annotated[str, AfterValidator(lambda text: _control_characters(text, ""))]
 MultiLine = Annotated[str, AfterValidator(lambda text: _control_characters(text, "\t\n\r"))]
 

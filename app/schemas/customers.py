@@ -13,14 +13,30 @@ class AuthStart(WireModel):
     email: str = Field(pattern=EMAIL_PATTERN, max_length=254)
 
 
+# Sign-in codes are this many digits; the app's code field takes as many.
+SIGN_IN_CODE_DIGITS = 8
+# A sign-in attempt's id: random, URL-safe text (`auth/start` makes 32 characters).
+ATTEMPT_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
+# Problem types of a refused sign-in code (429). Failed: this attempt had all its wrong
+# codes, so a new code works. Capped: a daily cap of wrong codes for this network or
+# email, so a new code fails too until `Retry-After` (the app stays on the code step).
+SIGN_IN_FAILED = "/problems/sign-in-failed"
+SIGN_IN_CAPPED = "/problems/sign-in-capped"
+
+
 class AuthStarted(WireModel):
     sent: bool = True
+    attempt: str = Field(
+        description="This sign-in attempt's id: send it with the code to `auth/verify`. "
+        "Only this attempt's code works with it, and only its own wrong codes count against it."
+    )
     expires_in: int = Field(description="Seconds the code stays valid.")
 
 
 class AuthVerify(WireModel):
     email: str = Field(pattern=EMAIL_PATTERN, max_length=254)
-    code: str = Field(pattern=r"^\s*\d{6}\s*$")
+    attempt: str = Field(pattern=ATTEMPT_PATTERN, description="The id `auth/start` returned.")
+    code: str = Field(pattern=rf"^\s*[0-9]{{{SIGN_IN_CODE_DIGITS}}}\s*$")
 
 
 class Customer(WireModel):

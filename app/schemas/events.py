@@ -22,7 +22,10 @@ class Event(WireModel):
     entity_id: str
     version: int
     customer_id: str | None = Field(None, description="Set for a customer's own entities.")
-    data: dict[str, Any] = Field(description="The entity as `/v1/sync/pull` carries it.")
+    data: dict[str, Any] = Field(
+        description="The entity as `/v1/sync/pull` carries it, except that a case holds only "
+        "the messages this change added (`messages_complete` false)."
+    )
     created_at: str
 
     def as_change(self) -> Change:

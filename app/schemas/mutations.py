@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+import re
+from typing import Literal, Self
+
+from pydantic import Field, model_validator
 
 from app.schemas.callbacks import CallbackMode
 from app.schemas.common import MultiLine, OneLine, UtcTime, WireModel
@@ -49,7 +52,35 @@ class CallbackRescheduleArgs(WireModel):
     slot_start: UtcTime
 
 
+# The platforms the hub has a push adapter for: Web Push always, FCM once configured.
+PushPlatform = Literal["webpush", "fcm"]
+# Longest endpoint per platform: a Web Push URL, an FCM registration token.
+ENDPOINT_LIMITS: dict[str, int] = {"webpush": 2048, "fcm": 1024}
+# The keys each platform's registration carries, and their longest base64url text: a
+# P-256 public key is 65 bytes (87 characters), an auth secret 16 bytes (22 characters).
+KEY_LIMITS: dict[str, dict[str, int]] = {"webpush": {"p256dh": 100, "auth": 32}, "fcm": {}}
+_BASE64 = re.compile(r"[A-Za-z0-9_\-+/]+={0,2}")
+
+
 class DeviceRegisterArgs(WireModel):
-    platform: str = Field(pattern=r"^(webpush|fcm|ntfy|apns)$")
-    endpoint: str = Field(min_length=1, max_length=2000)
-    keys: dict[str, str] = Field(default_factory=dict, max_length=10)
+    """Where the hub pushes to. The hub stores what it is sent, so each part is only as
+    long as a real push service makes it."""
+
+    platform: PushPlatform
+    endpoint: str = Field(min_length=1, max_length=max(ENDPOINT_LIMITS.values()))
+    keys: dict[str, str] = Field(default_factory=dict, max_length=2)
+
+    @model_validator(mode="after")
+    def _fits_platform(self) -> Self:
+        longest_endpoint = ENDPOINT_LIMITS[self.platform]
+        if len(self.endpoint) > longest_endpoint:
+            raise ValueError(f"endpoint: at most {longest_endpoint} characters for {self.platform}")
+        allowed = KEY_LIMITS[self.platform]
+        for name, value in self.keys.items():
+            longest = allowed.get(name)
+            if longest is None:
+                names = ", ".join(allowed) or "none"
+                raise ValueError(f"keys: {self.platform} takes these keys: {names}")
+            if len(value) > longest or not _BASE64.fullmatch(value):
+                raise ValueError(f"keys.{name}: at most {longest} base64url characters")
+        return self

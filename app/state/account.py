@@ -9,6 +9,7 @@ import flet as ft
 
 from app.api import HubError, Offline, RateLimited, Rejected
 from app.schemas import Customer
+from app.schemas.customers import SIGN_IN_CAPPED, SIGN_IN_FAILED
 from app.state.push import forget_at_sign_out
 from app.state.services import Services
 from app.state.storage import try_saving
@@ -25,12 +26,22 @@ def problem_code(error: HubError) -> str:
     return "server"
 
 
+def sign_in_refusal(error: HubError) -> str | None:
+    """The hub's kind of refused sign-in code (`SIGN_IN_FAILED` or `SIGN_IN_CAPPED`), or
+    None for anything else (such as a general rate limit)."""
+    kind = error.problem.type if error.problem is not None else None
+    return kind if kind in (SIGN_IN_FAILED, SIGN_IN_CAPPED) else None
+
+
 class AccountState(ft.Observable):
     def __init__(self, services: Services) -> None:
         self._services = services
         self.customer: Customer | None = None
         self.step = "email"  # email -> code
+        # The email being signed in and the hub's id for this attempt: the code works
+        # only together with it.
         self.email = ""
+        self.attempt = ""
         self.error: str | None = None
         self.busy = False
         self.unsent = 0
@@ -48,29 +59,41 @@ class AccountState(ft.Observable):
         self.customer = await asyncio.to_thread(account.customer)
         self.unsent = await asyncio.to_thread(account.unsent_changes)
 
-    async def send_code(self, email: str) -> None:
-        """Ask the hub to email a code; the next step asks for it."""
+    async def send_code(self, email: str, browser_address: str | None = None) -> None:
+        """Ask the hub to email a code; the next step asks for it. `browser_address`: a
+        served browser's own (web mode), which the hub's sign-in limits count."""
         self.busy, self.error = True, None
         try:
-            await self._services.client.start_sign_in(email.strip())
+            started = await self._services.client.start_sign_in(
+                email.strip(), browser_address=browser_address
+            )
         except HubError as error:
             self.error = "invalid_email" if isinstance(error, Rejected) else problem_code(error)
         else:
-            self.email = email.strip()
+            self.email, self.attempt = email.strip(), started.attempt
             self.step = "code"
         finally:
             self.busy = False
 
-    async def verify(self, code: str) -> None:
+    async def verify(self, code: str, browser_address: str | None = None) -> None:
         self.busy, self.error = True, None
         try:
-            session = await self._services.client.verify_sign_in(self.email, code.strip())
+            session = await self._services.client.verify_sign_in(
+                self.email, self.attempt, code.strip(), browser_address=browser_address
+            )
         except HubError as error:
             self.error = (
                 "wrong_code"
                 if isinstance(error, Rejected) or (error.problem and error.problem.status == 401)
                 else problem_code(error)
             )
+            refusal = sign_in_refusal(error) if isinstance(error, RateLimited) else None
+            if refusal == SIGN_IN_FAILED:
+                # Too many wrong codes: this attempt is over, only a new code can work.
+                self.step, self.attempt = "email", ""
+            elif refusal == SIGN_IN_CAPPED:
+                # A daily cap: a new code would fail too, so stay here and say when.
+                self.error = "sign_in_capped"
             return
         finally:
             self.busy = False
@@ -82,7 +105,7 @@ class AccountState(ft.Observable):
         if self.error:
             return
         self.customer = session.customer
-        self.step = "email"
+        self.step, self.attempt = "email", ""
         self._services.scheduler.poke(0)
         self._services.live.restart()
 

@@ -7,46 +7,18 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from app.schemas import Case, MessageAuthor, MutationName, Rejection
 from app.schemas.common import as_multi_line, as_one_line
 from app.schemas.mutations import CaseOpenArgs, CaseReplyArgs
 from app.store.base import Repo, dumps, loads, new_local_id, now_text, rejection_from
+from app.store.case_views import CaseView, MessageView
 from app.store.database import Database
 from app.store.outbox import Outbox
 from app.store.uploads import NewFile, Uploads
 
-
-@dataclass(frozen=True)
-class MessageView:
-    id: str
-    author: MessageAuthor
-    author_name: str | None
-    body: str
-    created_at: str
-    state: str  # sent | queued | failed
-    error: Rejection | None = None
-    attachments: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class CaseView:
-    local_id: str
-    server_id: str | None
-    number: int | None
-    subject: str
-    description: str
-    category: str
-    status: str
-    incident_id: str | None
-    sync_state: str  # pending | synced | rejected
-    error: Rejection | None
-    messages: list[MessageView]
-    unread: int
-    updated_at: str
-    attachments: list[dict[str, Any]] = field(default_factory=list)
+__all__ = ["CaseView", "Cases", "MessageView"]  # the views live in case_views
 
 
 class Cases(Repo):
@@ -182,15 +154,19 @@ class Cases(Repo):
                     (_agent_messages(loads(row["data"])), case_local_id),
                 )
 
-    def apply_server(self, conn: sqlite3.Connection, case: Case) -> None:
-        """The hub's version of a case (server wins): adopt it, and drop local copies of
-        replies that its thread now holds."""
+    def apply_server(self, conn: sqlite3.Connection, case: Case) -> bool:
+        """The hub's version of a case (server wins), a partial thread added to the held
+        one; local copies of replies it holds go. False: no synced thread to add to."""
         ref = case.client_ref or case.id
         row = conn.execute(
-            "SELECT local_id FROM cases WHERE server_id = ? OR local_id = ?", (case.id, ref)
+            "SELECT local_id, server_id, data FROM cases WHERE server_id = ? OR local_id = ?",
+            (case.id, ref),
         ).fetchone()
         local_id = row["local_id"] if row else ref
-        data = case.model_dump(mode="json")
+        data = case.model_dump(mode="json", exclude={"messages_complete"})
+        whole = case.messages_complete or (row is not None and row["server_id"] is not None)
+        if not case.messages_complete and row is not None:
+            data["messages"] = _merged(loads(row["data"])["messages"], data["messages"])
         closing = conn.execute(
             "SELECT 1 FROM outbox WHERE state = 'pending' AND name = 'case.close' "
             "AND entity_id = ?",
@@ -211,6 +187,7 @@ class Cases(Repo):
         conn.executemany(
             "DELETE FROM case_messages WHERE local_id = ?", [(ref,) for ref in delivered]
         )
+        return whole
 
     def reject(
         self, conn: sqlite3.Connection, entity: str, entity_id: str, error: Rejection
@@ -294,6 +271,13 @@ class Cases(Repo):
             updated_at=row["updated_at"],
             attachments=data.get("attachments", []),
         )
+
+
+def _merged(held: list[dict[str, Any]], added: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The held thread and the messages it lacks (sent ones never change), oldest first."""
+    known = {m["id"] for m in held}
+    merged = held + [m for m in added if m["id"] not in known]
+    return sorted(merged, key=lambda m: (m["created_at"], m["id"]))
 
 
 def _agent_messages(data: dict[str, Any]) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from app.schemas import (
     Callback,
@@ -28,6 +29,16 @@ from app.store.push import Push
 UNEXPLAINED = Rejection(code="refused", detail="The hub refused this change.")
 TABLES = {"case": "cases", "callback": "callbacks"}
 FEED = "private"
+
+
+@dataclass(frozen=True)
+class EventApplied:
+    """What a live event did: `news` when this device had not seen that version; `pull`
+    when it brought part of a case's thread that may miss messages (this device held no
+    copy, or missed a version), so a pull should fetch the whole."""
+
+    news: bool
+    pull: bool = False
 
 
 class PersonalApplier(Repo):
@@ -65,27 +76,31 @@ class PersonalApplier(Repo):
                 self._apply(conn, change)
             self.feeds.save(conn, FEED, cursor=cursor)
 
-    def apply_event(self, event: Event, *, public: bool = False) -> bool:
+    def apply_event(self, event: Event, *, public: bool = False) -> EventApplied:
         """Note a live event of the customer's stream (`public`: of the public one), and
         keep its entity if it is the customer's own, in one transaction with the stream's
-        position. False when this device has already seen that version or a newer one
+        position. Not news when this device has already seen that version or a newer one
         (public entities go to the public store; this only tells whether this device has
         heard of them)."""
         with self.db.transaction() as conn:
             self.account.note_event(conn, event.id, public=public)
             held = held_version(conn, event.kind, event.entity_id)
             if held is not None and held >= event.version:
-                return False
+                return EventApplied(news=False)
+            whole = True
             if event.kind in TABLES:
-                self._apply(conn, event.as_change())
+                whole = self._apply(conn, event.as_change())
             else:
                 hold_version(conn, event.kind, event.entity_id, event.version)
-            return True
+            return EventApplied(news=True, pull=not whole)
 
-    def _apply(self, conn: sqlite3.Connection, change: Change) -> None:
+    def _apply(self, conn: sqlite3.Connection, change: Change) -> bool:
+        """Keep one change; False when it was part of a case's thread and messages before
+        it may be missing here (no copy held, or a version in between never came)."""
         held = held_version(conn, change.entity, change.id)
         if held is not None and held > change.version and change.op == "upsert":
-            return  # a live event already brought a newer version
+            return True  # a live event already brought a newer version
+        whole = True
         data = change.data
         match change.entity:
             case "case" | "callback" if change.op == "delete" or data is None:
@@ -93,7 +108,10 @@ class PersonalApplier(Repo):
                     f"DELETE FROM {TABLES[change.entity]} WHERE server_id = ?", (change.id,)
                 )
             case "case":
-                self.cases.apply_server(conn, Case.model_validate(data))
+                case = Case.model_validate(data)
+                whole = self.cases.apply_server(conn, case)
+                if not case.messages_complete and (held is None or change.version > held + 1):
+                    whole = False
             case "callback":
                 self.callbacks.apply_server(conn, Callback.model_validate(data))
             case "subscriptions" if data is not None:
@@ -103,8 +121,9 @@ class PersonalApplier(Repo):
                 if not pending:
                     self.account.save_subscriptions(conn, Subscriptions.model_validate(data))
             case _:
-                return  # public content (an older hub sends it here too), or a newer entity
+                return True  # public content (an older hub sends it here too), or a newer entity
         hold_version(conn, change.entity, change.id, change.version)
+        return whole
 
     def apply_results(self, results: Sequence[MutationResult]) -> None:
         """Confirm applied (and duplicate) mutations and keep rejected ones with their

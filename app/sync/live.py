@@ -124,7 +124,9 @@ class LiveEvents:
                 await self._idle(300)  # the scheduler asks the customer to sign in again
             except HubError as error:
                 log.info("event stream: %s", error)
-                await self._idle(self.backoff.next_delay())
+                # The hub's wait, if it asked for one (a 429, or this stream replaced by
+                # a newer one: coming straight back would close that one in turn).
+                await self._idle(self.backoff.next_delay(error.retry_after))
             except Exception:  # a bug or a locked store must not end live updates for good
                 log.exception("event stream failed; reconnecting")
                 await self._idle(self.backoff.next_delay())
@@ -151,7 +153,7 @@ class LiveEvents:
             ):
                 continue  # another customer's (a stream from before a sign-out)
             try:
-                applied = await asyncio.to_thread(self._apply, item, public)
+                applied, pull = await asyncio.to_thread(self._apply, item, public)
             except ValidationError:
                 # An entity this version cannot read: skip it (a pull brings what it can).
                 log.warning("event %s (%s) could not be read; skipped", item.id, item.kind)
@@ -159,6 +161,8 @@ class LiveEvents:
                 continue
             if applied:
                 self._tell(item)
+            if pull:
+                self.scheduler.poke(0)  # part of a case's thread came: fetch the rest
             if item.kind == "incident":
                 self.content_scheduler.poke(0)  # component states move with incidents
 
@@ -178,14 +182,17 @@ class LiveEvents:
                 self.personal.account.set_last_event_id, event_id, public=public
             )
 
-    def _apply(self, event: Event, public: bool) -> bool:
-        """Keep the event's entity; True when it is news to this device."""
+    def _apply(self, event: Event, public: bool) -> tuple[bool, bool]:
+        """Keep the event's entity; whether it is news to this device, and whether a pull
+        should follow (a case change that carried only part of a thread this device may
+        not hold whole)."""
         if event.kind == "incident":
             self.public.applier.apply_change(event.as_change())
         if self.personal is None:
             self._position = event.id
-            return event.kind == "incident"
-        return self.personal.applier.apply_event(event, public=public)
+            return event.kind == "incident", False
+        applied = self.personal.applier.apply_event(event, public=public)
+        return applied.news, applied.pull
 
     def _tell(self, event: Event) -> None:
         for listener in list(self._listeners):

@@ -1,16 +1,19 @@
-"""Account and settings: sign in with an emailed code, sign out, the sync panel, language
-and theme."""
+"""Account and settings: sign in with an emailed code, sign out, where you're signed in,
+the sync panel, language and theme."""
 
 from __future__ import annotations
 
 import flet as ft
 
+from app.schemas.customers import SIGN_IN_CODE_DIGITS
 from app.state.account import AccountState
 from app.state.session import Session, UiState
+from app.state.sessions import SessionsState
 from app.state.sync import SyncState
 from app.views.alerts_panel import AlertsPanel
 from app.views.context import use_session
 from app.views.device_panel import DevicePanel
+from app.views.sessions_panel import SessionsPanel
 from app.views.shell import ACCOUNT, shell
 from app.views.strings import tr, when
 from app.views.theme import GOOD, WARNING, apply_theme
@@ -29,9 +32,14 @@ def error_text(ui: UiState, account: AccountState) -> list[ft.Control]:
 @ft.component
 def SignInPanel(session: Session, account: AccountState, ui: UiState) -> ft.Control:
     page = ft.context.page
+    # Served in a browser: the hub's sign-in limits count that browser, not this server.
+    browser = page.client_ip if page.web else None
+
+    async def send_code(email: str) -> None:
+        await account.send_code(email, browser)
 
     async def verify(code: str) -> None:
-        await account.verify(code)
+        await account.verify(code, browser)
         if account.customer is None:
             return
         await session.signed_in_or_out()
@@ -46,14 +54,14 @@ def SignInPanel(session: Session, account: AccountState, ui: UiState) -> ft.Cont
         lambda: ft.TextField(
             label=tr(ui.locale, "email_label"),
             keyboard_type=ft.KeyboardType.EMAIL,
-            on_submit=lambda e: page.run_task(account.send_code, e.control.value or ""),
+            on_submit=lambda e: page.run_task(send_code, e.control.value or ""),
         ),
         dependencies=[ui.locale],
     )
     code = ft.use_memo(
         lambda: ft.TextField(
             label=tr(ui.locale, "code_label"),
-            max_length=6,
+            max_length=SIGN_IN_CODE_DIGITS,
             keyboard_type=ft.KeyboardType.NUMBER,
             on_submit=lambda e: page.run_task(verify, e.control.value or ""),
         ),
@@ -64,7 +72,7 @@ def SignInPanel(session: Session, account: AccountState, ui: UiState) -> ft.Cont
         send = ft.FilledButton(
             tr(ui.locale, "send_code"),
             disabled=account.busy,
-            on_click=lambda: page.run_task(account.send_code, email.value or ""),
+            on_click=lambda: page.run_task(send_code, email.value or ""),
         )
         return ft.Column(
             [
@@ -82,7 +90,7 @@ def SignInPanel(session: Session, account: AccountState, ui: UiState) -> ft.Cont
     )
     return ft.Column(
         [
-            ft.Text(tr(ui.locale, "code_sent", email=account.email)),
+            ft.Text(tr(ui.locale, "code_sent", email=account.email, digits=SIGN_IN_CODE_DIGITS)),
             code,
             *error_text(ui, account),
             ft.Row(
@@ -236,6 +244,9 @@ def preferences(session: Session, ui: UiState) -> ft.Control:
 @ft.component
 def AccountScreen(session: Session, account: AccountState, sync: SyncState, ui: UiState) -> ft.View:
     page = ft.context.page
+    # The sign-ins of whoever is signed in, asked of the hub again for each new customer.
+    signed_in = account.customer.id if account.customer else None
+    sign_ins = ft.use_memo(lambda: SessionsState(session.services), dependencies=[signed_in])
     body: list[ft.Control] = []
     if sync.needs_sign_in and account.customer is None:
         body.append(ft.Text(tr(ui.locale, "sign_in_again"), color=ft.Colors.ERROR))
@@ -247,6 +258,7 @@ def AccountScreen(session: Session, account: AccountState, sync: SyncState, ui: 
     body.append(AlertsPanel(session, session.alerts, ui))
     body.append(DevicePanel(session.alerts, ui))
     if account.customer is not None:
+        body.append(SessionsPanel(sign_ins, ui))
         body.append(YourData(session, account, ui))
     elif account.erased:
         body.append(ft.Text(tr(ui.locale, "account_erased")))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from app.views.locales import en, en_pages, es, es_pages
+from app.views.locales import en, en_pages, en_sessions, es, es_pages, es_sessions
 
 STRINGS: dict[str, dict[str, str]] = {
-    "en": {**en.STRINGS, **en_pages.STRINGS},
-    "es": {**es.STRINGS, **es_pages.STRINGS},
+    "en": {**en.STRINGS, **en_pages.STRINGS, **en_sessions.STRINGS},
+    "es": {**es.STRINGS, **es_pages.STRINGS, **es_sessions.STRINGS},
 }
 
 MONTHS = {

@@ -18,7 +18,7 @@ import httpx
 from sqlalchemy import select
 
 from app.backend.crud import auth
-from app.backend.crud import callbacks as callbacks_crud
+from app.backend.crud import availability as availability_crud
 from app.backend.db import Database
 from app.backend.db.tables import callbacks, slot_usage
 from app.backend.push import apply_mutation
@@ -404,7 +404,9 @@ def prepare(db: Database, n: int) -> tuple[list[str], list[datetime]]:
     """n customers, and free slots a few hours ahead."""
     with db.write() as conn:
         ids = [auth.ensure_customer(conn, email=f"rush{i}@example.com").id for i in range(n)]
-        found, _ = callbacks_crud.free_slots(conn, queue_id="help", start=None, end=None, limit=30)
+        found, _ = availability_crud.free_slots(
+            conn, queue_id="help", start=None, end=None, limit=30
+        )
     return ids, [s.start for s in found[10:]]
 
 
@@ -475,7 +477,7 @@ def test_the_nearest_free_slots_match_a_search_of_the_whole_horizon(
     """Alternatives are searched near the refused time first (inside the booking's lock);
     with free slots few and far apart they are still the three nearest of all."""
     with db.write() as conn:
-        every, _ = callbacks_crud.free_slots(
+        every, _ = availability_crud.free_slots(
             conn, queue_id=company.queue_id, start=None, end=None, limit=10_000
         )
         for n, slot in enumerate(every):
@@ -488,7 +490,7 @@ def test_the_nearest_free_slots_match_a_search_of_the_whole_horizon(
                     )
                 )
     with db.read() as conn:
-        free, _ = callbacks_crud.free_slots(
+        free, _ = availability_crud.free_slots(
             conn, queue_id=company.queue_id, start=None, end=None, limit=10_000
         )
         assert 2 <= len(free) < 10
@@ -499,5 +501,5 @@ def test_the_nearest_free_slots_match_a_search_of_the_whole_horizon(
                 sorted(free, key=lambda s: abs((s.start - near).total_seconds()))[:3],
                 key=lambda s: s.start,
             )
-            found = callbacks_crud.nearest_free_slots(conn, company.queue_id, near)
+            found = availability_crud.nearest_free_slots(conn, company.queue_id, near)
             assert found == [s.model_dump(mode="json") for s in expected], near

@@ -35,14 +35,20 @@ async def test_case_conversation(
     )
     assert reply.status_code == 200
     assert reply.json()["status"] == "pending"
+    assert [m["author_name"] for m in reply.json()["messages"]] == ["Maya"]
     [answer] = await push(client, alice, mutation("case.reply", case=case["id"], body="Great!"))
-    thread = answer["entity"]["data"]["messages"]
-    assert [(m["author"], m["body"]) for m in thread] == [
+    # A change carries the case's header and the messages it added; reads carry them all.
+    added = answer["entity"]["data"]
+    assert [(m["author"], m["body"]) for m in added["messages"]] == [("customer", "Great!")]
+    assert added["messages_complete"] is False
+    assert added["status"] == "open"
+    whole = (await client.get(f"/v1/cases/{case['id']}", headers=alice)).json()
+    assert whole["messages_complete"] is True
+    assert [(m["author"], m["body"]) for m in whole["messages"]] == [
         ("agent", "We found it in Denver."),
         ("customer", "Great!"),
     ]
-    assert thread[0]["author_name"] == "Maya"
-    assert answer["entity"]["data"]["status"] == "open"
+    assert whole["messages"][0]["author_name"] == "Maya"
     [closed] = await push(client, alice, mutation("case.close", case=case["id"]))
     assert closed["entity"]["data"]["status"] == "closed"
     [late] = await push(client, alice, mutation("case.reply", case=case["id"], body="Also..."))

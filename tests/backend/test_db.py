@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import inspect
 
 from app.backend.db import LATEST_VERSION, Database, migrate, schema_version
+from app.backend.db.migrations import PRUNE_INDEXES
 from app.backend.db.tables import metadata
 from app.backend.settings import sqlite_url
 
@@ -23,6 +24,8 @@ def test_migrations_run_once_and_match_the_tables(database_url: str) -> None:
             for table in metadata.sorted_tables:
                 columns = {c["name"] for c in inspector.get_columns(table.name)}
                 assert columns == {c.name for c in table.columns}, table.name
+                indexes = {i["name"] for i in inspector.get_indexes(table.name)}
+                assert {i.name for i in table.indexes} <= indexes, table.name
     finally:
         db.dispose()
 
@@ -45,11 +48,34 @@ def test_a_version_1_database_gains_upload_keys(database_url: str) -> None:
             conn.exec_driver_sql("DROP INDEX ux_attachments_client_ref")
             conn.exec_driver_sql("ALTER TABLE attachments DROP COLUMN client_ref")
             conn.exec_driver_sql("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-        assert migrate(db) == [2, 3, 4]
+        assert migrate(db) == list(range(2, LATEST_VERSION + 1))
         with db.read() as conn:
             inspector = inspect(conn)
             assert "client_ref" in {c["name"] for c in inspector.get_columns("attachments")}
             indexes = {i["name"] for i in inspector.get_indexes("attachments")}
             assert "ux_attachments_client_ref" in indexes
+    finally:
+        db.dispose()
+
+
+def test_a_version_7_database_gains_the_pruning_indexes(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        migrate(db)
+        with db.write() as conn:
+            for name in PRUNE_INDEXES:
+                conn.exec_driver_sql(f"DROP INDEX {name}")
+            conn.exec_driver_sql("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+        assert migrate(db) == list(range(8, LATEST_VERSION + 1))
+        with db.read() as conn:
+            inspector = inspect(conn)
+            found = {
+                i["name"]: i["column_names"]
+                for table in ("attachments", "mutations", "events")
+                for i in inspector.get_indexes(table)
+            }
+        assert found["ix_attachments_unattached"] == ["case_id", "created_at"]
+        assert found["ix_mutations_created_at"] == ["created_at"]
+        assert found["ix_events_created_at"] == ["created_at"]
     finally:
         db.dispose()

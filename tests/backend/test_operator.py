@@ -9,7 +9,8 @@ from tests.conftest import operator_headers
 
 
 async def test_operator_token_lifecycle(client: httpx.AsyncClient, db: Database) -> None:
-    admin = operator_headers(db, "tokens")
+    # A token grants only scopes it holds (test_token_scopes.py).
+    admin = operator_headers(db, "tokens", "status")
     created = await client.post(
         "/v1/admin/tokens", headers=admin, json={"scopes": ["status"], "label": "status desk"}
     )

@@ -9,33 +9,43 @@ from typing import Any
 
 import httpx
 
-from app.backend.crud import auth, cases
+from app.backend.crud import auth, cases, sign_in
 from app.backend.crud.rejections import Rejected
 from app.backend.db import Database
 from app.backend.settings import HubSettings
 from app.schemas import CaseStatus
+from app.schemas.customers import SIGN_IN_CODE_DIGITS
 
 
 def test_concurrent_wrong_codes_are_all_counted(db: Database, settings: HubSettings) -> None:
+    email, client = "race@example.com", "203.0.113.7"
     with db.write() as conn:
-        code = auth.start_sign_in(conn, email="race@example.com", settings=settings)
-    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+        started = sign_in.start_sign_in(conn, email=email, client=client, settings=settings)
+    digits = SIGN_IN_CODE_DIGITS
+    wrong = f"{(int(started.code) + 1) % 10**digits:0{digits}d}"
     barrier = threading.Barrier(12)
 
-    def guess(_: int) -> auth.Verdict:
-        barrier.wait()
+    def guess(code: str) -> sign_in.Verdict:
         with db.write() as conn:
-            return auth.check_code(conn, email="race@example.com", code=wrong, settings=settings)
+            check = sign_in.check_code(
+                conn,
+                email=email,
+                attempt=started.attempt,
+                code=code,
+                client=client,
+                settings=settings,
+            )
+        return check.verdict
+
+    def guess_at_once(_: int) -> sign_in.Verdict:
+        barrier.wait()
+        return guess(wrong)
 
     with ThreadPoolExecutor(12) as pool:
-        verdicts = list(pool.map(guess, range(12)))
-    assert verdicts.count(auth.Verdict.wrong) == settings.code_max_attempts
-    assert verdicts.count(auth.Verdict.locked) == 12 - settings.code_max_attempts
-    with db.write() as conn:
-        assert (
-            auth.check_code(conn, email="race@example.com", code=code, settings=settings)
-            is auth.Verdict.locked
-        )
+        verdicts = list(pool.map(guess_at_once, range(12)))
+    assert verdicts.count(sign_in.Verdict.wrong) == settings.code_max_attempts
+    assert verdicts.count(sign_in.Verdict.locked) == 12 - settings.code_max_attempts
+    assert guess(started.code) is sign_in.Verdict.locked
 
 
 def test_a_reply_racing_a_close_never_reopens_a_closed_case(db: Database) -> None:

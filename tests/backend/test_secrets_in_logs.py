@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.backend.crud import auth
+from app.backend.crud.sign_in import pending_codes
 from app.backend.db import Database
 from app.backend.mailer import codes_command
 from app.backend.main import create_app
@@ -37,7 +37,7 @@ from app.backend.crud import auth
 from app.backend.db import Database
 from app.backend.mailer import codes_command
 from app.backend.main import create_app
-from app.backend.settings import load_settings
+from app.backend.settings_env import load_settings
 
 logging.basicConfig(level=1, format="%(levelname)s %(name)s: %(message)s", force=True)
 for name in ("sqlalchemy", "sqlalchemy.engine", "sqlalchemy.pool", "sqlalchemy.orm"):
@@ -67,19 +67,21 @@ class Secrets:
     """Everything sent during the session that must not be logged."""
 
     email: str
+    attempt: str = ""
     code: str = ""
     wrong_code: str = ""
     tokens: list[str] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
 
     def words(self) -> list[str]:
-        """Secrets found as substrings: each token, its random part, each header value."""
+        """Secrets found as substrings: each token, its random part, each header value,
+        the sign-in attempt's id."""
         parts = [token.split("_", 1)[-1] for token in self.tokens]
-        return [*self.tokens, *parts, *self.headers]
+        return [*self.tokens, *parts, *self.headers, self.attempt]
 
     def code_hash(self) -> str:
-        """The stored hash: a 6-digit code is found again from it by trying them all."""
-        return hashlib.sha256(f"{self.email}:{self.code}".encode()).hexdigest()
+        """The stored hash: with the attempt id, the code is found again by trying all."""
+        return hashlib.sha256(f"{self.attempt}:{self.code}".encode()).hexdigest()
 
 
 def number_in(text: str, number: str) -> bool:
@@ -108,12 +110,15 @@ async def customer_session(
     """Sign in (a wrong code first), use the API, log out, use the revoked token, try bad
     tokens. `codes()` lists pending codes the way `python -m app.backend auth codes` does."""
     secrets = Secrets(email=email)
-    assert (await http.post("/v1/auth/start", json={"email": email})).status_code == 202
+    started = await http.post("/v1/auth/start", json={"email": email})
+    assert started.status_code == 202
+    secrets.attempt = started.json()["attempt"]
     secrets.code = next(line.split()[1] for line in codes().splitlines() if email in line)
-    secrets.wrong_code = f"{(int(secrets.code) + 1) % 1_000_000:06d}"
-    wrong = await http.post("/v1/auth/verify", json={"email": email, "code": secrets.wrong_code})
+    secrets.wrong_code = f"{(int(secrets.code) + 1) % 10**8:08d}"
+    body = {"email": email, "attempt": secrets.attempt}
+    wrong = await http.post("/v1/auth/verify", json={**body, "code": secrets.wrong_code})
     assert wrong.status_code == 401
-    verified = await http.post("/v1/auth/verify", json={"email": email, "code": secrets.code})
+    verified = await http.post("/v1/auth/verify", json={**body, "code": secrets.code})
     assert verified.status_code == 200, verified.text
     token = verified.json()["token"]
     secrets.tokens.append(token)
@@ -191,7 +196,7 @@ async def test_no_code_or_token_in_any_log_record_in_process(
 
     def codes() -> str:
         with db.read() as conn:
-            return "\n".join(f"{c['email']}  {c['code']}" for c in auth.pending_codes(conn))
+            return "\n".join(f"{c['email']}  {c['code']}" for c in pending_codes(conn))
 
     try:
         transport = httpx.ASGITransport(app=api)

@@ -24,12 +24,12 @@ def test_customer_and_agent_over_real_http(real_hub: RealHub) -> None:
             == 304
         )
 
-        assert http.post("/v1/auth/start", json={"email": "Dana@Example.com"}).status_code == 202
-        codes = real_hub.cli("auth", "codes")
-        code = next(
-            line.split()[1] for line in codes.splitlines() if line.startswith("dana@example.com")
-        )
-        session = http.post("/v1/auth/verify", json={"email": "dana@example.com", "code": code})
+        started = http.post("/v1/auth/start", json={"email": "Dana@Example.com"})
+        assert started.status_code == 202
+        code = real_hub.newest_code("dana@example.com")
+        attempt = started.json()["attempt"]
+        body = {"email": "dana@example.com", "attempt": attempt, "code": code}
+        session = http.post("/v1/auth/verify", json=body)
         headers = {"Authorization": f"Bearer {session.json()['token']}"}
 
         opened = http.post(

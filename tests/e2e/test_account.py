@@ -7,7 +7,16 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, AppProcess, open_page, screenshot, type_into
+from tests.e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    AppProcess,
+    code_sent,
+    open_page,
+    screenshot,
+    sign_in_code,
+    type_into,
+)
 
 
 def test_sign_in_with_an_emailed_code_and_sign_out(chromium: Browser, app: AppProcess) -> None:
@@ -18,13 +27,8 @@ def test_sign_in_with_an_emailed_code_and_sign_out(chromium: Browser, app: AppPr
     screenshot(page, "account-phone-light")
     type_into(page, "Email address", "dana@example.com", delay=20)
     page.get_by_role("button", name="Send code").click()
-    expect(page.get_by_text("We sent a 6-digit code to dana@example.com.")).to_be_visible()
-    code = next(
-        line.split()[1]
-        for line in app.hub.cli("auth", "codes").splitlines()
-        if line.startswith("dana@example.com")
-    )
-    type_into(page, "Sign-in code", code, delay=20)
+    expect(page.get_by_text(code_sent("dana@example.com"))).to_be_visible()
+    type_into(page, "Sign-in code", sign_in_code(app, "dana@example.com"), delay=20)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Signed in as dana@example.com")).to_be_visible(timeout=15_000)
     sync_card = page.get_by_role("group", name=re.compile("Changes waiting to be sent: 0"))

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from app.backend.crud import auth
+from sqlalchemy import insert
+
+from app.backend.crud.sign_in import pending_codes
+from app.backend.db.tables import sign_in_failures
+from app.backend.util import format_time, now
 from app.state.account import AccountState
 from app.state.services import Services
 from tests.sync.conftest import Rig
 
 
-def latest_code(rig: Rig, email: str) -> str:
+def attempt_code(rig: Rig, attempt: str) -> str:
     with rig.db.read() as conn:
-        return next(c["code"] for c in auth.pending_codes(conn) if c["email"] == email)
+        (code,) = [c["code"] for c in pending_codes(conn, attempt=attempt)]
+    return code
 
 
 async def test_sign_in_with_a_code_then_sign_out(rig: Rig, services: Services) -> None:
@@ -21,9 +26,11 @@ async def test_sign_in_with_a_code_then_sign_out(rig: Rig, services: Services) -
     assert (account.step, account.error) == ("email", "invalid_email")
     await account.send_code(" Dana@Example.com ")
     assert (account.step, account.error, account.email) == ("code", None, "Dana@Example.com")
-    await account.verify("000000" if latest_code(rig, "dana@example.com") != "000000" else "1")
+    # The code belongs to the attempt the hub answered, which the state keeps.
+    code = attempt_code(rig, account.attempt)
+    await account.verify("00000000" if code != "00000000" else "00000001")
     assert account.error == "wrong_code" and account.customer is None
-    await account.verify(latest_code(rig, "dana@example.com"))
+    await account.verify(code)
     assert account.customer is not None and account.customer.email == "dana@example.com"
     assert services.personal.account.token() is not None
 
@@ -35,6 +42,44 @@ async def test_sign_in_with_a_code_then_sign_out(rig: Rig, services: Services) -
     assert account.customer is None and not account.confirm_sign_out
     assert services.personal.account.token() is None
     assert services.personal.cases.list() == []
+
+
+async def test_an_attempt_out_of_wrong_codes_asks_for_a_new_code(
+    rig: Rig, services: Services
+) -> None:
+    account = AccountState(services)
+    await account.send_code("dana@example.com")
+    code = attempt_code(rig, account.attempt)
+    wrong = "00000000" if code != "00000000" else "00000001"
+    for _ in range(5):
+        await account.verify(wrong)
+        assert (account.step, account.error) == ("code", "wrong_code")
+    await account.verify(code)  # too late for this attempt
+    assert (account.step, account.error, account.attempt) == ("email", "rate_limited", "")
+    await account.send_code("dana@example.com")
+    await account.verify(attempt_code(rig, account.attempt))
+    assert account.customer is not None
+
+
+async def test_a_daily_cap_keeps_the_code_step_and_says_so(rig: Rig, services: Services) -> None:
+    """A daily cap is not a dead attempt: a new code would be refused too, so the screen
+    must not send the customer back for one (a loop until the cap lifts)."""
+    account = AccountState(services)
+    await account.send_code("dana@example.com")
+    code = attempt_code(rig, account.attempt)
+    wrong = "00000000" if code != "00000000" else "00000001"
+    # Others' wrong codes took the email over its daily cap (50).
+    with rig.db.write() as conn:
+        for n in range(50):
+            row = {"email": "dana@example.com", "client": f"198.51.100.{n}"}
+            conn.execute(insert(sign_in_failures).values(**row, created_at=format_time(now())))
+    for _ in range(3):  # this device's own few wrong codes are still let through
+        await account.verify(wrong)
+        assert (account.step, account.error) == ("code", "wrong_code")
+    attempt = account.attempt
+    await account.verify(code)
+    assert (account.step, account.error, account.attempt) == ("code", "sign_in_capped", attempt)
+    assert account.customer is None
 
 
 async def test_offline_sign_in_says_so(rig: Rig, services: Services) -> None:

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -90,7 +91,18 @@ asyncio.run(forever())
 """
 
 
-def test_sigkill_during_sync_loses_nothing(hub: RealHub, tmp_path: Path) -> None:
+@pytest.fixture
+def roomy_hub(tmp_path: Path) -> Iterator[RealHub]:
+    """A hub that takes a 300-change outbox in one go (120 changes a minute by default)."""
+    hub = RealHub(tmp_path / "hub")
+    hub.env["CARELINE_WRITES_PER_MINUTE"] = "1000"
+    hub.start()
+    yield hub
+    hub.stop()
+
+
+def test_sigkill_during_sync_loses_nothing(roomy_hub: RealHub, tmp_path: Path) -> None:
+    hub = roomy_hub
     session = hub.sign_in("killed@example.com")
     folder = tmp_path / "app"
     store = open_local(folder)

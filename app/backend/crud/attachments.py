@@ -8,10 +8,10 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, select, update
 
 from app.backend.crud.rejections import Rejected
-from app.backend.db.tables import attachments
+from app.backend.db.tables import attachments, customers
 from app.backend.problems import ProblemError, not_found
 from app.backend.util import format_time, new_id, now
 from app.schemas import Attachment
@@ -35,10 +35,12 @@ def store_attachment(
     content_type: str,
     data: bytes,
     max_bytes: int,
+    quota: int | None = None,
     client_ref: str | None = None,
 ) -> Attachment:
     """Check and keep a file. With `client_ref`, an upload the customer already made
-    under that key is returned instead (a retry after a lost answer)."""
+    under that key is returned instead (a retry after a lost answer). With `quota`, the
+    customer's files may take at most that many bytes together."""
     if client_ref is not None:
         earlier = attachment_by_ref(conn, customer_id=customer_id, client_ref=client_ref)
         if earlier is not None:
@@ -68,6 +70,8 @@ def store_attachment(
             f"The file is not a valid {content_type}.",
             slug="type-mismatch",
         )
+    if quota is not None:
+        check_quota(conn, customer_id=customer_id, adding=len(data), quota=quota)
     attachment = Attachment(
         id=new_id("att"),
         filename=safe_filename(filename),
@@ -85,6 +89,32 @@ def store_attachment(
         )
     )
     return attachment
+
+
+def stored_bytes(conn: Connection, *, customer_id: str) -> int:
+    """How many bytes the customer's files take, attached to a case or not."""
+    total = conn.execute(
+        select(func.coalesce(func.sum(attachments.c.size), 0)).where(
+            attachments.c.customer_id == customer_id
+        )
+    ).scalar_one()
+    return int(total)
+
+
+def check_quota(conn: Connection, *, customer_id: str, adding: int, quota: int) -> None:
+    """Refuse a file that would take the customer's files over `quota` bytes."""
+    # The customer's row lock makes two uploads at once count one after the other.
+    conn.execute(select(customers.c.id).where(customers.c.id == customer_id).with_for_update())
+    used = stored_bytes(conn, customer_id=customer_id)
+    if used + adding > quota:
+        raise ProblemError(
+            413,
+            "Storage quota reached",
+            f"Your files take {size_text(used)} of the {size_text(quota)} you may keep, so "
+            f"this one ({size_text(adding)}) does not fit. Uploads never attached to a "
+            "case are removed after a while, which makes room.",
+            slug="quota-exceeded",
+        )
 
 
 def claim_attachments(

@@ -8,17 +8,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
 
-from app.backend.crud.callbacks import (
-    ACTIVE,
-    E164,
+from app.backend.crud.availability import (
     asap_estimate,
-    callback_from_row,
     nearest_free_slots,
-    publish_callback,
-    queue_row,
     release_slot,
     take_slot,
 )
+from app.backend.crud.callbacks import ACTIVE, E164, callback_from_row, publish_callback, queue_row
 from app.backend.crud.events import publish_event
 from app.backend.crud.rejections import Rejected
 from app.backend.db.tables import callbacks, customers

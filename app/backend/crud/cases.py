@@ -1,11 +1,13 @@
-"""Support cases: one customer each, an append-only thread of messages."""
+"""Support cases: one customer each, an append-only thread of messages. A change returns
+(and the event log and idempotency record keep) only the header and the messages it added,
+so what is kept grows with the thread, not its square; the feed and reads carry it whole."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, select, update
 
 from app.backend.crud.attachments import attachment_from_row, case_attachments, claim_attachments
 from app.backend.crud.changes import record_change
@@ -75,7 +77,7 @@ def open_case(
     claim_attachments(
         conn, customer_id=customer_id, ids=attachment_ids, case_id=case_id, message_id=None
     )
-    return publish_case(conn, case_id)
+    return publish_case(conn, case_id, added=None)
 
 
 def customer_reply(
@@ -86,7 +88,9 @@ def customer_reply(
     body: str,
     attachment_ids: Sequence[str] = (),
     client_ref: str | None = None,
+    max_messages: int | None = None,
 ) -> Case:
+    """The customer's reply; refused on a closed case, and on one holding `max_messages`."""
     row = _own_case(conn, customer_id, case_ref)
     if row.status == CaseStatus.closed.value:
         raise Rejected(
@@ -94,19 +98,33 @@ def customer_reply(
             f"Case {row.number} is closed. Open a new case and mention this one.",
             [{"case_id": row.id, "number": row.number}],
         )
+    _check_room(conn, row, max_messages)
     message_id = _append(conn, row.id, MessageAuthor.customer, None, body, client_ref)
     claim_attachments(
         conn, customer_id=customer_id, ids=attachment_ids, case_id=row.id, message_id=message_id
     )
     # A customer's word reopens a case that was waiting or solved.
-    return _touch(conn, row.id, CaseStatus.open if row.status != "new" else CaseStatus.new)
+    status = CaseStatus.open if row.status != "new" else CaseStatus.new
+    return _touch(conn, row.id, status, added=[message_id])
 
 
 def close_case(conn: Connection, *, customer_id: str, case_ref: str) -> Case:
     row = _own_case(conn, customer_id, case_ref)
     if row.status == CaseStatus.closed.value:
-        return get_case(conn, case_id=row.id)
+        return _change(get_case(conn, case_id=row.id), ())
     return _touch(conn, row.id, CaseStatus.closed)
+
+
+def _check_room(conn: Connection, row: Row[Any], max_messages: int | None) -> None:
+    """Refuse another message on a case that holds `max_messages` (None: no cap)."""
+    count = select(func.count()).where(case_messages.c.case_id == row.id)
+    if max_messages is not None and conn.execute(count).scalar_one() >= max_messages:
+        raise Rejected(
+            "case_full",
+            f"Case {row.number} has reached {max_messages} messages; "
+            "please open a new case and mention this one.",
+            [{"case_id": row.id, "number": row.number}],
+        )
 
 
 def agent_reply(
@@ -116,16 +134,18 @@ def agent_reply(
     body: str,
     author_name: str = "Support",
     status: CaseStatus | None = CaseStatus.pending,
+    max_messages: int | None = None,
 ) -> Case:
-    """An agent's message; by default the case then waits on the customer (pending)."""
+    """An agent's message (by default the case then waits on the customer: pending)."""
     row = conn.execute(select(cases).where(cases.c.id == case_id).with_for_update()).one_or_none()
     if row is None:
         raise not_found("case")
+    _check_room(conn, row, max_messages)
     # The reply and the case's change share one time: that is how the push dispatcher
     # tells the change that added a reply from a later one.
     stamp = format_time(now())
-    _append(conn, case_id, MessageAuthor.agent, author_name, body, None, at=stamp)
-    return _touch(conn, case_id, status or CaseStatus(row.status), at=stamp)
+    message_id = _append(conn, case_id, MessageAuthor.agent, author_name, body, None, at=stamp)
+    return _touch(conn, case_id, status or CaseStatus(row.status), at=stamp, added=[message_id])
 
 
 def set_case_status(conn: Connection, *, case_id: str, status: CaseStatus) -> Case:
@@ -160,7 +180,14 @@ def _append(
     return message_id
 
 
-def _touch(conn: Connection, case_id: str, status: CaseStatus, *, at: str | None = None) -> Case:
+def _touch(
+    conn: Connection,
+    case_id: str,
+    status: CaseStatus,
+    *,
+    at: str | None = None,
+    added: Collection[str] = (),
+) -> Case:
     conn.execute(
         update(cases)
         .where(cases.c.id == case_id)
@@ -170,12 +197,15 @@ def _touch(conn: Connection, case_id: str, status: CaseStatus, *, at: str | None
             updated_at=at or format_time(now()),
         )
     )
-    return publish_case(conn, case_id)
+    return publish_case(conn, case_id, added=added)
 
 
-def publish_case(conn: Connection, case_id: str) -> Case:
+def publish_case(conn: Connection, case_id: str, *, added: Collection[str] | None) -> Case:
+    """Record the case's new state: whole in the sync feed; in the event log (and returned)
+    its header with the messages `added` (everything when None: a new case)."""
     row = conn.execute(select(cases).where(cases.c.id == case_id)).one()
     case = _case_from_row(conn, row)
+    change = case if added is None else _change(case, added)
     record_change(
         conn,
         entity="case",
@@ -183,8 +213,15 @@ def publish_case(conn: Connection, case_id: str) -> Case:
         version=row.version,
         data=case.model_dump(mode="json"),
         customer_id=row.customer_id,
+        event_data=None if added is None else change.model_dump(mode="json"),
     )
-    return case
+    return change
+
+
+def _change(case: Case, added: Collection[str]) -> Case:
+    """The case's header with only the messages `added`, marked as a partial thread."""
+    messages = [m for m in case.messages if m.id in added]
+    return case.model_copy(update={"messages": messages, "messages_complete": False})
 
 
 def _case_from_row(conn: Connection, row: Row[Any]) -> Case:

@@ -31,9 +31,11 @@ def record_change(
     version: int,
     data: dict[str, Any] | None,
     customer_id: str | None = None,
+    event_data: dict[str, Any] | None = None,
 ) -> int:
     """Record the latest state of an entity (`data=None` records a tombstone); an
-    incident, case or callback is also appended to the event log."""
+    incident, case or callback is also appended to the event log, as `event_data` when
+    given (only what changed: a case's header and the messages this change added)."""
     seq = next_counter(conn, "change_seq")
     if entity in EVENT_ENTITIES and data is not None:
         publish_event(
@@ -41,7 +43,7 @@ def record_change(
             kind=entity,
             entity_id=entity_id,
             version=version,
-            data=data,
+            data=data if event_data is None else event_data,
             customer_id=customer_id,
         )
     upsert(

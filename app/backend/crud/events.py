@@ -3,7 +3,10 @@ callback change, appended once in the transaction that made it.
 
 `seq` comes from a counter whose row lock orders commits (as the change feed's does), so
 a reader that has seen event N has seen every event below N: a stream resumed after N
-misses nothing and repeats nothing."""
+misses nothing and repeats nothing.
+
+A case's event holds its header and only the messages that change added (`crud/cases.py`),
+so the log grows with what is written, not with the length of each thread."""
 
 from __future__ import annotations
 

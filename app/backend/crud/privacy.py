@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import Connection, delete, select, update
 
 from app.backend.crud import auth, bookings, cases, subscriptions
-from app.backend.crud.callbacks import ACTIVE, publish_callback, release_slot
+from app.backend.crud.availability import release_slot
+from app.backend.crud.callbacks import ACTIVE, publish_callback
 from app.backend.db.tables import (
     article_feedback,
     attachments,
@@ -23,6 +24,7 @@ from app.backend.db.tables import (
     devices,
     events,
     mutations,
+    sign_in_failures,
     sync_changes,
     tokens,
 )
@@ -57,9 +59,14 @@ def export_customer(conn: Connection, *, customer_id: str) -> dict[str, Any]:
         )
     ).all()
     sessions = conn.execute(
-        select(tokens.c.id, tokens.c.created_at, tokens.c.expires_at, tokens.c.revoked_at).where(
-            tokens.c.customer_id == customer_id
-        )
+        select(
+            tokens.c.id,
+            tokens.c.created_at,
+            tokens.c.expires_at,
+            tokens.c.revoked_at,
+            tokens.c.last_used_at,
+            tokens.c.user_agent,
+        ).where(tokens.c.customer_id == customer_id)
     ).all()
     return {
         "exported_at": format_time(now()),
@@ -127,6 +134,7 @@ def erase_customer(conn: Connection, *, customer_id: str) -> None:
     for table in (devices, subscription_rows, mutations, sync_changes, events, tokens):
         conn.execute(delete(table).where(table.c.customer_id == customer_id))
     conn.execute(delete(auth_codes).where(auth_codes.c.email == email))
+    conn.execute(delete(sign_in_failures).where(sign_in_failures.c.email == email))
     conn.execute(
         update(customers)
         .where(customers.c.id == customer_id)

@@ -113,13 +113,14 @@ def public_https(url: str) -> bool:
     """An https URL whose host is a public name, not an address in any spelling (`127.1`,
     `0x7f.1` and `2130706433` are 127.0.0.1 too) or a local name: the hub posts to it, so
     it must never point inside the network. (A public name that resolves inside is
-    caught when the hub sends: `push_delivery.webpush`.)"""
+    caught when the hub connects: `push_delivery.targets`.)"""
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower().rstrip(".")
+        port = 443 if parts.port is None else parts.port  # push services answer on 443
     except ValueError:
         return False
-    if parts.scheme != "https" or "." not in host or host == "localhost":
+    if parts.scheme != "https" or port != 443 or "." not in host or host == "localhost":
         return False
     if host.endswith(PRIVATE_SUFFIXES):
         return False
@@ -177,3 +178,18 @@ def register_device(conn: Connection, *, customer_id: str, device: DeviceRegiste
         key=["id"],
     )
     return device_id
+
+
+def keep_latest_devices(conn: Connection, *, customer_id: str, keep: int) -> int:
+    """Forget the customer's devices beyond the `keep` registered (or registered again)
+    most recently: a customer with a new phone still gets alerts on it, and one account
+    cannot make the hub push to endless endpoints. Returns how many went."""
+    newest_first = conn.execute(
+        select(devices.c.id)
+        .where(devices.c.customer_id == customer_id)
+        .order_by(devices.c.updated_at.desc(), devices.c.id)
+    ).scalars()
+    extra = list(newest_first)[max(keep, 0) :]
+    if extra:
+        conn.execute(delete(devices).where(devices.c.id.in_(extra)))
+    return len(extra)

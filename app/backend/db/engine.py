@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import stat
 import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, update
@@ -14,6 +18,44 @@ from app.backend.db.tables import counters
 
 _IMMEDIATE = "careline_immediate"
 CONNECT_TIMEOUT = 3  # seconds to open a PostgreSQL connection (libpq's minimum is 2)
+log = logging.getLogger("careline.hub.db")
+
+
+def private_folder(folder: Path) -> None:
+    """Make the hub's data folder, or keep it, readable by its owner alone: it holds
+    personal data, attachments and dev-mode sign-in codes."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _owner_only(folder)
+
+
+def _owner_only(path: Path) -> None:
+    """Take away what group and others may do with a file or folder of ours."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        try:
+            path.chmod(mode & 0o700)
+        except OSError as error:  # not ours: say so and go on, as before
+            log.warning("%s is readable by others and could not be changed: %s", path, error)
+        else:
+            log.warning("%s was open to others (mode %o); now to its owner only", path, mode)
+
+
+def _private_sqlite_file(url: str) -> None:
+    """Create the SQLite file owner-only before SQLite opens it: the -wal and -shm files
+    SQLite makes beside it take its permissions."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with suppress(FileExistsError):
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        for each in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm"))):
+            if each.exists():
+                _owner_only(each)
+    except OSError as error:  # a read-only folder: SQLite itself says what it cannot do
+        log.info("could not keep %s to its owner: %s", path, error)
 
 
 def normalize_url(url: str) -> str:
@@ -33,6 +75,7 @@ class Database:
         # Bound values (emails, message text) stay out of error messages and logs.
         options: dict[str, Any] = {"future": True, "hide_parameters": True}
         if self.is_sqlite:
+            _private_sqlite_file(self.url)
             options["connect_args"] = {"check_same_thread": False, "timeout": 30}
             options["pool_size"] = pool_size
         else:

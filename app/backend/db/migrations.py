@@ -1,7 +1,7 @@
 """Versioned schema migrations. Each step runs once, in order, in its own transaction.
 
 Step 1 creates the baseline from `tables.metadata`. A later step must change the schema
-with explicit DDL, and `test_migrated_schema_matches_tables` keeps both in step."""
+with explicit DDL, and `test_migrations_run_once_and_match_the_tables` keeps both in step."""
 
 from __future__ import annotations
 
@@ -10,7 +10,17 @@ from collections.abc import Callable
 from sqlalchemy import Connection, insert, inspect, select, text
 
 from app.backend.db.engine import Database
-from app.backend.db.tables import alert_devices, attachments, counters, events, meta, metadata
+from app.backend.db.tables import (
+    alert_devices,
+    attachments,
+    auth_codes,
+    counters,
+    events,
+    meta,
+    metadata,
+    mutations,
+    sign_in_failures,
+)
 
 COUNTERS = ("change_seq", "case_number", "event_seq")
 
@@ -44,11 +54,56 @@ def _alerts(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE callbacks ADD COLUMN reminded_at VARCHAR(32)"))
 
 
+def _token_use(conn: Connection) -> None:
+    # A database made by this version's baseline has the columns already.
+    columns = {c["name"] for c in inspect(conn).get_columns("tokens")}
+    if "last_used_at" not in columns:
+        conn.execute(text("ALTER TABLE tokens ADD COLUMN last_used_at VARCHAR(32)"))
+    if "user_agent" not in columns:
+        conn.execute(text("ALTER TABLE tokens ADD COLUMN user_agent VARCHAR(200)"))
+
+
+def _sign_in_attempts(conn: Connection) -> None:
+    # Codes live minutes: pending ones are dropped rather than converted (their customers
+    # ask again), which also widens the code column for longer codes.
+    auth_codes.drop(conn, checkfirst=True)
+    auth_codes.create(conn)
+    sign_in_failures.create(conn, checkfirst=True)
+
+
+def _push_failures(conn: Connection) -> None:
+    # A database made by this version's baseline has the columns already.
+    for table in ("devices", "alert_devices"):
+        columns = {c["name"] for c in inspect(conn).get_columns(table)}
+        if "push_failures" not in columns:
+            conn.execute(
+                text(f"ALTER TABLE {table} ADD COLUMN push_failures INTEGER NOT NULL DEFAULT 0")
+            )
+        if "failing_since" not in columns:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN failing_since VARCHAR(32)"))
+
+
+# Indexes pruning reads the oldest rows by (`crud.retention`).
+PRUNE_INDEXES = ("ix_attachments_unattached", "ix_mutations_created_at", "ix_events_created_at")
+
+
+def _prune_indexes(conn: Connection) -> None:
+    # A database made by this version's baseline has them already.
+    for table in (attachments, mutations, events):
+        for index in table.indexes:
+            if index.name in PRUNE_INDEXES:
+                index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "baseline", _baseline),
     (2, "idempotent attachment uploads", _upload_keys),
     (3, "event log", _event_log),
     (4, "alerts without an account, callback reminders", _alerts),
+    (5, "when and from what each token was last used", _token_use),
+    (6, "sign-in codes bound to their attempt, daily failure caps", _sign_in_attempts),
+    (7, "pushes failed in a row per device, to give up on it", _push_failures),
+    (8, "indexes for pruning old rows", _prune_indexes),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

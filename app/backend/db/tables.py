@@ -3,6 +3,8 @@ lists and documents are JSON text."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -137,13 +139,32 @@ auth_codes = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("email", String(254), nullable=False, index=True),
+    # The sign-in attempt that asked for the code (a hash of the id `auth/start` returned):
+    # a guess names its attempt, so it never counts against, or cancels, anyone else's.
+    Column("attempt_hash", String(64), nullable=False, unique=True),
+    # Who asked (the rate-limit key of the address): each keeps only its newest few.
+    Column("client", String(64), nullable=False),
+    # A hash of the attempt id and the code: the table alone does not give the code away.
     Column("code_hash", String(64), nullable=False),
     # Plain code only in dev mode (no SMTP), so the operator CLI can show it.
-    Column("dev_code", String(6)),
+    Column("dev_code", String(8)),
     Column("attempts", Integer, nullable=False, default=0),
     _time("expires_at"),
     _time("used_at", nullable=True),
     _time("created_at"),
+)
+
+# One row per wrong sign-in code: the daily caps per email and per address count them
+# (in the database, so they hold across hub processes and restarts).
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("email", String(254), nullable=False),
+    Column("client", String(64), nullable=False),
+    _time("created_at"),
+    Index("ix_sign_in_failures_email", "email", "created_at"),
+    Index("ix_sign_in_failures_client", "client", "created_at"),
 )
 
 tokens = Table(
@@ -158,6 +179,10 @@ tokens = Table(
     _time("created_at"),
     _time("expires_at", nullable=True),
     _time("revoked_at", nullable=True),
+    # When and from what (User-Agent) the token was last used: the customer's list of
+    # sign-ins, and the idle timeout of customer sessions.
+    _time("last_used_at", nullable=True),
+    Column("user_agent", String(200)),
 )
 
 cases = Table(
@@ -207,6 +232,8 @@ attachments = Table(
     Column("client_ref", String(100)),
     _time("created_at"),
     Index("ux_attachments_client_ref", "customer_id", "client_ref", unique=True),
+    # Pruning finds old uploads no case took without reading the attached ones.
+    Index("ix_attachments_unattached", "case_id", "created_at"),
 )
 
 queues = Table(
@@ -274,6 +301,15 @@ subscriptions = Table(
     _time("updated_at"),
 )
 
+
+def _push_failures() -> list[Column[Any]]:
+    """Pushes to a device that failed in a row, and since when: it is given up after some."""
+    return [
+        Column("push_failures", Integer, nullable=False, default=0),
+        _time("failing_since", nullable=True),
+    ]
+
+
 devices = Table(
     "devices",
     metadata,
@@ -284,6 +320,7 @@ devices = Table(
     Column("keys", Text, nullable=False, default="{}"),
     _time("created_at"),
     _time("updated_at"),
+    *_push_failures(),
 )
 
 # Devices that get public alerts without an account (a browser that turned alerts on
@@ -300,6 +337,7 @@ alert_devices = Table(
     Column("follows", Text, nullable=False, default="{}"),
     _time("created_at"),
     _time("updated_at"),
+    *_push_failures(),
 )
 
 mutations = Table(
@@ -313,6 +351,7 @@ mutations = Table(
     Column("status", String(16), nullable=False),
     Column("result", Text, nullable=False),
     _time("created_at"),
+    Index("ix_mutations_created_at", "created_at"),  # pruning reads the oldest
 )
 
 # The sync feed: one row per entity holding its latest state; `seq` moves on every change.
@@ -342,4 +381,5 @@ events = Table(
     Column("data", Text, nullable=False),
     _time("created_at"),
     Index("ix_events_customer_seq", "customer_id", "seq"),
+    Index("ix_events_created_at", "created_at"),  # pruning reads the oldest
 )

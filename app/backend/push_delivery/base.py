@@ -49,6 +49,7 @@ class Device:
     platform: str
     endpoint: str
     keys: dict[str, str]
+    failures: int = 0  # pushes to it that failed in a row, when it was claimed
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 one transaction, so with several hub processes each event is pushed by one of them.
 Incidents go to customers' devices and to devices registered without an account; a
 customer's own updates (an agent's reply, a callback completed or missed, a reminder
-before a scheduled call) only to that customer's."""
+before a scheduled call) only to that customer's. Claimed pushes wait in lanes per push
+service host and per device (`lanes`), so a slow host delays only its own devices."""
 
 from __future__ import annotations
 
@@ -10,20 +11,25 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TypeVar
 
 import httpx
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, select
 
 from app.backend.crud import bookings
 from app.backend.crud import events as event_log
 from app.backend.db import Database
 from app.backend.db.tables import alert_devices, devices, meta, subscriptions
 from app.backend.failures import FailureStreak
+from app.backend.push_delivery import giving_up
 from app.backend.push_delivery.base import Delivery, Device, Outcome, PushAdapter, PushMessage
-from app.backend.util import loads, now, parse_time, upsert
+from app.backend.push_delivery.lanes import Lanes, host_of
+from app.backend.push_delivery.messages import message_for
+from app.backend.push_delivery.targets import refused
+from app.backend.settings import PushLimits
+from app.backend.util import loads, upsert
 from app.schemas import Event, Impact, Subscriptions
 from app.schemas.events import quiet_now
 
@@ -32,66 +38,12 @@ CURSOR_KEY = "push_cursor"
 BATCH = 100
 ATTEMPTS = 5
 LONGEST_WAIT = 30.0  # a push service asking for more is tried again with the next event
-CONCURRENT_SENDS = 10  # httpx's pool slows down with many requests waiting in it
-INCIDENT_TTL = 24 * 3600
-PRIVATE_TTL = 7 * 24 * 3600
-REMINDER_TTL = 15 * 60  # a reminder that cannot arrive before the call is pointless
 REMIND_EVERY = 30.0  # seconds between looks for calls to remind of (a write each time)
-# What a callback's end says (the hub's words; the app says it in the customer's language).
-CALLBACK_ENDS = {
-    "completed": ("Callback completed", "Thanks for talking to us."),
-    "missed": ("We missed you", "We called but could not reach you. Book another time."),
-}
-
-
-def message_for(event: Event) -> PushMessage | None:
-    data = event.data
-    if event.kind == "incident":
-        updates = data.get("updates") or [{}]
-        return PushMessage(
-            title=str(data.get("title", ""))[:120],
-            body=str(updates[0].get("body", "")).split("\n\n")[0][:240],
-            route=f"/status/{event.entity_id}",
-            kind="incident",
-            entity_id=event.entity_id,
-            version=event.version,
-            ttl=INCIDENT_TTL,
-            topic=f"inc-{event.entity_id}"[:32],
-            urgent=data.get("impact") == Impact.critical.value,
-        )
-    if event.kind == "case":
-        messages = data.get("messages") or []
-        if not messages or messages[-1].get("author") != "agent":
-            return None
-        if not _just_added(messages[-1], data):
-            return None  # a later change (a status) to a case whose last word is an agent's
-        return PushMessage(
-            title=f"#{data.get('number')} {data.get('subject', '')}"[:120],
-            body=str(messages[-1].get("body", ""))[:240],
-            route=f"/cases/{event.entity_id}",
-            kind="case",
-            entity_id=event.entity_id,
-            version=event.version,
-            ttl=PRIVATE_TTL,
-            topic=f"case-{event.entity_id}"[:32],
-        )
-    if event.kind == "callback" and data.get("status") in CALLBACK_ENDS:
-        title, body = CALLBACK_ENDS[str(data["status"])]
-        return _callback_message(event, title, body, PRIVATE_TTL)
-    if event.kind == "reminder":
-        phone = _masked(str(data.get("phone", "")))
-        body = f"We will call {phone} {_in_minutes(data.get('slot_start'))}."
-        return _callback_message(event, "Your callback is soon", body, REMINDER_TTL)
-    return None
-
-
-def _in_minutes(start: Any) -> str:
-    """When a call starting at `start` is, from now: "in about 12 minutes"."""
-    try:
-        minutes = round((parse_time(str(start)) - now()).total_seconds() / 60)
-    except ValueError:
-        return "soon"
-    return "in about a minute" if minutes <= 1 else f"in about {minutes} minutes"
+# Pushes claimed and not yet out beyond which no more events are claimed for a while.
+MAX_PENDING = 100_000
+SEND_TIMEOUTS = 3  # one send takes at most this many timeouts (connect, write, read)
+STOP_GRACE = 2.0  # seconds a stopping hub gives the pushes it claimed to go out
+T = TypeVar("T")
 
 
 def _wants(event: Event, customer_id: str, follows: Subscriptions, moment: datetime) -> bool:
@@ -103,30 +55,6 @@ def _wants(event: Event, customer_id: str, follows: Subscriptions, moment: datet
     )
 
 
-def _callback_message(event: Event, title: str, body: str, ttl: int) -> PushMessage:
-    return PushMessage(
-        title=title,
-        body=body,
-        route=f"/callbacks/{event.entity_id}",
-        kind=event.kind,
-        entity_id=event.entity_id,
-        version=event.version,
-        ttl=ttl,
-        topic=f"cb-{event.entity_id}"[:32],
-    )
-
-
-def _masked(phone: str) -> str:
-    """A phone number as a lock screen may show it: its last digits only."""
-    return f"the number ending {phone[-4:]}" if len(phone) >= 4 else "you"
-
-
-def _just_added(message: dict[str, Any], case: dict[str, Any]) -> bool:
-    """Whether this change of the case is the one that added `message`: an agent's reply
-    and the change it makes to the case carry the same time."""
-    return bool(message.get("created_at") == case.get("updated_at"))
-
-
 class PushDispatcher:
     def __init__(
         self,
@@ -135,13 +63,22 @@ class PushDispatcher:
         *,
         poll_seconds: float = 1.0,
         retry_base: float = 1.0,
+        limits: PushLimits | None = None,
     ) -> None:
         self.db = db
         self.adapters = dict(adapters)
         self.poll_seconds = poll_seconds
         self.retry_base = retry_base
+        self.limits = limits or PushLimits()
         self.delivered = 0
-        self._sending = asyncio.Semaphore(CONCURRENT_SENDS)
+        # Hosts that answered their last push send from the main slots; the others (new,
+        # or silent since) share half as many, so silent hosts, under however many names,
+        # never hold up the push services that answer.
+        self._sending = asyncio.Semaphore(self.limits.concurrency)
+        self._unproven = asyncio.Semaphore(max(1, self.limits.concurrency // 2))
+        self._answering: set[str] = set()
+        self._lanes = Lanes(self._deliver, per_host=self.limits.per_host)
+        self._failing: set[str] = set()  # devices whose last push failed
         self._reminded = 0.0
         self._task: asyncio.Task[None] | None = None
 
@@ -155,6 +92,9 @@ class PushDispatcher:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._lanes.idle(), STOP_GRACE)
+        await self._lanes.stop()
 
     async def _run(self) -> None:
         streak = FailureStreak(
@@ -167,7 +107,7 @@ class PushDispatcher:
                 if time.monotonic() - self._reminded >= REMIND_EVERY:
                     await asyncio.to_thread(self.remind)
                     self._reminded = time.monotonic()
-                while await self.push_new():
+                while self._lanes.pending < MAX_PENDING and await self.queue_new():
                     pass
             except Exception:  # a lost database or push service must not end pushing
                 streak.failed()
@@ -217,7 +157,10 @@ class PushDispatcher:
                 if _wants(event, r.customer_id, follows.get(r.customer_id, Subscriptions()), moment)
             ]
         found = [
-            Device(r.id, r.customer_id, r.platform, r.endpoint, loads(r.keys) or {}) for r in rows
+            Device(
+                r.id, r.customer_id, r.platform, r.endpoint, loads(r.keys) or {}, r.push_failures
+            )
+            for r in rows
         ]
         if event.customer_id is None:
             found += self._signed_out_targets(conn, event)
@@ -228,45 +171,82 @@ class PushDispatcher:
         query = select(alert_devices).where(alert_devices.c.platform.in_(list(self.adapters)))
         moment = datetime.now().astimezone()
         return [
-            Device(row.id, "", row.platform, row.endpoint, loads(row.keys) or {})
+            Device(row.id, "", row.platform, row.endpoint, loads(row.keys) or {}, row.push_failures)
             for row in conn.execute(query)
             if _wants(event, "", Subscriptions.model_validate(loads(row.follows)), moment)
         ]
 
     async def push_new(self) -> int:
-        """Push one claimed batch; returns how many events it held."""
+        """Push one claimed batch and wait until every push claimed so far is out (or
+        given up); returns how many events the batch held."""
+        count = await self.queue_new()
+        await self._lanes.idle()
+        return count
+
+    async def queue_new(self) -> int:
+        """Claim one batch and queue its pushes, which go out in the background; returns
+        how many events it held."""
         claimed = await asyncio.to_thread(self._claim)
         for event, targets in claimed:
             message = message_for(event)
             if message is None:
                 continue
-            await asyncio.gather(*(self._deliver(device, message) for device in targets))
+            for device in targets:
+                if device.failures:
+                    self._failing.add(device.id)
+                self._lanes.add(device, message)
         return len(claimed)
 
-    async def _deliver(self, device: Device, message: PushMessage) -> Outcome:
+    async def _deliver(self, device: Device, message: PushMessage) -> bool:
+        """Send with retries; False when the device is gone (expired or given up). A
+        target the hub refuses (inside the network, not port 443) is never connected
+        to and fails like any unreachable one."""
         adapter = self.adapters[device.platform]
         outcome = Outcome(Delivery.failed)
+        longest = self.limits.timeout_seconds * SEND_TIMEOUTS
+        host = host_of(device)
         for attempt in range(ATTEMPTS):
+            slots = self._sending if host in self._answering else self._unproven
             try:
-                async with self._sending:
+                async with slots, asyncio.timeout(longest):
                     outcome = await adapter.send(device, message)
+                self._answering.add(host)
+            except TimeoutError:  # an answer trickling in byte by byte
+                self._answering.discard(host)
+                outcome = Outcome(Delivery.retry, detail="no answer in time")
             except httpx.TransportError as error:  # a refused connection, a timeout
-                outcome = Outcome(Delivery.retry, detail=error.__class__.__name__)
+                self._answering.discard(host)
+                again = Delivery.failed if refused(error) else Delivery.retry
+                outcome = Outcome(again, detail=str(error) or error.__class__.__name__)
             except Exception as error:  # keys that cannot be used: never worth another try
                 outcome = Outcome(Delivery.failed, detail=error.__class__.__name__)
             if outcome.delivery is not Delivery.retry or attempt == ATTEMPTS - 1:
                 break
             delay = max(self.retry_base * 2**attempt, outcome.retry_after or 0.0)
             await asyncio.sleep(min(delay, LONGEST_WAIT))
+        return await self._record(device, outcome)
+
+    async def _record(self, device: Device, outcome: Outcome) -> bool:
         if outcome.delivery is Delivery.delivered:
             self.delivered += 1
-        elif outcome.delivery is Delivery.expired:
-            await asyncio.to_thread(self._forget, device)
-        else:
-            log.warning("push to %s failed: %s", device.id, outcome.detail)
-        return outcome
+            if device.id in self._failing:
+                self._failing.discard(device.id)
+                await asyncio.to_thread(self._write, giving_up.succeeded, device)
+            return True
+        if outcome.delivery is Delivery.expired:
+            await asyncio.to_thread(self._write, giving_up.forget, device)
+            return False
+        log.warning("push to %s failed: %s", device.id, outcome.detail)
+        self._failing.add(device.id)
+        gone = await asyncio.to_thread(self._write, self._failed, device)
+        if gone:
+            self._failing.discard(device.id)
+            log.warning("gave up pushing to %s after repeated failures", device.id)
+        return not gone
 
-    def _forget(self, device: Device) -> None:
+    def _failed(self, conn: Connection, device: Device) -> bool:
+        return giving_up.failed(conn, device, self.limits)
+
+    def _write(self, change: Callable[[Connection, Device], T], device: Device) -> T:
         with self.db.write() as conn:
-            for table in (devices, alert_devices):
-                conn.execute(delete(table).where(table.c.id == device.id))
+            return change(conn, device)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import urllib.request
 
 import httpx
@@ -10,23 +11,46 @@ from app.backend.db import Database
 from app.backend.push_delivery.base import PushAdapter
 from app.backend.push_delivery.dispatcher import PushDispatcher
 from app.backend.push_delivery.fcm import FcmAdapter
-from app.backend.push_delivery.webpush import WebPushAdapter, load_vapid, resolve
+from app.backend.push_delivery.targets import (
+    CheckedBackend,
+    PushTransport,
+    Resolver,
+    parse_stand_ins,
+    resolve,
+)
+from app.backend.push_delivery.webpush import WebPushAdapter, load_vapid
 from app.backend.settings import HubSettings
+
+log = logging.getLogger("careline.push")
+
+
+def push_client(settings: HubSettings, *, resolver: Resolver = resolve) -> httpx.AsyncClient:
+    """The client pushes go out with: only https on port 443 to public addresses, checked
+    on each connection; through HTTPS_PROXY when one is set (the proxy resolves then, and
+    must refuse addresses inside the network itself)."""
+    limits = settings.push_limits
+    proxy = urllib.request.getproxies().get("https")
+    stand_ins = parse_stand_ins(settings.push_stand_ins)
+    if stand_ins:
+        log.warning("push stand-ins in use (tests and development only): %s", stand_ins)
+    backend = None if proxy else CheckedBackend(resolver=resolver, stand_ins=stand_ins)
+    pool = httpx.Limits(
+        max_connections=limits.concurrency, max_keepalive_connections=limits.concurrency
+    )
+    return httpx.AsyncClient(
+        transport=PushTransport(backend, limits=pool, proxy=proxy),
+        timeout=httpx.Timeout(limits.timeout_seconds),
+    )
 
 
 def build_dispatcher(
     settings: HubSettings, db: Database
 ) -> tuple[PushDispatcher, httpx.AsyncClient]:
     """Web Push always; FCM when a project and a token file are configured."""
-    client = httpx.AsyncClient(timeout=httpx.Timeout(10.0), http1=True)
-    # Through an outbound proxy (HTTPS_PROXY, which httpx follows) the proxy resolves.
-    proxied = bool(urllib.request.getproxies().get("https"))
+    client = push_client(settings)
     adapters: dict[str, PushAdapter] = {
         "webpush": WebPushAdapter(
-            load_vapid(settings.data_dir),
-            client,
-            contact=settings.push_contact,
-            resolver=None if proxied else resolve,
+            load_vapid(settings.data_dir), client, contact=settings.push_contact
         )
     }
     if settings.fcm_project and settings.fcm_token_file:
@@ -37,4 +61,4 @@ def build_dispatcher(
             return token_file.read_text().strip()
 
         adapters["fcm"] = FcmAdapter(client, project=settings.fcm_project, access_token=token)
-    return PushDispatcher(db, adapters), client
+    return PushDispatcher(db, adapters, limits=settings.push_limits), client

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Self
+from typing import Annotated, Self
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import Field, model_validator
 
-from app.backend.crud import attachments, auth, bookings, callbacks, cases, kb, status
+from app.backend.crud import attachments, bookings, callbacks, cases, kb, status
+from app.backend.crud.rejections import Rejected
 from app.backend.deps import HubDep, require_scope
-from app.backend.problems import ProblemError
+from app.backend.problems import ProblemError, invalid_request
 from app.backend.routes.cases import attachment_response
 from app.schemas import (
     Article,
@@ -97,25 +98,10 @@ class ArticleIn(WireModel):
     published: bool = True
 
 
-class TokenIn(WireModel):
-    scopes: list[str] = Field(min_length=1)
-    label: str | None = Field(None, max_length=200)
-    ttl_days: int | None = Field(None, ge=1, le=3650)
-
-
-class TokenOut(WireModel):
-    token: str
-
-
-def _value_error(error: ValueError) -> ProblemError:
-    return ProblemError(422, "Invalid request", str(error), slug="validation")
-
-
 StatusScope = Depends(require_scope("status"))
 CasesScope = Depends(require_scope("cases"))
 CallbacksScope = Depends(require_scope("callbacks"))
 KbScope = Depends(require_scope("kb"))
-TokensScope = Depends(require_scope("tokens"))
 
 
 @router.post("/incidents", response_model=Incident, status_code=201, dependencies=[StatusScope])
@@ -175,15 +161,26 @@ def list_cases(
 
 @router.post("/cases/{case_id}/replies", response_model=Case, dependencies=[CasesScope])
 def reply(case_id: str, body: AgentReplyIn, hub: HubDep) -> Case:
-    with hub.db.write() as conn:
-        target = cases.get_case(conn, case_id=case_id)
-        return cases.agent_reply(
-            conn,
-            case_id=target.id,
-            body=body.body,
-            author_name=body.author_name,
-            status=body.status,
-        )
+    """The case's header with the new message (`messages_complete` false); a case that
+    holds the most messages allowed answers 409 `case-full`, any other refusal 409 with
+    its own code."""
+    try:
+        with hub.db.write() as conn:
+            target = cases.get_case(conn, case_id=case_id)
+            return cases.agent_reply(
+                conn,
+                case_id=target.id,
+                body=body.body,
+                author_name=body.author_name,
+                status=body.status,
+                max_messages=hub.settings.max_case_messages,
+            )
+    except Rejected as refused:
+        rejection = refused.rejection
+        if rejection.code == "case_full":
+            raise ProblemError(409, "Case full", rejection.detail, slug="case-full") from None
+        slug = rejection.code.replace("_", "-")
+        raise ProblemError(409, "Refused", rejection.detail, slug=slug) from None
 
 
 @router.put("/cases/{case_id}/status", response_model=Case, dependencies=[CasesScope])
@@ -225,7 +222,7 @@ def set_hours(queue_id: str, body: HoursIn, hub: HubDep) -> Response:
         with hub.db.write() as conn:
             callbacks.set_hours(conn, queue_id=queue_id, hours=body.hours)
     except ValueError as error:
-        raise _value_error(error) from error
+        raise invalid_request(error) from error
     return Response(status_code=204)
 
 
@@ -241,7 +238,7 @@ def set_staffing(queue_id: str, body: StaffingIn, hub: HubDep) -> Response:
                 agents=body.agents,
             )
     except ValueError as error:
-        raise _value_error(error) from error
+        raise invalid_request(error) from error
     return Response(status_code=204)
 
 
@@ -271,29 +268,4 @@ def save_article(locale: LocalePath, slug: SlugPath, body: ArticleIn, hub: HubDe
 def delete_article(locale: LocalePath, slug: SlugPath, hub: HubDep) -> Response:
     with hub.db.write() as conn:
         kb.delete_article(conn, slug=slug, locale=locale)
-    return Response(status_code=204)
-
-
-@router.post("/tokens", response_model=TokenOut, status_code=201, dependencies=[TokensScope])
-def create_token(body: TokenIn, hub: HubDep) -> TokenOut:
-    try:
-        with hub.db.write() as conn:
-            token = auth.create_operator_token(
-                conn, scopes=body.scopes, label=body.label, ttl_days=body.ttl_days
-            )
-    except ValueError as error:
-        raise _value_error(error) from error
-    return TokenOut(token=token)
-
-
-@router.get("/tokens", dependencies=[TokensScope])
-def list_tokens(hub: HubDep) -> dict[str, Any]:
-    with hub.db.read() as conn:
-        return {"items": auth.list_tokens(conn), "next_cursor": None}
-
-
-@router.delete("/tokens/{token_id}", status_code=204, dependencies=[TokensScope])
-def revoke_token(token_id: str, hub: HubDep) -> Response:
-    with hub.db.write() as conn:
-        auth.revoke_token(conn, token_id=token_id)
     return Response(status_code=204)

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.backend.caching import cached_json, encode
-from app.backend.crud import bookings, callbacks
-from app.backend.deps import CustomerId, HubDep
+from app.backend.crud import availability, bookings, callbacks
+from app.backend.deps import CustomerId, HubDep, counted_address
 from app.backend.problems import ProblemError
 from app.schemas import Availability, Callback, CallbackQueue, Page
 
@@ -34,13 +34,25 @@ def get_availability(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Response:
     """Free slots in [from, to) (default: the queue's whole booking horizon) and the
-    current ASAP wait. Page on with `from=<next_cursor>`."""
+    current ASAP wait. At most 31 days from `from` are looked at (a longer range is cut
+    there, by default); page on with `from=<next_cursor>`. Requests per address are
+    limited (429 with Retry-After)."""
+    address = counted_address(request)
+    if address is not None:
+        hub.limiter.hit("availability", address, hub.settings.availability_per_client)
     if (from_ and from_.tzinfo is None) or (to and to.tzinfo is None):
         raise ProblemError(
             422, "Invalid time", "Times need an offset, e.g. 2026-01-05T09:00Z.", slug="validation"
         )
     with hub.db.read() as conn:
-        found = callbacks.availability(conn, queue_id=queue, start=from_, end=to, limit=limit)
+        found = availability.availability(
+            conn,
+            queue_id=queue,
+            start=from_,
+            end=to,
+            limit=limit,
+            max_days=hub.settings.availability_max_days,
+        )
     return cached_json(request, encode(found.model_dump(mode="json")))
 
 

@@ -52,7 +52,8 @@ async def upload(
     ] = None,
 ) -> Attachment:
     """Upload a file (PNG, JPEG, GIF, WebP, PDF or plain text); use its id in `case.open`
-    or `case.reply`."""
+    or `case.reply`. A customer's files share a storage quota (a 413 `quota-exceeded`
+    once full); uploads never attached to a case are removed after a day."""
     hub.limiter.hit("writes", customer_id, hub.settings.writes_per_customer)
     limit = hub.settings.max_attachment_bytes
     data = await file.read(limit + 1)
@@ -74,6 +75,7 @@ async def upload(
                     content_type=file.content_type or "application/octet-stream",
                     data=data,
                     max_bytes=limit,
+                    quota=hub.settings.storage_per_customer,
                     client_ref=idempotency_key,
                 )
         except IntegrityError:

@@ -114,9 +114,13 @@ async def claim_device(body: DeviceClaim, customer_id: CustomerId, hub: HubDep) 
 
     def claim() -> DeviceClaimed:
         with hub.db.write() as conn:
-            return alert_devices.claim(
+            claimed = alert_devices.claim(
                 conn, customer_id=customer_id, device_id=body.id, secret=body.secret
             )
+            subscriptions.keep_latest_devices(
+                conn, customer_id=customer_id, keep=hub.settings.devices_per_customer
+            )
+            return claimed
 
     try:
         return await run_in_threadpool(claim)

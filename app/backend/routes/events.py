@@ -1,5 +1,10 @@
 """Live events as Server-Sent Events: `GET /v1/events`, a customer's; `GET /v1/events/public`,
-the incidents, for an app without a sign-in (which alerts on those that concern it)."""
+the incidents, for an app without a sign-in (which alerts on those that concern it).
+
+A customer holds `streams_per_customer` streams at once and an address
+`streams_per_client`: one more ends the oldest with a `replaced` message whose `retry`
+asks its client to stay away a while, so two devices do not take turns closing each other's
+stream."""
 
 from __future__ import annotations
 
@@ -12,9 +17,9 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
-from app.backend.crud import auth, subscriptions
+from app.backend.crud import auth, retention, subscriptions
 from app.backend.crud import events as event_log
-from app.backend.deps import CustomerId, HubDep, bearer_token
+from app.backend.deps import CustomerId, HubDep, bearer_token, counted_address
 from app.backend.event_bus import EventBus, Stream
 from app.backend.hub import Hub
 from app.schemas import Event, Subscriptions
@@ -23,15 +28,17 @@ router = APIRouter(prefix="/v1", tags=["events"])
 HEARTBEAT_SECONDS = 15.0
 REPLAY_LIMIT = 1000
 RETRY_MS = 3000
+REPLACED_RETRY_MS = 60_000  # as long as the app's own periodic sync: it misses nothing
+REPLACED = f"retry: {REPLACED_RETRY_MS}\nevent: replaced\ndata: {{}}\n\n".encode()
 
 
 def sse(event: Event) -> bytes:
     return f"id: {event.id}\nevent: {event.kind}\ndata: {event.model_dump_json()}\n\n".encode()
 
 
-def _replay(hub: Hub, customer_id: str | None, after: int | None) -> tuple[list[Event], int]:
+def _replay(hub: Hub, customer_id: str | None, after: int | None) -> tuple[list[Event], int, int]:
     """The events after `after` for this customer (all, to be filtered, for none), none
-    when starting now; and the latest id."""
+    when starting now; the latest id; and the floor below which events were pruned."""
     with hub.db.read() as conn:
         found = (
             event_log.events_after(
@@ -41,7 +48,8 @@ def _replay(hub: Hub, customer_id: str | None, after: int | None) -> tuple[list[
             else []
         )
         latest = event_log.latest_event(conn)
-    return found, latest
+        floor = retention.event_floor(conn)
+    return found, latest, floor
 
 
 def _still_signed_in(hub: Hub, token: str, customer_id: str) -> bool:
@@ -49,7 +57,7 @@ def _still_signed_in(hub: Hub, token: str, customer_id: str) -> bool:
     reached the stream stays open (its events resume when the database does)."""
     try:
         with hub.db.read() as conn:
-            info = auth.resolve_token(conn, token=token)
+            info = auth.resolve_token(conn, token=token, settings=hub.settings)
     except (OperationalError, InterfaceError):  # no server, or a connection it dropped
         return True
     return info is not None and info.customer_id == customer_id
@@ -67,13 +75,14 @@ async def _stream(
     try:
         yield f"retry: {RETRY_MS}\n: connected\n\n".encode()
         # The stream is open before the log is read, so nothing falls between the two.
-        found, latest = await run_in_threadpool(_replay, hub, customer_id or None, after)
+        found, latest, floor = await run_in_threadpool(_replay, hub, customer_id or None, after)
         last = latest if after is None else after
         if after is None:
             # Where this stream starts: a reconnect resumes here even if no event came.
             yield f"id: {latest}\n: from now\n\n".encode()
-        elif after > latest:
-            # An id this hub never gave (a restored database): start over from now.
+        elif after > latest or after < floor:
+            # An id this hub never gave (a restored database), or one older than the
+            # events it keeps (pruned): start over from now.
             yield f"id: {latest}\nevent: resync\ndata: {{}}\n\n".encode()
             last = latest
         else:
@@ -88,17 +97,19 @@ async def _stream(
                     ):
                         yield sse(event)
                     last = event.id
-        while not stream.overflowed:
+        while not (stream.overflowed or stream.replaced):
             try:
-                event = await asyncio.wait_for(stream.queue.get(), HEARTBEAT_SECONDS)
+                live = await asyncio.wait_for(stream.queue.get(), HEARTBEAT_SECONDS)
             except TimeoutError:
                 if not await alive():
                     return
                 yield b": heartbeat\n\n"
                 continue
-            if event.id > last:
-                last = event.id
-                yield sse(event)
+            if live is not None and live.id > last:
+                last = live.id
+                yield sse(live)
+        if stream.replaced:
+            yield REPLACED
     finally:
         bus.close(stream)
 
@@ -130,7 +141,7 @@ async def events(
         with hub.db.read() as conn:
             return subscriptions.get_subscriptions(conn, customer_id=customer_id)
 
-    stream = hub.events.open(customer_id, await run_in_threadpool(follows))
+    stream = _open(request, hub, customer_id, await run_in_threadpool(follows))
     token = bearer_token(request) or ""
 
     async def signed_in() -> bool:  # a signed-out or revoked session ends its stream
@@ -146,6 +157,7 @@ async def events(
     responses={200: {"content": {"text/event-stream": {}}}},
 )
 async def public_events(
+    request: Request,
     hub: HubDep,
     last_event_id: Annotated[
         int | None,
@@ -155,12 +167,24 @@ async def public_events(
     """Every incident as it changes, for an app without a sign-in: it shows (and alerts
     on) those that concern it. Resumes like `/v1/events`; nothing personal is sent."""
     await hub.events.start()
-    stream = hub.events.open("", Subscriptions())  # no customer: public incidents, all
+    # No customer: public incidents, all.
+    stream = _open(request, hub, "", Subscriptions())
 
     async def always() -> bool:
         return True
 
     return _response(_stream(hub.events, stream, hub, last_event_id, always))
+
+
+def _open(request: Request, hub: Hub, customer_id: str, follows: Subscriptions) -> Stream:
+    """A stream within this caller's limits (the oldest over them are replaced)."""
+    return hub.events.open(
+        customer_id,
+        follows,
+        address=counted_address(request),
+        per_customer=hub.settings.streams_per_customer,
+        per_address=hub.settings.streams_per_client,
+    )
 
 
 def _response(body: AsyncIterator[bytes]) -> StreamingResponse:

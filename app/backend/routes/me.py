@@ -1,14 +1,17 @@
-"""A customer's own data: download everything, or erase the account."""
+"""A customer's own data (download everything, or erase the account) and sign-ins
+(list them, end one, or sign out everywhere else)."""
 
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Path, Response
 from starlette.concurrency import run_in_threadpool
 
-from app.backend.crud import privacy
-from app.backend.deps import CustomerId, HubDep
+from app.backend.crud import privacy, sessions
+from app.backend.deps import CustomerId, HubDep, TokenDep
+from app.schemas.sessions import SignInList, SignInsEnded
 
 router = APIRouter(prefix="/v1/me", tags=["privacy"])
 
@@ -47,3 +50,37 @@ async def erase_my_account(customer_id: CustomerId, hub: HubDep) -> Response:
 
     await run_in_threadpool(erase)
     return Response(status_code=204)
+
+
+@router.get("/sessions", response_model=SignInList, tags=["auth"])
+def my_sessions(customer_id: CustomerId, info: TokenDep, hub: HubDep) -> SignInList:
+    """The customer's live sign-ins, most recently used first; `current` marks this one."""
+    with hub.db.read() as conn:
+        found = sessions.list_sessions(
+            conn, customer_id=customer_id, current_id=info.token_id, settings=hub.settings
+        )
+    return SignInList(items=found)
+
+
+@router.delete("/sessions/{session_id}", status_code=204, response_class=Response, tags=["auth"])
+def end_my_session(
+    session_id: Annotated[str, Path(max_length=40)], customer_id: CustomerId, hub: HubDep
+) -> Response:
+    """Sign one of the customer's sessions out (this one too, like signing out)."""
+    hub.limiter.hit("writes", customer_id, hub.settings.writes_per_customer)
+    with hub.db.write() as conn:
+        sessions.end_session(
+            conn, customer_id=customer_id, session_id=session_id, settings=hub.settings
+        )
+    return Response(status_code=204)
+
+
+@router.post("/sessions/end-others", response_model=SignInsEnded, tags=["auth"])
+def end_my_other_sessions(customer_id: CustomerId, info: TokenDep, hub: HubDep) -> SignInsEnded:
+    """Sign out everywhere else: every session of the customer but this one ends."""
+    hub.limiter.hit("writes", customer_id, hub.settings.writes_per_customer)
+    with hub.db.write() as conn:
+        ended = sessions.end_other_sessions(
+            conn, customer_id=customer_id, keep_id=info.token_id, settings=hub.settings
+        )
+    return SignInsEnded(ended=ended)

@@ -6,10 +6,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from app.backend.crud import changes
+from app.backend.crud import changes, subscriptions
 from app.backend.deps import CustomerId, HubDep
 from app.backend.push import apply_push
-from app.schemas import ChangeFeed, PushRequest, PushResponse
+from app.schemas import ChangeFeed, MutationName, PushRequest, PushResponse
 
 router = APIRouter(prefix="/v1/sync", tags=["sync"])
 
@@ -34,8 +34,21 @@ def pull(
 
 @router.post("/push", response_model=PushResponse)
 def push(body: PushRequest, customer_id: CustomerId, hub: HubDep) -> PushResponse:
-    """Apply the outbox in `seq` order; each mutation is idempotent by its `key`."""
-    # Counted per request (each holds at most 100 mutations), so a device coming back
-    # with a long outbox drains it at full speed.
-    hub.limiter.hit("writes", customer_id, hub.settings.writes_per_customer)
-    return apply_push(hub.db, customer_id=customer_id, request=body)
+    """Apply the outbox in `seq` order; each mutation is idempotent by its `key`. Each
+    mutation counts against the customer's write limit: a push over it gets a 429 and
+    nothing of it is applied (send it again after Retry-After)."""
+    hub.limiter.hit(
+        "writes", customer_id, hub.settings.writes_per_customer, cost=len(body.mutations)
+    )
+    pushed = apply_push(
+        hub.db,
+        customer_id=customer_id,
+        request=body,
+        max_case_messages=hub.settings.max_case_messages,
+    )
+    if any(m.name == MutationName.device_register for m in body.mutations):
+        with hub.db.write() as conn:
+            subscriptions.keep_latest_devices(
+                conn, customer_id=customer_id, keep=hub.settings.devices_per_customer
+            )
+    return pushed

@@ -65,7 +65,7 @@ STRINGS: dict[str, str] = {
     "sign_in_title": "Sign in to follow your cases and callbacks",
     "email_label": "Email address",
     "send_code": "Send code",
-    "code_sent": "We sent a 6-digit code to {email}.",
+    "code_sent": "We sent a sign-in code to {email}. It has {digits} digits.",
     "code_label": "Sign-in code",
     "sign_in": "Sign in",
     "other_email": "Use another email",
@@ -80,6 +80,8 @@ STRINGS: dict[str, str] = {
     "or ask for a new code.",
     "error_offline": "You're offline. Try again when you have a connection.",
     "error_rate_limited": "Too many attempts. Wait a minute and try again.",
+    "error_sign_in_capped": "Too many wrong codes today, so sign-in is paused for up to a "
+    "day. Try again later, or contact support if you need help now.",
     "error_rejected": "The request was refused. Check what you entered.",
     "error_server": "Something went wrong on our side. Try again in a moment.",
     "sync_title": "Sync",

@@ -66,7 +66,7 @@ STRINGS: dict[str, str] = {
     "sign_in_title": "Inicia sesión para seguir tus casos y llamadas",
     "email_label": "Correo electrónico",
     "send_code": "Enviar código",
-    "code_sent": "Enviamos un código de 6 dígitos a {email}.",
+    "code_sent": "Enviamos un código de acceso a {email}. Tiene {digits} dígitos.",
     "code_label": "Código de acceso",
     "sign_in": "Iniciar sesión",
     "other_email": "Usar otro correo",
@@ -81,6 +81,8 @@ STRINGS: dict[str, str] = {
     "o pide uno nuevo.",
     "error_offline": "No tienes conexión. Inténtalo de nuevo cuando tengas conexión.",
     "error_rate_limited": "Demasiados intentos. Espera un minuto y vuelve a intentarlo.",
+    "error_sign_in_capped": "Demasiados códigos incorrectos hoy: el acceso queda en pausa "
+    "hasta un día. Inténtalo más tarde o contacta con soporte si necesitas ayuda ya.",
     "error_rejected": "La solicitud fue rechazada. Revisa lo que escribiste.",
     "error_server": "Algo falló de nuestro lado. Inténtalo de nuevo en un momento.",
     "sync_title": "Sincronización",

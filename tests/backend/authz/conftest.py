@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select, update
 
 from app.backend.crud import alert_devices, auth, status, subscriptions
+from app.backend.crud.sign_in import pending_codes
 from app.backend.db import Database
 from app.backend.db.tables import mutations, tokens
 from app.backend.util import format_time, now
@@ -58,13 +59,18 @@ async def world(
         spare_token = auth.create_operator_token(conn, scopes=["kb"], label="spare")
         spare_id = next(t["id"] for t in auth.list_tokens(conn) if t["label"] == "spare")
     assert spare_token
-    await client.post("/v1/auth/start", json={"email": "erin.matrix@example.com"})
+    erin = await client.post("/v1/auth/start", json={"email": "erin.matrix@example.com"})
+    erin_attempt = erin.json()["attempt"]
     with db.read() as conn:
-        erin_code = next(
-            c["code"] for c in auth.pending_codes(conn) if c["email"] == "erin.matrix@example.com"
-        )
+        (erin_code,) = [c["code"] for c in pending_codes(conn, attempt=erin_attempt)]
     alice_id = (await client.get("/v1/me", headers=alice)).json()["id"]
     with db.write() as conn:
+        # Another of Alice's sign-ins, for the routes that end one.
+        alices = auth.ensure_customer(conn, email=ALICE_EMAIL)
+        auth.issue_customer_session(conn, customer=alices, settings=hub_app.state.hub.settings)
+        session = next(
+            t["id"] for t in reversed(auth.list_tokens(conn)) if t["customer_id"] == alice_id
+        )
         device = subscriptions.register_device(
             conn,
             customer_id=alice_id,
@@ -86,9 +92,11 @@ async def world(
         "incident": incident.id,
         "token_id": spare_id,
         "device": device,
+        "session": session,
         "alert_device": signed_out.id,
         "alert_secret": signed_out.secret,
         "other_secret": other.secret,
+        "erin_attempt": erin_attempt,
         "erin_code": erin_code,
         "in_an_hour": moment.isoformat(),
         "in_two_hours": (moment + timedelta(hours=1)).isoformat(),

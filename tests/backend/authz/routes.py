@@ -22,7 +22,7 @@ class Access(Enum):
 class Route:
     """Who may call a route, and one request that succeeds for them. `path` and `json`
     may name the world's ids as {case}, {callback}, {attachment}, {incident}, {token_id},
-    {erin_code}; `upload` sends a file as multipart."""
+    {erin_attempt}, {erin_code}; `upload` sends a file as multipart."""
 
     access: Access
     path: str
@@ -79,7 +79,10 @@ ROUTES: dict[str, Route] = {
     # Signing in needs no token; signing out needs a live one of either kind.
     "POST /v1/auth/start": public("/v1/auth/start", 202, email="new.matrix@example.com"),
     "POST /v1/auth/verify": public(
-        "/v1/auth/verify", email="erin.matrix@example.com", code="{erin_code}"
+        "/v1/auth/verify",
+        email="erin.matrix@example.com",
+        attempt="{erin_attempt}",
+        code="{erin_code}",
     ),
     "POST /v1/auth/logout": Route(Access.signed_in, "/v1/auth/logout", 204),
     # The signed-in customer's own data.
@@ -99,6 +102,10 @@ ROUTES: dict[str, Route] = {
         "/v1/me/devices", json={"id": "{alert_device}", "secret": "{alert_secret}"}
     ),
     "DELETE /v1/me/devices/{device_id}": customer("/v1/me/devices/{device}", 204, owned=True),
+    # The customer's sign-ins: only their own to see and end.
+    "GET /v1/me/sessions": customer("/v1/me/sessions"),
+    "DELETE /v1/me/sessions/{session_id}": customer("/v1/me/sessions/{session}", 204, owned=True),
+    "POST /v1/me/sessions/end-others": customer("/v1/me/sessions/end-others"),
     # Operators, each behind one scope.
     "POST /v1/admin/incidents": operator(
         "status", "/v1/admin/incidents", 201, title="Fog", impact="minor", body="Slow."

@@ -183,4 +183,5 @@ MISSING = {
     "callback": "cb_0000000000000000",
     "attachment": "att_0000000000000000",
     "device": "dev_0000000000000000",
+    "session": "tok_0000000000000000",
 }

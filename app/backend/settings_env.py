@@ -1,0 +1,163 @@
+"""Hub settings read from `CARELINE_*` environment variables: one line per variable, so
+the defaults of `HubSettings` are the only ones, and a value the hub cannot read is a
+SettingsError that names the variable."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Mapping
+from contextlib import suppress
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from app.backend.settings import (
+    DATABASE_URL_ENV,
+    SMTP_PORTS,
+    HubSettings,
+    PushLimits,
+    RateLimit,
+    SettingsError,
+    SmtpSecurity,
+    sqlite_url,
+)
+from app.config import resolve_data_dir
+
+
+def load_settings(
+    *, data_dir: str | Path | None = None, database_url: str | None = None
+) -> HubSettings:
+    """Settings from flags, then `CARELINE_*` environment variables, then the defaults of
+    `HubSettings`. A value the hub cannot read raises SettingsError."""
+    directory = resolve_data_dir(data_dir, app_name="careline-hub")
+    env = os.environ
+    found = _from_env(env, HUB_VARIABLES)
+    settings = HubSettings(
+        data_dir=directory,
+        database_url=database_url or env.get(DATABASE_URL_ENV) or sqlite_url(directory),
+        push_limits=PushLimits(**_from_env(env, PUSH_VARIABLES)),
+        **found,
+    )
+    if "smtp_port" not in found:  # each kind of protection has its own port
+        settings = replace(settings, smtp_port=SMTP_PORTS[settings.smtp_security])
+    return settings
+
+
+def _from_env(
+    env: Mapping[str, str], table: tuple[tuple[str, str, Callable[[str], Any]], ...]
+) -> dict[str, Any]:
+    """The fields whose variables are set (an empty one counts as unset), each read by
+    its converter; a later line for the same field wins."""
+    found: dict[str, Any] = {}
+    for name, variable, convert in table:
+        text = env.get(variable)
+        if not text:
+            continue
+        try:
+            found[name] = convert(text)
+        except ValueError as error:
+            raise SettingsError(f"{variable} is {text!r}: expected {error}") from None
+    return found
+
+
+# Each converter raises ValueError saying what it expected.
+def _whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError("a whole number") from None
+
+
+def _number(text: str) -> float:
+    with suppress(ValueError):
+        if math.isfinite(value := float(text)):
+            return value
+    raise ValueError("a number")
+
+
+def _flag(text: str) -> bool:
+    if text not in ("0", "1"):
+        raise ValueError("1 or 0")
+    return text == "1"
+
+
+def _names(text: str) -> tuple[str, ...]:  # a comma-separated list
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
+def _security(text: str) -> SmtpSecurity:
+    asked = text.strip().lower()
+    for known in SMTP_PORTS:
+        if known == asked:
+            return known
+    raise ValueError("starttls, tls or none")
+
+
+def _file_text(text: str) -> str:
+    try:
+        return Path(text).read_text().strip()
+    except OSError as error:
+        raise ValueError(f"a file the hub can read ({error.strerror})") from None
+
+
+# (HubSettings field, environment variable, converter), read by `load_settings`.
+HUB_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
+    ("company_name", "CARELINE_COMPANY_NAME", str),
+    ("public_url", "CARELINE_PUBLIC_URL", str),
+    ("smtp_host", "CARELINE_SMTP_HOST", str),
+    ("smtp_port", "CARELINE_SMTP_PORT", _whole),
+    ("smtp_security", "CARELINE_SMTP_SECURITY", _security),
+    ("smtp_ca_file", "CARELINE_SMTP_CA_FILE", Path),
+    ("smtp_allow_plaintext", "CARELINE_SMTP_ALLOW_PLAINTEXT", _flag),
+    ("smtp_user", "CARELINE_SMTP_USER", str),
+    ("smtp_password", "CARELINE_SMTP_PASSWORD", str),
+    ("smtp_password", "CARELINE_SMTP_PASSWORD_FILE", _file_text),
+    ("mail_from", "CARELINE_MAIL_FROM", str),
+    ("dev_mode_allowed", "CARELINE_DEV_MODE", _flag),
+    # uvicorn's own variable, then ours.
+    ("forwarded_allow_ips", "FORWARDED_ALLOW_IPS", str),
+    ("forwarded_allow_ips", "CARELINE_FORWARDED_ALLOW_IPS", str),
+    ("operator_token_ttl_days", "CARELINE_OPERATOR_TOKEN_TTL_DAYS", _whole),
+    ("session_idle_days", "CARELINE_SESSION_IDLE_DAYS", _whole),
+    ("sessions_per_customer", "CARELINE_SESSIONS_PER_CUSTOMER", _whole),
+    ("sign_in_daily_failures_per_client", "CARELINE_SIGN_IN_DAILY_FAILURES_PER_ADDRESS", _whole),
+    ("sign_in_daily_failures_per_email", "CARELINE_SIGN_IN_DAILY_FAILURES_PER_EMAIL", _whole),
+    (
+        "sign_in_capped_email_failures_per_client",
+        "CARELINE_SIGN_IN_CAPPED_EMAIL_FAILURES_PER_ADDRESS",
+        _whole,
+    ),
+    (
+        "sign_in_codes_per_email",
+        "CARELINE_SIGN_IN_CODES_PER_EMAIL_PER_HOUR",
+        lambda text: RateLimit(_whole(text), 3600),
+    ),
+    ("writes_per_customer", "CARELINE_WRITES_PER_MINUTE", lambda text: RateLimit(_whole(text), 60)),
+    ("max_case_messages", "CARELINE_MAX_CASE_MESSAGES", _whole),
+    ("streams_per_customer", "CARELINE_STREAMS_PER_CUSTOMER", _whole),
+    ("streams_per_client", "CARELINE_STREAMS_PER_ADDRESS", _whole),
+    ("devices_per_customer", "CARELINE_DEVICES_PER_CUSTOMER", _whole),
+    (
+        "storage_per_customer",
+        "CARELINE_STORAGE_PER_CUSTOMER_MB",
+        lambda text: int(_number(text) * 1e6),
+    ),
+    ("keep_unattached_uploads_hours", "CARELINE_KEEP_UPLOADS_HOURS", _number),
+    ("keep_mutations_days", "CARELINE_KEEP_MUTATIONS_DAYS", _number),
+    ("keep_events_days", "CARELINE_KEEP_EVENTS_DAYS", _number),
+    ("prune_every_seconds", "CARELINE_PRUNE_EVERY_SECONDS", _number),
+    ("push_contact", "CARELINE_PUSH_CONTACT", str),
+    ("push_stand_ins", "CARELINE_PUSH_STAND_INS", _names),
+    ("cors_origins", "CARELINE_CORS_ORIGINS", _names),
+    ("fcm_project", "CARELINE_FCM_PROJECT", str),
+    ("fcm_token_file", "CARELINE_FCM_TOKEN_FILE", Path),
+)
+# The same for `PushLimits`.
+PUSH_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
+    ("concurrency", "CARELINE_PUSH_CONCURRENCY", _whole),
+    ("per_host", "CARELINE_PUSH_PER_HOST", _whole),
+    ("timeout_seconds", "CARELINE_PUSH_TIMEOUT_SECONDS", _number),
+    ("give_up_after", "CARELINE_PUSH_GIVE_UP_AFTER", _whole),
+    ("give_up_seconds", "CARELINE_PUSH_GIVE_UP_SECONDS", _number),
+)
