@@ -320,7 +320,7 @@ class HubClient:
 
     async def end_other_sessions(self) -> int:
         """Sign out everywhere else; how many sign-ins ended."""
-        response = await self._request("POST", "/v1/me/sessions/end-others", auth=True)
+        response = await self._request("DELETE", "/v1/me/sessions", auth=True)
         return self._parse(SignInsEnded, response).ended
 
     async def upload(

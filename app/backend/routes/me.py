@@ -75,9 +75,10 @@ def end_my_session(
     return Response(status_code=204)
 
 
-@router.post("/sessions/end-others", response_model=SignInsEnded, tags=["auth"])
+@router.delete("/sessions", response_model=SignInsEnded, tags=["auth"])
 def end_my_other_sessions(customer_id: CustomerId, info: TokenDep, hub: HubDep) -> SignInsEnded:
-    """Sign out everywhere else: every session of the customer but this one ends."""
+    """Sign out everywhere else: every session of the customer but the one asking ends
+    (`DELETE /v1/me/sessions/{id}` with its own id ends this one)."""
     hub.limiter.hit("writes", customer_id, hub.settings.writes_per_customer)
     with hub.db.write() as conn:
         ended = sessions.end_other_sessions(

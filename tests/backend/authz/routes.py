@@ -105,7 +105,7 @@ ROUTES: dict[str, Route] = {
     # The customer's sign-ins: only their own to see and end.
     "GET /v1/me/sessions": customer("/v1/me/sessions"),
     "DELETE /v1/me/sessions/{session_id}": customer("/v1/me/sessions/{session}", 204, owned=True),
-    "POST /v1/me/sessions/end-others": customer("/v1/me/sessions/end-others"),
+    "DELETE /v1/me/sessions": customer("/v1/me/sessions"),
     # Operators, each behind one scope.
     "POST /v1/admin/incidents": operator(
         "status", "/v1/admin/incidents", 201, title="Fog", impact="minor", body="Slow."

@@ -71,7 +71,7 @@ def test_the_list_shows_each_sign_in_and_marks_this_one(hub: RealHub) -> None:
 def test_sign_out_everywhere_else(hub: RealHub) -> None:
     here, *elsewhere = (hub.sign_in("dana@example.com")["token"] for _ in range(3))
     eve = hub.sign_in("eve@example.com")["token"]
-    ended = httpx.post(f"{hub.url}/v1/me/sessions/end-others", headers=as_device(here, "here"))
+    ended = httpx.delete(f"{hub.url}/v1/me/sessions", headers=as_device(here, "here"))
     assert ended.status_code == 200, ended.text
     assert ended.json() == {"ended": 2}
     assert [me(hub, token) for token in elsewhere] == [401, 401]
