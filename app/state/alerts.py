@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+from dataclasses import dataclass
+from typing import Literal
 
 import flet as ft
 
@@ -23,12 +25,23 @@ def normalized_key(text: str) -> str | None:
     return key if KEY_PATTERN.match(key) else None
 
 
+@dataclass(frozen=True)
+class Saved:
+    """The customer's last change, kept so the screen can confirm it where it was made: a
+    service (its id) or a key followed or no longer followed, or new quiet hours."""
+
+    area: Literal["services", "keys", "quiet"]
+    subject: str = ""
+    following: bool = True
+
+
 class AlertsState(ft.Observable):
     def __init__(self, services: Services) -> None:
         self._services = services
         self.subscriptions = Subscriptions()
         self.sync_state = "synced"
         self.error: str | None = None
+        self.saved: Saved | None = None
         self.prompted = services.personal.account.preference("alerts_prompted") == "yes"
         # Alerts reach this device (Web Push) even when the app is closed.
         self.on_this_device = False
@@ -41,11 +54,14 @@ class AlertsState(ft.Observable):
 
     async def toggle_component(self, component_id: str) -> None:
         chosen = list(self.subscriptions.components)
-        if component_id in chosen:
-            chosen.remove(component_id)
-        else:
+        following = component_id not in chosen
+        if following:
             chosen.append(component_id)
-        await self._save(self.subscriptions.model_copy(update={"components": chosen}))
+        else:
+            chosen.remove(component_id)
+        wanted = self.subscriptions.model_copy(update={"components": chosen})
+        if await self._save(wanted):
+            self.saved = Saved("services", component_id, following)
 
     async def add_key(self, text: str) -> bool:
         """Follow a key; False with `error` set when it is not one or was not kept."""
@@ -61,11 +77,15 @@ class AlertsState(ft.Observable):
             return False
         self.error = None
         keys = [*self.subscriptions.keys, key]
-        return await self._save(self.subscriptions.model_copy(update={"keys": keys}))
+        if not await self._save(self.subscriptions.model_copy(update={"keys": keys})):
+            return False
+        self.saved = Saved("keys", key)
+        return True
 
     async def remove_key(self, key: str) -> None:
         keys = [k for k in self.subscriptions.keys if k != key]
-        await self._save(self.subscriptions.model_copy(update={"keys": keys}))
+        if await self._save(self.subscriptions.model_copy(update={"keys": keys})):
+            self.saved = Saved("keys", key, following=False)
 
     async def follow(self, component_ids: list[str]) -> None:
         """Follow these services too (the first-run offer)."""
@@ -86,7 +106,8 @@ class AlertsState(ft.Observable):
         """Hold OS notifications and pushes back between these local times (critical
         disruptions still come through)."""
         changes = {"quiet_hours": hours, "time_zone": zone if hours else None}
-        await self._save(self.subscriptions.model_copy(update=changes))
+        if await self._save(self.subscriptions.model_copy(update=changes)):
+            self.saved = Saved("quiet")
 
     async def _save(self, wanted: Subscriptions) -> bool:
         """Store the subscriptions for the hub; False when the device refused (the old

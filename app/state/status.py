@@ -1,4 +1,5 @@
-"""The Status screen's state: components by group, disruptions, maintenance, history."""
+"""The Status screen's state: components by group, disruptions ordered for the customer
+(see `relevance.arrange`), maintenance, history."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 import flet as ft
 
 from app.schemas import Component, Impact, Incident, IncidentKind
-from app.state.relevance import affects
+from app.state.relevance import Disruptions, arrange
 from app.state.services import Services
 
 IMPACT_ORDER = list(Impact)
@@ -25,7 +26,7 @@ class StatusState(ft.Observable):
         self._services = services
         self.groups: list[ComponentGroup] = []
         self.active: list[Incident] = []
-        self.banner: list[Incident] = []
+        self.disruptions = Disruptions()
         self.maintenance: list[Incident] = []
         self.recent: list[Incident] = []
         self.last_updated: str | None = None
@@ -50,8 +51,8 @@ class StatusState(ft.Observable):
             (i for i in open_ if i.kind is IncidentKind.incident and i.status.value != "scheduled"),
             key=lambda i: (-IMPACT_ORDER.index(i.impact), i.started_at),
         )
-        self.banner = [i for i in self.active if affects(i, subscriptions)]
         self.maintenance = [i for i in open_ if i.kind is IncidentKind.maintenance]
+        self.disruptions = arrange(components, self.active, self.maintenance, subscriptions)
         self.recent = [i for i in incidents if i.resolved_at is not None][:20]
         self.last_updated = feed.synced_at
         self.loaded = True

@@ -1,14 +1,16 @@
 """The Account screen's alerts: which services, airports, flights and bookings the customer
-wants to hear about. Critical disruptions reach everyone."""
+wants to hear about, how alerts arrive, and a word confirming each change. Critical
+disruptions reach everyone."""
 
 from __future__ import annotations
 
 import flet as ft
 
-from app.state.alerts import AlertsState
+from app.state.alerts import AlertsState, Saved
 from app.state.session import Session, UiState
 from app.state.zone import local_zone_name
 from app.views.strings import tr
+from app.views.theme import GOOD
 from app.views.widgets import error_line, heading, named_dropdown
 
 QUIET_CHOICES = [("off", None), ("22-07", ("22:00", "07:00")), ("23-06", ("23:00", "06:00"))]
@@ -33,6 +35,53 @@ def quiet_hours(alerts: AlertsState, ui: UiState) -> ft.Control:
         on_select=lambda e: pick(e.control.value or "off"),
     )
     return named_dropdown(dropdown, tr(ui.locale, "quiet_hours"))
+
+
+def arrival_text(alerts: AlertsState, ui: UiState) -> str:
+    """How alerts reach this customer: on this device (also when the app is closed, in a
+    browser with alerts turned on); never by email."""
+    if not ui.web:
+        return tr(ui.locale, "alerts_arrive_open")
+    return tr(ui.locale, "alerts_arrive_closed" if alerts.on_this_device else "alerts_arrive_web")
+
+
+def saved_line(session: Session, alerts: AlertsState, ui: UiState, area: str) -> list[ft.Control]:
+    """'Saved: you'll get alerts about …' below the part of the panel just changed, read
+    out by screen readers as it appears."""
+    saved: Saved | None = alerts.saved
+    if saved is None or saved.area != area or alerts.error:
+        return []
+    if saved.area == "quiet":
+        hours = alerts.subscriptions.quiet_hours
+        choice = next((k for k, h in QUIET_CHOICES if h == hours and h), None)
+        text = (
+            tr(ui.locale, "alerts_saved_quiet", hours=tr(ui.locale, f"quiet_{choice}"))
+            if choice
+            else tr(ui.locale, "alerts_saved_quiet_off")
+        )
+    else:
+        names = {c.id: c.name for g in session.status.groups for c in g.components}
+        name = names.get(saved.subject, saved.subject)
+        key = "alerts_saved_follow" if saved.following else "alerts_saved_unfollow"
+        text = tr(ui.locale, key, name=name)
+    line = ft.Row(
+        [ft.Icon(ft.Icons.CHECK, color=GOOD, size=18), ft.Text(text, size=13, expand=True)]
+    )
+    return [ft.Semantics(content=line, live_region=True, container=True)]
+
+
+def service_group(name: str, checkboxes: list[ft.Control]) -> ft.Control:
+    """A group of services named by its title ('Airports'), each checkbox its own node."""
+    return ft.Semantics(
+        container=True,
+        content=ft.Column(
+            [
+                ft.Text(name, theme_style=ft.TextThemeStyle.TITLE_SMALL),
+                ft.Row(checkboxes, wrap=True),
+            ],
+            spacing=4,
+        ),
+    )
 
 
 @ft.component
@@ -70,26 +119,28 @@ def AlertsPanel(session: Session, alerts: AlertsState, ui: UiState) -> ft.Contro
     controls: list[ft.Control] = [
         heading(ui, "alerts_title"),
         ft.Text(tr(ui.locale, "alerts_intro"), size=13),
+        ft.Row(
+            [
+                ft.Icon(ft.Icons.NOTIFICATIONS_OUTLINED, size=18),
+                ft.Text(arrival_text(alerts, ui), size=13, expand=True),
+            ]
+        ),
     ]
     if alerts.sync_state == "pending":
         controls.append(ft.Text(tr(ui.locale, "alerts_pending"), size=13, italic=True))
     elif alerts.sync_state == "rejected":
         controls.append(ft.Text(tr(ui.locale, "alerts_rejected"), color=ft.Colors.ERROR))
     for group in session.status.groups:
-        controls.append(ft.Text(group.name, theme_style=ft.TextThemeStyle.TITLE_SMALL))
-        controls.append(
-            ft.Row(
-                [
-                    ft.Checkbox(
-                        label=c.name,
-                        value=c.id in chosen,
-                        on_change=lambda _, cid=c.id: page.run_task(toggle, cid),
-                    )
-                    for c in group.components
-                ],
-                wrap=True,
+        boxes: list[ft.Control] = [
+            ft.Checkbox(
+                label=c.name,
+                value=c.id in chosen,
+                on_change=lambda _, cid=c.id: page.run_task(toggle, cid),
             )
-        )
+            for c in group.components
+        ]
+        controls.append(service_group(group.name or tr(ui.locale, "services"), boxes))
+    controls += saved_line(session, alerts, ui, "services")
     controls.append(
         ft.Text(tr(ui.locale, "alerts_keys"), theme_style=ft.TextThemeStyle.TITLE_SMALL)
     )
@@ -112,6 +163,11 @@ def AlertsPanel(session: Session, alerts: AlertsState, ui: UiState) -> ft.Contro
             [key, ft.OutlinedButton(tr(ui.locale, "add_key"), on_click=lambda: page.run_task(add))],
         ),
         *error_line(ui, alerts.error),
+        *saved_line(session, alerts, ui, "keys"),
         quiet_hours(alerts, ui),
+        *saved_line(session, alerts, ui, "quiet"),
     ]
-    return ft.Card(ft.Container(ft.Column(controls, spacing=8), padding=16))
+    # Not one semantic container: its texts, fields and checkboxes each keep their name.
+    return ft.Card(
+        ft.Container(ft.Column(controls, spacing=8), padding=16), semantic_container=False
+    )

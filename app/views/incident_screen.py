@@ -9,13 +9,14 @@ from urllib.parse import quote
 import flet as ft
 
 from app.schemas import Incident, IncidentAction
+from app.state.relevance import is_finished
 from app.state.session import UiState
 from app.state.status import StatusState
 from app.views.context import use_session
 from app.views.markdown import markdown
 from app.views.shell import detail_view, missing_view
 from app.views.strings import tr, when
-from app.views.theme import IMPACT_COLORS, IMPACT_ICONS
+from app.views.theme import GOOD, IMPACT_COLORS, IMPACT_ICONS, STATE_COLORS, STATE_ICONS
 
 ACTION_ICONS = {
     "article": ft.Icons.ARTICLE,
@@ -39,6 +40,56 @@ def action_route(incident: Incident, action: IncidentAction) -> str:
 def component_names(status: StatusState, ids: list[str]) -> list[str]:
     names = {c.id: c.name for g in status.groups for c in g.components}
     return [names.get(i, i) for i in ids]
+
+
+def incident_icon(incident: Incident) -> ft.Icon:
+    """Resolved and completed items look done (a green check), whatever their impact."""
+    if is_finished(incident):
+        return ft.Icon(ft.Icons.CHECK_CIRCLE_OUTLINE, color=GOOD)
+    return ft.Icon(IMPACT_ICONS[incident.impact], color=IMPACT_COLORS[incident.impact])
+
+
+def headline(incident: Incident, ui: UiState) -> list[ft.Control]:
+    """Icon, impact in plain words (while it lasts) and the stage: 'Severe disruption ·
+    We're watching it', or 'Fixed'."""
+    stage = tr(ui.locale, f"status_{incident.status.value}")
+    if is_finished(incident):
+        return [incident_icon(incident), ft.Text(stage, weight=ft.FontWeight.BOLD)]
+    impact = tr(ui.locale, f"impact_{incident.impact.value}")
+    # One text, so a narrow screen wraps it as a sentence.
+    words = ft.Text(
+        spans=[
+            ft.TextSpan(impact, style=ft.TextStyle(weight=ft.FontWeight.BOLD)),
+            ft.TextSpan(f" · {stage}"),
+        ],
+        expand=True,
+    )
+    return [incident_icon(incident), words]
+
+
+def affected_services(status: StatusState, ids: list[str], ui: UiState) -> ft.Control:
+    """The services an incident touches and how each is now: plain text, not chips (a
+    disabled chip reads as a disabled checkbox to a screen reader)."""
+    known = {c.id: c for g in status.groups for c in g.components}
+    rows: list[ft.Control] = []
+    for component_id in ids:
+        component = known.get(component_id)
+        if component is None:
+            rows.append(ft.Text(component_id))
+            continue
+        state = component.status
+        rows.append(
+            ft.Row(
+                [
+                    ft.Icon(STATE_ICONS[state], color=STATE_COLORS[state], size=18),
+                    ft.Text(
+                        f"{component.name}: {tr(ui.locale, f'state_{state.value}')}",
+                        expand=True,
+                    ),
+                ]
+            )
+        )
+    return ft.Column(rows, spacing=4)
 
 
 @ft.component
@@ -67,32 +118,13 @@ def IncidentScreen(status: StatusState, ui: UiState, incident_id: str) -> ft.Vie
             back_to="/status",
         )
     found = incident
-    color = IMPACT_COLORS[found.impact]
     body: list[ft.Control] = [
-        ft.Row(
-            [
-                ft.Icon(IMPACT_ICONS[found.impact], color=color),
-                ft.Text(
-                    tr(ui.locale, f"impact_{found.impact.value}"),
-                    weight=ft.FontWeight.BOLD,
-                ),
-                ft.Text("· " + tr(ui.locale, f"status_{found.status.value}")),
-            ],
-            wrap=True,
-        ),
+        ft.Row(headline(found, ui)),
         ft.Text(found.title, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
     ]
     if found.components:
         body.append(ft.Text(tr(ui.locale, "affected"), theme_style=ft.TextThemeStyle.TITLE_SMALL))
-        body.append(
-            ft.Row(
-                [
-                    ft.Chip(label=ft.Text(name))
-                    for name in component_names(status, found.components)
-                ],
-                wrap=True,
-            )
-        )
+        body.append(affected_services(status, found.components, ui))
     routes = [(action, action_route(found, action)) for action in found.actions]
     if routes:
         body.append(

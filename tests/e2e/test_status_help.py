@@ -14,7 +14,7 @@ STORM = "Winter storm at Chicago O'Hare: cancellations and long delays"
 def test_read_an_incident_and_follow_its_action(chromium: Browser, app: AppProcess) -> None:
     page = open_page(chromium, f"{app.url}/", viewport=DESKTOP)
     expect(page.get_by_text(STORM)).to_be_visible(timeout=30_000)
-    expect(page.get_by_text("Critical disruption")).to_be_visible()
+    expect(page.get_by_text(re.compile("^Severe disruption · "))).to_be_visible()
     expect(page.get_by_text("Flights at Chicago O'Hare (ORD)")).to_be_visible()
     rail = page.get_by_role("button", name="Help").bounding_box()
     assert rail is not None and rail["x"] < 100, "desktop: a navigation rail on the left"

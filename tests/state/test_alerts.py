@@ -8,7 +8,7 @@ import pytest
 from app.api import Offline
 from app.backend.crud import subscriptions
 from app.schemas import Subscriptions
-from app.state.alerts import MAX_KEYS, AlertsState, normalized_key
+from app.state.alerts import MAX_KEYS, AlertsState, Saved, normalized_key
 from app.state.services import Services
 from tests.sync.conftest import Rig
 
@@ -130,3 +130,21 @@ async def test_quiet_hours_carry_the_customers_zone(rig: Rig, services: Services
     await state.set_quiet_hours(None, "America/Chicago")
     saved = services.personal.account.subscriptions()
     assert (saved.quiet_hours, saved.time_zone) == (None, None)
+
+
+async def test_each_change_is_confirmed(rig: Rig, services: Services) -> None:
+    state = AlertsState(services)
+    await state.load()
+    assert state.saved is None
+    await state.toggle_component("flights-ord")
+    assert state.saved == Saved("services", "flights-ord")
+    await state.toggle_component("flights-ord")
+    assert state.saved == Saved("services", "flights-ord", following=False)
+    assert await state.add_key("nw 123")
+    assert state.saved == Saved("keys", "NW123")
+    await state.remove_key("NW123")
+    assert state.saved == Saved("keys", "NW123", following=False)
+    await state.set_quiet_hours(("22:00", "07:00"), "America/Chicago")
+    assert state.saved == Saved("quiet")
+    assert not await state.add_key("??")
+    assert state.saved == Saved("quiet"), "nothing saved, nothing confirmed"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from app.backend.crud import status
 from app.schemas import ComponentState, Impact, Subscriptions
 from app.state.help import HelpState
+from app.state.relevance import affects
 from app.state.services import Services
-from app.state.status import StatusState, affects
+from app.state.status import StatusState
 from app.state.sync import SyncState
 from tests.sync.conftest import Rig
 
@@ -27,7 +28,7 @@ async def test_status_shows_cached_content_then_refreshes(rig: Rig, services: Se
     assert sorted(g.name for g in state.groups) == ["Airports", "Services"]
     [storm] = state.active
     assert storm.title == "Storm at ORD"
-    assert state.banner == [storm]
+    assert state.disruptions.others == [storm] and not state.disruptions.all_clear
     states = {c.id: c.status for g in state.groups for c in g.components}
     assert states["flights-ord"] is ComponentState.major_outage
     assert state.last_updated is not None
