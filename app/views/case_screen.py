@@ -214,13 +214,16 @@ def ReplyExtras(cases: CasesState, ui: UiState) -> ft.Control:
 def CaseScreen(session: Session, ui: UiState, case_id: str) -> ft.View:
     page = ft.context.page
     cases = session.cases
-    loaded, set_loaded = ft.use_state(False)
+    # The case this screen has loaded: another case's address (a live update's link)
+    # shows "loading" until its own is there, never the previous case's title.
+    loaded_id, set_loaded_id = ft.use_state("")
+    loaded = loaded_id == case_id
     # A new reply field after each sent reply: a rendered field is never changed.
     sent, set_sent = ft.use_state(0)
 
     async def load() -> None:
         await cases.open_case(case_id)
-        set_loaded(True)
+        set_loaded_id(case_id)
 
     ft.use_effect(lambda: page.run_task(load), dependencies=[case_id])
     shown = cases.current if loaded else None
