@@ -61,6 +61,11 @@ class NavigationHistory:
         self.trail.append(route)
         del self.trail[:-MAX_ENTRIES]
 
+    def restart(self, route: str) -> None:
+        """The window loaded `route` afresh (a typed address, a reload, a link from outside
+        the app): Back leads to the screen it sits under, as for a deep link."""
+        self.trail, self._resume, self._replace_next = [route], None, False
+
     def detour(self) -> None:
         """The customer is sent elsewhere to come back here (to sign in): the way back
         from here stays what it was, and the detour leaves no trace."""

@@ -45,7 +45,12 @@ async def show(
 
     page.on_resize = resized
     page.on_close = on_close
-    page.on_connect = lambda _: page.run_task(session.came_back)
+
+    def connected(_: ft.Event[ft.Page]) -> None:
+        session.history.restart(page.route or "/")
+        page.run_task(session.came_back)
+
+    page.on_connect = connected
     # Set before the router starts, which then leaves Back to it.
     page.on_view_pop = back_handler(page, session.history)
     await session.start()

@@ -63,6 +63,13 @@ def test_a_sent_form_is_replaced_by_what_it_made() -> None:
     assert history.trail[-2:] == ["/cases/case_local_1", "/cases/case_local_1/x"], "once only"
 
 
+def test_an_address_loaded_afresh_starts_a_new_trail() -> None:
+    history = visited("/help", ARTICLE, "/cases/new")
+    history.restart("/callbacks/new")
+    history.visit("/callbacks/new")
+    assert history.back() == "/callbacks"
+
+
 def test_signing_in_on_the_way_leaves_no_trace() -> None:
     history = visited(INCIDENT, "/cases/new?incident=inc_storm")
     history.detour()
