@@ -17,6 +17,18 @@ class CaseStatus(StrEnum):
     closed = "closed"
 
 
+def takes_replies(status: CaseStatus | str) -> bool:
+    """A closed case takes no more messages: a follow-up is a new case."""
+    return CaseStatus(status) is not CaseStatus.closed
+
+
+def status_after_customer_reply(status: CaseStatus | str) -> CaseStatus:
+    """The customer's word reopens a case that was waiting on them or solved; a new one
+    stays new (nobody has picked it up yet). The hub applies it, and the app shows it
+    before the hub has answered."""
+    return CaseStatus.new if CaseStatus(status) is CaseStatus.new else CaseStatus.open
+
+
 class MessageAuthor(StrEnum):
     customer = "customer"
     agent = "agent"

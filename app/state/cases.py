@@ -12,6 +12,7 @@ import flet as ft
 from pydantic import ValidationError
 
 from app.schemas import Category
+from app.state.case_drafts import CaseDrafts, reply_key
 from app.state.services import Services
 from app.state.storage import refused_code
 from app.store import StorageError
@@ -52,13 +53,20 @@ class CasesState(ft.Observable):
         self.files: list[NewFile] = []
         self.file_errors: list[str] = []
         self.errors: dict[str, str] = {}
+        self._form: str | None = None
         # The reply box of the open case, and the refused reply being edited.
         self.reply_files: list[NewFile] = []
         self.reply_error: str | None = None
         self.editing: str | None = None
+        # Close the open case: asked once more before it is done.
+        self.confirm_close = False
+        # What was typed and not sent, per form and per case.
+        self.drafts = CaseDrafts()
 
     async def load(self) -> None:
         services = self._services
+        customer = await asyncio.to_thread(services.personal.account.customer)
+        self.drafts.for_customer(customer.id if customer else None)
         self.cases = await asyncio.to_thread(services.personal.cases.list)
         self.categories = await asyncio.to_thread(services.public.content.categories, self.locale)
         if self.current_id is not None:
@@ -70,8 +78,13 @@ class CasesState(ft.Observable):
 
     # The new-case form.
 
-    def start_case(self) -> None:
-        self.suggestions, self.files, self.file_errors, self.errors = [], [], [], {}
+    def start_case(self, draft: str | None = None) -> None:
+        """The new-case form opens: empty, or back to the `draft` it showed last, with
+        the files picked for it."""
+        if draft is None or draft != self._form:
+            self.files, self.file_errors, self.errors = [], [], {}
+        self._form = draft
+        self.suggestions = []
 
     async def suggest(self, text: str) -> None:
         """Help articles that may answer what the customer is typing (newest text wins)."""
@@ -117,9 +130,11 @@ class CasesState(ft.Observable):
         description: str,
         category: str | None,
         incident_id: str | None = None,
+        draft: str | None = None,
     ) -> str | None:
         """Open the case (queued for the hub); returns its local id, or None with `errors`
-        saying what to fix. The form keeps what was typed either way."""
+        saying what to fix. The form keeps what was typed either way; once sent, its
+        `draft` is gone."""
         self.errors = text_errors(
             {"subject": (subject, MAX_SUBJECT), "description": (description, MAX_BODY)}
         )
@@ -140,6 +155,8 @@ class CasesState(ft.Observable):
         except StorageError as error:
             self.errors = {"form": refused_code(error)}
             return None
+        if draft is not None:
+            self.drafts.clear(draft)
         self.start_case()
         await self.load()
         self._services.scheduler.poke()
@@ -162,6 +179,7 @@ class CasesState(ft.Observable):
                 self.cases = await asyncio.to_thread(services.personal.cases.list)
         self.current = found
         self.reply_files, self.reply_error, self.editing = [], None, None
+        self.confirm_close = False
 
     async def reply(self, body: str) -> bool:
         """Send a reply with the picked files; False with `reply_error` if it can't be."""
@@ -184,6 +202,7 @@ class CasesState(ft.Observable):
             self.reply_error = refused_code(error)
             return False
         self.reply_files = []
+        self.drafts.clear(reply_key(self.current.local_id))
         await self._sent()
         return True
 
@@ -218,8 +237,13 @@ class CasesState(ft.Observable):
         await self.load()
         self._services.scheduler.poke()
 
+    def ask_close(self, asking: bool = True) -> None:
+        """Ask once more before closing the open case (False: keep it open)."""
+        self.confirm_close = asking
+
     async def close_case(self) -> bool:
         """Close the open case; False (with `reply_error`) when it could not be stored."""
+        self.confirm_close = False
         if self.current is None:
             return False
         try:

@@ -17,6 +17,7 @@ from app.state.alerts import AlertsState
 from app.state.callbacks import CallbacksState
 from app.state.cases import CasesState
 from app.state.help import HelpState
+from app.state.navigation import NavigationHistory
 from app.state.notices import NoticesState
 from app.state.services import Services
 from app.state.status import StatusState
@@ -71,6 +72,7 @@ class Session:
         self.cases = CasesState(services, locale)
         self.callbacks = CallbacksState(services)
         self.notices = NoticesState()
+        self.history = NavigationHistory()
         self._run_task = run_task
         self._refusals = 0
         self._tasks: set[asyncio.Task[Any]] = set()

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.schemas import Case, MessageAuthor, MutationName, Rejection
+from app.schemas.cases import status_after_customer_reply, takes_replies
 from app.schemas.common import as_multi_line, as_one_line
 from app.schemas.mutations import CaseOpenArgs, CaseReplyArgs
 from app.store.base import Repo, dumps, loads, new_local_id, now_text, rejection_from
@@ -93,10 +94,17 @@ class Cases(Repo):
         )
         with self.db.transaction() as conn:
             row = conn.execute(
-                "SELECT server_id FROM cases WHERE local_id = ?", (case_local_id,)
+                "SELECT server_id, status FROM cases WHERE local_id = ?", (case_local_id,)
             ).fetchone()
             if row is None:
                 raise KeyError(case_local_id)
+            # Shown reopened at once; the hub's answer confirms it (or refuses the reply
+            # to a case closed meanwhile, which stays closed).
+            if takes_replies(row["status"]):
+                conn.execute(
+                    "UPDATE cases SET status = ? WHERE local_id = ?",
+                    (status_after_customer_reply(row["status"]).value, case_local_id),
+                )
             earlier = conn.execute(
                 "SELECT attachments FROM case_messages WHERE local_id = ?", (message_id,)
             ).fetchone()

@@ -18,7 +18,7 @@ from app.views.shell import ACCOUNT, shell
 from app.views.strings import tr, when
 from app.views.theme import GOOD, WARNING, apply_theme
 from app.views.widgets import named_dropdown
-from app.views.your_data import YourData
+from app.views.your_data import YourData, erased_notice
 
 LANGUAGES = {"en": "English", "es": "Español"}
 
@@ -261,7 +261,7 @@ def AccountScreen(session: Session, account: AccountState, sync: SyncState, ui: 
         body.append(SessionsPanel(sign_ins, ui))
         body.append(YourData(session, account, ui))
     elif account.erased:
-        body.append(ft.Text(tr(ui.locale, "account_erased")))
+        body.insert(0, erased_notice(ui))
     body += [sync_panel(session, sync, ui), preferences(session, ui)]
     return shell(
         ui=ui,

@@ -93,6 +93,7 @@ def BookingForm(callbacks: CallbacksState, ui: UiState) -> ft.Control:
         dependencies=[ui.locale],
     )
     busy, set_busy = ft.use_state(False)
+    history = use_session().history
 
     async def book() -> None:
         set_busy(True)
@@ -101,6 +102,8 @@ def BookingForm(callbacks: CallbacksState, ui: UiState) -> ft.Control:
         finally:
             set_busy(False)
         if local_id:
+            # The callback takes the form's place: Back from it does not return to the form.
+            history.replace_next()
             page.navigate(f"/callbacks/{local_id}")
 
     return ft.Column(

@@ -16,7 +16,7 @@ from app.views.context import use_session
 from app.views.shell import detail_view, missing_view
 from app.views.slot_picker import slot_picker
 from app.views.strings import tr, when
-from app.views.widgets import error_line, heading, sync_marker, use_showing
+from app.views.widgets import confirm_box, error_line, heading, sync_marker, use_showing
 
 
 def alternatives(
@@ -57,22 +57,12 @@ def Actions(callbacks: CallbacksState, ui: UiState, callback: CallbackView) -> f
     if callback.status not in ACTIVE:
         return ft.Column([])
     if confirming:
-        return ft.Column(
-            [
-                ft.Text(tr(ui.locale, "cancel_confirm")),
-                ft.Row(
-                    [
-                        ft.FilledButton(
-                            tr(ui.locale, "yes_cancel"),
-                            on_click=lambda: page.run_task(callbacks.cancel, callback.local_id),
-                        ),
-                        ft.TextButton(
-                            tr(ui.locale, "keep_it"), on_click=lambda: set_confirming(False)
-                        ),
-                    ],
-                    wrap=True,
-                ),
-            ]
+        return confirm_box(
+            question=tr(ui.locale, "cancel_confirm"),
+            keep=tr(ui.locale, "keep_it"),
+            on_keep=lambda: set_confirming(False),
+            act=tr(ui.locale, "yes_cancel"),
+            on_act=lambda: page.run_task(callbacks.cancel, callback.local_id),
         )
     if callbacks.rescheduling == callback.local_id:
         chosen = callbacks.slot

@@ -1,19 +1,25 @@
 """One case: its status, what the customer wrote, and the thread with the agents. Each of
 the customer's messages shows whether it is waiting, sent or refused; a refused one can be
-sent again or edited first."""
+sent again or edited first. A reply being typed is kept while the customer looks
+elsewhere; closing asks once more and sits with the case's details, away from "Send
+reply"; a closed case says how to follow it up."""
 
 from __future__ import annotations
 
 import flet as ft
 
 from app.schemas import MessageAuthor
-from app.state.cases import CasesState, MessageView
+from app.schemas.cases import takes_replies
+from app.state.case_drafts import reply_key
+from app.state.cases import CasesState, CaseView, MessageView
 from app.state.session import Session, UiState
 from app.views.cases_screen import case_label, case_status_chip
 from app.views.context import use_session
 from app.views.shell import detail_view, missing_view
 from app.views.strings import tr, when
 from app.views.widgets import (
+    Handler,
+    confirm_box,
     error_line,
     file_chips,
     file_errors,
@@ -108,6 +114,57 @@ def bubble(cases: CasesState, ui: UiState, message: MessageView) -> ft.Control:
     )
 
 
+def close_case(cases: CasesState, ui: UiState, case: CaseView) -> list[ft.Control]:
+    """Close the case, asked once more; nothing once it is closed."""
+    page = ft.context.page
+    if not takes_replies(case.status):
+        return []
+    if cases.confirm_close:
+        return [
+            confirm_box(
+                question=tr(ui.locale, "close_case_confirm"),
+                keep=tr(ui.locale, "keep_case_open"),
+                on_keep=lambda: cases.ask_close(False),
+                act=tr(ui.locale, "close_case"),
+                on_act=lambda: page.run_task(cases.close_case),
+            )
+        ]
+    return [
+        ft.TextButton(
+            tr(ui.locale, "close_case"),
+            icon=ft.Icons.TASK_ALT,
+            on_click=lambda: cases.ask_close(True),
+        )
+    ]
+
+
+def follow_up(ui: UiState, case: CaseView) -> ft.Control:
+    """A closed case takes no reply: the way on is a new case that names this one."""
+    page = ft.context.page
+    ref = str(case.number) if case.number else case.local_id
+    return ft.Container(
+        ft.Column(
+            [
+                ft.Row(
+                    [
+                        ft.Icon(ft.Icons.LOCK_OUTLINE),
+                        ft.Text(tr(ui.locale, "case_closed_follow_up"), expand=True),
+                    ]
+                ),
+                ft.FilledButton(
+                    tr(ui.locale, "open_follow_up"),
+                    icon=ft.Icons.ADD_COMMENT,
+                    on_click=lambda: page.navigate(f"/cases/new?follow_up={ref}"),
+                ),
+            ],
+            spacing=12,
+        ),
+        bgcolor=ft.Colors.with_opacity(0.08, ft.Colors.PRIMARY),
+        border_radius=12,
+        padding=16,
+    )
+
+
 @ft.component
 def CaseThread(cases: CasesState, ui: UiState) -> ft.Control:
     case = cases.current
@@ -124,6 +181,7 @@ def CaseThread(cases: CasesState, ui: UiState) -> ft.Control:
     ]
     if case.attachments:
         controls.append(file_chips(ui, [a["filename"] for a in case.attachments]))
+    controls += close_case(cases, ui, case)
     controls.append(ft.Divider())
     if not case.messages:
         controls.append(ft.Text(tr(ui.locale, "no_replies_yet"), italic=True))
@@ -156,27 +214,37 @@ def ReplyExtras(cases: CasesState, ui: UiState) -> ft.Control:
 def CaseScreen(session: Session, ui: UiState, case_id: str) -> ft.View:
     page = ft.context.page
     cases = session.cases
-    loaded, set_loaded = ft.use_state(False)
+    # The case this screen has loaded: another case's address (a live update's link)
+    # shows "loading" until its own is there, never the previous case's title.
+    loaded_id, set_loaded_id = ft.use_state("")
+    loaded = loaded_id == case_id
     # A new reply field after each sent reply: a rendered field is never changed.
     sent, set_sent = ft.use_state(0)
 
     async def load() -> None:
         await cases.open_case(case_id)
-        set_loaded(True)
+        set_loaded_id(case_id)
 
     ft.use_effect(lambda: page.run_task(load), dependencies=[case_id])
     shown = cases.current if loaded else None
     use_showing(session.notices, f"/cases/{shown.server_id}" if shown and shown.server_id else None)
+    draft = reply_key(shown.local_id) if shown else None
+
+    def typed(e: ft.Event[ft.TextField]) -> None:
+        if draft is not None:
+            cases.drafts.put(draft, "body", e.control.value or "")
+
     reply = ft.use_memo(
         lambda: ft.TextField(
             label=tr(ui.locale, "reply_label"),
             multiline=True,
             min_lines=2,
-            value="",
+            value=cases.drafts.field(draft, "body") if draft else "",
+            on_change=typed,
             # A new key makes the browser drop the sent text with the old field.
             key=f"reply-{sent}",
         ),
-        dependencies=[ui.locale, sent],
+        dependencies=[ui.locale, sent, draft],
     )
 
     async def send() -> None:
@@ -193,28 +261,33 @@ def CaseScreen(session: Session, ui: UiState, case_id: str) -> ft.View:
             back_key="back_to_cases",
             back_to="/cases",
         )
-    closed = cases.current.status == "closed"
-    body: list[ft.Control] = [CaseThread(cases, ui)]
-    if not closed:
-        body += [
+    return detail_view(
+        title=cases.current.subject,
+        body=[CaseThread(cases, ui), ReplyBox(cases, ui, reply, lambda: page.run_task(send))],
+    )
+
+
+@ft.component
+def ReplyBox(cases: CasesState, ui: UiState, reply: ft.TextField, on_send: Handler) -> ft.Control:
+    """The reply box while the case takes replies (a solved one reopens with a reply);
+    once closed, the way to follow it up."""
+    case = cases.current
+    if case is None:
+        return ft.Column([])
+    if not takes_replies(case.status):
+        return follow_up(ui, case)
+    hint = (
+        [ft.Text(tr(ui.locale, "case_solved_hint"), italic=True)] if case.status == "solved" else []
+    )
+    return ft.Column(
+        [
+            *hint,
             reply,
             ReplyExtras(cases, ui),
-            ft.Row(
-                [
-                    ft.FilledButton(
-                        tr(ui.locale, "send_reply"),
-                        icon=ft.Icons.SEND,
-                        on_click=lambda: page.run_task(send),
-                    ),
-                    ft.TextButton(
-                        tr(ui.locale, "close_case"),
-                        on_click=lambda: page.run_task(cases.close_case),
-                    ),
-                ],
-                wrap=True,
-            ),
-        ]
-    return detail_view(title=cases.current.subject, body=body)
+            ft.FilledButton(tr(ui.locale, "send_reply"), icon=ft.Icons.SEND, on_click=on_send),
+        ],
+        spacing=12,
+    )
 
 
 @ft.component

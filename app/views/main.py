@@ -14,6 +14,7 @@ from app.state.keychain import open_keychain
 from app.state.services import Services
 from app.state.session import Session
 from app.views.app import App
+from app.views.shell import back_handler
 from app.views.theme import apply_theme
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
@@ -44,7 +45,14 @@ async def show(
 
     page.on_resize = resized
     page.on_close = on_close
-    page.on_connect = lambda _: page.run_task(session.came_back)
+
+    def connected(_: ft.Event[ft.Page]) -> None:
+        session.history.restart(page.route or "/")
+        page.run_task(session.came_back)
+
+    page.on_connect = connected
+    # Set before the router starts, which then leaves Back to it.
+    page.on_view_pop = back_handler(page, session.history)
     await session.start()
     page.render_views(App, session)
 

@@ -1,12 +1,16 @@
 """A new case: topic, subject, description and files, with help articles that may answer
-the question shown while the customer types. Offline, the case is saved and sent later."""
+the question shown while the customer types. Offline, the case is saved and sent later.
+What is typed is kept as a draft while the customer reads a suggested article."""
 
 from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlsplit
 
 import flet as ft
 
 from app.state.account import AccountState
-from app.state.cases import GENERAL, CasesState
+from app.state.case_drafts import new_case_key
+from app.state.cases import GENERAL, CasesState, CaseView
 from app.state.session import Session, UiState
 from app.views.context import route_query, use_session
 from app.views.shell import detail_view
@@ -77,38 +81,63 @@ def PickedFiles(cases: CasesState, ui: UiState) -> ft.Control:
     )
 
 
+def follow_up_subject(ui: UiState, cases: CasesState, ref: str | None) -> str:
+    """The subject of a case that follows up a closed one (by number or local id)."""
+    if not ref:
+        return ""
+    earlier: CaseView | None = next(
+        (c for c in cases.cases if ref in (str(c.number), c.local_id)), None
+    )
+    number = earlier.number if earlier and earlier.number else ref
+    subject = tr(ui.locale, "follow_up_subject", number=number)
+    return f"{subject}: {earlier.subject}"[:200] if earlier else subject
+
+
 @ft.component
 def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
     """The form's fields are made once (see HelpScreen) and never re-rendered by the
-    state: only the children that show state are."""
+    state: only the children that show state are. Each field keeps its text in the
+    form's draft as it is typed, and starts from it."""
     page = ft.context.page
     cases = session.cases
-    incident_id = route_query("incident")
+    query = dict(parse_qsl(urlsplit(page.route or "").query))
+    draft = new_case_key(query)
+    incident_id = query.get("incident")
     incident = next((i for i in session.status.active if i.id == incident_id), None)
+    prefilled = incident.title if incident else follow_up_subject(ui, cases, query.get("follow_up"))
 
-    def typed(_: ft.Event[ft.TextField]) -> None:
+    def kept(name: str, default: str = "") -> str:
+        return cases.drafts.field(draft, name, default)
+
+    def keep(name: str, text: str | None) -> None:
+        cases.drafts.put(draft, name, text or "")
+
+    def typed(e: ft.Event[ft.TextField]) -> None:
+        keep(str(e.control.data), e.control.value)
         text = subject.value or (description.value or "")[:200]
         page.run_task(cases.suggest, text)
 
     category = ft.use_memo(
         lambda: ft.Dropdown(
             label=tr(ui.locale, "category_label"),
-            value=route_query("category") or GENERAL,
+            value=kept("category", route_query("category") or GENERAL),
             options=[
                 *(ft.DropdownOption(key=c.id, text=c.title) for c in cases.categories),
                 ft.DropdownOption(key=GENERAL, text=tr(ui.locale, "category_general")),
             ],
+            on_select=lambda e: keep("category", e.control.value),
         ),
-        dependencies=[ui.locale],
+        dependencies=[ui.locale, draft],
     )
     subject = ft.use_memo(
         lambda: ft.TextField(
             label=tr(ui.locale, "subject_label"),
             max_length=200,
             on_change=typed,
-            value=incident.title if incident else "",
+            value=kept("subject", prefilled),
+            data="subject",
         ),
-        dependencies=[ui.locale],
+        dependencies=[ui.locale, draft],
     )
     description = ft.use_memo(
         lambda: ft.TextField(
@@ -117,11 +146,20 @@ def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
             min_lines=4,
             max_lines=12,
             on_change=typed,
+            value=kept("description"),
+            data="description",
         ),
-        dependencies=[ui.locale],
+        dependencies=[ui.locale, draft],
     )
     busy, set_busy = ft.use_state(False)
-    ft.use_effect(cases.start_case, dependencies=[])
+
+    def opened() -> None:
+        cases.start_case(draft)
+        if subject.value or description.value:
+            typed_again = subject.value or (description.value or "")[:200]
+            page.run_task(cases.suggest, typed_again)
+
+    ft.use_effect(opened, dependencies=[draft])
 
     async def send() -> None:
         set_busy(True)
@@ -131,10 +169,13 @@ def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
                 description=description.value or "",
                 category=category.value,
                 incident_id=incident_id,
+                draft=draft,
             )
         finally:
             set_busy(False)
         if local_id:
+            # The case takes the form's place: Back from it does not return to the form.
+            session.history.replace_next()
             page.navigate(f"/cases/{local_id}")
 
     return ft.Column(

@@ -8,6 +8,7 @@ from typing import Any
 
 import flet as ft
 
+from app.state.navigation import NavigationHistory
 from app.state.notices import NoticesState
 from app.state.session import Session, UiState
 from app.state.storage import StorageState
@@ -208,6 +209,23 @@ def SessionNavigation(selected: int) -> ft.Control:
     return Navigation(session.notices, session.ui, selected)
 
 
+def use_trail() -> None:
+    """Note the address this window shows, so Back leads where the customer came from."""
+    history = use_session().history
+    route = ft.context.page.route or ft.use_route_location() or "/"
+    ft.use_effect(lambda: history.visit(route), dependencies=[route])
+
+
+def back_handler(page: ft.Page, history: NavigationHistory) -> ft.EventHandler[ft.ViewPopEvent]:
+    """The app bar's Back (and a phone's): to the screen before this one, not to the
+    screen this one sits under in the routes."""
+
+    def on_view_pop(_: ft.ViewPopEvent) -> None:
+        page.navigate(history.back())
+
+    return on_view_pop
+
+
 def shell(
     *,
     ui: UiState,
@@ -218,6 +236,7 @@ def shell(
     on_retry: Callable[[], Any] | None = None,
 ) -> ft.View:
     """A top-level screen: the same frame on every destination."""
+    use_trail()
     content = ft.Column(
         [SessionBanners(), *body],
         expand=True,
@@ -256,11 +275,14 @@ def shell(
     )
 
 
-def detail_view(*, title: str, body: list[ft.Control]) -> ft.View:
+def detail_view(
+    *, title: str, body: list[ft.Control], actions: list[ft.Control] | None = None
+) -> ft.View:
     """A screen opened from another (an incident, an article): back arrow, no navigation."""
+    use_trail()
     return ft.View(
         route=ft.use_view_path(),
-        appbar=ft.AppBar(title=ft.Text(title)),
+        appbar=ft.AppBar(title=ft.Text(title), actions=actions),
         controls=[
             ft.Container(
                 ft.Column(

@@ -1,5 +1,5 @@
-"""Small pieces several screens share: the sign-in prompt, a change's sync marker, error
-text, picked-file chips and the file picker."""
+"""Small pieces several screens share: the sign-in prompt, a confirmation, a change's sync
+marker, error text, picked-file chips and the file picker."""
 
 from __future__ import annotations
 
@@ -57,6 +57,7 @@ def sign_in_prompt(session: Session, ui: UiState, key: str, return_to: str) -> f
 
     def sign_in() -> None:
         session.account.return_to = return_to
+        session.history.detour()
         page.navigate("/account")
 
     return ft.Card(
@@ -74,6 +75,40 @@ def sign_in_prompt(session: Session, ui: UiState, key: str, return_to: str) -> f
             ),
             padding=16,
         )
+    )
+
+
+def confirm_box(
+    *,
+    question: str,
+    keep: str,
+    on_keep: Handler,
+    act: str,
+    on_act: Handler,
+    busy: bool = False,
+    key: str | None = None,
+) -> ft.Control:
+    """Asked once more before something that cannot be taken back (cancel a callback,
+    close a case, erase the account): the filled, first button keeps things as they are;
+    the one that does it is a plain button in the error colour."""
+    return ft.Column(
+        [
+            ft.Text(question, color=ft.Colors.ERROR),
+            ft.Row(
+                [
+                    ft.FilledButton(keep, on_click=on_keep),
+                    ft.TextButton(
+                        act,
+                        on_click=on_act,
+                        disabled=busy,
+                        style=ft.ButtonStyle(color=ft.Colors.ERROR),
+                    ),
+                ],
+                wrap=True,
+            ),
+        ],
+        spacing=8,
+        key=key,
     )
 
 

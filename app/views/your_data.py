@@ -1,5 +1,5 @@
 """The Account screen's privacy card: download everything Careline holds about you, or
-erase the account."""
+erase the account (asked once more), and afterwards what was erased where."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import flet as ft
 from app.state.account import AccountState
 from app.state.session import Session, UiState
 from app.views.strings import tr
-from app.views.widgets import error_line, heading, progress
+from app.views.widgets import confirm_box, error_line, heading, progress
 
 EXPORT_NAME = "careline-my-data.json"
 
@@ -45,24 +45,16 @@ def YourData(session: Session, account: AccountState, ui: UiState) -> ft.Control
         *error_line(ui, account.data_error),
     ]
     if account.confirm_erase:
-        controls += [
-            ft.Text(tr(ui.locale, "erase_warning"), color=ft.Colors.ERROR),
-            ft.Row(
-                [
-                    ft.FilledButton(
-                        tr(ui.locale, "erase_confirm"),
-                        style=ft.ButtonStyle(bgcolor=ft.Colors.ERROR, color=ft.Colors.ON_ERROR),
-                        disabled=account.data_busy,
-                        on_click=lambda: page.run_task(erase),
-                    ),
-                    ft.TextButton(
-                        tr(ui.locale, "keep_account"),
-                        on_click=lambda: setattr(account, "confirm_erase", False),
-                    ),
-                ],
-                wrap=True,
-            ),
-        ]
+        controls.append(
+            confirm_box(
+                question=tr(ui.locale, "erase_warning"),
+                keep=tr(ui.locale, "keep_account"),
+                on_keep=lambda: setattr(account, "confirm_erase", False),
+                act=tr(ui.locale, "erase_confirm"),
+                on_act=lambda: page.run_task(erase),
+                busy=account.data_busy,
+            )
+        )
     else:
         controls.append(
             ft.TextButton(
@@ -72,3 +64,30 @@ def YourData(session: Session, account: AccountState, ui: UiState) -> ft.Control
             )
         )
     return ft.Card(ft.Container(ft.Column(controls, spacing=8), padding=16))
+
+
+def erased_notice(ui: UiState) -> ft.Control:
+    """Once the account is erased: what went, on the hub and on this device."""
+    return ft.Card(
+        ft.Container(
+            ft.Column(
+                [
+                    ft.Row(
+                        [
+                            ft.Icon(ft.Icons.CHECK_CIRCLE_OUTLINE, color=ft.Colors.PRIMARY),
+                            ft.Text(
+                                tr(ui.locale, "account_erased"),
+                                weight=ft.FontWeight.BOLD,
+                                expand=True,
+                            ),
+                        ]
+                    ),
+                    ft.Text(tr(ui.locale, "account_erased_hub")),
+                    ft.Text(tr(ui.locale, "account_erased_device")),
+                ],
+                spacing=8,
+            ),
+            padding=16,
+        ),
+        key="account-erased",
+    )

@@ -144,3 +144,29 @@ async def test_an_upload_sent_again_with_its_key_returns_the_first(
     assert bobs.json()["id"] != first.json()["id"], "keys belong to one customer"
     too_long = await send(alice, "k" * 101)
     assert too_long.status_code == 422
+
+
+async def test_a_reply_reopens_a_solved_case_and_a_closed_one_says_how_to_follow_up(
+    client: httpx.AsyncClient, alice: dict[str, str], operator: dict[str, str]
+) -> None:
+    case = await open_case(client, alice)
+    [early] = await push(client, alice, mutation("case.reply", case=case["id"], body="More"))
+    assert early["entity"]["data"]["status"] == "new", "nobody has picked it up yet"
+    solved = await client.put(
+        f"/v1/admin/cases/{case['id']}/status", headers=operator, json={"status": "solved"}
+    )
+    assert solved.json()["status"] == "solved"
+    [reply] = await push(client, alice, mutation("case.reply", case=case["id"], body="Not yet"))
+    assert reply["entity"]["data"]["status"] == "open"
+    whole = (await client.get(f"/v1/cases/{case['id']}", headers=alice)).json()
+    assert whole["status"] == "open"
+
+    await push(client, alice, mutation("case.close", case=case["id"]))
+    [late] = await push(client, alice, mutation("case.reply", case=case["id"], body="Also"))
+    assert late["status"] == "rejected" and late["error"]["code"] == "case_closed"
+    assert "Open a new case" in late["error"]["detail"]
+    after = (await client.get(f"/v1/cases/{case['id']}", headers=alice)).json()
+    assert after["status"] == "closed" and [m["body"] for m in after["messages"]] == [
+        "More",
+        "Not yet",
+    ]

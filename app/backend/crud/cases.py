@@ -17,6 +17,7 @@ from app.backend.db.tables import case_messages, cases, incidents
 from app.backend.problems import not_found
 from app.backend.util import format_time, new_id, now
 from app.schemas import Case, CaseMessage, CaseStatus, MessageAuthor
+from app.schemas.cases import status_after_customer_reply, takes_replies
 
 CASE_NUMBER_BASE = 100_000
 
@@ -92,7 +93,7 @@ def customer_reply(
 ) -> Case:
     """The customer's reply; refused on a closed case, and on one holding `max_messages`."""
     row = _own_case(conn, customer_id, case_ref)
-    if row.status == CaseStatus.closed.value:
+    if not takes_replies(row.status):
         raise Rejected(
             "case_closed",
             f"Case {row.number} is closed. Open a new case and mention this one.",
@@ -103,9 +104,7 @@ def customer_reply(
     claim_attachments(
         conn, customer_id=customer_id, ids=attachment_ids, case_id=row.id, message_id=message_id
     )
-    # A customer's word reopens a case that was waiting or solved.
-    status = CaseStatus.open if row.status != "new" else CaseStatus.new
-    return _touch(conn, row.id, status, added=[message_id])
+    return _touch(conn, row.id, status_after_customer_reply(row.status), added=[message_id])
 
 
 def close_case(conn: Connection, *, customer_id: str, case_ref: str) -> Case:

@@ -165,6 +165,7 @@ STRINGS: dict[str, str] = {
     "case_closed": "Closed",
     "unread_replies": "{count} new",
     "about_incident": "About: {title}",
+    "follow_up_subject": "Follow-up to case #{number}",
     "category_label": "Topic",
     "category_general": "Something else",
     "subject_label": "Subject",
@@ -188,6 +189,13 @@ STRINGS: dict[str, str] = {
     "reply_label": "Write a reply",
     "send_reply": "Send reply",
     "close_case": "Close case",
+    "close_case_confirm": "Close this case? You won't be able to reply to it any more; "
+    "to follow it up, you'd open a new case.",
+    "keep_case_open": "Keep it open",
+    "case_solved_hint": "We think this is solved. If it isn't, reply and the case opens again.",
+    "case_closed_follow_up": "This case is closed. Open a new case to follow up: it will "
+    "mention this one.",
+    "open_follow_up": "Open a new case",
     "sent": "Sent",
     "send_again": "Send again",
     "edit": "Edit",
@@ -237,6 +245,11 @@ STRINGS: dict[str, str] = {
     "keep_account": "Keep my account",
     "account_erased": "Your account was erased. You can sign in again with the same email to "
     "start afresh.",
+    "account_erased_hub": "On our side: your sign-ins, alerts, phone numbers and files are "
+    "gone, what you wrote in your cases is removed and callbacks still to come are "
+    "cancelled. The cases stay, without your name, in our support records.",
+    "account_erased_device": "On this device: your cases, callbacks, changes waiting to be "
+    "sent and the phone number you used are gone. Status and help articles stay.",
     # The device's storage (a full disk, a read-only data folder).
     "storage_full": "Your device is full. Careline still shows what it saved, but can't "
     "save anything new until you free some space.",

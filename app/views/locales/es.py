@@ -167,6 +167,7 @@ STRINGS: dict[str, str] = {
     "case_closed": "Cerrado",
     "unread_replies": "{count} nuevas",
     "about_incident": "Sobre: {title}",
+    "follow_up_subject": "Seguimiento del caso #{number}",
     "category_label": "Tema",
     "category_general": "Otro tema",
     "subject_label": "Asunto",
@@ -190,6 +191,14 @@ STRINGS: dict[str, str] = {
     "reply_label": "Escribe una respuesta",
     "send_reply": "Enviar respuesta",
     "close_case": "Cerrar el caso",
+    "close_case_confirm": "¿Cerrar este caso? Ya no podrás responder en él; para darle "
+    "seguimiento, tendrías que abrir un caso nuevo.",
+    "keep_case_open": "Mantenerlo abierto",
+    "case_solved_hint": "Creemos que esto está resuelto. Si no es así, responde y el caso se "
+    "vuelve a abrir.",
+    "case_closed_follow_up": "Este caso está cerrado. Abre un caso nuevo para darle "
+    "seguimiento: mencionará este.",
+    "open_follow_up": "Abrir un caso nuevo",
     "sent": "Enviado",
     "send_again": "Enviar de nuevo",
     "edit": "Editar",
@@ -241,6 +250,13 @@ STRINGS: dict[str, str] = {
     "keep_account": "Conservar mi cuenta",
     "account_erased": "Tu cuenta fue borrada. Puedes volver a iniciar sesión con el mismo "
     "correo para empezar de nuevo.",
+    "account_erased_hub": "En nuestros sistemas: se eliminaron tus inicios de sesión, "
+    "alertas, teléfonos y archivos, se quitó lo que escribiste en tus casos y se cancelaron "
+    "las llamadas pendientes. Los casos quedan, sin tu nombre, en nuestro registro de "
+    "atención.",
+    "account_erased_device": "En este dispositivo: se borraron tus casos, llamadas, cambios "
+    "pendientes de envío y el teléfono que usaste. El estado y los artículos de ayuda "
+    "siguen aquí.",
     # El almacenamiento del dispositivo (disco lleno, carpeta de datos de solo lectura).
     "storage_full": "Tu dispositivo está lleno. Careline sigue mostrando lo que guardó, pero "
     "no puede guardar nada nuevo hasta que liberes espacio.",
