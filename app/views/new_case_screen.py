@@ -12,6 +12,7 @@ from app.views.context import route_query, use_session
 from app.views.shell import detail_view
 from app.views.strings import tr
 from app.views.widgets import (
+    booking_ref_field,
     error_line,
     file_chips,
     file_errors,
@@ -25,6 +26,15 @@ from app.views.widgets import (
 @ft.component
 def FieldError(cases: CasesState, ui: UiState, field: str) -> ft.Control:
     return ft.Column(error_line(ui, cases.errors.get(field)))
+
+
+@ft.component
+def BookingRefError(cases: CasesState, ui: UiState) -> ft.Control:
+    field = cases.booking_field
+    if field is None:
+        return ft.Column([])
+    label, example = field.label_in(ui.locale), field.example or field.pattern
+    return ft.Column(error_line(ui, cases.errors.get("booking_ref"), label=label, example=example))
 
 
 @ft.component
@@ -101,14 +111,21 @@ def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
         ),
         dependencies=[ui.locale],
     )
+    # From an incident, the customer says what their own question is about: the
+    # incident's title is shown above, never made every customer's subject.
     subject = ft.use_memo(
         lambda: ft.TextField(
             label=tr(ui.locale, "subject_label"),
+            hint_text=tr(ui.locale, "subject_incident_hint") if incident else None,
             max_length=200,
             on_change=typed,
-            value=incident.title if incident else "",
         ),
         dependencies=[ui.locale],
+    )
+    field = cases.booking_field
+    reference = ft.use_memo(
+        lambda: booking_ref_field(ui, field) if field else None,
+        dependencies=[ui.locale, field],
     )
     description = ft.use_memo(
         lambda: ft.TextField(
@@ -131,6 +148,7 @@ def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
                 description=description.value or "",
                 category=category.value,
                 incident_id=incident_id,
+                booking_ref=(reference.value or "") if reference else "",
             )
         finally:
             set_busy(False)
@@ -143,6 +161,7 @@ def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
             named_dropdown(category, tr(ui.locale, "category_label")),
             subject,
             FieldError(cases, ui, "subject"),
+            *([reference, BookingRefError(cases, ui)] if reference else []),
             description,
             FieldError(cases, ui, "description"),
             Suggestions(cases, ui),

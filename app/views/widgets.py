@@ -11,6 +11,7 @@ from typing import Any
 import flet as ft
 
 from app.schemas import Rejection
+from app.schemas.booking import MAX_BOOKING_REF, BookingRefField
 from app.state.notices import NoticesState
 from app.state.session import Session, UiState
 from app.views.strings import tr
@@ -29,6 +30,18 @@ def error_line(ui: UiState, code: str | None, **values: object) -> list[ft.Contr
     if not code:
         return []
     return [ft.Text(tr(ui.locale, f"error_{code}", **values), color=ft.Colors.ERROR)]
+
+
+def booking_ref_field(ui: UiState, field: BookingRefField) -> ft.TextField:
+    """The optional booking reference, named as the company names it."""
+    return ft.TextField(
+        label=tr(ui.locale, "booking_ref_label", label=field.label_in(ui.locale)),
+        hint_text=tr(ui.locale, "booking_ref_hint", example=field.example)
+        if field.example
+        else None,
+        max_length=MAX_BOOKING_REF,
+        capitalization=ft.TextCapitalization.CHARACTERS,
+    )
 
 
 def named_dropdown(dropdown: ft.Dropdown, label: str) -> ft.Control:

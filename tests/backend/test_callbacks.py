@@ -110,7 +110,7 @@ async def test_queues_and_availability_within_notice_and_horizon(
     assert queues == [body["queue"]]
     assert (body["queue"]["id"], body["queue"]["time_zone"]) == ("help", "America/Chicago")
     assert body["queue"]["hours"]["sun"] == [["00:00", "24:00"]]
-    assert body["asap"] == {"available": True, "wait_minutes": 10, "reason": None}
+    assert body["asap"] == {"available": True, "wait_minutes": 10, "reason": None, "opens_at": None}
     assert len(body["slots"]) == 100, "default page size"
     assert body["next_cursor"] is not None
     assert len(everything) == 143, "3 days less 30 minutes' notice, in 30-minute slots"
