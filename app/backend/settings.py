@@ -50,7 +50,7 @@ class HubSettings:
     public_url: str = "http://127.0.0.1:8765"
     time_zone: str = "America/Chicago"
     # The number callbacks come from (E.164), shown to the customer with each booking.
-    caller_number: str | None = "+13125550100"
+    caller_number: str | None = "+18005550100"
     # The booking reference the case and callback forms ask for: the company's name for the
     # field per locale, and the format a reference has (None: the forms do not ask).
     booking_ref_label: tuple[tuple[str, str], ...] | None = (

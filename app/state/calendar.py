@@ -59,6 +59,7 @@ def fold(line: str) -> list[str]:
 
 def calendar_text(event: CalendarEvent, *, now: datetime | None = None) -> str:
     """The whole VCALENDAR with the one event (and a reminder before it), CRLF-ended."""
+    start, end = utc_stamp(event.start), utc_stamp(event.end)
     if event.end <= event.start:
         raise ValueError("an event ends after it starts")
     lines = [
@@ -70,8 +71,8 @@ def calendar_text(event: CalendarEvent, *, now: datetime | None = None) -> str:
         "BEGIN:VEVENT",
         f"UID:{escape_text(event.uid)}",
         f"DTSTAMP:{utc_stamp(now or datetime.now(UTC))}",
-        f"DTSTART:{utc_stamp(event.start)}",
-        f"DTEND:{utc_stamp(event.end)}",
+        f"DTSTART:{start}",
+        f"DTEND:{end}",
         f"SUMMARY:{escape_text(event.summary)}",
         f"DESCRIPTION:{escape_text(event.description)}",
         "BEGIN:VALARM",

@@ -14,7 +14,7 @@ from app.views.context import route_query, use_session
 from app.views.shell import detail_view
 from app.views.slot_picker import day_label, slot_picker
 from app.views.strings import clock, tr
-from app.views.widgets import booking_ref_field, error_line, heading, named_dropdown, sign_in_prompt
+from app.views.widgets import BookingRefInput, error_line, heading, named_dropdown, sign_in_prompt
 
 
 def queue_choice(callbacks: CallbacksState, ui: UiState) -> list[ft.Control]:
@@ -120,10 +120,7 @@ def BookingForm(callbacks: CallbacksState, ui: UiState) -> ft.Control:
         dependencies=[ui.locale],
     )
     field = callbacks.company.booking_ref if callbacks.company else None
-    reference = ft.use_memo(
-        lambda: booking_ref_field(ui, field) if field else None,
-        dependencies=[ui.locale, field],
-    )
+    reference: dict[str, str] = ft.use_memo(dict, dependencies=[])
     busy, set_busy = ft.use_state(False)
 
     async def book() -> None:
@@ -132,7 +129,7 @@ def BookingForm(callbacks: CallbacksState, ui: UiState) -> ft.Control:
             local_id = await callbacks.book(
                 phone.value or "",
                 note.value or "",
-                booking_ref=(reference.value or "") if reference else "",
+                booking_ref=reference.get("value", "") if field else "",
                 language=ui.locale,
             )
         finally:
@@ -142,8 +139,9 @@ def BookingForm(callbacks: CallbacksState, ui: UiState) -> ft.Control:
 
     return ft.Column(
         [
-            *queue_choice(callbacks, ui),
-            *when_choice(callbacks, ui),
+            # One column for the parts that grow and shrink (the picker opens and closes),
+            # so the fields and the component below keep their places in this list.
+            ft.Column([*queue_choice(callbacks, ui), *when_choice(callbacks, ui)], spacing=12),
             heading(ui, "your_number"),
             named_dropdown(
                 ft.Dropdown(
@@ -159,19 +157,7 @@ def BookingForm(callbacks: CallbacksState, ui: UiState) -> ft.Control:
             ),
             phone,
             *error_line(ui, callbacks.errors.get("phone")),
-            *(
-                [
-                    reference,
-                    *error_line(
-                        ui,
-                        callbacks.errors.get("booking_ref"),
-                        label=field.label_in(ui.locale),
-                        example=field.example or field.pattern,
-                    ),
-                ]
-                if reference and field
-                else []
-            ),
+            BookingRefInput(field, ui, callbacks.errors.get("booking_ref"), reference),
             note,
             *error_line(ui, callbacks.errors.get("note")),
             # Not saved (the device is full or read-only): the fields keep what was typed.

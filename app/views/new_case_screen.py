@@ -12,7 +12,7 @@ from app.views.context import route_query, use_session
 from app.views.shell import detail_view
 from app.views.strings import tr
 from app.views.widgets import (
-    booking_ref_field,
+    BookingRefInput,
     error_line,
     file_chips,
     file_errors,
@@ -29,12 +29,8 @@ def FieldError(cases: CasesState, ui: UiState, field: str) -> ft.Control:
 
 
 @ft.component
-def BookingRefError(cases: CasesState, ui: UiState) -> ft.Control:
-    field = cases.booking_field
-    if field is None:
-        return ft.Column([])
-    label, example = field.label_in(ui.locale), field.example or field.pattern
-    return ft.Column(error_line(ui, cases.errors.get("booking_ref"), label=label, example=example))
+def CaseBookingRef(cases: CasesState, ui: UiState, typed: dict[str, str]) -> ft.Control:
+    return BookingRefInput(cases.booking_field, ui, cases.errors.get("booking_ref"), typed)
 
 
 @ft.component
@@ -122,11 +118,7 @@ def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
         ),
         dependencies=[ui.locale],
     )
-    field = cases.booking_field
-    reference = ft.use_memo(
-        lambda: booking_ref_field(ui, field) if field else None,
-        dependencies=[ui.locale, field],
-    )
+    reference: dict[str, str] = ft.use_memo(dict, dependencies=[])
     description = ft.use_memo(
         lambda: ft.TextField(
             label=tr(ui.locale, "description_label"),
@@ -148,7 +140,7 @@ def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
                 description=description.value or "",
                 category=category.value,
                 incident_id=incident_id,
-                booking_ref=(reference.value or "") if reference else "",
+                booking_ref=reference.get("value", ""),
             )
         finally:
             set_busy(False)
@@ -161,7 +153,7 @@ def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
             named_dropdown(category, tr(ui.locale, "category_label")),
             subject,
             FieldError(cases, ui, "subject"),
-            *([reference, BookingRefError(cases, ui)] if reference else []),
+            CaseBookingRef(cases, ui, reference),
             description,
             FieldError(cases, ui, "description"),
             Suggestions(cases, ui),

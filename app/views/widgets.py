@@ -32,16 +32,40 @@ def error_line(ui: UiState, code: str | None, **values: object) -> list[ft.Contr
     return [ft.Text(tr(ui.locale, f"error_{code}", **values), color=ft.Colors.ERROR)]
 
 
-def booking_ref_field(ui: UiState, field: BookingRefField) -> ft.TextField:
-    """The optional booking reference, named as the company names it."""
+def booking_ref_field(ui: UiState, field: BookingRefField, typed: dict[str, str]) -> ft.TextField:
+    """The optional booking reference, named as the company names it; what is typed is
+    kept in `typed['value']` (and put back if the field is made again)."""
+
+    def keep(e: ft.Event[ft.TextField]) -> None:
+        typed["value"] = e.control.value or ""
+
     return ft.TextField(
         label=tr(ui.locale, "booking_ref_label", label=field.label_in(ui.locale)),
         hint_text=tr(ui.locale, "booking_ref_hint", example=field.example)
         if field.example
         else None,
+        value=typed.get("value", ""),
         max_length=MAX_BOOKING_REF,
         capitalization=ft.TextCapitalization.CHARACTERS,
+        on_change=keep,
     )
+
+
+@ft.component
+def BookingRefInput(
+    field: BookingRefField | None, ui: UiState, error: str | None, typed: dict[str, str]
+) -> ft.Control:
+    """The booking reference field and its inline error, when the company asks for one.
+    A component of its own: the field appears once the company is known without moving
+    the form's other fields."""
+    control = ft.use_memo(
+        lambda: booking_ref_field(ui, field, typed) if field else None,
+        dependencies=[ui.locale, field],
+    )
+    if control is None or field is None:
+        return ft.Column([])
+    label, example = field.label_in(ui.locale), field.example or field.pattern
+    return ft.Column([control, *error_line(ui, error, label=label, example=example)], spacing=4)
 
 
 def named_dropdown(dropdown: ft.Dropdown, label: str) -> ft.Control:

@@ -156,7 +156,7 @@ STRINGS: dict[str, str] = {
     "back_to_callbacks": "Back to callbacks",
     "alternatives_title": "Nearest free times",
     "booked": "Booked",
-    "call_window": "We'll call between {start} and {end} ({zone}).",
+    "call_window": "We'll call between {start} and {end} {zone}.",
     "call_asap": "We'll call you as soon as an agent is free.",
     "we_call_number": "We'll call {number}",
     "we_call_from": "The call comes from {number}",

@@ -159,7 +159,7 @@ STRINGS: dict[str, str] = {
     "back_to_callbacks": "Volver a llamadas",
     "alternatives_title": "Horas libres más cercanas",
     "booked": "Reservada",
-    "call_window": "Te llamaremos entre las {start} y las {end} ({zone}).",
+    "call_window": "Te llamaremos entre las {start} y las {end} {zone}.",
     "call_asap": "Te llamaremos en cuanto haya un agente libre.",
     "we_call_number": "Te llamaremos al {number}",
     "we_call_from": "La llamada vendrá del {number}",
