@@ -11,7 +11,7 @@ import re
 import sqlite3
 
 import httpx
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import (
     DESKTOP,
@@ -25,28 +25,10 @@ from tests.e2e.conftest import (
     type_into,
     with_semantics,
 )
+from tests.e2e.settling import settled_click
 
 SLOT = re.compile(r"^\d{1,2}:\d\d [AP]M$")
 WEEKDAY = re.compile(r"^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \w+ \d+$")
-
-
-def settle(page: Page) -> None:
-    """Wait until two frames are the same: Flutter has moved what a scroll moved (its
-    accessibility tree follows a frame later, and a tap aimed at a stale place lands on
-    whatever is there now)."""
-    previous = b""
-    for _ in range(40):
-        frame = page.screenshot()
-        if frame == previous:
-            return
-        previous = frame
-        page.wait_for_timeout(100)
-
-
-def settled_click(page: Page, target: Locator) -> None:
-    target.scroll_into_view_if_needed()
-    settle(page)
-    target.click()
 
 
 def pick_a_later_time(page: Page) -> str:
@@ -117,6 +99,18 @@ def test_book_a_callback_and_trust_the_confirmation(chromium: Browser, app: AppP
 
     page.set_viewport_size(DESKTOP)
     screenshot(page, "callback-confirmation-desktop-light")
+
+    # The same confirmation in Spanish, dark, on a phone (a new window of this device).
+    with sqlite3.connect(device_folder(app, page) / "careline.sqlite3") as store:
+        store.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('pref:locale', 'es')")
+    confirmation = page.url
+    device = device_key(page)
+    page.context.close()
+    page = open_page(chromium, confirmation, viewport=PHONE, scheme="dark", device=device)
+    expect(page.get_by_text("Reservada", exact=True)).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("La llamada vendrá del +1 800-555-0100")).to_be_visible()
+    expect(page.get_by_role("button", name="Añadir al calendario")).to_be_visible()
+    screenshot(page, "callback-confirmation-phone-dark-es")
 
 
 def test_a_case_about_an_incident_and_its_booking_reference(

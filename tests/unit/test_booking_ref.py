@@ -3,9 +3,13 @@ language tag, as both the hub and the app apply them."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
+from app.backend.settings import SettingsError
+from app.backend.settings_env import load_settings
 from app.schemas.booking import BookingRefError, BookingRefField, check_booking_ref
 from app.schemas.mutations import CallbackRequestArgs, CaseOpenArgs
 
@@ -59,3 +63,24 @@ def test_mutations_carry_the_reference_and_a_bcp47_language() -> None:
             )
     with pytest.raises(ValidationError):
         CaseOpenArgs.model_validate({"subject": "s", "description": "d", "booking_ref": "x" * 41})
+
+
+def test_the_company_names_its_field_and_format_in_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CARELINE_CALLER_NUMBER", "+442079460000")
+    monkeypatch.setenv("CARELINE_BOOKING_REF_LABEL", "en=Order number, es=Número de pedido")
+    monkeypatch.setenv("CARELINE_BOOKING_REF_PATTERN", r"^\d{8}$")
+    loaded = load_settings(data_dir=tmp_path)
+    assert loaded.caller_number == "+442079460000"
+    assert loaded.booking_ref_label == (("en", "Order number"), ("es", "Número de pedido"))
+    assert loaded.booking_ref_pattern == r"^\d{8}$"
+    for name, value in (
+        ("CARELINE_CALLER_NUMBER", "call us"),
+        ("CARELINE_BOOKING_REF_LABEL", "Order number"),
+        ("CARELINE_BOOKING_REF_PATTERN", "^[A-Z"),
+    ):
+        monkeypatch.setenv(name, value)
+        with pytest.raises(SettingsError, match=name):
+            load_settings(data_dir=tmp_path)
+        monkeypatch.delenv(name)
