@@ -208,7 +208,8 @@ def case_list(args: argparse.Namespace) -> int:
     if not items:
         print("No cases.")
     for c in items:
-        print(f"{c.id}  #{c.number}  {c.status.value:<8} {c.category:<20} {c.subject}")
+        ref = f"  [{c.booking_ref}]" if c.booking_ref else ""
+        print(f"{c.id}  #{c.number}  {c.status.value:<8} {c.category:<20} {c.subject}{ref}")
     return 0
 
 
@@ -242,7 +243,12 @@ def callback_list(args: argparse.Namespace) -> int:
         print("No active callbacks.")
     for cb in found:
         when = format_time(cb.slot_start) if cb.slot_start else "as soon as possible"
-        print(f"{cb.id}  {cb.queue_id:<10} {cb.status.value:<10} {cb.phone:<16} {when}")
+        extra = "".join(
+            f"  {label} {value}"
+            for label, value in (("ref", cb.booking_ref), ("speaks", cb.language))
+            if value
+        )
+        print(f"{cb.id}  {cb.queue_id:<10} {cb.status.value:<10} {cb.phone:<16} {when}{extra}")
     return 0
 
 

@@ -30,6 +30,7 @@ from app.schemas import (
     Rejection,
     Subscriptions,
 )
+from app.schemas.booking import BookingRefError, check_booking_ref
 from app.schemas.mutations import (
     CallbackCancelArgs,
     CallbackRequestArgs,
@@ -49,7 +50,19 @@ def _entity(kind: str, model: BaseModel) -> Entity:
     return {"type": kind, "id": data["id"], "data": data}
 
 
-def _case_open(conn: Connection, customer_id: str, args: CaseOpenArgs) -> Entity:
+def _booking_ref(text: str | None, pattern: str | None) -> str | None:
+    try:
+        return check_booking_ref(text, pattern)
+    except BookingRefError:
+        raise Rejected(
+            "invalid_booking_ref", "That booking reference does not have the expected format."
+        ) from None
+
+
+def _case_open(
+    conn: Connection, customer_id: str, args: CaseOpenArgs, booking_pattern: str | None = None
+) -> Entity:
+    booking_ref = _booking_ref(args.booking_ref, booking_pattern)
     if (
         args.client_ref
         and conn.execute(
@@ -68,6 +81,7 @@ def _case_open(conn: Connection, customer_id: str, args: CaseOpenArgs) -> Entity
         category=args.category,
         attachment_ids=args.attachments,
         incident_id=args.incident_id,
+        booking_ref=booking_ref,
         client_ref=args.client_ref,
     )
     return _entity("case", case)
@@ -93,7 +107,13 @@ def _case_close(conn: Connection, customer_id: str, args: CaseCloseArgs) -> Enti
     return _entity("case", cases.close_case(conn, customer_id=customer_id, case_ref=args.case))
 
 
-def _callback_request(conn: Connection, customer_id: str, args: CallbackRequestArgs) -> Entity:
+def _callback_request(
+    conn: Connection,
+    customer_id: str,
+    args: CallbackRequestArgs,
+    booking_pattern: str | None = None,
+) -> Entity:
+    booking_ref = _booking_ref(args.booking_ref, booking_pattern)
     case_id = None
     if args.case:
         case_id = cases.resolve_own_case(conn, customer_id=customer_id, case_ref=args.case)
@@ -106,6 +126,8 @@ def _callback_request(conn: Connection, customer_id: str, args: CallbackRequestA
         slot_start=args.slot_start,
         note=args.note,
         case_id=case_id,
+        booking_ref=booking_ref,
+        language=args.language,
         client_ref=args.client_ref,
     )
     return _entity("callback", callback)
@@ -205,14 +227,20 @@ def apply_mutation(
     client_id: str,
     mutation: MutationIn,
     max_case_messages: int | None = None,
+    booking_pattern: str | None = None,
 ) -> MutationResult:
-    """Apply one mutation once; `max_case_messages` caps a case's thread (None: no cap)."""
+    """Apply one mutation once; `max_case_messages` caps a case's thread (None: no cap);
+    a booking reference must match the company's `booking_pattern` (None: any)."""
     stored = _stored(db, customer_id, mutation)
     if stored is not None:
         return stored
     args_model, handler = HANDLERS[mutation.name]
     if mutation.name is MutationName.case_reply:
         handler = partial(_case_reply, max_messages=max_case_messages)
+    elif mutation.name is MutationName.case_open:
+        handler = partial(_case_open, booking_pattern=booking_pattern)
+    elif mutation.name is MutationName.callback_request:
+        handler = partial(_callback_request, booking_pattern=booking_pattern)
     key = canonical_key(mutation.key)
     try:
         with db.write() as conn:
@@ -291,10 +319,22 @@ def _run(
 
 
 def apply_push(
-    db: Database, *, customer_id: str, request: PushRequest, max_case_messages: int
+    db: Database,
+    *,
+    customer_id: str,
+    request: PushRequest,
+    max_case_messages: int,
+    booking_pattern: str | None = None,
 ) -> PushResponse:
     """Apply mutations in the client's outbox order; a rejection does not stop the rest."""
-    apply = partial(apply_mutation, db, customer_id=customer_id, client_id=request.client_id)
+    apply = partial(
+        apply_mutation,
+        db,
+        customer_id=customer_id,
+        client_id=request.client_id,
+        max_case_messages=max_case_messages,
+        booking_pattern=booking_pattern,
+    )
     ordered = sorted(request.mutations, key=lambda m: m.seq)
-    results = [apply(mutation=m, max_case_messages=max_case_messages) for m in ordered]
+    results = [apply(mutation=m) for m in ordered]
     return PushResponse(results=results, applied_at=now())

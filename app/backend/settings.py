@@ -49,6 +49,16 @@ class HubSettings:
     company_name: str = "Northwind Air"
     public_url: str = "http://127.0.0.1:8765"
     time_zone: str = "America/Chicago"
+    # The number callbacks come from (E.164), shown to the customer with each booking.
+    caller_number: str | None = "+18005550100"
+    # The booking reference the case and callback forms ask for: the company's name for the
+    # field per locale, and the format a reference has (None: the forms do not ask).
+    booking_ref_label: tuple[tuple[str, str], ...] | None = (
+        ("en", "Booking reference"),
+        ("es", "Código de reserva"),
+    )
+    booking_ref_pattern: str | None = r"^[A-Z0-9]{6}$"
+    booking_ref_example: str | None = "K7Q2XM"
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_user: str | None = None

@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from app.backend.crud.callbacks import E164
 from app.backend.settings import (
     DATABASE_URL_ENV,
     SMTP_PORTS,
@@ -23,6 +24,7 @@ from app.backend.settings import (
     sqlite_url,
 )
 from app.config import resolve_data_dir
+from app.schemas.booking import valid_pattern
 
 
 def load_settings(
@@ -101,10 +103,28 @@ def _file_text(text: str) -> str:
         raise ValueError(f"a file the hub can read ({error.strerror})") from None
 
 
+def _phone(text: str) -> str:
+    if not E164.match(text):
+        raise ValueError("a phone number in international form, e.g. +13125550100")
+    return text
+
+
+def _labels(text: str) -> tuple[tuple[str, str], ...]:
+    """'en=Order number,es=Número de pedido'."""
+    pairs = [part.partition("=") for part in text.split(",") if part.strip()]
+    if not pairs or any(not locale.strip() or not label.strip() for locale, _, label in pairs):
+        raise ValueError("locale=label pairs, comma-separated (en=Order number)")
+    return tuple((locale.strip(), label.strip()) for locale, _, label in pairs)
+
+
 # (HubSettings field, environment variable, converter), read by `load_settings`.
 HUB_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("company_name", "CARELINE_COMPANY_NAME", str),
     ("public_url", "CARELINE_PUBLIC_URL", str),
+    ("caller_number", "CARELINE_CALLER_NUMBER", _phone),
+    ("booking_ref_label", "CARELINE_BOOKING_REF_LABEL", _labels),
+    ("booking_ref_pattern", "CARELINE_BOOKING_REF_PATTERN", valid_pattern),
+    ("booking_ref_example", "CARELINE_BOOKING_REF_EXAMPLE", str),
     ("smtp_host", "CARELINE_SMTP_HOST", str),
     ("smtp_port", "CARELINE_SMTP_PORT", _whole),
     ("smtp_security", "CARELINE_SMTP_SECURITY", _security),

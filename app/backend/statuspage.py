@@ -12,6 +12,7 @@ from app.backend.db.tables import sync_changes
 from app.backend.settings import HubSettings
 from app.backend.util import format_time, now
 from app.schemas import Impact, Incident, IncidentKind, StatusSnapshot
+from app.schemas.booking import BookingRefField
 from app.schemas.status import StatusPage
 
 DESCRIPTIONS = {
@@ -32,6 +33,25 @@ def status_version(conn: Connection) -> int:
     return int(found.scalar() or 0)
 
 
+def company_page(settings: HubSettings) -> StatusPage:
+    """The company as the app shows it: name, the number it calls from, and how it asks
+    for a booking reference."""
+    booking = None
+    if settings.booking_ref_label:
+        booking = BookingRefField(
+            label=dict(settings.booking_ref_label),
+            pattern=settings.booking_ref_pattern or "",
+            example=settings.booking_ref_example,
+        )
+    return StatusPage(
+        name=settings.company_name,
+        url=settings.public_url,
+        time_zone=settings.time_zone,
+        caller_number=settings.caller_number,
+        booking_ref=booking,
+    )
+
+
 def build_snapshot(conn: Connection, settings: HubSettings) -> StatusSnapshot:
     components = status.list_components(conn)
     active = status.active_incidents(conn)
@@ -40,9 +60,7 @@ def build_snapshot(conn: Connection, settings: HubSettings) -> StatusSnapshot:
     worst = max((i.impact for i in incidents_only), key=order.index, default=Impact.none)
     stamps = [c.updated_at for c in components] + [i.updated_at for i in active]
     return StatusSnapshot(
-        page=StatusPage(
-            name=settings.company_name, url=settings.public_url, time_zone=settings.time_zone
-        ),
+        page=company_page(settings),
         indicator=worst,
         description=DESCRIPTIONS[worst],
         updated_at=max(stamps, default=now()),

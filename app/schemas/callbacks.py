@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from app.schemas.booking import BookingRef, LanguageTag
 from app.schemas.common import UtcTime, WireModel
 
 
@@ -46,6 +47,9 @@ class AsapEstimate(WireModel):
     available: bool
     wait_minutes: int | None = None
     reason: str | None = Field(None, description="Why ASAP is not available now.")
+    opens_at: UtcTime | None = Field(
+        None, description="When ASAP callbacks are next possible, if known (closed now)."
+    )
 
 
 class Availability(WireModel):
@@ -65,6 +69,8 @@ class Callback(WireModel):
     slot_end: UtcTime | None = None
     note: str | None = None
     case_id: str | None = None
+    booking_ref: BookingRef | None = None
+    language: LanguageTag | None = Field(None, description="BCP 47 tag the customer speaks.")
     client_ref: str | None = None
     created_at: UtcTime
     updated_at: UtcTime

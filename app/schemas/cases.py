@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from app.schemas.booking import BookingRef
 from app.schemas.common import UtcTime, WireModel
 
 
@@ -61,6 +62,7 @@ class Case(WireModel):
     status: CaseStatus
     channel: str = "app"
     incident_id: str | None = None
+    booking_ref: BookingRef | None = None
     client_ref: str | None = Field(None, description="The id the client gave the case offline.")
     attachments: list[Attachment] = Field(default_factory=list)
     messages: list[CaseMessage] = Field(default_factory=list, description="Oldest first.")

@@ -7,6 +7,7 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
+from app.schemas.booking import BookingRef, LanguageTag
 from app.schemas.callbacks import CallbackMode
 from app.schemas.common import MultiLine, OneLine, UtcTime, WireModel
 
@@ -20,6 +21,7 @@ class CaseOpenArgs(WireModel):
     category: OneLine = Field("general", min_length=1, max_length=100)
     attachments: list[str] = Field(default_factory=list, max_length=10)
     incident_id: str | None = Field(None, max_length=40)
+    booking_ref: BookingRef | None = None
 
 
 class CaseReplyArgs(WireModel):
@@ -41,6 +43,8 @@ class CallbackRequestArgs(WireModel):
     slot_start: UtcTime | None = None
     note: MultiLine | None = Field(None, max_length=2000)
     case: str | None = Field(None, max_length=100)
+    booking_ref: BookingRef | None = None
+    language: LanguageTag | None = None
 
 
 class CallbackCancelArgs(WireModel):

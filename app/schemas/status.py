@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from app.schemas.booking import BookingRefField
 from app.schemas.common import UtcTime, WireModel
 
 
@@ -110,6 +111,12 @@ class StatusPage(WireModel):
     name: str
     url: str
     time_zone: str
+    caller_number: str | None = Field(
+        None, description="The number callbacks come from (E.164), for the customer to expect."
+    )
+    booking_ref: BookingRefField | None = Field(
+        None, description="How the company asks for a booking reference; None: it does not."
+    )
 
 
 class StatusSnapshot(WireModel):

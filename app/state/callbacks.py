@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 import flet as ft
 from pydantic import ValidationError
 
 from app.api import HubError
 from app.schemas import Availability, CallbackMode, CallbackQueue, Slot
+from app.schemas.booking import BookingRefError, check_booking_ref
 from app.schemas.common import parse_time
+from app.schemas.status import StatusPage
 from app.state.account import problem_code
+from app.state.calendar import CalendarEvent, calendar_text
 from app.state.phone import DEFAULT_COUNTRY, to_e164
 from app.state.services import Services
 from app.state.storage import refused_code, try_saving
@@ -29,6 +32,9 @@ from app.store.callbacks import CallbackView
 __all__ = ["CallbackView", "CallbacksState"]
 
 SLOTS_PER_FETCH = 500  # a queue's whole booking horizon
+DAYS_SHOWN = 5  # days in the picker's row at once; "Earlier days" / "Later days" move it
+# Parts of the day the picker groups free times by: (name, first hour), in local time.
+PARTS_OF_DAY = (("morning", 0), ("afternoon", 12), ("evening", 17))
 
 
 class CallbacksState(ft.Observable):
@@ -37,6 +43,8 @@ class CallbacksState(ft.Observable):
         self.zone = zone or local_zone()
         self.queues: list[CallbackQueue] = []
         self.callbacks: list[CallbackView] = []
+        # The company (the number it calls from, how it asks for a booking reference).
+        self.company: StatusPage | None = None
         # The booking form.
         self.queue_id: str | None = None
         self.mode = CallbackMode.asap
@@ -49,6 +57,7 @@ class CallbacksState(ft.Observable):
         self.availability: dict[str, Availability] = {}
         self.slots_loading = False
         self.slots_error: str | None = None
+        self.first_day = 0  # index of the first day the picker's row shows
         # Rescheduling one callback: its local id.
         self.rescheduling: str | None = None
         # Why the last cancel, move or dismissal could not be stored (None: it was).
@@ -57,6 +66,7 @@ class CallbacksState(ft.Observable):
     async def load(self) -> None:
         services = self._services
         self.queues = await asyncio.to_thread(services.public.content.queues)
+        self.company = await asyncio.to_thread(services.public.content.company)
         self.callbacks = await asyncio.to_thread(services.personal.callbacks.list)
 
     def queue_name(self, queue_id: str) -> str:
@@ -96,8 +106,13 @@ class CallbacksState(ft.Observable):
         days = self.days(queue)
         if self.day not in days:
             self.day = days[0] if days else None
+        self.first_day = 0
+        if self.asap_closed() and self.rescheduling is None:
+            self.mode = CallbackMode.slot  # the only choice left: the time picker opens
 
     def choose_mode(self, mode: CallbackMode) -> None:
+        if mode is CallbackMode.asap and self.asap_closed():
+            return  # not selectable while the queue is closed
         self.mode = mode
         self.errors = {k: v for k, v in self.errors.items() if k != "slot"}
 
@@ -122,6 +137,44 @@ class CallbacksState(ft.Observable):
     def slots_on(self, day: date | None, queue_id: str | None = None) -> list[Slot]:
         return [s for s in self.slots(queue_id) if s.start.astimezone(self.zone).date() == day]
 
+    def shown_days(self) -> list[date]:
+        """The days the picker's row shows now (DAYS_SHOWN of them)."""
+        days = self.days()
+        return days[self.first_day : self.first_day + DAYS_SHOWN]
+
+    def has_earlier_days(self) -> bool:
+        return self.first_day > 0
+
+    def has_later_days(self) -> bool:
+        return self.first_day + DAYS_SHOWN < len(self.days())
+
+    def earlier_days(self) -> None:
+        self._move_days(max(0, self.first_day - DAYS_SHOWN))
+
+    def later_days(self) -> None:
+        if self.has_later_days():
+            self._move_days(self.first_day + DAYS_SHOWN)
+
+    def _move_days(self, first: int) -> None:
+        """Show other days; their first one is chosen, so its times are what shows."""
+        self.first_day = first
+        shown = self.shown_days()
+        if shown and self.day not in shown:
+            self.choose_day(shown[0])
+
+    def slot_groups(self, day: date | None) -> list[tuple[str, list[Slot]]]:
+        """Every free time of `day`, grouped by part of the day (in the customer's zone),
+        parts without a free time left out."""
+        groups: list[tuple[str, list[Slot]]] = []
+        bounds = [*(hour for _, hour in PARTS_OF_DAY[1:]), 24]
+        for (name, first), last in zip(PARTS_OF_DAY, bounds, strict=True):
+            found = [
+                s for s in self.slots_on(day) if first <= s.start.astimezone(self.zone).hour < last
+            ]
+            if found:
+                groups.append((name, found))
+        return groups
+
     def asap_wait(self) -> int | None:
         """Minutes to wait for an 'as soon as possible' call, when the hub said."""
         found = self.availability.get(self.queue_id or "")
@@ -131,13 +184,26 @@ class CallbacksState(ft.Observable):
         found = self.availability.get(self.queue_id or "")
         return bool(found and not found.asap.available)
 
-    async def book(self, phone: str, note: str = "") -> str | None:
-        """Queue the request the form describes; returns its local id, or None with
-        `errors` saying what to fix (what was typed stays in the form)."""
+    def asap_opens_at(self) -> datetime | None:
+        """When a closed queue takes 'as soon as possible' calls again, if the hub said."""
+        found = self.availability.get(self.queue_id or "")
+        return found.asap.opens_at if found and not found.asap.available else None
+
+    async def book(
+        self, phone: str, note: str = "", booking_ref: str = "", language: str | None = None
+    ) -> str | None:
+        """Queue the request the form describes, in the customer's `language` (a BCP 47
+        tag); returns its local id, or None with `errors` saying what to fix (what was
+        typed stays in the form)."""
         errors: dict[str, str] = {}
         number = to_e164(phone, self.country)
         if number is None:
             errors["phone"] = "invalid_phone"
+        reference = None
+        try:
+            reference = check_booking_ref(booking_ref, self.booking_pattern())
+        except BookingRefError:
+            errors["booking_ref"] = "invalid_booking_ref"
         if self.queue_id is None:
             errors["queue"] = "choose_queue"
         if self.mode is CallbackMode.slot and self.slot is None:
@@ -154,9 +220,12 @@ class CallbacksState(ft.Observable):
                 phone=number,
                 slot_start=self.slot if self.mode is CallbackMode.slot else None,
                 note=note.strip() or None,
+                booking_ref=reference,
+                language=language,
             )
-        except ValidationError:
-            self.errors = {"note": "note_too_long"}
+        except ValidationError as error:
+            fields = {str(e["loc"][0]) for e in error.errors() if e["loc"]}
+            self.errors = {"note": "note_too_long"} if "note" in fields else {"form": "invalid"}
             return None
         except StorageError as error:
             self.errors = {"form": refused_code(error)}
@@ -173,7 +242,40 @@ class CallbacksState(ft.Observable):
         self._services.scheduler.poke()
         return local_id
 
+    def booking_pattern(self) -> str | None:
+        field = self.company.booking_ref if self.company else None
+        return field.pattern if field else None
+
     # The customer's callbacks.
+
+    def window(self, callback: CallbackView) -> tuple[datetime, datetime] | None:
+        """When a callback at a chosen time may ring: its slot (None for 'as soon as
+        possible')."""
+        if callback.slot_start is None or callback.mode is not CallbackMode.slot:
+            return None
+        start = parse_time(callback.slot_start)
+        queue = next((q for q in self.queues if q.id == callback.queue_id), None)
+        return start, start + timedelta(minutes=queue.slot_minutes if queue else 30)
+
+    def caller_number(self) -> str | None:
+        return self.company.caller_number if self.company else None
+
+    def calendar_file(
+        self, callback: CallbackView, *, summary: str, description: str, alarm: str
+    ) -> bytes | None:
+        """The callback as an .ics file for the customer's calendar (None without a time)."""
+        window = self.window(callback)
+        if window is None:
+            return None
+        event = CalendarEvent(
+            uid=f"{callback.local_id}@careline",
+            start=window[0],
+            end=window[1],
+            summary=summary,
+            description=description,
+            alarm_text=alarm,
+        )
+        return calendar_text(event).encode("utf-8")
 
     async def _change(self, work: Callable[[], object]) -> bool:
         """Store a change to a callback (in a worker thread) and sync soon; False with

@@ -12,6 +12,7 @@ import flet as ft
 from pydantic import ValidationError
 
 from app.schemas import Category
+from app.schemas.booking import BookingRefError, BookingRefField, check_booking_ref
 from app.state.case_drafts import CaseDrafts, reply_key
 from app.state.services import Services
 from app.state.storage import refused_code
@@ -54,6 +55,8 @@ class CasesState(ft.Observable):
         self.file_errors: list[str] = []
         self.errors: dict[str, str] = {}
         self._form: str | None = None
+        # How the company asks for a booking reference (None: it does not).
+        self.booking_field: BookingRefField | None = None
         # The reply box of the open case, and the refused reply being edited.
         self.reply_files: list[NewFile] = []
         self.reply_error: str | None = None
@@ -69,6 +72,8 @@ class CasesState(ft.Observable):
         self.drafts.for_customer(customer.id if customer else None)
         self.cases = await asyncio.to_thread(services.personal.cases.list)
         self.categories = await asyncio.to_thread(services.public.content.categories, self.locale)
+        company = await asyncio.to_thread(services.public.content.company)
+        self.booking_field = company.booking_ref if company else None
         if self.current_id is not None:
             self.current = await asyncio.to_thread(services.personal.cases.get, self.current_id)
 
@@ -131,6 +136,7 @@ class CasesState(ft.Observable):
         category: str | None,
         incident_id: str | None = None,
         draft: str | None = None,
+        booking_ref: str = "",
     ) -> str | None:
         """Open the case (queued for the hub); returns its local id, or None with `errors`
         saying what to fix. The form keeps what was typed either way; once sent, its
@@ -138,6 +144,12 @@ class CasesState(ft.Observable):
         self.errors = text_errors(
             {"subject": (subject, MAX_SUBJECT), "description": (description, MAX_BODY)}
         )
+        field = self.booking_field
+        reference = None
+        try:
+            reference = check_booking_ref(booking_ref, field.pattern if field else None)
+        except BookingRefError:
+            self.errors = {**self.errors, "booking_ref": "invalid_booking_ref"}
         if self.errors:
             return None
         try:
@@ -148,6 +160,7 @@ class CasesState(ft.Observable):
                 category=category or GENERAL,
                 files=self.files,
                 incident_id=incident_id,
+                booking_ref=reference,
             )
         except ValidationError:
             self.errors = {"files": "too_many_files"}

@@ -27,6 +27,8 @@ class CallbackView:
     note: str | None
     sync_state: str  # pending | synced | rejected
     error: Rejection | None
+    booking_ref: str | None = None
+    language: str | None = None
 
 
 class Callbacks(Repo):
@@ -43,6 +45,8 @@ class Callbacks(Repo):
         slot_start: datetime | None = None,
         note: str | None = None,
         case: str | None = None,
+        booking_ref: str | None = None,
+        language: str | None = None,
     ) -> str:
         """Request a callback locally and queue it; returns its local id. Arguments the
         hub would refuse raise pydantic's ValidationError and nothing is written."""
@@ -57,6 +61,8 @@ class Callbacks(Repo):
             "slot_start": start,
             "note": note,
             "case": case,
+            "booking_ref": booking_ref,
+            "language": language,
         }
         CallbackRequestArgs.model_validate(args)
         stamp = now_text()
@@ -69,6 +75,8 @@ class Callbacks(Repo):
             "phone": phone,
             "slot_start": start,
             "note": note,
+            "booking_ref": booking_ref,
+            "language": language,
             "client_ref": local_id,
             "created_at": stamp,
             "updated_at": stamp,
@@ -203,4 +211,6 @@ def _view(row: sqlite3.Row) -> CallbackView:
         note=data.get("note"),
         sync_state=row["sync_state"],
         error=rejection_from(row["error"]),
+        booking_ref=data.get("booking_ref"),
+        language=data.get("language"),
     )

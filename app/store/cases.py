@@ -36,6 +36,7 @@ class Cases(Repo):
         category: str,
         files: Sequence[NewFile] = (),
         incident_id: str | None = None,
+        booking_ref: str | None = None,
     ) -> str:
         """Open a case locally and queue it, with its files; returns its local id.
         Arguments the hub would refuse (empty, too long) raise pydantic's ValidationError
@@ -48,6 +49,7 @@ class Cases(Repo):
             "category": category,
             "attachments": [f"upload:{n}" for n in range(len(files))],
             "incident_id": incident_id,
+            "booking_ref": booking_ref,
         }
         CaseOpenArgs.model_validate(args)
         stamp = now_text()
@@ -59,6 +61,7 @@ class Cases(Repo):
             "category": category,
             "status": "new",
             "incident_id": incident_id,
+            "booking_ref": booking_ref,
             "client_ref": local_id,
             "messages": [],
             "created_at": stamp,

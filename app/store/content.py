@@ -24,6 +24,7 @@ from app.schemas import (
     IncidentKind,
     StatusSnapshot,
 )
+from app.schemas.status import StatusPage
 from app.store.base import Repo
 from app.store.database import Database
 from app.store.migrations import run_script
@@ -123,6 +124,10 @@ class Content(Repo):
         listed = snapshot.active_incidents + snapshot.maintenance + snapshot.recent_incidents
         for incident in listed:
             self.save_incident(conn, incident)
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('company', ?)",
+            (snapshot.page.model_dump_json(),),
+        )
 
     def save_article(self, conn: sqlite3.Connection, article: Article) -> None:
         # Update in place (not REPLACE) so the full-text triggers see an update.
@@ -221,6 +226,11 @@ class Content(Repo):
 
     def queues(self) -> list[CallbackQueue]:
         return self._shared(CallbackQueue, "SELECT data FROM queues ORDER BY position, id")
+
+    def company(self) -> StatusPage | None:
+        """The company as the last status document described it (None before one came)."""
+        found = self._shared(StatusPage, "SELECT value AS data FROM meta WHERE key = 'company'")
+        return found[0] if found else None
 
 
 def _article(row: sqlite3.Row) -> Article:

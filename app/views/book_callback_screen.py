@@ -12,9 +12,9 @@ from app.state.phone import COUNTRIES, country_label
 from app.state.session import Session, UiState
 from app.views.context import route_query, use_session
 from app.views.shell import detail_view
-from app.views.slot_picker import slot_picker
-from app.views.strings import tr
-from app.views.widgets import error_line, heading, named_dropdown, sign_in_prompt
+from app.views.slot_picker import day_label, slot_picker
+from app.views.strings import clock, tr
+from app.views.widgets import BookingRefInput, error_line, heading, named_dropdown, sign_in_prompt
 
 
 def queue_choice(callbacks: CallbacksState, ui: UiState) -> list[ft.Control]:
@@ -41,11 +41,26 @@ def queue_choice(callbacks: CallbacksState, ui: UiState) -> list[ft.Control]:
     ]
 
 
+def opening_time(callbacks: CallbacksState, ui: UiState) -> str | None:
+    """When a closed queue opens, with its weekday: 'Tue, Dec 8, 8:00 AM'."""
+    opens = callbacks.asap_opens_at()
+    if opens is None:
+        return None
+    local = opens.astimezone(callbacks.zone)
+    return f"{day_label(ui.locale, local.date())}, {clock(ui.locale, local)}"
+
+
 def when_choice(callbacks: CallbacksState, ui: UiState) -> list[ft.Control]:
     page = ft.context.page
     wait = callbacks.asap_wait()
-    if callbacks.asap_closed():
-        asap = tr(ui.locale, "asap_closed")
+    closed = callbacks.asap_closed()
+    opens = opening_time(callbacks, ui)
+    if closed:
+        asap = (
+            tr(ui.locale, "asap_closed_until", when=opens)
+            if opens
+            else tr(ui.locale, "asap_closed")
+        )
     elif wait is not None:
         asap = tr(ui.locale, "asap_wait", minutes=wait)
     else:
@@ -57,13 +72,25 @@ def when_choice(callbacks: CallbacksState, ui: UiState) -> list[ft.Control]:
             on_change=lambda e: callbacks.choose_mode(CallbackMode(e.control.value)),
             content=ft.Column(
                 [
-                    ft.Radio(value=CallbackMode.asap.value, label=asap),
+                    # Not selectable while the queue is closed: the time picker is open.
+                    ft.Radio(value=CallbackMode.asap.value, label=asap, disabled=closed),
                     ft.Radio(value=CallbackMode.slot.value, label=tr(ui.locale, "pick_time")),
                 ],
                 spacing=0,
             ),
         ),
     ]
+    if closed:
+        says = (
+            tr(ui.locale, "queue_closed_opens", when=opens)
+            if opens
+            else tr(ui.locale, "queue_closed")
+        )
+        controls.append(
+            ft.Row(
+                [ft.Icon(ft.Icons.SCHEDULE, color=ft.Colors.PRIMARY), ft.Text(says, expand=True)]
+            )
+        )
     if callbacks.mode is CallbackMode.slot:
         controls += slot_picker(
             callbacks, ui, on_retry=lambda: page.run_task(callbacks.fetch_slots)
@@ -92,13 +119,20 @@ def BookingForm(callbacks: CallbacksState, ui: UiState) -> ft.Control:
         ),
         dependencies=[ui.locale],
     )
+    field = callbacks.company.booking_ref if callbacks.company else None
+    reference: dict[str, str] = ft.use_memo(dict, dependencies=[])
     busy, set_busy = ft.use_state(False)
     history = use_session().history
 
     async def book() -> None:
         set_busy(True)
         try:
-            local_id = await callbacks.book(phone.value or "", note.value or "")
+            local_id = await callbacks.book(
+                phone.value or "",
+                note.value or "",
+                booking_ref=reference.get("value", "") if field else "",
+                language=ui.locale,
+            )
         finally:
             set_busy(False)
         if local_id:
@@ -108,8 +142,9 @@ def BookingForm(callbacks: CallbacksState, ui: UiState) -> ft.Control:
 
     return ft.Column(
         [
-            *queue_choice(callbacks, ui),
-            *when_choice(callbacks, ui),
+            # One column for the parts that grow and shrink (the picker opens and closes),
+            # so the fields and the component below keep their places in this list.
+            ft.Column([*queue_choice(callbacks, ui), *when_choice(callbacks, ui)], spacing=12),
             heading(ui, "your_number"),
             named_dropdown(
                 ft.Dropdown(
@@ -125,6 +160,7 @@ def BookingForm(callbacks: CallbacksState, ui: UiState) -> ft.Control:
             ),
             phone,
             *error_line(ui, callbacks.errors.get("phone")),
+            BookingRefInput(field, ui, callbacks.errors.get("booking_ref"), reference),
             note,
             *error_line(ui, callbacks.errors.get("note")),
             # Not saved (the device is full or read-only): the fields keep what was typed.

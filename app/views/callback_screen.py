@@ -3,6 +3,8 @@ refused comes with the nearest free times, one tap away."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import flet as ft
 
 from app.schemas import CallbackMode
@@ -15,8 +17,10 @@ from app.views.callbacks_screen import ACTIVE, callback_time, status_chip
 from app.views.context import use_session
 from app.views.shell import detail_view, missing_view
 from app.views.slot_picker import slot_picker
-from app.views.strings import tr, when
+from app.views.strings import clock, long_date, tr, when
 from app.views.widgets import confirm_box, error_line, heading, sync_marker, use_showing
+
+CALENDAR_FILE = "callback.ics"
 
 
 def alternatives(
@@ -110,6 +114,111 @@ def Actions(callbacks: CallbacksState, ui: UiState, callback: CallbackView) -> f
     return ft.Row(buttons, wrap=True)
 
 
+def zone_abbreviation(moment: datetime) -> str:
+    """'CST (America/Chicago)': what a clock in that zone shows, and the zone's name."""
+    key = getattr(moment.tzinfo, "key", None)
+    short = moment.strftime("%Z")
+    return f"{short} ({key})" if key and key != short else short
+
+
+def confirmation(
+    callbacks: CallbacksState, ui: UiState, callback: CallbackView
+) -> list[ft.Control]:
+    """'Booked', the day with its weekday, the call window with its time zone, the number
+    we call and the one we call from, and what happens if the call is missed."""
+    if callback.status not in ACTIVE or callback.sync_state == "rejected":
+        return []
+    lines: list[ft.Control] = [
+        ft.Row(
+            [
+                ft.Icon(ft.Icons.CHECK_CIRCLE, color=ft.Colors.PRIMARY),
+                ft.Text(tr(ui.locale, "booked"), theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+            ]
+        )
+    ]
+    window = callbacks.window(callback)
+    if window is not None:
+        start, end = (t.astimezone(callbacks.zone) for t in window)
+        lines += [
+            ft.Text(long_date(ui.locale, start), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+            ft.Text(
+                tr(
+                    ui.locale,
+                    "call_window",
+                    start=clock(ui.locale, start),
+                    end=clock(ui.locale, end),
+                    zone=zone_abbreviation(start),
+                )
+            ),
+        ]
+    else:
+        lines.append(ft.Text(tr(ui.locale, "call_asap")))
+    lines.append(
+        ft.Row(
+            [
+                ft.Icon(ft.Icons.PHONE),
+                ft.Text(tr(ui.locale, "we_call_number", number=display(callback.phone))),
+            ],
+            wrap=True,
+        )
+    )
+    caller = callbacks.caller_number()
+    if caller:
+        lines.append(
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.PHONE_IN_TALK),
+                    ft.Text(tr(ui.locale, "we_call_from", number=display(caller))),
+                ],
+                wrap=True,
+            )
+        )
+    field = callbacks.company.booking_ref if callbacks.company else None
+    if callback.booking_ref and field:
+        label = field.label_in(ui.locale)
+        lines.append(
+            ft.Text(tr(ui.locale, "booking_ref_shown", label=label, ref=callback.booking_ref))
+        )
+    lines.append(ft.Text(tr(ui.locale, "missed_call"), size=13))
+    if window is not None:
+        lines.append(AddToCalendar(callbacks, ui, callback))
+    return lines
+
+
+@ft.component
+def AddToCalendar(callbacks: CallbacksState, ui: UiState, callback: CallbackView) -> ft.Control:
+    """Saves an .ics file: a download in the browser, a save dialog on a desktop."""
+    page = ft.context.page
+    picker = ft.use_memo(ft.FilePicker, dependencies=[])
+
+    async def save() -> None:
+        company = callbacks.company.name if callbacks.company else ""
+        caller = callbacks.caller_number()
+        data = callbacks.calendar_file(
+            callback,
+            summary=tr(ui.locale, "calendar_summary", company=company),
+            description=tr(
+                ui.locale,
+                "calendar_description",
+                company=company,
+                number=display(callback.phone),
+                queue=callbacks.queue_name(callback.queue_id),
+                caller=display(caller) if caller else "",
+            ),
+            alarm=tr(ui.locale, "calendar_alarm", company=company),
+        )
+        if data is not None:
+            await picker.save_file(
+                file_name=CALENDAR_FILE, src_bytes=data, allowed_extensions=["ics"]
+            )
+
+    return ft.OutlinedButton(
+        tr(ui.locale, "add_to_calendar"),
+        icon=ft.Icons.EVENT,
+        on_click=lambda: page.run_task(save),
+    )
+
+
 @ft.component
 def CallbackScreen(
     callbacks: CallbacksState,
@@ -130,6 +239,7 @@ def CallbackScreen(
             back_key="back_to_callbacks",
             back_to="/callbacks",
         )
+    booked = confirmation(callbacks, ui, callback)
     body: list[ft.Control] = [
         ft.Row(
             [
@@ -141,8 +251,15 @@ def CallbackScreen(
             ],
             wrap=True,
         ),
-        ft.Row([ft.Icon(ft.Icons.SCHEDULE), ft.Text(callback_time(callbacks, ui, callback))]),
-        ft.Row([ft.Icon(ft.Icons.PHONE), ft.Text(display(callback.phone))]),
+        *(
+            booked
+            or [
+                ft.Row(
+                    [ft.Icon(ft.Icons.SCHEDULE), ft.Text(callback_time(callbacks, ui, callback))]
+                ),
+                ft.Row([ft.Icon(ft.Icons.PHONE), ft.Text(display(callback.phone))]),
+            ]
+        ),
         *([ft.Text(callback.note, italic=True)] if callback.note else []),
         *sync_marker(ui, callback.sync_state, callback.error),
     ]

@@ -4,6 +4,7 @@ What is typed is kept as a draft while the customer reads a suggested article.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit
 
 import flet as ft
@@ -16,6 +17,7 @@ from app.views.context import route_query, use_session
 from app.views.shell import detail_view
 from app.views.strings import tr
 from app.views.widgets import (
+    BookingRefInput,
     error_line,
     file_chips,
     file_errors,
@@ -29,6 +31,13 @@ from app.views.widgets import (
 @ft.component
 def FieldError(cases: CasesState, ui: UiState, field: str) -> ft.Control:
     return ft.Column(error_line(ui, cases.errors.get(field)))
+
+
+@ft.component
+def CaseBookingRef(
+    cases: CasesState, ui: UiState, typed: dict[str, str], keep: Callable[[str], None]
+) -> ft.Control:
+    return BookingRefInput(cases.booking_field, ui, cases.errors.get("booking_ref"), typed, keep)
 
 
 @ft.component
@@ -104,7 +113,7 @@ def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
     draft = new_case_key(query)
     incident_id = query.get("incident")
     incident = next((i for i in session.status.active if i.id == incident_id), None)
-    prefilled = incident.title if incident else follow_up_subject(ui, cases, query.get("follow_up"))
+    prefilled = follow_up_subject(ui, cases, query.get("follow_up"))
 
     def kept(name: str, default: str = "") -> str:
         return cases.drafts.field(draft, name, default)
@@ -129,15 +138,21 @@ def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
         ),
         dependencies=[ui.locale, draft],
     )
+    # From an incident, the customer says what their own question is about: the
+    # incident's title is shown above, never made every customer's subject.
     subject = ft.use_memo(
         lambda: ft.TextField(
             label=tr(ui.locale, "subject_label"),
+            hint_text=tr(ui.locale, "subject_incident_hint") if incident else None,
             max_length=200,
             on_change=typed,
             value=kept("subject", prefilled),
             data="subject",
         ),
         dependencies=[ui.locale, draft],
+    )
+    reference: dict[str, str] = ft.use_memo(
+        lambda: {"value": kept("booking_ref")}, dependencies=[draft]
     )
     description = ft.use_memo(
         lambda: ft.TextField(
@@ -170,6 +185,7 @@ def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
                 category=category.value,
                 incident_id=incident_id,
                 draft=draft,
+                booking_ref=reference.get("value", ""),
             )
         finally:
             set_busy(False)
@@ -184,6 +200,7 @@ def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
             named_dropdown(category, tr(ui.locale, "category_label")),
             subject,
             FieldError(cases, ui, "subject"),
+            CaseBookingRef(cases, ui, reference, lambda text: keep("booking_ref", text)),
             description,
             FieldError(cases, ui, "description"),
             Suggestions(cases, ui),

@@ -1,5 +1,8 @@
 """Choosing a callback time: a day, then a free slot on it, shown in the customer's time
-zone. Used by the booking form and to move a callback."""
+zone. Used by the booking form and to move a callback.
+
+Every free time of the chosen day is on the page, grouped morning / afternoon / evening;
+the row of days moves by buttons, so a mouse reaches every day."""
 
 from __future__ import annotations
 
@@ -14,8 +17,6 @@ from app.state.session import UiState
 from app.views.strings import MONTHS, WEEKDAYS, clock, tr
 from app.views.widgets import progress
 
-TIMES_HEIGHT = 176  # four rows of times
-
 
 def day_label(locale: str, day: date) -> str:
     """'Mon, Nov 23' / 'lun, 23 nov'."""
@@ -26,6 +27,58 @@ def day_label(locale: str, day: date) -> str:
 
 def zone_name(zone: tzinfo) -> str:
     return str(getattr(zone, "key", None) or datetime.now(zone).strftime("%Z"))
+
+
+def day_row(callbacks: CallbacksState, ui: UiState) -> ft.Control:
+    """The days shown now, between buttons to the earlier and later ones."""
+    chips: list[ft.Control] = [
+        ft.Chip(
+            label=ft.Text(day_label(ui.locale, day)),
+            selected=day == callbacks.day,
+            on_select=lambda _, d=day: callbacks.choose_day(d),
+            key=f"day-{day}",
+        )
+        for day in callbacks.shown_days()
+    ]
+    move: list[ft.Control] = []
+    if callbacks.has_earlier_days() or callbacks.has_later_days():
+        move = [
+            ft.TextButton(
+                tr(ui.locale, "earlier_days"),
+                icon=ft.Icons.CHEVRON_LEFT,
+                disabled=not callbacks.has_earlier_days(),
+                on_click=callbacks.earlier_days,
+            ),
+            ft.TextButton(
+                tr(ui.locale, "later_days"),
+                icon=ft.Icons.CHEVRON_RIGHT,
+                disabled=not callbacks.has_later_days(),
+                on_click=callbacks.later_days,
+            ),
+        ]
+    return ft.Column([ft.Row(chips, wrap=True), ft.Row(move, wrap=True)], spacing=4)
+
+
+def time_groups(callbacks: CallbacksState, ui: UiState) -> ft.Control:
+    groups: list[ft.Control] = []
+    for part, found in callbacks.slot_groups(callbacks.day):
+        groups += [
+            ft.Text(tr(ui.locale, f"times_{part}"), theme_style=ft.TextThemeStyle.TITLE_SMALL),
+            ft.Row(
+                [
+                    ft.Chip(
+                        label=ft.Text(clock(ui.locale, slot.start.astimezone(callbacks.zone))),
+                        selected=slot.start == callbacks.slot,
+                        on_select=lambda _, s=slot.start: callbacks.choose_slot(s),
+                        key=slot.start.isoformat(),
+                    )
+                    for slot in found
+                ],
+                wrap=True,
+            ),
+        ]
+    # A day's times are a new set of chips, not the last day's relabelled.
+    return ft.Column(groups, spacing=8, key=f"slots-{callbacks.day}")
 
 
 def slot_picker(
@@ -45,44 +98,12 @@ def slot_picker(
             ft.Text(tr(ui.locale, key), color=ft.Colors.ON_SURFACE_VARIANT),
             ft.TextButton(tr(ui.locale, "retry"), icon=ft.Icons.REFRESH, on_click=on_retry),
         ]
-    days = callbacks.days()
-    if not days:
+    if not callbacks.days():
         if not callbacks.slots_error:
             controls.append(ft.Text(tr(ui.locale, "no_slots")))
         return controls
     controls.append(
         ft.Text(tr(ui.locale, "times_in_zone", zone=zone_name(callbacks.zone)), size=13)
     )
-    controls.append(
-        ft.Row(
-            [
-                ft.Chip(
-                    label=ft.Text(day_label(ui.locale, day)),
-                    selected=day == callbacks.day,
-                    on_select=lambda _, d=day: callbacks.choose_day(d),
-                    key=f"day-{day}",
-                )
-                for day in days
-            ],
-            scroll=ft.ScrollMode.AUTO,
-        )
-    )
-    times = ft.Row(
-        [
-            ft.Chip(
-                label=ft.Text(clock(ui.locale, slot.start.astimezone(callbacks.zone))),
-                selected=slot.start == callbacks.slot,
-                on_select=lambda _, s=slot.start: callbacks.choose_slot(s),
-                key=slot.start.isoformat(),
-            )
-            for slot in callbacks.slots_on(callbacks.day)
-        ],
-        wrap=True,
-        # A day's times are a new set of chips, not the last day's relabelled.
-        key=f"slots-{callbacks.day}",
-    )
-    # A box of fixed height that scrolls: choosing another day never moves what is below.
-    controls.append(
-        ft.Container(ft.Column([times], scroll=ft.ScrollMode.AUTO), height=TIMES_HEIGHT)
-    )
+    controls += [day_row(callbacks, ui), time_groups(callbacks, ui)]
     return controls

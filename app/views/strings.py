@@ -23,6 +23,51 @@ WEEKDAYS = {
 }
 
 
+WEEKDAY_NAMES = {
+    "en": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split(),  # noqa: SIM905
+    "es": "lunes martes miércoles jueves viernes sábado domingo".split(),  # noqa: SIM905
+}
+MONTH_NAMES = {
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "es": [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
+}
+
+
+def long_date(locale: str, moment: datetime) -> str:
+    """'Friday, December 11' / 'viernes, 11 de diciembre'."""
+    weekday = WEEKDAY_NAMES.get(locale, WEEKDAY_NAMES["en"])[moment.weekday()]
+    month = MONTH_NAMES.get(locale, MONTH_NAMES["en"])[moment.month - 1]
+    if locale == "es":
+        return f"{weekday}, {moment.day} de {month}"
+    return f"{weekday}, {month} {moment.day}"
+
+
 def tr(locale: str, key: str, **values: object) -> str:
     """The string `key` in `locale` (English when missing), with `values` filled in."""
     table = STRINGS.get(locale, STRINGS["en"])

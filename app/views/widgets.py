@@ -11,6 +11,7 @@ from typing import Any
 import flet as ft
 
 from app.schemas import Rejection
+from app.schemas.booking import MAX_BOOKING_REF, BookingRefField
 from app.state.notices import NoticesState
 from app.state.session import Session, UiState
 from app.views.strings import tr
@@ -29,6 +30,54 @@ def error_line(ui: UiState, code: str | None, **values: object) -> list[ft.Contr
     if not code:
         return []
     return [ft.Text(tr(ui.locale, f"error_{code}", **values), color=ft.Colors.ERROR)]
+
+
+def booking_ref_field(
+    ui: UiState,
+    field: BookingRefField,
+    typed: dict[str, str],
+    on_typed: Callable[[str], None] | None = None,
+) -> ft.TextField:
+    """The optional booking reference, named as the company names it; what is typed is
+    kept in `typed['value']` (and put back if the field is made again) and handed to
+    `on_typed` (a form's draft)."""
+
+    def keep(e: ft.Event[ft.TextField]) -> None:
+        typed["value"] = e.control.value or ""
+        if on_typed is not None:
+            on_typed(typed["value"])
+
+    return ft.TextField(
+        label=tr(ui.locale, "booking_ref_label", label=field.label_in(ui.locale)),
+        hint_text=tr(ui.locale, "booking_ref_hint", example=field.example)
+        if field.example
+        else None,
+        value=typed.get("value", ""),
+        max_length=MAX_BOOKING_REF,
+        capitalization=ft.TextCapitalization.CHARACTERS,
+        on_change=keep,
+    )
+
+
+@ft.component
+def BookingRefInput(
+    field: BookingRefField | None,
+    ui: UiState,
+    error: str | None,
+    typed: dict[str, str],
+    on_typed: Callable[[str], None] | None = None,
+) -> ft.Control:
+    """The booking reference field and its inline error, when the company asks for one.
+    A component of its own: the field appears once the company is known without moving
+    the form's other fields."""
+    control = ft.use_memo(
+        lambda: booking_ref_field(ui, field, typed, on_typed) if field else None,
+        dependencies=[ui.locale, field],
+    )
+    if control is None or field is None:
+        return ft.Column([])
+    label, example = field.label_in(ui.locale), field.example or field.pattern
+    return ft.Column([control, *error_line(ui, error, label=label, example=example)], spacing=4)
 
 
 def named_dropdown(dropdown: ft.Dropdown, label: str) -> ft.Control:

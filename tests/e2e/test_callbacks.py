@@ -15,6 +15,7 @@ from tests.e2e.conftest import (
     sign_in_when_asked,
     type_into,
 )
+from tests.e2e.settling import settle, settled_click
 
 SLOT = re.compile(r"^\d{1,2}:\d\d [AP]M$")
 
@@ -48,18 +49,21 @@ def test_book_a_slot_and_cancel_it(chromium: Browser, app: AppProcess) -> None:
     slot = page.get_by_role("checkbox", name=slot_text, exact=True)
     slot.click()
     expect(slot).to_be_checked()
+    settle(page)  # the chosen chip grows and its row reflows before the next tap
     expect(page.get_by_role("button", name="Country")).to_be_visible()
+    # Every free time is on the page, so the fields below are reached once it settled.
+    settled_click(page, page.get_by_label("Phone number"))
     type_into(page, "Phone number", "12 34", delay=20)
-    page.get_by_role("button", name="Request callback").click()
+    settled_click(page, page.get_by_role("button", name="Request callback"))
     expect(page.get_by_text("Enter a phone number that is valid")).to_be_visible()
     expect(page.get_by_label("Phone number")).to_have_value("12 34")
     screenshot(page, "book-callback-error-phone-light")
 
-    page.get_by_label("Phone number").click()
+    settled_click(page, page.get_by_label("Phone number"))
     expect(page.get_by_label("Phone number")).to_be_focused()
     page.keyboard.press("Control+A")
     page.keyboard.type("(312) 555-0100", delay=20)
-    page.get_by_role("button", name="Request callback").click()
+    settled_click(page, page.get_by_role("button", name="Request callback"))
     expect(page).to_have_url(re.compile(r"/callbacks/[\w-]+$"), timeout=15_000)
     expect(page.get_by_text("+1 312-555-0100")).to_be_visible()
     expect(page.get_by_text(re.compile(re.escape(slot_text)))).to_be_visible()

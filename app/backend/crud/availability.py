@@ -107,14 +107,32 @@ def _free_slots(
     return found, None
 
 
+OPENS_WITHIN = timedelta(days=8)  # a week of opening hours, and the day the week ends on
+
+
+def _opens_at(conn: Connection, row: Row[Any], moment: datetime) -> datetime | None:
+    """When a closed (or unstaffed) queue next has an agent on duty in its hours: the
+    start of its first staffed slot within the next week; None if none is planned."""
+    windows = _windows(conn, row, moment, moment + OPENS_WITHIN)
+    return next((w.start for w in windows if w.capacity > 0 and w.start >= moment), None)
+
+
 def asap_estimate(conn: Connection, *, queue_id: str, at: datetime | None = None) -> AsapEstimate:
     row = queue_row(conn, queue_id)
     moment = at or now()
     if not slots.is_open(loads(row.hours), row.time_zone, moment):
-        return AsapEstimate(available=False, reason="The queue is closed now.")
+        return AsapEstimate(
+            available=False,
+            reason="The queue is closed now.",
+            opens_at=_opens_at(conn, row, moment),
+        )
     agents = slots.agents_at(_staffing(conn, queue_id, moment, moment), moment)
     if agents == 0:
-        return AsapEstimate(available=False, reason="No agents are on duty now.")
+        return AsapEstimate(
+            available=False,
+            reason="No agents are on duty now.",
+            opens_at=_opens_at(conn, row, moment),
+        )
     waiting = len(
         conn.execute(
             select(callbacks.c.id).where(

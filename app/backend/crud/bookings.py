@@ -52,9 +52,12 @@ def request_callback(
     slot_start: datetime | None = None,
     note: str | None = None,
     case_id: str | None = None,
+    booking_ref: str | None = None,
+    language: str | None = None,
     client_ref: str | None = None,
 ) -> Callback:
-    """Book a callback; rejected with the nearest free slots when the slot is taken."""
+    """Book a callback (`booking_ref` already checked against the company's format);
+    rejected with the nearest free slots when the slot is taken."""
     phone = "".join(ch for ch in phone if ch not in " -().")
     if not E164.match(phone):
         raise Rejected(
@@ -108,6 +111,8 @@ def request_callback(
             slot_end=format_time(slot_end) if slot_end else None,
             note=(note or "").strip()[:2000] or None,
             case_id=case_id,
+            booking_ref=booking_ref,
+            language=language,
             client_ref=client_ref,
             version=1,
             created_at=stamp,

@@ -116,6 +116,8 @@ def callback_from_row(row: Row[Any]) -> Callback:
         slot_end=row.slot_end,
         note=row.note,
         case_id=row.case_id,
+        booking_ref=row.booking_ref,
+        language=row.language,
         client_ref=row.client_ref,
         created_at=row.created_at,
         updated_at=row.updated_at,

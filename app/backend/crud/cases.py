@@ -47,6 +47,7 @@ def open_case(
     category: str,
     attachment_ids: Sequence[str] = (),
     incident_id: str | None = None,
+    booking_ref: str | None = None,
     client_ref: str | None = None,
     channel: str = "app",
 ) -> Case:
@@ -69,6 +70,7 @@ def open_case(
             status=CaseStatus.new.value,
             channel=channel,
             incident_id=incident_id,
+            booking_ref=booking_ref,
             client_ref=client_ref,
             version=1,
             created_at=stamp,
@@ -251,6 +253,7 @@ def _case_from_row(conn: Connection, row: Row[Any]) -> Case:
         status=row.status,
         channel=row.channel,
         incident_id=row.incident_id,
+        booking_ref=row.booking_ref,
         client_ref=row.client_ref,
         messages=messages,
         attachments=[attachment_from_row(f) for f in files if f.message_id is None],

@@ -95,6 +95,22 @@ def _prune_indexes(conn: Connection) -> None:
                 index.create(conn, checkfirst=True)
 
 
+# Columns added to existing tables: what the customer told us on a case or callback.
+CONTEXT_COLUMNS = {
+    "cases": (("booking_ref", "VARCHAR(40)"),),
+    "callbacks": (("booking_ref", "VARCHAR(40)"), ("language", "VARCHAR(35)")),
+}
+
+
+def _customer_context(conn: Connection) -> None:
+    # A database made by this version's baseline has the columns already.
+    for table, added in CONTEXT_COLUMNS.items():
+        columns = {c["name"] for c in inspect(conn).get_columns(table)}
+        for name, kind in added:
+            if name not in columns:
+                conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {kind}"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "baseline", _baseline),
     (2, "idempotent attachment uploads", _upload_keys),
@@ -104,6 +120,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (6, "sign-in codes bound to their attempt, daily failure caps", _sign_in_attempts),
     (7, "pushes failed in a row per device, to give up on it", _push_failures),
     (8, "indexes for pruning old rows", _prune_indexes),
+    (9, "booking reference on cases and callbacks, the callback's language", _customer_context),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

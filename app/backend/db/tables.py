@@ -197,6 +197,7 @@ cases = Table(
     Column("status", String(16), nullable=False),
     Column("channel", String(32), nullable=False),
     Column("incident_id", String(40)),
+    Column("booking_ref", String(40)),
     Column("client_ref", String(100)),
     Column("version", Integer, nullable=False, default=1),
     _time("created_at"),
@@ -283,6 +284,8 @@ callbacks = Table(
     _time("slot_end", nullable=True),
     Column("note", Text),
     Column("case_id", String(40)),
+    Column("booking_ref", String(40)),
+    Column("language", String(35)),  # BCP 47 tag: the language to call in
     Column("client_ref", String(100)),
     Column("version", Integer, nullable=False, default=1),
     _time("created_at"),

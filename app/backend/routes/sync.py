@@ -45,6 +45,7 @@ def push(body: PushRequest, customer_id: CustomerId, hub: HubDep) -> PushRespons
         customer_id=customer_id,
         request=body,
         max_case_messages=hub.settings.max_case_messages,
+        booking_pattern=hub.settings.booking_ref_pattern,
     )
     if any(m.name == MutationName.device_register for m in body.mutations):
         with hub.db.write() as conn:

@@ -1,0 +1,24 @@
+"""Tapping where a control really is on a page that just scrolled or grew."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page
+
+
+def settle(page: Page) -> None:
+    """Wait until two frames are the same: Flutter has moved what a scroll moved (its
+    accessibility tree follows a frame later, and a tap aimed at a stale place lands on
+    whatever is there now)."""
+    previous = b""
+    for _ in range(40):
+        frame = page.screenshot()
+        if frame == previous:
+            return
+        previous = frame
+        page.wait_for_timeout(100)
+
+
+def settled_click(page: Page, target: Locator) -> None:
+    target.scroll_into_view_if_needed()
+    settle(page)
+    target.click()
