@@ -11,6 +11,7 @@ from app.state.callbacks import CallbacksState
 from app.state.phone import COUNTRIES, country_label
 from app.state.session import Session, UiState
 from app.views.context import route_query, use_session
+from app.views.layout import form_column
 from app.views.shell import detail_view
 from app.views.slot_picker import slot_picker
 from app.views.strings import tr
@@ -82,6 +83,7 @@ def BookingForm(callbacks: CallbacksState, ui: UiState) -> ft.Control:
             hint_text=tr(ui.locale, "phone_hint"),
             value=callbacks.phone,
             keyboard_type=ft.KeyboardType.PHONE,
+            autofill_hints=ft.AutofillHint.TELEPHONE_NUMBER,
             prefix_icon=ft.Icons.PHONE,
         ),
         dependencies=[ui.locale],
@@ -103,7 +105,7 @@ def BookingForm(callbacks: CallbacksState, ui: UiState) -> ft.Control:
         if local_id:
             page.navigate(f"/callbacks/{local_id}")
 
-    return ft.Column(
+    return form_column(
         [
             *queue_choice(callbacks, ui),
             *when_choice(callbacks, ui),
@@ -133,7 +135,6 @@ def BookingForm(callbacks: CallbacksState, ui: UiState) -> ft.Control:
                 on_click=lambda: page.run_task(book),
             ),
         ],
-        spacing=12,
     )
 
 
