@@ -1,5 +1,5 @@
-"""Account and settings: sign in with an emailed code, sign out, where you're signed in,
-the sync panel, language and theme."""
+"""Account and settings: sign in (sign_in_panel.py), sign out, where you're signed in,
+the connection and what is sent, language and theme."""
 
 from __future__ import annotations
 
