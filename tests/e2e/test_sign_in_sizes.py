@@ -20,6 +20,7 @@ from tests.e2e.conftest import (
     screenshot,
     sign_in_code,
     type_into,
+    with_semantics,
 )
 
 EMAIL = "ines@example.com"
@@ -208,6 +209,9 @@ def test_the_code_step_in_spanish(chromium: Browser, app: AppProcess) -> None:
             page.mouse.wheel(0, 6_000)
             tap(page, page.get_by_role("button", name="Language"))
             tap(page, page.get_by_text("Español").last)
+            expect(page.get_by_label("Correo electrónico")).to_be_attached()
+            page.reload()  # back at the top, in the language the device keeps
+            with_semantics(page)
             device = device_key(page)  # the language belongs to the device
         type_into(page, "Correo electrónico", EMAIL)
         page.get_by_role("button", name="Enviar código").click()
