@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 
 import flet as ft
 
@@ -43,6 +44,10 @@ class AccountState(ft.Observable):
         self.email = ""
         self.attempt = ""
         self.error: str | None = None
+        # A refused new code: minutes until the hub sends another.
+        self.wait_minutes = 0
+        # A new code went out on the code step: the screen says so.
+        self.resent = False
         self.busy = False
         self.unsent = 0
         self.confirm_sign_out = False
@@ -62,7 +67,7 @@ class AccountState(ft.Observable):
     async def send_code(self, email: str, browser_address: str | None = None) -> None:
         """Ask the hub to email a code; the next step asks for it. `browser_address`: a
         served browser's own (web mode), which the hub's sign-in limits count."""
-        self.busy, self.error = True, None
+        self.busy, self.error, self.resent = True, None, False
         try:
             started = await self._services.client.start_sign_in(
                 email.strip(), browser_address=browser_address
@@ -75,8 +80,28 @@ class AccountState(ft.Observable):
         finally:
             self.busy = False
 
+    async def resend_code(self, browser_address: str | None = None) -> None:
+        """On the code step: ask the hub for a new code to the same email. The newest
+        attempt is the one the code step verifies; refused (the hub limits how many codes
+        it sends), the step keeps the attempt it had, and says how long to wait."""
+        self.busy, self.error, self.resent = True, None, False
+        try:
+            started = await self._services.client.start_sign_in(
+                self.email, browser_address=browser_address
+            )
+        except HubError as error:
+            if isinstance(error, RateLimited):
+                self.error = "codes_wait"
+                self.wait_minutes = max(1, math.ceil((error.retry_after or 60) / 60))
+            else:
+                self.error = problem_code(error)
+        else:
+            self.attempt, self.resent = started.attempt, True
+        finally:
+            self.busy = False
+
     async def verify(self, code: str, browser_address: str | None = None) -> None:
-        self.busy, self.error = True, None
+        self.busy, self.error, self.resent = True, None, False
         try:
             session = await self._services.client.verify_sign_in(
                 self.email, self.attempt, code.strip(), browser_address=browser_address
@@ -110,7 +135,7 @@ class AccountState(ft.Observable):
         self._services.live.restart()
 
     def use_another_email(self) -> None:
-        self.step, self.error = "email", None
+        self.step, self.error, self.resent = "email", None, False
 
     async def sign_out(self, *, confirmed: bool = False) -> None:
         """Sign out; with changes not yet sent, ask first (they cannot be sent after)."""

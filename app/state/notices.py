@@ -120,28 +120,67 @@ class NoticeCenter:
 
 
 class NoticesState(ft.Observable):
-    """One window's banner and badges."""
+    """One window's banner and badges.
+
+    The banner is the latest update, shown on the screen where it arrived (or the first
+    one visited after it). Once the customer has seen it there and moved on, dismissed it
+    or opened it, it stays away from every screen until a newer update arrives; the
+    badges still count what was not looked at."""
 
     def __init__(self) -> None:
         self.items: list[Notice] = []
         self.unseen: dict[str, int] = {}  # by route prefix: /status, /cases, /callbacks
         # The case or callback on screen (its route): it shows its own updates.
         self.showing: str | None = None
+        # The address on screen, and where the latest update's banner was first shown.
+        self.route: str | None = None
+        self.banner_on: str | None = None
+        # The latest update was seen, dismissed or opened: no banner until a newer one.
+        self.quiet = False
+
+    @property
+    def banner(self) -> Notice | None:
+        """The update the banner shows, if any."""
+        return None if self.quiet or not self.items else self.items[0]
+
+    def banner_for(self, route: str) -> Notice | None:
+        """The banner on the screen at `route`: none on a screen other than the one it
+        was shown on (asked before `visit` records that screen, so it never flashes)."""
+        banner = self.banner
+        return banner if self.banner_on in (None, route) else None
 
     def add(self, notice: Notice) -> None:
         if notice.route == self.showing:
             return
         self.items = [notice, *self.items][:RECENT]
+        self.quiet, self.banner_on = False, self.route
         section = "/" + notice.route.split("/")[1]
         self.unseen = {**self.unseen, section: self.unseen.get(section, 0) + 1}
+
+    def visit(self, route: str) -> None:
+        """The window now shows the screen at `route`. A banner already shown on another
+        screen has been seen: it does not follow the customer here."""
+        if route == self.route:
+            return
+        self.route = route
+        if self.banner is None:
+            return
+        if self.banner_on is None:
+            self.banner_on = route
+        elif self.banner_on != route:
+            self.quiet = True
 
     def show(self, route: str | None) -> None:
         """The screen now shows the item at `route` (None: no item): its notices go."""
         self.showing = route
         if route is not None and any(n.route == route for n in self.items):
+            if self.banner is not None and self.banner.route == route:
+                self.quiet = True
             self.items = [n for n in self.items if n.route != route]
 
     def dismiss(self, key: str) -> None:
+        if self.banner is not None and self.banner.key == key:
+            self.quiet = True
         self.items = [n for n in self.items if n.key != key]
 
     def seen(self, section: str) -> None:

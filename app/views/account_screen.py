@@ -1,11 +1,10 @@
-"""Account and settings: sign in with an emailed code, sign out, where you're signed in,
-the sync panel, language and theme."""
+"""Account and settings: sign in (sign_in_panel.py), sign out, where you're signed in,
+the connection and what is sent, language and theme."""
 
 from __future__ import annotations
 
 import flet as ft
 
-from app.schemas.customers import SIGN_IN_CODE_DIGITS
 from app.state.account import AccountState
 from app.state.session import Session, UiState
 from app.state.sessions import SessionsState
@@ -13,97 +12,16 @@ from app.state.sync import SyncState
 from app.views.alerts_panel import AlertsPanel
 from app.views.context import use_session
 from app.views.device_panel import DevicePanel
+from app.views.plurals import trn
 from app.views.sessions_panel import SessionsPanel
 from app.views.shell import ACCOUNT, shell
+from app.views.sign_in_panel import SignInPanel
 from app.views.strings import tr, when
 from app.views.theme import GOOD, WARNING, apply_theme
 from app.views.widgets import named_dropdown
 from app.views.your_data import YourData, erased_notice
 
 LANGUAGES = {"en": "English", "es": "Español"}
-
-
-def error_text(ui: UiState, account: AccountState) -> list[ft.Control]:
-    if not account.error:
-        return []
-    return [ft.Text(tr(ui.locale, f"error_{account.error}"), color=ft.Colors.ERROR)]
-
-
-@ft.component
-def SignInPanel(session: Session, account: AccountState, ui: UiState) -> ft.Control:
-    page = ft.context.page
-    # Served in a browser: the hub's sign-in limits count that browser, not this server.
-    browser = page.client_ip if page.web else None
-
-    async def send_code(email: str) -> None:
-        await account.send_code(email, browser)
-
-    async def verify(code: str) -> None:
-        await account.verify(code, browser)
-        if account.customer is None:
-            return
-        await session.signed_in_or_out()
-        if account.return_to:
-            destination, account.return_to = account.return_to, None
-            page.navigate(destination)
-
-    # Fields kept across re-renders, so nothing typed is overwritten (see HelpScreen).
-    # They are never changed after creation: a rendered control is frozen, and changing
-    # one stops the window from updating at all.
-    email = ft.use_memo(
-        lambda: ft.TextField(
-            label=tr(ui.locale, "email_label"),
-            keyboard_type=ft.KeyboardType.EMAIL,
-            on_submit=lambda e: page.run_task(send_code, e.control.value or ""),
-        ),
-        dependencies=[ui.locale],
-    )
-    code = ft.use_memo(
-        lambda: ft.TextField(
-            label=tr(ui.locale, "code_label"),
-            max_length=SIGN_IN_CODE_DIGITS,
-            keyboard_type=ft.KeyboardType.NUMBER,
-            on_submit=lambda e: page.run_task(verify, e.control.value or ""),
-        ),
-        dependencies=[ui.locale],
-    )
-    busy = [ft.ProgressRing(width=20, height=20, stroke_width=2)] if account.busy else []
-    if account.step == "email":
-        send = ft.FilledButton(
-            tr(ui.locale, "send_code"),
-            disabled=account.busy,
-            on_click=lambda: page.run_task(send_code, email.value or ""),
-        )
-        return ft.Column(
-            [
-                ft.Text(tr(ui.locale, "sign_in_title"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
-                email,
-                *error_text(ui, account),
-                ft.Row([send, *busy]),
-            ],
-            spacing=12,
-        )
-    verify_button = ft.FilledButton(
-        tr(ui.locale, "sign_in"),
-        disabled=account.busy,
-        on_click=lambda: page.run_task(verify, code.value or ""),
-    )
-    return ft.Column(
-        [
-            ft.Text(tr(ui.locale, "code_sent", email=account.email, digits=SIGN_IN_CODE_DIGITS)),
-            code,
-            *error_text(ui, account),
-            ft.Row(
-                [
-                    verify_button,
-                    ft.TextButton(tr(ui.locale, "other_email"), on_click=account.use_another_email),
-                    *busy,
-                ],
-                wrap=True,
-            ),
-        ],
-        spacing=12,
-    )
 
 
 @ft.component
@@ -129,7 +47,7 @@ def SignedInPanel(session: Session, account: AccountState, ui: UiState) -> ft.Co
     ]
     if account.confirm_sign_out:
         controls += [
-            ft.Text(tr(ui.locale, "sign_out_unsent", count=account.unsent), color=ft.Colors.ERROR),
+            ft.Text(trn(ui.locale, "sign_out_unsent", account.unsent), color=ft.Colors.ERROR),
             ft.Row(
                 [
                     ft.FilledButton(
@@ -153,6 +71,21 @@ def SignedInPanel(session: Session, account: AccountState, ui: UiState) -> ft.Co
             )
         )
     return ft.Column(controls, spacing=12)
+
+
+def changes_lines(sync: SyncState, ui: UiState) -> list[ft.Control]:
+    """What became of the customer's changes, in their words: all sent, or how many wait,
+    and how many were not accepted."""
+    lines: list[ft.Control] = []
+    if sync.pending:
+        lines.append(ft.Text(trn(ui.locale, "changes_waiting", sync.pending)))
+    if sync.failed:
+        lines.append(ft.Text(trn(ui.locale, "changes_refused", sync.failed), color=ft.Colors.ERROR))
+    if not lines:
+        lines.append(
+            ft.Row([ft.Icon(ft.Icons.DONE_ALL, color=GOOD), ft.Text(tr(ui.locale, "all_sent"))])
+        )
+    return lines
 
 
 def sync_panel(session: Session, sync: SyncState, ui: UiState) -> ft.Control:
@@ -179,8 +112,7 @@ def sync_panel(session: Session, sync: SyncState, ui: UiState) -> ft.Control:
                         if sync.last_synced
                         else tr(ui.locale, "never_updated")
                     ),
-                    ft.Text(tr(ui.locale, "pending_changes", count=sync.pending)),
-                    ft.Text(tr(ui.locale, "failed_changes", count=sync.failed)),
+                    *changes_lines(sync, ui),
                     ft.Row(
                         [
                             ft.FilledTonalButton(
@@ -238,6 +170,7 @@ def preferences(session: Session, ui: UiState) -> ft.Control:
             ),
         ],
         spacing=12,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
     )
 
 

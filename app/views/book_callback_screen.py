@@ -11,6 +11,7 @@ from app.state.callbacks import CallbacksState
 from app.state.phone import COUNTRIES, country_label
 from app.state.session import Session, UiState
 from app.views.context import route_query, use_session
+from app.views.layout import form_column
 from app.views.shell import detail_view
 from app.views.slot_picker import day_label, slot_picker
 from app.views.strings import clock, tr
@@ -109,6 +110,7 @@ def BookingForm(callbacks: CallbacksState, ui: UiState) -> ft.Control:
             hint_text=tr(ui.locale, "phone_hint"),
             value=callbacks.phone,
             keyboard_type=ft.KeyboardType.PHONE,
+            autofill_hints=ft.AutofillHint.TELEPHONE_NUMBER,
             prefix_icon=ft.Icons.PHONE,
         ),
         dependencies=[ui.locale],
@@ -140,7 +142,7 @@ def BookingForm(callbacks: CallbacksState, ui: UiState) -> ft.Control:
             history.replace_next()
             page.navigate(f"/callbacks/{local_id}")
 
-    return ft.Column(
+    return form_column(
         [
             # One column for the parts that grow and shrink (the picker opens and closes),
             # so the fields and the component below keep their places in this list.
@@ -172,7 +174,6 @@ def BookingForm(callbacks: CallbacksState, ui: UiState) -> ft.Control:
                 on_click=lambda: page.run_task(book),
             ),
         ],
-        spacing=12,
     )
 
 

@@ -14,6 +14,7 @@ from app.state.case_drafts import new_case_key
 from app.state.cases import GENERAL, CasesState, CaseView
 from app.state.session import Session, UiState
 from app.views.context import route_query, use_session
+from app.views.layout import form_column
 from app.views.shell import detail_view
 from app.views.strings import tr
 from app.views.widgets import (
@@ -194,7 +195,7 @@ def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
             session.history.replace_next()
             page.navigate(f"/cases/{local_id}")
 
-    return ft.Column(
+    return form_column(
         [
             *([ft.Text(tr(ui.locale, "about_incident", title=incident.title))] if incident else []),
             named_dropdown(category, tr(ui.locale, "category_label")),
@@ -214,7 +215,6 @@ def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
                 on_click=lambda: page.run_task(send),
             ),
         ],
-        spacing=12,
     )
 
 

@@ -9,6 +9,7 @@ import flet as ft
 from app.schemas.sessions import SignIn
 from app.state.session import UiState
 from app.state.sessions import SessionsState
+from app.views.plurals import trn
 from app.views.strings import tr, when
 from app.views.widgets import error_line, heading, progress
 
@@ -112,7 +113,7 @@ def SessionsPanel(state: SessionsState, ui: UiState) -> ft.Control:
     if state.loaded and not state.others:
         controls.append(ft.Text(tr(ui.locale, "sessions_only_here")))
     if state.ended is not None:
-        controls.append(ft.Text(tr(ui.locale, "sessions_ended", count=state.ended)))
+        controls.append(ft.Text(trn(ui.locale, "sessions_ended", state.ended)))
     controls += error_line(ui, state.error)
     buttons: list[ft.Control] = []
     if state.others:

@@ -14,6 +14,7 @@ from app.state.session import Session, UiState
 from app.state.storage import StorageState
 from app.state.sync import SyncState
 from app.views.context import use_session
+from app.views.layout import reading_area
 from app.views.strings import tr
 from app.views.theme import WARNING
 
@@ -82,12 +83,12 @@ def storage_banner(ui: UiState, storage: StorageState) -> ft.Control | None:
     )
 
 
-def notice_card(notices: NoticesState, ui: UiState) -> ft.Control | None:
+def notice_card(notices: NoticesState, ui: UiState, route: str) -> ft.Control | None:
     """The latest live update: what happened, a way to it, and a way to put it away."""
-    if not notices.items:
+    latest = notices.banner_for(route)
+    if latest is None:
         return None
     page = ft.context.page
-    latest = notices.items[0]
 
     def open_it() -> None:
         notices.dismiss(latest.key)
@@ -133,12 +134,19 @@ def Banners(
 ) -> ft.Control:
     """The storage and offline banners and the latest live update, above every screen."""
     page = ft.context.page
+    # The screen on show: a live update seen on one screen does not follow to the next.
+    route = ft.use_route_location()
+    ft.use_effect(lambda: notices.visit(route), dependencies=[route])
     shown = [
         storage_banner(ui, storage),
         offline_banner(ui, sync, lambda: page.run_task(session.sync_now)),
-        notice_card(notices, ui),
+        notice_card(notices, ui, route),
     ]
-    return ft.Column([c for c in shown if c is not None], spacing=8)
+    return ft.Column(
+        [c for c in shown if c is not None],
+        spacing=8,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+    )
 
 
 @ft.component
@@ -237,13 +245,7 @@ def shell(
 ) -> ft.View:
     """A top-level screen: the same frame on every destination."""
     use_trail()
-    content = ft.Column(
-        [SessionBanners(), *body],
-        expand=True,
-        scroll=ft.ScrollMode.AUTO,
-        spacing=16,
-    )
-    padded = ft.Container(content, padding=16, expand=True)
+    padded = reading_area([SessionBanners(), *body])
     # Every destination can be refreshed (a browser has no pull to refresh).
     refresh = (
         [ft.IconButton(ft.Icons.REFRESH, tooltip=tr(ui.locale, "refresh"), on_click=on_retry)]
@@ -283,15 +285,7 @@ def detail_view(
     return ft.View(
         route=ft.use_view_path(),
         appbar=ft.AppBar(title=ft.Text(title), actions=actions),
-        controls=[
-            ft.Container(
-                ft.Column(
-                    [SessionBanners(), *body], spacing=16, scroll=ft.ScrollMode.AUTO, expand=True
-                ),
-                padding=16,
-                expand=True,
-            )
-        ],
+        controls=[reading_area([SessionBanners(), *body])],
         padding=0,
     )
 

@@ -31,7 +31,7 @@ def test_sign_in_with_an_emailed_code_and_sign_out(chromium: Browser, app: AppPr
     type_into(page, "Sign-in code", sign_in_code(app, "dana@example.com"), delay=20)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Signed in as dana@example.com")).to_be_visible(timeout=15_000)
-    sync_card = page.get_by_role("group", name=re.compile("Changes waiting to be sent: 0"))
+    sync_card = page.get_by_role("group", name=re.compile("Everything is sent"))
     expect(sync_card).to_be_visible(timeout=15_000)
     screenshot(page, "account-signed-in-phone-light")
 
@@ -41,5 +41,5 @@ def test_sign_in_with_an_emailed_code_and_sign_out(chromium: Browser, app: AppPr
 
 def test_account_on_desktop_dark(chromium: Browser, app: AppProcess) -> None:
     page = open_page(chromium, f"{app.url}/account", viewport=DESKTOP, scheme="dark")
-    expect(page.get_by_role("button", name="Sync now")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("button", name="Update now")).to_be_visible(timeout=30_000)
     screenshot(page, "account-desktop-dark")

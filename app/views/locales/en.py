@@ -71,11 +71,19 @@ STRINGS: dict[str, str] = {
     "send_code": "Send code",
     "code_sent": "We sent a sign-in code to {email}. It has {digits} digits.",
     "code_label": "Sign-in code",
+    "send_new_code": "Send a new code",
+    "code_resent": "We sent a new code to {email}. Use the newest one; it has {digits} digits.",
+    "error_codes_wait_one": "We have sent several codes in a short time. You can ask for "
+    "a new one in {count} minute; meanwhile, use the newest code we sent.",
+    "error_codes_wait_other": "We have sent several codes in a short time. You can ask for "
+    "a new one in {count} minutes; meanwhile, use the newest code we sent.",
     "sign_in": "Sign in",
     "other_email": "Use another email",
     "signed_in_as": "Signed in as {email}",
     "sign_out": "Sign out",
-    "sign_out_unsent": "{count} changes have not reached us yet. Signing out deletes "
+    "sign_out_unsent_one": "{count} change has not reached us yet. Signing out deletes "
+    "it from this device.",
+    "sign_out_unsent_other": "{count} changes have not reached us yet. Signing out deletes "
     "them from this device.",
     "sign_out_anyway": "Sign out anyway",
     "keep_signed_in": "Stay signed in",
@@ -88,12 +96,17 @@ STRINGS: dict[str, str] = {
     "day. Try again later, or contact support if you need help now.",
     "error_rejected": "The request was refused. Check what you entered.",
     "error_server": "Something went wrong on our side. Try again in a moment.",
-    "sync_title": "Sync",
+    "sync_title": "Connection",
     "online": "Online",
-    "offline_short": "Offline",
-    "pending_changes": "Changes waiting to be sent: {count}",
-    "failed_changes": "Changes refused: {count}",
-    "sync_now": "Sync now",
+    "offline_short": "Offline: what you do is kept on this device",
+    "all_sent": "Everything is sent",
+    "changes_waiting_one": "{count} change waiting to be sent",
+    "changes_waiting_other": "{count} changes waiting to be sent",
+    "changes_refused_one": "{count} change was not accepted; the case or callback it "
+    "belongs to says why",
+    "changes_refused_other": "{count} changes were not accepted; the cases or callbacks "
+    "they belong to say why",
+    "sync_now": "Update now",
     "preferences": "Preferences",
     "language": "Language",
     "theme": "Theme",
@@ -103,8 +116,10 @@ STRINGS: dict[str, str] = {
     "sign_in_again": "Your session has ended. Sign in again; nothing you did is lost.",
     "nav_callbacks": "Callbacks",
     "nav_cases": "Cases",
-    "sign_in_for_callbacks": "Sign in to book a callback and see the ones you booked.",
-    "sign_in_for_cases": "Sign in to open a case and follow the replies.",
+    "sign_in_for_callbacks": "Sign in to book a callback and see the ones you booked: we "
+    "keep them with your email, so you can follow them from any device.",
+    "sign_in_for_cases": "Sign in to open a case and see your cases: we keep them with your "
+    "email, so you can follow up from any device.",
     "waiting_to_send": "Waiting to be sent",
     "not_accepted": "Not accepted: {reason}",
     "saved_offline": "You're offline. This is saved on this device and will be sent "

@@ -12,6 +12,7 @@ STRINGS: dict[str, str] = {
     "session_sign_out": "End this sign-in",
     "sessions_end_others": "Sign out everywhere else",
     "sessions_only_here": "You're signed in on this device only.",
-    "sessions_ended": "Signed out of other devices: {count}",
+    "sessions_ended_one": "Signed out of {count} other device",
+    "sessions_ended_other": "Signed out of {count} other devices",
     "sessions_refresh": "Refresh",
 }

@@ -72,11 +72,20 @@ STRINGS: dict[str, str] = {
     "send_code": "Enviar código",
     "code_sent": "Enviamos un código de acceso a {email}. Tiene {digits} dígitos.",
     "code_label": "Código de acceso",
+    "send_new_code": "Enviar un código nuevo",
+    "code_resent": "Enviamos un código nuevo a {email}. Usa el más reciente; tiene {digits} "
+    "dígitos.",
+    "error_codes_wait_one": "Enviamos varios códigos en poco tiempo. Podrás pedir otro en "
+    "{count} minuto; mientras tanto, usa el último código que te enviamos.",
+    "error_codes_wait_other": "Enviamos varios códigos en poco tiempo. Podrás pedir otro en "
+    "{count} minutos; mientras tanto, usa el último código que te enviamos.",
     "sign_in": "Iniciar sesión",
     "other_email": "Usar otro correo",
     "signed_in_as": "Sesión iniciada como {email}",
     "sign_out": "Cerrar sesión",
-    "sign_out_unsent": "{count} cambios aún no nos han llegado. Al cerrar sesión se "
+    "sign_out_unsent_one": "{count} cambio aún no nos ha llegado. Al cerrar sesión se "
+    "borrará de este dispositivo.",
+    "sign_out_unsent_other": "{count} cambios aún no nos han llegado. Al cerrar sesión se "
     "borrarán de este dispositivo.",
     "sign_out_anyway": "Cerrar sesión de todos modos",
     "keep_signed_in": "Seguir con la sesión",
@@ -89,12 +98,17 @@ STRINGS: dict[str, str] = {
     "hasta un día. Inténtalo más tarde o contacta con soporte si necesitas ayuda ya.",
     "error_rejected": "La solicitud fue rechazada. Revisa lo que escribiste.",
     "error_server": "Algo falló de nuestro lado. Inténtalo de nuevo en un momento.",
-    "sync_title": "Sincronización",
+    "sync_title": "Conexión",
     "online": "En línea",
-    "offline_short": "Sin conexión",
-    "pending_changes": "Cambios por enviar: {count}",
-    "failed_changes": "Cambios rechazados: {count}",
-    "sync_now": "Sincronizar ahora",
+    "offline_short": "Sin conexión: lo que hagas se guarda en este dispositivo",
+    "all_sent": "Todo está enviado",
+    "changes_waiting_one": "{count} cambio pendiente de envío",
+    "changes_waiting_other": "{count} cambios pendientes de envío",
+    "changes_refused_one": "{count} cambio no fue aceptado; el caso o la llamada al que "
+    "pertenece dice por qué",
+    "changes_refused_other": "{count} cambios no fueron aceptados; los casos o llamadas a "
+    "los que pertenecen dicen por qué",
+    "sync_now": "Actualizar ahora",
     "preferences": "Preferencias",
     "language": "Idioma",
     "theme": "Tema",
@@ -105,8 +119,10 @@ STRINGS: dict[str, str] = {
     "que hiciste.",
     "nav_callbacks": "Llamadas",
     "nav_cases": "Casos",
-    "sign_in_for_callbacks": "Inicia sesión para pedir una llamada y ver las que pediste.",
-    "sign_in_for_cases": "Inicia sesión para abrir un caso y seguir las respuestas.",
+    "sign_in_for_callbacks": "Inicia sesión para pedir una llamada y ver las que pediste: "
+    "las guardamos con tu correo, para que puedas seguirlas desde cualquier dispositivo.",
+    "sign_in_for_cases": "Inicia sesión para abrir un caso y ver tus casos: los guardamos con "
+    "tu correo, para que puedas seguirlos desde cualquier dispositivo.",
     "waiting_to_send": "Pendiente de envío",
     "not_accepted": "No aceptado: {reason}",
     "saved_offline": "No tienes conexión. Quedó guardado en este dispositivo y se enviará "

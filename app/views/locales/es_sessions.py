@@ -12,6 +12,7 @@ STRINGS: dict[str, str] = {
     "session_sign_out": "Cerrar este inicio de sesión",
     "sessions_end_others": "Cerrar sesión en los demás dispositivos",
     "sessions_only_here": "Solo has iniciado sesión en este dispositivo.",
-    "sessions_ended": "Sesiones cerradas en otros dispositivos: {count}",
+    "sessions_ended_one": "Sesión cerrada en {count} dispositivo más",
+    "sessions_ended_other": "Sesiones cerradas en {count} dispositivos más",
     "sessions_refresh": "Actualizar",
 }
