@@ -82,8 +82,9 @@ def BookingRefInput(
 
 def named_dropdown(dropdown: ft.Dropdown, label: str) -> ft.Control:
     """A dropdown that screen readers (and browser tests) find by its label: Flet 1.0's
-    Dropdown exposes none of its own."""
-    return ft.Semantics(content=dropdown, label=label, button=True, container=True)
+    Dropdown exposes none of its own. In a row, so that the named node is as wide as the
+    dropdown drawn (stretched across a column, a tap beside the dropdown would hit it)."""
+    return ft.Row([ft.Semantics(content=dropdown, label=label, button=True, container=True)])
 
 
 def status_chip(text: str, color: ft.ColorValue) -> ft.Control:
