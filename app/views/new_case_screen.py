@@ -106,7 +106,7 @@ def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
             label=tr(ui.locale, "subject_label"),
             max_length=200,
             on_change=typed,
-            value=incident.title if incident else "",
+            value=incident.title if incident else (route_query("subject") or ""),
         ),
         dependencies=[ui.locale],
     )

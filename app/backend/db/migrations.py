@@ -12,6 +12,7 @@ from sqlalchemy import Connection, insert, inspect, select, text
 from app.backend.db.engine import Database
 from app.backend.db.tables import (
     alert_devices,
+    article_feedback,
     attachments,
     auth_codes,
     counters,
@@ -95,6 +96,16 @@ def _prune_indexes(conn: Connection) -> None:
                 index.create(conn, checkfirst=True)
 
 
+def _anonymous_votes(conn: Connection) -> None:
+    # A database made by this version's baseline has the column and index already.
+    columns = {c["name"] for c in inspect(conn).get_columns("article_feedback")}
+    if "voter_hash" not in columns:
+        conn.execute(text("ALTER TABLE article_feedback ADD COLUMN voter_hash VARCHAR(64)"))
+    for index in article_feedback.indexes:
+        if index.name == "ux_article_feedback_voter":
+            index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "baseline", _baseline),
     (2, "idempotent attachment uploads", _upload_keys),
@@ -104,6 +115,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (6, "sign-in codes bound to their attempt, daily failure caps", _sign_in_attempts),
     (7, "pushes failed in a row per device, to give up on it", _push_failures),
     (8, "indexes for pruning old rows", _prune_indexes),
+    (9, "votes on articles without an account", _anonymous_votes),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 
