@@ -28,6 +28,7 @@ from app.schemas import (
     AlertDeviceCreated,
     AlertDeviceIn,
     AlertDeviceUpdate,
+    ArticleVote,
     Attachment,
     AuthStarted,
     Availability,
@@ -152,6 +153,10 @@ class HubClient:
     async def kb_changes(self, cursor: str | None, limit: int = 500) -> ChangeFeed:
         params = {"limit": limit, **({"cursor": cursor} if cursor else {})}
         return self._parse(ChangeFeed, await self._request("GET", "/v1/kb/changes", params=params))
+
+    async def vote(self, vote: ArticleVote) -> None:
+        """'Was this helpful?', counted at once without an account."""
+        await self._request("POST", "/v1/kb/feedback", json=vote.model_dump(mode="json"))
 
     async def queues(
         self, etag: str | None = None

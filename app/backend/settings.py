@@ -112,6 +112,8 @@ class HubSettings:
     # Registrations for alerts without an account, per address (an app server sends each
     # browser's address as X-Forwarded-For, believed from `forwarded_allow_ips`).
     alert_devices_per_client: RateLimit = field(default_factory=lambda: RateLimit(20, 900))
+    # Votes on help articles without an account, per address and per voter key.
+    votes_per_client: RateLimit = field(default_factory=lambda: RateLimit(60, 3600))
     # Live event streams open at once per customer and per address (public ones too): one
     # more closes the oldest. An app server on this machine (loopback) is counted per
     # customer only, since all its visitors share its address. Each signed-in browser tab

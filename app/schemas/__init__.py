@@ -27,7 +27,7 @@ from app.schemas.customers import (
     Subscriptions,
 )
 from app.schemas.events import Event
-from app.schemas.kb import Article, ArticleFeedback, Category
+from app.schemas.kb import Article, ArticleFeedback, ArticleVote, Category
 from app.schemas.status import (
     Component,
     ComponentState,
@@ -56,6 +56,7 @@ __all__ = [
     "AlertDeviceUpdate",
     "Article",
     "ArticleFeedback",
+    "ArticleVote",
     "AsapEstimate",
     "Attachment",
     "AuthStart",

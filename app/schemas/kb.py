@@ -34,3 +34,21 @@ class ArticleFeedback(WireModel):
     article: str = Field(min_length=1, max_length=200, description="Article id or slug.")
     helpful: bool
     comment: MultiLine | None = Field(None, max_length=2000)
+
+
+class ArticleVote(WireModel):
+    """A vote on an article, counted at once and without an account (`POST /v1/kb/feedback`).
+    `voter` is a random key the device keeps: the hub stores only its hash, and a later
+    vote with the same key replaces the earlier one on that article. Without it, the
+    caller's address stands in for the voter (again stored only as a hash)."""
+
+    article: str = Field(min_length=1, max_length=200, description="Article id or slug.")
+    helpful: bool
+    comment: MultiLine | None = Field(None, max_length=2000)
+    voter: str | None = Field(
+        None,
+        min_length=16,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="The device's own random voter key (16 to 100 URL-safe characters).",
+    )

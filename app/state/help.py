@@ -1,21 +1,108 @@
-"""The Help screen's state: instant search, categories, the open article and its vote."""
+"""The Help screen's state: instant search, categories, the open article and its vote,
+and the rules that keep self-service from ending in a dead end: an active incident's
+articles come first on the Help home, and the home, a search without results and a "No"
+on "Was this helpful?" offer contact (open a case, book a callback)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import flet as ft
 
-from app.schemas import Article, Category
+from app.api import HubError
+from app.schemas import Article, Category, Impact, Incident, IncidentKind
 from app.state.services import Services
 from app.store import StorageError
 from app.store.search import SearchHit
 
-__all__ = ["HelpState", "SearchHit"]
+__all__ = ["HelpState", "IncidentHelp", "Link", "SearchHit"]
 
 RELATED = 4
 RESULTS = 10  # as many as a screen shows; fewer to draw on every keystroke
+SUBJECT_MAX = 200  # a case subject's length
+IMPACT_ORDER = list(Impact)
+_HEADING = re.compile(r"^##\s+\S", re.MULTILINE)
+_HELP_LINK = re.compile(r"^[-*]\s+\[(?P<title>[^\]]+)\]\(/help/(?P<slug>[A-Za-z0-9_-]+)\)\s*$")
+
+
+@dataclass(frozen=True)
+class Link:
+    """An article to open: its slug and title."""
+
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
+class IncidentHelp:
+    """An active incident and the articles it points to that this device holds."""
+
+    incident_id: str
+    title: str
+    articles: list[Link]
+
+
+def split_related(body: str) -> tuple[str, list[Link]]:
+    """An article's own closing list of related articles (a last `##` section holding
+    only links to other articles, whatever its heading's language) taken out of the body,
+    so the screen shows one "Related articles" list, not the author's and its own."""
+    starts = [m.start() for m in _HEADING.finditer(body)]
+    if not starts:
+        return body, []
+    section = body[starts[-1] :].splitlines()[1:]
+    links: list[Link] = []
+    for line in (line.strip() for line in section):
+        if not line:
+            continue
+        found = _HELP_LINK.match(line)
+        if found is None:
+            return body, []
+        links.append(Link(found["slug"], found["title"]))
+    if not links:
+        return body, []
+    return body[: starts[-1]].rstrip() + "\n", links
+
+
+def merge_related(
+    authored: Sequence[Link], found: Sequence[Link], slug: str, limit: int = RELATED
+) -> list[Link]:
+    """The author's related articles first, then what search finds, each once, never the
+    article itself."""
+    merged: list[Link] = []
+    for link in [*authored, *found]:
+        if link.slug != slug and all(link.slug != m.slug for m in merged):
+            merged.append(link)
+    return merged[: max(limit, len(authored))]
+
+
+def incident_help(
+    incidents: Sequence[Incident], title: Callable[[str], str | None]
+) -> list[IncidentHelp]:
+    """Active incidents (not maintenance) with the articles they name, worst impact first,
+    then the newest; an article this device does not hold is left out, and an incident
+    with none is too. `title` gives an article's title in the customer's language."""
+    active = [i for i in incidents if i.kind is IncidentKind.incident and i.resolved_at is None]
+    active.sort(key=lambda i: (-IMPACT_ORDER.index(i.impact), -i.started_at.timestamp()))
+    found: list[IncidentHelp] = []
+    for incident in active:
+        links = [Link(slug, t) for slug in incident.articles if (t := title(slug)) is not None]
+        if links:
+            found.append(IncidentHelp(incident.id, incident.title, links))
+    return found
+
+
+def offers_contact(query: str, results: Sequence[object]) -> bool:
+    """The Help screen offers contact on its home and when a search finds nothing."""
+    return not query.strip() or not results
+
+
+def case_subject(text: str) -> str:
+    """A new case's subject made from search words or an article's title."""
+    return " ".join(text.split())[:SUBJECT_MAX]
 
 
 class HelpState(ft.Observable):
@@ -29,14 +116,35 @@ class HelpState(ft.Observable):
         self.category: Category | None = None
         self.category_articles: list[Article] = []
         self.article: Article | None = None
-        self.related: list[SearchHit] = []
+        self.body = ""  # the article's text without its own related list
+        self.related: list[Link] = []
         self.vote: bool | None = None
         self.vote_pending = False
         self.missing_slug: str | None = None
+        self.incidents: list[IncidentHelp] = []
 
     async def load(self) -> None:
-        services = self._services
-        self.categories = await asyncio.to_thread(services.public.content.categories, self.locale)
+        self.categories, self.incidents = await asyncio.to_thread(self._home)
+
+    def _home(self) -> tuple[list[Category], list[IncidentHelp]]:
+        content = self._services.public.content
+
+        def title(slug: str) -> str | None:
+            article = content.article(slug, self.locale)
+            return article.title if article else None
+
+        incidents = incident_help(content.incidents(active=True), title)
+        return content.categories(self.locale), incidents
+
+    @property
+    def contact_here(self) -> bool:
+        """Whether the Help screen offers contact now (home, or a search without results)."""
+        return offers_contact(self.query, self.results)
+
+    @property
+    def contact_after_vote(self) -> bool:
+        """A "No" on the open article leads on to contact."""
+        return self.vote is False
 
     async def search(self, query: str) -> None:
         """Results for what is typed now; an answer to an older keystroke is dropped. Query
@@ -75,27 +183,39 @@ class HelpState(ft.Observable):
         if article is None:
             self.related = []
             return
+        self.body, authored = split_related(article.body)
         hits = await asyncio.to_thread(
             services.public.search.search, article.title, locale=article.locale, limit=RELATED + 1
         )
-        self.related = [h for h in hits if h.slug != slug][:RELATED]
-        vote = await asyncio.to_thread(services.personal.account.feedback, article.id)
-        self.vote = vote[0] if vote else None
-        self.vote_pending = bool(vote and vote[1] == "pending")
+        self.related = merge_related(authored, [Link(h.slug, h.title) for h in hits], slug)
+        await self._read_vote(article.id)
         # Kept for reading offline; a device that refuses writes just does not keep it.
         with contextlib.suppress(StorageError):
             await asyncio.to_thread(services.personal.account.note_read, slug)
 
+    async def _read_vote(self, article_id: str) -> None:
+        vote = await asyncio.to_thread(self._services.personal.account.feedback, article_id)
+        self.vote = vote[0] if vote else None
+        self.vote_pending = bool(vote and vote[1] == "pending")
+
     async def give_feedback(self, helpful: bool, comment: str | None = None) -> None:
-        """Record the vote locally (queued for the hub) and sync soon."""
-        if self.article is None:
+        """Record the vote (kept on the device, queued) and send it at once, signed in or
+        not; when the hub cannot be reached it stays queued and goes with the next sync."""
+        article = self.article
+        if article is None:
             return
         await asyncio.to_thread(
             self._services.personal.account.give_feedback,
-            self.article.id,
+            article.id,
             helpful,
             (comment or "").strip() or None,
         )
         self.vote = helpful
         self.vote_pending = True
-        self._services.scheduler.poke()
+        try:
+            await self._services.engine.send_votes()
+        except HubError:
+            self._services.scheduler.poke()
+            return
+        if self.article is not None and self.article.id == article.id:
+            await self._read_vote(article.id)

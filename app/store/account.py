@@ -3,6 +3,7 @@ preferences."""
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 
 from app.schemas import ArticleFeedback, Customer, MutationName, Subscriptions
@@ -37,6 +38,18 @@ class Account(Repo):
                 return str(row["value"])
             value = new_local_id()
             conn.execute("INSERT INTO meta (key, value) VALUES ('client_id', ?)", (value,))
+            return value
+
+    def voter_key(self) -> str:
+        """This device's random key for anonymous votes on articles, made once: the hub
+        counts one vote per key and article and keeps only the key's hash. It is not the
+        client id, which signed-in pushes carry, so a vote cannot be tied to an account."""
+        with self.db.transaction() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'voter_key'").fetchone()
+            if row:
+                return str(row["value"])
+            value = secrets.token_urlsafe(24)
+            conn.execute("INSERT INTO meta (key, value) VALUES ('voter_key', ?)", (value,))
             return value
 
     def _get(self, key: str) -> str | None:

@@ -19,7 +19,7 @@ from app.api import HubClient, HubError, RateLimited, Rejected, ServerError, Una
 from app.schemas import MutationResult, Rejection
 from app.store import Database, PersonalStore, PublicStore, StorageReadOnly
 from app.store.outbox import OutboxEntry
-from app.sync import alerts, pulls
+from app.sync import alerts, pulls, votes
 from app.sync.report import SyncReport
 
 PUSH_BATCH = 50
@@ -63,6 +63,7 @@ class SyncEngine:
             if personal is not None:
                 signed_in = await asyncio.to_thread(personal.account.token) is not None
                 try:
+                    await votes.send(self.client, personal, report)
                     if signed_in:
                         await alerts.claim(self.client, personal, report)
                         await self._push(personal, report)
@@ -89,6 +90,13 @@ class SyncEngine:
             if push_failure is not None:
                 raise push_failure
             return report
+
+    async def send_votes(self) -> None:
+        """Votes on articles, sent at once (the rest of the outbox waits for the next
+        sync). Network failures propagate with the votes still queued."""
+        if self.personal is not None:
+            async with self._lock:
+                await votes.send(self.client, self.personal, SyncReport())
 
     def held(self) -> Held:
         """Changes waiting or refused, the last sync, whether to sign in again (reads

@@ -1,6 +1,6 @@
-"""One help article: rendered Markdown, 'Was this helpful?' with an optional comment
-(queued when offline; kept in its box when the device cannot store it), and related
-articles."""
+"""One help article: rendered Markdown, 'Was this helpful?' (a vote counts at once, signed
+in or not; after "No" an optional comment and a way to contact us), and one list of
+related articles."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from app.state.help import HelpState
 from app.state.session import UiState
 from app.state.storage import try_saving
 from app.views.context import use_session
+from app.views.help_screen import article_tiles, contact_card
 from app.views.markdown import markdown
 from app.views.shell import detail_view, missing_view
 from app.views.strings import tr
@@ -40,42 +41,51 @@ def feedback_box(
         )
 
     async def record(helpful: bool, text: str | None) -> None:
-        """Store the vote; if the device refuses, say why and keep the comment box (with
-        what was typed) open to send again."""
+        """Store and send the vote; if the device refuses, say why and keep the comment
+        box (with what was typed) open to send again."""
         code = await try_saving(lambda: help_.give_feedback(helpful, text))
         set_refused(code)
         if code is not None and not helpful:
             set_asking(True)
 
     def vote(helpful: bool) -> None:
-        if helpful:
-            page.run_task(record, True, None)
-        else:
-            set_asking(True)
+        # "No" counts at once too; the comment box that opens is optional.
+        set_asking(not helpful)
+        page.run_task(record, helpful, None)
 
     def send() -> None:
         set_asking(False)
         page.run_task(record, False, comment.value or "")
 
-    controls: list[ft.Control] = [
-        ft.Text(tr(ui.locale, "helpful_question"), theme_style=ft.TextThemeStyle.TITLE_SMALL),
-        ft.Row(
-            [
-                ft.OutlinedButton(
-                    tr(ui.locale, "yes"),
-                    icon=ft.Icons.THUMB_UP_OUTLINED,
-                    on_click=lambda: vote(True),
-                ),
-                ft.OutlinedButton(
-                    tr(ui.locale, "no"),
-                    icon=ft.Icons.THUMB_DOWN_OUTLINED,
-                    on_click=lambda: vote(False),
-                ),
-            ]
-        ),
-    ]
     if asking:
-        controls += [comment, ft.FilledButton(tr(ui.locale, "send"), on_click=send)]
+        controls: list[ft.Control] = [
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.CHECK, color=GOOD),
+                    ft.Text(tr(ui.locale, "thanks_comment"), expand=True),
+                ]
+            ),
+            comment,
+            ft.FilledButton(tr(ui.locale, "send"), on_click=send),
+        ]
+    else:
+        controls = [
+            ft.Text(tr(ui.locale, "helpful_question"), theme_style=ft.TextThemeStyle.TITLE_SMALL),
+            ft.Row(
+                [
+                    ft.OutlinedButton(
+                        tr(ui.locale, "yes"),
+                        icon=ft.Icons.THUMB_UP_OUTLINED,
+                        on_click=lambda: vote(True),
+                    ),
+                    ft.OutlinedButton(
+                        tr(ui.locale, "no"),
+                        icon=ft.Icons.THUMB_DOWN_OUTLINED,
+                        on_click=lambda: vote(False),
+                    ),
+                ]
+            ),
+        ]
     controls += error_line(ui, refused)
     return ft.Column(controls, spacing=8)
 
@@ -92,7 +102,12 @@ def ArticleScreen(help_: HelpState, ui: UiState, slug: str) -> ft.View:
         ),
         dependencies=[slug, ui.locale],
     )
-    ft.use_effect(lambda: page.run_task(help_.open_article, slug), dependencies=[slug])
+
+    def opened() -> None:
+        set_asking(False)  # another article: its own vote, no comment box yet
+        page.run_task(help_.open_article, slug)
+
+    ft.use_effect(opened, dependencies=[slug])
     article = help_.article
     if article is None or article.slug != slug:
         if help_.missing_slug == slug:
@@ -106,20 +121,15 @@ def ArticleScreen(help_: HelpState, ui: UiState, slug: str) -> ft.View:
         return detail_view(title=tr(ui.locale, "loading"), body=[ft.ProgressRing()])
     body: list[ft.Control] = [
         ft.Text(article.title, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
-        markdown(article.body),
+        markdown(help_.body),
         ft.Divider(),
         feedback_box(help_, ui, comment, asking, set_asking, refused, set_refused),
     ]
+    if help_.contact_after_vote or asking:
+        body.append(contact_card(ui, article.title))
     if help_.related:
         body.append(ft.Text(tr(ui.locale, "related"), theme_style=ft.TextThemeStyle.TITLE_SMALL))
-        body.extend(
-            ft.ListTile(
-                leading=ft.Icon(ft.Icons.ARTICLE_OUTLINED),
-                title=ft.Text(hit.title),
-                on_click=lambda _, s=hit.slug: page.navigate(f"/help/{s}"),
-            )
-            for hit in help_.related
-        )
+        body.extend(article_tiles(help_.related))
     return detail_view(title=article.title, body=body)
 
 

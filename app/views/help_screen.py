@@ -1,10 +1,13 @@
-"""Help: search as you type (snippets with the matched words marked), or browse topics."""
+"""Help: search as you type (snippets with the matched words marked), or browse topics;
+an active incident's articles first, and a way to contact us wherever self-service ends."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import flet as ft
 
-from app.state.help import HelpState, SearchHit
+from app.state.help import HelpState, Link, SearchHit, case_subject
 from app.state.session import Session, UiState
 from app.views.context import use_session
 from app.views.shell import shell
@@ -20,6 +23,81 @@ def snippet_text(hit: SearchHit) -> ft.Text:
         max_lines=3,
         overflow=ft.TextOverflow.ELLIPSIS,
     )
+
+
+def contact_card(ui: UiState, subject: str = "") -> ft.Control:
+    """ "Still need help?": open a case (its subject made from `subject`) or book a call."""
+    page = ft.context.page
+    words = case_subject(subject)
+    case_route = f"/cases/new?subject={quote(words, safe='')}" if words else "/cases/new"
+    return ft.Card(
+        ft.Container(
+            ft.Column(
+                [
+                    ft.Row(
+                        [
+                            ft.Icon(ft.Icons.SUPPORT_AGENT),
+                            ft.Text(
+                                tr(ui.locale, "contact_title"),
+                                theme_style=ft.TextThemeStyle.TITLE_MEDIUM,
+                            ),
+                        ]
+                    ),
+                    ft.Text(tr(ui.locale, "contact_body")),
+                    ft.Row(
+                        [
+                            ft.FilledButton(
+                                tr(ui.locale, "contact_open_case"),
+                                icon=ft.Icons.ADD_COMMENT_OUTLINED,
+                                on_click=lambda: page.navigate(case_route),
+                            ),
+                            ft.OutlinedButton(
+                                tr(ui.locale, "book_callback"),
+                                icon=ft.Icons.PHONE_CALLBACK_OUTLINED,
+                                on_click=lambda: page.navigate("/callbacks/new"),
+                            ),
+                        ],
+                        wrap=True,
+                    ),
+                ],
+                spacing=8,
+            ),
+            padding=16,
+        ),
+        key="contact-card",
+    )
+
+
+def article_tiles(links: list[Link]) -> list[ft.Control]:
+    page = ft.context.page
+    return [
+        ft.ListTile(
+            leading=ft.Icon(ft.Icons.ARTICLE_OUTLINED),
+            title=ft.Text(link.title),
+            on_click=lambda _, slug=link.slug: page.navigate(f"/help/{slug}"),
+        )
+        for link in links
+    ]
+
+
+def incident_articles(help_: HelpState, ui: UiState) -> list[ft.Control]:
+    """During an active incident, its articles come before anything else."""
+    body: list[ft.Control] = []
+    for incident in help_.incidents:
+        body.append(
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.WARNING_AMBER_ROUNDED, color=ft.Colors.ERROR),
+                    ft.Text(
+                        tr(ui.locale, "incident_help", title=incident.title),
+                        theme_style=ft.TextThemeStyle.TITLE_MEDIUM,
+                        expand=True,
+                    ),
+                ]
+            )
+        )
+        body.extend(article_tiles(incident.articles))
+    return body
 
 
 @ft.component
@@ -46,6 +124,7 @@ def HelpResults(help_: HelpState, ui: UiState) -> ft.Control:
     elif not help_.categories:
         body.append(ft.Text(tr(ui.locale, "empty_help")))
     else:
+        body.extend(incident_articles(help_, ui))
         body.append(
             ft.Text(tr(ui.locale, "categories"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM)
         )
@@ -71,6 +150,8 @@ def HelpResults(help_: HelpState, ui: UiState) -> ft.Control:
             )
             for a in help_.category_articles
         )
+    if help_.contact_here:
+        body.append(contact_card(ui, help_.query))
     return ft.Column(body, spacing=8)
 
 

@@ -114,7 +114,9 @@ def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
     draft = new_case_key(query)
     incident_id = query.get("incident")
     incident = next((i for i in session.status.active if i.id == incident_id), None)
-    prefilled = follow_up_subject(ui, cases, query.get("follow_up"))
+    # A case from help starts with what was searched for or read; a follow-up names the
+    # case it follows.
+    prefilled = query.get("subject") or follow_up_subject(ui, cases, query.get("follow_up"))
 
     def kept(name: str, default: str = "") -> str:
         return cases.drafts.field(draft, name, default)

@@ -84,10 +84,12 @@ async def test_help_search_article_and_vote(rig: Rig, services: Services) -> Non
     assert help_.article is not None and help_.article.title == "My bag did not arrive"
     assert [h.slug for h in help_.related] == ["bag-fees"]
     assert help_.vote is None
+    rig.transport.down = True
     await help_.give_feedback(False, "  Too short ")
     assert (help_.vote, help_.vote_pending) == (False, True)
     [queued] = services.personal.outbox.pending()
     assert queued.args == {"article": "en:lost-bag", "helpful": False, "comment": "Too short"}
+    rig.transport.down = False
     await help_.open_article("no-such-article")
     assert help_.article is None and help_.missing_slug == "no-such-article"
 

@@ -10,8 +10,8 @@ from sqlalchemy import Connection, Row, delete, insert, or_, select
 from app.backend.crud.changes import record_change
 from app.backend.db.tables import article_feedback, articles, categories
 from app.backend.problems import not_found
-from app.backend.util import dumps, format_time, loads, now, upsert
-from app.schemas import Article, ArticleFeedback, Category
+from app.backend.util import digest, dumps, format_time, loads, now, upsert
+from app.schemas import Article, ArticleFeedback, ArticleVote, Category
 
 
 def article_id(slug: str, locale: str) -> str:
@@ -147,9 +147,7 @@ def list_articles(
     return page, (page[-1].id if len(rows) > limit else None)
 
 
-def record_feedback(conn: Connection, *, feedback: ArticleFeedback, customer_id: str | None) -> str:
-    """Store a vote; returns the article id. One customer's later vote replaces theirs."""
-    ref = feedback.article
+def _voted_article(conn: Connection, ref: str) -> str:
     row = conn.execute(
         select(articles.c.id)
         .where(or_(articles.c.id == ref, articles.c.slug == ref))
@@ -157,23 +155,51 @@ def record_feedback(conn: Connection, *, feedback: ArticleFeedback, customer_id:
     ).first()
     if row is None:
         raise not_found("article")
+    return str(row.id)
+
+
+def record_vote(conn: Connection, *, vote: ArticleVote, address: str) -> str:
+    """Count an anonymous vote at once; returns the article id. The voter is the device's
+    key, else the caller's address, kept only as a hash: a later vote by the same voter
+    replaces the earlier one on that article."""
+    ident = _voted_article(conn, vote.article)
+    voter = f"key:{vote.voter}" if vote.voter else f"address:{address}"
+    upsert(
+        conn,
+        article_feedback,
+        {
+            "article_id": ident,
+            "voter_hash": digest(voter),
+            "customer_id": None,
+            "helpful": vote.helpful,
+            "comment": (vote.comment or "").strip() or None,
+            "created_at": format_time(now()),
+        },
+        key=["article_id", "voter_hash"],
+    )
+    return ident
+
+
+def record_feedback(conn: Connection, *, feedback: ArticleFeedback, customer_id: str | None) -> str:
+    """Store a vote; returns the article id. One customer's later vote replaces theirs."""
+    row_id = _voted_article(conn, feedback.article)
     if customer_id is not None:
         conn.execute(
             delete(article_feedback).where(
-                article_feedback.c.article_id == row.id,
+                article_feedback.c.article_id == row_id,
                 article_feedback.c.customer_id == customer_id,
             )
         )
     conn.execute(
         insert(article_feedback).values(
-            article_id=row.id,
+            article_id=row_id,
             customer_id=customer_id,
             helpful=feedback.helpful,
             comment=(feedback.comment or "").strip() or None,
             created_at=format_time(now()),
         )
     )
-    return str(row.id)
+    return row_id
 
 
 def feedback_summary(conn: Connection, *, article_ref: str) -> dict[str, int]:

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, insert, inspect, select, text
 from app.backend.db.engine import Database
 from app.backend.db.tables import (
     alert_devices,
+    article_feedback,
     attachments,
     auth_codes,
     counters,
@@ -111,6 +112,16 @@ def _customer_context(conn: Connection) -> None:
                 conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {kind}"))
 
 
+def _anonymous_votes(conn: Connection) -> None:
+    # A database made by this version's baseline has the column and index already.
+    columns = {c["name"] for c in inspect(conn).get_columns("article_feedback")}
+    if "voter_hash" not in columns:
+        conn.execute(text("ALTER TABLE article_feedback ADD COLUMN voter_hash VARCHAR(64)"))
+    for index in article_feedback.indexes:
+        if index.name == "ux_article_feedback_voter":
+            index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "baseline", _baseline),
     (2, "idempotent attachment uploads", _upload_keys),
@@ -121,6 +132,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (7, "pushes failed in a row per device, to give up on it", _push_failures),
     (8, "indexes for pruning old rows", _prune_indexes),
     (9, "booking reference on cases and callbacks, the callback's language", _customer_context),
+    (10, "votes on articles without an account", _anonymous_votes),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -119,9 +119,12 @@ article_feedback = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("article_id", String(220), nullable=False, index=True),
     Column("customer_id", String(40)),
+    # Hash of an anonymous voter's key (or address): one vote per voter and article.
+    Column("voter_hash", String(64)),
     Column("helpful", Boolean, nullable=False),
     Column("comment", Text),
     _time("created_at"),
+    Index("ux_article_feedback_voter", "article_id", "voter_hash", unique=True),
 )
 
 customers = Table(

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.backend.caching import cached_json, encode
 from app.backend.crud import changes, kb
-from app.backend.deps import HubDep
-from app.schemas import Article, Category, ChangeFeed, Page
+from app.backend.deps import HubDep, client_address, counted_address
+from app.schemas import Article, ArticleVote, Category, ChangeFeed, Page
 
 router = APIRouter(prefix="/v1/kb", tags=["knowledge base"])
 Locale = Annotated[str | None, Query(max_length=16, pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
@@ -53,3 +53,19 @@ def list_categories(hub: HubDep, locale: Locale = None) -> Page[Category]:
     """All categories (a short list: one page)."""
     with hub.db.read() as conn:
         return Page[Category](items=kb.list_categories(conn, locale=locale))
+
+
+@router.post("/feedback", status_code=204, response_class=Response)
+def vote(body: ArticleVote, request: Request, hub: HubDep) -> Response:
+    """'Was this helpful?': counted at once, no account needed. One vote per voter and
+    article (a later one, with or without a comment, replaces it); the voter is kept only
+    as a hash. Limited per address (an app server on this machine: per voter key)."""
+    limit = hub.settings.votes_per_client
+    address = counted_address(request)
+    if address is not None:
+        hub.limiter.hit("votes", address, limit)
+    if body.voter is not None:
+        hub.limiter.hit("votes-voter", body.voter, limit)
+    with hub.db.write() as conn:
+        kb.record_vote(conn, vote=body, address=client_address(request))
+    return Response(status_code=204)

@@ -41,9 +41,14 @@ STRINGS: dict[str, str] = {
     "comment_label": "¿Qué faltó? (opcional)",
     "send": "Enviar",
     "thanks": "Gracias por tu opinión.",
-    "thanks_queued": "Gracias por tu opinión. Se enviará cuando estés en línea y hayas "
-    "iniciado sesión.",
+    "thanks_queued": "Gracias por tu opinión. Se enviará cuando vuelvas a estar en línea.",
+    "thanks_comment": "Gracias. Si quieres, cuéntanos qué faltó o contáctanos aquí abajo.",
     "related": "Artículos relacionados",
+    "contact_title": "¿Todavía necesitas ayuda?",
+    "contact_body": "Abre un caso y te responderemos en la aplicación, o pide una llamada y "
+    "te llamaremos.",
+    "contact_open_case": "Abrir un caso",
+    "incident_help": "Ayuda sobre: {title}",
     "empty_help": "El centro de ayuda aparecerá aquí tras la primera actualización.",
     "state_operational": "Funciona con normalidad",
     "state_degraded_performance": "Más lento de lo normal",

@@ -61,6 +61,7 @@ ROUTES: dict[str, Route] = {
     "GET /v1/kb/articles": public("/v1/kb/articles"),
     "GET /v1/kb/articles/{slug}": public("/v1/kb/articles/lost-bag"),
     "GET /v1/kb/categories": public("/v1/kb/categories"),
+    "POST /v1/kb/feedback": public("/v1/kb/feedback", 204, article="en:lost-bag", helpful=False),
     "GET /v1/callbacks/queues": public("/v1/callbacks/queues"),
     "GET /v1/callbacks/availability": public("/v1/callbacks/availability?queue=help"),
     "GET /v1/push/key": public("/v1/push/key"),
