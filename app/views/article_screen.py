@@ -14,6 +14,7 @@ from app.state.session import UiState
 from app.state.storage import try_saving
 from app.views.context import use_session
 from app.views.help_screen import article_tiles, contact_card
+from app.views.layout import form_column
 from app.views.markdown import markdown
 from app.views.shell import detail_view, missing_view
 from app.views.strings import tr
@@ -87,7 +88,7 @@ def feedback_box(
             ),
         ]
     controls += error_line(ui, refused)
-    return ft.Column(controls, spacing=8)
+    return form_column(controls, spacing=8)
 
 
 @ft.component

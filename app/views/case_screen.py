@@ -15,6 +15,7 @@ from app.state.cases import CasesState, CaseView, MessageView
 from app.state.session import Session, UiState
 from app.views.cases_screen import case_label, case_status_chip
 from app.views.context import use_session
+from app.views.layout import form_column
 from app.views.shell import detail_view, missing_view
 from app.views.strings import tr, when
 from app.views.widgets import (
@@ -65,7 +66,8 @@ def EditMessage(cases: CasesState, ui: UiState, message: MessageView) -> ft.Cont
                 ],
                 wrap=True,
             ),
-        ]
+        ],
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
     )
 
 
@@ -279,14 +281,13 @@ def ReplyBox(cases: CasesState, ui: UiState, reply: ft.TextField, on_send: Handl
     hint = (
         [ft.Text(tr(ui.locale, "case_solved_hint"), italic=True)] if case.status == "solved" else []
     )
-    return ft.Column(
+    return form_column(
         [
             *hint,
             reply,
             ReplyExtras(cases, ui),
             ft.FilledButton(tr(ui.locale, "send_reply"), icon=ft.Icons.SEND, on_click=on_send),
-        ],
-        spacing=12,
+        ]
     )
 
 

@@ -77,7 +77,11 @@ def BookingRefInput(
     if control is None or field is None:
         return ft.Column([])
     label, example = field.label_in(ui.locale), field.example or field.pattern
-    return ft.Column([control, *error_line(ui, error, label=label, example=example)], spacing=4)
+    return ft.Column(
+        [control, *error_line(ui, error, label=label, example=example)],
+        spacing=4,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+    )
 
 
 def named_dropdown(dropdown: ft.Dropdown, label: str) -> ft.Control:
