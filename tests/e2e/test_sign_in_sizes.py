@@ -40,13 +40,12 @@ def codes_issued(app: AppProcess, email: str) -> int:
 
 
 def tap(page: Page, locator: Locator) -> None:
-    """Click near the start of what `locator` finds, as a person would: a dropdown's
-    node in the accessibility tree spans its column and lets the drawn page take the
-    click, and the dropdown itself is at the start of it."""
+    """Click what `locator` finds once it is on screen, where it is drawn (the page may
+    still be settling after a wheel scroll)."""
     expect(locator).to_be_visible()
     box = locator.bounding_box()
     assert box is not None
-    page.mouse.click(box["x"] + min(40, box["width"] / 2), box["y"] + box["height"] / 2)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
 def until_codes(app: AppProcess, count: int) -> None:
