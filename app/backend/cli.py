@@ -49,7 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=DEFAULT_HUB_PORT)
     p.add_argument("--demo", action="store_true", help="load Northwind Air on first start")
     add(top, "migrate", commands.migrate_cmd, "bring the database to the latest schema")
-    add(top, "prune", commands.prune, "remove old unattached uploads, idempotency records, events")
+    add(
+        top,
+        "prune",
+        commands.prune,
+        "remove old unattached uploads, idempotency records, events, tombstones",
+    )
     p = add(top, "openapi", commands.openapi, "print the OpenAPI document")
     p.add_argument("--output", type=Path, help="write to this file instead")
 

@@ -76,14 +76,15 @@ def migrate_cmd(args: argparse.Namespace) -> int:
 
 
 def prune(args: argparse.Namespace) -> int:
-    """Remove old unattached uploads, idempotency records and events once, as the hub
-    does on its own every `prune_every_seconds`."""
+    """Remove old unattached uploads, idempotency records, events and tombstones once, as
+    the hub does on its own every `prune_every_seconds`."""
     settings = _settings(args)
     with _database(args) as db:
         pruned = retention.prune(db, settings)
     print(
         f"Removed {pruned.uploads} unattached uploads, {pruned.mutations} idempotency "
-        f"records, {pruned.events} events and {pruned.devices} devices beyond today's limits."
+        f"records, {pruned.events} events, {pruned.tombstones} tombstones and "
+        f"{pruned.devices} devices beyond today's limits."
     )
     return 0
 

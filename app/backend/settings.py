@@ -131,11 +131,13 @@ class HubSettings:
     devices_per_customer: int = 20
     storage_per_customer: int = 100_000_000
     # Retention: uploads never attached to a case, idempotency records (a key older than
-    # this applies again) and the event log (a stream resuming before it resyncs); the
-    # hub prunes every `prune_every_seconds` (`python -m app.backend prune` does it once).
+    # this applies again), the event log (a stream resuming before it resyncs) and the
+    # change feed's tombstones (a cursor from before them resets); the hub prunes every
+    # `prune_every_seconds` (`python -m app.backend prune` does it once).
     keep_unattached_uploads_hours: float = 24
     keep_mutations_days: float = 30
     keep_events_days: float = 30
+    keep_tombstones_days: float = 30
     prune_every_seconds: float = 3600
     push_contact: str = "mailto:support@careline.invalid"
     # The Web Push (VAPID) key as PEM text; without it the hub makes `vapid.pem` in the
@@ -158,10 +160,6 @@ class HubSettings:
         """Without SMTP, sign-in codes are kept for `auth codes` (the log only says one was
         issued, never the code)."""
         return self.smtp_host is None
-
-    @property
-    def attachments_dir(self) -> Path:
-        return self.data_dir / "attachments"
 
     def with_overrides(self, **changes: object) -> HubSettings:
         return replace(self, **changes)  # type: ignore[arg-type]
