@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.backend import slots
-from app.backend.crud.callbacks import E164
+from app.backend.crud.queues import E164
 from app.backend.settings import (
     DATABASE_URL_ENV,
     SMTP_PORTS,
