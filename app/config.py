@@ -14,7 +14,10 @@ HUB_URL_ENV = "CARELINE_HUB_URL"
 DATA_DIR_ENV = "CARELINE_DATA_DIR"
 DEVICE_DAYS_ENV = "CARELINE_DEVICE_DAYS"
 COMPANY_ENV = "CARELINE_COMPANY_NAME"
-DEFAULT_HUB_URL = "http://127.0.0.1:8765"
+# Where a hub listens unless told otherwise, and so where the app looks for it.
+DEFAULT_HUB_HOST = "127.0.0.1"
+DEFAULT_HUB_PORT = 8765
+DEFAULT_HUB_URL = f"http://{DEFAULT_HUB_HOST}:{DEFAULT_HUB_PORT}"
 # What a company ships with its build (see build/README.md): beside the `app` package.
 SHIPPED_FILE = Path(__file__).resolve().parents[1] / "careline.json"
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from app.backend.crud import auth, callbacks, kb, status
+from app.backend.crud import auth, kb, queues, status
 from app.backend.crud.sign_in import pending_codes
 from app.backend.db import Database
 from app.backend.main import create_app
@@ -225,7 +225,7 @@ def seed_company(
             body="The first bag costs $35.",
             category="baggage",
         )
-        callbacks.save_queue(
+        queues.save_queue(
             conn,
             handle_minutes=10,
             queue=CallbackQueue(
@@ -239,7 +239,7 @@ def seed_company(
             ),
         )
         start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
-        callbacks.set_staffing(
+        queues.set_staffing(
             conn,
             queue_id="help",
             starts_at=start,

@@ -10,6 +10,7 @@ from pathlib import Path
 from app.backend import cli_commands as commands
 from app.backend import serve
 from app.backend.settings import SettingsError
+from app.config import DEFAULT_HUB_HOST, DEFAULT_HUB_PORT
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -39,16 +40,21 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = add(top, "serve", serve.serve, "run the hub")
-    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--host", default=DEFAULT_HUB_HOST)
     p.add_argument(
         "--dev-mode",
         action="store_true",
         help="allow dev mode (no SMTP) off loopback (env CARELINE_DEV_MODE=1)",
     )
-    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--port", type=int, default=DEFAULT_HUB_PORT)
     p.add_argument("--demo", action="store_true", help="load Northwind Air on first start")
     add(top, "migrate", commands.migrate_cmd, "bring the database to the latest schema")
-    add(top, "prune", commands.prune, "remove old unattached uploads, idempotency records, events")
+    add(
+        top,
+        "prune",
+        commands.prune,
+        "remove old unattached uploads, idempotency records, events, tombstones",
+    )
     p = add(top, "openapi", commands.openapi, "print the OpenAPI document")
     p.add_argument("--output", type=Path, help="write to this file instead")
 

@@ -14,7 +14,7 @@ from typing import TypeVar
 from sqlalchemy import Connection
 
 from app.backend import demo, slots
-from app.backend.crud import auth, bookings, callbacks, cases, retention, sign_in, status
+from app.backend.crud import auth, bookings, cases, queues, retention, sign_in, status
 from app.backend.crud.availability import asap_estimate, free_slots
 from app.backend.db import Database, migrate
 from app.backend.db.engine import private_folder
@@ -76,14 +76,15 @@ def migrate_cmd(args: argparse.Namespace) -> int:
 
 
 def prune(args: argparse.Namespace) -> int:
-    """Remove old unattached uploads, idempotency records and events once, as the hub
-    does on its own every `prune_every_seconds`."""
+    """Remove old unattached uploads, idempotency records, events and tombstones once, as
+    the hub does on its own every `prune_every_seconds`."""
     settings = _settings(args)
     with _database(args) as db:
         pruned = retention.prune(db, settings)
     print(
         f"Removed {pruned.uploads} unattached uploads, {pruned.mutations} idempotency "
-        f"records, {pruned.events} events and {pruned.devices} devices beyond today's limits."
+        f"records, {pruned.events} events, {pruned.tombstones} tombstones and "
+        f"{pruned.devices} devices beyond today's limits."
     )
     return 0
 
@@ -263,7 +264,7 @@ def callback_status(args: argparse.Namespace) -> int:
 
 def queue_list(args: argparse.Namespace) -> int:
     with _database(args) as db, db.read() as conn:
-        for q in callbacks.list_queues(conn):
+        for q in queues.list_queues(conn):
             found, _ = free_slots(
                 conn, queue_id=q.id, start=None, end=now() + timedelta(days=1), limit=1000
             )
@@ -284,7 +285,7 @@ def queue_list(args: argparse.Namespace) -> int:
 
 def queue_hours(args: argparse.Namespace) -> int:
     with _write(args) as conn:
-        queue = callbacks.queue_from_row(callbacks.queue_row(conn, args.id))
+        queue = queues.queue_from_row(queues.queue_row(conn, args.id))
         hours = dict(queue.hours)
         if args.closed:
             hours.pop(args.day, None)
@@ -292,7 +293,7 @@ def queue_hours(args: argparse.Namespace) -> int:
             hours[args.day] = [[args.open_at, args.close_at]]
         else:
             raise CliError("give --open and --close, or --closed")
-        callbacks.set_hours(conn, queue_id=args.id, hours=hours)
+        queues.set_hours(conn, queue_id=args.id, hours=hours)
     opening = "closed" if args.closed else f"{args.open_at}-{args.close_at}"
     print(f"{args.id}: {args.day} is now {opening}")
     return 0
@@ -304,9 +305,9 @@ def queue_staffing(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise CliError(f"--date: {error}") from error
     with _write(args) as conn:
-        queue = callbacks.queue_from_row(callbacks.queue_row(conn, args.id))
+        queue = queues.queue_from_row(queues.queue_row(conn, args.id))
         tz = slots.zone(queue.time_zone)
-        callbacks.set_staffing(
+        queues.set_staffing(
             conn,
             queue_id=args.id,
             agents=args.agents,

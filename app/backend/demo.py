@@ -12,7 +12,7 @@ import yaml
 from sqlalchemy import Connection, select
 
 from app.backend import slots
-from app.backend.crud import callbacks, kb, status
+from app.backend.crud import kb, queues, status
 from app.backend.db.tables import meta
 from app.backend.kb_import import import_folder
 from app.backend.util import now, upsert
@@ -121,7 +121,7 @@ def _load_queue(conn: Connection, entry: dict[str, Any], position: int, at: date
         hours=entry["hours"],
         position=position,
     )
-    callbacks.save_queue(conn, queue=queue, handle_minutes=entry["handle_minutes"])
+    queues.save_queue(conn, queue=queue, handle_minutes=entry["handle_minutes"])
     tz = slots.zone(queue.time_zone)
     today = at.astimezone(tz).date()
     for offset in range(-1, queue.horizon_days + 1):
@@ -129,7 +129,7 @@ def _load_queue(conn: Connection, entry: dict[str, Any], position: int, at: date
         if not queue.hours.get(slots.WEEKDAYS[day.weekday()]):
             continue
         for shift in entry.get("staffing", []):
-            callbacks.set_staffing(
+            queues.set_staffing(
                 conn,
                 queue_id=queue.id,
                 agents=int(shift["agents"]),

@@ -1,10 +1,12 @@
-"""What a background loop of the hub (the event fan-out, the push dispatcher) logs while
-its work keeps failing: a traceback at the first failure of a streak, not one per retry,
-and a line when it works again."""
+"""What the hub logs while some work keeps failing (a background loop such as the event
+fan-out or the push dispatcher; requests while the database is away): a traceback at the
+first failure of a streak, not one per retry or request, and a line with the count when
+it works again."""
 
 from __future__ import annotations
 
 import logging
+import threading
 
 
 class FailureStreak:
@@ -14,15 +16,20 @@ class FailureStreak:
         self.failing = failing
         self.recovered = recovered
         self.count = 0
+        # Requests fail on the event loop and succeed in worker threads.
+        self._lock = threading.Lock()
 
     def failed(self) -> int:
         """Call from an `except` block; returns how many failures in a row so far."""
-        self.count += 1
-        if self.count == 1:
+        with self._lock:
+            self.count += 1
+            count = self.count
+        if count == 1:
             self.log.exception(self.failing)
-        return self.count
+        return count
 
     def succeeded(self) -> None:
-        if self.count:
-            self.log.warning(self.recovered, self.count)
-        self.count = 0
+        with self._lock:
+            count, self.count = self.count, 0
+        if count:
+            self.log.warning(self.recovered, count)

@@ -23,7 +23,9 @@ class Hub:
 
     def __post_init__(self) -> None:
         self.events = EventBus(self.db)
-        self.push_key = public_key(load_vapid(self.settings.data_dir))
+        self.push_key = public_key(
+            load_vapid(self.settings.data_dir, self.settings.vapid_private_key)
+        )
 
     def after_write(self) -> None:
         """This process may have changed data: send its events, look at documents afresh."""

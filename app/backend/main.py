@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 import app as careline
@@ -18,6 +19,7 @@ from app.backend.crud import retention
 from app.backend.db import Database, migrate
 from app.backend.db.engine import private_folder
 from app.backend.event_bus import WakeOnWrite
+from app.backend.failures import FailureStreak
 from app.backend.hub import Hub
 from app.backend.limits import RequestGuard
 from app.backend.problems import install_problem_handlers, problem_response
@@ -39,7 +41,6 @@ from app.backend.settings import HubSettings
 from app.schemas import Problem
 
 log = logging.getLogger("careline.hub")
-REPORT_REFUSALS_EVERY = 10.0  # seconds between log lines while the database is away
 
 
 def create_app(settings: HubSettings, *, database: Database | None = None) -> FastAPI:
@@ -77,21 +78,22 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
     api.state.hub = hub
     install_problem_handlers(api)
 
-    refused: dict[str, float] = {"since_report": 0, "reported_at": -REPORT_REFUSALS_EVERY}
+    # During an outage every request comes to on_database_down, thousands a second on a
+    # storm day: a traceback when the first is refused, a count once a transaction (any
+    # request's or background loop's) commits again.
+    outage = FailureStreak(
+        log,
+        failing="database unavailable: requests are answered 503 until it is back",
+        recovered="the database answers again after %d requests answered 503",
+    )
+
+    @event.listens_for(db.engine, "commit")
+    def on_commit(_conn: Any) -> None:
+        outage.succeeded()
 
     @api.exception_handler(OperationalError)
-    async def on_database_down(_request: Request, exc: DBAPIError) -> JSONResponse:
-        # A line every few seconds with a count, not one per request: during an outage
-        # every request comes here, thousands a second on a storm day.
-        refused["since_report"] += 1
-        moment = time.monotonic()
-        if moment - refused["reported_at"] >= REPORT_REFUSALS_EVERY:
-            log.error(
-                "database unavailable: %s; %d requests answered 503 since the last report",
-                exc.__class__.__name__,
-                refused["since_report"],
-            )
-            refused.update(since_report=0, reported_at=moment)
+    async def on_database_down(_request: Request, _exc: DBAPIError) -> JSONResponse:
+        outage.failed()
         problem = Problem(
             type="/problems/unavailable",
             title="Service unavailable",

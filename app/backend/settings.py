@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from app.config import DEFAULT_HUB_URL
 from app.schemas.files import MAX_ATTACHMENT_BYTES
 
 DATABASE_URL_ENV = "CARELINE_DATABASE_URL"
@@ -47,7 +48,8 @@ class HubSettings:
     data_dir: Path
     database_url: str
     company_name: str = "Northwind Air"
-    public_url: str = "http://127.0.0.1:8765"
+    public_url: str = DEFAULT_HUB_URL
+    # The company's IANA time zone, shown on the status page.
     time_zone: str = "America/Chicago"
     # The number callbacks come from (E.164), shown to the customer with each booking.
     caller_number: str | None = "+18005550100"
@@ -129,13 +131,18 @@ class HubSettings:
     devices_per_customer: int = 20
     storage_per_customer: int = 100_000_000
     # Retention: uploads never attached to a case, idempotency records (a key older than
-    # this applies again) and the event log (a stream resuming before it resyncs); the
-    # hub prunes every `prune_every_seconds` (`python -m app.backend prune` does it once).
+    # this applies again), the event log (a stream resuming before it resyncs) and the
+    # change feed's tombstones (a cursor from before them resets); the hub prunes every
+    # `prune_every_seconds` (`python -m app.backend prune` does it once).
     keep_unattached_uploads_hours: float = 24
     keep_mutations_days: float = 30
     keep_events_days: float = 30
+    keep_tombstones_days: float = 30
     prune_every_seconds: float = 3600
     push_contact: str = "mailto:support@careline.invalid"
+    # The Web Push (VAPID) key as PEM text; without it the hub makes `vapid.pem` in the
+    # data dir once.
+    vapid_private_key: str | None = None
     push_limits: PushLimits = field(default_factory=PushLimits)
     # Tests and development only, never in production: push services stand-ins as
     # `name=host:port` (CARELINE_PUSH_STAND_INS, comma-separated). A push to https://name/
@@ -153,10 +160,6 @@ class HubSettings:
         """Without SMTP, sign-in codes are kept for `auth codes` (the log only says one was
         issued, never the code)."""
         return self.smtp_host is None
-
-    @property
-    def attachments_dir(self) -> Path:
-        return self.data_dir / "attachments"
 
     def with_overrides(self, **changes: object) -> HubSettings:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -12,7 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from app.backend.crud.callbacks import E164
+from app.backend import slots
+from app.backend.crud.queues import E164
 from app.backend.settings import (
     DATABASE_URL_ENV,
     SMTP_PORTS,
@@ -109,6 +110,14 @@ def _phone(text: str) -> str:
     return text
 
 
+def _zone(text: str) -> str:
+    try:
+        slots.zone(text)
+    except ValueError:
+        raise ValueError("an IANA time zone, e.g. America/Chicago") from None
+    return text
+
+
 def _labels(text: str) -> tuple[tuple[str, str], ...]:
     """'en=Order number,es=Número de pedido'."""
     pairs = [part.partition("=") for part in text.split(",") if part.strip()]
@@ -121,6 +130,7 @@ def _labels(text: str) -> tuple[tuple[str, str], ...]:
 HUB_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("company_name", "CARELINE_COMPANY_NAME", str),
     ("public_url", "CARELINE_PUBLIC_URL", str),
+    ("time_zone", "CARELINE_TIME_ZONE", _zone),
     ("caller_number", "CARELINE_CALLER_NUMBER", _phone),
     ("booking_ref_label", "CARELINE_BOOKING_REF_LABEL", _labels),
     ("booking_ref_pattern", "CARELINE_BOOKING_REF_PATTERN", valid_pattern),
@@ -166,8 +176,10 @@ HUB_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("keep_unattached_uploads_hours", "CARELINE_KEEP_UPLOADS_HOURS", _number),
     ("keep_mutations_days", "CARELINE_KEEP_MUTATIONS_DAYS", _number),
     ("keep_events_days", "CARELINE_KEEP_EVENTS_DAYS", _number),
+    ("keep_tombstones_days", "CARELINE_KEEP_TOMBSTONES_DAYS", _number),
     ("prune_every_seconds", "CARELINE_PRUNE_EVERY_SECONDS", _number),
     ("push_contact", "CARELINE_PUSH_CONTACT", str),
+    ("vapid_private_key", "CARELINE_VAPID_PRIVATE_KEY", str),
     ("push_stand_ins", "CARELINE_PUSH_STAND_INS", _names),
     ("cors_origins", "CARELINE_CORS_ORIGINS", _names),
     ("fcm_project", "CARELINE_FCM_PROJECT", str),

@@ -17,7 +17,7 @@ from app.backend.crud import auth
 from app.backend.crud import availability as availability_crud
 from app.backend.db import Database
 from app.backend.db.tables import callbacks, slot_usage
-from app.backend.push import apply_mutation
+from app.backend.sync_push import apply_mutation
 from app.schemas import MutationIn, MutationName, MutationResult
 from app.schemas.common import format_time
 from tests.backend.test_callbacks import PHONE, iso, ts

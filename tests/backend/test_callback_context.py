@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from app.backend import slots
-from app.backend.crud import callbacks
+from app.backend.crud import queues
 from app.backend.db import Database
 from tests.backend.test_callbacks import PHONE, applied, free_slots, rejected, request
 from tests.conftest import Company, mutation, push
@@ -85,13 +85,13 @@ async def test_a_closed_queue_says_when_it_opens(
     zone = slots.zone("America/Chicago")
     opens_day = datetime.now(zone).date() + timedelta(days=2)
     with db.write() as conn:
-        callbacks.set_hours(
+        queues.set_hours(
             conn,
             queue_id="help",
             hours={slots.WEEKDAYS[opens_day.weekday()]: [["08:00", "12:00"]]},
         )
         start = slots.local_to_utc(opens_day, "00:00", zone)
-        callbacks.set_staffing(
+        queues.set_staffing(
             conn, queue_id="help", starts_at=start, ends_at=start + timedelta(days=1), agents=1
         )
     found: dict[str, Any] = (
@@ -108,7 +108,7 @@ async def test_asap_request_while_closed_is_refused_with_free_times(
 ) -> None:
     tomorrow = datetime.now(UTC).date() + timedelta(days=1)
     with db.write() as conn:
-        callbacks.set_hours(
+        queues.set_hours(
             conn, queue_id="help", hours={slots.WEEKDAYS[tomorrow.weekday()]: [["10:00", "11:00"]]}
         )
     result = await request(client, alice, mode="asap", phone=PHONE)

@@ -39,8 +39,8 @@ from sqlalchemy.exc import OperationalError
 
 from app.api import HubClient, HubError
 from app.backend.crud import auth
-from app.backend.crud.callbacks import ACTIVE
 from app.backend.crud.events import publish_event
+from app.backend.crud.queues import ACTIVE
 from app.backend.db import Database, migrate
 from app.backend.db.engine import CONNECT_TIMEOUT
 from app.backend.db.tables import (

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,11 @@ from sqlalchemy import select
 from app.backend.crud import auth, status, subscriptions
 from app.backend.db import Database
 from app.backend.db.tables import devices
+from app.backend.main import create_app
 from app.backend.push_delivery import PushDispatcher
 from app.backend.push_delivery.fcm import FcmAdapter
 from app.backend.push_delivery.webpush import WebPushAdapter, load_vapid, public_key
+from app.backend.settings import HubSettings
 from app.schemas import Impact, Subscriptions
 from app.schemas.mutations import DeviceRegisterArgs
 from tests.conftest import Company
@@ -114,6 +117,19 @@ async def test_a_browser_gets_the_incident_encrypted_and_signed(
     assert Vapid02.verify(headers["Authorization"])
     assert headers["Authorization"].endswith("k=" + public_key(load_vapid(tmp_path)))
     assert (tmp_path / "vapid.pem").stat().st_mode & 0o077 == 0, "the key is the owner's"
+
+
+def test_the_hub_signs_with_the_key_its_settings_hold(
+    settings: HubSettings, tmp_path: Path
+) -> None:
+    key = Vapid02()
+    key.generate_keys()
+    api = create_app(replace(settings, vapid_private_key=key.private_pem().decode()))
+    try:
+        assert api.state.hub.push_key == public_key(key)
+    finally:
+        api.state.hub.db.dispose()
+    assert not (tmp_path / "vapid.pem").exists(), "no key of its own is made"
 
 
 async def test_expired_endpoints_are_forgotten_and_busy_ones_retried(

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from app.backend.crud import auth, cases, sign_in
-from app.backend.crud.rejections import Rejected
+from app.backend.crud.rejections import MutationRejected
 from app.backend.db import Database
 from app.backend.settings import HubSettings
 from app.schemas import CaseStatus
@@ -71,7 +71,7 @@ def test_a_reply_racing_a_close_never_reopens_a_closed_case(db: Database) -> Non
                 outcomes["reply"] = cases.customer_reply(
                     conn, customer_id=customer.id, case_ref=case.id, body="late"
                 )
-        except Rejected as error:
+        except MutationRejected as error:
             outcomes["reply"] = error.rejection.code
 
     threads = [threading.Thread(target=close), threading.Thread(target=reply)]

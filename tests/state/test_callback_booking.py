@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from app.backend import slots
-from app.backend.crud import callbacks
+from app.backend.crud import queues
 from app.schemas import CallbackMode
 from app.state.callbacks import DAYS_SHOWN
 from app.state.cases import CasesState
@@ -25,7 +25,7 @@ def close_until_later(rig: Rig) -> datetime:
     opens_day = datetime.now(UTC).date() + timedelta(days=2)
     hours = {slots.WEEKDAYS[opens_day.weekday()]: [["09:00", "17:00"]]}
     with rig.db.write() as conn:
-        callbacks.set_hours(conn, queue_id="help", hours=hours)
+        queues.set_hours(conn, queue_id="help", hours=hours)
     return datetime(opens_day.year, opens_day.month, opens_day.day, 9, tzinfo=UTC)
 
 
@@ -58,10 +58,10 @@ async def test_every_free_time_grouped_by_part_of_the_day(rig: Rig, services: Se
 async def test_the_day_row_moves_to_later_and_earlier_days(rig: Rig, services: Services) -> None:
     start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     with rig.db.write() as conn:  # bookable, with agents on duty, for the next twelve days
-        row = callbacks.queue_row(conn, "help")
-        queue = callbacks.queue_from_row(row).model_copy(update={"horizon_days": 12})
-        callbacks.save_queue(conn, queue=queue, handle_minutes=row.handle_minutes)
-        callbacks.set_staffing(
+        row = queues.queue_row(conn, "help")
+        queue = queues.queue_from_row(row).model_copy(update={"horizon_days": 12})
+        queues.save_queue(conn, queue=queue, handle_minutes=row.handle_minutes)
+        queues.set_staffing(
             conn, queue_id="help", starts_at=start, ends_at=start + timedelta(days=12), agents=2
         )
     state = await booking_form(rig, services)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.api import Offline
-from app.backend.crud import auth, bookings, callbacks
+from app.backend.crud import auth, bookings, queues
 from app.schemas import Callback, CallbackMode, CallbackStatus
 from app.schemas.common import parse_time
 from app.state.callbacks import CallbacksState
@@ -38,7 +38,7 @@ def hub_callbacks(rig: Rig, email: str = "alice@example.com") -> list[Callback]:
 def fill_slot(rig: Rig, start: datetime) -> None:
     """Leave one agent (three seats) on `start` and let three other customers take them."""
     with rig.db.write() as conn:
-        callbacks.set_staffing(
+        queues.set_staffing(
             conn, queue_id="help", starts_at=start, ends_at=start + timedelta(minutes=30), agents=1
         )
         for n in range(3):

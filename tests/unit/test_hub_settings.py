@@ -5,6 +5,7 @@ a one-line error (exit code 2 from the CLI) instead of a traceback."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ import pytest
 from app.backend import cli
 from app.backend.settings import HubSettings, PushLimits, RateLimit, SettingsError, sqlite_url
 from app.backend.settings_env import HUB_VARIABLES, PUSH_VARIABLES, load_settings
+
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +44,8 @@ def test_each_kind_of_variable_is_read(tmp_path: Path, monkeypatch: pytest.Monke
     password.write_text("s3cret\n")
     for name, value in {
         "CARELINE_COMPANY_NAME": "Contoso",
+        "CARELINE_TIME_ZONE": "Europe/Madrid",
+        "CARELINE_VAPID_PRIVATE_KEY": "-----BEGIN PRIVATE KEY-----",
         "CARELINE_SMTP_HOST": "mail.example.com",
         "CARELINE_SMTP_SECURITY": " TLS ",
         "CARELINE_SMTP_PASSWORD": "ignored: the file wins",
@@ -65,6 +70,8 @@ def test_each_kind_of_variable_is_read(tmp_path: Path, monkeypatch: pytest.Monke
     loaded = load_settings(data_dir=tmp_path)
 
     assert loaded.company_name == "Contoso"
+    assert loaded.time_zone == "Europe/Madrid"
+    assert loaded.vapid_private_key == "-----BEGIN PRIVATE KEY-----"
     assert loaded.smtp_host == "mail.example.com"
     assert (loaded.smtp_security, loaded.smtp_port) == ("tls", 465)
     assert loaded.smtp_password == "s3cret"
@@ -78,6 +85,32 @@ def test_each_kind_of_variable_is_read(tmp_path: Path, monkeypatch: pytest.Monke
     assert loaded.cors_origins == ("https://a.example", "https://b.example")
     assert loaded.push_limits == PushLimits(concurrency=16, timeout_seconds=2.5)
     assert loaded.max_case_messages == HubSettings.max_case_messages
+
+
+def test_the_readme_documents_every_variable() -> None:
+    """The README names each variable in full, or in a row of its settings table as
+    `_TAIL` after one sharing its start (`CARELINE_SMTP_HOST`, `_PORT`)."""
+    text = README.read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    named = [re.findall(r"`([A-Z_]+)`", row) for row in rows]
+
+    def documented(variable: str) -> bool:
+        if f"`{variable}`" in text:
+            return True
+        for names in named:
+            full = [name for name in names if not name.startswith("_")]
+            for name in names:
+                start = variable.removesuffix(name)
+                if (
+                    name.startswith("_")
+                    and variable.endswith(name)
+                    and any(other.startswith(start + "_") for other in full)
+                ):
+                    return True
+        return False
+
+    variables = [variable for _, variable, _ in HUB_VARIABLES + PUSH_VARIABLES]
+    assert [variable for variable in variables if not documented(variable)] == []
 
 
 def test_a_port_set_wins_over_the_one_its_protection_implies(
@@ -101,6 +134,7 @@ def test_a_port_set_wins_over_the_one_its_protection_implies(
         ("CARELINE_STORAGE_PER_CUSTOMER_MB", "1GB", "a number"),
         ("CARELINE_DEV_MODE", "yes", "1 or 0"),
         ("CARELINE_SMTP_SECURITY", "ssl3", "starttls, tls or none"),
+        ("CARELINE_TIME_ZONE", "Mars/Olympus", "an IANA time zone, e.g. America/Chicago"),
     ],
 )
 def test_a_value_that_does_not_parse_is_a_settings_error(

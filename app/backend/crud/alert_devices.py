@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, delete, select
 
 from app.backend.crud import subscriptions
-from app.backend.crud.rejections import Rejected
+from app.backend.crud.rejections import MutationRejected
 from app.backend.db.tables import alert_devices, devices
 from app.backend.problems import ProblemError
 from app.backend.util import digest, dumps, format_time, loads, new_id, now, upsert
@@ -89,7 +89,7 @@ def claim(conn: Connection, *, customer_id: str, device_id: str, secret: str) ->
     except ValidationError as error:
         # A stored row DeviceRegisterArgs refuses (its platform or key lengths): the
         # device registers anew.
-        raise Rejected("invalid", "This device's registration is out of date.") from error
+        raise MutationRejected("invalid", "This device's registration is out of date.") from error
     moved = subscriptions.register_device(conn, customer_id=customer_id, device=device)
     joined = subscriptions.join_subscriptions(
         conn, customer_id=customer_id, extra=Subscriptions.model_validate(loads(row.follows))

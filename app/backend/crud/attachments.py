@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select, update
 
-from app.backend.crud.rejections import Rejected
+from app.backend.crud.rejections import MutationRejected
 from app.backend.db.tables import attachments, customers
 from app.backend.problems import ProblemError, not_found
 from app.backend.util import format_time, new_id, now
@@ -127,7 +127,9 @@ def claim_attachments(
 ) -> list[Attachment]:
     """Attach this customer's unused uploads to a case (or one of its messages)."""
     if len(ids) > MAX_ATTACHMENTS:
-        raise Rejected("too_many_attachments", f"At most {MAX_ATTACHMENTS} files at a time.")
+        raise MutationRejected(
+            "too_many_attachments", f"At most {MAX_ATTACHMENTS} files at a time."
+        )
     claimed = []
     for attachment_id in dict.fromkeys(ids):
         row = conn.execute(
@@ -137,7 +139,9 @@ def claim_attachments(
             )
         ).one_or_none()
         if row is None or (row.case_id is not None and row.case_id != case_id):
-            raise Rejected("unknown_attachment", "An attached file was not found; upload it again.")
+            raise MutationRejected(
+                "unknown_attachment", "An attached file was not found; upload it again."
+            )
         conn.execute(
             update(attachments)
             .where(attachments.c.id == attachment_id)

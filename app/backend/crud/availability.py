@@ -12,8 +12,8 @@ from sqlalchemy import Connection, Row, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.backend import slots
-from app.backend.crud.callbacks import queue_from_row, queue_row
-from app.backend.crud.rejections import Rejected
+from app.backend.crud.queues import queue_from_row, queue_row
+from app.backend.crud.rejections import MutationRejected
 from app.backend.db.tables import callbacks, slot_usage, staffing
 from app.backend.util import format_time, loads, now, parse_time
 from app.schemas import AsapEstimate, Availability, Slot
@@ -208,7 +208,7 @@ def take_slot(conn: Connection, row: Row[Any], slot_start: datetime) -> datetime
         windows = _windows(conn, row, slot_start, slot_start + timedelta(seconds=1))
         window = next((w for w in windows if w.start == slot_start), None)
     if window is None:
-        raise Rejected(
+        raise MutationRejected(
             "slot_unavailable",
             "That time is not bookable in this queue.",
             nearest_free_slots(conn, row.id, slot_start),
@@ -230,7 +230,7 @@ def take_slot(conn: Connection, row: Row[Any], slot_start: datetime) -> datetime
         .values(booked=slot_usage.c.booked + 1)
     ).rowcount
     if taken != 1:
-        raise Rejected(
+        raise MutationRejected(
             "slot_full",
             "Someone just booked the last place in that slot.",
             nearest_free_slots(conn, row.id, slot_start),

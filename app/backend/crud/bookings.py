@@ -1,5 +1,5 @@
 """A customer's callbacks: request (ASAP or a slot), cancel, reschedule; operator outcome;
-and a reminder before a scheduled call."""
+a reminder before a scheduled call; and a callback as the API shows it."""
 
 from __future__ import annotations
 
@@ -14,15 +14,49 @@ from app.backend.crud.availability import (
     release_slot,
     take_slot,
 )
-from app.backend.crud.callbacks import ACTIVE, E164, callback_from_row, publish_callback, queue_row
+from app.backend.crud.changes import record_change
 from app.backend.crud.events import publish_event
-from app.backend.crud.rejections import Rejected
+from app.backend.crud.queues import ACTIVE, E164, queue_row
+from app.backend.crud.rejections import MutationRejected
 from app.backend.db.tables import callbacks, customers
 from app.backend.problems import ProblemError, not_found
 from app.backend.util import format_time, new_id, now
 from app.schemas import Callback, CallbackMode, CallbackStatus
 
 REMIND_AHEAD = timedelta(minutes=15)
+
+
+def callback_from_row(row: Row[Any]) -> Callback:
+    return Callback(
+        id=row.id,
+        queue_id=row.queue_id,
+        mode=row.mode,
+        status=row.status,
+        phone=row.phone,
+        slot_start=row.slot_start,
+        slot_end=row.slot_end,
+        note=row.note,
+        case_id=row.case_id,
+        booking_ref=row.booking_ref,
+        language=row.language,
+        client_ref=row.client_ref,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def publish_callback(conn: Connection, callback_id: str) -> Callback:
+    row = conn.execute(select(callbacks).where(callbacks.c.id == callback_id)).one()
+    callback = callback_from_row(row)
+    record_change(
+        conn,
+        entity="callback",
+        entity_id=callback_id,
+        version=row.version,
+        data=callback.model_dump(mode="json"),
+        customer_id=row.customer_id,
+    )
+    return callback
 
 
 def _own_callback(conn: Connection, customer_id: str, ref: str) -> Row[Any]:
@@ -38,7 +72,7 @@ def _own_callback(conn: Connection, customer_id: str, ref: str) -> Row[Any]:
         .with_for_update()
     ).first()
     if row is None:
-        raise Rejected("not_found", "That callback does not exist.")
+        raise MutationRejected("not_found", "That callback does not exist.")
     return row
 
 
@@ -60,13 +94,13 @@ def request_callback(
     rejected with the nearest free slots when the slot is taken."""
     phone = "".join(ch for ch in phone if ch not in " -().")
     if not E164.match(phone):
-        raise Rejected(
+        raise MutationRejected(
             "invalid_phone", "Give the phone number in international form, e.g. +13125550123."
         )
     try:
         queue = queue_row(conn, queue_id)
     except ProblemError as error:
-        raise Rejected("unknown_queue", "That callback queue does not exist.") from error
+        raise MutationRejected("unknown_queue", "That callback queue does not exist.") from error
     # One request at a time per customer, so two devices cannot both pass the check below.
     conn.execute(select(customers.c.id).where(customers.c.id == customer_id).with_for_update())
     active = conn.execute(
@@ -77,7 +111,7 @@ def request_callback(
         )
     ).first()
     if active is not None:
-        raise Rejected(
+        raise MutationRejected(
             "already_booked",
             "You already have a callback in this queue; reschedule or cancel it instead.",
             [{"callback_id": active.id}],
@@ -86,7 +120,7 @@ def request_callback(
     if mode is CallbackMode.asap:
         estimate = asap_estimate(conn, queue_id=queue_id)
         if not estimate.available:
-            raise Rejected(
+            raise MutationRejected(
                 "queue_closed",
                 estimate.reason or "ASAP callbacks are not possible now.",
                 nearest_free_slots(conn, queue_id, None),
@@ -94,7 +128,7 @@ def request_callback(
         status = CallbackStatus.requested
     else:
         if slot_start is None:
-            raise Rejected("invalid", "Pick a time slot.")
+            raise MutationRejected("invalid", "Pick a time slot.")
         slot_end = take_slot(conn, queue, slot_start)
         status = CallbackStatus.scheduled
     stamp = format_time(now())
@@ -125,7 +159,7 @@ def request_callback(
 def cancel_callback(conn: Connection, *, customer_id: str, callback_ref: str) -> Callback:
     row = _own_callback(conn, customer_id, callback_ref)
     if row.status not in ACTIVE:
-        raise Rejected("not_cancellable", f"This callback is already {row.status}.")
+        raise MutationRejected("not_cancellable", f"This callback is already {row.status}.")
     release_slot(conn, row.queue_id, row.slot_start)
     return _set(conn, row.id, status="cancelled")
 
@@ -136,7 +170,7 @@ def reschedule_callback(
     """Move a callback to another slot; the old slot is freed only once the new one is held."""
     row = _own_callback(conn, customer_id, callback_ref)
     if row.status not in ACTIVE:
-        raise Rejected("not_reschedulable", f"This callback is already {row.status}.")
+        raise MutationRejected("not_reschedulable", f"This callback is already {row.status}.")
     if row.slot_start == format_time(slot_start):
         return callback_from_row(row)
     slot_end = take_slot(conn, queue_row(conn, row.queue_id), slot_start)

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Row, func, insert, select, update
 
 from app.backend.crud.attachments import attachment_from_row, case_attachments, claim_attachments
 from app.backend.crud.changes import record_change
-from app.backend.crud.rejections import Rejected
+from app.backend.crud.rejections import MutationRejected
 from app.backend.db import next_counter
 from app.backend.db.tables import case_messages, cases, incidents
 from app.backend.problems import not_found
@@ -34,7 +34,7 @@ def _own_case(conn: Connection, customer_id: str, ref: str) -> Row[Any]:
         .with_for_update()
     ).first()
     if row is None:
-        raise Rejected("not_found", "That case does not exist.")
+        raise MutationRejected("not_found", "That case does not exist.")
     return row
 
 
@@ -96,7 +96,7 @@ def customer_reply(
     """The customer's reply; refused on a closed case, and on one holding `max_messages`."""
     row = _own_case(conn, customer_id, case_ref)
     if not takes_replies(row.status):
-        raise Rejected(
+        raise MutationRejected(
             "case_closed",
             f"Case {row.number} is closed. Open a new case and mention this one.",
             [{"case_id": row.id, "number": row.number}],
@@ -120,7 +120,7 @@ def _check_room(conn: Connection, row: Row[Any], max_messages: int | None) -> No
     """Refuse another message on a case that holds `max_messages` (None: no cap)."""
     count = select(func.count()).where(case_messages.c.case_id == row.id)
     if max_messages is not None and conn.execute(count).scalar_one() >= max_messages:
-        raise Rejected(
+        raise MutationRejected(
             "case_full",
             f"Case {row.number} has reached {max_messages} messages; "
             "please open a new case and mention this one.",

@@ -13,7 +13,8 @@ from sqlalchemy import Connection, delete, select, update
 
 from app.backend.crud import auth, bookings, cases, subscriptions
 from app.backend.crud.availability import release_slot
-from app.backend.crud.callbacks import ACTIVE, publish_callback
+from app.backend.crud.bookings import publish_callback
+from app.backend.crud.queues import ACTIVE
 from app.backend.db.tables import (
     article_feedback,
     attachments,

@@ -7,8 +7,10 @@ from typing import Any
 from app.schemas import Rejection
 
 
-class Rejected(Exception):
-    """Raised by a crud function when a mutation cannot be applied as asked."""
+class MutationRejected(Exception):
+    """Raised by a crud function when a mutation cannot be applied as asked; its
+    `rejection` is what the customer's device is told. (The client's `app.api.Rejected` is
+    another thing: a request the hub answered with a 4xx.)"""
 
     def __init__(
         self, code: str, detail: str, alternatives: list[dict[str, Any]] | None = None

@@ -2,7 +2,9 @@
 go after `keep_unattached_uploads_hours`, the idempotency records of pushed mutations
 after `keep_mutations_days` (a key older than that would apply again) and events after
 `keep_events_days`, the latest always kept. A stream resuming from a forgotten event
-gets a resync (`event_floor`), never a silent gap. Push devices that
+gets a resync (`event_floor`), never a silent gap. The change feed's tombstones go after
+`keep_tombstones_days` (`prune_old_tombstones`); a cursor from before them gets `reset`.
+Push devices that
 `DeviceRegisterArgs` refuses (a platform without an adapter, keys or an endpoint longer
 than a push service makes) go too: they could never be pushed to.
 
@@ -15,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta
 from typing import get_args
 
@@ -24,10 +26,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 
+from app.backend.crud import changes
 from app.backend.db import Database
 from app.backend.db.tables import alert_devices, attachments, devices, events, meta, mutations
 from app.backend.settings import HubSettings
-from app.backend.util import dumps, format_time, now
+from app.backend.util import dumps, format_time, now, upsert
 from app.schemas.mutations import ENDPOINT_LIMITS, KEY_LIMITS, PushPlatform
 
 log = logging.getLogger("careline.hub.retention")
@@ -35,6 +38,8 @@ log = logging.getLogger("careline.hub.retention")
 BATCH = 1000
 # Every event numbered at or below this `meta` value may be gone.
 EVENT_FLOOR = "event_floor"
+# The `meta` value "<change number> <time>": the newest change when a prune last looked.
+TOMBSTONE_MARK = "tombstone_mark"
 # The longest `keys` `DeviceRegisterArgs` accepts, as the hub stores them (JSON).
 LONGEST_KEYS = max(
     len(dumps({k: "x" * n for k, n in keys.items()})) for keys in KEY_LIMITS.values()
@@ -48,6 +53,7 @@ class Pruned:
     uploads: int
     mutations: int
     events: int
+    tombstones: int
     devices: int
 
 
@@ -61,10 +67,14 @@ def prune(db: Database, settings: HubSettings, *, moment: datetime | None = None
     uploads = cutoff(timedelta(hours=settings.keep_unattached_uploads_hours))
     keys = cutoff(timedelta(days=settings.keep_mutations_days))
     logged = cutoff(timedelta(days=settings.keep_events_days))
+    removed = cutoff(timedelta(days=settings.keep_tombstones_days))
     return Pruned(
         uploads=_in_batches(db, lambda conn: prune_uploads(conn, before=uploads)),
         mutations=_in_batches(db, lambda conn: prune_mutations(conn, before=keys)),
         events=_in_batches(db, lambda conn: prune_events(conn, before=logged)),
+        tombstones=_once(
+            db, lambda conn: prune_old_tombstones(conn, before=removed, moment=format_time(moment))
+        ),
         devices=_in_batches(db, lambda conn: prune_unpushable(conn, devices))
         + _in_batches(db, lambda conn: prune_unpushable(conn, alert_devices)),
     )
@@ -79,6 +89,11 @@ def _in_batches(db: Database, step: Callable[[Connection], tuple[int, bool]]) ->
             removed, more = step(conn)
         total += removed
     return total
+
+
+def _once(db: Database, step: Callable[[Connection], int]) -> int:
+    with db.write() as conn:
+        return step(conn)
 
 
 def prune_uploads(conn: Connection, *, before: str) -> tuple[int, bool]:
@@ -147,6 +162,27 @@ def prune_unpushable(conn: Connection, table: Table) -> tuple[int, bool]:
     return len(ids), len(ids) == BATCH
 
 
+def prune_old_tombstones(conn: Connection, *, before: str, moment: str) -> int:
+    """Tombstones made before `before`. The change feed numbers changes but does not date
+    them, so each prune marks the newest number with `moment`; once that mark is older
+    than `before`, the tombstones up to it go and the mark moves on. A tombstone is kept
+    for at least `keep_tombstones_days`, and at most twice that plus a prune interval.
+    The mark is read locked: prunes of several processes take turns, and the floor that
+    resets older cursors only rises."""
+    mark = conn.execute(
+        select(meta.c.value).where(meta.c.key == TOMBSTONE_MARK).with_for_update()
+    ).scalar()
+    removed = 0
+    if mark is not None:
+        up_to, _, marked_at = mark.partition(" ")
+        if marked_at >= before:
+            return 0
+        removed = changes.prune_tombstones(conn, up_to_seq=int(up_to))
+    value = f"{changes.latest_seq(conn)} {moment}"
+    upsert(conn, meta, {"key": TOMBSTONE_MARK, "value": value}, key=["key"])
+    return removed
+
+
 def raise_event_floor(conn: Connection, up_to: int) -> None:
     """Make the floor `up_to` unless it is higher already, in one statement: a prune of
     another process that committed a higher floor meanwhile (its row lock makes this
@@ -181,12 +217,9 @@ async def prune_periodically(db: Database, settings: HubSettings) -> None:
         except Exception:
             log.exception("pruning failed, trying again later")
             continue
-        if pruned.uploads or pruned.mutations or pruned.events or pruned.devices:
+        if any(astuple(pruned)):
             log.info(
-                "pruned %d unattached uploads, %d idempotency records, %d events and "
-                "%d devices that DeviceRegisterArgs refuses",
-                pruned.uploads,
-                pruned.mutations,
-                pruned.events,
-                pruned.devices,
+                "pruned %d unattached uploads, %d idempotency records, %d events, "
+                "%d tombstones and %d devices that DeviceRegisterArgs refuses",
+                *astuple(pruned),
             )

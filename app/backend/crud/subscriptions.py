@@ -10,7 +10,7 @@ from sqlalchemy import Connection, delete, select
 
 from app.backend import slots
 from app.backend.crud.changes import record_change
-from app.backend.crud.rejections import Rejected
+from app.backend.crud.rejections import MutationRejected
 from app.backend.db.tables import alert_devices, devices, subscriptions
 from app.backend.util import digest, dumps, format_time, loads, new_id, now, upsert
 from app.schemas import Subscriptions
@@ -26,15 +26,15 @@ def get_subscriptions(conn: Connection, *, customer_id: str) -> Subscriptions:
 
 
 def cleaned(wanted: Subscriptions) -> Subscriptions:
-    """Subscriptions as the hub keeps them (keys are case-insensitive); `Rejected` when
-    the quiet hours or the time zone cannot be read."""
+    """Subscriptions as the hub keeps them (keys are case-insensitive); `MutationRejected`
+    when the quiet hours or the time zone cannot be read."""
     try:
         for clock in wanted.quiet_hours or ():
             slots.parse_clock(clock)
         if wanted.time_zone:
             slots.zone(wanted.time_zone)
     except ValueError as error:
-        raise Rejected("invalid", str(error)) from error
+        raise MutationRejected("invalid", str(error)) from error
     return Subscriptions(
         components=sorted(set(wanted.components)),
         keys=sorted({k.strip().upper() for k in wanted.keys if k.strip()}),
@@ -138,7 +138,7 @@ def public_https(url: str) -> bool:
 
 def check_endpoint(device: DeviceRegisterArgs) -> None:
     if device.platform == "webpush" and not public_https(device.endpoint):
-        raise Rejected(
+        raise MutationRejected(
             "bad_endpoint", "A Web Push endpoint is an https address of a public push service."
         )
 

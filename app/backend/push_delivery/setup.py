@@ -50,7 +50,9 @@ def build_dispatcher(
     client = push_client(settings)
     adapters: dict[str, PushAdapter] = {
         "webpush": WebPushAdapter(
-            load_vapid(settings.data_dir), client, contact=settings.push_contact
+            load_vapid(settings.data_dir, settings.vapid_private_key),
+            client,
+            contact=settings.push_contact,
         )
     }
     if settings.fcm_project and settings.fcm_token_file:

@@ -19,24 +19,21 @@ from py_vapid.utils import b64urlencode
 
 from app.backend.push_delivery.base import Device, Outcome, PushMessage, outcome_for
 
-VAPID_ENV = "CARELINE_VAPID_PRIVATE_KEY"  # PEM text; or a file in the data dir is made
-
 
 def b64url_decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def load_vapid(data_dir: Path) -> Vapid02:
-    """The hub's VAPID key: from the environment, else `vapid.pem` in the data dir (made
-    once, readable by the owner only). Never from the repository."""
-    pem = os.environ.get(VAPID_ENV)
+def load_vapid(data_dir: Path, pem: str | None = None) -> Vapid02:
+    """The hub's VAPID key: `pem` (the setting `vapid_private_key`), else `vapid.pem` in
+    the data dir (made once, readable by the owner only). Never from the repository."""
     if pem:
         return Vapid02.from_pem(pem.encode())
     path = data_dir / "vapid.pem"
     if not path.exists():
         key = Vapid02()
         key.generate_keys()
-        pem = key.private_pem()
+        made = key.private_pem()
         try:
             # Made readable by the owner only from the start; the first of several hubs
             # starting at once wins and the others read its key.
@@ -45,7 +42,7 @@ def load_vapid(data_dir: Path) -> Vapid02:
             pass
         else:
             with os.fdopen(handle, "wb") as out:
-                out.write(pem)
+                out.write(made)
     return Vapid02.from_file(str(path))
 
 

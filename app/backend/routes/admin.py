@@ -7,8 +7,8 @@ from typing import Annotated, Self
 from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import Field, model_validator
 
-from app.backend.crud import attachments, bookings, callbacks, cases, kb, status
-from app.backend.crud.rejections import Rejected
+from app.backend.crud import attachments, bookings, cases, kb, queues, status
+from app.backend.crud.rejections import MutationRejected
 from app.backend.deps import HubDep, require_scope
 from app.backend.problems import ProblemError, invalid_request
 from app.backend.routes.cases import attachment_response
@@ -175,7 +175,7 @@ def reply(case_id: str, body: AgentReplyIn, hub: HubDep) -> Case:
                 status=body.status,
                 max_messages=hub.settings.max_case_messages,
             )
-    except Rejected as refused:
+    except MutationRejected as refused:
         rejection = refused.rejection
         if rejection.code == "case_full":
             raise ProblemError(409, "Case full", rejection.detail, slug="case-full") from None
@@ -220,7 +220,7 @@ def set_callback_status(callback_id: str, body: CallbackStatusIn, hub: HubDep) -
 def set_hours(queue_id: str, body: HoursIn, hub: HubDep) -> Response:
     try:
         with hub.db.write() as conn:
-            callbacks.set_hours(conn, queue_id=queue_id, hours=body.hours)
+            queues.set_hours(conn, queue_id=queue_id, hours=body.hours)
     except ValueError as error:
         raise invalid_request(error) from error
     return Response(status_code=204)
@@ -230,7 +230,7 @@ def set_hours(queue_id: str, body: HoursIn, hub: HubDep) -> Response:
 def set_staffing(queue_id: str, body: StaffingIn, hub: HubDep) -> Response:
     try:
         with hub.db.write() as conn:
-            callbacks.set_staffing(
+            queues.set_staffing(
                 conn,
                 queue_id=queue_id,
                 starts_at=body.starts_at,

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.backend.caching import cached_json, encode
-from app.backend.crud import availability, bookings, callbacks
+from app.backend.crud import availability, bookings, queues
 from app.backend.deps import CustomerId, HubDep, counted_address
 from app.backend.problems import ProblemError
 from app.schemas import Availability, Callback, CallbackQueue, Page
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1/callbacks", tags=["callbacks"])
 def list_queues(request: Request, hub: HubDep) -> Response:
     """The callback queues (cacheable: every device and app server fetches them)."""
     with hub.db.read() as conn:
-        found = Page[CallbackQueue](items=callbacks.list_queues(conn))
+        found = Page[CallbackQueue](items=queues.list_queues(conn))
     return cached_json(request, encode(found.model_dump(mode="json")))
 
 

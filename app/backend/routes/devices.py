@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.backend.crud import alert_devices, subscriptions
-from app.backend.crud.rejections import Rejected
+from app.backend.crud.rejections import MutationRejected
 from app.backend.deps import CustomerId, HubDep, client_address
 from app.backend.problems import ProblemError
 from app.schemas import (
@@ -53,7 +53,7 @@ def device_secret(request: Request) -> str:
 DeviceSecret = Annotated[str, Depends(device_secret)]
 
 
-def _refused(error: Rejected) -> ProblemError:
+def _refused(error: MutationRejected) -> ProblemError:
     refusal = error.rejection
     return ProblemError(422, "Refused", refusal.detail, slug=refusal.code)
 
@@ -73,7 +73,7 @@ async def register_alert_device(
 
     try:
         return await run_in_threadpool(register)
-    except Rejected as error:
+    except MutationRejected as error:
         raise _refused(error) from error
 
 
@@ -89,7 +89,7 @@ async def follow_with_alert_device(
 
     try:
         await run_in_threadpool(change)
-    except Rejected as error:
+    except MutationRejected as error:
         raise _refused(error) from error
     return Response(status_code=204)
 
@@ -124,7 +124,7 @@ async def claim_device(body: DeviceClaim, customer_id: CustomerId, hub: HubDep) 
 
     try:
         return await run_in_threadpool(claim)
-    except Rejected as error:
+    except MutationRejected as error:
         raise _refused(error) from error
 
 

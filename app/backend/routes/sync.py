@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from app.backend.crud import changes, subscriptions
 from app.backend.deps import CustomerId, HubDep
-from app.backend.push import apply_push
+from app.backend.sync_push import apply_push
 from app.schemas import ChangeFeed, MutationName, PushRequest, PushResponse
 
 router = APIRouter(prefix="/v1/sync", tags=["sync"])

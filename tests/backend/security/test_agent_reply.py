@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from app.backend.crud import cases
-from app.backend.crud.rejections import Rejected
+from app.backend.crud.rejections import MutationRejected
 from tests.backend.test_cases import open_case
 
 
@@ -46,7 +46,7 @@ async def test_another_refusal_is_not_called_case_full(
     case = await open_case(client, alice)
 
     def refuse(*_args: Any, **_kwargs: Any) -> None:
-        raise Rejected("case_closed", f"Case {case['number']} is closed.")
+        raise MutationRejected("case_closed", f"Case {case['number']} is closed.")
 
     monkeypatch.setattr(cases, "agent_reply", refuse)
     answer = await client.post(

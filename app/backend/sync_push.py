@@ -1,5 +1,6 @@
-"""Applying pushed mutations: each in its own transaction with its idempotency record, so a
-replayed key returns the stored result and never has a second effect."""
+"""Applying the mutations an app pushes to `/v1/sync/push` (Web Push to devices is
+`push_delivery`): each in its own transaction with its idempotency record, so a replayed
+key returns the stored result and never has a second effect."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app.backend.crud import bookings, cases, kb, subscriptions
-from app.backend.crud.rejections import Rejected
+from app.backend.crud.rejections import MutationRejected
 from app.backend.db import Database
 from app.backend.db.tables import cases as cases_table
 from app.backend.db.tables import mutations
@@ -54,7 +55,7 @@ def _booking_ref(text: str | None, pattern: str | None) -> str | None:
     try:
         return check_booking_ref(text, pattern)
     except BookingRefError:
-        raise Rejected(
+        raise MutationRejected(
             "invalid_booking_ref", "That booking reference does not have the expected format."
         ) from None
 
@@ -72,7 +73,7 @@ def _case_open(
             )
         ).first()
     ):
-        raise Rejected("duplicate_ref", "A case with this client reference already exists.")
+        raise MutationRejected("duplicate_ref", "A case with this client reference already exists.")
     case = cases.open_case(
         conn,
         customer_id=customer_id,
@@ -151,7 +152,7 @@ def _article_feedback(conn: Connection, customer_id: str, args: ArticleFeedback)
     try:
         article_id = kb.record_feedback(conn, feedback=args, customer_id=customer_id)
     except ProblemError as error:
-        raise Rejected("not_found", "That article no longer exists.") from error
+        raise MutationRejected("not_found", "That article no longer exists.") from error
     return {"type": "article_feedback", "id": article_id, "data": {"helpful": args.helpful}}
 
 
@@ -289,7 +290,7 @@ def _run(
         return MutationResult(
             seq=mutation.seq, key=mutation.key, status="rejected", error=_invalid(error)
         )
-    except Rejected as rejected:
+    except MutationRejected as rejected:
         return MutationResult(
             seq=mutation.seq, key=mutation.key, status="rejected", error=rejected.rejection
         )

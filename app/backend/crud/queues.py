@@ -1,6 +1,7 @@
-"""Callback queues and their staffing; a callback as the API shows it.
+"""Callback queues: their opening hours and staffing.
 
-What a queue has room for, and taking a seat in a slot, is in `availability`."""
+What a queue has room for, and taking a seat in a slot, is in `availability`; the
+callbacks customers book in it are in `bookings`."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from sqlalchemy import Connection, Row, delete, insert, select
 
 from app.backend import slots
 from app.backend.crud.changes import record_change
-from app.backend.db.tables import callbacks, queues, staffing
+from app.backend.db.tables import queues, staffing
 from app.backend.problems import not_found
 from app.backend.util import dumps, format_time, loads, now, upsert
-from app.schemas import Callback, CallbackQueue
+from app.schemas import CallbackQueue
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 ACTIVE = ("requested", "scheduled")
@@ -103,36 +104,3 @@ def set_staffing(
     rows = [*keep, (start, end, agents)] if agents else keep
     for s, e, a in rows:
         conn.execute(insert(staffing).values(queue_id=queue_id, starts_at=s, ends_at=e, agents=a))
-
-
-def callback_from_row(row: Row[Any]) -> Callback:
-    return Callback(
-        id=row.id,
-        queue_id=row.queue_id,
-        mode=row.mode,
-        status=row.status,
-        phone=row.phone,
-        slot_start=row.slot_start,
-        slot_end=row.slot_end,
-        note=row.note,
-        case_id=row.case_id,
-        booking_ref=row.booking_ref,
-        language=row.language,
-        client_ref=row.client_ref,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
-
-
-def publish_callback(conn: Connection, callback_id: str) -> Callback:
-    row = conn.execute(select(callbacks).where(callbacks.c.id == callback_id)).one()
-    callback = callback_from_row(row)
-    record_change(
-        conn,
-        entity="callback",
-        entity_id=callback_id,
-        version=row.version,
-        data=callback.model_dump(mode="json"),
-        customer_id=row.customer_id,
-    )
-    return callback
