@@ -14,9 +14,9 @@ import flet as ft
 from pydantic import ValidationError
 
 from app.notify import DesktopNotifier, Notice
-from app.notify.text import callback_text
-from app.schemas import Callback, Case, Event, Impact, Incident, MessageAuthor, Subscriptions
-from app.schemas.events import quiet_now
+from app.schemas import Callback, Case, Event, Incident, Subscriptions
+from app.schemas.alerting import may_interrupt, quiet_now
+from app.schemas.event_text import event_text
 from app.state.relevance import affects
 from app.store.account import Account
 
@@ -31,43 +31,30 @@ def in_quiet_hours(subscriptions: Subscriptions, moment: datetime) -> bool:
 
 
 def notice_for(event: Event, subscriptions: Subscriptions, locale: str) -> Notice | None:
-    """What to tell the customer about an event, if anything."""
+    """What to tell the customer about an event, if anything (its words: `event_text`)."""
     if event.kind == "incident":
         incident = Incident.model_validate(event.data)
         if not affects(incident, subscriptions):
             return None
-        latest = incident.updates[0].body.split("\n\n")[0] if incident.updates else ""
-        return Notice.make(
-            key=f"incident:{incident.id}:{event.version}",
-            title=incident.title,
-            body=latest.replace("**", ""),
-            route=f"/status/{incident.id}",
-        )
-    if event.kind == "case":
+        key = f"incident:{incident.id}:{event.version}"
+    elif event.kind == "case":
         case = Case.model_validate(event.data)
-        last = case.messages[-1] if case.messages else None
-        if last is None or last.author is not MessageAuthor.agent:
+        if not case.messages:
             return None
-        return Notice.make(
-            key=f"message:{last.id}",
-            title=f"#{case.number} {case.subject}",
-            body=last.body,
-            route=f"/cases/{case.id}",
-        )
-    if event.kind in ("callback", "reminder"):
+        key = f"message:{case.messages[-1].id}"
+    elif event.kind in ("callback", "reminder"):
         callback = Callback.model_validate(event.data)
         # A rescheduled call is reminded again: its reminder comes with a new version.
         what = f"reminder:{event.version}" if event.kind == "reminder" else callback.status.value
-        text = callback_text(what.split(":")[0], locale)
-        if text is None:
-            return None
-        return Notice.make(
-            key=f"callback:{callback.id}:{what}",
-            title=text[0],
-            body=text[1],
-            route=f"/callbacks/{callback.id}",
-        )
-    return None
+        key = f"callback:{callback.id}:{what}"
+    else:
+        return None
+    text = event_text(event, locale)
+    if text is None:
+        return None
+    # An update's Markdown emphasis means nothing in a banner or an OS notification.
+    body = text.body.replace("**", "") if event.kind == "incident" else text.body
+    return Notice.make(key=key, title=text.title, body=body, route=text.route)
 
 
 class NoticeCenter:
@@ -111,10 +98,11 @@ class NoticeCenter:
             except Exception:  # a closed window
                 log.exception("notice listener failed; removed")
                 self.remove_listener(listener)
-        critical = event.kind == "incident" and event.data.get("impact") == Impact.critical.value
-        quiet = in_quiet_hours(subscriptions, datetime.now().astimezone())
-        wanted = self.notifier is not None and (critical or not quiet)
-        if wanted and self.notifier is not None and await self.notifier.show(notice):
+        if (
+            self.notifier is not None
+            and may_interrupt(event, subscriptions, datetime.now().astimezone())
+            and await self.notifier.show(notice)
+        ):
             self.sent.append(notice)
         return True
 
