@@ -5,10 +5,10 @@ from __future__ import annotations
 import flet as ft
 
 from app.schemas import CallbackMode
-from app.schemas.callbacks import ACTIVE_STATUSES
 from app.state.account import AccountState
-from app.state.callbacks import CallbacksState, CallbackView
+from app.state.callbacks import CallbacksState
 from app.state.session import Session, UiState
+from app.store.records import CallbackView
 from app.views.context import use_session
 from app.views.shell import shell
 from app.views.strings import tr, when
@@ -69,8 +69,7 @@ def CallbacksScreen(
                 on_click=lambda: page.navigate("/callbacks/new"),
             )
         )
-        upcoming = [c for c in callbacks.callbacks if c.status in ACTIVE_STATUSES or c.error]
-        past = [c for c in callbacks.callbacks if c not in upcoming]
+        upcoming, past = callbacks.upcoming, callbacks.past
         if not callbacks.callbacks:
             body.append(ft.Text(tr(ui.locale, "callbacks_empty")))
         if upcoming:
