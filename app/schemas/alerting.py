@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.schemas.customers import Subscriptions
 from app.schemas.events import Event
-from app.schemas.status import Impact
+from app.schemas.status import Impact, Incident
 
 
 def follows_anything(subscriptions: Subscriptions) -> bool:
@@ -37,6 +37,13 @@ def alerted(
     if impact == Impact.critical.value or not follows_anything(subscriptions):
         return True
     return touches(subscriptions, components, keys)
+
+
+def affects(incident: Incident, subscriptions: Subscriptions) -> bool:
+    """`alerted`, for an incident the app has read."""
+    return alerted(
+        subscriptions, impact=incident.impact, components=incident.components, keys=incident.keys
+    )
 
 
 def critical(event: Event) -> bool:

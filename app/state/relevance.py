@@ -14,18 +14,11 @@ from app.schemas import (
     IncidentStatus,
     Subscriptions,
 )
-from app.schemas.alerting import alerted, follows_anything, touches
+from app.schemas.alerting import follows_anything, touches
 
 # Maintenance that is happening now (not only planned) disrupts like an incident.
 ONGOING_MAINTENANCE = frozenset({IncidentStatus.in_progress, IncidentStatus.verifying})
 FINISHED = frozenset({IncidentStatus.resolved, IncidentStatus.completed})
-
-
-def affects(incident: Incident, subscriptions: Subscriptions) -> bool:
-    """Whether a customer is alerted about an incident (`alerting.alerted`)."""
-    return alerted(
-        subscriptions, impact=incident.impact, components=incident.components, keys=incident.keys
-    )
 
 
 def is_finished(incident: Incident) -> bool:

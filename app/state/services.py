@@ -10,8 +10,7 @@ from pathlib import Path
 import httpx
 
 from app.api import HubClient
-from app.notify import desktop_notifier
-from app.state.notices import NoticeCenter
+from app.notify import NoticeCenter, desktop_notifier
 from app.store import LocalStores, PersonalStore, PublicStore, StorageHealth, open_local
 from app.store.tokens import TokenKeeper
 from app.sync import SyncEngine, SyncScheduler

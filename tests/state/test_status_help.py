@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from app.backend.crud import status
 from app.schemas import ComponentState, Impact, Subscriptions
+from app.schemas.alerting import affects
 from app.state.help import HelpState
-from app.state.relevance import affects
 from app.state.services import Services
 from app.state.status import StatusState
 from app.state.sync import SyncState
