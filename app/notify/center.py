@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from datetime import datetime
 
 from pydantic import ValidationError
 
+from app.listeners import Listeners
 from app.notify.desktop import DesktopNotifier
 from app.notify.text import Notice
 from app.schemas import Callback, Case, Event, Incident, Subscriptions
@@ -21,7 +21,6 @@ from app.schemas.event_text import event_text
 from app.store.account import Account
 
 log = logging.getLogger("careline.notices")
-NoticeListener = Callable[[Notice], None]
 
 
 def notice_for(event: Event, subscriptions: Subscriptions, locale: str) -> Notice | None:
@@ -59,15 +58,9 @@ class NoticeCenter:
         self.account = account
         self.notifier = notifier
         self.locale = "en"
-        self._listeners: list[NoticeListener] = []
+        # Every window of the device; a closed one is removed.
+        self.listeners: Listeners[Notice] = Listeners(log, "notice")
         self._tasks: set[asyncio.Task[bool]] = set()
-
-    def on_notice(self, listener: NoticeListener) -> None:
-        self._listeners.append(listener)
-
-    def remove_listener(self, listener: NoticeListener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
 
     def handle(self, event: Event) -> None:
         """The live-events listener: runs on the loop, so the work goes to a task."""
@@ -85,12 +78,7 @@ class NoticeCenter:
             return False
         if notice is None or not await asyncio.to_thread(account.first_notice, notice.key):
             return False
-        for listener in list(self._listeners):
-            try:
-                listener(notice)
-            except Exception:  # a closed window
-                log.exception("notice listener failed; removed")
-                self.remove_listener(listener)
+        self.listeners.tell(notice)
         if self.notifier is not None and may_interrupt(
             event, subscriptions, datetime.now().astimezone()
         ):

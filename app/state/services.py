@@ -88,7 +88,7 @@ class Services:
         scheduler = SyncScheduler(engine)
         live = LiveEvents(hub, personal=personal, public=local.public, scheduler=scheduler)
         notices = NoticeCenter(personal.account, desktop_notifier(web=not os_notifications))
-        live.on_event(notices.handle)
+        live.listeners.add(notices.handle)
         return cls(local.public, personal, hub, engine, scheduler, scheduler, live, notices)
 
     @classmethod
@@ -108,8 +108,8 @@ class Services:
             signed_out_wait=DEVICE_INTERVAL,
         )
         notices = NoticeCenter(personal.account, None)
-        live.on_event(notices.handle)
-        shared.live.on_event(live.offer_public)
+        live.listeners.add(notices.handle)
+        shared.live.listeners.add(live.offer_public)
         return cls(
             shared.store,
             personal,
@@ -139,4 +139,4 @@ class Services:
         if self.shared is None:
             self.public.close()
         else:
-            self.shared.live.remove_listener(self.live.offer_public)
+            self.shared.live.listeners.remove(self.live.offer_public)

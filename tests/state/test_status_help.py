@@ -96,7 +96,7 @@ async def test_help_search_article_and_vote(rig: Rig, services: Services) -> Non
 
 async def test_sync_state_mirrors_the_scheduler(rig: Rig, services: Services) -> None:
     mirror = SyncState()
-    services.scheduler.on_change(mirror.update_from)
+    services.scheduler.listeners.add(mirror.update_from)
     rig.sign_in()
     services.personal.cases.open(subject="s", description="d", category="c")
     rig.transport.down = True

@@ -184,7 +184,7 @@ async def test_the_same_update_is_never_notified_twice(session_bus: Path, tmp_pa
     store = open_local(tmp_path)
     center = NoticeCenter(store.personal.account, desktop_notifier(web=False))
     heard: list[Notice] = []
-    center.on_notice(heard.append)
+    center.listeners.add(heard.append)
     event = incident_event("critical", ["flights-ord"])
     assert await center.consider(event)
     assert not await center.consider(event), "the same version again"
