@@ -39,26 +39,3 @@ class Notice:
     @classmethod
     def make(cls, *, key: str, title: str, body: str, route: str) -> Notice:
         return cls(key, safe_text(title, TITLE_LIMIT), safe_text(body, BODY_LIMIT), route)
-
-
-# What an OS notification says when a callback ends without the customer doing anything,
-# and a few minutes before a scheduled one ("reminder").
-CALLBACK_TEXT = {
-    "en": {
-        "completed": ("Callback completed", "Thanks for talking to us."),
-        "missed": ("We missed you", "We called but could not reach you. Book another time."),
-        "reminder": ("Your callback is soon", "We will call you in a few minutes."),
-    },
-    "es": {
-        "completed": ("Llamada completada", "Gracias por hablar con nosotros."),
-        "missed": (
-            "No pudimos hablar contigo",
-            "Te llamamos pero no contestaste. Pide otra hora.",
-        ),
-        "reminder": ("Tu llamada es pronto", "Te llamaremos en unos minutos."),
-    },
-}
-
-
-def callback_text(status: str, locale: str) -> tuple[str, str] | None:
-    return CALLBACK_TEXT.get(locale, CALLBACK_TEXT["en"]).get(status)

@@ -23,6 +23,11 @@ class CallbackStatus(StrEnum):
     missed = "missed"
 
 
+# A call still to come: it can be cancelled or moved, and is the customer's one open
+# callback. Every other status is final.
+ACTIVE_STATUSES = (CallbackStatus.requested.value, CallbackStatus.scheduled.value)
+
+
 class CallbackQueue(WireModel):
     id: str
     name: str

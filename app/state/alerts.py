@@ -13,7 +13,8 @@ import flet as ft
 
 from app.schemas import Subscriptions
 from app.state.services import Services
-from app.state.storage import StorageError, try_saving
+from app.state.storage import try_saving
+from app.store import StorageError
 
 KEY_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
 MAX_KEYS = 50

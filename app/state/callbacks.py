@@ -27,9 +27,7 @@ from app.state.services import Services
 from app.state.storage import refused_code, try_saving
 from app.state.zone import local_zone
 from app.store import StorageError
-from app.store.callbacks import CallbackView
-
-__all__ = ["CallbackView", "CallbacksState"]
+from app.store.records import CallbackView
 
 SLOTS_PER_FETCH = 500  # a queue's whole booking horizon
 DAYS_SHOWN = 5  # days in the picker's row at once; "Earlier days" / "Later days" move it
@@ -68,6 +66,15 @@ class CallbacksState(ft.Observable):
         self.queues = await asyncio.to_thread(services.public.content.queues)
         self.company = await asyncio.to_thread(services.public.content.company)
         self.callbacks = await asyncio.to_thread(services.personal.callbacks.list)
+
+    @property
+    def upcoming(self) -> list[CallbackView]:
+        """Calls still to come, and those with a refusal to answer."""
+        return [c for c in self.callbacks if c.active or c.error]
+
+    @property
+    def past(self) -> list[CallbackView]:
+        return [c for c in self.callbacks if not (c.active or c.error)]
 
     def queue_name(self, queue_id: str) -> str:
         return next((q.name for q in self.queues if q.id == queue_id), queue_id)
@@ -324,18 +331,7 @@ class CallbacksState(ft.Observable):
         made: list[str] = []
 
         def ask_again() -> None:
-            # The new request and the old one's end, together.
-            with services.personal.db.transaction():
-                made.append(
-                    services.personal.callbacks.request(
-                        queue_id=found.queue_id,
-                        mode=CallbackMode.slot,
-                        phone=found.phone,
-                        slot_start=slot,
-                        note=found.note,
-                    )
-                )
-                services.personal.callbacks.discard(local_id)
+            made.append(services.personal.callbacks.request_again(local_id, slot))
 
         return made[0] if await self._change(ask_again) else local_id
 

@@ -17,11 +17,8 @@ from app.state.case_drafts import CaseDrafts, reply_key
 from app.state.services import Services
 from app.state.storage import refused_code
 from app.store import StorageError
-from app.store.cases import CaseView, MessageView
-from app.store.search import SearchHit
+from app.store.records import CaseView, MessageView, SearchHit
 from app.store.uploads import AttachmentError, NewFile
-
-__all__ = ["CaseView", "CasesState", "MessageView", "NewFile"]
 
 SUGGESTIONS = 3
 GENERAL = "general"

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.background import BackgroundTask
 from app.state.services import Services, SharedContent
 from app.store import open_personal
 from app.sync import SyncStatus
@@ -77,7 +78,8 @@ class DeviceRegistry:
         self.idle_seconds = idle_seconds
         self.loaded: dict[str, Device] = {}
         self._opening: dict[str, asyncio.Future[Device | None]] = {}
-        self._task: asyncio.Task[None] | None = None
+        self._every = 30.0  # seconds between tidying rounds
+        self._tidying = BackgroundTask(self._tidy_forever, "careline-devices-tidy")
 
     # Windows come and go.
 
@@ -156,7 +158,7 @@ class DeviceRegistry:
 
     def _start(self, device_id: str, folder: Path, services: Services, hashed: str) -> Device:
         device = Device(device_id, folder, services, hashed)
-        services.scheduler.on_change(device.on_status)
+        services.scheduler.listeners.add(device.on_status)
         services.start()
         self.loaded[device_id] = device
         return device
@@ -174,9 +176,10 @@ class DeviceRegistry:
         for device_id in waiting:
             if device_id not in self.loaded:
                 await self._load(device_id)
-        self._task = asyncio.get_running_loop().create_task(self._tidy_forever(every))
+        self._every = every
+        self._tidying.start()
 
-    async def _tidy_forever(self, every: float) -> None:
+    async def _tidy_forever(self) -> None:
         last_expiry = 0.0
         while True:
             try:
@@ -187,7 +190,7 @@ class DeviceRegistry:
                     last_expiry = time.monotonic()
             except Exception:  # a full disk, a file in the way: try again next round
                 log.exception("tidying devices failed")
-            await asyncio.sleep(every)
+            await asyncio.sleep(self._every)
 
     async def unload_idle(self) -> int:
         """Close devices with no window and nothing to send for `idle_seconds`."""
@@ -210,7 +213,7 @@ class DeviceRegistry:
 
     async def _unload(self, device: Device) -> None:
         self.loaded.pop(device.id, None)
-        device.services.scheduler.remove_listener(device.on_status)
+        device.services.scheduler.listeners.remove(device.on_status)
         await device.services.close()
 
     async def forget_expired(self) -> int:
@@ -237,9 +240,6 @@ class DeviceRegistry:
 
     async def close(self) -> None:
         """Stop: every loaded device closes (what waits to be sent keeps its marker)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._tidying.stop()
         for device in list(self.loaded.values()):
             await self._unload(device)

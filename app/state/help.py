@@ -16,10 +16,9 @@ import flet as ft
 from app.api import HubError
 from app.schemas import Article, Category, Impact, Incident, IncidentKind
 from app.state.services import Services
+from app.state.storage import try_saving
 from app.store import StorageError
-from app.store.search import SearchHit
-
-__all__ = ["HelpState", "IncidentHelp", "Link", "SearchHit"]
+from app.store.records import SearchHit
 
 RELATED = 4
 RESULTS = 10  # as many as a screen shows; fewer to draw on every keystroke
@@ -120,6 +119,8 @@ class HelpState(ft.Observable):
         self.related: list[Link] = []
         self.vote: bool | None = None
         self.vote_pending = False
+        # Why the last vote could not be stored on the device ('storage_full', ...).
+        self.vote_refused: str | None = None
         self.missing_slug: str | None = None
         self.incidents: list[IncidentHelp] = []
 
@@ -179,7 +180,7 @@ class HelpState(ft.Observable):
         services = self._services
         article = await asyncio.to_thread(services.public.content.article, slug, self.locale)
         self.missing_slug = None if article else slug
-        self.article = article
+        self.article, self.vote_refused = article, None
         if article is None:
             self.related = []
             return
@@ -200,16 +201,21 @@ class HelpState(ft.Observable):
 
     async def give_feedback(self, helpful: bool, comment: str | None = None) -> None:
         """Record the vote (kept on the device, queued) and send it at once, signed in or
-        not; when the hub cannot be reached it stays queued and goes with the next sync."""
+        not; when the hub cannot be reached it stays queued and goes with the next sync.
+        A vote the device refuses is not counted: `vote_refused` says why."""
         article = self.article
         if article is None:
             return
-        await asyncio.to_thread(
-            self._services.personal.account.give_feedback,
-            article.id,
-            helpful,
-            (comment or "").strip() or None,
+        self.vote_refused = await try_saving(
+            lambda: asyncio.to_thread(
+                self._services.personal.account.give_feedback,
+                article.id,
+                helpful,
+                (comment or "").strip() or None,
+            )
         )
+        if self.vote_refused is not None:
+            return
         self.vote = helpful
         self.vote_pending = True
         try:

@@ -1,122 +1,14 @@
-"""Which live updates the customer is told about, once each: a disruption that concerns
-them, an agent's reply, a callback completed or missed. Every window shows them as an
-in-app banner and badge; on a desktop with a notification service an OS notification is
-sent too, except in quiet hours (critical disruptions ignore those)."""
+"""What a window shows of the live updates the customer is told about
+(`app.notify.center` decides which): the latest as a banner, and badges counting what
+was not looked at."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Callable
-from datetime import datetime
-
 import flet as ft
-from pydantic import ValidationError
 
-from app.notify import DesktopNotifier, Notice
-from app.notify.text import callback_text
-from app.schemas import Callback, Case, Event, Impact, Incident, MessageAuthor, Subscriptions
-from app.schemas.events import quiet_now
-from app.state.relevance import affects
-from app.store.account import Account
+from app.notify import Notice
 
-log = logging.getLogger("careline.notices")
 RECENT = 20
-NoticeListener = Callable[[Notice], None]
-__all__ = ["Notice", "NoticeCenter", "NoticesState", "in_quiet_hours", "notice_for"]
-
-
-def in_quiet_hours(subscriptions: Subscriptions, moment: datetime) -> bool:
-    return quiet_now(subscriptions, moment)
-
-
-def notice_for(event: Event, subscriptions: Subscriptions, locale: str) -> Notice | None:
-    """What to tell the customer about an event, if anything."""
-    if event.kind == "incident":
-        incident = Incident.model_validate(event.data)
-        if not affects(incident, subscriptions):
-            return None
-        latest = incident.updates[0].body.split("\n\n")[0] if incident.updates else ""
-        return Notice.make(
-            key=f"incident:{incident.id}:{event.version}",
-            title=incident.title,
-            body=latest.replace("**", ""),
-            route=f"/status/{incident.id}",
-        )
-    if event.kind == "case":
-        case = Case.model_validate(event.data)
-        last = case.messages[-1] if case.messages else None
-        if last is None or last.author is not MessageAuthor.agent:
-            return None
-        return Notice.make(
-            key=f"message:{last.id}",
-            title=f"#{case.number} {case.subject}",
-            body=last.body,
-            route=f"/cases/{case.id}",
-        )
-    if event.kind in ("callback", "reminder"):
-        callback = Callback.model_validate(event.data)
-        # A rescheduled call is reminded again: its reminder comes with a new version.
-        what = f"reminder:{event.version}" if event.kind == "reminder" else callback.status.value
-        text = callback_text(what.split(":")[0], locale)
-        if text is None:
-            return None
-        return Notice.make(
-            key=f"callback:{callback.id}:{what}",
-            title=text[0],
-            body=text[1],
-            route=f"/callbacks/{callback.id}",
-        )
-    return None
-
-
-class NoticeCenter:
-    """One per device (shared by its windows): decides, remembers and sends, in the
-    device's language."""
-
-    def __init__(self, account: Account, notifier: DesktopNotifier | None) -> None:
-        self.account = account
-        self.notifier = notifier
-        self.locale = "en"
-        self.sent: list[Notice] = []  # OS notifications, for tests and the log
-        self._listeners: list[NoticeListener] = []
-        self._tasks: set[asyncio.Task[bool]] = set()
-
-    def on_notice(self, listener: NoticeListener) -> None:
-        self._listeners.append(listener)
-
-    def remove_listener(self, listener: NoticeListener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
-
-    def handle(self, event: Event) -> None:
-        """The live-events listener: runs on the loop, so the work goes to a task."""
-        task: asyncio.Task[bool] = asyncio.get_running_loop().create_task(self.consider(event))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def consider(self, event: Event) -> bool:
-        """Tell the customer about `event` if it concerns them and is new; True if told."""
-        account = self.account
-        subscriptions = await asyncio.to_thread(account.subscriptions)
-        try:
-            notice = notice_for(event, subscriptions, self.locale)
-        except ValidationError:  # an entity this version cannot read: nothing to tell
-            return False
-        if notice is None or not await asyncio.to_thread(account.first_notice, notice.key):
-            return False
-        for listener in list(self._listeners):
-            try:
-                listener(notice)
-            except Exception:  # a closed window
-                log.exception("notice listener failed; removed")
-                self.remove_listener(listener)
-        critical = event.kind == "incident" and event.data.get("impact") == Impact.critical.value
-        quiet = in_quiet_hours(subscriptions, datetime.now().astimezone())
-        wanted = self.notifier is not None and (critical or not quiet)
-        if wanted and self.notifier is not None and await self.notifier.show(notice):
-            self.sent.append(notice)
-        return True
 
 
 class NoticesState(ft.Observable):

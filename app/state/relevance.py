@@ -9,37 +9,16 @@ from dataclasses import dataclass, field
 from app.schemas import (
     Component,
     ComponentState,
-    Impact,
     Incident,
     IncidentKind,
     IncidentStatus,
     Subscriptions,
 )
+from app.schemas.alerting import follows_anything, touches
 
 # Maintenance that is happening now (not only planned) disrupts like an incident.
 ONGOING_MAINTENANCE = frozenset({IncidentStatus.in_progress, IncidentStatus.verifying})
 FINISHED = frozenset({IncidentStatus.resolved, IncidentStatus.completed})
-
-
-def follows_anything(subscriptions: Subscriptions) -> bool:
-    return bool(subscriptions.components or subscriptions.keys)
-
-
-def concerns(incident: Incident, subscriptions: Subscriptions) -> bool:
-    """Whether an incident touches a followed service or key (an airport, a flight)."""
-    keys = {k.upper() for k in subscriptions.keys}
-    return bool(
-        set(incident.components) & set(subscriptions.components)
-        or {k.upper() for k in incident.keys} & keys
-    )
-
-
-def affects(incident: Incident, subscriptions: Subscriptions) -> bool:
-    """Whether a customer is alerted about an incident: every critical one reaches them;
-    otherwise it must touch what they follow. Following nothing, every incident does."""
-    if incident.impact is Impact.critical or not follows_anything(subscriptions):
-        return True
-    return concerns(incident, subscriptions)
 
 
 def is_finished(incident: Incident) -> bool:
@@ -93,7 +72,7 @@ def arrange(
     first; `maintenance` the open maintenance (planned or under way)."""
     following = follows_anything(subscriptions)
     ongoing = [i for i in active if is_ongoing(i)]
-    mine = [i for i in ongoing if concerns(i, subscriptions)] if following else []
+    mine = [i for i in ongoing if touches(subscriptions, i.components, i.keys)] if following else []
     others = [i for i in ongoing if i not in mine]
     troubled = [c for c in components if c.status is not ComponentState.operational]
     leads = [*ongoing, *(m for m in maintenance if is_ongoing(m))]

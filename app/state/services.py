@@ -10,8 +10,7 @@ from pathlib import Path
 import httpx
 
 from app.api import HubClient
-from app.notify import desktop_notifier
-from app.state.notices import NoticeCenter
+from app.notify import NoticeCenter, desktop_notifier
 from app.store import LocalStores, PersonalStore, PublicStore, StorageHealth, open_local
 from app.store.tokens import TokenKeeper
 from app.sync import SyncEngine, SyncScheduler
@@ -89,7 +88,7 @@ class Services:
         scheduler = SyncScheduler(engine)
         live = LiveEvents(hub, personal=personal, public=local.public, scheduler=scheduler)
         notices = NoticeCenter(personal.account, desktop_notifier(web=not os_notifications))
-        live.on_event(notices.handle)
+        live.listeners.add(notices.handle)
         return cls(local.public, personal, hub, engine, scheduler, scheduler, live, notices)
 
     @classmethod
@@ -109,8 +108,8 @@ class Services:
             signed_out_wait=DEVICE_INTERVAL,
         )
         notices = NoticeCenter(personal.account, None)
-        live.on_event(notices.handle)
-        shared.live.on_event(live.offer_public)
+        live.listeners.add(notices.handle)
+        shared.live.listeners.add(live.offer_public)
         return cls(
             shared.store,
             personal,
@@ -140,4 +139,4 @@ class Services:
         if self.shared is None:
             self.public.close()
         else:
-            self.shared.live.remove_listener(self.live.offer_public)
+            self.shared.live.listeners.remove(self.live.offer_public)

@@ -79,12 +79,12 @@ class Session:
         self._last_synced: str | None = None
         self._content_changes = -1
         self._loop = _running_loop()
-        services.scheduler.on_change(self._on_sync_status)
+        services.scheduler.listeners.add(self._on_sync_status)
         if services.content_scheduler is not services.scheduler:
-            services.content_scheduler.on_change(self._on_sync_status)
-        services.health.on_change(self._on_storage)
-        services.live.on_event(self._on_event)
-        services.notices.on_notice(self._on_notice)
+            services.content_scheduler.listeners.add(self._on_sync_status)
+        services.health.listeners.add(self._on_storage)
+        services.live.listeners.add(self._on_event)
+        services.notices.listeners.add(self._on_notice)
         services.notices.locale = locale
 
     async def start(self) -> None:
@@ -191,11 +191,11 @@ class Session:
         self.notices.add(notice)
 
     def close(self) -> None:
-        self.services.scheduler.remove_listener(self._on_sync_status)
-        self.services.content_scheduler.remove_listener(self._on_sync_status)
-        self.services.live.remove_listener(self._on_event)
-        self.services.notices.remove_listener(self._on_notice)
-        self.services.health.remove_listener(self._on_storage)
+        self.services.scheduler.listeners.remove(self._on_sync_status)
+        self.services.content_scheduler.listeners.remove(self._on_sync_status)
+        self.services.live.listeners.remove(self._on_event)
+        self.services.notices.listeners.remove(self._on_notice)
+        self.services.health.listeners.remove(self._on_storage)
 
     async def set_locale(self, locale: str) -> None:
         await self._save_preference("locale", locale)

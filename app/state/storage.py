@@ -8,9 +8,7 @@ from collections.abc import Awaitable, Callable
 
 import flet as ft
 
-from app.store import StorageError, StorageHealth, StorageProblem
-
-__all__ = ["StorageError", "StorageProblem", "StorageState", "refused_code", "try_saving"]
+from app.store import StorageError, StorageHealth
 
 
 class StorageState(ft.Observable):

@@ -4,7 +4,6 @@ the outbox; a refusal restores what the hub last said and keeps the reason."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 
 from app.schemas import Callback, CallbackMode, MutationName, Rejection
@@ -13,22 +12,7 @@ from app.schemas.mutations import CallbackRequestArgs
 from app.store.base import Repo, dumps, loads, new_local_id, now_text, rejection_from
 from app.store.database import Database
 from app.store.outbox import Outbox
-
-
-@dataclass(frozen=True)
-class CallbackView:
-    local_id: str
-    server_id: str | None
-    queue_id: str
-    mode: CallbackMode
-    status: str
-    phone: str
-    slot_start: str | None
-    note: str | None
-    sync_state: str  # pending | synced | rejected
-    error: Rejection | None
-    booking_ref: str | None = None
-    language: str | None = None
+from app.store.records import CallbackView
 
 
 class Callbacks(Repo):
@@ -91,6 +75,23 @@ class Callbacks(Repo):
                 conn, MutationName.callback_request, args, entity="callback", entity_id=local_id
             )
         return local_id
+
+    def request_again(self, local_id: str, slot_start: datetime) -> str:
+        """Ask again, for `slot_start`, for a request the hub refused: the new request and
+        the old one's end in one transaction. Returns the new request's local id."""
+        found = self.get(local_id)
+        if found is None:
+            raise KeyError(local_id)
+        with self.db.transaction():
+            made = self.request(
+                queue_id=found.queue_id,
+                mode=CallbackMode.slot,
+                phone=found.phone,
+                slot_start=slot_start,
+                note=found.note,
+            )
+            self.discard(local_id)
+        return made
 
     def cancel(self, local_id: str) -> None:
         self._change(local_id, MutationName.callback_cancel, status="cancelled", slot=None)

@@ -14,12 +14,10 @@ from app.schemas.cases import status_after_customer_reply, takes_replies
 from app.schemas.common import as_multi_line, as_one_line
 from app.schemas.mutations import CaseOpenArgs, CaseReplyArgs
 from app.store.base import Repo, dumps, loads, new_local_id, now_text, rejection_from
-from app.store.case_views import CaseView, MessageView
 from app.store.database import Database
 from app.store.outbox import Outbox
+from app.store.records import CaseView, MessageView
 from app.store.uploads import NewFile, Uploads
-
-__all__ = ["CaseView", "Cases", "MessageView"]  # the views live in case_views
 
 
 class Cases(Repo):

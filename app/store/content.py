@@ -61,14 +61,18 @@ class Content(Repo):
     def bulk_articles(self) -> Iterator[None]:
         """Many article changes at once (a first sync, a reset): index them in one rebuild
         at the end instead of one by one."""
-        with self.db.transaction() as conn:
-            for name in SEARCH_TRIGGER_NAMES:
-                conn.execute(f"DROP TRIGGER IF EXISTS {name}")
-        self.search_off = True
+        self.pause_search()
         try:
             yield
         finally:
             self.restore_search()
+
+    def pause_search(self) -> None:
+        """Stop indexing article changes until `restore_search` rebuilds the indexes."""
+        with self.db.transaction() as conn:
+            for name in SEARCH_TRIGGER_NAMES:
+                conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+        self.search_off = True
 
     def restore_search(self) -> None:
         """Rebuild the search indexes and their triggers if a bulk load left them off."""

@@ -11,9 +11,10 @@ import errno
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
+
+from app.listeners import Listeners
 
 # SQLite's primary result codes (an extended code carries its primary in the low byte).
 SQLITE_READONLY = 8
@@ -65,9 +66,6 @@ def as_storage_error(error: BaseException | None) -> StorageError | None:
     return None
 
 
-HealthListener = Callable[["StorageProblem | None"], None]
-
-
 class StorageHealth:
     """What the store knows about its disk: `problem` is None while writes work.
 
@@ -86,16 +84,10 @@ class StorageHealth:
         self.folder = folder
         self.problem = problem
         self.lasting = lasting
-        self._listeners: list[HealthListener] = []
+        # Told of each new problem (None: writes are stored again). A window that went
+        # away must not break a write.
+        self.listeners: Listeners[StorageProblem | None] = Listeners(log, "storage health")
         self._lock = threading.Lock()
-
-    def on_change(self, listener: HealthListener) -> None:
-        """Call `listener` with each new problem (keep a strong reference to it)."""
-        self._listeners.append(listener)
-
-    def remove_listener(self, listener: HealthListener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
 
     def report(self, problem: StorageProblem) -> None:
         if not self.lasting:
@@ -111,9 +103,4 @@ class StorageHealth:
             if problem == self.problem:
                 return
             self.problem = problem
-        for listener in list(self._listeners):
-            try:
-                listener(problem)
-            except Exception:  # a window that went away must not break a write
-                log.exception("storage health listener failed; removing it")
-                self.remove_listener(listener)
+        self.listeners.tell(problem)

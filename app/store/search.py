@@ -14,23 +14,13 @@ from app.store import ranking
 from app.store.base import Repo
 from app.store.content import Content
 from app.store.database import Database
+from app.store.records import SearchHit
 from app.store.search_words import STOP_WORDS, SYNONYMS, fold
 
 MAX_TERMS = 12
 CANDIDATES = 40  # re-ranked per search
 # How much the index's relevance counts, by the stage that found the article.
 STAGE_WEIGHT = {"titles": 1.0, "all": 1.0, "any": 0.7}
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    article_id: str
-    slug: str
-    locale: str
-    title: str
-    category: str
-    snippet: list[tuple[str, bool]]  # (text, highlighted)
-    score: float
 
 
 def query_terms(query: str) -> tuple[list[str], bool]:

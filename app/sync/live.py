@@ -17,19 +17,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
 
 from pydantic import ValidationError
 
 from app.api import HubClient, HubError, Unauthorized
 from app.api.events import Position, Resync
+from app.background import BackgroundTask
+from app.listeners import Listeners
 from app.schemas import Customer, Event
 from app.store import PersonalStore, PublicStore
 from app.sync.backoff import Backoff
 from app.sync.scheduler import SyncScheduler
 
 log = logging.getLogger("careline.live")
-EventListener = Callable[[Event], None]
 
 
 class LiveEvents:
@@ -60,28 +60,16 @@ class LiveEvents:
         self.connected = False
         self.signed_in = False  # whose stream: the customer's, or the public one
         self._position: int | None = None  # the shared stream's, kept in memory
-        self._listeners: list[EventListener] = []
+        # Told of each applied event; a gone window must not stop the stream.
+        self.listeners: Listeners[Event] = Listeners(log, "event")
         self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def on_event(self, listener: EventListener) -> None:
-        """Call `listener` with each applied event (keep a strong reference to it)."""
-        self._listeners.append(listener)
-
-    def remove_listener(self, listener: EventListener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
+        self._task = BackgroundTask(self._run, "careline-live-events")
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="careline-live-events")
+        self._task.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._task.stop()
 
     def wake(self) -> None:
         """Signed in (or the network is back): connect now."""
@@ -95,17 +83,15 @@ class LiveEvents:
     def restart(self) -> None:
         """Signed in or out: end the stream held for whoever was signed in before, and
         connect again as the customer signed in now (or to the public stream)."""
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
-        self.start()
+        self._task.cancel()
+        self._task.start()
 
     def offer_public(self, event: Event) -> None:
         """An incident from a server's shared public stream (already in the public
         store): a signed-out device tells its listeners; a signed-in one hears of the
         incidents that concern it on its own stream."""
         if not self.signed_in:
-            self._tell(event)
+            self.listeners.tell(event)
 
     async def _run(self) -> None:
         while True:
@@ -160,7 +146,7 @@ class LiveEvents:
                 await self._note(item.id, public)
                 continue
             if applied:
-                self._tell(item)
+                self.listeners.tell(item)
             if pull:
                 self.scheduler.poke(0)  # part of a case's thread came: fetch the rest
             if item.kind == "incident":
@@ -193,11 +179,3 @@ class LiveEvents:
             return event.kind == "incident", False
         applied = self.personal.applier.apply_event(event, public=public)
         return applied.news, applied.pull
-
-    def _tell(self, event: Event) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:  # a gone window must not stop the stream
-                log.exception("event listener failed; removed")
-                self.remove_listener(listener)

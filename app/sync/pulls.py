@@ -5,7 +5,8 @@ documents that have not changed cost a 304."""
 from __future__ import annotations
 
 import asyncio
-from contextlib import nullcontext
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from app.api import HubClient
 from app.store import PersonalStore, PublicStore
@@ -13,6 +14,21 @@ from app.store.public_apply import ENTITIES as PUBLIC_ENTITIES
 from app.sync.report import SyncReport
 
 LIMIT = 500
+
+
+@asynccontextmanager
+async def bulk_articles(public: PublicStore | None) -> AsyncIterator[None]:
+    """Many article changes at once into `public` (None: not a bulk load): search indexes
+    them in one rebuild at the end. Pausing and rebuilding run in a worker thread, like
+    every store call, so the event loop never waits on them."""
+    if public is None:
+        yield
+        return
+    await asyncio.to_thread(public.content.pause_search)
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(public.content.restore_search)
 
 
 async def status(client: HubClient, public: PublicStore, report: SyncReport) -> None:
@@ -42,7 +58,7 @@ async def help_centre(client: HubClient, public: PublicStore, report: SyncReport
     store held may include articles whose tombstones the hub no longer keeps; it is
     indexed for search once at the end."""
     cursor = (await asyncio.to_thread(public.feeds.feed, "kb")).cursor
-    with public.content.bulk_articles() if cursor is None else nullcontext():
+    async with bulk_articles(public if cursor is None else None):
         fresh = cursor is None
         while True:
             report.requests += 1
@@ -71,8 +87,7 @@ async def customer(
     fetching the help centre and the queues apart; that part goes to `public` first, so a
     page cut short is fetched, and applied, again."""
     cursor = (await asyncio.to_thread(personal.feeds.feed, "private")).cursor
-    bulk = public.content.bulk_articles() if public and cursor is None else nullcontext()
-    with bulk:
+    async with bulk_articles(public if cursor is None else None):
         fresh = cursor is None
         while True:
             report.requests += 1

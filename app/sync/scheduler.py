@@ -2,7 +2,7 @@
 event, when the network comes back, and periodically; with backoff after failures.
 
 `SyncStatus` is what the UI shows (online, last synced, pending and failed changes); the
-state layer subscribes to it with `on_change`."""
+state layer subscribes to it through `listeners`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from app.api import HubError, Offline
+from app.background import BackgroundTask
+from app.listeners import Listeners
 from app.store import StorageError
 from app.sync.backoff import Backoff
 from app.sync.engine import SyncEngine
@@ -52,42 +54,25 @@ class SyncScheduler:
         self.backoff = backoff or Backoff()
         self._sleep = sleep
         self.status = SyncStatus()
-        self._listeners: list[Callable[[SyncStatus], None]] = []
+        # Told of every new status; one that fails (a window that went away) must not
+        # stop syncing.
+        self.listeners: Listeners[SyncStatus] = Listeners(log, "sync status")
         self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask(self._run, "careline-sync")
         self._retry_after: float | None = None
         self._storage_fault = False
         self.last_report: SyncReport | None = None
 
-    def on_change(self, listener: Callable[[SyncStatus], None]) -> None:
-        """Call `listener` with every new status (keep a strong reference to it)."""
-        self._listeners.append(listener)
-
-    def remove_listener(self, listener: Callable[[SyncStatus], None]) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
-
     def _set(self, **changes: object) -> None:
         self.status = replace(self.status, **changes)  # type: ignore[arg-type]
-        for listener in list(self._listeners):
-            try:
-                listener(self.status)
-            except Exception:
-                # One broken listener (a window that went away) must not stop syncing.
-                log.exception("sync status listener failed; removing it")
-                self.remove_listener(listener)
+        self.listeners.tell(self.status)
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run())
+        if self._task.start():
             self.poke(0)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._task.stop()
 
     def poke(self, delay: float | None = None) -> None:
         """Sync soon: after a local write, a hub event or a 'sync now' tap."""

@@ -5,13 +5,11 @@ related articles."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import cast
 
 import flet as ft
 
 from app.state.help import HelpState
 from app.state.session import UiState
-from app.state.storage import try_saving
 from app.views.context import use_session
 from app.views.help_screen import article_tiles, contact_card
 from app.views.layout import form_column
@@ -28,8 +26,6 @@ def feedback_box(
     comment: ft.TextField,
     asking: bool,
     set_asking: Callable[[bool], None],
-    refused: str | None,
-    set_refused: Callable[[str | None], None],
 ) -> ft.Control:
     page = ft.context.page
     if help_.vote is not None and not asking:
@@ -44,9 +40,8 @@ def feedback_box(
     async def record(helpful: bool, text: str | None) -> None:
         """Store and send the vote; if the device refuses, say why and keep the comment
         box (with what was typed) open to send again."""
-        code = await try_saving(lambda: help_.give_feedback(helpful, text))
-        set_refused(code)
-        if code is not None and not helpful:
+        await help_.give_feedback(helpful, text)
+        if help_.vote_refused is not None and not helpful:
             set_asking(True)
 
     def vote(helpful: bool) -> None:
@@ -87,7 +82,7 @@ def feedback_box(
                 ]
             ),
         ]
-    controls += error_line(ui, refused)
+    controls += error_line(ui, help_.vote_refused)
     return form_column(controls, spacing=8)
 
 
@@ -95,7 +90,6 @@ def feedback_box(
 def ArticleScreen(help_: HelpState, ui: UiState, slug: str) -> ft.View:
     page = ft.context.page
     asking, set_asking = ft.use_state(False)
-    refused, set_refused = ft.use_state(cast(str | None, None))
     # Kept across re-renders, so nothing typed is overwritten (see HelpScreen).
     comment = ft.use_memo(
         lambda: ft.TextField(
@@ -124,7 +118,7 @@ def ArticleScreen(help_: HelpState, ui: UiState, slug: str) -> ft.View:
         ft.Text(article.title, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
         markdown(help_.body),
         ft.Divider(),
-        feedback_box(help_, ui, comment, asking, set_asking, refused, set_refused),
+        feedback_box(help_, ui, comment, asking, set_asking),
     ]
     if help_.contact_after_vote or asking:
         body.append(contact_card(ui, article.title))

@@ -8,12 +8,13 @@ from datetime import datetime
 import flet as ft
 
 from app.schemas import CallbackMode
-from app.state.callbacks import CallbacksState, CallbackView
+from app.state.callbacks import CallbacksState
 from app.state.notices import NoticesState
 from app.state.phone import display
 from app.state.session import UiState
 from app.state.sync import SyncState
-from app.views.callbacks_screen import ACTIVE, callback_time, status_chip
+from app.store.records import CallbackView
+from app.views.callbacks_screen import callback_time, status_chip
 from app.views.context import use_session
 from app.views.shell import detail_view, missing_view
 from app.views.slot_picker import slot_picker
@@ -58,7 +59,7 @@ def Actions(callbacks: CallbacksState, ui: UiState, callback: CallbackView) -> f
     """Cancel (asked once more) and change the time, while the callback is still to come."""
     page = ft.context.page
     confirming, set_confirming = ft.use_state(False)
-    if callback.status not in ACTIVE:
+    if not callback.active:
         return ft.Column([])
     if confirming:
         return confirm_box(
@@ -126,7 +127,7 @@ def confirmation(
 ) -> list[ft.Control]:
     """'Booked', the day with its weekday, the call window with its time zone, the number
     we call and the one we call from, and what happens if the call is missed."""
-    if callback.status not in ACTIVE or callback.sync_state == "rejected":
+    if not callback.active or callback.sync_state == "rejected":
         return []
     lines: list[ft.Control] = [
         ft.Row(

@@ -6,16 +6,15 @@ import flet as ft
 
 from app.schemas import CallbackMode
 from app.state.account import AccountState
-from app.state.callbacks import CallbacksState, CallbackView
+from app.state.callbacks import CallbacksState
 from app.state.session import Session, UiState
+from app.store.records import CallbackView
 from app.views.context import use_session
 from app.views.shell import shell
 from app.views.strings import tr, when
 from app.views.theme import CALLBACK_STATUS_COLORS, NEUTRAL
 from app.views.widgets import sign_in_prompt, sync_marker
 from app.views.widgets import status_chip as chip
-
-ACTIVE = ("requested", "scheduled")
 
 
 def callback_time(callbacks: CallbacksState, ui: UiState, callback: CallbackView) -> str:
@@ -70,8 +69,7 @@ def CallbacksScreen(
                 on_click=lambda: page.navigate("/callbacks/new"),
             )
         )
-        upcoming = [c for c in callbacks.callbacks if c.status in ACTIVE or c.error]
-        past = [c for c in callbacks.callbacks if c not in upcoming]
+        upcoming, past = callbacks.upcoming, callbacks.past
         if not callbacks.callbacks:
             body.append(ft.Text(tr(ui.locale, "callbacks_empty")))
         if upcoming:

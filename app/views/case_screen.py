@@ -11,8 +11,9 @@ import flet as ft
 from app.schemas import MessageAuthor
 from app.schemas.cases import takes_replies
 from app.state.case_drafts import reply_key
-from app.state.cases import CasesState, CaseView, MessageView
+from app.state.cases import CasesState
 from app.state.session import Session, UiState
+from app.store.records import CaseView, MessageView
 from app.views.cases_screen import case_label, case_status_chip
 from app.views.context import use_session
 from app.views.layout import form_column

@@ -6,8 +6,9 @@ from __future__ import annotations
 import flet as ft
 
 from app.state.account import AccountState
-from app.state.cases import CasesState, CaseView
+from app.state.cases import CasesState
 from app.state.session import Session, UiState
+from app.store.records import CaseView
 from app.views.context import use_session
 from app.views.shell import shell
 from app.views.strings import tr, when

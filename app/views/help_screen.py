@@ -7,8 +7,9 @@ from urllib.parse import quote
 
 import flet as ft
 
-from app.state.help import HelpState, Link, SearchHit, case_subject
+from app.state.help import HelpState, Link, case_subject
 from app.state.session import Session, UiState
+from app.store.records import SearchHit
 from app.views.context import use_session
 from app.views.shell import shell
 from app.views.strings import tr

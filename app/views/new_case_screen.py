@@ -11,8 +11,9 @@ import flet as ft
 
 from app.state.account import AccountState
 from app.state.case_drafts import new_case_key
-from app.state.cases import GENERAL, CasesState, CaseView
+from app.state.cases import GENERAL, CasesState
 from app.state.session import Session, UiState
+from app.store.records import CaseView
 from app.views.context import route_query, use_session
 from app.views.layout import form_column
 from app.views.shell import detail_view

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from app.backend.crud import status
 from app.schemas import ComponentState, Impact, Subscriptions
+from app.schemas.alerting import affects
 from app.state.help import HelpState
-from app.state.relevance import affects
 from app.state.services import Services
 from app.state.status import StatusState
 from app.state.sync import SyncState
@@ -96,7 +96,7 @@ async def test_help_search_article_and_vote(rig: Rig, services: Services) -> Non
 
 async def test_sync_state_mirrors_the_scheduler(rig: Rig, services: Services) -> None:
     mirror = SyncState()
-    services.scheduler.on_change(mirror.update_from)
+    services.scheduler.listeners.add(mirror.update_from)
     rig.sign_in()
     services.personal.cases.open(subject="s", description="d", category="c")
     rig.transport.down = True

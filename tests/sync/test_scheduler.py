@@ -40,7 +40,7 @@ async def test_status_follows_offline_retry_and_recovery(rig: Rig) -> None:
         backoff=Backoff(base=0.5, cap=2, rng=random.Random(3)),
         sleep=fake_sleep,
     )
-    scheduler.on_change(seen.append)
+    scheduler.listeners.add(seen.append)
     rig.personal.cases.open(subject="Queued", description="offline", category="general")
     rig.transport.down = True
     scheduler.start()

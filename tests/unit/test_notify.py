@@ -16,9 +16,16 @@ from typing import Any
 
 import pytest
 
-from app.notify import DesktopNotifier, Notice, desktop_notifier, safe_text
+from app.notify import (
+    DesktopNotifier,
+    Notice,
+    NoticeCenter,
+    desktop_notifier,
+    notice_for,
+    safe_text,
+)
 from app.schemas import Event, Subscriptions
-from app.state.notices import NoticeCenter, in_quiet_hours, notice_for
+from app.schemas.alerting import quiet_now
 from app.store import open_local
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,9 +111,9 @@ def test_a_scheduled_call_is_reminded_and_each_new_time_again() -> None:
 
 def test_quiet_hours_span_midnight_in_the_customers_zone() -> None:
     quiet = Subscriptions(quiet_hours=("22:00", "07:00"), time_zone="America/Chicago")
-    assert in_quiet_hours(quiet, datetime(2026, 11, 23, 5, 0, tzinfo=UTC))  # 23:00 Chicago
-    assert not in_quiet_hours(quiet, datetime(2026, 11, 23, 15, 0, tzinfo=UTC))  # 09:00
-    assert not in_quiet_hours(Subscriptions(), datetime(2026, 11, 23, 5, 0, tzinfo=UTC))
+    assert quiet_now(quiet, datetime(2026, 11, 23, 5, 0, tzinfo=UTC))  # 23:00 Chicago
+    assert not quiet_now(quiet, datetime(2026, 11, 23, 15, 0, tzinfo=UTC))  # 09:00
+    assert not quiet_now(Subscriptions(), datetime(2026, 11, 23, 5, 0, tzinfo=UTC))
 
 
 def test_no_os_notifications_in_web_mode_or_without_a_bus(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -177,7 +184,7 @@ async def test_the_same_update_is_never_notified_twice(session_bus: Path, tmp_pa
     store = open_local(tmp_path)
     center = NoticeCenter(store.personal.account, desktop_notifier(web=False))
     heard: list[Notice] = []
-    center.on_notice(heard.append)
+    center.listeners.add(heard.append)
     event = incident_event("critical", ["flights-ord"])
     assert await center.consider(event)
     assert not await center.consider(event), "the same version again"
@@ -189,6 +196,6 @@ async def test_the_same_update_is_never_notified_twice(session_bus: Path, tmp_pa
 
 def test_quiet_hours_the_hub_accepts_never_break_anything() -> None:
     moment = datetime(2026, 11, 23, 6, 30, tzinfo=UTC)
-    assert in_quiet_hours(Subscriptions(quiet_hours=("22:00", "24:00")), moment) is False
-    assert in_quiet_hours(Subscriptions(quiet_hours=("6:00", "7:00")), moment) is True
-    assert in_quiet_hours(Subscriptions(quiet_hours=("noon", "7:00")), moment) is False
+    assert quiet_now(Subscriptions(quiet_hours=("22:00", "24:00")), moment) is False
+    assert quiet_now(Subscriptions(quiet_hours=("6:00", "7:00")), moment) is True
+    assert quiet_now(Subscriptions(quiet_hours=("noon", "7:00")), moment) is False

@@ -16,12 +16,13 @@ from app.backend.crud.availability import (
 )
 from app.backend.crud.changes import record_change
 from app.backend.crud.events import publish_event
-from app.backend.crud.queues import ACTIVE, E164, queue_row
+from app.backend.crud.queues import E164, queue_row
 from app.backend.crud.rejections import MutationRejected
 from app.backend.db.tables import callbacks, customers
 from app.backend.problems import ProblemError, not_found
 from app.backend.util import format_time, new_id, now
 from app.schemas import Callback, CallbackMode, CallbackStatus
+from app.schemas.callbacks import ACTIVE_STATUSES
 
 REMIND_AHEAD = timedelta(minutes=15)
 
@@ -107,7 +108,7 @@ def request_callback(
         select(callbacks).where(
             callbacks.c.customer_id == customer_id,
             callbacks.c.queue_id == queue_id,
-            callbacks.c.status.in_(ACTIVE),
+            callbacks.c.status.in_(ACTIVE_STATUSES),
         )
     ).first()
     if active is not None:
@@ -158,7 +159,7 @@ def request_callback(
 
 def cancel_callback(conn: Connection, *, customer_id: str, callback_ref: str) -> Callback:
     row = _own_callback(conn, customer_id, callback_ref)
-    if row.status not in ACTIVE:
+    if row.status not in ACTIVE_STATUSES:
         raise MutationRejected("not_cancellable", f"This callback is already {row.status}.")
     release_slot(conn, row.queue_id, row.slot_start)
     return _set(conn, row.id, status="cancelled")
@@ -169,7 +170,7 @@ def reschedule_callback(
 ) -> Callback:
     """Move a callback to another slot; the old slot is freed only once the new one is held."""
     row = _own_callback(conn, customer_id, callback_ref)
-    if row.status not in ACTIVE:
+    if row.status not in ACTIVE_STATUSES:
         raise MutationRejected("not_reschedulable", f"This callback is already {row.status}.")
     if row.slot_start == format_time(slot_start):
         return callback_from_row(row)
@@ -194,10 +195,10 @@ def set_callback_status(conn: Connection, *, callback_id: str, status: CallbackS
     ).one_or_none()
     if row is None:
         raise not_found("callback")
-    if row.status not in ACTIVE or status.value in ACTIVE:
+    if row.status not in ACTIVE_STATUSES or status.value in ACTIVE_STATUSES:
         raise ProblemError(
             409,
-            "Callback already finished" if row.status not in ACTIVE else "Invalid outcome",
+            "Callback already finished" if row.status not in ACTIVE_STATUSES else "Invalid outcome",
             f"A {row.status} callback can only become completed, missed or cancelled "
             "while it is requested or scheduled.",
             slug="invalid-transition",
@@ -257,7 +258,7 @@ def list_callbacks(
     if queue_id is not None:
         query = query.where(callbacks.c.queue_id == queue_id)
     if active_only:
-        query = query.where(callbacks.c.status.in_(ACTIVE))
+        query = query.where(callbacks.c.status.in_(ACTIVE_STATUSES))
     return [callback_from_row(r) for r in conn.execute(query)]
 
 

@@ -17,7 +17,8 @@ from sqlalchemy import Connection, func, insert, or_, select
 from app.backend.db import next_counter
 from app.backend.db.tables import events
 from app.backend.util import dumps, format_time, loads, now
-from app.schemas import Event, Impact, Subscriptions
+from app.schemas import Event, Subscriptions
+from app.schemas.alerting import alerted
 
 PUBLIC = None  # incidents concern everyone who follows what they touch
 
@@ -84,11 +85,9 @@ def concerns(event: Event, *, customer_id: str, subscriptions: Subscriptions) ->
         return event.customer_id == customer_id
     if event.kind != "incident":
         return False
-    if event.data.get("impact") == Impact.critical.value:
-        return True
-    if not subscriptions.components and not subscriptions.keys:
-        return True
-    keys = {k.upper() for k in subscriptions.keys}
-    touched = set(event.data.get("components") or [])
-    tagged = {str(k).upper() for k in event.data.get("keys") or []}
-    return bool(touched & set(subscriptions.components) or tagged & keys)
+    return alerted(
+        subscriptions,
+        impact=event.data.get("impact"),
+        components=event.data.get("components") or [],
+        keys=event.data.get("keys") or [],
+    )

@@ -14,7 +14,6 @@ from sqlalchemy import Connection, delete, select, update
 from app.backend.crud import auth, bookings, cases, subscriptions
 from app.backend.crud.availability import release_slot
 from app.backend.crud.bookings import publish_callback
-from app.backend.crud.queues import ACTIVE
 from app.backend.db.tables import (
     article_feedback,
     attachments,
@@ -32,6 +31,7 @@ from app.backend.db.tables import (
 from app.backend.db.tables import cases as case_rows
 from app.backend.db.tables import subscriptions as subscription_rows
 from app.backend.util import format_time, now
+from app.schemas.callbacks import ACTIVE_STATUSES
 
 REMOVED = "[removed at the customer's request]"
 WITHHELD_PHONE = "withheld"
@@ -101,13 +101,13 @@ def erase_customer(conn: Connection, *, customer_id: str) -> None:
     for row in conn.execute(
         select(callbacks).where(callbacks.c.customer_id == customer_id).with_for_update()
     ).all():
-        if row.status in ACTIVE:
+        if row.status in ACTIVE_STATUSES:
             release_slot(conn, row.queue_id, row.slot_start)
         conn.execute(
             update(callbacks)
             .where(callbacks.c.id == row.id)
             .values(
-                status="cancelled" if row.status in ACTIVE else row.status,
+                status="cancelled" if row.status in ACTIVE_STATUSES else row.status,
                 phone=WITHHELD_PHONE,
                 note=None,
                 version=callbacks.c.version + 1,

@@ -19,7 +19,6 @@ from app.backend.util import dumps, format_time, loads, now, upsert
 from app.schemas import CallbackQueue
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-ACTIVE = ("requested", "scheduled")
 
 
 def queue_from_row(row: Row[Any]) -> CallbackQueue:

@@ -30,8 +30,8 @@ from app.backend.push_delivery.messages import message_for
 from app.backend.push_delivery.targets import refused
 from app.backend.settings import PushLimits
 from app.backend.util import loads, upsert
-from app.schemas import Event, Impact, Subscriptions
-from app.schemas.events import quiet_now
+from app.schemas import Event, Subscriptions
+from app.schemas.alerting import may_interrupt
 
 log = logging.getLogger("careline.push")
 CURSOR_KEY = "push_cursor"
@@ -49,10 +49,9 @@ T = TypeVar("T")
 def _wants(event: Event, customer_id: str, follows: Subscriptions, moment: datetime) -> bool:
     """A public event goes to a device whose owner (`customer_id`; "" for a device without
     an account) it concerns, outside their quiet hours unless it is critical."""
-    critical = event.data.get("impact") == Impact.critical.value
-    return event_log.concerns(event, customer_id=customer_id, subscriptions=follows) and (
-        critical or not quiet_now(follows, moment)
-    )
+    return event_log.concerns(
+        event, customer_id=customer_id, subscriptions=follows
+    ) and may_interrupt(event, follows, moment)
 
 
 class PushDispatcher:

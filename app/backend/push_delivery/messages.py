@@ -7,56 +7,50 @@ from typing import Any
 from app.backend.push_delivery.base import PushMessage
 from app.backend.util import now, parse_time
 from app.schemas import Event, Impact
+from app.schemas.event_text import event_text
 
 INCIDENT_TTL = 24 * 3600
 PRIVATE_TTL = 7 * 24 * 3600
 REMINDER_TTL = 15 * 60  # a reminder that cannot arrive before the call is pointless
-# What a callback's end says (the hub's words; the app says it in the customer's language).
-CALLBACK_ENDS = {
-    "completed": ("Callback completed", "Thanks for talking to us."),
-    "missed": ("We missed you", "We called but could not reach you. Book another time."),
-}
 
 
 def message_for(event: Event) -> PushMessage | None:
-    data = event.data
+    """The event's words (`event_text`, in English: the hub does not know the device's
+    language), cut to what a push service carries."""
+    text = event_text(event)
+    if text is None:
+        return None
     if event.kind == "incident":
-        updates = data.get("updates") or [{}]
         return PushMessage(
-            title=str(data.get("title", ""))[:120],
-            body=str(updates[0].get("body", "")).split("\n\n")[0][:240],
-            route=f"/status/{event.entity_id}",
+            title=text.title[:120],
+            body=text.body[:240],
+            route=text.route,
             kind="incident",
             entity_id=event.entity_id,
             version=event.version,
             ttl=INCIDENT_TTL,
             topic=f"inc-{event.entity_id}"[:32],
-            urgent=data.get("impact") == Impact.critical.value,
+            urgent=event.data.get("impact") == Impact.critical.value,
         )
     if event.kind == "case":
-        messages = data.get("messages") or []
-        if not messages or messages[-1].get("author") != "agent":
-            return None
-        if not _just_added(messages[-1], data):
+        if not _just_added(event.data["messages"][-1], event.data):
             return None  # a later change (a status) to a case whose last word is an agent's
         return PushMessage(
-            title=f"#{data.get('number')} {data.get('subject', '')}"[:120],
-            body=str(messages[-1].get("body", ""))[:240],
-            route=f"/cases/{event.entity_id}",
+            title=text.title[:120],
+            body=text.body[:240],
+            route=text.route,
             kind="case",
             entity_id=event.entity_id,
             version=event.version,
             ttl=PRIVATE_TTL,
             topic=f"case-{event.entity_id}"[:32],
         )
-    if event.kind == "callback" and data.get("status") in CALLBACK_ENDS:
-        title, body = CALLBACK_ENDS[str(data["status"])]
-        return _callback_message(event, title, body, PRIVATE_TTL)
     if event.kind == "reminder":
-        phone = _masked(str(data.get("phone", "")))
-        body = f"We will call {phone} {_in_minutes(data.get('slot_start'))}."
-        return _callback_message(event, "Your callback is soon", body, REMINDER_TTL)
-    return None
+        # The push says whom and when, which the app's own reminder leaves out.
+        phone = _masked(str(event.data.get("phone", "")))
+        body = f"We will call {phone} {_in_minutes(event.data.get('slot_start'))}."
+        return _callback_message(event, text.title, body, REMINDER_TTL)
+    return _callback_message(event, text.title, text.body, PRIVATE_TTL)
 
 
 def _in_minutes(start: Any) -> str:
