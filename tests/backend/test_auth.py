@@ -19,7 +19,7 @@ from app.backend.main import create_app
 from app.backend.settings import HubSettings, RateLimit
 from app.backend.util import format_time, now
 from app.schemas.customers import SIGN_IN_CODE_DIGITS
-from tests.conftest import assert_problem, mutation, sign_in
+from tests.support import assert_problem, bearer, mutation, sign_in
 
 
 def retry_after(response: httpx.Response) -> int:
@@ -69,10 +69,6 @@ async def begin(client: httpx.AsyncClient, email: str) -> str:
 async def verify(client: httpx.AsyncClient, email: str, attempt: str, code: str) -> httpx.Response:
     body = {"email": email, "attempt": attempt, "code": code}
     return await client.post("/v1/auth/verify", json=body)
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_start_accepts_and_tells_how_long_the_code_lasts(

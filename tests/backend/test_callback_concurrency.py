@@ -21,7 +21,7 @@ from app.backend.push import apply_mutation
 from app.schemas import MutationIn, MutationName, MutationResult
 from app.schemas.common import format_time
 from tests.backend.test_callbacks import PHONE, iso, ts
-from tests.conftest import Company
+from tests.support import Company
 
 Call = Callable[[], MutationResult]
 

@@ -14,7 +14,7 @@ from app.backend import slots
 from app.backend.crud import callbacks
 from app.backend.db import Database
 from tests.backend.test_callbacks import PHONE, applied, free_slots, rejected, request
-from tests.conftest import Company, mutation, push
+from tests.support import Company, mutation, push
 
 Headers = dict[str, str]
 Client = httpx.AsyncClient

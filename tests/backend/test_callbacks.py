@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from app.backend.db import Database
-from tests.conftest import ALWAYS_OPEN, Company, mutation, push, sign_in
+from tests.support import ALWAYS_OPEN, Company, mutation, push, sign_in
 
 PHONE = "+13125550123"
 CHICAGO = ZoneInfo("America/Chicago")

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import mutation, push
+from tests.support import mutation, push
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 

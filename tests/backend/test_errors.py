@@ -22,7 +22,7 @@ from app.backend.db import Database
 from app.backend.main import create_app
 from app.backend.settings import HubSettings
 from app.schemas import MutationName
-from tests.conftest import Company, assert_problem, mutation, push, sign_in
+from tests.support import Company, assert_problem, bearer, mutation, push, push_body, sign_in
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(200))
 PHONE = "+13125550123"
@@ -50,10 +50,6 @@ async def custom_hub(
             yield c, api.state.hub.db
     finally:
         api.state.hub.db.dispose()
-
-
-def push_body(*mutations: dict[str, Any], client_id: str = "test-device") -> dict[str, Any]:
-    return {"client_id": client_id, "mutations": list(mutations)}
 
 
 async def test_unknown_route_is_404_problem(client: httpx.AsyncClient) -> None:
@@ -300,7 +296,7 @@ def fresh_customer(db: Database, settings: HubSettings) -> dict[str, str]:
     with db.write() as conn:
         customer = auth.ensure_customer(conn, email=f"fuzz-{uuid.uuid4().hex}@example.com")
         session = auth.issue_customer_session(conn, customer=customer, settings=settings)
-    return {"Authorization": f"Bearer {session.token}"}
+    return bearer(session.token)
 
 
 ORDER = [

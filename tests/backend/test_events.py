@@ -19,6 +19,7 @@ from app.backend.db import Database
 from app.backend.hub import Hub
 from app.backend.routes.events import _still_signed_in
 from tests.hub_process import RealHub
+from tests.support import bearer
 
 pytestmark = pytest.mark.server
 
@@ -30,7 +31,7 @@ class EventReader:
         """A customer's stream, or (without a token) the public one."""
         self.events: queue.Queue[dict[str, Any]] = queue.Queue()
         self.comments: list[str] = []
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers = bearer(token) if token else {}
         if last_event_id is not None:
             headers["Last-Event-ID"] = str(last_event_id)
         path = "/v1/events" if token else "/v1/events/public"
@@ -88,9 +89,7 @@ def follow(hub: RealHub, token: str, *components: str) -> None:
             }
         ],
     }
-    pushed = httpx.post(
-        f"{hub.url}/v1/sync/push", json=body, headers={"Authorization": f"Bearer {token}"}
-    )
+    pushed = httpx.post(f"{hub.url}/v1/sync/push", json=body, headers=bearer(token))
     assert pushed.json()["results"][0]["status"] == "applied", pushed.text
 
 
@@ -156,9 +155,7 @@ def open_case(hub: RealHub, token: str) -> dict[str, Any]:
             }
         ],
     }
-    pushed = httpx.post(
-        f"{hub.url}/v1/sync/push", json=body, headers={"Authorization": f"Bearer {token}"}
-    )
+    pushed = httpx.post(f"{hub.url}/v1/sync/push", json=body, headers=bearer(token))
     data: dict[str, Any] = pushed.json()["results"][0]["entity"]["data"]
     return data
 
@@ -214,7 +211,7 @@ def test_an_event_published_by_one_process_reaches_streams_of_another(
             made = httpx.post(
                 f"{first.url}/v1/admin/incidents",
                 json=incident,
-                headers={"Authorization": f"Bearer {operator}"},
+                headers=bearer(operator),
             )
             assert made.status_code == 201, made.text
             event = stream.next(timeout=5)

@@ -24,11 +24,9 @@ import random
 import socket
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -62,9 +60,9 @@ from app.schemas import Customer, Event, Subscriptions
 from app.store import LocalStores, open_local
 from app.sync import SyncEngine
 from tests.backend.test_events import EventReader
-from tests.conftest import PROBLEM_JSON, seed_company
 from tests.hub_process import RealHub
 from tests.pg_cluster import REQUIRE_ENV, PrivateCluster, unavailable_reason
+from tests.support import PROBLEM_JSON, bearer, mutation, seed_company
 
 WRITERS = 16
 ROUNDS = 3
@@ -106,20 +104,6 @@ def prepare(database_url: str, data_dir: Path, customers: int) -> Prepared:
         return Prepared(tokens[:-1], ids[:-1], operator, (tokens[-1], app_customer))
     finally:
         db.dispose()
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def mutation(seq: int, name: str, **args: Any) -> dict[str, Any]:
-    return {
-        "seq": seq,
-        "key": str(uuid.uuid4()),
-        "name": name,
-        "args": args,
-        "created_at": datetime.now(UTC).isoformat(),
-    }
 
 
 @dataclass
@@ -196,7 +180,7 @@ def plan(n: int, slots: list[str]) -> list[Sent]:
     entries: list[dict[str, Any]] = []
 
     def add(name: str, **args: Any) -> None:
-        entries.append(mutation(len(entries) + 1, name, **args))
+        entries.append(mutation(name, len(entries) + 1, **args))
 
     for r in range(ROUNDS):
         case, callback = f"w{n}-case{r}", f"w{n}-cb{r}"
@@ -536,7 +520,7 @@ class BackgroundWriters:
     def __init__(self, url: str, tokens: list[str]) -> None:
         self.url = url
         self.writers = [
-            Writer(n, token, [Sent(mutation(seq, "case.open", subject=f"Load {n}/{seq}",
+            Writer(n, token, [Sent(mutation("case.open", seq, subject=f"Load {n}/{seq}",
                    description="d", client_ref=f"load-{n}-{seq}")) for seq in range(1, 400)],
                    pause=(0.1, 0.15))
             for n, token in enumerate(tokens)
@@ -584,7 +568,7 @@ def test_database_outage_answers_503_and_recovers_by_itself(
     before = EventReader(hub, token)  # the fan-out is running when the database goes
     load = BackgroundWriters(hub.url, prepared.tokens[1:])
     try:
-        first = mutation(1, "case.open", subject="Before", description="d", client_ref="c-1")
+        first = mutation("case.open", 1, subject="Before", description="d", client_ref="c-1")
         answer, _ = push_one(http, token, first)
         assert answer.json()["results"][0]["status"] == "applied"
         case_id = answer.json()["results"][0]["entity"]["id"]
@@ -594,7 +578,7 @@ def test_database_outage_answers_503_and_recovers_by_itself(
         acked_before = load.acked()
         private_pg.stop(mode)
         down = time.monotonic()
-        during = mutation(2, "case.open", subject="During", description="d", client_ref="c-2")
+        during = mutation("case.open", 2, subject="During", description="d", client_ref="c-2")
         answers = 0
         while time.monotonic() - down < 3:  # the database stays away this long
             for response, seconds in (

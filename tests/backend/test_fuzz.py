@@ -19,7 +19,7 @@ from app.backend.db import Database
 from app.backend.openapi_doc import COMMITTED
 from app.backend.settings import HubSettings
 from app.schemas import AlertDeviceIn
-from tests.conftest import seed_company
+from tests.support import bearer, seed_company
 
 # The event streams (a customer's, and the public one) never end by themselves, so they
 # cannot be fuzzed request by request; they are tested against a real hub in
@@ -67,7 +67,7 @@ class Tokens:
             token = self.new_customer()
         else:
             token = self.customer
-        return {"Authorization": f"Bearer {token}"}
+        return bearer(token)
 
 
 def http_only(api: Any) -> Any:

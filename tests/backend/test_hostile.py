@@ -15,7 +15,7 @@ import pytest
 from app.backend.db import Database
 from app.backend.main import create_app
 from app.backend.settings import HubSettings
-from tests.conftest import Company, assert_problem, mutation, push, sign_in
+from tests.support import Company, assert_problem, mutation, push, push_body, sign_in
 
 PHONE = "+13125550123"
 MEGABYTE = "x" * 1_000_000
@@ -76,10 +76,6 @@ async def raw_request(
 
     await api(scope, receive, send)
     return status, response_headers, bytes(body)
-
-
-def push_body(*mutations: dict[str, Any]) -> dict[str, Any]:
-    return {"client_id": "test-device", "mutations": list(mutations)}
 
 
 def has_control_characters(text: str) -> bool:

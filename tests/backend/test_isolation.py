@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from app.backend.db import Database
-from tests.conftest import Company, assert_problem, mutation, operator_headers, push
+from tests.support import Company, assert_problem, bearer, mutation, operator_headers, push
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
 SECRET = "Alice's secret: bag tag NW-7QX-4411"
@@ -301,7 +301,7 @@ async def test_revoked_operator_token_is_401(
         "/v1/admin/tokens", headers=operator, json={"scopes": ["cases"], "label": "temp"}
     )
     assert created.status_code == 201, created.text
-    temp = {"Authorization": f"Bearer {created.json()['token']}"}
+    temp = bearer(created.json()["token"])
     assert (await client.get("/v1/admin/cases", headers=temp)).status_code == 200
     listed = (await client.get("/v1/admin/tokens", headers=operator)).json()["items"]
     assert created.json()["token"] not in str(listed)

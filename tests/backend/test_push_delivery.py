@@ -24,7 +24,7 @@ from app.backend.push_delivery.fcm import FcmAdapter
 from app.backend.push_delivery.webpush import WebPushAdapter, load_vapid, public_key
 from app.schemas import Impact, Subscriptions
 from app.schemas.mutations import DeviceRegisterArgs
-from tests.conftest import Company
+from tests.support import Company
 
 
 def b64(data: bytes) -> str:

@@ -26,8 +26,8 @@ from app.backend.db import Database
 from app.backend.mailer import codes_command
 from app.backend.main import create_app
 from app.backend.settings import HubSettings
-from tests.conftest import operator_headers
 from tests.hub_process import RealHub
+from tests.support import bearer, operator_headers
 
 # The hub with every logger wide open; argv: data dir, port.
 VERBOSE_HUB = """
@@ -87,10 +87,6 @@ class Secrets:
 def number_in(text: str, number: str) -> bool:
     """`number` appears in `text` as a whole number (not inside a longer one)."""
     return re.search(rf"(?<!\d){re.escape(number)}(?!\d)", text) is not None
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def one_case(subject: str) -> dict[str, Any]:

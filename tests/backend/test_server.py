@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.hub_process import RealHub
+from tests.support import bearer
 
 pytestmark = pytest.mark.server
 
@@ -30,7 +31,7 @@ def test_customer_and_agent_over_real_http(real_hub: RealHub) -> None:
         attempt = started.json()["attempt"]
         body = {"email": "dana@example.com", "attempt": attempt, "code": code}
         session = http.post("/v1/auth/verify", json=body)
-        headers = {"Authorization": f"Bearer {session.json()['token']}"}
+        headers = bearer(session.json()["token"])
 
         opened = http.post(
             "/v1/sync/push",

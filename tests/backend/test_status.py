@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import Company
+from tests.support import Company
 
 CACHE_CONTROL = "public, max-age=15, stale-while-revalidate=60, stale-if-error=86400"
 

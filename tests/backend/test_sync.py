@@ -14,7 +14,7 @@ from app.backend.crud import changes, kb, status
 from app.backend.db import Database
 from app.backend.db.tables import cases
 from app.schemas import ComponentState
-from tests.conftest import Company, mutation, push
+from tests.support import Company, mutation, push
 
 
 async def pull_all(

@@ -17,8 +17,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
-from tests.conftest import mutation
 from tests.hub_process import RealHub, free_port
+from tests.support import bearer, mutation
 
 CHROMIUM = os.environ.get("CARELINE_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -179,7 +179,7 @@ def case_from_another_device(
             "client_id": "other-device",
             "mutations": [mutation("case.open", subject=subject, description=description)],
         },
-        headers={"Authorization": f"Bearer {token}"},
+        headers=bearer(token),
     )
     [result] = pushed.json()["results"]
     assert result["status"] == "applied", result

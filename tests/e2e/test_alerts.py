@@ -37,6 +37,7 @@ from tests.e2e.conftest import (
 )
 from tests.hub_process import RealHub
 from tests.push_service import PushService
+from tests.support import bearer
 
 UNSAFE_TITLE = 'Ground stop at "ORD" 🛑 — all departures held'
 UNSAFE_BODY = 'Line one.\n\nLine «two» with "quotes" & <b>tags</b> 🚨 ' + "x" * 5000
@@ -129,7 +130,7 @@ def publish(app: AppProcess, title: str, body: str, impact: str = "critical") ->
     made = httpx.post(
         f"{app.hub.url}/v1/admin/incidents",
         json={"title": title, "impact": impact, "components": ["flights-ord"], "body": body},
-        headers={"Authorization": f"Bearer {operator}"},
+        headers=bearer(operator),
     )
     assert made.status_code == 201, made.text
     incident_id: str = made.json()["id"]

@@ -22,6 +22,7 @@ from tests.e2e.conftest import (
     sign_in_when_asked,
     with_semantics,
 )
+from tests.support import bearer
 
 pytestmark = pytest.mark.slow
 EMAIL = "robin@example.com"
@@ -41,9 +42,7 @@ def push(app: AppProcess, token: str, name: str, **args: Any) -> dict[str, Any]:
             }
         ],
     }
-    response = httpx.post(
-        f"{app.hub.url}/v1/sync/push", json=body, headers={"Authorization": f"Bearer {token}"}
-    )
+    response = httpx.post(f"{app.hub.url}/v1/sync/push", json=body, headers=bearer(token))
     [result] = response.json()["results"]
     assert result["status"] == "applied", result
     entity: dict[str, Any] = result["entity"]["data"]

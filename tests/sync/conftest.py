@@ -20,7 +20,7 @@ from app.backend.settings import HubSettings, RateLimit, sqlite_url
 from app.schemas import Customer
 from app.store import LocalStores, PersonalStore, PublicStore, open_local
 from app.sync import SyncEngine
-from tests.conftest import seed_company
+from tests.support import seed_company
 
 
 class FaultyTransport(httpx.AsyncBaseTransport):

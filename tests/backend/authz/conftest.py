@@ -19,11 +19,7 @@ from app.schemas import AlertDeviceIn, Impact
 from app.schemas.mutations import DeviceRegisterArgs
 from tests.backend.authz.world import ALICE_EMAIL, ALICE_FILE, World
 from tests.backend.test_isolation import alices_first_push, upload
-from tests.conftest import Company, push, sign_in
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+from tests.support import Company, bearer, push, sign_in
 
 
 def expire(db: Database, token: str) -> None:

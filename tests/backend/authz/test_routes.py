@@ -39,7 +39,7 @@ from tests.backend.authz.world import (
     leaks,
 )
 from tests.backend.test_isolation import PNG
-from tests.conftest import assert_problem
+from tests.support import assert_problem
 
 
 def app_routes(api: FastAPI) -> set[str]:

@@ -33,9 +33,9 @@ from app.backend.push_delivery.targets import (
 from app.backend.settings import sqlite_url
 from app.backend.util import dumps, new_id, now_text
 from tests.backend.test_push_delivery import Browser
-from tests.conftest import mutation
 from tests.hub_process import RealHub
 from tests.push_service import BlackHole, PushService
+from tests.support import bearer, mutation
 
 STUCK = "stuck.careline.test"
 
@@ -75,7 +75,7 @@ def register(hub: RealHub, token: str, endpoint: str) -> dict[str, object]:
     answer = httpx.post(
         f"{hub.url}/v1/sync/push",
         json={"client_id": "push-test", "mutations": [mutation("device.register", **args)]},
-        headers={"Authorization": f"Bearer {token}"},
+        headers=bearer(token),
     )
     assert answer.status_code == 200, answer.text
     result: dict[str, object] = answer.json()["results"][0]
@@ -87,7 +87,7 @@ def publish(hub: RealHub, title: str) -> None:
     made = httpx.post(
         f"{hub.url}/v1/admin/incidents",
         json={"title": title, "impact": "critical", "components": ["flights-ord"], "body": "."},
-        headers={"Authorization": f"Bearer {operator}"},
+        headers=bearer(operator),
     )
     assert made.status_code == 201, made.text
 
@@ -171,7 +171,7 @@ def test_silent_push_targets_do_not_hold_up_another_customers_push(
     opened = httpx.post(
         f"{hub.url}/v1/sync/push",
         json={"client_id": "t", "mutations": [mutation("case.open", subject="S", description="D")]},
-        headers={"Authorization": f"Bearer {victim}"},
+        headers=bearer(victim),
     )
     case_id = opened.json()["results"][0]["entity"]["id"]
 
