@@ -13,7 +13,7 @@ import httpx
 from app.backend import slots
 from app.backend.crud import callbacks
 from app.backend.db import Database
-from tests.backend.test_callbacks import PHONE, applied, free_slots, rejected, request
+from tests.backend.support import PHONE, applied, free_slots, rejected, request
 from tests.support import Company, mutation, push
 
 Headers = dict[str, str]

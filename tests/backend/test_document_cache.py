@@ -13,7 +13,7 @@ from app.backend.caching import DocumentCache
 from app.backend.crud import status
 from app.backend.db import Database
 from app.schemas import Impact
-from tests.backend.test_status import publish
+from tests.backend.support import publish
 from tests.support import Company
 
 

@@ -59,7 +59,7 @@ from app.backend.settings import HubSettings, sqlite_url
 from app.schemas import Customer, Event, Subscriptions
 from app.store import LocalStores, open_local
 from app.sync import SyncEngine
-from tests.backend.test_events import EventReader
+from tests.backend.events_support import EventReader
 from tests.hub_process import RealHub
 from tests.pg_cluster import REQUIRE_ENV, PrivateCluster, unavailable_reason
 from tests.support import PROBLEM_JSON, bearer, mutation, seed_company

@@ -12,11 +12,8 @@ import httpx
 import pytest
 
 from app.backend.db import Database
+from tests.backend.support import ALICE_PHONE, PNG, SECRET, alices_first_push, upload
 from tests.support import Company, assert_problem, bearer, mutation, operator_headers, push
-
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
-SECRET = "Alice's secret: bag tag NW-7QX-4411"
-ALICE_PHONE = "+13125550199"
 
 
 def assert_no_leak(*responses: httpx.Response) -> None:
@@ -32,39 +29,6 @@ class AliceData:
     attachment_id: str
     spare_attachment_id: str
     callback_id: str
-
-
-async def upload(client: httpx.AsyncClient, headers: dict[str, str], name: str) -> str:
-    response = await client.post(
-        "/v1/attachments", headers=headers, files={"file": (name, PNG, "image/png")}
-    )
-    assert response.status_code == 201, response.text
-    attachment_id: str = response.json()["id"]
-    return attachment_id
-
-
-def alices_first_push(queue_id: str, attachment_id: str) -> list[dict[str, Any]]:
-    """Alice's case (holding the secret and a file), callback and alerts, as one push."""
-    return [
-        mutation(
-            "case.open",
-            seq=1,
-            subject=SECRET,
-            description=f"{SECRET} — details",
-            attachments=[attachment_id],
-            client_ref="alice-case-1",
-        ),
-        mutation(
-            "callback.request",
-            seq=2,
-            queue=queue_id,
-            mode="asap",
-            phone=ALICE_PHONE,
-            note=SECRET,
-            client_ref="alice-cb-1",
-        ),
-        mutation("subscriptions.set", seq=3, keys=["ALICE-KEY"], components=["baggage"]),
-    ]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from app.backend.db.migrations import MIGRATIONS
 from app.backend.db.tables import auth_codes
 from app.backend.settings import HubSettings
 from app.backend.util import digest, format_time, now, parse_time
-from tests.backend.test_auth import begin, other_code, pending_code, retry_after, verify
+from tests.backend.support import begin, other_code, pending_code, retry_after, verify
 from tests.support import assert_problem
 
 

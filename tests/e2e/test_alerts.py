@@ -24,7 +24,7 @@ from sqlalchemy import select
 from app.backend.db import Database
 from app.backend.db.tables import alert_devices, devices
 from app.backend.settings import sqlite_url
-from tests.backend.test_push_delivery import Browser as Subscriber
+from tests.backend.webpush_support import Browser as Subscriber
 from tests.e2e.conftest import (
     DESKTOP,
     AppProcess,

@@ -14,7 +14,7 @@ from app.schemas import CallbackMode
 from app.state.callbacks import DAYS_SHOWN
 from app.state.cases import CasesState
 from app.state.services import Services
-from tests.state.test_callbacks import booking_form, hub_callbacks
+from tests.state.support import booking_form, hub_callbacks
 from tests.sync.conftest import Rig
 
 PHONE = "(312) 555-0100"

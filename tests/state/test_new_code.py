@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from app.state.account import AccountState
 from app.state.services import Services
-from tests.state.test_account import attempt_code
+from tests.state.support import attempt_code
 from tests.sync.conftest import Rig
 
 

@@ -26,8 +26,7 @@ from app.state.session import Session
 from app.state.storage import try_saving
 from app.store import LocalStores, StorageFull, open_local
 from app.sync import Backoff
-from tests.state.test_callbacks import PHONE, hub_callbacks
-from tests.state.test_cases import hub_case
+from tests.state.support import PHONE, hub_callbacks, hub_case
 from tests.store.disk import TinyDisk, read_only, tiny_disk
 from tests.sync.conftest import Rig
 

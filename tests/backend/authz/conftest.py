@@ -18,7 +18,7 @@ from app.backend.util import format_time, now
 from app.schemas import AlertDeviceIn, Impact
 from app.schemas.mutations import DeviceRegisterArgs
 from tests.backend.authz.world import ALICE_EMAIL, ALICE_FILE, World
-from tests.backend.test_isolation import alices_first_push, upload
+from tests.backend.support import alices_first_push, upload
 from tests.support import Company, bearer, push, sign_in
 
 

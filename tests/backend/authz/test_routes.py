@@ -38,7 +38,7 @@ from tests.backend.authz.world import (
     fill,
     leaks,
 )
-from tests.backend.test_isolation import PNG
+from tests.backend.support import PNG
 from tests.support import assert_problem
 
 

@@ -32,7 +32,7 @@ from app.backend.push_delivery.targets import (
 )
 from app.backend.settings import sqlite_url
 from app.backend.util import dumps, new_id, now_text
-from tests.backend.test_push_delivery import Browser
+from tests.backend.webpush_support import Browser
 from tests.hub_process import RealHub
 from tests.push_service import BlackHole, PushService
 from tests.support import bearer, mutation
