@@ -4,6 +4,8 @@ results, incidents published, and cases opened."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -11,6 +13,8 @@ import httpx
 
 from app.backend.crud.sign_in import pending_codes
 from app.backend.db import Database
+from app.backend.main import create_app
+from app.backend.settings import HubSettings
 from app.schemas.customers import SIGN_IN_CODE_DIGITS
 from tests.support import mutation, push
 
@@ -55,10 +59,15 @@ SECRET = "Alice's secret: bag tag NW-7QX-4411"
 ALICE_PHONE = "+13125550199"
 
 
-async def upload(client: httpx.AsyncClient, headers: dict[str, str], name: str) -> str:
-    response = await client.post(
-        "/v1/attachments", headers=headers, files={"file": (name, PNG, "image/png")}
-    )
+async def upload(
+    client: httpx.AsyncClient, headers: dict[str, str], name: str, data: bytes, kind: str
+) -> httpx.Response:
+    return await client.post("/v1/attachments", headers=headers, files={"file": (name, data, kind)})
+
+
+async def upload_png(client: httpx.AsyncClient, headers: dict[str, str], name: str) -> str:
+    """Upload Alice's PNG under this name; the attachment's id."""
+    response = await upload(client, headers, name, PNG, "image/png")
     assert response.status_code == 201, response.text
     attachment_id: str = response.json()["id"]
     return attachment_id
@@ -158,3 +167,70 @@ async def availability(client: Client, **params: Any) -> Json:
     response = await client.get("/v1/callbacks/availability", params={"queue": "help", **params})
     assert response.status_code == 200, response.text
     return cast(Json, response.json())
+
+
+@asynccontextmanager
+async def lenient(api: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """A client that gets the hub's 500 answer instead of the exception behind it."""
+    transport = httpx.ASGITransport(app=api, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as c:
+        yield c
+
+
+async def raw_request(
+    api: Any,
+    method: str,
+    path: str,
+    *,
+    query: bytes = b"",
+    headers: Sequence[tuple[bytes, bytes]] = (),
+) -> tuple[int, dict[bytes, bytes], bytes]:
+    """One request straight through ASGI, with bytes no HTTP client would send as they are."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode("utf-8", "surrogateescape"),
+        "query_string": query,
+        "root_path": "",
+        "headers": [(b"host", b"hub.test"), *headers],
+        "client": ("127.0.0.1", 50000),
+        "server": ("hub.test", 80),
+    }
+    sent = False
+    status = 0
+    response_headers: dict[bytes, bytes] = {}
+    body = bytearray()
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+            response_headers.update((k.lower(), v) for k, v in message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            body.extend(message.get("body", b""))
+
+    await api(scope, receive, send)
+    return status, response_headers, bytes(body)
+
+
+@asynccontextmanager
+async def custom_hub(
+    settings: HubSettings, **overrides: Any
+) -> AsyncIterator[tuple[httpx.AsyncClient, Database]]:
+    api = create_app(settings.with_overrides(**overrides))
+    try:
+        async with lenient(api) as c:
+            yield c, api.state.hub.db
+    finally:
+        api.state.hub.db.dispose()

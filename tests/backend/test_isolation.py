@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from app.backend.db import Database
-from tests.backend.support import ALICE_PHONE, PNG, SECRET, alices_first_push, upload
+from tests.backend.support import ALICE_PHONE, PNG, SECRET, alices_first_push, upload_png
 from tests.support import Company, assert_problem, bearer, mutation, operator_headers, push
 
 
@@ -35,8 +35,8 @@ class AliceData:
 async def alice_data(
     client: httpx.AsyncClient, alice: dict[str, str], company: Company
 ) -> AliceData:
-    attachment_id = await upload(client, alice, "boarding-pass.png")
-    spare_attachment_id = await upload(client, alice, "receipt.png")
+    attachment_id = await upload_png(client, alice, "boarding-pass.png")
+    spare_attachment_id = await upload_png(client, alice, "receipt.png")
     results = await push(client, alice, *alices_first_push(company.queue_id, attachment_id))
     assert [r["status"] for r in results] == ["applied"] * 3, results
     case, callback = results[0]["entity"]["data"], results[1]["entity"]["data"]
