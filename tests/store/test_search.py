@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from app.store import PublicStore, open_public
 from app.store.ranking import snippet
 from app.store.search import Vocabulary, damerau_levenshtein, query_terms
-from tests.unit.kb_fixture import LABELLED, demo_articles, load_articles
+from tests.store.kb_fixture import LABELLED, demo_articles, load_articles
 
 
 @pytest.fixture(scope="module")

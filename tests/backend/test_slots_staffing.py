@@ -10,7 +10,7 @@ import pytest
 
 from app.backend import slots
 from app.backend.slots import SlotWindow, StaffingInterval
-from tests.unit.slots_support import always_staffed, day_slots, starts, utc
+from tests.backend.slots_support import always_staffed, day_slots, starts, utc
 
 # --- Staffing and capacity ---
 

@@ -10,7 +10,7 @@ import pytest
 
 from app.backend import slots
 from app.backend.slots import OpeningHours
-from tests.unit.slots_support import ALL_DAY, CHICAGO, LONDON, MORNINGS, always_staffed, utc
+from tests.backend.slots_support import ALL_DAY, CHICAGO, LONDON, MORNINGS, always_staffed, utc
 
 # --- Validation, zones, open/closed, ASAP wait ---
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from app.backend import slots
-from tests.unit.slots_support import (
+from tests.backend.slots_support import (
     ALL_DAY,
     CHICAGO,
     LONDON,
