@@ -34,7 +34,7 @@ from websockets.asyncio.client import connect
 
 from app.state.hosting import Hosting
 from bench.app import HELLO, serve, time_to_text
-from tests.e2e.conftest import ARGS, CHROMIUM
+from tests.e2e.support import ARGS, CHROMIUM
 from tests.hub_process import RealHub
 
 STORM = "Winter storm at Chicago O'Hare"

@@ -25,7 +25,7 @@ from app.backend.db import Database
 from app.backend.db.tables import alert_devices, devices
 from app.backend.settings import sqlite_url
 from tests.backend.webpush_support import Browser as Subscriber
-from tests.e2e.conftest import (
+from tests.e2e.support import (
     DESKTOP,
     AppProcess,
     case_from_another_device,

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, ViewportSize, expect
 
-from tests.e2e.conftest import (
+from tests.e2e.support import (
     DESKTOP,
     PHONE,
     AppProcess,

@@ -12,7 +12,7 @@ from typing import Literal
 import httpx
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from tests.e2e.conftest import (
+from tests.e2e.support import (
     DESKTOP,
     PHONE,
     AppProcess,

@@ -3,8 +3,11 @@ to the app, a callback form ready to book, a real PNG, and the sign-in code the 
 
 from __future__ import annotations
 
+import asyncio
 import struct
+import time
 import zlib
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from app.backend.crud import auth, bookings, cases
@@ -13,7 +16,7 @@ from app.schemas import Callback, Case
 from app.state.callbacks import CallbacksState
 from app.state.cases import CasesState
 from app.state.services import Services
-from tests.sync.conftest import Rig
+from tests.sync.support import Rig
 
 
 def png_bytes() -> bytes:
@@ -70,3 +73,10 @@ def attempt_code(rig: Rig, attempt: str) -> str:
     with rig.db.read() as conn:
         (code,) = [c["code"] for c in pending_codes(conn, attempt=attempt)]
     return code
+
+
+async def until(check: Callable[[], object], seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.05)

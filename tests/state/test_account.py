@@ -9,7 +9,7 @@ from app.backend.util import format_time, now
 from app.state.account import AccountState
 from app.state.services import Services
 from tests.state.support import attempt_code
-from tests.sync.conftest import Rig
+from tests.sync.support import Rig
 
 
 async def test_sign_in_with_a_code_then_sign_out(rig: Rig, services: Services) -> None:

@@ -15,7 +15,7 @@ from app.state.callbacks import DAYS_SHOWN
 from app.state.cases import CasesState
 from app.state.services import Services
 from tests.state.support import booking_form, hub_callbacks
-from tests.sync.conftest import Rig
+from tests.sync.support import Rig
 
 PHONE = "(312) 555-0100"
 

@@ -15,7 +15,7 @@ from app.schemas.common import parse_time
 from app.state.callbacks import CallbacksState
 from app.state.services import Services
 from tests.state.support import PHONE, booking_form, hub_callbacks
-from tests.sync.conftest import Rig
+from tests.sync.support import Rig
 
 E164 = "+13125550100"
 

@@ -13,7 +13,7 @@ from app.schemas import CaseStatus
 from app.state.cases import CasesState
 from app.state.services import Services
 from tests.state.support import hub_case, png_bytes, synced_case
-from tests.sync.conftest import Rig
+from tests.sync.support import Rig
 
 
 def upload_rows(services: Services) -> int:

@@ -19,7 +19,7 @@ from app.state.hosting import Hosting
 from app.state.session import Session
 from app.sync import Backoff
 from tests.hub_process import RealHub
-from tests.state.conftest import until
+from tests.state.support import until
 from tests.support import bearer
 
 pytestmark = pytest.mark.server

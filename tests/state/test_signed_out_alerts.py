@@ -24,7 +24,7 @@ from app.state.push import BrowserSubscription, turn_on
 from app.state.services import Services
 from app.state.session import Session
 from tests.hub_process import RealHub
-from tests.state.conftest import until
+from tests.state.support import until
 from tests.support import bearer, mutation
 
 pytestmark = pytest.mark.server

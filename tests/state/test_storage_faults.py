@@ -28,7 +28,7 @@ from app.store import LocalStores, StorageFull, open_local
 from app.sync import Backoff
 from tests.state.support import PHONE, hub_callbacks, hub_case
 from tests.store.disk import TinyDisk, read_only, tiny_disk
-from tests.sync.conftest import Rig
+from tests.sync.support import Rig
 
 
 @dataclass

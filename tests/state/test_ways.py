@@ -10,7 +10,7 @@ from app.state.cases import CasesState
 from app.state.navigation import NavigationHistory, parent_of
 from app.state.services import Services
 from tests.state.support import hub_case, synced_case
-from tests.sync.conftest import Rig
+from tests.sync.support import Rig
 
 INCIDENT = "/status/inc_storm"
 ARTICLE = "/help/winter-weather-travel-waiver"
