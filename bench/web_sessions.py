@@ -76,7 +76,8 @@ PAGE = {
 
 
 def packet(message: list[object]) -> bytes:
-    return b"\x00" + msgpack.packb(message)
+    packed: bytes = msgpack.packb(message)
+    return b"\x00" + packed
 
 
 async def visit(url: str, text: str, shown: asyncio.Future[float], leave: asyncio.Event) -> None:

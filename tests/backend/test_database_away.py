@@ -71,7 +71,7 @@ async def test_the_event_tail_retries_a_lost_log_at_its_own_pace_and_carries_on(
                           customer_id="cus_1")  # fmt: skip
         bus.wake()
         event = await asyncio.wait_for(stream.queue.get(), 5)
-        assert event.entity_id == "case_1"
+        assert event is not None and event.entity_id == "case_1"
         assert any("works again" in r.getMessage() for r in caplog.records)
     finally:
         await bus.stop()

@@ -130,9 +130,11 @@ async def test_invalid_utf8_in_the_idempotency_key_never_500(
     hub_app: Any, alice: dict[str, str]
 ) -> None:
     async with lenient(hub_app) as client:
+        # A bytes value on purpose: it is not valid UTF-8.
+        headers: Any = {**alice, "Idempotency-Key": b"\xff\xfe\xc3\x28"}
         response = await client.post(
             "/v1/attachments",
-            headers={**alice, "Idempotency-Key": b"\xff\xfe\xc3\x28"},
+            headers=headers,
             files={"file": ("a.txt", b"hello", "text/plain")},
         )
     assert response.status_code == 201, response.text
@@ -159,11 +161,12 @@ async def test_a_megabyte_under_a_higher_limit_is_refused_without_being_echoed(
         async with lenient(api) as client:
             db: Database = api.state.hub.db
             headers = await sign_in(client, db, "carol@example.com")
-            for args in (
+            too_long: list[dict[str, Any]] = [
                 {"subject": MEGABYTE, "description": "d"},
                 {"subject": "s", "description": MEGABYTE},
                 {"subject": "s", "description": "d", "client_ref": MEGABYTE},
-            ):
+            ]
+            for args in too_long:
                 body = push_body(mutation("case.open", **args))
                 response = await client.post("/v1/sync/push", headers=headers, json=body)
                 assert response.status_code == 200, response.text[:500]

@@ -118,14 +118,14 @@ async def customer_session(
     assert verified.status_code == 200, verified.text
     token = verified.json()["token"]
     secrets.tokens.append(token)
-    for method, path, body in [
+    for method, path, payload in [
         ("GET", "/v1/me", None),
         ("POST", "/v1/sync/push", one_case("Lost bag")),
         ("GET", "/v1/sync/pull?limit=5", None),
         ("GET", "/v1/cases", None),
         ("GET", "/v1/me/export", None),
     ]:
-        response = await http.request(method, path, json=body, headers=bearer(token))
+        response = await http.request(method, path, json=payload, headers=bearer(token))
         assert response.status_code == 200, (path, response.text)
     assert (await http.post("/v1/auth/logout", headers=bearer(token))).status_code == 204
     assert (await http.get("/v1/me", headers=bearer(token))).status_code == 401

@@ -213,7 +213,11 @@ async def test_subscriptions_are_private_and_normalized(
 async def test_device_registered_twice_is_one_device(
     client: httpx.AsyncClient, alice: dict[str, str]
 ) -> None:
-    args = {"platform": "webpush", "endpoint": "https://push.example/abc", "keys": {"auth": "k"}}
+    args: dict[str, Any] = {
+        "platform": "webpush",
+        "endpoint": "https://push.example/abc",
+        "keys": {"auth": "k"},
+    }
     first = await push(client, alice, mutation("device.register", **args))
     second = await push(client, alice, mutation("device.register", **args))
     assert first[0]["entity"]["id"] == second[0]["entity"]["id"]

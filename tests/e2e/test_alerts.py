@@ -139,7 +139,7 @@ def publish(app: AppProcess, title: str, body: str, impact: str = "critical") ->
 
 def opened(subscriber: Subscriber, delivered: Any) -> str:
     """What the hub sent, decrypted with the browser's own key."""
-    plain = http_ece.decrypt(
+    plain: bytes = http_ece.decrypt(
         delivered.body, private_key=subscriber.key, auth_secret=subscriber.auth, version="aes128gcm"
     )
     return plain.decode()

@@ -4,7 +4,7 @@ demand."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -43,5 +43,5 @@ async def rig(hub_settings: HubSettings, tmp_path: Path) -> AsyncIterator[Rig]:
 
 
 @pytest.fixture
-def anyio_backend() -> Iterator[str]:
+def anyio_backend() -> str:
     return "asyncio"

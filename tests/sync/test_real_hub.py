@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -26,7 +27,7 @@ from tests.support import bearer
 pytestmark = pytest.mark.server
 
 
-def cases_on_hub(hub: RealHub, token: str) -> list[dict[str, object]]:
+def cases_on_hub(hub: RealHub, token: str) -> list[dict[str, Any]]:
     answer = httpx.get(f"{hub.url}/v1/cases", params={"limit": 100}, headers=bearer(token))
     found = answer.json()["items"]
     return list(found)
@@ -61,7 +62,7 @@ async def test_offline_actions_arrive_exactly_once(hub: RealHub, tmp_path: Path)
     assert store.personal.outbox.counts() == {"pending": 0, "rejected": 0}
     [case] = await asyncio.to_thread(cases_on_hub, hub, session["token"])
     assert case["subject"] == "Stranded at ORD"
-    assert [m["body"] for m in case["messages"]] == ["I am at gate B6"]  # type: ignore[index]
+    assert [m["body"] for m in case["messages"]] == ["I am at gate B6"]
     async with httpx.AsyncClient(base_url=hub.url) as http:
         answer = await http.get("/v1/callbacks", headers=bearer(session["token"]))
     callbacks = answer.json()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpcore
 import httpx
@@ -71,7 +72,11 @@ def start_hub(tmp_path: Path) -> Iterator[Callable[[dict[str, str]], RealHub]]:
 
 
 def register(hub: RealHub, token: str, endpoint: str) -> dict[str, object]:
-    args = {"platform": "webpush", "endpoint": endpoint, "keys": Browser(endpoint).keys()}
+    args: dict[str, Any] = {
+        "platform": "webpush",
+        "endpoint": endpoint,
+        "keys": Browser(endpoint).keys(),
+    }
     answer = httpx.post(
         f"{hub.url}/v1/sync/push",
         json={"client_id": "push-test", "mutations": [mutation("device.register", **args)]},
@@ -203,7 +208,11 @@ def test_a_device_that_keeps_failing_is_given_up(
     for count in (1, 2):
         publish(hub, f"Delays at ORD, update {count}")
         service.wait_for(count)
-        until(lambda n=count: device_rows(hub).get(failing) == n, f"failure {count} counted")
+
+        def counted(n: int = count) -> bool:
+            return device_rows(hub).get(failing) == n
+
+        until(counted, f"failure {count} counted")
     publish(hub, "Delays at ORD, update 3")
     service.wait_for(3)
     until(lambda: failing not in device_rows(hub), "given up after three failures in a row")
