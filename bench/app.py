@@ -19,9 +19,9 @@ from playwright.sync_api import Page, sync_playwright
 from app.state.help import RESULTS
 from app.store import open_public
 from bench.corpus import corpus
-from tests.e2e.conftest import ARGS, CHROMIUM
+from tests.e2e.support import ARGS, CHROMIUM
 from tests.hub_process import RealHub, free_port
-from tests.unit.kb_fixture import load_articles
+from tests.store.kb_fixture import load_articles
 
 HELLO = textwrap.dedent("""
     import sys

@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from app.schemas import Article
-from tests.unit.kb_fixture import demo_articles
+from tests.store.kb_fixture import demo_articles
 
 
 def corpus(size: int, seed: int = 7) -> list[Article]:

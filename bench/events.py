@@ -22,6 +22,7 @@ from app.backend.crud import auth, status
 from app.backend.db import Database, migrate
 from app.backend.settings import HubSettings, sqlite_url
 from tests.hub_process import RealHub
+from tests.support import bearer
 
 GOAL_P99 = 2.0
 
@@ -58,7 +59,7 @@ class Listener:
         self.arrivals: dict[str, float] = {}
 
     async def run(self, client: httpx.AsyncClient, token: str) -> None:
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = bearer(token)
         timeout = httpx.Timeout(10, read=None)
         with contextlib.suppress(httpx.HTTPError):  # the hub stopping at the end
             async with client.stream("GET", "/v1/events", headers=headers, timeout=timeout) as r:
@@ -116,7 +117,7 @@ async def run(streams: int, rounds: int) -> None:
                 made = await client.post(
                     "/v1/admin/incidents",
                     json=body,
-                    headers={"Authorization": f"Bearer {operator}"},
+                    headers=bearer(operator),
                 )
                 made.raise_for_status()
                 deadline = time.perf_counter() + 30

@@ -27,6 +27,7 @@ import httpx
 from bench.load_profiles import caught_up_cursors, hub_usage, sign_in_customers, writes_profile
 from bench.wrk import WrkFigures, start_wrk, wrk_available, wrk_figures
 from tests.hub_process import RealHub, free_port
+from tests.support import bearer
 
 # Its worker runs as the user running the bench, so it can read the bench's private folder.
 NGINX_CONF = """
@@ -101,10 +102,7 @@ def status_requests(etag: str, revalidate: bool | None) -> Requests:
 
 async def pull_requests(hub: RealHub, tokens: list[str]) -> Requests:
     cursors = await caught_up_cursors(hub, tokens)
-    return [
-        (f"/v1/sync/pull?cursor={cursor}", {"Authorization": f"Bearer {token}"})
-        for token, cursor in cursors.items()
-    ]
+    return [(f"/v1/sync/pull?cursor={cursor}", bearer(token)) for token, cursor in cursors.items()]
 
 
 def read_load(

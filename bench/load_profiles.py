@@ -9,13 +9,13 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from tests.hub_process import RealHub
+from tests.support import bearer, mutation
 
 # More customers than the three raced slots have places, so bookings must be refused.
 CUSTOMERS = 48
@@ -124,16 +124,6 @@ async def status_profile(
     return await drive(targets, seconds, workers, one)
 
 
-def mutation(name: str, **args: Any) -> dict[str, Any]:
-    return {
-        "seq": 1,
-        "key": str(uuid.uuid4()),
-        "name": name,
-        "args": args,
-        "created_at": datetime.now(UTC).isoformat(),
-    }
-
-
 def sign_in_customers(hub: RealHub, count: int = CUSTOMERS) -> list[str]:
     """Tokens of `count` new customers. The hub limits sign-ins per address, so they come
     from several loopback addresses (127.0.0.2, 127.0.0.3, ...), like separate devices."""
@@ -187,7 +177,7 @@ async def caught_up_cursors(hub: RealHub, tokens: list[str]) -> dict[str, str]:
                 page = await client.get(
                     "/v1/sync/pull",
                     params={"limit": 500, **({"cursor": cursor} if cursor else {})},
-                    headers={"Authorization": f"Bearer {token}"},
+                    headers=bearer(token),
                 )
                 body = page.json()
                 cursor = body["cursor"]
@@ -208,7 +198,7 @@ async def pull_profile(
         response = await client.get(
             f"{url}/v1/sync/pull",
             params={"cursor": cursors[token]},
-            headers={"Authorization": f"Bearer {token}"},
+            headers=bearer(token),
         )
         empty = response.status_code == 200 and not response.json()["changes"]
         return "empty" if empty else "error"
@@ -258,7 +248,7 @@ async def writes_profile(
         response = await client.post(
             f"{url}/v1/sync/push",
             json={"client_id": f"load-{n}", "mutations": [sent]},
-            headers={"Authorization": f"Bearer {token}"},
+            headers=bearer(token),
         )
         if response.status_code == 429:
             return "rate_limited"
@@ -303,9 +293,7 @@ async def lost_and_overbooked(
 
 def operator_client(hub: RealHub) -> httpx.AsyncClient:
     operator = hub.cli("token", "create", "--scope", "callbacks", "cases").split()[-1]
-    return httpx.AsyncClient(
-        base_url=hub.url, timeout=30, headers={"Authorization": f"Bearer {operator}"}
-    )
+    return httpx.AsyncClient(base_url=hub.url, timeout=30, headers=bearer(operator))
 
 
 async def scheduled_callbacks(hub: RealHub) -> list[dict[str, Any]]:

@@ -12,8 +12,7 @@ from collections.abc import Callable
 from app.schemas import Article
 from app.store import open_public
 from bench.corpus import corpus
-from tests.unit.kb_fixture import load_articles
-from tests.unit.test_search import LABELLED
+from tests.store.kb_fixture import LABELLED, load_articles
 
 GOALS = {10_000: 5.0, 100_000: 20.0}
 # Extra queries for timing: typing prefixes, typos, long and odd input.

@@ -34,7 +34,7 @@ from websockets.asyncio.client import connect
 
 from app.state.hosting import Hosting
 from bench.app import HELLO, serve, time_to_text
-from tests.e2e.conftest import ARGS, CHROMIUM
+from tests.e2e.support import ARGS, CHROMIUM
 from tests.hub_process import RealHub
 
 STORM = "Winter storm at Chicago O'Hare"
@@ -76,7 +76,8 @@ PAGE = {
 
 
 def packet(message: list[object]) -> bytes:
-    return b"\x00" + msgpack.packb(message)
+    packed: bytes = msgpack.packb(message)
+    return b"\x00" + packed
 
 
 async def visit(url: str, text: str, shown: asyncio.Future[float], leave: asyncio.Event) -> None:

@@ -129,5 +129,5 @@ class RealHub:
         body = {"email": email, "attempt": started.json()["attempt"], "code": code}
         session = httpx.post(f"{self.url}/v1/auth/verify", json=body)
         assert session.status_code == 200, session.text
-        body: dict[str, Any] = session.json()
-        return body
+        signed_in: dict[str, Any] = session.json()
+        return signed_in

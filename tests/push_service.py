@@ -137,7 +137,8 @@ class PushService:
         self._https.socket = context.wrap_socket(self._https.socket, server_side=True)
         self._proxy = socket.create_server(("127.0.0.1", 0))
         self.proxy_url = f"http://127.0.0.1:{self._proxy.getsockname()[1]}"
-        self.routes: dict[str, Address] = {HOST: self._https.server_address[:2]}
+        host, port = self._https.server_address[:2]
+        self.routes: dict[str, Address] = {HOST: (str(host), port)}
         threading.Thread(target=self._https.serve_forever, daemon=True).start()
         threading.Thread(target=self._accept, daemon=True).start()
 

@@ -17,8 +17,8 @@ from app.backend.db import Database
 from app.backend.db.tables import alert_devices, callbacks, devices
 from app.backend.util import format_time, now
 from app.schemas import CallbackMode, CallbackStatus, Impact, Subscriptions
-from tests.backend.test_push_delivery import Browser, dispatcher, publish, push_service, register
-from tests.conftest import Company, assert_problem, mutation, push
+from tests.backend.webpush_support import Browser, dispatcher, publish, push_service, register
+from tests.support import Company, assert_problem, mutation, push
 
 ENDPOINT = "https://push.example/anon/1"
 

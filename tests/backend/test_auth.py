@@ -19,13 +19,8 @@ from app.backend.main import create_app
 from app.backend.settings import HubSettings, RateLimit
 from app.backend.util import format_time, now
 from app.schemas.customers import SIGN_IN_CODE_DIGITS
-from tests.conftest import assert_problem, mutation, sign_in
-
-
-def retry_after(response: httpx.Response) -> int:
-    value = int(response.headers["retry-after"])
-    assert value >= 1
-    return value
+from tests.backend.support import begin, pending_code, retry_after, start, verify
+from tests.support import assert_problem, bearer, mutation, sign_in
 
 
 @asynccontextmanager
@@ -40,39 +35,6 @@ async def custom_hub(
             yield c, api.state.hub.db
     finally:
         api.state.hub.db.dispose()
-
-
-def pending_code(db: Database, attempt: str) -> str:
-    with db.read() as conn:
-        codes = [c["code"] for c in pending_codes(conn, attempt=attempt)]
-    assert len(codes) == 1, codes
-    return codes[0]
-
-
-def other_code(code: str) -> str:
-    digits = SIGN_IN_CODE_DIGITS
-    return f"{(int(code) + 1) % 10**digits:0{digits}d}"
-
-
-async def start(client: httpx.AsyncClient, email: str) -> httpx.Response:
-    return await client.post("/v1/auth/start", json={"email": email})
-
-
-async def begin(client: httpx.AsyncClient, email: str) -> str:
-    """Start signing in; the attempt's id."""
-    response = await start(client, email)
-    assert response.status_code == 202, response.text
-    attempt: str = response.json()["attempt"]
-    return attempt
-
-
-async def verify(client: httpx.AsyncClient, email: str, attempt: str, code: str) -> httpx.Response:
-    body = {"email": email, "attempt": attempt, "code": code}
-    return await client.post("/v1/auth/verify", json=body)
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_start_accepts_and_tells_how_long_the_code_lasts(

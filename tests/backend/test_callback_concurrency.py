@@ -20,8 +20,8 @@ from app.backend.db.tables import callbacks, slot_usage
 from app.backend.sync_push import apply_mutation
 from app.schemas import MutationIn, MutationName, MutationResult
 from app.schemas.common import format_time
-from tests.backend.test_callbacks import PHONE, iso, ts
-from tests.conftest import Company
+from tests.backend.support import PHONE, iso, ts
+from tests.support import Company
 
 Call = Callable[[], MutationResult]
 

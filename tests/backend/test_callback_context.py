@@ -13,8 +13,8 @@ import httpx
 from app.backend import slots
 from app.backend.crud import queues
 from app.backend.db import Database
-from tests.backend.test_callbacks import PHONE, applied, free_slots, rejected, request
-from tests.conftest import Company, mutation, push
+from tests.backend.support import PHONE, applied, free_slots, rejected, request
+from tests.support import Company, mutation, push
 
 Headers = dict[str, str]
 Client = httpx.AsyncClient

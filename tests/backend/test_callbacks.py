@@ -6,48 +6,32 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import httpx
 
 from app.backend.db import Database
-from tests.conftest import ALWAYS_OPEN, Company, mutation, push, sign_in
+from tests.backend.support import (
+    PHONE,
+    Client,
+    Headers,
+    Json,
+    applied,
+    availability,
+    free_slots,
+    iso,
+    rejected,
+    request,
+    ts,
+)
+from tests.support import ALWAYS_OPEN, Company, mutation, push, sign_in
 
-PHONE = "+13125550123"
 CHICAGO = ZoneInfo("America/Chicago")
-Json = dict[str, Any]
-Headers = dict[str, str]
-Client = httpx.AsyncClient
-
-
-def ts(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-async def availability(client: Client, **params: Any) -> Json:
-    response = await client.get("/v1/callbacks/availability", params={"queue": "help", **params})
-    assert response.status_code == 200, response.text
-    return cast(Json, response.json())
-
-
-async def free_slots(client: Client, **params: Any) -> list[Json]:
-    return cast(list[Json], (await availability(client, limit=500, **params))["slots"])
 
 
 async def remaining(client: Client, start: str) -> int:
     found = (await availability(client, **{"from": start, "limit": 1}))["slots"]
     return int(found[0]["remaining"]) if found and ts(found[0]["start"]) == ts(start) else 0
-
-
-async def request(client: Client, headers: Headers, **args: Any) -> Json:
-    args = {"queue": "help", "mode": "slot", "phone": PHONE, **args}
-    [result] = await push(client, headers, mutation("callback.request", **args))
-    return result
 
 
 async def cancel(client: Client, headers: Headers, ref: str) -> Json:
@@ -59,16 +43,6 @@ async def move(client: Client, headers: Headers, ref: str, start: str) -> Json:
     change = mutation("callback.reschedule", callback=ref, slot_start=start)
     [result] = await push(client, headers, change)
     return result
-
-
-def applied(result: Json) -> Json:
-    assert (result["status"], result["entity"]["type"]) == ("applied", "callback"), result
-    return cast(Json, result["entity"]["data"])
-
-
-def rejected(result: Json, code: str) -> Json:
-    assert (result["status"], result["error"]["code"]) == ("rejected", code), result
-    return cast(Json, result["error"])
 
 
 async def customers(client: Client, db: Database, n: int) -> list[Headers]:

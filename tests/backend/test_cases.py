@@ -6,19 +6,10 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import mutation, push
+from tests.backend.support import open_case
+from tests.support import mutation, push
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-async def open_case(
-    client: httpx.AsyncClient, headers: dict[str, str], **args: Any
-) -> dict[str, Any]:
-    fields = {"subject": "Lost bag", "description": "Blue suitcase", "category": "baggage", **args}
-    [result] = await push(client, headers, mutation("case.open", **fields))
-    assert result["status"] == "applied", result
-    case: dict[str, Any] = result["entity"]["data"]
-    return case
 
 
 async def test_case_conversation(

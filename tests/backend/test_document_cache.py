@@ -13,8 +13,8 @@ from app.backend.caching import DocumentCache
 from app.backend.crud import status
 from app.backend.db import Database
 from app.schemas import Impact
-from tests.backend.test_status import publish
-from tests.conftest import Company
+from tests.backend.support import publish
+from tests.support import Company
 
 
 def test_a_document_is_built_once_per_version() -> None:

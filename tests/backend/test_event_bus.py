@@ -25,7 +25,9 @@ def publish(db: Database, count: int, *, customer_id: str | None = None) -> None
 def drain(stream: Stream) -> list[int]:
     got = []
     while not stream.queue.empty():
-        got.append(stream.queue.get_nowait().id)
+        event = stream.queue.get_nowait()
+        assert event is not None
+        got.append(event.id)
     return got
 
 

@@ -3,9 +3,6 @@ and fan-out across two processes sharing one database."""
 
 from __future__ import annotations
 
-import json
-import queue
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -18,61 +15,11 @@ import pytest
 from app.backend.db import Database
 from app.backend.hub import Hub
 from app.backend.routes.events import _still_signed_in
+from tests.backend.events_support import EventReader
 from tests.hub_process import RealHub
+from tests.support import bearer
 
 pytestmark = pytest.mark.server
-
-
-class EventReader:
-    """Reads one SSE stream in a thread; `next()` waits for the next event."""
-
-    def __init__(self, hub: RealHub, token: str | None, last_event_id: int | None = None) -> None:
-        """A customer's stream, or (without a token) the public one."""
-        self.events: queue.Queue[dict[str, Any]] = queue.Queue()
-        self.comments: list[str] = []
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        if last_event_id is not None:
-            headers["Last-Event-ID"] = str(last_event_id)
-        path = "/v1/events" if token else "/v1/events/public"
-        self._client = httpx.Client(base_url=hub.url, timeout=httpx.Timeout(10, read=60))
-        self._response = self._client.send(
-            self._client.build_request("GET", path, headers=headers), stream=True
-        )
-        assert self._response.status_code == 200, self._response.read()
-        assert self._response.headers["content-type"].startswith("text/event-stream")
-        self._connected = threading.Event()
-        threading.Thread(target=self._read, daemon=True).start()
-        assert self._connected.wait(10), "the stream says it is connected at once"
-
-    def _read(self) -> None:
-        fields: dict[str, str] = {}
-        try:
-            for line in self._response.iter_lines():
-                if line.startswith(":"):
-                    self.comments.append(line)
-                    self._connected.set()
-                elif line:
-                    name, _, value = line.partition(": ")
-                    fields[name] = value
-                elif "data" in fields:
-                    self.events.put({**json.loads(fields["data"]), "sse_id": fields.get("id")})
-                    fields = {}
-        except httpx.HTTPError:
-            pass
-
-    def next(self, timeout: float = 5.0) -> dict[str, Any]:
-        return self.events.get(timeout=timeout)
-
-    def nothing_within(self, seconds: float) -> bool:
-        try:
-            self.events.get(timeout=seconds)
-        except queue.Empty:
-            return True
-        return False
-
-    def close(self) -> None:
-        self._response.close()
-        self._client.close()
 
 
 def follow(hub: RealHub, token: str, *components: str) -> None:
@@ -88,9 +35,7 @@ def follow(hub: RealHub, token: str, *components: str) -> None:
             }
         ],
     }
-    pushed = httpx.post(
-        f"{hub.url}/v1/sync/push", json=body, headers={"Authorization": f"Bearer {token}"}
-    )
+    pushed = httpx.post(f"{hub.url}/v1/sync/push", json=body, headers=bearer(token))
     assert pushed.json()["results"][0]["status"] == "applied", pushed.text
 
 
@@ -156,9 +101,7 @@ def open_case(hub: RealHub, token: str) -> dict[str, Any]:
             }
         ],
     }
-    pushed = httpx.post(
-        f"{hub.url}/v1/sync/push", json=body, headers={"Authorization": f"Bearer {token}"}
-    )
+    pushed = httpx.post(f"{hub.url}/v1/sync/push", json=body, headers=bearer(token))
     data: dict[str, Any] = pushed.json()["results"][0]["entity"]["data"]
     return data
 
@@ -214,7 +157,7 @@ def test_an_event_published_by_one_process_reaches_streams_of_another(
             made = httpx.post(
                 f"{first.url}/v1/admin/incidents",
                 json=incident,
-                headers={"Authorization": f"Bearer {operator}"},
+                headers=bearer(operator),
             )
             assert made.status_code == 201, made.text
             event = stream.next(timeout=5)

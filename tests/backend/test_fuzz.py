@@ -19,7 +19,7 @@ from app.backend.db import Database
 from app.backend.openapi_doc import COMMITTED
 from app.backend.settings import HubSettings
 from app.schemas import AlertDeviceIn
-from tests.conftest import seed_company
+from tests.support import bearer, seed_company
 
 # The event streams (a customer's, and the public one) never end by themselves, so they
 # cannot be fuzzed request by request; they are tested against a real hub in
@@ -56,7 +56,7 @@ class Tokens:
                 conn, customer=customer, settings=self._settings
             ).token
 
-    def for_case(self, case: Case) -> dict[str, str]:
+    def for_case(self, case: Case[Any]) -> dict[str, str]:
         """The token this operation is meant for; a session-ending call gets its own; a
         device registered for alerts without an account shows its secret."""
         if case.path.startswith("/v1/alerts/devices/"):
@@ -67,7 +67,7 @@ class Tokens:
             token = self.new_customer()
         else:
             token = self.customer
-        return {"Authorization": f"Bearer {token}"}
+        return bearer(token)
 
 
 def http_only(api: Any) -> Any:
@@ -120,7 +120,7 @@ def fuzz_settings(examples: int) -> settings:
     )
 
 
-def call_and_validate(case: Case, hub: Any, tokens: Tokens) -> None:
+def call_and_validate(case: Case[Any], hub: Any, tokens: Tokens) -> None:
     response = case.call_and_validate(app=hub, headers=tokens.for_case(case))
     if case.path != WRONG_CODE_IS_401:
         # The token was honoured, so the fuzzing reached past authentication.
@@ -129,12 +129,14 @@ def call_and_validate(case: Case, hub: Any, tokens: Tokens) -> None:
 
 @fuzz_settings(DEFAULT_EXAMPLES)
 @schema.parametrize()
-def test_api_matches_its_openapi(case: Case, fuzzed_hub: Any, tokens: Tokens) -> None:
+def test_api_matches_its_openapi(case: Case[Any], fuzzed_hub: Any, tokens: Tokens) -> None:
     call_and_validate(case, fuzzed_hub, tokens)
 
 
 @pytest.mark.slow
 @fuzz_settings(SLOW_EXAMPLES)
 @schema.parametrize()
-def test_api_matches_its_openapi_at_length(case: Case, fuzzed_hub: Any, tokens: Tokens) -> None:
+def test_api_matches_its_openapi_at_length(
+    case: Case[Any], fuzzed_hub: Any, tokens: Tokens
+) -> None:
     call_and_validate(case, fuzzed_hub, tokens)

@@ -12,11 +12,8 @@ import httpx
 import pytest
 
 from app.backend.db import Database
-from tests.conftest import Company, assert_problem, mutation, operator_headers, push
-
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
-SECRET = "Alice's secret: bag tag NW-7QX-4411"
-ALICE_PHONE = "+13125550199"
+from tests.backend.support import ALICE_PHONE, PNG, SECRET, alices_first_push, upload_png
+from tests.support import Company, assert_problem, bearer, mutation, operator_headers, push
 
 
 def assert_no_leak(*responses: httpx.Response) -> None:
@@ -34,45 +31,12 @@ class AliceData:
     callback_id: str
 
 
-async def upload(client: httpx.AsyncClient, headers: dict[str, str], name: str) -> str:
-    response = await client.post(
-        "/v1/attachments", headers=headers, files={"file": (name, PNG, "image/png")}
-    )
-    assert response.status_code == 201, response.text
-    attachment_id: str = response.json()["id"]
-    return attachment_id
-
-
-def alices_first_push(queue_id: str, attachment_id: str) -> list[dict[str, Any]]:
-    """Alice's case (holding the secret and a file), callback and alerts, as one push."""
-    return [
-        mutation(
-            "case.open",
-            seq=1,
-            subject=SECRET,
-            description=f"{SECRET} — details",
-            attachments=[attachment_id],
-            client_ref="alice-case-1",
-        ),
-        mutation(
-            "callback.request",
-            seq=2,
-            queue=queue_id,
-            mode="asap",
-            phone=ALICE_PHONE,
-            note=SECRET,
-            client_ref="alice-cb-1",
-        ),
-        mutation("subscriptions.set", seq=3, keys=["ALICE-KEY"], components=["baggage"]),
-    ]
-
-
 @pytest.fixture
 async def alice_data(
     client: httpx.AsyncClient, alice: dict[str, str], company: Company
 ) -> AliceData:
-    attachment_id = await upload(client, alice, "boarding-pass.png")
-    spare_attachment_id = await upload(client, alice, "receipt.png")
+    attachment_id = await upload_png(client, alice, "boarding-pass.png")
+    spare_attachment_id = await upload_png(client, alice, "receipt.png")
     results = await push(client, alice, *alices_first_push(company.queue_id, attachment_id))
     assert [r["status"] for r in results] == ["applied"] * 3, results
     case, callback = results[0]["entity"]["data"], results[1]["entity"]["data"]
@@ -301,7 +265,7 @@ async def test_revoked_operator_token_is_401(
         "/v1/admin/tokens", headers=operator, json={"scopes": ["cases"], "label": "temp"}
     )
     assert created.status_code == 201, created.text
-    temp = {"Authorization": f"Bearer {created.json()['token']}"}
+    temp = bearer(created.json()["token"])
     assert (await client.get("/v1/admin/cases", headers=temp)).status_code == 200
     listed = (await client.get("/v1/admin/tokens", headers=operator)).json()["items"]
     assert created.json()["token"] not in str(listed)

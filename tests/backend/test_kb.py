@@ -9,7 +9,7 @@ import pytest
 
 from app.backend.db import Database
 from app.backend.kb_import import FrontMatterError, import_folder, parse_article
-from tests.conftest import Company
+from tests.support import Company
 
 
 def write(folder: Path, name: str, text: str) -> Path:

@@ -16,7 +16,7 @@ from app.backend.db import Database
 from app.backend.db.tables import article_feedback
 from app.backend.main import create_app
 from app.backend.settings import HubSettings, RateLimit
-from tests.conftest import Company, assert_problem, seed_company
+from tests.support import Company, assert_problem, seed_company
 
 VOTER = "k" * 20
 OTHER = "o" * 20

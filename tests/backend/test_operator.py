@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from app.backend.db import Database
-from tests.conftest import operator_headers
+from tests.support import bearer, operator_headers
 
 
 async def test_operator_token_lifecycle(client: httpx.AsyncClient, db: Database) -> None:
@@ -16,7 +16,7 @@ async def test_operator_token_lifecycle(client: httpx.AsyncClient, db: Database)
     )
     assert created.status_code == 201
     token = created.json()["token"]
-    desk = {"Authorization": f"Bearer {token}"}
+    desk = bearer(token)
     allowed = await client.put(
         "/v1/admin/components/none/status", headers=desk, json={"status": "major_outage"}
     )

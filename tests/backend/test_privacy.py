@@ -10,7 +10,7 @@ import httpx
 
 from app.backend.crud.privacy import REMOVED, WITHHELD_PHONE
 from app.backend.db import Database
-from tests.conftest import Company, mutation, push, sign_in
+from tests.support import Company, mutation, push, sign_in
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 

@@ -26,8 +26,8 @@ from app.backend.db import Database
 from app.backend.mailer import codes_command
 from app.backend.main import create_app
 from app.backend.settings import HubSettings
-from tests.conftest import operator_headers
 from tests.hub_process import RealHub
+from tests.support import bearer, operator_headers
 
 # The hub with every logger wide open; argv: data dir, port.
 VERBOSE_HUB = """
@@ -89,10 +89,6 @@ def number_in(text: str, number: str) -> bool:
     return re.search(rf"(?<!\d){re.escape(number)}(?!\d)", text) is not None
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
 def one_case(subject: str) -> dict[str, Any]:
     mutation = {
         "seq": 1,
@@ -122,14 +118,14 @@ async def customer_session(
     assert verified.status_code == 200, verified.text
     token = verified.json()["token"]
     secrets.tokens.append(token)
-    for method, path, body in [
+    for method, path, payload in [
         ("GET", "/v1/me", None),
         ("POST", "/v1/sync/push", one_case("Lost bag")),
         ("GET", "/v1/sync/pull?limit=5", None),
         ("GET", "/v1/cases", None),
         ("GET", "/v1/me/export", None),
     ]:
-        response = await http.request(method, path, json=body, headers=bearer(token))
+        response = await http.request(method, path, json=payload, headers=bearer(token))
         assert response.status_code == 200, (path, response.text)
     assert (await http.post("/v1/auth/logout", headers=bearer(token))).status_code == 204
     assert (await http.get("/v1/me", headers=bearer(token))).status_code == 401

@@ -3,13 +3,11 @@ operator CLI in another process."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
-
 import httpx
 import pytest
 
 from tests.hub_process import RealHub
+from tests.support import bearer, mutation, push_body
 
 pytestmark = pytest.mark.server
 
@@ -30,27 +28,20 @@ def test_customer_and_agent_over_real_http(real_hub: RealHub) -> None:
         attempt = started.json()["attempt"]
         body = {"email": "dana@example.com", "attempt": attempt, "code": code}
         session = http.post("/v1/auth/verify", json=body)
-        headers = {"Authorization": f"Bearer {session.json()['token']}"}
+        headers = bearer(session.json()["token"])
 
         opened = http.post(
             "/v1/sync/push",
             headers=headers,
-            json={
-                "client_id": "phone-1",
-                "mutations": [
-                    {
-                        "seq": 1,
-                        "key": str(uuid.uuid4()),
-                        "name": "case.open",
-                        "created_at": datetime.now(UTC).isoformat(),
-                        "args": {
-                            "subject": "Stuck at ORD",
-                            "description": "Flight NW 412 was cancelled.",
-                            "category": "delays-cancellations",
-                        },
-                    }
-                ],
-            },
+            json=push_body(
+                mutation(
+                    "case.open",
+                    subject="Stuck at ORD",
+                    description="Flight NW 412 was cancelled.",
+                    category="delays-cancellations",
+                ),
+                client_id="phone-1",
+            ),
         ).json()["results"][0]
         assert opened["status"] == "applied"
         case_id = opened["entity"]["id"]

@@ -15,8 +15,8 @@ from app.backend.db.migrations import MIGRATIONS
 from app.backend.db.tables import auth_codes
 from app.backend.settings import HubSettings
 from app.backend.util import digest, format_time, now, parse_time
-from tests.backend.test_auth import begin, other_code, pending_code, retry_after, verify
-from tests.conftest import assert_problem
+from tests.backend.support import begin, other_code, pending_code, retry_after, verify
+from tests.support import assert_problem
 
 
 async def test_code_works_only_once(client: httpx.AsyncClient, db: Database) -> None:

@@ -1,6 +1,6 @@
 import httpx
 
-from tests.conftest import Company
+from tests.support import Company
 
 
 async def test_status_lists_components(client: httpx.AsyncClient, company: Company) -> None:

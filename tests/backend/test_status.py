@@ -3,29 +3,12 @@ and Atlassian Statuspage's summary format."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 
-from tests.conftest import Company
+from tests.backend.support import publish
+from tests.support import Company
 
 CACHE_CONTROL = "public, max-age=15, stale-while-revalidate=60, stale-if-error=86400"
-
-
-async def publish(
-    client: httpx.AsyncClient, operator: dict[str, str], **fields: Any
-) -> dict[str, Any]:
-    body = {
-        "title": "Storm at ORD",
-        "impact": "major",
-        "components": ["flights-ord"],
-        "body": "Snow is falling.",
-        **fields,
-    }
-    response = await client.post("/v1/admin/incidents", json=body, headers=operator)
-    assert response.status_code == 201, response.text
-    incident: dict[str, Any] = response.json()
-    return incident
 
 
 async def test_status_is_cacheable_and_answers_304(

@@ -14,7 +14,7 @@ from app.backend.crud import changes, kb, status
 from app.backend.db import Database
 from app.backend.db.tables import cases
 from app.schemas import ComponentState
-from tests.conftest import Company, mutation, push
+from tests.support import Company, mutation, push
 
 
 async def pull_all(
@@ -213,7 +213,11 @@ async def test_subscriptions_are_private_and_normalized(
 async def test_device_registered_twice_is_one_device(
     client: httpx.AsyncClient, alice: dict[str, str]
 ) -> None:
-    args = {"platform": "webpush", "endpoint": "https://push.example/abc", "keys": {"auth": "k"}}
+    args: dict[str, Any] = {
+        "platform": "webpush",
+        "endpoint": "https://push.example/abc",
+        "keys": {"auth": "k"},
+    }
     first = await push(client, alice, mutation("device.register", **args))
     second = await push(client, alice, mutation("device.register", **args))
     assert first[0]["entity"]["id"] == second[0]["entity"]["id"]

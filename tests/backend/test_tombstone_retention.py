@@ -17,7 +17,7 @@ from app.backend.db import Database
 from app.backend.db.tables import articles, meta, sync_changes
 from app.backend.settings import HubSettings
 from app.backend.util import format_time, now
-from tests.conftest import Company
+from tests.support import Company
 
 
 def tombstones(db: Database) -> set[str]:

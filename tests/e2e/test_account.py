@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import (
+from tests.e2e.support import (
     DESKTOP,
     PHONE,
     AppProcess,

@@ -24,8 +24,8 @@ from sqlalchemy import select
 from app.backend.db import Database
 from app.backend.db.tables import alert_devices, devices
 from app.backend.settings import sqlite_url
-from tests.backend.test_push_delivery import Browser as Subscriber
-from tests.e2e.conftest import (
+from tests.backend.webpush_support import Browser as Subscriber
+from tests.e2e.support import (
     DESKTOP,
     AppProcess,
     case_from_another_device,
@@ -37,6 +37,7 @@ from tests.e2e.conftest import (
 )
 from tests.hub_process import RealHub
 from tests.push_service import PushService
+from tests.support import bearer
 
 UNSAFE_TITLE = 'Ground stop at "ORD" 🛑 — all departures held'
 UNSAFE_BODY = 'Line one.\n\nLine «two» with "quotes" & <b>tags</b> 🚨 ' + "x" * 5000
@@ -129,7 +130,7 @@ def publish(app: AppProcess, title: str, body: str, impact: str = "critical") ->
     made = httpx.post(
         f"{app.hub.url}/v1/admin/incidents",
         json={"title": title, "impact": impact, "components": ["flights-ord"], "body": body},
-        headers={"Authorization": f"Bearer {operator}"},
+        headers=bearer(operator),
     )
     assert made.status_code == 201, made.text
     incident_id: str = made.json()["id"]
@@ -138,7 +139,7 @@ def publish(app: AppProcess, title: str, body: str, impact: str = "critical") ->
 
 def opened(subscriber: Subscriber, delivered: Any) -> str:
     """What the hub sent, decrypted with the browser's own key."""
-    plain = http_ece.decrypt(
+    plain: bytes = http_ece.decrypt(
         delivered.body, private_key=subscriber.key, auth_secret=subscriber.auth, version="aes128gcm"
     )
     return plain.decode()

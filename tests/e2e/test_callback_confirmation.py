@@ -13,7 +13,8 @@ import sqlite3
 import httpx
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import (
+from tests.e2e.settling import settled_click
+from tests.e2e.support import (
     DESKTOP,
     PHONE,
     AppProcess,
@@ -25,7 +26,6 @@ from tests.e2e.conftest import (
     type_into,
     with_semantics,
 )
-from tests.e2e.settling import settled_click
 
 SLOT = re.compile(r"^\d{1,2}:\d\d [AP]M$")
 WEEKDAY = re.compile(r"^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \w+ \d+$")

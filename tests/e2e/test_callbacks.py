@@ -7,7 +7,8 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import (
+from tests.e2e.settling import settle, settled_click
+from tests.e2e.support import (
     PHONE,
     AppProcess,
     open_page,
@@ -15,7 +16,6 @@ from tests.e2e.conftest import (
     sign_in_when_asked,
     type_into,
 )
-from tests.e2e.settling import settle, settled_click
 
 SLOT = re.compile(r"^\d{1,2}:\d\d [AP]M$")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import (
+from tests.e2e.support import (
     DESKTOP,
     AppProcess,
     open_page,

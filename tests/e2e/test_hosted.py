@@ -8,7 +8,7 @@ import sqlite3
 
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import (
+from tests.e2e.support import (
     DESKTOP,
     PHONE,
     AppProcess,

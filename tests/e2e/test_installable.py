@@ -16,7 +16,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.conftest import (
+from tests.e2e.support import (
     ARGS,
     CHROMIUM,
     COMPANY,

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import DESKTOP, stop_app, with_semantics
+from tests.e2e.support import DESKTOP, stop_app, with_semantics
 from tests.hub_process import free_port
 
 PAGE = Path(__file__).with_name("keychain_page.py")

@@ -10,7 +10,7 @@ import re
 from playwright.sync_api import Browser, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import (
+from tests.e2e.support import (
     PHONE,
     AppProcess,
     open_page,

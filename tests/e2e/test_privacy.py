@@ -9,7 +9,7 @@ import sqlite3
 
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import (
+from tests.e2e.support import (
     DESKTOP,
     AppProcess,
     case_from_another_device,

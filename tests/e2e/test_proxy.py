@@ -19,7 +19,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import (
+from tests.e2e.support import (
     DESKTOP,
     AppProcess,
     device_key,

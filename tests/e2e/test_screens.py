@@ -4,15 +4,13 @@ person to look at (test-artifacts/screenshots). Each screen must show its conten
 from __future__ import annotations
 
 import re
-import uuid
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, ViewportSize, expect
 
-from tests.e2e.conftest import (
+from tests.e2e.support import (
     DESKTOP,
     PHONE,
     AppProcess,
@@ -22,6 +20,7 @@ from tests.e2e.conftest import (
     sign_in_when_asked,
     with_semantics,
 )
+from tests.support import bearer, mutation, push_body
 
 pytestmark = pytest.mark.slow
 EMAIL = "robin@example.com"
@@ -29,21 +28,8 @@ EMAIL = "robin@example.com"
 
 def push(app: AppProcess, token: str, name: str, **args: Any) -> dict[str, Any]:
     """One mutation straight to the hub, as the same customer on another device."""
-    body = {
-        "client_id": "screens-test",
-        "mutations": [
-            {
-                "seq": 1,
-                "key": str(uuid.uuid4()),
-                "name": name,
-                "args": args,
-                "created_at": datetime.now(UTC).isoformat(),
-            }
-        ],
-    }
-    response = httpx.post(
-        f"{app.hub.url}/v1/sync/push", json=body, headers={"Authorization": f"Bearer {token}"}
-    )
+    body = push_body(mutation(name, **args), client_id="screens-test")
+    response = httpx.post(f"{app.hub.url}/v1/sync/push", json=body, headers=bearer(token))
     [result] = response.json()["results"]
     assert result["status"] == "applied", result
     entity: dict[str, Any] = result["entity"]["data"]

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.backend.db import Database
 from app.backend.db.tables import article_feedback
 from app.backend.settings import sqlite_url
-from tests.e2e.conftest import (
+from tests.e2e.support import (
     DESKTOP,
     PHONE,
     AppProcess,

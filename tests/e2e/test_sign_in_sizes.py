@@ -10,7 +10,7 @@ import time
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.e2e.conftest import (
+from tests.e2e.support import (
     DESKTOP,
     PHONE,
     AppProcess,

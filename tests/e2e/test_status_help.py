@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, AppProcess, open_page, screenshot, type_into
+from tests.e2e.support import DESKTOP, PHONE, AppProcess, open_page, screenshot, type_into
 
 STORM = "Winter storm at Chicago O'Hare: cancellations and long delays"
 

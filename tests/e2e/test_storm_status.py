@@ -12,7 +12,7 @@ from typing import Literal
 import httpx
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from tests.e2e.conftest import (
+from tests.e2e.support import (
     DESKTOP,
     PHONE,
     AppProcess,
@@ -21,6 +21,7 @@ from tests.e2e.conftest import (
     screenshot,
     with_semantics,
 )
+from tests.support import bearer
 
 STORM = "Winter storm at Chicago O'Hare: cancellations and long delays"
 DENVER = "Ground stop at Denver"
@@ -33,9 +34,7 @@ FOLLOWED = {
 def operator(app: AppProcess, path: str, body: dict[str, object]) -> dict[str, object]:
     """What the company's team does through the hub's admin API."""
     token = app.hub.cli("token", "create", "--scope", "status").split()[-1]
-    made = httpx.post(
-        f"{app.hub.url}/v1/admin/{path}", json=body, headers={"Authorization": f"Bearer {token}"}
-    )
+    made = httpx.post(f"{app.hub.url}/v1/admin/{path}", json=body, headers=bearer(token))
     assert made.status_code in (200, 201), made.text
     answer: dict[str, object] = made.json()
     return answer

@@ -3,9 +3,7 @@ app served to many browsers, to a real hub process."""
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,8 @@ import pytest
 from app.state.hosting import Hosting
 from app.state.services import Services
 from tests.hub_process import RealHub
-from tests.sync.conftest import Rig, hub_settings, rig  # noqa: F401 - fixtures
+from tests.sync.conftest import hub_settings, rig  # noqa: F401 - fixtures
+from tests.sync.support import Rig
 
 
 @pytest.fixture
@@ -33,10 +32,3 @@ async def hosting(hub: RealHub, tmp_path: Path) -> AsyncIterator[Hosting]:
     await made.start()
     yield made
     await made.close()
-
-
-async def until(check: Callable[[], object], seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.05)

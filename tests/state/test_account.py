@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import insert
 
-from app.backend.crud.sign_in import pending_codes
 from app.backend.db.tables import sign_in_failures
 from app.backend.util import format_time, now
 from app.state.account import AccountState
 from app.state.services import Services
-from tests.sync.conftest import Rig
-
-
-def attempt_code(rig: Rig, attempt: str) -> str:
-    with rig.db.read() as conn:
-        (code,) = [c["code"] for c in pending_codes(conn, attempt=attempt)]
-    return code
+from tests.state.support import attempt_code
+from tests.sync.support import Rig
 
 
 async def test_sign_in_with_a_code_then_sign_out(rig: Rig, services: Services) -> None:

@@ -10,7 +10,7 @@ from app.backend.crud import subscriptions
 from app.schemas import Subscriptions
 from app.state.alerts import MAX_KEYS, AlertsState, Saved, normalized_key
 from app.state.services import Services
-from tests.sync.conftest import Rig
+from tests.sync.support import Rig
 
 
 def hub_subscriptions(rig: Rig, customer_id: str) -> Subscriptions:

@@ -6,6 +6,7 @@ customer's language and the number we call from; the confirmation's calendar fil
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.backend import slots
@@ -14,8 +15,8 @@ from app.schemas import CallbackMode
 from app.state.callbacks import DAYS_SHOWN
 from app.state.cases import CasesState
 from app.state.services import Services
-from tests.state.test_callbacks import booking_form, hub_callbacks
-from tests.sync.conftest import Rig
+from tests.state.support import booking_form, hub_callbacks
+from tests.sync.support import Rig
 
 PHONE = "(312) 555-0100"
 
@@ -114,7 +115,7 @@ async def test_a_case_takes_a_reference_in_the_company_format(rig: Rig, services
     await services.engine.sync()
     cases = CasesState(services)
     await cases.load()
-    typed = {"subject": "My trip", "description": "Rebook me", "category": None}
+    typed: dict[str, Any] = {"subject": "My trip", "description": "Rebook me", "category": None}
     assert await cases.submit(**typed, booking_ref="nope!") is None
     assert cases.errors == {"booking_ref": "invalid_booking_ref"}
     local_id = await cases.submit(**typed, booking_ref="k7q2xm")

@@ -10,29 +10,14 @@ import pytest
 
 from app.api import Offline
 from app.backend.crud import auth, bookings, queues
-from app.schemas import Callback, CallbackMode, CallbackStatus
+from app.schemas import CallbackMode, CallbackStatus
 from app.schemas.common import parse_time
 from app.state.callbacks import CallbacksState
 from app.state.services import Services
-from tests.sync.conftest import Rig
+from tests.state.support import PHONE, booking_form, hub_callbacks
+from tests.sync.support import Rig
 
-PHONE = "(312) 555-0100"
 E164 = "+13125550100"
-
-
-async def booking_form(rig: Rig, services: Services, zone: str = "UTC") -> CallbacksState:
-    """A signed-in customer whose device has synced the queues, on a fresh form."""
-    rig.sign_in()
-    await services.engine.sync()
-    state = CallbacksState(services, zone=ZoneInfo(zone))
-    await state.start_booking("help")
-    return state
-
-
-def hub_callbacks(rig: Rig, email: str = "alice@example.com") -> list[Callback]:
-    with rig.db.write() as conn:
-        customer = auth.ensure_customer(conn, email=email)
-        return bookings.list_callbacks(conn, customer_id=customer.id)
 
 
 def fill_slot(rig: Rig, start: datetime) -> None:

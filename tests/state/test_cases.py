@@ -4,54 +4,21 @@ replies online and offline, refused replies retried, and agent replies read."""
 from __future__ import annotations
 
 import asyncio
-import struct
-import zlib
 
 import pytest
 
 from app.api import Offline
 from app.backend.crud import attachments, cases
-from app.schemas import Case, CaseStatus
+from app.schemas import CaseStatus
 from app.state.cases import CasesState
 from app.state.services import Services
-from tests.sync.conftest import Rig
-
-
-def png_bytes() -> bytes:
-    """A real 1x1 PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\x00\x00")
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
+from tests.state.support import hub_case, png_bytes, synced_case
+from tests.sync.support import Rig
 
 
 def upload_rows(services: Services) -> int:
     with services.personal.db.transaction() as conn:
         return int(conn.execute("SELECT count(*) FROM uploads").fetchone()[0])
-
-
-def hub_case(rig: Rig, case_id: str) -> Case:
-    with rig.db.read() as conn:
-        return cases.get_case(conn, case_id=case_id)
-
-
-async def synced_case(rig: Rig, services: Services) -> tuple[CasesState, str, str]:
-    """A signed-in customer with one case the hub has; returns state, local and hub id."""
-    customer_id = rig.sign_in()
-    state = CasesState(services)
-    local_id = await state.submit(subject="Lost bag", description="Blue suitcase", category=None)
-    assert local_id is not None
-    await services.engine.sync()
-    await state.load()
-    [case] = state.cases
-    assert case.server_id is not None and case.category == "general"
-    return state, local_id, customer_id
 
 
 async def test_submit_errors_keep_the_form_and_write_nothing(services: Services) -> None:

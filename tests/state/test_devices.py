@@ -19,14 +19,15 @@ from app.state.hosting import Hosting
 from app.state.session import Session
 from app.sync import Backoff
 from tests.hub_process import RealHub
-from tests.state.conftest import until
+from tests.state.support import until
+from tests.support import bearer
 
 pytestmark = pytest.mark.server
 PHONE = "+13125550100"
 
 
 def hub_get(hub: RealHub, token: str, path: str) -> list[dict[str, object]]:
-    found = httpx.get(f"{hub.url}{path}", headers={"Authorization": f"Bearer {token}"})
+    found = httpx.get(f"{hub.url}{path}", headers=bearer(token))
     assert found.status_code == 200, found.text
     items: list[dict[str, object]] = found.json()["items"]
     return items

@@ -22,7 +22,7 @@ from app.state.help import (
     split_related,
 )
 from app.state.services import Services
-from tests.sync.conftest import Rig
+from tests.sync.support import Rig
 
 BODY = """Report it at the desk.
 

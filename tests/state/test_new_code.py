@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from app.state.account import AccountState
 from app.state.services import Services
-from tests.state.test_account import attempt_code
-from tests.sync.conftest import Rig
+from tests.state.support import attempt_code
+from tests.sync.support import Rig
 
 
 async def test_a_new_code_replaces_the_attempt_and_signs_in(rig: Rig, services: Services) -> None:

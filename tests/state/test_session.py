@@ -9,7 +9,7 @@ from app.backend.crud import status
 from app.schemas import Impact
 from app.state.services import Services
 from app.state.session import Session
-from tests.sync.conftest import Rig
+from tests.sync.support import Rig
 
 
 async def test_session_follows_syncs_and_keeps_preferences(rig: Rig, services: Services) -> None:

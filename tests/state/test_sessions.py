@@ -7,7 +7,7 @@ from app.api.client import USER_AGENT
 from app.backend.crud import auth
 from app.state.services import Services
 from app.state.sessions import SessionsState
-from tests.sync.conftest import Rig
+from tests.sync.support import Rig
 
 
 def another_sign_in(rig: Rig, email: str = "alice@example.com") -> str:

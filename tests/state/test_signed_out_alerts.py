@@ -23,9 +23,9 @@ from app.state.hosting import Hosting
 from app.state.push import BrowserSubscription, turn_on
 from app.state.services import Services
 from app.state.session import Session
-from tests.conftest import mutation
 from tests.hub_process import RealHub
-from tests.state.conftest import until
+from tests.state.support import until
+from tests.support import bearer, mutation
 
 pytestmark = pytest.mark.server
 KEYS = {"p256dh": "BPk" + "A" * 84, "auth": "c2VjcmV0c2VjcmV0MTY"}
@@ -79,7 +79,7 @@ async def test_what_a_device_followed_signed_out_joins_the_account(
         pushed = await client.post(
             "/v1/sync/push",
             json={"client_id": "phone", "mutations": [mutation("subscriptions.set", keys=["BOS"])]},
-            headers={"Authorization": f"Bearer {token}"},
+            headers=bearer(token),
         )
     assert pushed.json()["results"][0]["status"] == "applied"
     device, _ = await hosting.devices.attach(None)

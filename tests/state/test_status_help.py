@@ -9,7 +9,7 @@ from app.state.help import HelpState
 from app.state.services import Services
 from app.state.status import StatusState
 from app.state.sync import SyncState
-from tests.sync.conftest import Rig
+from tests.sync.support import Rig
 
 
 async def test_status_shows_cached_content_then_refreshes(rig: Rig, services: Services) -> None:

@@ -17,7 +17,7 @@ from app.state.relevance import is_finished
 from app.state.services import Services
 from app.state.status import StatusState
 from app.views.strings import tr
-from tests.sync.conftest import Rig
+from tests.sync.support import Rig
 
 FOLLOWED = ["flights-ord", "baggage", "call-centre"]
 

@@ -25,10 +25,9 @@ from app.state.services import Services
 from app.state.session import Session
 from app.store import LocalStores, StorageFull, open_local
 from app.sync import Backoff
-from tests.state.test_callbacks import PHONE, hub_callbacks
-from tests.state.test_cases import hub_case
+from tests.state.support import PHONE, hub_callbacks, hub_case
 from tests.store.disk import TinyDisk, read_only, tiny_disk
-from tests.sync.conftest import Rig
+from tests.sync.support import Rig
 
 
 @dataclass

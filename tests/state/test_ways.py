@@ -9,8 +9,8 @@ from app.state.case_drafts import CaseDrafts, new_case_key, reply_key
 from app.state.cases import CasesState
 from app.state.navigation import NavigationHistory, parent_of
 from app.state.services import Services
-from tests.state.test_cases import hub_case, synced_case
-from tests.sync.conftest import Rig
+from tests.state.support import hub_case, synced_case
+from tests.sync.support import Rig
 
 INCIDENT = "/status/inc_storm"
 ARTICLE = "/help/winter-weather-travel-waiver"

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from tests.sync.conftest import Rig
+from tests.sync.support import Rig
 
 
 async def test_a_first_sync_rebuilds_search_off_the_event_loop(

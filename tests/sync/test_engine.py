@@ -10,7 +10,7 @@ from app.backend.crud import auth, cases, status
 from app.backend.db.tables import cases as hub_cases
 from app.backend.db.tables import tokens
 from app.schemas import ComponentState
-from tests.sync.conftest import Rig
+from tests.sync.support import Rig
 
 
 def hub_case_count(rig: Rig) -> int:

@@ -24,7 +24,7 @@ from app.backend.settings import HubSettings, RateLimit, sqlite_url
 from app.schemas import CallbackMode, Customer
 from app.store import open_local
 from app.sync import SyncEngine
-from tests.sync.conftest import FaultyTransport, seed
+from tests.sync.support import FaultyTransport, seed
 
 FAULTS = [None, "drop_before", "drop_after", "timeout_after", "500", "503"]
 

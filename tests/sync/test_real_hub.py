@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -21,14 +22,14 @@ from app.schemas import CallbackMode, Customer
 from app.store import open_local
 from app.sync import SyncEngine
 from tests.hub_process import RealHub
+from tests.support import bearer
 
 pytestmark = pytest.mark.server
 
 
-def cases_on_hub(hub: RealHub, token: str) -> list[dict[str, object]]:
-    found = httpx.get(
-        f"{hub.url}/v1/cases", params={"limit": 100}, headers={"Authorization": f"Bearer {token}"}
-    ).json()["items"]
+def cases_on_hub(hub: RealHub, token: str) -> list[dict[str, Any]]:
+    answer = httpx.get(f"{hub.url}/v1/cases", params={"limit": 100}, headers=bearer(token))
+    found = answer.json()["items"]
     return list(found)
 
 
@@ -61,11 +62,9 @@ async def test_offline_actions_arrive_exactly_once(hub: RealHub, tmp_path: Path)
     assert store.personal.outbox.counts() == {"pending": 0, "rejected": 0}
     [case] = await asyncio.to_thread(cases_on_hub, hub, session["token"])
     assert case["subject"] == "Stranded at ORD"
-    assert [m["body"] for m in case["messages"]] == ["I am at gate B6"]  # type: ignore[index]
+    assert [m["body"] for m in case["messages"]] == ["I am at gate B6"]
     async with httpx.AsyncClient(base_url=hub.url) as http:
-        answer = await http.get(
-            "/v1/callbacks", headers={"Authorization": f"Bearer {session['token']}"}
-        )
+        answer = await http.get("/v1/callbacks", headers=bearer(session["token"]))
     callbacks = answer.json()
     assert [c["phone"] for c in callbacks["items"]] == ["+13125550123"]
     [local] = store.personal.cases.list()
@@ -143,7 +142,7 @@ def test_sigkill_during_sync_loses_nothing(roomy_hub: RealHub, tmp_path: Path) -
     assert reopened.personal.outbox.counts() == {"pending": 0, "rejected": 0}
     found: list[str] = []
     cursor = None
-    headers = {"Authorization": f"Bearer {session['token']}"}
+    headers = bearer(session["token"])
     while True:
         params = {"limit": 100, **({"cursor": cursor} if cursor else {})}
         page = httpx.get(f"{hub.url}/v1/cases", params=params, headers=headers).json()

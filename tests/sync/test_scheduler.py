@@ -8,7 +8,7 @@ import random
 
 from app.schemas import CallbackMode
 from app.sync import Backoff, SyncScheduler, SyncStatus
-from tests.sync.conftest import Rig
+from tests.sync.support import Rig
 
 
 def test_backoff_is_full_jitter_capped_and_honours_retry_after() -> None:

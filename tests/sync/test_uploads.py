@@ -18,8 +18,8 @@ from app.schemas import Case
 from app.store import LocalStores, open_local
 from app.store.uploads import NewFile
 from app.sync import SyncEngine
-from tests.state.test_cases import png_bytes
-from tests.sync.conftest import Rig
+from tests.state.support import png_bytes
+from tests.sync.support import Rig
 
 UPLOAD = "POST /v1/attachments"
 PUSH = "POST /v1/sync/push"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from app.api.events import Position, Resync, parse_block, read_stream
+from app.schemas import Event
 
 EVENT = (
     '{"id": 7, "kind": "case", "entity_id": "case_1", "version": 3, "customer_id": "c1", '
@@ -28,7 +29,7 @@ async def test_a_stream_of_messages_comments_and_a_resync() -> None:
     got = [item async for item in read_stream(stream)]
     assert len(got) == 2
     first, second = got
-    assert not isinstance(first, Resync)
+    assert isinstance(first, Event)
     assert (first.id, first.kind, first.version, first.data) == (7, "case", 3, {"id": "case_1"})
     assert second == Resync(40)
 

@@ -18,12 +18,8 @@ from app.backend.util import format_time, now
 from app.schemas import AlertDeviceIn, Impact
 from app.schemas.mutations import DeviceRegisterArgs
 from tests.backend.authz.world import ALICE_EMAIL, ALICE_FILE, World
-from tests.backend.test_isolation import alices_first_push, upload
-from tests.conftest import Company, push, sign_in
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+from tests.backend.support import alices_first_push, upload_png
+from tests.support import Company, bearer, push, sign_in
 
 
 def expire(db: Database, token: str) -> None:
@@ -49,7 +45,7 @@ async def world(
 ) -> World:
     alice = await sign_in(client, db, ALICE_EMAIL)
     bob = await sign_in(client, db, "bob.matrix@example.com")
-    attachment = await upload(client, alice, ALICE_FILE)
+    attachment = await upload_png(client, alice, ALICE_FILE)
     opened, booked, _ = await push(client, alice, *alices_first_push(company.queue_id, attachment))
     assert opened["status"] == booked["status"] == "applied", (opened, booked)
     with db.write() as conn:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from tests.conftest import ALWAYS_OPEN
+from tests.support import ALWAYS_OPEN
 
 
 class Access(Enum):

@@ -23,7 +23,7 @@ from tests.backend.authz.world import (
     fill,
     leaks,
 )
-from tests.conftest import mutation
+from tests.support import mutation, push_body
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,9 @@ def test_every_mutation_kind_is_in_the_sweep() -> None:
     assert sorted(MUTATIONS) == sorted(name.value for name in MutationName)
 
 
-def push_body(name: str, args: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:
-    return {"client_id": "matrix", "mutations": [mutation(name, **fill(args, ids))]}
+def sweep_body(name: str, args: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:
+    """A push of this one mutation, its arguments filled with the world's ids."""
+    return push_body(mutation(name, **fill(args, ids)), client_id="matrix")
 
 
 @pytest.mark.parametrize("name", sorted(MUTATIONS))
@@ -78,7 +79,7 @@ async def test_mutation_refuses_every_wrong_caller(world: World, name: str) -> N
     """The push is refused as a whole before any mutation runs."""
     spec, wrong = MUTATIONS[name], []
     for caller, status_code in refusals(ROUTES["POST /v1/sync/push"]).items():
-        body = push_body(name, spec.args, world.ids)
+        body = sweep_body(name, spec.args, world.ids)
         response = await world.client.post(
             "/v1/sync/push", headers=world.callers[caller], json=body
         )
@@ -100,7 +101,7 @@ async def test_mutation_naming_alices_object_is_refused_as_missing(world: World,
     spec = MUTATIONS[name]
 
     async def bob_pushes(ids: dict[str, str]) -> dict[str, Any]:
-        body = push_body(name, spec.args, ids)
+        body = sweep_body(name, spec.args, ids)
         response = await world.client.post("/v1/sync/push", headers=world.bob, json=body)
         assert response.status_code == 200, response.text
         reply = Reply(response.status_code, response.headers, response.text, str(body))

@@ -38,8 +38,8 @@ from tests.backend.authz.world import (
     fill,
     leaks,
 )
-from tests.backend.test_isolation import PNG
-from tests.conftest import assert_problem
+from tests.backend.support import PNG
+from tests.support import assert_problem
 
 
 def app_routes(api: FastAPI) -> set[str]:

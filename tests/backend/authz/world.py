@@ -15,7 +15,7 @@ from starlette.types import Message
 
 from app.backend.db import Database
 from tests.backend.authz.routes import Route
-from tests.backend.test_isolation import ALICE_PHONE, PNG, SECRET
+from tests.backend.support import ALICE_PHONE, PNG, SECRET
 
 ALICE_EMAIL = "alice.matrix@example.com"
 ALICE_FILE = "alice-boarding-pass.png"

@@ -17,6 +17,7 @@ from app.backend.db import Database
 from app.backend.settings import HubSettings, sqlite_url
 from app.backend.util import format_time, now
 from tests.hub_process import RealHub
+from tests.support import bearer
 
 
 def started(folder: Path, database_url: str, **env: str) -> RealHub:
@@ -49,7 +50,7 @@ def session(hub: RealHub, email: str) -> dict[str, str]:
     with hub_db(hub) as conn:
         customer = auth.ensure_customer(conn, email=email)
         issued = auth.issue_customer_session(conn, customer=customer, settings=settings)
-    return {"Authorization": f"Bearer {issued.token}"}
+    return bearer(issued.token)
 
 
 def push(hub: RealHub, headers: dict[str, str], *mutations: dict[str, Any]) -> httpx.Response:

@@ -10,7 +10,7 @@ import pytest
 
 from app.backend.crud import cases
 from app.backend.crud.rejections import MutationRejected
-from tests.backend.test_cases import open_case
+from tests.backend.support import open_case
 
 
 async def test_an_unknown_case_is_not_found(

@@ -16,8 +16,8 @@ from app.backend import slots
 from app.backend.db import Database
 from app.backend.db.tables import queues
 from app.backend.settings import HubSettings, RateLimit, sqlite_url
-from tests.conftest import Company, operator_headers
 from tests.hub_process import RealHub
+from tests.support import Company, operator_headers
 
 URL = "/v1/callbacks/availability"
 

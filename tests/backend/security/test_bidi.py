@@ -6,8 +6,8 @@ from __future__ import annotations
 import httpx
 
 from app.schemas.common import as_multi_line, as_one_line
-from tests.conftest import mutation
 from tests.hub_process import RealHub
+from tests.support import bearer, mutation
 
 OVERRIDE = "\u202e"
 ISOLATES = "\u2066\u2067\u2068\u2069"
@@ -18,7 +18,7 @@ def test_the_hub_drops_bidi_controls_before_an_operator_reads_them(hub: RealHub)
     subject = f"Refund for booking {OVERRIDE}exe.fdp"
     answer = httpx.post(
         f"{hub.url}/v1/sync/push",
-        headers={"Authorization": f"Bearer {token}"},
+        headers=bearer(token),
         json={
             "client_id": "bidi-test",
             "mutations": [

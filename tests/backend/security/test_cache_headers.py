@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.conftest import mutation
 from tests.hub_process import RealHub
+from tests.support import bearer, mutation
 
 PERSONAL = [
     "/v1/me",
@@ -24,7 +24,7 @@ PERSONAL = [
 @pytest.fixture
 def signed_in(hub: RealHub) -> Iterator[tuple[RealHub, httpx.Client, str]]:
     [(token, _)] = hub.sessions(["cache@example.com"])
-    with httpx.Client(base_url=hub.url, headers={"Authorization": f"Bearer {token}"}) as client:
+    with httpx.Client(base_url=hub.url, headers=bearer(token)) as client:
         answer = client.post(
             "/v1/sync/push",
             json={

@@ -15,7 +15,7 @@ from app.backend.db import Database
 from app.backend.push_delivery import PushDispatcher
 from app.backend.push_delivery.webpush import WebPushAdapter, load_vapid
 from app.backend.settings import PushLimits
-from tests.backend.test_push_delivery import Browser, publish, register
+from tests.backend.webpush_support import Browser, publish, register
 
 
 async def test_silent_hosts_under_many_names_do_not_hold_up_one_that_answers(

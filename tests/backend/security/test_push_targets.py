@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpcore
 import httpx
@@ -32,10 +33,10 @@ from app.backend.push_delivery.targets import (
 )
 from app.backend.settings import sqlite_url
 from app.backend.util import dumps, new_id, now_text
-from tests.backend.test_push_delivery import Browser
-from tests.conftest import mutation
+from tests.backend.webpush_support import Browser
 from tests.hub_process import RealHub
 from tests.push_service import BlackHole, PushService
+from tests.support import bearer, mutation
 
 STUCK = "stuck.careline.test"
 
@@ -71,11 +72,15 @@ def start_hub(tmp_path: Path) -> Iterator[Callable[[dict[str, str]], RealHub]]:
 
 
 def register(hub: RealHub, token: str, endpoint: str) -> dict[str, object]:
-    args = {"platform": "webpush", "endpoint": endpoint, "keys": Browser(endpoint).keys()}
+    args: dict[str, Any] = {
+        "platform": "webpush",
+        "endpoint": endpoint,
+        "keys": Browser(endpoint).keys(),
+    }
     answer = httpx.post(
         f"{hub.url}/v1/sync/push",
         json={"client_id": "push-test", "mutations": [mutation("device.register", **args)]},
-        headers={"Authorization": f"Bearer {token}"},
+        headers=bearer(token),
     )
     assert answer.status_code == 200, answer.text
     result: dict[str, object] = answer.json()["results"][0]
@@ -87,7 +92,7 @@ def publish(hub: RealHub, title: str) -> None:
     made = httpx.post(
         f"{hub.url}/v1/admin/incidents",
         json={"title": title, "impact": "critical", "components": ["flights-ord"], "body": "."},
-        headers={"Authorization": f"Bearer {operator}"},
+        headers=bearer(operator),
     )
     assert made.status_code == 201, made.text
 
@@ -171,7 +176,7 @@ def test_silent_push_targets_do_not_hold_up_another_customers_push(
     opened = httpx.post(
         f"{hub.url}/v1/sync/push",
         json={"client_id": "t", "mutations": [mutation("case.open", subject="S", description="D")]},
-        headers={"Authorization": f"Bearer {victim}"},
+        headers=bearer(victim),
     )
     case_id = opened.json()["results"][0]["entity"]["id"]
 
@@ -203,7 +208,11 @@ def test_a_device_that_keeps_failing_is_given_up(
     for count in (1, 2):
         publish(hub, f"Delays at ORD, update {count}")
         service.wait_for(count)
-        until(lambda n=count: device_rows(hub).get(failing) == n, f"failure {count} counted")
+
+        def counted(n: int = count) -> bool:
+            return device_rows(hub).get(failing) == n
+
+        until(counted, f"failure {count} counted")
     publish(hub, "Delays at ORD, update 3")
     service.wait_for(3)
     until(lambda: failing not in device_rows(hub), "given up after three failures in a row")

@@ -12,8 +12,8 @@ import pytest
 
 from app.backend.db.tables import alert_devices, attachments, devices
 from tests.backend.security.quota_support import count, push, session, started
-from tests.conftest import PROBLEM_JSON, mutation
 from tests.hub_process import RealHub
+from tests.support import PROBLEM_JSON, mutation
 
 pytestmark = pytest.mark.server
 

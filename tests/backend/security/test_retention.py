@@ -19,8 +19,8 @@ from app.backend.db import Database, migrate
 from app.backend.db.tables import attachments, devices, events, mutations
 from app.backend.util import dumps, format_time, now
 from tests.backend.security.quota_support import age, count, hub_db, push, session, started
-from tests.conftest import mutation
 from tests.hub_process import RealHub
+from tests.support import mutation
 
 pytestmark = pytest.mark.server
 

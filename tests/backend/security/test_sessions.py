@@ -14,10 +14,11 @@ from app.backend.db.tables import tokens
 from app.backend.settings import sqlite_url
 from app.backend.util import digest, format_time, now
 from tests.hub_process import RealHub
+from tests.support import bearer
 
 
 def as_device(token: str, device: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}", "User-Agent": device}
+    return {**bearer(token), "User-Agent": device}
 
 
 def me(hub: RealHub, token: str, device: str = "test") -> int:

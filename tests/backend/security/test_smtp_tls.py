@@ -20,8 +20,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from app.backend.mailer import MailUnavailable, check_mail_settings, send_sign_in_code
 from app.backend.settings import HubSettings, SettingsError, sqlite_url
 from app.backend.settings_env import load_settings
-from tests.conftest import assert_problem
 from tests.hub_process import RealHub, free_port
+from tests.support import assert_problem
 
 pytestmark = pytest.mark.server
 USER, PASSWORD = "hub@careline.test", "smtp-secret-9d1f"

@@ -18,6 +18,7 @@ from app.backend.db import Database
 from app.backend.db.tables import events, mutations
 from app.backend.settings import HubSettings, sqlite_url
 from tests.hub_process import RealHub
+from tests.support import bearer
 
 pytestmark = pytest.mark.server
 
@@ -40,9 +41,7 @@ def customer_session(hub: RealHub, email: str) -> tuple[httpx.Client, str]:
             session = auth.issue_customer_session(conn, customer=customer, settings=settings)
     finally:
         db.dispose()
-    client = httpx.Client(
-        base_url=hub.url, headers={"Authorization": f"Bearer {session.token}"}, timeout=60
-    )
+    client = httpx.Client(base_url=hub.url, headers=bearer(session.token), timeout=60)
     return client, customer.id
 
 

@@ -21,6 +21,7 @@ from app.sync.backoff import Backoff
 from app.sync.live import LiveEvents
 from app.sync.scheduler import SyncScheduler
 from tests.hub_process import RealHub
+from tests.support import bearer
 
 pytestmark = pytest.mark.server
 PER_CUSTOMER = 5  # set for these tests (CARELINE_STREAMS_PER_CUSTOMER), below the default
@@ -76,7 +77,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealHub]:
 
 
 def customer_streams(hub: RealHub, token: str, count: int) -> list[RawStream]:
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = bearer(token)
     return [RawStream(hub, "/v1/events", headers) for _ in range(count)]
 
 
@@ -139,7 +140,7 @@ def test_customer_streams_count_towards_their_address_too(hub: RealHub) -> None:
     tokens = [token for token, _ in hub.sessions([f"n{i}@example.com" for i in range(5)])]
     address = {"X-Forwarded-For": "203.0.113.8"}
     streams = [
-        RawStream(hub, "/v1/events", {"Authorization": f"Bearer {tokens[i % 5]}", **address})
+        RawStream(hub, "/v1/events", {**bearer(tokens[i % 5]), **address})
         for i in range(PER_ADDRESS + 1)
     ]
     try:

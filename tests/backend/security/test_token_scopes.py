@@ -10,12 +10,9 @@ import httpx
 
 from app.backend.crud import auth
 from tests.hub_process import RealHub
+from tests.support import bearer
 
 EVERY_SCOPE = ["callbacks", "cases", "kb", "status", "tokens"]
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def cli_token(hub: RealHub, *args: str) -> str:

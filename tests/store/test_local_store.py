@@ -281,7 +281,7 @@ def test_session_expiry_keeps_the_outbox_sign_out_forgets_private_data(
 
 
 def test_bulk_article_load_indexes_once_and_heals_after_a_crash(tmp_path: Path) -> None:
-    from tests.unit.kb_fixture import demo_articles
+    from tests.store.kb_fixture import demo_articles
 
     store = open_local(tmp_path)
     articles = demo_articles()[:20]

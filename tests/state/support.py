@@ -1,0 +1,82 @@
+"""Helpers for the state tests: a case and callbacks as the hub holds them, a case synced
+to the app, a callback form ready to book, a real PNG, and the sign-in code the hub sent."""
+
+from __future__ import annotations
+
+import asyncio
+import struct
+import time
+import zlib
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from app.backend.crud import auth, bookings, cases
+from app.backend.crud.sign_in import pending_codes
+from app.schemas import Callback, Case
+from app.state.callbacks import CallbacksState
+from app.state.cases import CasesState
+from app.state.services import Services
+from tests.sync.support import Rig
+
+
+def png_bytes() -> bytes:
+    """A real 1x1 PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def hub_case(rig: Rig, case_id: str) -> Case:
+    with rig.db.read() as conn:
+        return cases.get_case(conn, case_id=case_id)
+
+
+async def synced_case(rig: Rig, services: Services) -> tuple[CasesState, str, str]:
+    """A signed-in customer with one case the hub has; returns state, local and hub id."""
+    customer_id = rig.sign_in()
+    state = CasesState(services)
+    local_id = await state.submit(subject="Lost bag", description="Blue suitcase", category=None)
+    assert local_id is not None
+    await services.engine.sync()
+    await state.load()
+    [case] = state.cases
+    assert case.server_id is not None and case.category == "general"
+    return state, local_id, customer_id
+
+
+PHONE = "(312) 555-0100"
+
+
+async def booking_form(rig: Rig, services: Services, zone: str = "UTC") -> CallbacksState:
+    """A signed-in customer whose device has synced the queues, on a fresh form."""
+    rig.sign_in()
+    await services.engine.sync()
+    state = CallbacksState(services, zone=ZoneInfo(zone))
+    await state.start_booking("help")
+    return state
+
+
+def hub_callbacks(rig: Rig, email: str = "alice@example.com") -> list[Callback]:
+    with rig.db.write() as conn:
+        customer = auth.ensure_customer(conn, email=email)
+        return bookings.list_callbacks(conn, customer_id=customer.id)
+
+
+def attempt_code(rig: Rig, attempt: str) -> str:
+    with rig.db.read() as conn:
+        (code,) = [c["code"] for c in pending_codes(conn, attempt=attempt)]
+    return code
+
+
+async def until(check: Callable[[], object], seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.05)
