@@ -16,6 +16,7 @@ from typing import Any, Literal
 import httpx
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
+from tests.e2e.settling import settle
 from tests.hub_process import RealHub, free_port
 from tests.support import bearer, mutation
 
@@ -211,3 +212,21 @@ def type_into(page: Page, label: str, text: str, *, delay: float = 20) -> None:
     field.click()
     page.keyboard.type(text, delay=delay)
     expect(field).to_have_value(text)
+
+
+def choose_language(page: Page, language: str) -> None:
+    """On Account: the Language menu at the foot of the screen, then `language`. The wheel
+    takes the page there (Flutter draws it, so the browser cannot scroll to the menu), and
+    each tap waits for the page to be still: on a moving page it lands on whatever is there."""
+    menu = page.get_by_role("button", name="Language")
+    expect(menu).to_be_attached(timeout=30_000)
+    size = page.viewport_size or {"width": 390, "height": 844}
+    page.mouse.move(size["width"] / 2, size["height"] / 2)
+    page.mouse.wheel(0, 6_000)
+    settle(page)
+    expect(menu).to_be_visible()
+    menu.click()
+    option = page.get_by_text(language).last
+    expect(option).to_be_visible()
+    settle(page)
+    option.click()

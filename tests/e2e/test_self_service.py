@@ -19,6 +19,7 @@ from tests.e2e.support import (
     DESKTOP,
     PHONE,
     AppProcess,
+    choose_language,
     device_key,
     open_page,
     screenshot,
@@ -137,10 +138,7 @@ def test_a_no_counts_at_once_and_leads_on(chromium: Browser, app: AppProcess) ->
 def in_spanish(page: Page, app: AppProcess) -> None:
     """Account > Language > Español, then back to Help."""
     page.get_by_role("button", name="Account").click()
-    language = page.get_by_role("button", name="Language")
-    language.scroll_into_view_if_needed(timeout=30_000)
-    language.get_by_role("button").click()
-    page.get_by_role("button", name="Español").click()
+    choose_language(page, "Español")
     page.get_by_role("button", name="Ayuda").click()
 
 

@@ -14,6 +14,7 @@ from tests.e2e.support import (
     DESKTOP,
     PHONE,
     AppProcess,
+    choose_language,
     code_sent,
     device_key,
     open_page,
@@ -37,15 +38,6 @@ def width(locator: Locator) -> float:
 def codes_issued(app: AppProcess, email: str) -> int:
     """How many codes the hub has pending for `email` (dev mode lists them)."""
     return sum(line.startswith(email + " ") for line in app.hub.cli("auth", "codes").splitlines())
-
-
-def tap(page: Page, locator: Locator) -> None:
-    """Click what `locator` finds once it is on screen, where it is drawn (the page may
-    still be settling after a wheel scroll)."""
-    expect(locator).to_be_visible()
-    box = locator.bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
 def until_codes(app: AppProcess, count: int) -> None:
@@ -179,12 +171,7 @@ def test_account_says_what_is_sent_in_english_and_spanish(
     )
     screenshot(page, "account-waiting-desktop-dark")
 
-    # The preferences are at the foot of the screen: scroll there (Flutter draws the
-    # page, so the browser cannot scroll to them itself).
-    page.mouse.move(DESKTOP["width"] / 2, DESKTOP["height"] / 2)
-    page.mouse.wheel(0, 4_000)
-    tap(page, page.get_by_role("button", name="Language"))
-    tap(page, page.get_by_text("Español").last)
+    choose_language(page, "Español")
     conexion = page.get_by_role("group", name=re.compile("^Conexión"))
     expect(conexion).to_have_accessible_name(
         re.compile("1 cambio pendiente de envío$"), timeout=15_000
@@ -204,10 +191,7 @@ def test_the_code_step_in_spanish(chromium: Browser, app: AppProcess) -> None:
         )
         if device is None:
             expect(page.get_by_label("Email address")).to_be_visible(timeout=30_000)
-            page.mouse.move(viewport["width"] / 2, viewport["height"] / 2)
-            page.mouse.wheel(0, 6_000)
-            tap(page, page.get_by_role("button", name="Language"))
-            tap(page, page.get_by_text("Español").last)
+            choose_language(page, "Español")
             expect(page.get_by_label("Correo electrónico")).to_be_attached()
             page.reload()  # back at the top, in the language the device keeps
             with_semantics(page)

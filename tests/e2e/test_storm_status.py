@@ -16,6 +16,7 @@ from tests.e2e.support import (
     DESKTOP,
     PHONE,
     AppProcess,
+    choose_language,
     device_key,
     open_page,
     screenshot,
@@ -167,10 +168,7 @@ def shoot_every_size(
 
 def choose_spanish(chromium: Browser, app: AppProcess, device: str) -> None:
     page = open_page(chromium, f"{app.url}/account", viewport=DESKTOP, device=device)
-    language = page.get_by_role("button", name="Language")
-    language.scroll_into_view_if_needed()
-    language.click()
-    page.get_by_text("Español").last.click()
+    choose_language(page, "Español")
     expect(page.get_by_role("button", name="Estado").first).to_be_visible(timeout=15_000)
     spanish = page.get_by_text(re.compile("No enviamos alertas por correo electrónico"))
     expect(spanish).to_be_visible()
