@@ -4,8 +4,6 @@ are suggested, and see the reply an agent sends from the operator CLI."""
 from __future__ import annotations
 
 import re
-import struct
-import zlib
 from pathlib import Path
 
 from playwright.sync_api import Browser, expect
@@ -18,25 +16,14 @@ from tests.e2e.support import (
     sign_in_when_asked,
     type_into,
 )
-
-
-def tiny_png() -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\x00\x00")
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
+from tests.support import png_bytes
 
 
 def test_open_a_case_with_an_attachment_and_read_the_reply(
     chromium: Browser, app: AppProcess, tmp_path: Path
 ) -> None:
     receipt = tmp_path / "hotel-receipt.png"
-    receipt.write_bytes(tiny_png())
+    receipt.write_bytes(png_bytes())
     not_a_pdf = tmp_path / "boarding-pass.pdf"
     not_a_pdf.write_bytes(b"just text")
 

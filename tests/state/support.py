@@ -4,9 +4,7 @@ to the app, a callback form ready to book, a real PNG, and the sign-in code the 
 from __future__ import annotations
 
 import asyncio
-import struct
 import time
-import zlib
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
@@ -17,20 +15,6 @@ from app.state.callbacks import CallbacksState
 from app.state.cases import CasesState
 from app.state.services import Services
 from tests.sync.support import Rig
-
-
-def png_bytes() -> bytes:
-    """A real 1x1 PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\x00\x00")
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
 
 
 def hub_case(rig: Rig, case_id: str) -> Case:

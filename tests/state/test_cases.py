@@ -12,7 +12,8 @@ from app.backend.crud import attachments, cases
 from app.schemas import CaseStatus
 from app.state.cases import CasesState
 from app.state.services import Services
-from tests.state.support import hub_case, png_bytes, synced_case
+from tests.state.support import hub_case, synced_case
+from tests.support import png_bytes
 from tests.sync.support import Rig
 
 

@@ -18,7 +18,7 @@ from app.schemas import Case
 from app.store import LocalStores, open_local
 from app.store.uploads import NewFile
 from app.sync import SyncEngine
-from tests.state.support import png_bytes
+from tests.support import png_bytes
 from tests.sync.support import Rig
 
 UPLOAD = "POST /v1/attachments"
