@@ -16,7 +16,7 @@ from app.backend.db import Database
 from app.backend.main import create_app
 from app.backend.settings import HubSettings
 from app.schemas.customers import SIGN_IN_CODE_DIGITS
-from tests.support import mutation, push
+from tests.support import mutation, png_bytes, push
 
 # --- Requests ---
 
@@ -129,7 +129,7 @@ def retry_after(response: httpx.Response) -> int:
 # --- Alice's private data, as the isolation and authorization tests plant it ---
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
+PNG = png_bytes()
 SECRET = "Alice's secret: bag tag NW-7QX-4411"
 ALICE_PHONE = "+13125550199"
 

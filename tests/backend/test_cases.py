@@ -6,10 +6,8 @@ from typing import Any
 
 import httpx
 
-from tests.backend.support import open_case
+from tests.backend.support import PNG, open_case
 from tests.support import mutation, push
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 async def test_case_conversation(

@@ -10,10 +10,8 @@ import httpx
 import pytest
 
 from app.backend.settings import HubSettings
-from tests.backend.support import custom_hub, upload
+from tests.backend.support import PNG, custom_hub, upload
 from tests.support import assert_problem, sign_in
-
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(200))
 
 
 @pytest.mark.parametrize(

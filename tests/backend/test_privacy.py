@@ -10,9 +10,8 @@ import httpx
 
 from app.backend.crud.privacy import REMOVED, WITHHELD_PHONE
 from app.backend.db import Database
+from tests.backend.support import PNG
 from tests.support import Company, mutation, push, sign_in
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 async def slot_remaining(client: httpx.AsyncClient, start: str) -> int:
