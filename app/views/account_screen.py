@@ -16,12 +16,10 @@ from app.views.plurals import trn
 from app.views.sessions_panel import SessionsPanel
 from app.views.shell import ACCOUNT, shell
 from app.views.sign_in_panel import SignInPanel
-from app.views.strings import tr, when
+from app.views.strings import LANGUAGES, tr, when
 from app.views.theme import GOOD, WARNING, apply_theme
 from app.views.widgets import named_dropdown
 from app.views.your_data import YourData, erased_notice
-
-LANGUAGES = {"en": "English", "es": "Español"}
 
 
 @ft.component

@@ -14,15 +14,13 @@ import flet as ft
 
 from app.state.callbacks import CallbacksState
 from app.state.session import UiState
-from app.views.strings import MONTHS, WEEKDAYS, clock, tr
+from app.views.strings import clock, short_day, tr
 from app.views.widgets import progress
 
 
 def day_label(locale: str, day: date) -> str:
     """'Mon, Nov 23' / 'lun, 23 nov'."""
-    weekday = WEEKDAYS.get(locale, WEEKDAYS["en"])[day.weekday()]
-    month = MONTHS.get(locale, MONTHS["en"])[day.month - 1]
-    return f"{weekday}, {day.day} {month}" if locale == "es" else f"{weekday}, {month} {day.day}"
+    return short_day(locale, day)
 
 
 def zone_name(zone: tzinfo) -> str:

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from app.state.devices import Device
 from app.state.hosting import Hosting
 from app.state.push import AlertsNotChanged, BrowserSubscription, push_key, turn_off, turn_on
-from app.views.strings import STRINGS, tr
+from app.views.strings import LANGUAGES, tr
 
 WORDS = ("on", "off", "blocked", "unsupported", "failed", "working")
 
@@ -73,7 +73,7 @@ def alerts_router(hosting: Hosting, company: str) -> APIRouter:
 
     @router.get("/careline/alerts")
     async def page(lang: str = "en", back: str = "/account") -> HTMLResponse:
-        return HTMLResponse(alerts_page(lang if lang in STRINGS else "en", back, company))
+        return HTMLResponse(alerts_page(lang if lang in LANGUAGES else "en", back, company))
 
     return router
 

@@ -1,1 +1,0 @@
-"""The app's strings, one module per language."""
