@@ -1,17 +1,18 @@
 """Help-centre search speed and accuracy, Careline's FTS5 search against Whoosh on the same
-corpus and queries. Prints p50 / p95 per query and top-3 accuracy for both."""
+corpus and queries. Prints p50 / p95 per query and top-3 accuracy for both, then top-1 and
+top-3 on a public help centre against plain FTS5 and Whoosh (bench/search_public.py)."""
 
 from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 
 from app.schemas import Article
 from app.store import open_public
 from bench.corpus import corpus
+from bench.search_public import report, whoosh_engine
 from tests.store.kb_fixture import LABELLED, load_articles
 
 GOALS = {10_000: 5.0, 100_000: 20.0}
@@ -65,37 +66,7 @@ def bench_careline(articles: list[Article], rounds: int) -> tuple[float, float, 
 
 
 def bench_whoosh(articles: list[Article], rounds: int) -> tuple[float, float, float, float]:
-    import warnings
-
-    warnings.simplefilter("ignore")
-    from whoosh import fields, index
-    from whoosh.analysis import StemmingAnalyzer
-    from whoosh.qparser import MultifieldParser, OrGroup
-
-    schema = fields.Schema(
-        slug=fields.ID(stored=True),
-        title=fields.TEXT(analyzer=StemmingAnalyzer(), field_boost=8.0),
-        tags=fields.KEYWORD(lowercase=True, commas=False, field_boost=4.0),
-        body=fields.TEXT(analyzer=StemmingAnalyzer()),
-    )
-    folder = tempfile.mkdtemp(prefix="whoosh-")
-    started = time.perf_counter()
-    ix = index.create_in(folder, schema)
-    writer = ix.writer(limitmb=256)
-    for a in articles:
-        writer.add_document(slug=a.slug, title=a.title, tags=" ".join(a.tags), body=a.body)
-    writer.commit()
-    build = time.perf_counter() - started
-    parser = MultifieldParser(["title", "tags", "body"], schema, group=OrGroup.factory(0.9))
-    searcher = ix.searcher()
-
-    def run(query: str, limit: int) -> list[str]:
-        try:
-            parsed = parser.parse(query)
-        except Exception:  # Whoosh raises on some input: it finds nothing.
-            return []
-        return [hit["slug"] for hit in searcher.search(parsed, limit=limit)]
-
+    run, build = whoosh_engine(articles)
     samples = []
     for _ in range(rounds):
         for query in TIMING:
@@ -111,7 +82,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--without-whoosh", action="store_true", help="Careline only (quick)")
+    parser.add_argument(
+        "--public-only", action="store_true", help="only the public help centre's quality"
+    )
     args = parser.parse_args()
+    report(with_whoosh=not args.without_whoosh)
+    if args.public_only:
+        return
     print(
         f"{len(TIMING)} queries x {args.rounds} rounds; accuracy = expected article in top 3 "
         f"for {len(LABELLED)} labelled queries\n"

@@ -5,9 +5,12 @@ vocabulary, synonyms, and highlighted snippets. Any string is a valid query."""
 from __future__ import annotations
 
 import bisect
+import itertools
+import math
 import re
 import sqlite3
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.store import ranking
@@ -18,15 +21,25 @@ from app.store.records import SearchHit
 from app.store.search_words import STOP_WORDS, SYNONYMS, fold
 
 MAX_TERMS = 12
+_APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
 CANDIDATES = 40  # re-ranked per search
+# Later, looser stages run until this many are found, so the order of the first results
+# does not depend on how many were asked for.
+ENOUGH = 10
 # How much the index's relevance counts, by the stage that found the article.
 STAGE_WEIGHT = {"titles": 1.0, "all": 1.0, "any": 0.7}
 
 
+def query_words(query: str) -> list[str]:
+    """Every word of a query, folded, stop words included."""
+    # An apostrophe inside a word joins it ("didn't" is the stop word "didnt", not "didn", "t").
+    words = re.findall(r"\w+", _APOSTROPHE.sub("", fold(query[:2000])))
+    return [w.replace("_", "") for w in words if w.replace("_", "")]
+
+
 def query_terms(query: str) -> tuple[list[str], bool]:
-    """The words of a query and whether the last one is still being typed."""
-    words = re.findall(r"\w+", fold(query[:2000]))
-    words = [w.replace("_", "") for w in words if w.replace("_", "")]
+    """The words of a query that carry meaning and whether the last one is still being typed."""
+    words = query_words(query)
     meaningful = [w for w in words if w not in STOP_WORDS] or words
     typing = bool(words) and not query[-1:].isspace() and meaningful[-1:] == words[-1:]
     return meaningful[:MAX_TERMS], typing
@@ -59,8 +72,9 @@ class Vocabulary:
     """The index's words with their document counts, and a symmetric-delete map that
     finds words within two edits of a misspelling without scanning them all."""
 
-    def __init__(self, counts: dict[str, int]) -> None:
+    def __init__(self, counts: dict[str, int], documents: int = 0) -> None:
         self.counts = counts
+        self.documents = max(documents, *counts.values(), 1)
         self.sorted_words = sorted(counts)
         self.by_delete: dict[str, list[str]] = defaultdict(list)
         for word in counts:
@@ -84,6 +98,24 @@ class Vocabulary:
                 scored.append((distance, -self.counts[word], word))
         return [word for _, _, word in sorted(scored)[:limit]]
 
+    def weight(self, words: Sequence[str]) -> float:
+        """How much finding one of `words` says (inverse document frequency): a word in
+        few articles says more than one in most. An unknown word weighs like a rare one."""
+        found = max((self.counts.get(w, 0) for w in words), default=0) or 1
+        return math.log(1 + self.documents / found)
+
+    def split(self, term: str) -> tuple[str, str] | None:
+        """An unknown word as two known ones written together ('preorder' -> 'pre',
+        'order'), the commonest such pair; None when there is none."""
+        if term in self.counts or len(term) < 6:
+            return None
+        pairs = [
+            (min(self.counts[term[:i]], self.counts[term[i:]]), term[:i], term[i:])
+            for i in range(3, len(term) - 2)
+            if term[:i] in self.counts and term[i:] in self.counts
+        ]
+        return max(pairs)[1:] if pairs else None
+
 
 class Search(Repo):
     def __init__(self, db: Database, *, content: Content) -> None:
@@ -95,7 +127,8 @@ class Search(Repo):
     def vocabulary(self, conn: sqlite3.Connection) -> Vocabulary:
         if self._vocabulary is None or self._generation != self.content.generation:
             rows = conn.execute("SELECT term, doc FROM articles_vocab").fetchall()
-            self._vocabulary = Vocabulary({r[0]: int(r[1]) for r in rows})
+            [documents] = conn.execute("SELECT count(*) FROM articles").fetchone()
+            self._vocabulary = Vocabulary({r[0]: int(r[1]) for r in rows}, int(documents))
             self._generation = self.content.generation
         return self._vocabulary
 
@@ -107,11 +140,18 @@ class Search(Repo):
         # The word being typed is a prefix; only when no word starts so is it a typo.
         prefix = terms[-1] if typing and vocabulary.has_prefix(terms[-1]) else None
         alternatives = []
+        weights = []
         for index, term in enumerate(terms):
             last = index == len(terms) - 1
             fixes = [] if (prefix and last) else vocabulary.corrections(term)
+            halves = None if (prefix and last) else vocabulary.split(term)
+            if halves:
+                fixes.append(" ".join(halves))  # a phrase: the two words side by side
             alternatives.append((term, fixes, list(SYNONYMS.get(term, ()))))
-        return _Plan(alternatives, prefix)
+            weights.append(vocabulary.weight([term, *fixes]))
+        words = query_words(query)[: MAX_TERMS * 2]
+        pairs = [f"{a} {b}" for a, b in itertools.pairwise(words)]
+        return _Plan(alternatives, prefix, weights, pairs)
 
     def expression(self, conn: sqlite3.Connection, query: str, stage: str) -> str:
         """The FTS5 query of a stage: 'titles' (every word, or its correction, in the title
@@ -141,20 +181,17 @@ class Search(Repo):
                     if row["id"] not in found:
                         found[row["id"]] = row
                         relevance[row["id"]] = -float(row["score"]) / best * STAGE_WEIGHT[stage]
-                if len(found) >= limit:
+                if len(found) >= max(limit, ENOUGH):
                     break
         stems = plan.stems()
         order = ranking.rerank(
             [
-                ranking.Candidate(
-                    key=key,
-                    relevance=relevance[key],
-                    title_words=ranking.content_words(r["title"]),
-                    tag_words=ranking.content_words(r["tags"]),
-                )
+                ranking.candidate(key, relevance[key], r["title"], r["tags"], r["body"])
                 for key, r in found.items()
             ],
             stems,
+            plan.weights,
+            plan.pairs,
         )
         every_stem = set().union(*stems)
         return [
@@ -207,6 +244,8 @@ class _Plan:
 
     words: list[tuple[str, list[str], list[str]]]
     prefix: str | None
+    weights: list[float]  # each word's, by how few articles hold it
+    pairs: list[str]  # the query's neighbouring words, stop words included ("sign up")
 
     def expression(self, stage: str) -> str:
         groups = []
@@ -220,6 +259,6 @@ class _Plan:
 
     def stems(self) -> list[set[str]]:
         return [
-            {ranking.stem(w) for w in (term, *fixes, *synonyms)}
+            {ranking.stem(w) for alt in (term, *fixes, *synonyms) for w in alt.split()}
             for term, fixes, synonyms in self.words
         ]

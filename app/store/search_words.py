@@ -8,6 +8,8 @@ import unicodedata
 
 def fold(text: str) -> str:
     """Lower case without diacritics, as the index tokenizer sees it."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

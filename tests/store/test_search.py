@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.store import PublicStore, open_public
-from app.store.ranking import snippet
+from app.store.ranking import Candidate, candidate, rerank, snippet, stem
 from app.store.search import Vocabulary, damerau_levenshtein, query_terms
 from tests.store.kb_fixture import LABELLED, demo_articles, load_articles
 
@@ -71,8 +71,40 @@ def test_typo_tolerance_pieces() -> None:
     assert not vocabulary.has_prefix("zz")
 
 
+def test_unknown_words_split_into_known_ones() -> None:
+    vocabulary = Vocabulary({"pre": 3, "order": 9, "orders": 2, "preorders": 0, "bag": 5})
+    assert vocabulary.split("preorder") == ("pre", "order")
+    assert vocabulary.split("order") is None  # known words stay whole
+    assert vocabulary.split("bagorderx") is None
+    assert vocabulary.weight(["pre"]) > vocabulary.weight(["order"])  # rarer says more
+
+
+def test_light_stems_meet_across_inflections() -> None:
+    for a, b in [("take", "takes"), ("ship", "shipping"), ("long", "longer"), ("seat", "seats")]:
+        assert stem(a) == stem(b), (a, b)
+    assert stem("cancellation") == stem("cancelled")
+    assert stem("ide") == "ide"
+
+
+def test_rerank_prefers_whole_query_title_and_phrase() -> None:
+    def make(key: str, title: str, body: str, relevance: float = 0.5) -> Candidate:
+        return candidate(key, relevance, title, "", body)
+
+    stems = [{stem("return")}, {stem("item")}]
+    found = [
+        make("covers-half", "Delivery", "Return it.", relevance=0.6),
+        make("covers-all", "Return an item", "How to return an item."),
+    ]
+    assert rerank(found, stems)[0] == "covers-all"
+    pair = [{stem("sign")}]
+    found = [make("apart", "Plans", "Sign the form, up to you."), make("side", "Plans", "Sign up.")]
+    assert rerank(found, pair, None, ["sign up"])[0] == "side"
+
+
 def test_query_terms() -> None:
-    assert query_terms("My bag didn't arrive") == (["bag", "didn", "t", "arrive"], True)
+    # An apostrophe joins a word: "didn't" is the stop word "didnt", not "didn" and "t".
+    assert query_terms("My bag didn't arrive") == (["bag", "arrive"], True)
+    assert query_terms("won’t start ") == (["start"], False)
     assert query_terms("the ") == (["the"], False)
     assert query_terms("Équipage  ") == (["equipage"], False)
     assert snippet("Report a **delayed** bag at the desk.", {"delay"}) == [
