@@ -12,7 +12,7 @@ from app.schemas.mutations import CallbackRequestArgs
 from app.store.base import Repo, dumps, loads, new_local_id, now_text, rejection_from
 from app.store.database import Database
 from app.store.outbox import Outbox
-from app.store.records import CallbackView
+from app.store.records import CallbackRecord
 
 
 class Callbacks(Repo):
@@ -183,14 +183,14 @@ class Callbacks(Repo):
             (status, last["slot_start"], state, error.model_dump_json(), local_id),
         )
 
-    def list(self) -> list[CallbackView]:
+    def list(self) -> list[CallbackRecord]:
         with self.db.transaction() as conn:
             rows = conn.execute(
                 "SELECT * FROM callbacks ORDER BY coalesce(slot_start, updated_at) DESC"
             ).fetchall()
         return [_view(r) for r in rows]
 
-    def get(self, callback_id: str) -> CallbackView | None:
+    def get(self, callback_id: str) -> CallbackRecord | None:
         with self.db.transaction() as conn:
             row = conn.execute(
                 "SELECT * FROM callbacks WHERE local_id = ? OR server_id = ?",
@@ -199,9 +199,9 @@ class Callbacks(Repo):
         return _view(row) if row else None
 
 
-def _view(row: sqlite3.Row) -> CallbackView:
+def _view(row: sqlite3.Row) -> CallbackRecord:
     data = loads(row["data"])
-    return CallbackView(
+    return CallbackRecord(
         local_id=row["local_id"],
         server_id=row["server_id"],
         queue_id=row["queue_id"],

@@ -16,7 +16,7 @@ from app.schemas.mutations import CaseOpenArgs, CaseReplyArgs
 from app.store.base import Repo, dumps, loads, new_local_id, now_text, rejection_from
 from app.store.database import Database
 from app.store.outbox import Outbox
-from app.store.records import CaseView, MessageView
+from app.store.records import CaseRecord, MessageRecord
 from app.store.uploads import NewFile, Uploads
 
 
@@ -220,12 +220,12 @@ class Cases(Repo):
             (state, error.model_dump_json(), status, entity_id),
         )
 
-    def list(self) -> list[CaseView]:
+    def list(self) -> list[CaseRecord]:
         with self.db.transaction() as conn:
             rows = conn.execute("SELECT * FROM cases ORDER BY updated_at DESC").fetchall()
             return [self._view(conn, r) for r in rows]
 
-    def get(self, case_id: str) -> CaseView | None:
+    def get(self, case_id: str) -> CaseRecord | None:
         """By local id, server id or case number."""
         with self.db.transaction() as conn:
             row = conn.execute(
@@ -234,10 +234,10 @@ class Cases(Repo):
             ).fetchone()
             return self._view(conn, row) if row else None
 
-    def _view(self, conn: sqlite3.Connection, row: sqlite3.Row) -> CaseView:
+    def _view(self, conn: sqlite3.Connection, row: sqlite3.Row) -> CaseRecord:
         data = loads(row["data"])
         messages = [
-            MessageView(
+            MessageRecord(
                 id=m["id"],
                 author=MessageAuthor(m["author"]),
                 author_name=m.get("author_name"),
@@ -253,7 +253,7 @@ class Cases(Repo):
             (row["local_id"],),
         ):
             messages.append(
-                MessageView(
+                MessageRecord(
                     id=m["local_id"],
                     author=MessageAuthor.customer,
                     author_name=None,
@@ -264,7 +264,7 @@ class Cases(Repo):
                     attachments=self.uploads.describe(conn, loads(m["attachments"])),
                 )
             )
-        return CaseView(
+        return CaseRecord(
             local_id=row["local_id"],
             server_id=row["server_id"],
             number=row["number"],
