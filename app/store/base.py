@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from app.schemas import Rejection
 from app.schemas.common import format_time
+from app.store import tables
 from app.store.database import Database
+from app.store.tables import Row
 
 
 def dumps(value: Any) -> str:
@@ -42,18 +45,26 @@ class Repo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    def rows(
+        self,
+        table: str,
+        where: str | None = None,
+        args: Sequence[object] = (),
+        *,
+        order_by: str | None = None,
+        limit: int | None = None,
+    ) -> list[Row]:
+        """Rows of `table` (`where` with its `args`), in one short transaction."""
+        with self.db.transaction() as conn:
+            return tables.rows(conn, table, where, args, order_by=order_by, limit=limit)
+
 
 def held_version(conn: sqlite3.Connection, entity: str, entity_id: str) -> int | None:
     """The version of an entity this store last took from the hub (None: never)."""
-    row = conn.execute(
-        "SELECT version FROM entity_versions WHERE entity = ? AND id = ?", (entity, entity_id)
-    ).fetchone()
+    row = tables.get(conn, "entity_versions", (entity, entity_id))
     return int(row["version"]) if row else None
 
 
 def hold_version(conn: sqlite3.Connection, entity: str, entity_id: str, version: int) -> None:
-    conn.execute(
-        "INSERT INTO entity_versions (entity, id, version) VALUES (?, ?, ?) "
-        "ON CONFLICT (entity, id) DO UPDATE SET version = excluded.version",
-        (entity, entity_id, version),
-    )
+    record = {"entity": entity, "id": entity_id, "version": version}
+    tables.upsert(conn, "entity_versions", record, pk=("entity", "id"))

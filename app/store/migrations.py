@@ -9,6 +9,8 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from app.store import tables
+
 Step = Callable[[sqlite3.Connection], None]
 Migration = tuple[int, str, Step]
 
@@ -59,22 +61,15 @@ def _statements(sql: str) -> list[str]:
 
 
 def current_version(conn: sqlite3.Connection) -> int:
-    has_meta = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
-    ).fetchone()
-    if not has_meta:
-        return 0
-    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else 0
+    """0: a new file (no `meta` table yet)."""
+    version = tables.meta(conn, "schema_version") if tables.table(conn, "meta").exists() else None
+    return int(version) if version else 0
 
 
 def _unsynced(conn: sqlite3.Connection) -> set[str]:
-    has_outbox = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'"
-    ).fetchone()
-    if not has_outbox:
-        return set()
-    return {row[0] for row in conn.execute("SELECT key FROM outbox WHERE state != 'applied'")}
+    """The outbox's keys (none before there is an outbox)."""
+    waiting = tables.rows(conn, "outbox", "state != 'applied'", select="key")
+    return {str(row["key"]) for row in waiting}
 
 
 def migrate(
@@ -107,11 +102,7 @@ def _apply(conn: sqlite3.Connection, version: int, name: str, step: Step) -> Non
             raise MigrationError(
                 f"migration {version} ({name}) would lose {len(lost)} unsynced changes"
             )
-        conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (str(version),),
-        )
+        tables.set_meta(conn, "schema_version", str(version))
     except BaseException as error:
         conn.execute("ROLLBACK")
         if isinstance(error, MigrationError):
