@@ -61,35 +61,33 @@ INSERT INTO articles_titles (articles_titles, rank) VALUES ('rank', 'bm25(1.0, 1
 # The triggers that keep the search indexes in step with `articles`. A bulk load drops
 # them, writes the articles, then rebuilds the indexes and puts them back (much faster
 # than indexing row by row); `open_store` puts them back after a crash in between.
-SEARCH_TRIGGERS = """
+SEARCH_INDEXES = {
+    "articles_fts": ("title", "tags", "body"),
+    "articles_titles": ("title", "tags"),
+    "articles_words": ("title", "tags", "body"),
+}
+
+
+def _indexing(row: str, *, delete: bool = False) -> str:
+    """Statements that add the article `row` ("new" or "old") to every search index, or
+    take it out (`delete`: an external-content index is told what the row held)."""
+    statements = []
+    for index, columns in SEARCH_INDEXES.items():
+        names = ", ".join(("rowid", *columns))
+        values = ", ".join(f"{row}.{column}" for column in ("rowid", *columns))
+        if delete:
+            names, values = f"{index}, {names}", f"'delete', {values}"
+        statements.append(f"    INSERT INTO {index} ({names})\n        VALUES ({values});\n")
+    return "".join(statements)
+
+
+SEARCH_TRIGGERS = f"""
 CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
-    INSERT INTO articles_fts (rowid, title, tags, body)
-        VALUES (new.rowid, new.title, new.tags, new.body);
-    INSERT INTO articles_titles (rowid, title, tags) VALUES (new.rowid, new.title, new.tags);
-    INSERT INTO articles_words (rowid, title, tags, body)
-        VALUES (new.rowid, new.title, new.tags, new.body);
-END;
+{_indexing("new")}END;
 CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
-    INSERT INTO articles_fts (articles_fts, rowid, title, tags, body)
-        VALUES ('delete', old.rowid, old.title, old.tags, old.body);
-    INSERT INTO articles_titles (articles_titles, rowid, title, tags)
-        VALUES ('delete', old.rowid, old.title, old.tags);
-    INSERT INTO articles_words (articles_words, rowid, title, tags, body)
-        VALUES ('delete', old.rowid, old.title, old.tags, old.body);
-END;
+{_indexing("old", delete=True)}END;
 CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
-    INSERT INTO articles_fts (articles_fts, rowid, title, tags, body)
-        VALUES ('delete', old.rowid, old.title, old.tags, old.body);
-    INSERT INTO articles_titles (articles_titles, rowid, title, tags)
-        VALUES ('delete', old.rowid, old.title, old.tags);
-    INSERT INTO articles_words (articles_words, rowid, title, tags, body)
-        VALUES ('delete', old.rowid, old.title, old.tags, old.body);
-    INSERT INTO articles_fts (rowid, title, tags, body)
-        VALUES (new.rowid, new.title, new.tags, new.body);
-    INSERT INTO articles_titles (rowid, title, tags) VALUES (new.rowid, new.title, new.tags);
-    INSERT INTO articles_words (rowid, title, tags, body)
-        VALUES (new.rowid, new.title, new.tags, new.body);
-END;
+{_indexing("old", delete=True)}{_indexing("new")}END;
 """
 SEARCH_TRIGGER_NAMES = ("articles_ai", "articles_ad", "articles_au")
 SEARCH_REBUILD = """
