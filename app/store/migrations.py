@@ -22,12 +22,37 @@ class Schema:
 
     name: str
     version: int  # the baseline's, and the last step's
-    baseline: str
+    baseline: Step
     migrations: Sequence[Migration] = ()
 
 
 class MigrationError(RuntimeError):
     """A migration failed or would lose data; the database is left as it was."""
+
+
+def in_order(*steps: Step) -> Step:
+    """One step made of several."""
+
+    def run(conn: sqlite3.Connection) -> None:
+        for step in steps:
+            step(conn)
+
+    return run
+
+
+def bookkeeping(conn: sqlite3.Connection) -> None:
+    """What every store file has: its settings and marks (`meta`, which holds the schema
+    version), and where each feed from the hub stands."""
+    tables.create(conn, "meta", {"key": str, "value": str}, pk="key", not_null=["value"])
+    feeds = {"name": str, "cursor": str, "etag": str, "synced_at": str}
+    tables.create(conn, "feeds", feeds, pk="name")
+
+
+def entity_versions(conn: sqlite3.Connection) -> None:
+    """The version of each entity the hub sent (so a replayed live event never undoes a
+    newer pull)."""
+    columns = {"entity": str, "id": str, "version": int}
+    tables.create(conn, "entity_versions", columns, pk=("entity", "id"), not_null=list(columns))
 
 
 def script(sql: str) -> Step:
@@ -80,7 +105,7 @@ def migrate(
     Returns the versions applied."""
     steps = schema.migrations if migrations is None else migrations
     if current_version(conn) == 0:
-        _apply(conn, schema.version, f"{schema.name} (new)", script(schema.baseline))
+        _apply(conn, schema.version, f"{schema.name} (new)", schema.baseline)
         applied = [schema.version]
     else:
         applied = []

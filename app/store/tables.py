@@ -39,6 +39,23 @@ def writing(conn: sqlite3.Connection, name: str) -> Table:
     return table(conn, name)
 
 
+def create(
+    conn: sqlite3.Connection,
+    name: str,
+    columns: Mapping[str, type],
+    *,
+    pk: Columns,
+    not_null: Sequence[str] = (),
+    defaults: Mapping[str, object] | None = None,
+) -> None:
+    """A new table: its columns in order, with their Python types (str: TEXT, int:
+    INTEGER, bytes: BLOB), its primary key, the columns that may not be NULL."""
+    writing(conn, name)
+    tables(conn).create_table(
+        name, dict(columns), pk=pk, not_null=not_null, defaults=dict(defaults or {})
+    )
+
+
 def insert(conn: sqlite3.Connection, name: str, record: Mapping[str, object]) -> int:
     """Add `record` as a new row (its key must be new); returns its rowid."""
     return int(writing(conn, name).insert(dict(record)).last_rowid or 0)
