@@ -22,10 +22,21 @@ Key = str | int | tuple[str | int, ...]
 Columns = str | tuple[str, ...]
 
 
+class _Tables(sqlite_utils.Database):
+    """sqlite-utils without its upsert probe: to learn whether SQLite has `ON CONFLICT DO
+    UPDATE`, it would create and drop a table in the store, inside the caller's
+    transaction, on every new wrapper (and a full disk would make it fall back to its
+    older upsert). The SQLite the app runs on has it (3.24 and later)."""
+
+    @property
+    def supports_on_conflict(self) -> bool:
+        return True
+
+
 def tables(conn: sqlite3.Connection) -> sqlite_utils.Database:
     """The connection as sqlite-utils sees it (nothing is opened or set: no recursive
     triggers, which would change what `INSERT OR REPLACE` fires, and no plugins)."""
-    return sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
+    return _Tables(conn, recursive_triggers=False, execute_plugins=False)
 
 
 def table(conn: sqlite3.Connection, name: str) -> Table:
