@@ -10,8 +10,8 @@ from app.store import tables
 from app.store.migrations import Schema, bookkeeping, entity_versions, in_order, run_script, script
 from app.store.public_schema import TABLES as PUBLIC_TABLES
 
-# The customer's own rows. SQL, as sqlite-utils cannot state their constraints (a unique
-# server id, the one row of subscriptions, outbox numbers never handed out twice).
+# The customer's own rows, in SQL: most have constraints sqlite-utils cannot state (a
+# unique server id, the one row of subscriptions, outbox numbers never handed out twice).
 CORE = """
 CREATE TABLE cases (
     local_id TEXT PRIMARY KEY, server_id TEXT UNIQUE, number INTEGER, subject TEXT NOT NULL,
