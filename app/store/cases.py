@@ -247,10 +247,11 @@ class Cases(Repo):
             )
             for m in data["messages"]
         ]
-        queued = tables.rows(
-            conn, "case_messages", "case_local_id = ?", (row["local_id"],), order_by="created_at"
-        )
-        for m in queued:
+        # SQL: run for every case listed (sqlite-utils would look the table up each time).
+        for m in conn.execute(
+            "SELECT * FROM case_messages WHERE case_local_id = ? ORDER BY created_at",
+            (row["local_id"],),
+        ):
             messages.append(
                 MessageRecord(
                     id=m["local_id"],

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlite_utils
-from sqlite_utils.db import NotFoundError, Table
+from sqlite_utils.db import Table, quote_identifier
 
 # A row as sqlite-utils gives it: column name to value.
 Row = dict[str, Any]
@@ -78,12 +78,23 @@ def upsert(conn: sqlite3.Connection, name: str, record: Mapping[str, object], pk
     writing(conn, name).upsert(dict(record), pk=pk)
 
 
+# Each table's primary key, looked up once (`Table.get` would ask SQLite on every call);
+# a table of a given name has the same key in every store file.
+_KEYS: dict[str, list[str]] = {}
+
+
 def get(conn: sqlite3.Connection, name: str, key: Key) -> Row | None:
     """The row of `name` with primary key `key` (None: there is none)."""
-    try:
-        return table(conn, name).get(list(key) if isinstance(key, tuple) else key)
-    except NotFoundError:
-        return None
+    columns = _KEYS.get(name)
+    if columns is None:
+        held_table = table(conn, name)
+        if not held_table.exists():
+            return None
+        columns = _KEYS[name] = held_table.pks
+    values = list(key) if isinstance(key, tuple) else [key]
+    where = " AND ".join(f"{quote_identifier(column)} = ?" for column in columns)
+    found = rows(conn, name, where, values, limit=1)
+    return found[0] if found else None
 
 
 def held(conn: sqlite3.Connection, name: str, key: Key) -> Row:
