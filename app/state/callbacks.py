@@ -27,7 +27,7 @@ from app.state.services import Services
 from app.state.storage import refused_code, try_saving
 from app.state.zone import local_zone
 from app.store import StorageError
-from app.store.records import CallbackView
+from app.store.records import CallbackRecord
 
 SLOTS_PER_FETCH = 500  # a queue's whole booking horizon
 DAYS_SHOWN = 5  # days in the picker's row at once; "Earlier days" / "Later days" move it
@@ -40,7 +40,7 @@ class CallbacksState(ft.Observable):
         self._services = services
         self.zone = zone or local_zone()
         self.queues: list[CallbackQueue] = []
-        self.callbacks: list[CallbackView] = []
+        self.callbacks: list[CallbackRecord] = []
         # The company (the number it calls from, how it asks for a booking reference).
         self.company: StatusPage | None = None
         # The booking form.
@@ -68,18 +68,18 @@ class CallbacksState(ft.Observable):
         self.callbacks = await asyncio.to_thread(services.personal.callbacks.list)
 
     @property
-    def upcoming(self) -> list[CallbackView]:
+    def upcoming(self) -> list[CallbackRecord]:
         """Calls still to come, and those with a refusal to answer."""
         return [c for c in self.callbacks if c.active or c.error]
 
     @property
-    def past(self) -> list[CallbackView]:
+    def past(self) -> list[CallbackRecord]:
         return [c for c in self.callbacks if not (c.active or c.error)]
 
     def queue_name(self, queue_id: str) -> str:
         return next((q.name for q in self.queues if q.id == queue_id), queue_id)
 
-    def callback(self, callback_id: str) -> CallbackView | None:
+    def callback(self, callback_id: str) -> CallbackRecord | None:
         return next((c for c in self.callbacks if callback_id in (c.local_id, c.server_id)), None)
 
     # The booking form.
@@ -255,7 +255,7 @@ class CallbacksState(ft.Observable):
 
     # The customer's callbacks.
 
-    def window(self, callback: CallbackView) -> tuple[datetime, datetime] | None:
+    def window(self, callback: CallbackRecord) -> tuple[datetime, datetime] | None:
         """When a callback at a chosen time may ring: its slot (None for 'as soon as
         possible')."""
         if callback.slot_start is None or callback.mode is not CallbackMode.slot:
@@ -268,7 +268,7 @@ class CallbacksState(ft.Observable):
         return self.company.caller_number if self.company else None
 
     def calendar_file(
-        self, callback: CallbackView, *, summary: str, description: str, alarm: str
+        self, callback: CallbackRecord, *, summary: str, description: str, alarm: str
     ) -> bytes | None:
         """The callback as an .ics file for the customer's calendar (None without a time)."""
         window = self.window(callback)

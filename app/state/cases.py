@@ -17,7 +17,7 @@ from app.state.case_drafts import CaseDrafts, reply_key
 from app.state.services import Services
 from app.state.storage import refused_code
 from app.store import StorageError
-from app.store.records import CaseView, MessageView, SearchHit
+from app.store.records import CaseRecord, MessageRecord, SearchHit
 from app.store.uploads import AttachmentError, NewFile
 
 SUGGESTIONS = 3
@@ -42,8 +42,8 @@ class CasesState(ft.Observable):
         self._services = services
         self._generation = 0
         self.locale = locale
-        self.cases: list[CaseView] = []
-        self.current: CaseView | None = None
+        self.cases: list[CaseRecord] = []
+        self.current: CaseRecord | None = None
         self.current_id: str | None = None
         # The new-case form.
         self.categories: list[Category] = []
@@ -216,7 +216,7 @@ class CasesState(ft.Observable):
         await self._sent()
         return True
 
-    async def retry(self, message: MessageView, body: str | None = None) -> bool:
+    async def retry(self, message: MessageRecord, body: str | None = None) -> bool:
         """Send a refused reply again, as it was or edited (it keeps its files). False
         when the edited text is empty or too long."""
         if self.current is None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
+from collections.abc import Callable
 
 from app.schemas import ArticleFeedback, Customer, MutationName, Subscriptions
 from app.schemas.common import as_multi_line
+from app.store import tables
 from app.store.base import Repo, dumps, loads, new_local_id, now_text
 from app.store.database import Database
 from app.store.feeds import Feeds
@@ -32,36 +34,29 @@ class Account(Repo):
 
     def client_id(self) -> str:
         """This installation's id, made once."""
-        with self.db.transaction() as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'client_id'").fetchone()
-            if row:
-                return str(row["value"])
-            value = new_local_id()
-            conn.execute("INSERT INTO meta (key, value) VALUES ('client_id', ?)", (value,))
-            return value
+        return self._made_once("client_id", new_local_id)
 
     def voter_key(self) -> str:
         """This device's random key for anonymous votes on articles, made once: the hub
         counts one vote per key and article and keeps only the key's hash. It is not the
         client id, which signed-in pushes carry, so a vote cannot be tied to an account."""
+        return self._made_once("voter_key", lambda: secrets.token_urlsafe(24))
+
+    def _made_once(self, key: str, make: Callable[[], str]) -> str:
+        """The value kept under `key`, made by `make` and kept the first time."""
         with self.db.transaction() as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'voter_key'").fetchone()
-            if row:
-                return str(row["value"])
-            value = secrets.token_urlsafe(24)
-            conn.execute("INSERT INTO meta (key, value) VALUES ('voter_key', ?)", (value,))
+            value = tables.meta(conn, key)
+            if value is None:
+                value = make()
+                self._set(conn, key, value)
             return value
 
     def _get(self, key: str) -> str | None:
         with self.db.transaction() as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return str(row["value"]) if row else None
+            return tables.meta(conn, key)
 
     def _set(self, conn: sqlite3.Connection, key: str, value: str | None) -> None:
-        if value is None:
-            conn.execute("DELETE FROM meta WHERE key = ?", (key,))
-        else:
-            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+        tables.set_meta(conn, key, value)
 
     def token(self) -> str | None:
         with self.db.transaction() as conn:
@@ -162,13 +157,13 @@ class Account(Repo):
 
     def subscriptions(self) -> Subscriptions:
         with self.db.transaction() as conn:
-            row = conn.execute("SELECT data FROM subscriptions WHERE id = 1").fetchone()
+            row = tables.get(conn, "subscriptions", 1)
         return Subscriptions.model_validate_json(row["data"]) if row else Subscriptions()
 
     def subscriptions_state(self) -> str:
         """pending (on its way), synced, or rejected (the hub's last copy is shown)."""
         with self.db.transaction() as conn:
-            row = conn.execute("SELECT sync_state FROM subscriptions WHERE id = 1").fetchone()
+            row = tables.get(conn, "subscriptions", 1)
         return str(row["sync_state"]) if row else "synced"
 
     def set_subscriptions(self, wanted: Subscriptions) -> None:
@@ -184,17 +179,15 @@ class Account(Repo):
 
     def reject_subscriptions(self, conn: sqlite3.Connection) -> None:
         """The hub refused the customer's change: show what the hub last confirmed."""
-        row = conn.execute("SELECT value FROM meta WHERE key = 'subscriptions:hub'").fetchone()
-        confirmed = Subscriptions.model_validate_json(row["value"]) if row else Subscriptions()
+        hub = tables.meta(conn, "subscriptions:hub")
+        confirmed = Subscriptions.model_validate_json(hub) if hub else Subscriptions()
         self.save_subscriptions(conn, confirmed, state="rejected")
 
     def save_subscriptions(
         self, conn: sqlite3.Connection, wanted: Subscriptions, *, state: str = "synced"
     ) -> None:
-        conn.execute(
-            "INSERT OR REPLACE INTO subscriptions (id, data, sync_state) VALUES (1, ?, ?)",
-            (wanted.model_dump_json(), state),
-        )
+        record = {"id": 1, "data": wanted.model_dump_json(), "sync_state": state}
+        tables.upsert(conn, "subscriptions", record, pk="id")
         if state == "synced":
             self._set(conn, "subscriptions:hub", wanted.model_dump_json())
 
@@ -202,11 +195,14 @@ class Account(Repo):
         comment = as_multi_line(comment) if comment else None
         feedback = ArticleFeedback(article=article_id, helpful=helpful, comment=comment or None)
         with self.db.transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO feedback (article_id, helpful, comment, "
-                "sync_state, created_at) VALUES (?, ?, ?, 'pending', ?)",
-                (article_id, int(helpful), feedback.comment, now_text()),
-            )
+            vote = {
+                "article_id": article_id,
+                "helpful": int(helpful),
+                "comment": feedback.comment,
+                "sync_state": "pending",
+                "created_at": now_text(),
+            }
+            tables.upsert(conn, "feedback", vote, pk="article_id")
             self.outbox.add(
                 conn,
                 MutationName.article_feedback,
@@ -218,9 +214,7 @@ class Account(Repo):
     def feedback(self, article_id: str) -> tuple[bool, str] | None:
         """The customer's vote on an article and its sync state."""
         with self.db.transaction() as conn:
-            row = conn.execute(
-                "SELECT helpful, sync_state FROM feedback WHERE article_id = ?", (article_id,)
-            ).fetchone()
+            row = tables.get(conn, "feedback", article_id)
         return (bool(row["helpful"]), str(row["sync_state"])) if row else None
 
     def confirm(self, conn: sqlite3.Connection, entity: str, entity_id: str, state: str) -> None:
@@ -230,7 +224,7 @@ class Account(Repo):
             )
         elif entity == "subscriptions":
             conn.execute("UPDATE subscriptions SET sync_state = ?", (state,))
-            row = conn.execute("SELECT data FROM subscriptions WHERE id = 1").fetchone()
+            row = tables.get(conn, "subscriptions", 1)
             if row and state == "synced":
                 self._set(conn, "subscriptions:hub", row["data"])
 
@@ -244,8 +238,8 @@ class Account(Repo):
     def note_read(self, slug: str) -> None:
         """The customer read this article: it goes first in `read_articles`."""
         with self.db.transaction() as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'read_articles'").fetchone()
-            slugs = [s for s in (loads(row["value"]) if row else []) if s != slug]
+            read = tables.meta(conn, "read_articles")
+            slugs = [s for s in (loads(read) if read else []) if s != slug]
             self._set(conn, "read_articles", dumps([slug, *slugs][:READ_ARTICLES]))
 
     def read_articles(self) -> list[str]:
@@ -256,10 +250,7 @@ class Account(Repo):
     def device_settings(self) -> dict[str, str]:
         """What survives a wipe (`DEVICE_SETTINGS`), to be put back in the new file."""
         marks = ", ".join("?" for _ in DEVICE_SETTINGS)
-        with self.db.transaction() as conn:
-            rows = conn.execute(
-                f"SELECT key, value FROM meta WHERE key IN ({marks})", DEVICE_SETTINGS
-            ).fetchall()
+        rows = self.rows("meta", f"key IN ({marks})", DEVICE_SETTINGS)
         return {str(r["key"]): str(r["value"]) for r in rows}
 
     def restore_settings(self, settings: dict[str, str]) -> None:

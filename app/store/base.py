@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from app.schemas import Rejection
 from app.schemas.common import format_time
+from app.store import tables
 from app.store.database import Database
+from app.store.tables import Row
 
 
 def dumps(value: Any) -> str:
@@ -41,6 +44,24 @@ class Repo:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    def rows(
+        self,
+        table: str,
+        where: str | None = None,
+        args: Sequence[object] = (),
+        *,
+        order_by: str | None = None,
+        limit: int | None = None,
+    ) -> list[Row]:
+        """Rows of `table` (`where` with its `args`), in one short transaction."""
+        with self.db.transaction() as conn:
+            return tables.rows(conn, table, where, args, order_by=order_by, limit=limit)
+
+
+# Entity versions are read and written for every change a sync applies (thousands in a
+# first sync): SQL, as sqlite-utils looks the table up again on every call (ten times
+# slower here).
 
 
 def held_version(conn: sqlite3.Connection, entity: str, entity_id: str) -> int | None:

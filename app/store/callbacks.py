@@ -9,10 +9,12 @@ from datetime import datetime
 from app.schemas import Callback, CallbackMode, MutationName, Rejection
 from app.schemas.common import as_multi_line, format_time
 from app.schemas.mutations import CallbackRequestArgs
+from app.store import tables
 from app.store.base import Repo, dumps, loads, new_local_id, now_text, rejection_from
 from app.store.database import Database
 from app.store.outbox import Outbox
-from app.store.records import CallbackView
+from app.store.records import CallbackRecord
+from app.store.tables import Row
 
 
 class Callbacks(Repo):
@@ -66,11 +68,16 @@ class Callbacks(Repo):
             "updated_at": stamp,
         }
         with self.db.transaction() as conn:
-            conn.execute(
-                "INSERT INTO callbacks (local_id, queue_id, status, slot_start, sync_state, "
-                "updated_at, data) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
-                (local_id, queue_id, status, start, stamp, dumps(draft)),
-            )
+            row = {
+                "local_id": local_id,
+                "queue_id": queue_id,
+                "status": status,
+                "slot_start": start,
+                "sync_state": "pending",
+                "updated_at": stamp,
+                "data": dumps(draft),
+            }
+            tables.insert(conn, "callbacks", row)
             self.outbox.add(
                 conn, MutationName.callback_request, args, entity="callback", entity_id=local_id
             )
@@ -106,11 +113,7 @@ class Callbacks(Repo):
 
     def _change(self, local_id: str, name: MutationName, *, status: str, slot: str | None) -> None:
         with self.db.transaction() as conn:
-            row = conn.execute(
-                "SELECT server_id, slot_start FROM callbacks WHERE local_id = ?", (local_id,)
-            ).fetchone()
-            if row is None:
-                raise KeyError(local_id)
+            row = tables.held(conn, "callbacks", local_id)
             args: dict[str, str | None] = {"callback": row["server_id"] or local_id}
             if name is MutationName.callback_reschedule:
                 args["slot_start"] = slot
@@ -169,9 +172,7 @@ class Callbacks(Repo):
             )
 
     def reject(self, conn: sqlite3.Connection, local_id: str, error: Rejection) -> None:
-        row = conn.execute(
-            "SELECT server_id, data FROM callbacks WHERE local_id = ?", (local_id,)
-        ).fetchone()
+        row = tables.get(conn, "callbacks", local_id)
         if row is None:
             return
         last = loads(row["data"])
@@ -183,25 +184,19 @@ class Callbacks(Repo):
             (status, last["slot_start"], state, error.model_dump_json(), local_id),
         )
 
-    def list(self) -> list[CallbackView]:
-        with self.db.transaction() as conn:
-            rows = conn.execute(
-                "SELECT * FROM callbacks ORDER BY coalesce(slot_start, updated_at) DESC"
-            ).fetchall()
+    def list(self) -> list[CallbackRecord]:
+        rows = self.rows("callbacks", order_by="coalesce(slot_start, updated_at) DESC")
         return [_view(r) for r in rows]
 
-    def get(self, callback_id: str) -> CallbackView | None:
-        with self.db.transaction() as conn:
-            row = conn.execute(
-                "SELECT * FROM callbacks WHERE local_id = ? OR server_id = ?",
-                (callback_id, callback_id),
-            ).fetchone()
-        return _view(row) if row else None
+    def get(self, callback_id: str) -> CallbackRecord | None:
+        where = "local_id = ? OR server_id = ?"
+        found = self.rows("callbacks", where, (callback_id, callback_id), limit=1)
+        return _view(found[0]) if found else None
 
 
-def _view(row: sqlite3.Row) -> CallbackView:
+def _view(row: Row) -> CallbackRecord:
     data = loads(row["data"])
-    return CallbackView(
+    return CallbackRecord(
         local_id=row["local_id"],
         server_id=row["server_id"],
         queue_id=row["queue_id"],

@@ -13,10 +13,12 @@ from app.schemas import Case, MessageAuthor, MutationName, Rejection
 from app.schemas.cases import status_after_customer_reply, takes_replies
 from app.schemas.common import as_multi_line, as_one_line
 from app.schemas.mutations import CaseOpenArgs, CaseReplyArgs
+from app.store import tables
 from app.store.base import Repo, dumps, loads, new_local_id, now_text, rejection_from
 from app.store.database import Database
 from app.store.outbox import Outbox
-from app.store.records import CaseView, MessageView
+from app.store.records import CaseRecord, MessageRecord
+from app.store.tables import Row
 from app.store.uploads import NewFile, Uploads
 
 
@@ -69,11 +71,15 @@ class Cases(Repo):
             refs = self.uploads.stage(conn, list(files))
             args["attachments"] = refs
             draft["attachments"] = self.uploads.describe(conn, refs)
-            conn.execute(
-                "INSERT INTO cases (local_id, subject, status, updated_at, sync_state, data) "
-                "VALUES (?, ?, 'new', ?, 'pending', ?)",
-                (local_id, args["subject"], stamp, dumps(draft)),
-            )
+            row = {
+                "local_id": local_id,
+                "subject": args["subject"],
+                "status": "new",
+                "updated_at": stamp,
+                "sync_state": "pending",
+                "data": dumps(draft),
+            }
+            tables.insert(conn, "cases", row)
             self.outbox.add(conn, MutationName.case_open, args, entity="case", entity_id=local_id)
         return local_id
 
@@ -94,11 +100,7 @@ class Cases(Repo):
             {"case": case_local_id, "body": body.strip(), "attachments": ["x"] * len(files)}
         )
         with self.db.transaction() as conn:
-            row = conn.execute(
-                "SELECT server_id, status FROM cases WHERE local_id = ?", (case_local_id,)
-            ).fetchone()
-            if row is None:
-                raise KeyError(case_local_id)
+            row = tables.held(conn, "cases", case_local_id)
             # Shown reopened at once; the hub's answer confirms it (or refuses the reply
             # to a case closed meanwhile, which stays closed).
             if takes_replies(row["status"]):
@@ -106,9 +108,7 @@ class Cases(Repo):
                     "UPDATE cases SET status = ? WHERE local_id = ?",
                     (status_after_customer_reply(row["status"]).value, case_local_id),
                 )
-            earlier = conn.execute(
-                "SELECT attachments FROM case_messages WHERE local_id = ?", (message_id,)
-            ).fetchone()
+            earlier = tables.get(conn, "case_messages", message_id)
             if files or earlier is None:
                 attachments = self.uploads.stage(conn, list(files))
             else:
@@ -138,11 +138,7 @@ class Cases(Repo):
 
     def close(self, case_local_id: str) -> None:
         with self.db.transaction() as conn:
-            row = conn.execute(
-                "SELECT server_id FROM cases WHERE local_id = ?", (case_local_id,)
-            ).fetchone()
-            if row is None:
-                raise KeyError(case_local_id)
+            row = tables.held(conn, "cases", case_local_id)
             conn.execute("UPDATE cases SET status = 'closed' WHERE local_id = ?", (case_local_id,))
             self.outbox.add(
                 conn,
@@ -154,9 +150,7 @@ class Cases(Repo):
 
     def mark_read(self, case_local_id: str) -> None:
         with self.db.transaction() as conn:
-            row = conn.execute(
-                "SELECT data FROM cases WHERE local_id = ?", (case_local_id,)
-            ).fetchone()
+            row = tables.get(conn, "cases", case_local_id)
             if row is not None:
                 conn.execute(
                     "UPDATE cases SET seen_messages = ? WHERE local_id = ?",
@@ -183,15 +177,18 @@ class Cases(Repo):
         ).fetchone()
         # A close still on its way keeps showing; the hub's answer will confirm it.
         status = "closed" if closing else case.status.value
-        conn.execute(
-            "INSERT INTO cases (local_id, server_id, number, subject, status, updated_at, "
-            "sync_state, data) VALUES (?, ?, ?, ?, ?, ?, 'synced', ?) "
-            "ON CONFLICT (local_id) DO UPDATE SET server_id = excluded.server_id, "
-            "number = excluded.number, subject = excluded.subject, status = excluded.status, "
-            "updated_at = excluded.updated_at, sync_state = 'synced', error = NULL, "
-            "data = excluded.data",
-            (local_id, case.id, case.number, case.subject, status, data["updated_at"], dumps(data)),
-        )
+        synced = {
+            "local_id": local_id,
+            "server_id": case.id,
+            "number": case.number,
+            "subject": case.subject,
+            "status": status,
+            "updated_at": data["updated_at"],
+            "sync_state": "synced",
+            "error": None,
+            "data": dumps(data),
+        }
+        tables.upsert(conn, "cases", synced, pk="local_id")  # keeps `seen_messages`
         delivered = [m.client_ref for m in case.messages if m.client_ref]
         conn.executemany(
             "DELETE FROM case_messages WHERE local_id = ?", [(ref,) for ref in delivered]
@@ -207,9 +204,7 @@ class Cases(Repo):
                 (error.model_dump_json(), entity_id),
             )
             return
-        row = conn.execute(
-            "SELECT server_id, data FROM cases WHERE local_id = ?", (entity_id,)
-        ).fetchone()
+        row = tables.get(conn, "cases", entity_id)
         if row is None:
             return
         # A refused open leaves the draft marked; a refused close restores the hub's status.
@@ -220,24 +215,28 @@ class Cases(Repo):
             (state, error.model_dump_json(), status, entity_id),
         )
 
-    def list(self) -> list[CaseView]:
+    def list(self) -> list[CaseRecord]:
         with self.db.transaction() as conn:
-            rows = conn.execute("SELECT * FROM cases ORDER BY updated_at DESC").fetchall()
+            rows = tables.rows(conn, "cases", order_by="updated_at DESC")
             return [self._view(conn, r) for r in rows]
 
-    def get(self, case_id: str) -> CaseView | None:
+    def get(self, case_id: str) -> CaseRecord | None:
         """By local id, server id or case number."""
+        number = int(case_id) if case_id.isascii() and case_id.isdigit() else -1
         with self.db.transaction() as conn:
-            row = conn.execute(
-                "SELECT * FROM cases WHERE local_id = ? OR server_id = ? OR number = ?",
-                (case_id, case_id, int(case_id) if case_id.isascii() and case_id.isdigit() else -1),
-            ).fetchone()
-            return self._view(conn, row) if row else None
+            found = tables.rows(
+                conn,
+                "cases",
+                "local_id = ? OR server_id = ? OR number = ?",
+                (case_id, case_id, number),
+                limit=1,
+            )
+            return self._view(conn, found[0]) if found else None
 
-    def _view(self, conn: sqlite3.Connection, row: sqlite3.Row) -> CaseView:
+    def _view(self, conn: sqlite3.Connection, row: Row) -> CaseRecord:
         data = loads(row["data"])
         messages = [
-            MessageView(
+            MessageRecord(
                 id=m["id"],
                 author=MessageAuthor(m["author"]),
                 author_name=m.get("author_name"),
@@ -248,12 +247,13 @@ class Cases(Repo):
             )
             for m in data["messages"]
         ]
+        # SQL: run for every case listed (sqlite-utils would look the table up each time).
         for m in conn.execute(
             "SELECT * FROM case_messages WHERE case_local_id = ? ORDER BY created_at",
             (row["local_id"],),
         ):
             messages.append(
-                MessageView(
+                MessageRecord(
                     id=m["local_id"],
                     author=MessageAuthor.customer,
                     author_name=None,
@@ -264,7 +264,7 @@ class Cases(Repo):
                     attachments=self.uploads.describe(conn, loads(m["attachments"])),
                 )
             )
-        return CaseView(
+        return CaseRecord(
             local_id=row["local_id"],
             server_id=row["server_id"],
             number=row["number"],

@@ -25,10 +25,12 @@ from app.schemas import (
     StatusSnapshot,
 )
 from app.schemas.status import StatusPage
+from app.store import tables
 from app.store.base import Repo
 from app.store.database import Database
 from app.store.migrations import run_script
 from app.store.public_schema import SEARCH_REBUILD, SEARCH_TRIGGER_NAMES, SEARCH_TRIGGERS
+from app.store.tables import Row
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -90,35 +92,29 @@ class Content(Repo):
     # Writes take the caller's connection: they run inside the sync engine's transaction.
 
     def save_component(self, conn: sqlite3.Connection, component: Component) -> None:
-        conn.execute(
-            "INSERT OR REPLACE INTO components (id, name, group_name, status, position, data) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                component.id,
-                component.name,
-                component.group,
-                component.status.value,
-                component.position,
-                component.model_dump_json(),
-            ),
-        )
+        record = {
+            "id": component.id,
+            "name": component.name,
+            "group_name": component.group,
+            "status": component.status.value,
+            "position": component.position,
+            "data": component.model_dump_json(),
+        }
+        tables.upsert(conn, "components", record, pk="id")
 
     def save_incident(self, conn: sqlite3.Connection, incident: Incident) -> None:
         resolved = incident.resolved_at.isoformat() if incident.resolved_at else None
-        conn.execute(
-            "INSERT OR REPLACE INTO incidents (id, kind, status, impact, started_at, resolved_at,"
-            " updated_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                incident.id,
-                incident.kind.value,
-                incident.status.value,
-                incident.impact.value,
-                incident.started_at.isoformat(),
-                resolved,
-                incident.updated_at.isoformat(),
-                incident.model_dump_json(),
-            ),
-        )
+        record = {
+            "id": incident.id,
+            "kind": incident.kind.value,
+            "status": incident.status.value,
+            "impact": incident.impact.value,
+            "started_at": incident.started_at.isoformat(),
+            "resolved_at": resolved,
+            "updated_at": incident.updated_at.isoformat(),
+            "data": incident.model_dump_json(),
+        }
+        tables.upsert(conn, "incidents", record, pk="id")
 
     def save_snapshot(self, conn: sqlite3.Connection, snapshot: StatusSnapshot) -> None:
         """The status document replaces the components and refreshes the incidents in it."""
@@ -128,34 +124,28 @@ class Content(Repo):
         listed = snapshot.active_incidents + snapshot.maintenance + snapshot.recent_incidents
         for incident in listed:
             self.save_incident(conn, incident)
-        conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('company', ?)",
-            (snapshot.page.model_dump_json(),),
-        )
+        tables.set_meta(conn, "company", snapshot.page.model_dump_json())
 
     def save_article(self, conn: sqlite3.Connection, article: Article) -> None:
-        # Update in place (not REPLACE) so the full-text triggers see an update.
-        values = (
-            article.slug,
-            article.locale,
-            article.title,
-            article.body,
-            article.category,
-            "\n".join(article.tags),
-            article.updated_at.isoformat(),
-            article.id,
+        # SQL: a first sync saves thousands (sqlite-utils' upsert is ten times slower). An
+        # upsert updates in place (not REPLACE), so the full-text triggers see an update.
+        conn.execute(
+            "INSERT INTO articles (id, slug, locale, title, body, category, tags, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "slug = excluded.slug, locale = excluded.locale, title = excluded.title, "
+            "body = excluded.body, category = excluded.category, tags = excluded.tags, "
+            "updated_at = excluded.updated_at",
+            (
+                article.id,
+                article.slug,
+                article.locale,
+                article.title,
+                article.body,
+                article.category,
+                "\n".join(article.tags),
+                article.updated_at.isoformat(),
+            ),
         )
-        updated = conn.execute(
-            "UPDATE articles SET slug = ?, locale = ?, title = ?, body = ?, category = ?, "
-            "tags = ?, updated_at = ? WHERE id = ?",
-            values,
-        ).rowcount
-        if not updated:
-            conn.execute(
-                "INSERT INTO articles (slug, locale, title, body, category, tags, updated_at, "
-                "id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                values,
-            )
         self.generation += 1
 
     def delete_article(self, conn: sqlite3.Connection, article_id: str) -> None:
@@ -163,23 +153,18 @@ class Content(Repo):
         self.generation += 1
 
     def save_category(self, conn: sqlite3.Connection, category: Category) -> None:
-        conn.execute(
-            "INSERT OR REPLACE INTO categories (id, locale, title, position, data) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (
-                category.id,
-                category.locale,
-                category.title,
-                category.position,
-                category.model_dump_json(),
-            ),
-        )
+        record = {
+            "id": category.id,
+            "locale": category.locale,
+            "title": category.title,
+            "position": category.position,
+            "data": category.model_dump_json(),
+        }
+        tables.upsert(conn, "categories", record, pk=("id", "locale"))
 
     def save_queue(self, conn: sqlite3.Connection, queue: CallbackQueue) -> None:
-        conn.execute(
-            "INSERT OR REPLACE INTO queues (id, position, data) VALUES (?, ?, ?)",
-            (queue.id, queue.position, queue.model_dump_json()),
-        )
+        record = {"id": queue.id, "position": queue.position, "data": queue.model_dump_json()}
+        tables.upsert(conn, "queues", record, pk="id")
 
     # Reads, each in its own short transaction.
 
@@ -201,28 +186,23 @@ class Content(Repo):
 
     def incident(self, incident_id: str) -> Incident | None:
         with self.db.transaction() as conn:
-            row = conn.execute("SELECT data FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+            row = tables.get(conn, "incidents", incident_id)
         return Incident.model_validate_json(row["data"]) if row else None
 
     def article(self, slug: str, locale: str) -> Article | None:
         """The article in `locale`, else its English original."""
-        with self.db.transaction() as conn:
-            rows = conn.execute(
-                "SELECT * FROM articles WHERE slug = ? AND locale IN (?, 'en') "
-                "ORDER BY locale = ? DESC",
-                (slug, locale, locale),
-            ).fetchall()
+        where = "slug = ? AND locale IN (?, 'en')"
+        # The translation first: it is the row whose locale is not 'en' (if any).
+        rows = self.rows("articles", where, (slug, locale), order_by="locale = 'en'")
         return _article(rows[0]) if rows else None
 
     def articles(self, *, locale: str, category: str | None = None) -> list[Article]:
-        query = "SELECT * FROM articles WHERE locale = ?"
+        where = "locale = ?"
         params = [locale]
         if category:
-            query += " AND category = ?"
+            where += " AND category = ?"
             params.append(category)
-        with self.db.transaction() as conn:
-            rows = conn.execute(query + " ORDER BY title", params).fetchall()
-        return [_article(r) for r in rows]
+        return [_article(r) for r in self.rows("articles", where, params, order_by="title")]
 
     def categories(self, locale: str) -> list[Category]:
         query = "SELECT data FROM categories WHERE locale = ? ORDER BY position, id"
@@ -237,14 +217,6 @@ class Content(Repo):
         return found[0] if found else None
 
 
-def _article(row: sqlite3.Row) -> Article:
-    return Article(
-        id=row["id"],
-        slug=row["slug"],
-        locale=row["locale"],
-        title=row["title"],
-        body=row["body"],
-        category=row["category"],
-        tags=[t for t in row["tags"].split("\n") if t],
-        updated_at=row["updated_at"],
-    )
+def _article(row: Row) -> Article:
+    """An article as `save_article` keeps it (its tags one a line)."""
+    return Article.model_validate({**row, "tags": [t for t in row["tags"].split("\n") if t]})

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from app.store import tables
 from app.store.base import Repo, now_text
 
 
@@ -21,7 +22,7 @@ class Feed:
 class Feeds(Repo):
     def feed(self, name: str) -> Feed:
         with self.db.transaction() as conn:
-            row = conn.execute("SELECT * FROM feeds WHERE name = ?", (name,)).fetchone()
+            row = tables.get(conn, "feeds", name)
         if row is None:
             return Feed(name, None, None, None)
         return Feed(name, row["cursor"], row["etag"], row["synced_at"])
@@ -35,15 +36,13 @@ class Feeds(Repo):
         etag: str | None = None,
     ) -> None:
         """Inside the transaction that stores what the feed brought: move it on."""
-        conn.execute(
-            "INSERT OR REPLACE INTO feeds (name, cursor, etag, synced_at) VALUES (?, ?, ?, ?)",
-            (name, cursor, etag, now_text()),
-        )
+        record = {"name": name, "cursor": cursor, "etag": etag, "synced_at": now_text()}
+        tables.upsert(conn, "feeds", record, pk="name")
 
     def touch(self, name: str) -> None:
         """Nothing new (304): remember that the feed was checked."""
         with self.db.transaction() as conn:
-            current = conn.execute("SELECT * FROM feeds WHERE name = ?", (name,)).fetchone()
+            current = tables.get(conn, "feeds", name)
             self.save(
                 conn,
                 name,

@@ -9,6 +9,8 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from app.store import tables
+
 Step = Callable[[sqlite3.Connection], None]
 Migration = tuple[int, str, Step]
 
@@ -20,12 +22,37 @@ class Schema:
 
     name: str
     version: int  # the baseline's, and the last step's
-    baseline: str
+    baseline: Step
     migrations: Sequence[Migration] = ()
 
 
 class MigrationError(RuntimeError):
     """A migration failed or would lose data; the database is left as it was."""
+
+
+def in_order(*steps: Step) -> Step:
+    """One step made of several."""
+
+    def run(conn: sqlite3.Connection) -> None:
+        for step in steps:
+            step(conn)
+
+    return run
+
+
+def bookkeeping(conn: sqlite3.Connection) -> None:
+    """What every store file has: its settings and marks (`meta`, which holds the schema
+    version), and where each feed from the hub stands."""
+    tables.create(conn, "meta", {"key": str, "value": str}, pk="key", not_null=["value"])
+    feeds = {"name": str, "cursor": str, "etag": str, "synced_at": str}
+    tables.create(conn, "feeds", feeds, pk="name")
+
+
+def entity_versions(conn: sqlite3.Connection) -> None:
+    """The version of each entity the hub sent (so a replayed live event never undoes a
+    newer pull)."""
+    columns = {"entity": str, "id": str, "version": int}
+    tables.create(conn, "entity_versions", columns, pk=("entity", "id"), not_null=list(columns))
 
 
 def script(sql: str) -> Step:
@@ -59,22 +86,15 @@ def _statements(sql: str) -> list[str]:
 
 
 def current_version(conn: sqlite3.Connection) -> int:
-    has_meta = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
-    ).fetchone()
-    if not has_meta:
-        return 0
-    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else 0
+    """0: a new file (no `meta` table yet)."""
+    version = tables.meta(conn, "schema_version") if tables.table(conn, "meta").exists() else None
+    return int(version) if version else 0
 
 
 def _unsynced(conn: sqlite3.Connection) -> set[str]:
-    has_outbox = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'"
-    ).fetchone()
-    if not has_outbox:
-        return set()
-    return {row[0] for row in conn.execute("SELECT key FROM outbox WHERE state != 'applied'")}
+    """The outbox's keys (none before there is an outbox)."""
+    waiting = tables.rows(conn, "outbox", "state != 'applied'", select="key")
+    return {str(row["key"]) for row in waiting}
 
 
 def migrate(
@@ -85,7 +105,7 @@ def migrate(
     Returns the versions applied."""
     steps = schema.migrations if migrations is None else migrations
     if current_version(conn) == 0:
-        _apply(conn, schema.version, f"{schema.name} (new)", script(schema.baseline))
+        _apply(conn, schema.version, f"{schema.name} (new)", schema.baseline)
         applied = [schema.version]
     else:
         applied = []
@@ -107,11 +127,7 @@ def _apply(conn: sqlite3.Connection, version: int, name: str, step: Step) -> Non
             raise MigrationError(
                 f"migration {version} ({name}) would lose {len(lost)} unsynced changes"
             )
-        conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (str(version),),
-        )
+        tables.set_meta(conn, "schema_version", str(version))
     except BaseException as error:
         conn.execute("ROLLBACK")
         if isinstance(error, MigrationError):

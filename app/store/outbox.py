@@ -10,7 +10,9 @@ from typing import Any
 
 from app.schemas import MutationIn, MutationName, Rejection
 from app.schemas.common import parse_time
+from app.store import tables
 from app.store.base import Repo, dumps, loads, new_local_id, now_text, rejection_from
+from app.store.tables import Row
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class OutboxEntry:
         )
 
 
-def _entry(row: sqlite3.Row) -> OutboxEntry:
+def _entry(row: Row) -> OutboxEntry:
     return OutboxEntry(
         seq=row["seq"],
         key=row["key"],
@@ -62,26 +64,22 @@ class Outbox(Repo):
         entity_id: str | None = None,
     ) -> int:
         """Queue a mutation inside the caller's transaction (with its local row)."""
-        cursor = conn.execute(
-            "INSERT INTO outbox (key, name, args, created_at, entity, entity_id) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (new_local_id(), name.value, dumps(args), now_text(), entity, entity_id),
-        )
-        return int(cursor.lastrowid or 0)
+        entry = {
+            "key": new_local_id(),
+            "name": name.value,
+            "args": dumps(args),
+            "created_at": now_text(),
+            "entity": entity,
+            "entity_id": entity_id,
+        }
+        return tables.insert(conn, "outbox", entry)
 
     def pending(self, limit: int = 100) -> list[OutboxEntry]:
-        with self.db.transaction() as conn:
-            rows = conn.execute(
-                "SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?", (limit,)
-            ).fetchall()
+        rows = self.rows("outbox", "state = 'pending'", order_by="seq", limit=limit)
         return [_entry(r) for r in rows]
 
     def rejected(self) -> list[OutboxEntry]:
-        with self.db.transaction() as conn:
-            rows = conn.execute(
-                "SELECT * FROM outbox WHERE state = 'rejected' ORDER BY seq"
-            ).fetchall()
-        return [_entry(r) for r in rows]
+        return [_entry(r) for r in self.rows("outbox", "state = 'rejected'", order_by="seq")]
 
     def counts(self) -> dict[str, int]:
         with self.db.transaction() as conn:

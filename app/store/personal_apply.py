@@ -16,6 +16,7 @@ from app.schemas import (
     Rejection,
     Subscriptions,
 )
+from app.store import tables
 from app.store.account import Account
 from app.store.base import Repo, held_version, hold_version
 from app.store.callbacks import Callbacks
@@ -115,10 +116,8 @@ class PersonalApplier(Repo):
             case "callback":
                 self.callbacks.apply_server(conn, Callback.model_validate(data))
             case "subscriptions" if data is not None:
-                pending = conn.execute(
-                    "SELECT 1 FROM subscriptions WHERE sync_state = 'pending'"
-                ).fetchone()
-                if not pending:
+                kept = tables.get(conn, "subscriptions", 1)
+                if kept is None or kept["sync_state"] != "pending":  # theirs, on its way, wins
                     self.account.save_subscriptions(conn, Subscriptions.model_validate(data))
             case _:
                 return True  # public content (an older hub sends it here too), or a newer entity
@@ -130,9 +129,7 @@ class PersonalApplier(Repo):
         reason; all in one transaction."""
         with self.db.transaction() as conn:
             for result in results:
-                row = conn.execute(
-                    "SELECT entity, entity_id FROM outbox WHERE seq = ?", (result.seq,)
-                ).fetchone()
+                row = tables.get(conn, "outbox", result.seq)
                 if row is None:
                     continue
                 entity, entity_id = row["entity"], row["entity_id"]

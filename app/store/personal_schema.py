@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import sqlite3
 
-from app.store.migrations import Schema, run_script, script
+from app.store import tables
+from app.store.migrations import Schema, bookkeeping, entity_versions, in_order, run_script, script
 from app.store.public_schema import TABLES as PUBLIC_TABLES
 
+# The customer's own rows, in SQL: most have constraints sqlite-utils cannot state (a
+# unique server id, the one row of subscriptions, outbox numbers never handed out twice).
 CORE = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE feeds (
-    name TEXT PRIMARY KEY, cursor TEXT, etag TEXT, synced_at TEXT
-);
 CREATE TABLE cases (
     local_id TEXT PRIMARY KEY, server_id TEXT UNIQUE, number INTEGER, subject TEXT NOT NULL,
     status TEXT NOT NULL, updated_at TEXT NOT NULL, sync_state TEXT NOT NULL,
@@ -41,20 +40,31 @@ CREATE TABLE outbox (
     attempts INTEGER NOT NULL DEFAULT 0, error TEXT, entity TEXT, entity_id TEXT
 );
 """
-UPLOADS = """
-CREATE TABLE uploads (
-    local_id TEXT PRIMARY KEY, filename TEXT NOT NULL, content_type TEXT NOT NULL,
-    size INTEGER NOT NULL, data BLOB, server_id TEXT, error TEXT, created_at TEXT NOT NULL
-);
-"""
-# Versions of what the hub sent (so a replayed live event never undoes a newer pull) and
-# the updates already shown to the customer (never the same one twice).
-LIVE = """
-CREATE TABLE entity_versions (
-    entity TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (entity, id)
-);
-CREATE TABLE notified (key TEXT PRIMARY KEY, created_at TEXT NOT NULL);
-"""
+
+
+def _uploads(conn: sqlite3.Connection) -> None:
+    """Files waiting to be sent (`data` freed once the hub has them)."""
+    columns = {
+        "local_id": str,
+        "filename": str,
+        "content_type": str,
+        "size": int,
+        "data": bytes,
+        "server_id": str,
+        "error": str,
+        "created_at": str,
+    }
+    required = ["filename", "content_type", "size", "created_at"]
+    tables.create(conn, "uploads", columns, pk="local_id", not_null=required)
+
+
+def _live(conn: sqlite3.Connection) -> None:
+    """Versions of what the hub sent, and the updates already shown to the customer
+    (never the same one twice)."""
+    entity_versions(conn)
+    notified = {"key": str, "created_at": str}
+    tables.create(conn, "notified", notified, pk="key", not_null=["created_at"])
+
 
 # What a file of version 4 or older kept about public content, besides its tables.
 PUBLIC_FEEDS = ("status", "kb")
@@ -89,12 +99,12 @@ def _move_public_out(conn: sqlite3.Connection) -> None:
 PERSONAL_SCHEMA = Schema(
     name="personal data",
     version=5,
-    baseline=CORE + UPLOADS + LIVE,
+    baseline=in_order(bookkeeping, script(CORE), _uploads, _live),
     # Files made by earlier versions (all content in one file) are brought forward.
     migrations=[
         (2, "full-text search over articles", _nothing),
-        (3, "attachments waiting to be uploaded", script(UPLOADS)),
-        (4, "live events: entity versions and notified updates", script(LIVE)),
+        (3, "attachments waiting to be uploaded", _uploads),
+        (4, "live events: entity versions and notified updates", _live),
         (5, "public content moves to its own store", _move_public_out),
     ],
 )

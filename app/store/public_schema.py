@@ -4,35 +4,60 @@ On a server one file holds it for every visitor."""
 
 from __future__ import annotations
 
-from app.store.migrations import Schema
+import sqlite3
 
-CONTENT = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE feeds (
-    name TEXT PRIMARY KEY, cursor TEXT, etag TEXT, synced_at TEXT
-);
-CREATE TABLE components (
-    id TEXT PRIMARY KEY, name TEXT NOT NULL, group_name TEXT, status TEXT NOT NULL,
-    position INTEGER NOT NULL DEFAULT 0, data TEXT NOT NULL
-);
-CREATE TABLE incidents (
-    id TEXT PRIMARY KEY, kind TEXT NOT NULL, status TEXT NOT NULL, impact TEXT NOT NULL,
-    started_at TEXT NOT NULL, resolved_at TEXT, updated_at TEXT NOT NULL, data TEXT NOT NULL
-);
-CREATE TABLE categories (
-    id TEXT NOT NULL, locale TEXT NOT NULL, title TEXT NOT NULL, position INTEGER NOT NULL,
-    data TEXT NOT NULL, PRIMARY KEY (id, locale)
-);
-CREATE TABLE articles (
-    id TEXT PRIMARY KEY, slug TEXT NOT NULL, locale TEXT NOT NULL, title TEXT NOT NULL,
-    body TEXT NOT NULL, category TEXT NOT NULL, tags TEXT NOT NULL, updated_at TEXT NOT NULL
-);
-CREATE INDEX articles_slug ON articles (slug, locale);
-CREATE TABLE queues (id TEXT PRIMARY KEY, position INTEGER NOT NULL, data TEXT NOT NULL);
-CREATE TABLE entity_versions (
-    entity TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (entity, id)
-);
-"""
+from app.store import tables
+from app.store.migrations import Schema, bookkeeping, entity_versions, in_order, script
+
+
+def _content(conn: sqlite3.Connection) -> None:
+    """The hub's content; `data` holds each entity as the hub sent it, the other columns
+    what the store sorts and filters by."""
+    components = {
+        "id": str,
+        "name": str,
+        "group_name": str,
+        "status": str,
+        "position": int,
+        "data": str,
+    }
+    tables.create(
+        conn,
+        "components",
+        components,
+        pk="id",
+        not_null=["name", "status", "position", "data"],
+        defaults={"position": 0},
+    )
+    incidents = {
+        "id": str,
+        "kind": str,
+        "status": str,
+        "impact": str,
+        "started_at": str,
+        "resolved_at": str,
+        "updated_at": str,
+        "data": str,
+    }
+    required = [column for column in incidents if column not in ("id", "resolved_at")]
+    tables.create(conn, "incidents", incidents, pk="id", not_null=required)
+    categories = {"id": str, "locale": str, "title": str, "position": int, "data": str}
+    tables.create(conn, "categories", categories, pk=("id", "locale"), not_null=list(categories))
+    articles = {
+        "id": str,
+        "slug": str,
+        "locale": str,
+        "title": str,
+        "body": str,
+        "category": str,
+        "tags": str,  # one a line
+        "updated_at": str,
+    }
+    tables.create(conn, "articles", articles, pk="id", not_null=list(articles)[1:])
+    tables.table(conn, "articles").create_index(["slug", "locale"], index_name="articles_slug")
+    queues = {"id": str, "position": int, "data": str}
+    tables.create(conn, "queues", queues, pk="id", not_null=["position", "data"])
+
 
 # The tables a file of version 4 or older held beside the personal data (moved out since).
 TABLES = ("components", "incidents", "categories", "articles", "queues")
@@ -61,35 +86,33 @@ INSERT INTO articles_titles (articles_titles, rank) VALUES ('rank', 'bm25(1.0, 1
 # The triggers that keep the search indexes in step with `articles`. A bulk load drops
 # them, writes the articles, then rebuilds the indexes and puts them back (much faster
 # than indexing row by row); `open_store` puts them back after a crash in between.
-SEARCH_TRIGGERS = """
+SEARCH_INDEXES = {
+    "articles_fts": ("title", "tags", "body"),
+    "articles_titles": ("title", "tags"),
+    "articles_words": ("title", "tags", "body"),
+}
+
+
+def _indexing(row: str, *, delete: bool = False) -> str:
+    """Statements that add the article `row` ("new" or "old") to every search index, or
+    take it out (`delete`: an external-content index is told what the row held)."""
+    statements = []
+    for index, columns in SEARCH_INDEXES.items():
+        names = ", ".join(("rowid", *columns))
+        values = ", ".join(f"{row}.{column}" for column in ("rowid", *columns))
+        if delete:
+            names, values = f"{index}, {names}", f"'delete', {values}"
+        statements.append(f"    INSERT INTO {index} ({names})\n        VALUES ({values});\n")
+    return "".join(statements)
+
+
+SEARCH_TRIGGERS = f"""
 CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
-    INSERT INTO articles_fts (rowid, title, tags, body)
-        VALUES (new.rowid, new.title, new.tags, new.body);
-    INSERT INTO articles_titles (rowid, title, tags) VALUES (new.rowid, new.title, new.tags);
-    INSERT INTO articles_words (rowid, title, tags, body)
-        VALUES (new.rowid, new.title, new.tags, new.body);
-END;
+{_indexing("new")}END;
 CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
-    INSERT INTO articles_fts (articles_fts, rowid, title, tags, body)
-        VALUES ('delete', old.rowid, old.title, old.tags, old.body);
-    INSERT INTO articles_titles (articles_titles, rowid, title, tags)
-        VALUES ('delete', old.rowid, old.title, old.tags);
-    INSERT INTO articles_words (articles_words, rowid, title, tags, body)
-        VALUES ('delete', old.rowid, old.title, old.tags, old.body);
-END;
+{_indexing("old", delete=True)}END;
 CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
-    INSERT INTO articles_fts (articles_fts, rowid, title, tags, body)
-        VALUES ('delete', old.rowid, old.title, old.tags, old.body);
-    INSERT INTO articles_titles (articles_titles, rowid, title, tags)
-        VALUES ('delete', old.rowid, old.title, old.tags);
-    INSERT INTO articles_words (articles_words, rowid, title, tags, body)
-        VALUES ('delete', old.rowid, old.title, old.tags, old.body);
-    INSERT INTO articles_fts (rowid, title, tags, body)
-        VALUES (new.rowid, new.title, new.tags, new.body);
-    INSERT INTO articles_titles (rowid, title, tags) VALUES (new.rowid, new.title, new.tags);
-    INSERT INTO articles_words (rowid, title, tags, body)
-        VALUES (new.rowid, new.title, new.tags, new.body);
-END;
+{_indexing("old", delete=True)}{_indexing("new")}END;
 """
 SEARCH_TRIGGER_NAMES = ("articles_ai", "articles_ad", "articles_au")
 SEARCH_REBUILD = """
@@ -99,5 +122,13 @@ INSERT INTO articles_words (articles_words) VALUES ('rebuild');
 """
 
 PUBLIC_SCHEMA = Schema(
-    name="public content", version=1, baseline=CONTENT + SEARCH + SEARCH_TRIGGERS + SEARCH_REBUILD
+    name="public content",
+    version=1,
+    baseline=in_order(
+        bookkeeping,
+        _content,
+        entity_versions,
+        # FTS5 with its own tokenizers, ranking and vocabulary: beyond sqlite-utils' FTS.
+        script(SEARCH + SEARCH_TRIGGERS + SEARCH_REBUILD),
+    ),
 )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from app.schemas import AlertDeviceCreated, MutationName
 from app.schemas.mutations import DeviceRegisterArgs
+from app.store import tables
 from app.store.base import Repo
 from app.store.database import Database
 from app.store.outbox import Outbox
@@ -42,9 +43,8 @@ class Push(Repo):
         self.outbox = outbox
 
     def state(self) -> PushState:
-        with self.db.transaction() as conn:
-            rows = dict(conn.execute("SELECT key, value FROM meta WHERE key LIKE 'push:%'"))
-        return PushState(*(rows.get(key) for key in KEYS))
+        held = {row["key"]: row["value"] for row in self.rows("meta", "key LIKE 'push:%'")}
+        return PushState(*(held.get(key) for key in KEYS))
 
     def register_signed_in(self, device: DeviceRegisterArgs) -> None:
         """Alerts on, signed in: queued for the hub with this browser's subscription."""
@@ -86,10 +86,4 @@ class Push(Repo):
 
     def _set(self, conn: sqlite3.Connection, **values: str | None) -> None:
         for name, value in values.items():
-            if value is None:
-                conn.execute("DELETE FROM meta WHERE key = ?", (f"push:{name}",))
-            else:
-                conn.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                    (f"push:{name}", value),
-                )
+            tables.set_meta(conn, f"push:{name}", value)

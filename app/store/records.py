@@ -12,7 +12,7 @@ from app.schemas.callbacks import ACTIVE_STATUSES
 
 
 @dataclass(frozen=True)
-class MessageView:
+class MessageRecord:
     id: str
     author: MessageAuthor
     author_name: str | None
@@ -24,7 +24,7 @@ class MessageView:
 
 
 @dataclass(frozen=True)
-class CaseView:
+class CaseRecord:
     local_id: str
     server_id: str | None
     number: int | None
@@ -35,14 +35,14 @@ class CaseView:
     incident_id: str | None
     sync_state: str  # pending | synced | rejected
     error: Rejection | None
-    messages: list[MessageView]
+    messages: list[MessageRecord]
     unread: int
     updated_at: str
     attachments: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
-class CallbackView:
+class CallbackRecord:
     local_id: str
     server_id: str | None
     queue_id: str

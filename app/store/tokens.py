@@ -8,6 +8,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Protocol
 
+from app.store import tables
+
 
 class TokenKeeper(Protocol):
     def get(self, conn: sqlite3.Connection) -> str | None:
@@ -28,14 +30,10 @@ class StoreTokens:
     """The token in the store file's `meta` table."""
 
     def get(self, conn: sqlite3.Connection) -> str | None:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'token'").fetchone()
-        return str(row[0]) if row else None
+        return tables.meta(conn, "token")
 
     def put(self, conn: sqlite3.Connection, token: str | None) -> None:
-        if token is None:
-            conn.execute("DELETE FROM meta WHERE key = 'token'")
-        else:
-            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('token', ?)", (token,))
+        tables.set_meta(conn, "token", token)
 
     def adopt(self, conn: sqlite3.Connection) -> None:
         """The file's token is already this keeper's."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from app.schemas import Attachment, Rejection
 from app.schemas.files import MAX_ATTACHMENT_BYTES, content_matches, size_text, type_for_filename
+from app.store import tables
 from app.store.base import Repo, dumps, new_local_id, now_text
 
 PREFIX = "upload:"
@@ -70,11 +71,15 @@ class Uploads(Repo):
         refs = []
         for file in files:
             local_id = new_local_id()
-            conn.execute(
-                "INSERT INTO uploads (local_id, filename, content_type, size, data, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (local_id, file.filename, file.content_type, file.size, file.data, now_text()),
-            )
+            staged = {
+                "local_id": local_id,
+                "filename": file.filename,
+                "content_type": file.content_type,
+                "size": file.size,
+                "data": file.data,
+                "created_at": now_text(),
+            }
+            tables.insert(conn, "uploads", staged)
             refs.append(PREFIX + local_id)
         return refs
 
@@ -122,9 +127,7 @@ class Uploads(Repo):
 
     def data(self, local_id: str) -> bytes:
         with self.db.transaction() as conn:
-            row = conn.execute(
-                "SELECT data FROM uploads WHERE local_id = ?", (local_id,)
-            ).fetchone()
+            row = tables.get(conn, "uploads", local_id)
         return bytes(row["data"]) if row and row["data"] is not None else b""
 
     def uploaded(self, local_id: str, attachment: Attachment) -> None:

@@ -13,7 +13,7 @@ from app.state.notices import NoticesState
 from app.state.phone import display
 from app.state.session import UiState
 from app.state.sync import SyncState
-from app.store.records import CallbackView
+from app.store.records import CallbackRecord
 from app.views.callbacks_screen import callback_time, status_chip
 from app.views.context import use_session
 from app.views.shell import detail_view, missing_view
@@ -25,7 +25,7 @@ CALENDAR_FILE = "callback.ics"
 
 
 def alternatives(
-    callbacks: CallbacksState, ui: UiState, callback: CallbackView
+    callbacks: CallbacksState, ui: UiState, callback: CallbackRecord
 ) -> list[ft.Control]:
     """The free times the hub offered instead of a refused slot."""
     page = ft.context.page
@@ -55,7 +55,7 @@ def alternatives(
 
 
 @ft.component
-def Actions(callbacks: CallbacksState, ui: UiState, callback: CallbackView) -> ft.Control:
+def Actions(callbacks: CallbacksState, ui: UiState, callback: CallbackRecord) -> ft.Control:
     """Cancel (asked once more) and change the time, while the callback is still to come."""
     page = ft.context.page
     confirming, set_confirming = ft.use_state(False)
@@ -123,7 +123,7 @@ def zone_abbreviation(moment: datetime) -> str:
 
 
 def confirmation(
-    callbacks: CallbacksState, ui: UiState, callback: CallbackView
+    callbacks: CallbacksState, ui: UiState, callback: CallbackRecord
 ) -> list[ft.Control]:
     """'Booked', the day with its weekday, the call window with its time zone, the number
     we call and the one we call from, and what happens if the call is missed."""
@@ -187,7 +187,7 @@ def confirmation(
 
 
 @ft.component
-def AddToCalendar(callbacks: CallbacksState, ui: UiState, callback: CallbackView) -> ft.Control:
+def AddToCalendar(callbacks: CallbacksState, ui: UiState, callback: CallbackRecord) -> ft.Control:
     """Saves an .ics file: a download in the browser, a save dialog on a desktop."""
     page = ft.context.page
     picker = ft.use_memo(ft.FilePicker, dependencies=[])

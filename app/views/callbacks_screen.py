@@ -8,7 +8,7 @@ from app.schemas import CallbackMode
 from app.state.account import AccountState
 from app.state.callbacks import CallbacksState
 from app.state.session import Session, UiState
-from app.store.records import CallbackView
+from app.store.records import CallbackRecord
 from app.views.context import use_session
 from app.views.shell import shell
 from app.views.strings import tr, when
@@ -17,7 +17,7 @@ from app.views.widgets import sign_in_prompt, sync_marker
 from app.views.widgets import status_chip as chip
 
 
-def callback_time(callbacks: CallbacksState, ui: UiState, callback: CallbackView) -> str:
+def callback_time(callbacks: CallbacksState, ui: UiState, callback: CallbackRecord) -> str:
     if callback.mode is CallbackMode.asap or callback.slot_start is None:
         return tr(ui.locale, "asap")
     return when(ui.locale, callback.slot_start, callbacks.zone)
@@ -28,7 +28,7 @@ def status_chip(ui: UiState, status: str) -> ft.Control:
     return chip(tr(ui.locale, f"callback_{status}"), color)
 
 
-def callback_tile(callbacks: CallbacksState, ui: UiState, callback: CallbackView) -> ft.Control:
+def callback_tile(callbacks: CallbacksState, ui: UiState, callback: CallbackRecord) -> ft.Control:
     page = ft.context.page
     return ft.Card(
         ft.Container(

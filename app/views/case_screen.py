@@ -13,7 +13,7 @@ from app.schemas.cases import takes_replies
 from app.state.case_drafts import reply_key
 from app.state.cases import CasesState
 from app.state.session import Session, UiState
-from app.store.records import CaseView, MessageView
+from app.store.records import CaseRecord, MessageRecord
 from app.views.cases_screen import case_label, case_status_chip
 from app.views.context import use_session
 from app.views.layout import form_column
@@ -31,7 +31,7 @@ from app.views.widgets import (
 )
 
 
-def message_state(ui: UiState, message: MessageView) -> list[ft.Control]:
+def message_state(ui: UiState, message: MessageRecord) -> list[ft.Control]:
     if message.author is MessageAuthor.agent:
         return []
     if message.state == "sent":
@@ -45,7 +45,7 @@ def message_state(ui: UiState, message: MessageView) -> list[ft.Control]:
 
 
 @ft.component
-def EditMessage(cases: CasesState, ui: UiState, message: MessageView) -> ft.Control:
+def EditMessage(cases: CasesState, ui: UiState, message: MessageRecord) -> ft.Control:
     """A refused reply opened for editing, with its text to change."""
     page = ft.context.page
     field = ft.use_memo(
@@ -72,7 +72,7 @@ def EditMessage(cases: CasesState, ui: UiState, message: MessageView) -> ft.Cont
     )
 
 
-def bubble(cases: CasesState, ui: UiState, message: MessageView) -> ft.Control:
+def bubble(cases: CasesState, ui: UiState, message: MessageRecord) -> ft.Control:
     page = ft.context.page
     mine = message.author is MessageAuthor.customer
     author = tr(ui.locale, "you") if mine else (message.author_name or tr(ui.locale, "agent"))
@@ -117,7 +117,7 @@ def bubble(cases: CasesState, ui: UiState, message: MessageView) -> ft.Control:
     )
 
 
-def close_case(cases: CasesState, ui: UiState, case: CaseView) -> list[ft.Control]:
+def close_case(cases: CasesState, ui: UiState, case: CaseRecord) -> list[ft.Control]:
     """Close the case, asked once more; nothing once it is closed."""
     page = ft.context.page
     if not takes_replies(case.status):
@@ -141,7 +141,7 @@ def close_case(cases: CasesState, ui: UiState, case: CaseView) -> list[ft.Contro
     ]
 
 
-def follow_up(ui: UiState, case: CaseView) -> ft.Control:
+def follow_up(ui: UiState, case: CaseRecord) -> ft.Control:
     """A closed case takes no reply: the way on is a new case that names this one."""
     page = ft.context.page
     ref = str(case.number) if case.number else case.local_id

@@ -8,7 +8,7 @@ import flet as ft
 from app.state.account import AccountState
 from app.state.cases import CasesState
 from app.state.session import Session, UiState
-from app.store.records import CaseView
+from app.store.records import CaseRecord
 from app.views.context import use_session
 from app.views.shell import shell
 from app.views.strings import tr, when
@@ -22,7 +22,7 @@ def case_status_chip(ui: UiState, status: str) -> ft.Control:
     return chip(tr(ui.locale, f"case_{status}"), color)
 
 
-def case_label(ui: UiState, case: CaseView) -> str:
+def case_label(ui: UiState, case: CaseRecord) -> str:
     return (
         tr(ui.locale, "case_number", number=case.number)
         if case.number
@@ -30,7 +30,7 @@ def case_label(ui: UiState, case: CaseView) -> str:
     )
 
 
-def case_tile(ui: UiState, case: CaseView) -> ft.Control:
+def case_tile(ui: UiState, case: CaseRecord) -> ft.Control:
     page = ft.context.page
     trailing: list[ft.Control] = [case_status_chip(ui, case.status)]
     if case.unread:

@@ -13,7 +13,7 @@ from app.state.account import AccountState
 from app.state.case_drafts import new_case_key
 from app.state.cases import GENERAL, CasesState
 from app.state.session import Session, UiState
-from app.store.records import CaseView
+from app.store.records import CaseRecord
 from app.views.context import route_query, use_session
 from app.views.layout import form_column
 from app.views.shell import detail_view
@@ -96,7 +96,7 @@ def follow_up_subject(ui: UiState, cases: CasesState, ref: str | None) -> str:
     """The subject of a case that follows up a closed one (by number or local id)."""
     if not ref:
         return ""
-    earlier: CaseView | None = next(
+    earlier: CaseRecord | None = next(
         (c for c in cases.cases if ref in (str(c.number), c.local_id)), None
     )
     number = earlier.number if earlier and earlier.number else ref

@@ -82,6 +82,36 @@ def test_a_migration_that_would_drop_unsynced_changes_is_refused(tmp_path: Path)
     assert conn.execute("SELECT key FROM outbox").fetchall()[0][0] == "k1"
 
 
+def shapes(conn: sqlite3.Connection, names: set[str]) -> dict[str, list[tuple[object, ...]]]:
+    """Each table's columns (name, type, NOT NULL, default, key) and indexes."""
+    return {
+        name: [tuple(c) for c in conn.execute(f"PRAGMA table_info({name})")]
+        + [tuple(i)[1:3] for i in conn.execute(f"PRAGMA index_list({name})")]
+        for name in names
+    }
+
+
+def test_new_files_have_the_tables_older_versions_made_in_sql(tmp_path: Path) -> None:
+    """The tables sqlite-utils creates are those the frozen SQL of version 4 made."""
+    old = connect(tmp_path / "careline.sqlite3")
+    make_legacy_store(old, 4)
+    new_public, new_personal = connect(":memory:"), connect(":memory:")
+    migrate(new_public, PUBLIC_SCHEMA)
+    migrate(new_personal, PERSONAL_SCHEMA)
+    public = tables(tmp_path / "careline.sqlite3") & tables_of(new_public)
+    assert {"meta", "feeds", "articles", "categories", "entity_versions"} <= public
+    assert shapes(new_public, public) == shapes(old, public)
+    migrate(old, PERSONAL_SCHEMA)  # version 5 only drops the public tables
+    personal = tables_of(old)
+    assert {"uploads", "notified", "outbox", "meta"} <= personal == tables_of(new_personal)
+    assert shapes(new_personal, personal) == shapes(old, personal)
+
+
+def tables_of(conn: sqlite3.Connection) -> set[str]:
+    found = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {r[0] for r in found if not r[0].startswith("sqlite_")}
+
+
 def test_a_new_file_is_made_at_the_latest_version_in_one_step(tmp_path: Path) -> None:
     conn = connect(tmp_path / "new.sqlite3")
     assert migrate(conn, PUBLIC_SCHEMA) == [PUBLIC_SCHEMA.version]
