@@ -18,6 +18,11 @@ from app.schemas.files import size_text
 router = APIRouter(prefix="/v1", tags=["cases"])
 
 
+def case_page(items: list[Case], before: int | None) -> Page[Case]:
+    """A page of cases and the cursor of the next (`before`; None after the last)."""
+    return Page[Case](items=items, next_cursor=str(before) if before is not None else None)
+
+
 @router.get("/cases", response_model=Page[Case])
 def my_cases(
     customer_id: CustomerId,
@@ -27,7 +32,7 @@ def my_cases(
 ) -> Page[Case]:
     with hub.db.read() as conn:
         items, before = cases.list_cases(conn, customer_id=customer_id, before=cursor, limit=limit)
-    return Page[Case](items=items, next_cursor=str(before) if before is not None else None)
+    return case_page(items, before)
 
 
 @router.get("/cases/{case_id}", response_model=Case)
