@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app.backend import cli_commands as commands
-from app.backend import serve
+from app.backend import cli_hub, cli_status, serve
 from app.backend.settings import SettingsError
 from app.config import DEFAULT_HUB_HOST, DEFAULT_HUB_PORT
 
@@ -48,29 +48,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--port", type=int, default=DEFAULT_HUB_PORT)
     p.add_argument("--demo", action="store_true", help="load Northwind Air on first start")
-    add(top, "migrate", commands.migrate_cmd, "bring the database to the latest schema")
+    add(top, "migrate", cli_hub.migrate_cmd, "bring the database to the latest schema")
     add(
         top,
         "prune",
-        commands.prune,
+        cli_hub.prune,
         "remove old unattached uploads, idempotency records, events, tombstones",
     )
-    p = add(top, "openapi", commands.openapi, "print the OpenAPI document")
+    p = add(top, "openapi", cli_hub.openapi, "print the OpenAPI document")
     p.add_argument("--output", type=Path, help="write to this file instead")
 
     demo = top.add_parser("demo", help="the demo company").add_subparsers(dest="sub", required=True)
-    p = add(demo, "load", commands.demo_load, "load (or refresh) the demo company")
+    p = add(demo, "load", cli_hub.demo_load, "load (or refresh) the demo company")
     p.add_argument("--folder", type=Path, help="demo folder (default: assets/demo/northwind)")
 
     kb = top.add_parser("kb", help="knowledge base").add_subparsers(dest="sub", required=True)
-    p = add(kb, "import", commands.kb_import, "import Markdown files with front matter")
+    p = add(kb, "import", cli_hub.kb_import, "import Markdown files with front matter")
     p.add_argument("folder", type=Path)
     p.add_argument("--locale", help="only files of this locale (default for files without)")
 
     inc = top.add_parser("incident", help="incidents and maintenance").add_subparsers(
         dest="sub", required=True
     )
-    p = add(inc, "publish", commands.incident_publish, "publish an incident")
+    p = add(inc, "publish", cli_status.incident_publish, "publish an incident")
     p.add_argument("--title", required=True)
     p.add_argument("--impact", required=True, choices=["none", "minor", "major", "critical"])
     p.add_argument("--component", nargs="+", default=[], dest="components")
@@ -86,20 +86,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--maintenance", action="store_true", help="scheduled maintenance")
     p.add_argument("--starts", help="maintenance start (RFC 3339)")
     p.add_argument("--ends", help="maintenance end (RFC 3339)")
-    p = add(inc, "update", commands.incident_update, "add an update to an incident")
+    p = add(inc, "update", cli_status.incident_update, "add an update to an incident")
     p.add_argument("id")
     p.add_argument("--status", required=True)
     p.add_argument("--body", required=True)
-    p = add(inc, "resolve", commands.incident_resolve, "resolve an incident")
+    p = add(inc, "resolve", cli_status.incident_resolve, "resolve an incident")
     p.add_argument("id")
     p.add_argument("--body", default="This incident has been resolved.")
-    add(inc, "list", commands.incident_list, "list recent incidents")
+    add(inc, "list", cli_status.incident_list, "list recent incidents")
 
     comp = top.add_parser("component", help="status components").add_subparsers(
         dest="sub", required=True
     )
-    add(comp, "list", commands.component_list, "list components and their state")
-    p = add(comp, "set", commands.component_set, "set a component's state")
+    add(comp, "list", cli_status.component_list, "list components and their state")
+    p = add(comp, "set", cli_status.component_set, "set a component's state")
     p.add_argument("id")
     p.add_argument("state")
 
@@ -145,18 +145,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--agents", type=int, required=True)
 
     auth = top.add_parser("auth", help="sign-in").add_subparsers(dest="sub", required=True)
-    add(auth, "codes", commands.auth_codes, "dev mode: show pending sign-in codes")
+    add(auth, "codes", cli_hub.auth_codes, "dev mode: show pending sign-in codes")
 
     token = top.add_parser("token", help="operator tokens").add_subparsers(
         dest="sub", required=True
     )
-    p = add(token, "create", commands.token_create, "create an operator token")
+    p = add(token, "create", cli_hub.token_create, "create an operator token")
     p.add_argument("--scope", nargs="+", required=True, dest="scopes")
     p.add_argument("--label")
     p.add_argument("--ttl-days", type=int, help="days until it expires (default 90)")
     p.add_argument("--never-expires", action="store_true", help="a token that never expires")
-    add(token, "list", commands.token_list, "list tokens (never their secrets)")
-    p = add(token, "revoke", commands.token_revoke, "revoke a token")
+    add(token, "list", cli_hub.token_list, "list tokens (never their secrets)")
+    p = add(token, "revoke", cli_hub.token_revoke, "revoke a token")
     p.add_argument("id")
     return parser
 

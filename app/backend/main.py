@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -38,6 +37,7 @@ from app.backend.routes import (
     sync,
 )
 from app.backend.settings import HubSettings
+from app.background import BackgroundTask
 from app.schemas import Problem
 
 log = logging.getLogger("careline.hub")
@@ -56,11 +56,12 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
         # in process by tests does neither.
         dispatcher, push_client = build_dispatcher(settings, db)
         dispatcher.start()
-        pruning = asyncio.create_task(retention.prune_periodically(db, settings))
+        pruning = BackgroundTask(
+            lambda: retention.prune_periodically(db, settings), "careline-prune"
+        )
+        pruning.start()
         yield
-        pruning.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await pruning
+        await pruning.stop()
         await dispatcher.stop()
         await push_client.aclose()
         await hub.events.stop()

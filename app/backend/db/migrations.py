@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, insert, inspect, select, text
+from sqlalchemy import Connection, Table, insert, inspect, select, text
 
 from app.backend.db.engine import Database
 from app.backend.db.tables import (
@@ -31,14 +31,25 @@ def _baseline(conn: Connection) -> None:
     conn.execute(insert(counters), [{"name": name, "value": 0} for name in COUNTERS])
 
 
-def _upload_keys(conn: Connection) -> None:
-    # A database made by this version's baseline has the column already.
-    columns = {c["name"] for c in inspect(conn).get_columns("attachments")}
-    if "client_ref" not in columns:
-        conn.execute(text("ALTER TABLE attachments ADD COLUMN client_ref VARCHAR(100)"))
-    for index in attachments.indexes:
-        if index.name == "ux_attachments_client_ref":
+def _add_columns(conn: Connection, table: str, added: tuple[tuple[str, str], ...]) -> None:
+    """Add each (name, DDL type) column the table lacks: a database made by a later
+    version's baseline has them already."""
+    columns = {c["name"] for c in inspect(conn).get_columns(table)}
+    for name, kind in added:
+        if name not in columns:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {kind}"))
+
+
+def _create_indexes(conn: Connection, table: Table, names: tuple[str, ...]) -> None:
+    """Create the table's indexes of these names that the database lacks."""
+    for index in table.indexes:
+        if index.name in names:
             index.create(conn, checkfirst=True)
+
+
+def _upload_keys(conn: Connection) -> None:
+    _add_columns(conn, "attachments", (("client_ref", "VARCHAR(100)"),))
+    _create_indexes(conn, attachments, ("ux_attachments_client_ref",))
 
 
 def _event_log(conn: Connection) -> None:
@@ -50,18 +61,11 @@ def _event_log(conn: Connection) -> None:
 
 def _alerts(conn: Connection) -> None:
     alert_devices.create(conn, checkfirst=True)
-    columns = {c["name"] for c in inspect(conn).get_columns("callbacks")}
-    if "reminded_at" not in columns:
-        conn.execute(text("ALTER TABLE callbacks ADD COLUMN reminded_at VARCHAR(32)"))
+    _add_columns(conn, "callbacks", (("reminded_at", "VARCHAR(32)"),))
 
 
 def _token_use(conn: Connection) -> None:
-    # A database made by this version's baseline has the columns already.
-    columns = {c["name"] for c in inspect(conn).get_columns("tokens")}
-    if "last_used_at" not in columns:
-        conn.execute(text("ALTER TABLE tokens ADD COLUMN last_used_at VARCHAR(32)"))
-    if "user_agent" not in columns:
-        conn.execute(text("ALTER TABLE tokens ADD COLUMN user_agent VARCHAR(200)"))
+    _add_columns(conn, "tokens", (("last_used_at", "VARCHAR(32)"), ("user_agent", "VARCHAR(200)")))
 
 
 def _sign_in_attempts(conn: Connection) -> None:
@@ -73,15 +77,9 @@ def _sign_in_attempts(conn: Connection) -> None:
 
 
 def _push_failures(conn: Connection) -> None:
-    # A database made by this version's baseline has the columns already.
+    added = (("push_failures", "INTEGER NOT NULL DEFAULT 0"), ("failing_since", "VARCHAR(32)"))
     for table in ("devices", "alert_devices"):
-        columns = {c["name"] for c in inspect(conn).get_columns(table)}
-        if "push_failures" not in columns:
-            conn.execute(
-                text(f"ALTER TABLE {table} ADD COLUMN push_failures INTEGER NOT NULL DEFAULT 0")
-            )
-        if "failing_since" not in columns:
-            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN failing_since VARCHAR(32)"))
+        _add_columns(conn, table, added)
 
 
 # Indexes pruning reads the oldest rows by (`crud.retention`).
@@ -89,11 +87,8 @@ PRUNE_INDEXES = ("ix_attachments_unattached", "ix_mutations_created_at", "ix_eve
 
 
 def _prune_indexes(conn: Connection) -> None:
-    # A database made by this version's baseline has them already.
     for table in (attachments, mutations, events):
-        for index in table.indexes:
-            if index.name in PRUNE_INDEXES:
-                index.create(conn, checkfirst=True)
+        _create_indexes(conn, table, PRUNE_INDEXES)
 
 
 # Columns added to existing tables: what the customer told us on a case or callback.
@@ -104,22 +99,13 @@ CONTEXT_COLUMNS = {
 
 
 def _customer_context(conn: Connection) -> None:
-    # A database made by this version's baseline has the columns already.
     for table, added in CONTEXT_COLUMNS.items():
-        columns = {c["name"] for c in inspect(conn).get_columns(table)}
-        for name, kind in added:
-            if name not in columns:
-                conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {kind}"))
+        _add_columns(conn, table, added)
 
 
 def _anonymous_votes(conn: Connection) -> None:
-    # A database made by this version's baseline has the column and index already.
-    columns = {c["name"] for c in inspect(conn).get_columns("article_feedback")}
-    if "voter_hash" not in columns:
-        conn.execute(text("ALTER TABLE article_feedback ADD COLUMN voter_hash VARCHAR(64)"))
-    for index in article_feedback.indexes:
-        if index.name == "ux_article_feedback_voter":
-            index.create(conn, checkfirst=True)
+    _add_columns(conn, "article_feedback", (("voter_hash", "VARCHAR(64)"),))
+    _create_indexes(conn, article_feedback, ("ux_article_feedback_voter",))
 
 
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [

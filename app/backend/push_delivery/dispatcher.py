@@ -30,6 +30,7 @@ from app.backend.push_delivery.messages import message_for
 from app.backend.push_delivery.targets import refused
 from app.backend.settings import PushLimits
 from app.backend.util import loads, upsert
+from app.background import BackgroundTask
 from app.schemas import Event, Subscriptions
 from app.schemas.alerting import may_interrupt
 
@@ -79,18 +80,14 @@ class PushDispatcher:
         self._lanes = Lanes(self._deliver, per_host=self.limits.per_host)
         self._failing: set[str] = set()  # devices whose last push failed
         self._reminded = 0.0
-        self._task: asyncio.Task[None] | None = None
+        self._rounds = BackgroundTask(self._run, "careline-push")
 
     def start(self) -> None:
-        if self._task is None and self.adapters:
-            self._task = asyncio.create_task(self._run(), name="careline-push")
+        if self.adapters:
+            self._rounds.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._rounds.stop()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._lanes.idle(), STOP_GRACE)
         await self._lanes.stop()

@@ -9,6 +9,9 @@ from app.backend.util import now, parse_time
 from app.schemas import Event, Impact
 from app.schemas.event_text import event_text
 
+# Free text (an incident's, an agent's reply) is cut to what a push service carries.
+TITLE_MAX = 120
+BODY_MAX = 240
 INCIDENT_TTL = 24 * 3600
 PRIVATE_TTL = 7 * 24 * 3600
 REMINDER_TTL = 15 * 60  # a reminder that cannot arrive before the call is pointless
@@ -16,41 +19,33 @@ REMINDER_TTL = 15 * 60  # a reminder that cannot arrive before the call is point
 
 def message_for(event: Event) -> PushMessage | None:
     """The event's words (`event_text`, in English: the hub does not know the device's
-    language), cut to what a push service carries."""
+    language), free text cut to what a push service carries (`TITLE_MAX`, `BODY_MAX`)."""
     text = event_text(event)
     if text is None:
         return None
     if event.kind == "incident":
-        return PushMessage(
-            title=text.title[:120],
-            body=text.body[:240],
+        title, body = text.title[:TITLE_MAX], text.body[:BODY_MAX]
+        return _message(
+            event,
+            title,
+            body,
             route=text.route,
-            kind="incident",
-            entity_id=event.entity_id,
-            version=event.version,
             ttl=INCIDENT_TTL,
-            topic=f"inc-{event.entity_id}"[:32],
+            topic="inc",
             urgent=event.data.get("impact") == Impact.critical.value,
         )
     if event.kind == "case":
         if not _just_added(event.data["messages"][-1], event.data):
             return None  # a later change (a status) to a case whose last word is an agent's
-        return PushMessage(
-            title=text.title[:120],
-            body=text.body[:240],
-            route=text.route,
-            kind="case",
-            entity_id=event.entity_id,
-            version=event.version,
-            ttl=PRIVATE_TTL,
-            topic=f"case-{event.entity_id}"[:32],
-        )
+        title, body = text.title[:TITLE_MAX], text.body[:BODY_MAX]
+        return _message(event, title, body, route=text.route, ttl=PRIVATE_TTL, topic="case")
+    route = f"/callbacks/{event.entity_id}"
     if event.kind == "reminder":
         # The push says whom and when, which the app's own reminder leaves out.
         phone = _masked(str(event.data.get("phone", "")))
         body = f"We will call {phone} {_in_minutes(event.data.get('slot_start'))}."
-        return _callback_message(event, text.title, body, REMINDER_TTL)
-    return _callback_message(event, text.title, text.body, PRIVATE_TTL)
+        return _message(event, text.title, body, route=route, ttl=REMINDER_TTL, topic="cb")
+    return _message(event, text.title, text.body, route=route, ttl=PRIVATE_TTL, topic="cb")
 
 
 def _in_minutes(start: Any) -> str:
@@ -62,16 +57,27 @@ def _in_minutes(start: Any) -> str:
     return "in about a minute" if minutes <= 1 else f"in about {minutes} minutes"
 
 
-def _callback_message(event: Event, title: str, body: str, ttl: int) -> PushMessage:
+def _message(
+    event: Event,
+    title: str,
+    body: str,
+    *,
+    route: str,
+    ttl: int,
+    topic: str,
+    urgent: bool = False,
+) -> PushMessage:
+    """The push for `event`; `topic` names what a newer push replaces (one entity's)."""
     return PushMessage(
         title=title,
         body=body,
-        route=f"/callbacks/{event.entity_id}",
+        route=route,
         kind=event.kind,
         entity_id=event.entity_id,
         version=event.version,
         ttl=ttl,
-        topic=f"cb-{event.entity_id}"[:32],
+        topic=f"{topic}-{event.entity_id}"[:32],
+        urgent=urgent,
     )
 
 

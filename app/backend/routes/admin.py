@@ -11,7 +11,7 @@ from app.backend.crud import attachments, bookings, cases, kb, queues, status
 from app.backend.crud.rejections import MutationRejected
 from app.backend.deps import HubDep, require_scope
 from app.backend.problems import ProblemError, invalid_request
-from app.backend.routes.cases import attachment_response
+from app.backend.routes.cases import CaseCursor, CaseLimit, attachment_response, case_page
 from app.schemas import (
     Article,
     Callback,
@@ -151,12 +151,12 @@ def set_component(component_id: str, body: ComponentStateIn, hub: HubDep) -> Com
 def list_cases(
     hub: HubDep,
     state: Annotated[CaseStatus | None, Query(alias="status")] = None,
-    cursor: Annotated[int | None, Query(ge=0, le=2**63 - 1)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: CaseCursor = None,
+    limit: CaseLimit = 50,
 ) -> Page[Case]:
     with hub.db.read() as conn:
         items, before = cases.list_cases(conn, status=state, before=cursor, limit=limit)
-    return Page[Case](items=items, next_cursor=str(before) if before is not None else None)
+    return case_page(items, before)
 
 
 @router.post("/cases/{case_id}/replies", response_model=Case, dependencies=[CasesScope])

@@ -18,16 +18,26 @@ from app.schemas.files import size_text
 router = APIRouter(prefix="/v1", tags=["cases"])
 
 
+# A page of cases: the cursor (a case number) and how many.
+CaseCursor = Annotated[int | None, Query(ge=0, le=2**63 - 1)]
+CaseLimit = Annotated[int, Query(ge=1, le=100)]
+
+
+def case_page(items: list[Case], before: int | None) -> Page[Case]:
+    """A page of cases and the cursor of the next (`before`; None after the last)."""
+    return Page[Case](items=items, next_cursor=str(before) if before is not None else None)
+
+
 @router.get("/cases", response_model=Page[Case])
 def my_cases(
     customer_id: CustomerId,
     hub: HubDep,
-    cursor: Annotated[int | None, Query(ge=0, le=2**63 - 1)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: CaseCursor = None,
+    limit: CaseLimit = 20,
 ) -> Page[Case]:
     with hub.db.read() as conn:
         items, before = cases.list_cases(conn, customer_id=customer_id, before=cursor, limit=limit)
-    return Page[Case](items=items, next_cursor=str(before) if before is not None else None)
+    return case_page(items, before)
 
 
 @router.get("/cases/{case_id}", response_model=Case)

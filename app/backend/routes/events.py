@@ -14,6 +14,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
+from fastapi.types import DecoratedCallable
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
@@ -30,6 +31,21 @@ REPLAY_LIMIT = 1000
 RETRY_MS = 3000
 REPLACED_RETRY_MS = 60_000  # as long as the app's own periodic sync: it misses nothing
 REPLACED = f"retry: {REPLACED_RETRY_MS}\nevent: replaced\ndata: {{}}\n\n".encode()
+
+# Where an event stream resumes: the SSE reconnect's header.
+LastEventId = Annotated[
+    int | None,
+    Header(ge=0, le=2**63 - 1, description="Resume after this event (SSE reconnect)."),
+]
+
+
+def _event_stream(path: str) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """The route of an event stream: an SSE answer (`_response`)."""
+    return router.get(
+        path,
+        response_class=StreamingResponse,
+        responses={200: {"content": {"text/event-stream": {}}}},
+    )
 
 
 def sse(event: Event) -> bytes:
@@ -114,19 +130,12 @@ async def _stream(
         bus.close(stream)
 
 
-@router.get(
-    "/events",
-    response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}},
-)
+@_event_stream("/events")
 async def events(
     request: Request,
     customer_id: CustomerId,
     hub: HubDep,
-    last_event_id: Annotated[
-        int | None,
-        Header(ge=0, le=2**63 - 1, description="Resume after this event (SSE reconnect)."),
-    ] = None,
+    last_event_id: LastEventId = None,
     after: Annotated[
         int | None, Query(ge=0, le=2**63 - 1, description="Resume after this event.")
     ] = None,
@@ -151,18 +160,11 @@ async def events(
     return _response(_stream(hub.events, stream, hub, resume, signed_in))
 
 
-@router.get(
-    "/events/public",
-    response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}},
-)
+@_event_stream("/events/public")
 async def public_events(
     request: Request,
     hub: HubDep,
-    last_event_id: Annotated[
-        int | None,
-        Header(ge=0, le=2**63 - 1, description="Resume after this event (SSE reconnect)."),
-    ] = None,
+    last_event_id: LastEventId = None,
 ) -> StreamingResponse:
     """Every incident as it changes, for an app without a sign-in: it shows (and alerts
     on) those that concern it. Resumes like `/v1/events`; nothing personal is sent."""

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from app.backend.caching import cached_json, encode
 from app.backend.crud import changes, kb
 from app.backend.deps import HubDep, client_address, counted_address
+from app.backend.routes.sync import FEED_PAGE, FeedCursor, FeedLimit
 from app.schemas import Article, ArticleVote, Category, ChangeFeed, Page
 
 router = APIRouter(prefix="/v1/kb", tags=["knowledge base"])
@@ -19,8 +20,8 @@ Locale = Annotated[str | None, Query(max_length=16, pattern=r"^[a-z]{2}(-[A-Z]{2
 def kb_changes(
     request: Request,
     hub: HubDep,
-    cursor: Annotated[str | None, Query(max_length=20)] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+    cursor: FeedCursor = None,
+    limit: FeedLimit = FEED_PAGE,
 ) -> Response:
     """Articles and categories changed after `cursor`, with tombstones for removed ones."""
     with hub.db.read() as conn:

@@ -13,13 +13,18 @@ from app.schemas import ChangeFeed, MutationName, PushRequest, PushResponse
 
 router = APIRouter(prefix="/v1/sync", tags=["sync"])
 
+# A page of a change feed (this one, and the knowledge base's): where it starts, how long.
+FeedCursor = Annotated[str | None, Query(max_length=20)]
+FeedLimit = Annotated[int, Query(ge=1, le=1000)]
+FEED_PAGE = 500
+
 
 @router.get("/pull", response_model=ChangeFeed)
 def pull(
     customer_id: CustomerId,
     hub: HubDep,
-    cursor: Annotated[str | None, Query(max_length=20)] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+    cursor: FeedCursor = None,
+    limit: FeedLimit = FEED_PAGE,
     scope: Literal["all", "own"] = "all",
 ) -> ChangeFeed:
     """Public content and this customer's own data changed after `cursor`, in commit order

@@ -1,0 +1,42 @@
+"""The hub's tables, one module a subject, all in one `metadata`; import them from here.
+
+Times are RFC 3339 UTC text (sortable, identical on both databases); lists and documents
+are JSON text."""
+
+from app.backend.db.tables.accounts import auth_codes, customers, sign_in_failures, tokens
+from app.backend.db.tables.casework import attachments, case_messages, cases
+from app.backend.db.tables.common import counters, meta, metadata
+from app.backend.db.tables.kb import article_feedback, articles, categories
+from app.backend.db.tables.push_targets import alert_devices, devices, subscriptions
+from app.backend.db.tables.scheduling import callbacks, queues, slot_usage, staffing
+from app.backend.db.tables.status import components, incident_updates, incidents
+from app.backend.db.tables.sync import events, mutations, sync_changes
+
+__all__ = [
+    "alert_devices",
+    "article_feedback",
+    "articles",
+    "attachments",
+    "auth_codes",
+    "callbacks",
+    "case_messages",
+    "cases",
+    "categories",
+    "components",
+    "counters",
+    "customers",
+    "devices",
+    "events",
+    "incident_updates",
+    "incidents",
+    "meta",
+    "metadata",
+    "mutations",
+    "queues",
+    "sign_in_failures",
+    "slot_usage",
+    "staffing",
+    "subscriptions",
+    "sync_changes",
+    "tokens",
+]
