@@ -7,9 +7,9 @@ import flet as ft
 from app.schemas import CallbackMode
 from app.state.account import AccountState
 from app.state.callbacks import CallbacksState
-from app.state.session import Session, UiState
+from app.state.window import UiState, WindowState
 from app.store.records import CallbackView
-from app.views.context import use_session
+from app.views.context import use_window
 from app.views.shell import shell
 from app.views.strings import tr, when
 from app.views.theme import CALLBACK_STATUS_COLORS, NEUTRAL
@@ -52,7 +52,7 @@ def callback_tile(callbacks: CallbacksState, ui: UiState, callback: CallbackView
 
 @ft.component
 def CallbacksScreen(
-    session: Session,
+    window: WindowState,
     callbacks: CallbacksState,
     account: AccountState,
     ui: UiState,
@@ -60,7 +60,7 @@ def CallbacksScreen(
     page = ft.context.page
     body: list[ft.Control] = []
     if account.customer is None:
-        body.append(sign_in_prompt(session, ui, "sign_in_for_callbacks", "/callbacks"))
+        body.append(sign_in_prompt(window, ui, "sign_in_for_callbacks", "/callbacks"))
     else:
         body.append(
             ft.FilledButton(
@@ -85,11 +85,11 @@ def CallbacksScreen(
         selected=2,
         title=tr(ui.locale, "nav_callbacks"),
         body=body,
-        on_retry=lambda: page.run_task(session.sync_now),
+        on_retry=lambda: page.run_task(window.sync_now),
     )
 
 
 @ft.component
 def CallbacksRoute() -> ft.View:
-    session = use_session()
-    return CallbacksScreen(session, session.callbacks, session.account, session.ui)
+    window = use_window()
+    return CallbacksScreen(window, window.callbacks, window.account, window.ui)

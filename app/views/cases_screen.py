@@ -7,9 +7,9 @@ import flet as ft
 
 from app.state.account import AccountState
 from app.state.cases import CasesState
-from app.state.session import Session, UiState
+from app.state.window import UiState, WindowState
 from app.store.records import CaseView
-from app.views.context import use_session
+from app.views.context import use_window
 from app.views.shell import shell
 from app.views.strings import tr, when
 from app.views.theme import CASE_STATUS_COLORS, NEUTRAL
@@ -74,11 +74,13 @@ def case_tile(ui: UiState, case: CaseView) -> ft.Control:
 
 
 @ft.component
-def CasesScreen(session: Session, cases: CasesState, account: AccountState, ui: UiState) -> ft.View:
+def CasesScreen(
+    window: WindowState, cases: CasesState, account: AccountState, ui: UiState
+) -> ft.View:
     page = ft.context.page
     body: list[ft.Control] = []
     if account.customer is None:
-        body.append(sign_in_prompt(session, ui, "sign_in_for_cases", "/cases"))
+        body.append(sign_in_prompt(window, ui, "sign_in_for_cases", "/cases"))
     else:
         body.append(
             ft.FilledButton(
@@ -95,11 +97,11 @@ def CasesScreen(session: Session, cases: CasesState, account: AccountState, ui: 
         selected=3,
         title=tr(ui.locale, "nav_cases"),
         body=body,
-        on_retry=lambda: page.run_task(session.sync_now),
+        on_retry=lambda: page.run_task(window.sync_now),
     )
 
 
 @ft.component
 def CasesRoute() -> ft.View:
-    session = use_session()
-    return CasesScreen(session, session.cases, session.account, session.ui)
+    window = use_window()
+    return CasesScreen(window, window.cases, window.account, window.ui)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import flet as ft
 
 from app.schemas.sessions import SignIn
-from app.state.session import UiState
 from app.state.sessions import SessionsState
+from app.state.window import UiState
 from app.views.plurals import trn
 from app.views.strings import tr, when
 from app.views.widgets import error_line, heading, progress

@@ -10,10 +10,10 @@ import flet as ft
 
 from app.state.navigation import NavigationHistory
 from app.state.notices import NoticesState
-from app.state.session import Session, UiState
 from app.state.storage import StorageState
 from app.state.sync import SyncState
-from app.views.context import use_session
+from app.state.window import UiState, WindowState
+from app.views.context import use_window
 from app.views.layout import reading_area
 from app.views.strings import tr
 from app.views.theme import WARNING
@@ -126,7 +126,7 @@ def notice_card(notices: NoticesState, ui: UiState, route: str) -> ft.Control | 
 
 @ft.component
 def Banners(
-    session: Session,
+    window: WindowState,
     notices: NoticesState,
     sync: SyncState,
     storage: StorageState,
@@ -139,7 +139,7 @@ def Banners(
     ft.use_effect(lambda: notices.visit(route), dependencies=[route])
     shown = [
         storage_banner(ui, storage),
-        offline_banner(ui, sync, lambda: page.run_task(session.sync_now)),
+        offline_banner(ui, sync, lambda: page.run_task(window.sync_now)),
         notice_card(notices, ui, route),
     ]
     return ft.Column(
@@ -151,8 +151,8 @@ def Banners(
 
 @ft.component
 def SessionBanners() -> ft.Control:
-    session = use_session()
-    return Banners(session, session.notices, session.sync, session.storage, session.ui)
+    window = use_window()
+    return Banners(window, window.notices, window.sync, window.storage, window.ui)
 
 
 def nav_icon(icon: ft.IconData, unseen: int) -> ft.Icon:
@@ -213,13 +213,13 @@ def Navigation(notices: NoticesState, ui: UiState, selected: int) -> ft.Control:
 
 @ft.component
 def SessionNavigation(selected: int) -> ft.Control:
-    session = use_session()
-    return Navigation(session.notices, session.ui, selected)
+    window = use_window()
+    return Navigation(window.notices, window.ui, selected)
 
 
 def use_trail() -> None:
     """Note the address this window shows, so Back leads where the customer came from."""
-    history = use_session().history
+    history = use_window().history
     route = ft.context.page.route or ft.use_route_location() or "/"
     ft.use_effect(lambda: history.visit(route), dependencies=[route])
 

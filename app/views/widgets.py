@@ -13,7 +13,7 @@ import flet as ft
 from app.schemas import Rejection
 from app.schemas.booking import MAX_BOOKING_REF, BookingRefField
 from app.state.notices import NoticesState
-from app.state.session import Session, UiState
+from app.state.window import UiState, WindowState
 from app.views.strings import tr
 from app.views.theme import WARNING
 
@@ -105,13 +105,13 @@ def progress() -> ft.ProgressRing:
     return ft.ProgressRing(width=20, height=20, stroke_width=2)
 
 
-def sign_in_prompt(session: Session, ui: UiState, key: str, return_to: str) -> ft.Control:
+def sign_in_prompt(window: WindowState, ui: UiState, key: str, return_to: str) -> ft.Control:
     """Cases and callbacks belong to a customer: ask them to sign in, then come back."""
     page = ft.context.page
 
     def sign_in() -> None:
-        session.account.return_to = return_to
-        session.history.detour()
+        window.account.return_to = return_to
+        window.history.detour()
         page.navigate("/account")
 
     return ft.Card(

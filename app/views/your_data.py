@@ -6,7 +6,7 @@ from __future__ import annotations
 import flet as ft
 
 from app.state.account import AccountState
-from app.state.session import Session, UiState
+from app.state.window import UiState, WindowState
 from app.views.strings import tr
 from app.views.widgets import confirm_box, error_line, heading, progress
 
@@ -14,7 +14,7 @@ EXPORT_NAME = "careline-my-data.json"
 
 
 @ft.component
-def YourData(session: Session, account: AccountState, ui: UiState) -> ft.Control:
+def YourData(window: WindowState, account: AccountState, ui: UiState) -> ft.Control:
     page = ft.context.page
     picker = ft.use_memo(ft.FilePicker, dependencies=[])
 
@@ -25,7 +25,7 @@ def YourData(session: Session, account: AccountState, ui: UiState) -> ft.Control
 
     async def erase() -> None:
         if await account.erase_account(confirmed=True):
-            await session.signed_in_or_out()
+            await window.signed_in_or_out()
 
     controls: list[ft.Control] = [
         heading(ui, "your_data"),

@@ -1,6 +1,8 @@
-"""The app's long-lived parts. A desktop or phone has one device: both stores, one sync for
-both. A server shares the public content (`SharedContent`: its store and its sync, once for
-every visitor) and gives each browser its own `Services` over its own personal store."""
+"""What runs for one device, for as long as the app runs: its stores, hub client, sync,
+live events and notices (`DeviceRuntime`). A desktop or phone has one device: both stores,
+one sync for both. A server shares the public content (`SharedContent`: its store and its
+sync, once for every visitor) and gives each browser a `DeviceRuntime` over its own
+personal store. The windows of a device share its runtime (see `app.state.window`)."""
 
 from __future__ import annotations
 
@@ -54,8 +56,9 @@ class SharedContent:
 
 
 @dataclass
-class Services:
-    """One device's parts, and the public content it reads."""
+class DeviceRuntime:
+    """One device's running parts (a desktop's, or one browser's on a server), and the
+    public content it reads."""
 
     public: PublicStore
     personal: PersonalStore
@@ -77,7 +80,7 @@ class Services:
         client: HubClient | None = None,
         os_notifications: bool = False,
         tokens: TokenKeeper | None = None,
-    ) -> Services:
+    ) -> DeviceRuntime:
         """A desktop or phone: both stores on the device, synced together.
         `os_notifications`: a desktop's, through plyer (a phone build has no plyer
         backend: its alerts show in the app); `tokens`: the device's keychain."""
@@ -92,7 +95,7 @@ class Services:
         return cls(local.public, personal, hub, engine, scheduler, scheduler, live, notices)
 
     @classmethod
-    def for_device(cls, shared: SharedContent, personal: PersonalStore) -> Services:
+    def for_device(cls, shared: SharedContent, personal: PersonalStore) -> DeviceRuntime:
         """A browser on a server: its own personal store and sync (sharing the server's
         connections to the hub), the public content of `shared`, no OS notifications."""
         client = shared.client.for_token(personal.account.token)
