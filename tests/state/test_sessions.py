@@ -3,7 +3,7 @@ marked, signing one device out, signing out everywhere else, and offline."""
 
 from __future__ import annotations
 
-from app.api.client import USER_AGENT
+from app.api.connection import USER_AGENT
 from app.backend.crud import auth
 from app.state.runtime import DeviceRuntime
 from app.state.sessions import SessionsState
