@@ -25,8 +25,27 @@ SERVER_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=50)
 DEVICE_INTERVAL = 300.0
 
 
+class Syncing:
+    """What talks to the hub for a store: its client, its scheduled sync and its live
+    event stream, started and stopped together (the stream pokes the scheduler)."""
+
+    client: HubClient
+    scheduler: SyncScheduler
+    live: LiveEvents
+
+    def start(self) -> None:
+        self.scheduler.start()
+        self.live.start()
+
+    async def _stop_syncing(self) -> None:
+        """Stop the stream, then the sync, then close the client they share."""
+        await self.live.stop()
+        await self.scheduler.stop()
+        await self.client.aclose()
+
+
 @dataclass
-class SharedContent:
+class SharedContent(Syncing):
     """Public content on a server: one store, one sync and one public event stream (each
     new incident offered to every signed-out visitor's device) for every visitor."""
 
@@ -44,19 +63,13 @@ class SharedContent:
         live = LiveEvents(client, personal=None, public=store, scheduler=scheduler)
         return cls(store, client, scheduler, live)
 
-    def start(self) -> None:
-        self.scheduler.start()
-        self.live.start()
-
     async def close(self) -> None:
-        await self.live.stop()
-        await self.scheduler.stop()
-        await self.client.aclose()
+        await self._stop_syncing()
         self.store.close()
 
 
 @dataclass
-class DeviceRuntime:
+class DeviceRuntime(Syncing):
     """One device's running parts (a desktop's, or one browser's on a server), and the
     public content it reads."""
 
@@ -130,14 +143,8 @@ class DeviceRuntime:
         """What the device's disk says (on a desktop both stores share it)."""
         return self.personal.db.health
 
-    def start(self) -> None:
-        self.scheduler.start()
-        self.live.start()
-
     async def close(self) -> None:
-        await self.live.stop()
-        await self.scheduler.stop()
-        await self.client.aclose()
+        await self._stop_syncing()
         self.personal.close()
         if self.shared is None:
             self.public.close()
