@@ -18,7 +18,7 @@ from app.views.shell import ACCOUNT, shell
 from app.views.sign_in_panel import SignInPanel
 from app.views.strings import tr, when
 from app.views.theme import GOOD, WARNING, apply_theme
-from app.views.widgets import named_dropdown
+from app.views.widgets import busy_row, named_dropdown
 from app.views.your_data import YourData, erased_notice
 
 LANGUAGES = {"en": "English", "es": "Español"}
@@ -113,20 +113,16 @@ def sync_panel(window: WindowState, sync: SyncState, ui: UiState) -> ft.Control:
                         else tr(ui.locale, "never_updated")
                     ),
                     *changes_lines(sync, ui),
-                    ft.Row(
+                    busy_row(
                         [
                             ft.FilledTonalButton(
                                 tr(ui.locale, "sync_now"),
                                 icon=ft.Icons.SYNC,
                                 disabled=sync.syncing,
                                 on_click=lambda: page.run_task(window.sync_now),
-                            ),
-                            *(
-                                [ft.ProgressRing(width=20, height=20, stroke_width=2)]
-                                if sync.syncing
-                                else []
-                            ),
-                        ]
+                            )
+                        ],
+                        sync.syncing,
                     ),
                 ],
                 spacing=8,
@@ -178,7 +174,6 @@ def preferences(window: WindowState, ui: UiState) -> ft.Control:
 def AccountScreen(
     window: WindowState, account: AccountState, sync: SyncState, ui: UiState
 ) -> ft.View:
-    page = ft.context.page
     # The sign-ins of whoever is signed in, asked of the hub again for each new customer.
     signed_in = account.customer.id if account.customer else None
     sign_ins = ft.use_memo(lambda: SessionsState(window.runtime), dependencies=[signed_in])
@@ -196,13 +191,7 @@ def AccountScreen(
     elif account.erased:
         body.insert(0, erased_notice(ui))
     body += [sync_panel(window, sync, ui), preferences(window, ui)]
-    return shell(
-        ui=ui,
-        selected=ACCOUNT,
-        title=tr(ui.locale, "nav_account"),
-        body=body,
-        on_retry=lambda: page.run_task(window.sync_now),
-    )
+    return shell(ui=ui, selected=ACCOUNT, title=tr(ui.locale, "nav_account"), body=body)
 
 
 @ft.component

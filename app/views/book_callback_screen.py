@@ -15,7 +15,13 @@ from app.views.layout import form_column
 from app.views.shell import detail_view
 from app.views.slot_picker import day_label, slot_picker
 from app.views.strings import clock, tr
-from app.views.widgets import BookingRefInput, error_line, heading, named_dropdown, sign_in_prompt
+from app.views.widgets import (
+    BookingRefInput,
+    error_line,
+    heading,
+    named_dropdown,
+    signed_in_only,
+)
 
 
 def queue_choice(callbacks: CallbacksState, ui: UiState) -> list[ft.Control]:
@@ -184,11 +190,10 @@ def BookCallbackScreen(
     page = ft.context.page
     queue = route_query("queue")
     ft.use_effect(lambda: page.run_task(callbacks.start_booking, queue), dependencies=[queue])
-    if account.customer is None:
-        where = f"/callbacks/new?queue={queue}" if queue else "/callbacks/new"
-        body = [sign_in_prompt(window, ui, "sign_in_for_callbacks", where)]
-    else:
-        body = [BookingForm(callbacks, ui)]
+    where = f"/callbacks/new?queue={queue}" if queue else "/callbacks/new"
+    body = signed_in_only(
+        window, account, ui, "sign_in_for_callbacks", where, lambda: [BookingForm(callbacks, ui)]
+    )
     return detail_view(title=tr(ui.locale, "book_callback"), body=body)
 
 

@@ -16,6 +16,7 @@ from app.state.window import UiState, WindowState
 from app.store.records import CaseView, MessageView
 from app.views.cases_screen import case_label, case_status_chip
 from app.views.context import use_window
+from app.views.files import file_chips, file_errors, use_file_picker
 from app.views.layout import form_column
 from app.views.shell import detail_view, missing_view
 from app.views.strings import tr, when
@@ -23,10 +24,8 @@ from app.views.widgets import (
     Handler,
     confirm_box,
     error_line,
-    file_chips,
-    file_errors,
     sync_marker,
-    use_file_picker,
+    tinted_box,
     use_showing,
 )
 
@@ -145,7 +144,7 @@ def follow_up(ui: UiState, case: CaseView) -> ft.Control:
     """A closed case takes no reply: the way on is a new case that names this one."""
     page = ft.context.page
     ref = str(case.number) if case.number else case.local_id
-    return ft.Container(
+    return tinted_box(
         ft.Column(
             [
                 ft.Row(
@@ -161,10 +160,7 @@ def follow_up(ui: UiState, case: CaseView) -> ft.Control:
                 ),
             ],
             spacing=12,
-        ),
-        bgcolor=ft.Colors.with_opacity(0.08, ft.Colors.PRIMARY),
-        border_radius=12,
-        padding=16,
+        )
     )
 
 

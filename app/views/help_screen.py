@@ -185,7 +185,6 @@ def HelpScreen(window: WindowState, ui: UiState) -> ft.View:
         selected=1,
         title=tr(ui.locale, "nav_help"),
         body=[field, HelpResults(help_, ui)],
-        on_retry=lambda: page.run_task(window.sync_now),
     )
 
 

@@ -15,18 +15,17 @@ from app.state.cases import GENERAL, CasesState
 from app.state.window import UiState, WindowState
 from app.store.records import CaseView
 from app.views.context import route_query, use_window
+from app.views.files import file_chips, file_errors, use_file_picker
 from app.views.layout import form_column
 from app.views.shell import detail_view
 from app.views.strings import tr
 from app.views.widgets import (
     BookingRefInput,
     error_line,
-    file_chips,
-    file_errors,
     heading,
     named_dropdown,
-    sign_in_prompt,
-    use_file_picker,
+    signed_in_only,
+    tinted_box,
 )
 
 
@@ -48,7 +47,7 @@ def Suggestions(cases: CasesState, ui: UiState) -> ft.Control:
     page = ft.context.page
     if not cases.suggestions:
         return ft.Column([])
-    return ft.Container(
+    return tinted_box(
         ft.Column(
             [
                 ft.Row([ft.Icon(ft.Icons.LIGHTBULB_OUTLINE), heading(ui, "suggestions_title")]),
@@ -64,8 +63,6 @@ def Suggestions(cases: CasesState, ui: UiState) -> ft.Control:
             ],
             spacing=4,
         ),
-        bgcolor=ft.Colors.with_opacity(0.08, ft.Colors.PRIMARY),
-        border_radius=12,
         padding=12,
     )
 
@@ -225,11 +222,10 @@ def NewCaseForm(window: WindowState, ui: UiState) -> ft.Control:
 def NewCaseScreen(window: WindowState, account: AccountState, ui: UiState) -> ft.View:
     """Given the account (re-rendered on sign-in) but not the cases state, so the form's
     fields are not redrawn as the customer types."""
-    if account.customer is None:
-        where = ft.context.page.route or "/cases/new"
-        body: list[ft.Control] = [sign_in_prompt(window, ui, "sign_in_for_cases", where)]
-    else:
-        body = [NewCaseForm(window, ui)]
+    where = ft.context.page.route or "/cases/new"
+    body = signed_in_only(
+        window, account, ui, "sign_in_for_cases", where, lambda: [NewCaseForm(window, ui)]
+    )
     return detail_view(title=tr(ui.locale, "new_case"), body=body)
 
 
