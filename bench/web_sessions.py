@@ -179,11 +179,11 @@ async def idle_devices(hub: RealHub, folder: Path, count: int) -> float:
     before = rss_kib(os.getpid())
     for token, customer in sessions:
         device, _ = await hosting.devices.attach(None)
-        await asyncio.to_thread(device.services.personal.account.sign_in, token, customer)
-        device.services.live.restart()
+        await asyncio.to_thread(device.runtime.personal.account.sign_in, token, customer)
+        device.runtime.live.restart()
         hosting.devices.detach(device)
     deadline = time.monotonic() + 60
-    while not all(d.services.live.connected for d in hosting.devices.loaded.values()):
+    while not all(d.runtime.live.connected for d in hosting.devices.loaded.values()):
         assert time.monotonic() < deadline, "streams did not connect"
         await asyncio.sleep(0.2)
     per_device = (rss_kib(os.getpid()) - before) / count

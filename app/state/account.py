@@ -12,7 +12,7 @@ from app.api import HubError, Offline, RateLimited, Rejected
 from app.schemas import Customer
 from app.schemas.customers import SIGN_IN_CAPPED, SIGN_IN_FAILED
 from app.state.push import forget_at_sign_out
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 from app.state.storage import try_saving
 
 
@@ -35,8 +35,8 @@ def sign_in_refusal(error: HubError) -> str | None:
 
 
 class AccountState(ft.Observable):
-    def __init__(self, services: Services) -> None:
-        self._services = services
+    def __init__(self, runtime: DeviceRuntime) -> None:
+        self._runtime = runtime
         self.customer: Customer | None = None
         self.step = "email"  # email -> code
         # The email being signed in and the hub's id for this attempt: the code works
@@ -60,7 +60,7 @@ class AccountState(ft.Observable):
         self.erased = False
 
     async def load(self) -> None:
-        account = self._services.personal.account
+        account = self._runtime.personal.account
         self.customer = await asyncio.to_thread(account.customer)
         self.unsent = await asyncio.to_thread(account.unsent_changes)
 
@@ -69,7 +69,7 @@ class AccountState(ft.Observable):
         served browser's own (web mode), which the hub's sign-in limits count."""
         self.busy, self.error, self.resent = True, None, False
         try:
-            started = await self._services.client.start_sign_in(
+            started = await self._runtime.client.start_sign_in(
                 email.strip(), browser_address=browser_address
             )
         except HubError as error:
@@ -86,7 +86,7 @@ class AccountState(ft.Observable):
         it sends), the step keeps the attempt it had, and says how long to wait."""
         self.busy, self.error, self.resent = True, None, False
         try:
-            started = await self._services.client.start_sign_in(
+            started = await self._runtime.client.start_sign_in(
                 self.email, browser_address=browser_address
             )
         except HubError as error:
@@ -103,7 +103,7 @@ class AccountState(ft.Observable):
     async def verify(self, code: str, browser_address: str | None = None) -> None:
         self.busy, self.error, self.resent = True, None, False
         try:
-            session = await self._services.client.verify_sign_in(
+            session = await self._runtime.client.verify_sign_in(
                 self.email, self.attempt, code.strip(), browser_address=browser_address
             )
         except HubError as error:
@@ -122,7 +122,7 @@ class AccountState(ft.Observable):
             return
         finally:
             self.busy = False
-        account = self._services.personal.account
+        account = self._runtime.personal.account
         # Signed in at the hub, but a device that refuses writes cannot keep the session.
         self.error = await try_saving(
             lambda: asyncio.to_thread(account.sign_in, session.token, session.customer)
@@ -131,28 +131,28 @@ class AccountState(ft.Observable):
             return
         self.customer = session.customer
         self.step, self.attempt = "email", ""
-        self._services.scheduler.poke(0)
-        self._services.live.restart()
+        self._runtime.scheduler.poke(0)
+        self._runtime.live.restart()
 
     def use_another_email(self) -> None:
         self.step, self.error, self.resent = "email", None, False
 
     async def sign_out(self, *, confirmed: bool = False) -> None:
         """Sign out; with changes not yet sent, ask first (they cannot be sent after)."""
-        account = self._services.personal.account
+        account = self._runtime.personal.account
         self.unsent = await asyncio.to_thread(account.unsent_changes)
         if self.unsent and not confirmed:
             self.confirm_sign_out = True
             return
-        await forget_at_sign_out(self._services)  # no more of their alerts here
+        await forget_at_sign_out(self._runtime)  # no more of their alerts here
         # Offline or already revoked: the device forgets the token either way.
         with contextlib.suppress(HubError):
-            await self._services.client.sign_out()
-        personal = self._services.personal
+            await self._runtime.client.sign_out()
+        personal = self._runtime.personal
         self.error = await try_saving(lambda: asyncio.to_thread(personal.sign_out))
         if self.error:
             return
-        self._services.live.restart()
+        self._runtime.live.restart()
         self.customer, self.confirm_sign_out, self.unsent = None, False, 0
 
     async def export_data(self) -> bytes | None:
@@ -160,7 +160,7 @@ class AccountState(ft.Observable):
         hub cannot be asked)."""
         self.data_busy, self.data_error = True, None
         try:
-            return await self._services.client.export_me()
+            return await self._runtime.client.export_me()
         except HubError as error:
             self.data_error = problem_code(error)
             return None
@@ -175,14 +175,14 @@ class AccountState(ft.Observable):
             return False
         self.data_busy, self.data_error = True, None
         try:
-            await self._services.client.erase_me()
+            await self._runtime.client.erase_me()
         except HubError as error:
             self.data_error = problem_code(error)
             return False
         finally:
             self.data_busy = False
-        await asyncio.to_thread(self._services.personal.erase)
-        self._services.live.restart()
+        await asyncio.to_thread(self._runtime.personal.erase)
+        self._runtime.live.restart()
         self.customer, self.confirm_erase, self.unsent = None, False, 0
         self.erased = True
         return True

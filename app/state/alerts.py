@@ -12,7 +12,7 @@ from typing import Literal
 import flet as ft
 
 from app.schemas import Subscriptions
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 from app.state.storage import try_saving
 from app.store import StorageError
 
@@ -37,18 +37,18 @@ class Saved:
 
 
 class AlertsState(ft.Observable):
-    def __init__(self, services: Services) -> None:
-        self._services = services
+    def __init__(self, runtime: DeviceRuntime) -> None:
+        self._runtime = runtime
         self.subscriptions = Subscriptions()
         self.sync_state = "synced"
         self.error: str | None = None
         self.saved: Saved | None = None
-        self.prompted = services.personal.account.preference("alerts_prompted") == "yes"
+        self.prompted = runtime.personal.account.preference("alerts_prompted") == "yes"
         # Alerts reach this device (Web Push) even when the app is closed.
         self.on_this_device = False
 
     async def load(self) -> None:
-        personal = self._services.personal
+        personal = self._runtime.personal
         self.subscriptions = await asyncio.to_thread(personal.account.subscriptions)
         self.sync_state = await asyncio.to_thread(personal.account.subscriptions_state)
         self.on_this_device = (await asyncio.to_thread(personal.push.state)).on
@@ -99,7 +99,7 @@ class AlertsState(ft.Observable):
         # A device that cannot store the answer still stops asking for this run.
         with contextlib.suppress(StorageError):
             await asyncio.to_thread(
-                self._services.personal.account.set_preference, "alerts_prompted", "yes"
+                self._runtime.personal.account.set_preference, "alerts_prompted", "yes"
             )
         self.prompted = True
 
@@ -113,10 +113,10 @@ class AlertsState(ft.Observable):
     async def _save(self, wanted: Subscriptions) -> bool:
         """Store the subscriptions for the hub; False when the device refused (the old
         ones stay, `error` says why)."""
-        account = self._services.personal.account
+        account = self._runtime.personal.account
         self.error = await try_saving(lambda: asyncio.to_thread(account.set_subscriptions, wanted))
         if self.error:
             return False
         self.subscriptions, self.sync_state = wanted, "pending"
-        self._services.scheduler.poke()
+        self._runtime.scheduler.poke()
         return True

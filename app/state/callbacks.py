@@ -23,7 +23,7 @@ from app.schemas.status import StatusPage
 from app.state.account import problem_code
 from app.state.calendar import CalendarEvent, calendar_text
 from app.state.phone import DEFAULT_COUNTRY, to_e164
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 from app.state.storage import refused_code, try_saving
 from app.state.zone import local_zone
 from app.store import StorageError
@@ -36,8 +36,8 @@ PARTS_OF_DAY = (("morning", 0), ("afternoon", 12), ("evening", 17))
 
 
 class CallbacksState(ft.Observable):
-    def __init__(self, services: Services, zone: tzinfo | None = None) -> None:
-        self._services = services
+    def __init__(self, runtime: DeviceRuntime, zone: tzinfo | None = None) -> None:
+        self._runtime = runtime
         self.zone = zone or local_zone()
         self.queues: list[CallbackQueue] = []
         self.callbacks: list[CallbackRecord] = []
@@ -48,8 +48,8 @@ class CallbacksState(ft.Observable):
         self.mode = CallbackMode.asap
         self.day: date | None = None
         self.slot: datetime | None = None
-        self.country = services.personal.account.preference("phone_country") or DEFAULT_COUNTRY
-        self.phone = services.personal.account.preference("phone") or ""
+        self.country = runtime.personal.account.preference("phone_country") or DEFAULT_COUNTRY
+        self.phone = runtime.personal.account.preference("phone") or ""
         self.errors: dict[str, str] = {}
         # Free times by queue, kept so a customer who goes offline can still choose.
         self.availability: dict[str, Availability] = {}
@@ -62,10 +62,10 @@ class CallbacksState(ft.Observable):
         self.action_error: str | None = None
 
     async def load(self) -> None:
-        services = self._services
-        self.queues = await asyncio.to_thread(services.public.content.queues)
-        self.company = await asyncio.to_thread(services.public.content.company)
-        self.callbacks = await asyncio.to_thread(services.personal.callbacks.list)
+        runtime = self._runtime
+        self.queues = await asyncio.to_thread(runtime.public.content.queues)
+        self.company = await asyncio.to_thread(runtime.public.content.company)
+        self.callbacks = await asyncio.to_thread(runtime.personal.callbacks.list)
 
     @property
     def upcoming(self) -> list[CallbackRecord]:
@@ -103,7 +103,7 @@ class CallbacksState(ft.Observable):
             return
         self.slots_loading, self.slots_error = True, None
         try:
-            found = await self._services.client.availability(queue, limit=SLOTS_PER_FETCH)
+            found = await self._runtime.client.availability(queue, limit=SLOTS_PER_FETCH)
         except HubError as error:
             self.slots_error = problem_code(error)
         else:
@@ -218,10 +218,10 @@ class CallbacksState(ft.Observable):
         self.errors = errors
         if errors or number is None or self.queue_id is None:
             return None
-        services = self._services
+        runtime = self._runtime
         try:
             local_id = await asyncio.to_thread(
-                services.personal.callbacks.request,
+                runtime.personal.callbacks.request,
                 queue_id=self.queue_id,
                 mode=self.mode,
                 phone=number,
@@ -240,13 +240,13 @@ class CallbacksState(ft.Observable):
         self.phone = phone.strip()
         try:  # remembered for the next booking, if the disk takes it
             await asyncio.to_thread(
-                services.personal.account.set_preference, "phone_country", self.country
+                runtime.personal.account.set_preference, "phone_country", self.country
             )
-            await asyncio.to_thread(services.personal.account.set_preference, "phone", self.phone)
+            await asyncio.to_thread(runtime.personal.account.set_preference, "phone", self.phone)
         except StorageError:
             pass
         await self.load()
-        self._services.scheduler.poke()
+        self._runtime.scheduler.poke()
         return local_id
 
     def booking_pattern(self) -> str | None:
@@ -291,12 +291,12 @@ class CallbacksState(ft.Observable):
         if self.action_error:
             return False
         await self.load()
-        self._services.scheduler.poke()
+        self._runtime.scheduler.poke()
         return True
 
     async def cancel(self, local_id: str) -> bool:
-        services = self._services
-        return await self._change(lambda: services.personal.callbacks.cancel(local_id))
+        runtime = self._runtime
+        return await self._change(lambda: runtime.personal.callbacks.cancel(local_id))
 
     async def start_reschedule(self, local_id: str) -> None:
         found = self.callback(local_id)
@@ -310,8 +310,8 @@ class CallbacksState(ft.Observable):
         self.rescheduling, self.slot = None, None
 
     async def reschedule(self, local_id: str, start: datetime) -> bool:
-        services = self._services
-        if not await self._change(lambda: services.personal.callbacks.reschedule(local_id, start)):
+        runtime = self._runtime
+        if not await self._change(lambda: runtime.personal.callbacks.reschedule(local_id, start)):
             return False  # the picker stays open on the chosen time
         self.rescheduling, self.slot = None, None
         return True
@@ -324,17 +324,17 @@ class CallbacksState(ft.Observable):
         if found is None:
             raise KeyError(local_id)
         slot = parse_time(start)
-        services = self._services
+        runtime = self._runtime
         if found.server_id is not None:
             await self.reschedule(local_id, slot)
             return local_id
         made: list[str] = []
 
         def ask_again() -> None:
-            made.append(services.personal.callbacks.request_again(local_id, slot))
+            made.append(runtime.personal.callbacks.request_again(local_id, slot))
 
         return made[0] if await self._change(ask_again) else local_id
 
     async def dismiss(self, local_id: str) -> bool:
-        services = self._services
-        return await self._change(lambda: services.personal.callbacks.discard(local_id))
+        runtime = self._runtime
+        return await self._change(lambda: runtime.personal.callbacks.discard(local_id))

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from app.schemas import Category
 from app.schemas.booking import BookingRefError, BookingRefField, check_booking_ref
 from app.state.case_drafts import CaseDrafts, reply_key
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 from app.state.storage import refused_code
 from app.store import StorageError
 from app.store.records import CaseRecord, MessageRecord, SearchHit
@@ -38,8 +38,8 @@ def text_errors(fields: dict[str, tuple[str, int]]) -> dict[str, str]:
 
 
 class CasesState(ft.Observable):
-    def __init__(self, services: Services, locale: str = "en") -> None:
-        self._services = services
+    def __init__(self, runtime: DeviceRuntime, locale: str = "en") -> None:
+        self._runtime = runtime
         self._generation = 0
         self.locale = locale
         self.cases: list[CaseRecord] = []
@@ -64,15 +64,15 @@ class CasesState(ft.Observable):
         self.drafts = CaseDrafts()
 
     async def load(self) -> None:
-        services = self._services
-        customer = await asyncio.to_thread(services.personal.account.customer)
+        runtime = self._runtime
+        customer = await asyncio.to_thread(runtime.personal.account.customer)
         self.drafts.for_customer(customer.id if customer else None)
-        self.cases = await asyncio.to_thread(services.personal.cases.list)
-        self.categories = await asyncio.to_thread(services.public.content.categories, self.locale)
-        company = await asyncio.to_thread(services.public.content.company)
+        self.cases = await asyncio.to_thread(runtime.personal.cases.list)
+        self.categories = await asyncio.to_thread(runtime.public.content.categories, self.locale)
+        company = await asyncio.to_thread(runtime.public.content.company)
         self.booking_field = company.booking_ref if company else None
         if self.current_id is not None:
-            self.current = await asyncio.to_thread(services.personal.cases.get, self.current_id)
+            self.current = await asyncio.to_thread(runtime.personal.cases.get, self.current_id)
 
     @property
     def unread(self) -> int:
@@ -94,7 +94,7 @@ class CasesState(ft.Observable):
         generation = self._generation
         found = (
             await asyncio.to_thread(
-                self._services.public.search.search,
+                self._runtime.public.search.search,
                 text,
                 locale=self.locale,
                 limit=SUGGESTIONS,
@@ -151,7 +151,7 @@ class CasesState(ft.Observable):
             return None
         try:
             local_id = await asyncio.to_thread(
-                self._services.personal.cases.open,
+                self._runtime.personal.cases.open,
                 subject=subject,
                 description=description,
                 category=category or GENERAL,
@@ -169,24 +169,24 @@ class CasesState(ft.Observable):
             self.drafts.clear(draft)
         self.start_case()
         await self.load()
-        self._services.scheduler.poke()
+        self._runtime.scheduler.poke()
         return local_id
 
     # One case.
 
     async def open_case(self, case_id: str) -> None:
         """Show a case (by local id, server id or number) and mark its replies read."""
-        services = self._services
+        runtime = self._runtime
         self.current_id = case_id
-        found = await asyncio.to_thread(services.personal.cases.get, case_id)
+        found = await asyncio.to_thread(runtime.personal.cases.get, case_id)
         if found is not None and found.unread:
             try:
-                await asyncio.to_thread(services.personal.cases.mark_read, found.local_id)
+                await asyncio.to_thread(runtime.personal.cases.mark_read, found.local_id)
             except StorageError:
                 pass  # a full disk: the replies stay marked new, the case still shows
             else:
-                found = await asyncio.to_thread(services.personal.cases.get, case_id)
-                self.cases = await asyncio.to_thread(services.personal.cases.list)
+                found = await asyncio.to_thread(runtime.personal.cases.get, case_id)
+                self.cases = await asyncio.to_thread(runtime.personal.cases.list)
         self.current = found
         self.reply_files, self.reply_error, self.editing = [], None, None
         self.confirm_close = False
@@ -200,7 +200,7 @@ class CasesState(ft.Observable):
             return False
         try:
             await asyncio.to_thread(
-                self._services.personal.cases.reply,
+                self._runtime.personal.cases.reply,
                 self.current.local_id,
                 body,
                 self.reply_files,
@@ -226,7 +226,7 @@ class CasesState(ft.Observable):
             return False
         try:
             await asyncio.to_thread(
-                self._services.personal.cases.reply,
+                self._runtime.personal.cases.reply,
                 self.current.local_id,
                 text,
                 message_id=message.id,
@@ -245,7 +245,7 @@ class CasesState(ft.Observable):
 
     async def _sent(self) -> None:
         await self.load()
-        self._services.scheduler.poke()
+        self._runtime.scheduler.poke()
 
     def ask_close(self, asking: bool = True) -> None:
         """Ask once more before closing the open case (False: keep it open)."""
@@ -257,10 +257,10 @@ class CasesState(ft.Observable):
         if self.current is None:
             return False
         try:
-            await asyncio.to_thread(self._services.personal.cases.close, self.current.local_id)
+            await asyncio.to_thread(self._runtime.personal.cases.close, self.current.local_id)
         except StorageError as error:
             self.reply_error = refused_code(error)
             return False
         await self.load()
-        self._services.scheduler.poke()
+        self._runtime.scheduler.poke()
         return True

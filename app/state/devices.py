@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.background import BackgroundTask
-from app.state.services import Services, SharedContent
+from app.state.runtime import DeviceRuntime, SharedContent
 from app.store import open_personal
 from app.sync import SyncStatus
 
@@ -48,7 +48,7 @@ def secret_hash(secret: str) -> str:
 class Device:
     id: str
     folder: Path
-    services: Services
+    runtime: DeviceRuntime
     secret_hash: str
     windows: int = 0
     idle_since: float = field(default_factory=time.monotonic)
@@ -139,27 +139,29 @@ class DeviceRegistry:
         if stored is None:
             personal.close()
             return None
-        return self._start(device_id, folder, Services.for_device(self.shared, personal), stored)
+        return self._start(
+            device_id, folder, DeviceRuntime.for_device(self.shared, personal), stored
+        )
 
     async def _create(self) -> tuple[Device, str]:
         device_id, secret = secrets.token_hex(16), secrets.token_urlsafe(32)
         folder = self._folder(device_id)
         hashed = secret_hash(secret)
 
-        def make() -> Services:
+        def make() -> DeviceRuntime:
             folder.mkdir(mode=0o700, parents=True)  # one customer's: nobody else's to read
             (folder / SEEN).touch()
             personal = open_personal(folder, compact=True)
             personal.account.set_device_secret(hashed)
-            return Services.for_device(self.shared, personal)
+            return DeviceRuntime.for_device(self.shared, personal)
 
-        services = await asyncio.to_thread(make)
-        return self._start(device_id, folder, services, hashed), f"{device_id}.{secret}"
+        runtime = await asyncio.to_thread(make)
+        return self._start(device_id, folder, runtime, hashed), f"{device_id}.{secret}"
 
-    def _start(self, device_id: str, folder: Path, services: Services, hashed: str) -> Device:
-        device = Device(device_id, folder, services, hashed)
-        services.scheduler.listeners.add(device.on_status)
-        services.start()
+    def _start(self, device_id: str, folder: Path, runtime: DeviceRuntime, hashed: str) -> Device:
+        device = Device(device_id, folder, runtime, hashed)
+        runtime.scheduler.listeners.add(device.on_status)
+        runtime.start()
         self.loaded[device_id] = device
         return device
 
@@ -199,7 +201,7 @@ class DeviceRegistry:
         for device in list(self.loaded.values()):
             if device.windows or now - device.idle_since < self.idle_seconds:
                 continue
-            counts = await asyncio.to_thread(device.services.personal.outbox.counts)
+            counts = await asyncio.to_thread(device.runtime.personal.outbox.counts)
             if counts["pending"] or device.windows:  # a window may have come meanwhile
                 continue
             await self._unload(device)
@@ -208,13 +210,13 @@ class DeviceRegistry:
 
     async def close_idle_files(self, seconds: float = FILE_IDLE_SECONDS) -> int:
         """Close the files of loaded devices that nothing used for `seconds`."""
-        stores = [device.services.personal.db for device in self.loaded.values()]
+        stores = [device.runtime.personal.db for device in self.loaded.values()]
         return await asyncio.to_thread(lambda: sum(db.close_if_idle(seconds) for db in stores))
 
     async def _unload(self, device: Device) -> None:
         self.loaded.pop(device.id, None)
-        device.services.scheduler.listeners.remove(device.on_status)
-        await device.services.close()
+        device.runtime.scheduler.listeners.remove(device.on_status)
+        await device.runtime.close()
 
     async def forget_expired(self) -> int:
         """Delete the folders of devices not seen for `keep_days` (and not in use)."""

@@ -15,7 +15,7 @@ import flet as ft
 
 from app.api import HubError
 from app.schemas import Article, Category, Impact, Incident, IncidentKind
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 from app.state.storage import try_saving
 from app.store import StorageError
 from app.store.records import SearchHit
@@ -105,8 +105,8 @@ def case_subject(text: str) -> str:
 
 
 class HelpState(ft.Observable):
-    def __init__(self, services: Services, locale: str = "en") -> None:
-        self._services = services
+    def __init__(self, runtime: DeviceRuntime, locale: str = "en") -> None:
+        self._runtime = runtime
         self._generation = 0
         self.locale = locale
         self.query = ""
@@ -128,7 +128,7 @@ class HelpState(ft.Observable):
         self.categories, self.incidents = await asyncio.to_thread(self._home)
 
     def _home(self) -> tuple[list[Category], list[IncidentHelp]]:
-        content = self._services.public.content
+        content = self._runtime.public.content
 
         def title(slug: str) -> str | None:
             article = content.article(slug, self.locale)
@@ -154,7 +154,7 @@ class HelpState(ft.Observable):
         generation = self._generation
         found = (
             await asyncio.to_thread(
-                self._services.public.search.search, query, locale=self.locale, limit=RESULTS
+                self._runtime.public.search.search, query, locale=self.locale, limit=RESULTS
             )
             if query.strip()
             else []
@@ -164,11 +164,11 @@ class HelpState(ft.Observable):
             self.results = found
 
     async def open_category(self, category_id: str | None) -> None:
-        services = self._services
+        runtime = self._runtime
         self.category = next((c for c in self.categories if c.id == category_id), None)
         self.category_articles = (
             await asyncio.to_thread(
-                services.public.content.articles, locale=self.locale, category=category_id
+                runtime.public.content.articles, locale=self.locale, category=category_id
             )
             if category_id
             else []
@@ -177,8 +177,8 @@ class HelpState(ft.Observable):
     async def open_article(self, slug: str) -> None:
         """Show an article (in the customer's language when translated), its related
         articles and the customer's vote."""
-        services = self._services
-        article = await asyncio.to_thread(services.public.content.article, slug, self.locale)
+        runtime = self._runtime
+        article = await asyncio.to_thread(runtime.public.content.article, slug, self.locale)
         self.missing_slug = None if article else slug
         self.article, self.vote_refused = article, None
         if article is None:
@@ -186,16 +186,16 @@ class HelpState(ft.Observable):
             return
         self.body, authored = split_related(article.body)
         hits = await asyncio.to_thread(
-            services.public.search.search, article.title, locale=article.locale, limit=RELATED + 1
+            runtime.public.search.search, article.title, locale=article.locale, limit=RELATED + 1
         )
         self.related = merge_related(authored, [Link(h.slug, h.title) for h in hits], slug)
         await self._read_vote(article.id)
         # Kept for reading offline; a device that refuses writes just does not keep it.
         with contextlib.suppress(StorageError):
-            await asyncio.to_thread(services.personal.account.note_read, slug)
+            await asyncio.to_thread(runtime.personal.account.note_read, slug)
 
     async def _read_vote(self, article_id: str) -> None:
-        vote = await asyncio.to_thread(self._services.personal.account.feedback, article_id)
+        vote = await asyncio.to_thread(self._runtime.personal.account.feedback, article_id)
         self.vote = vote[0] if vote else None
         self.vote_pending = bool(vote and vote[1] == "pending")
 
@@ -208,7 +208,7 @@ class HelpState(ft.Observable):
             return
         self.vote_refused = await try_saving(
             lambda: asyncio.to_thread(
-                self._services.personal.account.give_feedback,
+                self._runtime.personal.account.give_feedback,
                 article.id,
                 helpful,
                 (comment or "").strip() or None,
@@ -219,9 +219,9 @@ class HelpState(ft.Observable):
         self.vote = helpful
         self.vote_pending = True
         try:
-            await self._services.engine.send_votes()
+            await self._runtime.engine.send_votes()
         except HubError:
-            self._services.scheduler.poke()
+            self._runtime.scheduler.poke()
             return
         if self.article is not None and self.article.id == article.id:
             await self._read_vote(article.id)

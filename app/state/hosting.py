@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.state.devices import DeviceRegistry
-from app.state.services import SharedContent
+from app.state.runtime import SharedContent
 from app.store import open_public
 
 

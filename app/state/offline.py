@@ -8,7 +8,7 @@ import asyncio
 from dataclasses import dataclass
 
 from app.schemas import Article, Component, ComponentState, Incident
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 from app.state.status import IMPACT_ORDER
 from app.store import PublicStore
 
@@ -22,7 +22,7 @@ class OfflineCopy:
     articles: list[Article]  # the latest read first
 
 
-async def offline_copy(public: PublicStore, device: Services | None) -> OfflineCopy:
+async def offline_copy(public: PublicStore, device: DeviceRuntime | None) -> OfflineCopy:
     """The copy for a browser: public content, and its device's articles when known."""
     locale: str | None = None
     slugs: list[str] = []

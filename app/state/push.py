@@ -17,7 +17,7 @@ from app.api import HubError, Rejected
 from app.schemas import AlertDeviceIn
 from app.schemas.common import WireModel
 from app.schemas.mutations import DeviceRegisterArgs
-from app.state.services import Services, SharedContent
+from app.state.runtime import DeviceRuntime, SharedContent
 
 
 class AlertsNotChanged(Exception):
@@ -36,10 +36,10 @@ def _not_changed(error: HubError) -> AlertsNotChanged:
     return AlertsNotChanged(str(error), retry=True)
 
 
-async def push_key(services: SharedContent) -> str:
+async def push_key(shared: SharedContent) -> str:
     """The hub's key browsers subscribe with."""
     try:
-        return await services.client.push_key()
+        return await shared.client.push_key()
     except HubError as error:
         raise _not_changed(error) from error
 
@@ -61,20 +61,20 @@ class BrowserSubscription(WireModel):
 
 
 async def turn_on(
-    services: Services, address: PushAddress, *, browser_address: str | None = None
+    runtime: DeviceRuntime, address: PushAddress, *, browser_address: str | None = None
 ) -> None:
     """Alerts on for this device; `AlertsNotChanged` when a signed-out device cannot
     reach the hub, or the hub refuses the endpoint (nothing is changed then).
     `browser_address`: a served browser's own, which the hub's rate limit counts."""
-    personal = services.personal
+    personal = runtime.personal
     device = address.device()
     if await asyncio.to_thread(personal.account.token) is not None:
         await asyncio.to_thread(personal.push.register_signed_in, device)
-        services.scheduler.poke(0)
+        runtime.scheduler.poke(0)
         return
     follows = await asyncio.to_thread(personal.account.subscriptions)
     try:
-        made = await services.client.register_alert_device(
+        made = await runtime.client.register_alert_device(
             AlertDeviceIn(**device.model_dump(), follows=follows), browser_address=browser_address
         )
     except HubError as error:
@@ -82,16 +82,16 @@ async def turn_on(
     await asyncio.to_thread(personal.push.registered_signed_out, device, made)
 
 
-async def turn_off(services: Services) -> None:
+async def turn_off(runtime: DeviceRuntime) -> None:
     """Alerts off for this device: the hub stops pushing to it (`AlertsNotChanged` when it
     cannot be told; the alerts then stay on)."""
-    personal = services.personal
+    personal = runtime.personal
     state = await asyncio.to_thread(personal.push.state)
     try:
         if state.alert_id and state.alert_secret:
-            await services.client.end_alert_device(state.alert_id, state.alert_secret)
+            await runtime.client.end_alert_device(state.alert_id, state.alert_secret)
         elif state.hub_device:
-            await services.client.stop_device(state.hub_device)
+            await runtime.client.stop_device(state.hub_device)
     except Rejected:
         pass  # the hub had forgotten it already
     except HubError as error:
@@ -99,11 +99,11 @@ async def turn_off(services: Services) -> None:
     await asyncio.to_thread(personal.push.off)
 
 
-async def forget_at_sign_out(services: Services) -> None:
+async def forget_at_sign_out(runtime: DeviceRuntime) -> None:
     """Signing out: the hub stops pushing this customer's updates here (if it can be
     told; the device's data goes either way)."""
-    state = await asyncio.to_thread(services.personal.push.state)
+    state = await asyncio.to_thread(runtime.personal.push.state)
     if state.hub_device:
         # Offline or already gone: signing the session out ends it anyway.
         with contextlib.suppress(HubError):
-            await services.client.stop_device(state.hub_device)
+            await runtime.client.stop_device(state.hub_device)

@@ -8,12 +8,12 @@ import flet as ft
 from app.api import HubError
 from app.schemas.sessions import SignIn
 from app.state.account import problem_code
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 
 
 class SessionsState(ft.Observable):
-    def __init__(self, services: Services) -> None:
-        self._services = services
+    def __init__(self, runtime: DeviceRuntime) -> None:
+        self._runtime = runtime
         self.items: list[SignIn] = []
         self.loaded = False
         self.busy = False
@@ -29,7 +29,7 @@ class SessionsState(ft.Observable):
         """The hub's list; offline, the last one stays and `error` says why."""
         self.busy, self.error = True, None
         try:
-            self.items = await self._services.client.my_sessions()
+            self.items = await self._runtime.client.my_sessions()
             self.loaded = True
         except HubError as error:
             self.error = problem_code(error)
@@ -40,7 +40,7 @@ class SessionsState(ft.Observable):
         """Sign one other device out."""
         self.busy, self.error, self.ended = True, None, None
         try:
-            await self._services.client.end_session(session_id)
+            await self._runtime.client.end_session(session_id)
         except HubError as error:
             self.error = problem_code(error)
             self.busy = False
@@ -52,7 +52,7 @@ class SessionsState(ft.Observable):
         """Sign out everywhere else: every sign-in but this device's ends."""
         self.busy, self.error, self.ended = True, None, None
         try:
-            self.ended = await self._services.client.end_other_sessions()
+            self.ended = await self._runtime.client.end_other_sessions()
         except HubError as error:
             self.error = problem_code(error)
             self.busy = False

@@ -10,7 +10,7 @@ import flet as ft
 
 from app.schemas import Component, Impact, Incident, IncidentKind
 from app.state.relevance import Disruptions, arrange
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 
 IMPACT_ORDER = list(Impact)
 
@@ -22,8 +22,8 @@ class ComponentGroup:
 
 
 class StatusState(ft.Observable):
-    def __init__(self, services: Services) -> None:
-        self._services = services
+    def __init__(self, runtime: DeviceRuntime) -> None:
+        self._runtime = runtime
         self.groups: list[ComponentGroup] = []
         self.active: list[Incident] = []
         self.disruptions = Disruptions()
@@ -35,12 +35,12 @@ class StatusState(ft.Observable):
 
     async def load(self) -> None:
         """Read what the store holds (never the network)."""
-        services = self._services
+        runtime = self._runtime
         components, incidents, subscriptions, feed = await asyncio.gather(
-            asyncio.to_thread(services.public.content.components),
-            asyncio.to_thread(services.public.content.incidents),
-            asyncio.to_thread(services.personal.account.subscriptions),
-            asyncio.to_thread(services.public.feeds.feed, "status"),
+            asyncio.to_thread(runtime.public.content.components),
+            asyncio.to_thread(runtime.public.content.incidents),
+            asyncio.to_thread(runtime.personal.account.subscriptions),
+            asyncio.to_thread(runtime.public.feeds.feed, "status"),
         )
         groups: dict[str, list[Component]] = {}
         for component in components:
@@ -62,17 +62,17 @@ class StatusState(ft.Observable):
         unreachable)."""
         self.refreshing = True
         try:
-            await self._services.content_scheduler.sync_now()
+            await self._runtime.content_scheduler.sync_now()
         finally:
             self.refreshing = False
         await self.load()
 
     async def incident(self, incident_id: str) -> Incident | None:
-        return await asyncio.to_thread(self._services.public.content.incident, incident_id)
+        return await asyncio.to_thread(self._runtime.public.content.incident, incident_id)
 
     async def article_titles(self, slugs: list[str], locale: str) -> dict[str, str]:
         """Titles of the incident's help articles that are on this device."""
-        content = self._services.public.content
+        content = self._runtime.public.content
         found = await asyncio.gather(
             *(asyncio.to_thread(content.article, slug, locale) for slug in slugs)
         )

@@ -6,11 +6,11 @@ from __future__ import annotations
 import flet as ft
 
 from app.state.account import AccountState
-from app.state.session import Session, UiState
 from app.state.sessions import SessionsState
 from app.state.sync import SyncState
+from app.state.window import UiState, WindowState
 from app.views.alerts_panel import AlertsPanel
-from app.views.context import use_session
+from app.views.context import use_window
 from app.views.device_panel import DevicePanel
 from app.views.plurals import trn
 from app.views.sessions_panel import SessionsPanel
@@ -18,18 +18,18 @@ from app.views.shell import ACCOUNT, shell
 from app.views.sign_in_panel import SignInPanel
 from app.views.strings import LANGUAGES, tr, when
 from app.views.theme import GOOD, WARNING, apply_theme
-from app.views.widgets import named_dropdown
+from app.views.widgets import busy_row, named_dropdown
 from app.views.your_data import YourData, erased_notice
 
 
 @ft.component
-def SignedInPanel(session: Session, account: AccountState, ui: UiState) -> ft.Control:
+def SignedInPanel(window: WindowState, account: AccountState, ui: UiState) -> ft.Control:
     page = ft.context.page
 
     async def sign_out(confirmed: bool) -> None:
         await account.sign_out(confirmed=confirmed)
         if account.customer is None:
-            await session.signed_in_or_out()
+            await window.signed_in_or_out()
 
     if account.customer is None:
         # Signed out a moment ago: this panel may redraw once before the screen drops it
@@ -86,7 +86,7 @@ def changes_lines(sync: SyncState, ui: UiState) -> list[ft.Control]:
     return lines
 
 
-def sync_panel(session: Session, sync: SyncState, ui: UiState) -> ft.Control:
+def sync_panel(window: WindowState, sync: SyncState, ui: UiState) -> ft.Control:
     page = ft.context.page
     online = sync.online is not False
     return ft.Card(
@@ -111,20 +111,16 @@ def sync_panel(session: Session, sync: SyncState, ui: UiState) -> ft.Control:
                         else tr(ui.locale, "never_updated")
                     ),
                     *changes_lines(sync, ui),
-                    ft.Row(
+                    busy_row(
                         [
                             ft.FilledTonalButton(
                                 tr(ui.locale, "sync_now"),
                                 icon=ft.Icons.SYNC,
                                 disabled=sync.syncing,
-                                on_click=lambda: page.run_task(session.sync_now),
-                            ),
-                            *(
-                                [ft.ProgressRing(width=20, height=20, stroke_width=2)]
-                                if sync.syncing
-                                else []
-                            ),
-                        ]
+                                on_click=lambda: page.run_task(window.sync_now),
+                            )
+                        ],
+                        sync.syncing,
                     ),
                 ],
                 spacing=8,
@@ -134,11 +130,11 @@ def sync_panel(session: Session, sync: SyncState, ui: UiState) -> ft.Control:
     )
 
 
-def preferences(session: Session, ui: UiState) -> ft.Control:
+def preferences(window: WindowState, ui: UiState) -> ft.Control:
     page = ft.context.page
 
     async def set_theme(mode: str) -> None:
-        await session.set_theme(mode)
+        await window.set_theme(mode)
         apply_theme(page, mode)
         page.update()
 
@@ -150,7 +146,7 @@ def preferences(session: Session, ui: UiState) -> ft.Control:
                     label=tr(ui.locale, "language"),
                     value=ui.locale,
                     options=[ft.DropdownOption(key=k, text=v) for k, v in LANGUAGES.items()],
-                    on_select=lambda e: page.run_task(session.set_locale, e.control.value or "en"),
+                    on_select=lambda e: page.run_task(window.set_locale, e.control.value or "en"),
                 ),
                 tr(ui.locale, "language"),
             ),
@@ -173,37 +169,30 @@ def preferences(session: Session, ui: UiState) -> ft.Control:
 
 
 @ft.component
-def AccountScreen(session: Session, account: AccountState, sync: SyncState, ui: UiState) -> ft.View:
-    page = ft.context.page
+def AccountScreen(
+    window: WindowState, account: AccountState, sync: SyncState, ui: UiState
+) -> ft.View:
     # The sign-ins of whoever is signed in, asked of the hub again for each new customer.
     signed_in = account.customer.id if account.customer else None
-    sign_ins = ft.use_memo(lambda: SessionsState(session.services), dependencies=[signed_in])
+    sign_ins = ft.use_memo(lambda: SessionsState(window.runtime), dependencies=[signed_in])
     body: list[ft.Control] = []
     if sync.needs_sign_in and account.customer is None:
         body.append(ft.Text(tr(ui.locale, "sign_in_again"), color=ft.Colors.ERROR))
     body.append(
-        SignedInPanel(session, account, ui)
-        if account.customer
-        else SignInPanel(session, account, ui)
+        SignedInPanel(window, account, ui) if account.customer else SignInPanel(window, account, ui)
     )
-    body.append(AlertsPanel(session, session.alerts, ui))
-    body.append(DevicePanel(session.alerts, ui))
+    body.append(AlertsPanel(window, window.alerts, ui))
+    body.append(DevicePanel(window.alerts, ui))
     if account.customer is not None:
         body.append(SessionsPanel(sign_ins, ui))
-        body.append(YourData(session, account, ui))
+        body.append(YourData(window, account, ui))
     elif account.erased:
         body.insert(0, erased_notice(ui))
-    body += [sync_panel(session, sync, ui), preferences(session, ui)]
-    return shell(
-        ui=ui,
-        selected=ACCOUNT,
-        title=tr(ui.locale, "nav_account"),
-        body=body,
-        on_retry=lambda: page.run_task(session.sync_now),
-    )
+    body += [sync_panel(window, sync, ui), preferences(window, ui)]
+    return shell(ui=ui, selected=ACCOUNT, title=tr(ui.locale, "nav_account"), body=body)
 
 
 @ft.component
 def AccountRoute() -> ft.View:
-    session = use_session()
-    return AccountScreen(session, session.account, session.sync, session.ui)
+    window = use_window()
+    return AccountScreen(window, window.account, window.sync, window.ui)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import flet as ft
 
 from app.state.alerts import AlertsState, Saved
-from app.state.session import Session, UiState
+from app.state.window import UiState, WindowState
 from app.state.zone import local_zone_name
 from app.views.strings import tr
 from app.views.theme import GOOD
@@ -45,7 +45,9 @@ def arrival_text(alerts: AlertsState, ui: UiState) -> str:
     return tr(ui.locale, "alerts_arrive_closed" if alerts.on_this_device else "alerts_arrive_web")
 
 
-def saved_line(session: Session, alerts: AlertsState, ui: UiState, area: str) -> list[ft.Control]:
+def saved_line(
+    window: WindowState, alerts: AlertsState, ui: UiState, area: str
+) -> list[ft.Control]:
     """'Saved: you'll get alerts about …' below the part of the panel just changed, read
     out by screen readers as it appears."""
     saved: Saved | None = alerts.saved
@@ -60,7 +62,7 @@ def saved_line(session: Session, alerts: AlertsState, ui: UiState, area: str) ->
             else tr(ui.locale, "alerts_saved_quiet_off")
         )
     else:
-        names = {c.id: c.name for g in session.status.groups for c in g.components}
+        names = {c.id: c.name for g in window.status.groups for c in g.components}
         name = names.get(saved.subject, saved.subject)
         key = "alerts_saved_follow" if saved.following else "alerts_saved_unfollow"
         text = tr(ui.locale, key, name=name)
@@ -85,7 +87,7 @@ def service_group(name: str, checkboxes: list[ft.Control]) -> ft.Control:
 
 
 @ft.component
-def AlertsPanel(session: Session, alerts: AlertsState, ui: UiState) -> ft.Control:
+def AlertsPanel(window: WindowState, alerts: AlertsState, ui: UiState) -> ft.Control:
     page = ft.context.page
     # A new key field after each key added: a rendered field is never changed.
     added, set_added = ft.use_state(0)
@@ -93,7 +95,7 @@ def AlertsPanel(session: Session, alerts: AlertsState, ui: UiState) -> ft.Contro
     async def add() -> None:
         if await alerts.add_key(key.value or ""):
             set_added(added + 1)
-            await session.status.load()
+            await window.status.load()
 
     key = ft.use_memo(
         lambda: ft.TextField(
@@ -109,11 +111,11 @@ def AlertsPanel(session: Session, alerts: AlertsState, ui: UiState) -> ft.Contro
 
     async def toggle(component_id: str) -> None:
         await alerts.toggle_component(component_id)
-        await session.status.load()
+        await window.status.load()
 
     async def remove(name: str) -> None:
         await alerts.remove_key(name)
-        await session.status.load()
+        await window.status.load()
 
     chosen = set(alerts.subscriptions.components)
     controls: list[ft.Control] = [
@@ -130,7 +132,7 @@ def AlertsPanel(session: Session, alerts: AlertsState, ui: UiState) -> ft.Contro
         controls.append(ft.Text(tr(ui.locale, "alerts_pending"), size=13, italic=True))
     elif alerts.sync_state == "rejected":
         controls.append(ft.Text(tr(ui.locale, "alerts_rejected"), color=ft.Colors.ERROR))
-    for group in session.status.groups:
+    for group in window.status.groups:
         boxes: list[ft.Control] = [
             ft.Checkbox(
                 label=c.name,
@@ -140,7 +142,7 @@ def AlertsPanel(session: Session, alerts: AlertsState, ui: UiState) -> ft.Contro
             for c in group.components
         ]
         controls.append(service_group(group.name or tr(ui.locale, "services"), boxes))
-    controls += saved_line(session, alerts, ui, "services")
+    controls += saved_line(window, alerts, ui, "services")
     controls.append(
         ft.Text(tr(ui.locale, "alerts_keys"), theme_style=ft.TextThemeStyle.TITLE_SMALL)
     )
@@ -163,9 +165,9 @@ def AlertsPanel(session: Session, alerts: AlertsState, ui: UiState) -> ft.Contro
             [key, ft.OutlinedButton(tr(ui.locale, "add_key"), on_click=lambda: page.run_task(add))],
         ),
         *error_line(ui, alerts.error),
-        *saved_line(session, alerts, ui, "keys"),
+        *saved_line(window, alerts, ui, "keys"),
         quiet_hours(alerts, ui),
-        *saved_line(session, alerts, ui, "quiet"),
+        *saved_line(window, alerts, ui, "quiet"),
     ]
     # Not one semantic container: its texts, fields and checkboxes each keep their name.
     return ft.Card(

@@ -6,9 +6,9 @@ import flet as ft
 
 from app.state.account import AccountState
 from app.state.alerts import AlertsState
-from app.state.session import UiState
 from app.state.status import StatusState
-from app.views.context import use_session
+from app.state.window import UiState
+from app.views.context import use_window
 from app.views.incident_screen import component_names
 from app.views.strings import tr
 
@@ -57,5 +57,5 @@ def AlertsOffer(
 
 @ft.component
 def FirstRunAlertsOffer() -> ft.Control:
-    session = use_session()
-    return AlertsOffer(session.alerts, session.status, session.account, session.ui)
+    window = use_window()
+    return AlertsOffer(window.alerts, window.status, window.account, window.ui)

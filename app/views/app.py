@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from app.state.session import Session
+from app.state.window import WindowState
 from app.views.account_screen import AccountRoute
 from app.views.article_screen import ArticleRoute
 from app.views.book_callback_screen import BookCallbackRoute
@@ -14,7 +14,7 @@ from app.views.callback_screen import CallbackRoute
 from app.views.callbacks_screen import CallbacksRoute
 from app.views.case_screen import CaseRoute
 from app.views.cases_screen import CasesRoute
-from app.views.context import SessionContext, use_session
+from app.views.context import WindowContext, use_window
 from app.views.help_screen import HelpRoute
 from app.views.incident_screen import IncidentRoute
 from app.views.new_case_screen import NewCaseRoute
@@ -24,23 +24,23 @@ from app.views.strings import tr
 
 @ft.component
 def NotFound() -> ft.View:
-    session = use_session()
+    window = use_window()
     page = ft.context.page
     return ft.View(
         route=ft.use_view_path(),
         controls=[
-            ft.Text(tr(session.ui.locale, "not_found"), theme_style=ft.TextThemeStyle.TITLE_LARGE),
+            ft.Text(tr(window.ui.locale, "not_found"), theme_style=ft.TextThemeStyle.TITLE_LARGE),
             ft.FilledButton(
-                tr(session.ui.locale, "go_home"), on_click=lambda: page.navigate("/status")
+                tr(window.ui.locale, "go_home"), on_click=lambda: page.navigate("/status")
             ),
         ],
     )
 
 
 @ft.component
-def App(session: Session) -> ft.Control:
-    return SessionContext(
-        session,
+def App(window: WindowState) -> ft.Control:
+    return WindowContext(
+        window,
         lambda: ft.Router(
             [
                 # The home address shows Status at once (a redirect would cost a round trip

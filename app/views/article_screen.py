@@ -9,8 +9,8 @@ from collections.abc import Callable
 import flet as ft
 
 from app.state.help import HelpState
-from app.state.session import UiState
-from app.views.context import use_session
+from app.state.window import UiState
+from app.views.context import use_window
 from app.views.help_screen import article_tiles, contact_card
 from app.views.layout import form_column
 from app.views.markdown import markdown
@@ -130,6 +130,6 @@ def ArticleScreen(help_: HelpState, ui: UiState, slug: str) -> ft.View:
 
 @ft.component
 def ArticleRoute() -> ft.View:
-    session = use_session()
+    window = use_window()
     slug = str(ft.use_route_params().get("slug", ""))
-    return ArticleScreen(session.help, session.ui, slug)
+    return ArticleScreen(window.help, window.ui, slug)

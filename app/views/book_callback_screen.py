@@ -9,13 +9,19 @@ from app.schemas import CallbackMode
 from app.state.account import AccountState
 from app.state.callbacks import CallbacksState
 from app.state.phone import COUNTRIES, country_label
-from app.state.session import Session, UiState
-from app.views.context import route_query, use_session
+from app.state.window import UiState, WindowState
+from app.views.context import route_query, use_window
 from app.views.layout import form_column
 from app.views.shell import detail_view
 from app.views.slot_picker import day_label, slot_picker
 from app.views.strings import clock, tr
-from app.views.widgets import BookingRefInput, error_line, heading, named_dropdown, sign_in_prompt
+from app.views.widgets import (
+    BookingRefInput,
+    error_line,
+    heading,
+    named_dropdown,
+    signed_in_only,
+)
 
 
 def queue_choice(callbacks: CallbacksState, ui: UiState) -> list[ft.Control]:
@@ -124,7 +130,7 @@ def BookingForm(callbacks: CallbacksState, ui: UiState) -> ft.Control:
     field = callbacks.company.booking_ref if callbacks.company else None
     reference: dict[str, str] = ft.use_memo(dict, dependencies=[])
     busy, set_busy = ft.use_state(False)
-    history = use_session().history
+    history = use_window().history
 
     async def book() -> None:
         set_busy(True)
@@ -179,20 +185,19 @@ def BookingForm(callbacks: CallbacksState, ui: UiState) -> ft.Control:
 
 @ft.component
 def BookCallbackScreen(
-    session: Session, callbacks: CallbacksState, account: AccountState, ui: UiState
+    window: WindowState, callbacks: CallbacksState, account: AccountState, ui: UiState
 ) -> ft.View:
     page = ft.context.page
     queue = route_query("queue")
     ft.use_effect(lambda: page.run_task(callbacks.start_booking, queue), dependencies=[queue])
-    if account.customer is None:
-        where = f"/callbacks/new?queue={queue}" if queue else "/callbacks/new"
-        body = [sign_in_prompt(session, ui, "sign_in_for_callbacks", where)]
-    else:
-        body = [BookingForm(callbacks, ui)]
+    where = f"/callbacks/new?queue={queue}" if queue else "/callbacks/new"
+    body = signed_in_only(
+        window, account, ui, "sign_in_for_callbacks", where, lambda: [BookingForm(callbacks, ui)]
+    )
     return detail_view(title=tr(ui.locale, "book_callback"), body=body)
 
 
 @ft.component
 def BookCallbackRoute() -> ft.View:
-    session = use_session()
-    return BookCallbackScreen(session, session.callbacks, session.account, session.ui)
+    window = use_window()
+    return BookCallbackScreen(window, window.callbacks, window.account, window.ui)

@@ -11,11 +11,11 @@ from app.schemas import CallbackMode
 from app.state.callbacks import CallbacksState
 from app.state.notices import NoticesState
 from app.state.phone import display
-from app.state.session import UiState
 from app.state.sync import SyncState
+from app.state.window import UiState
 from app.store.records import CallbackRecord
 from app.views.callbacks_screen import callback_time, status_chip
-from app.views.context import use_session
+from app.views.context import use_window
 from app.views.shell import detail_view, missing_view
 from app.views.slot_picker import slot_picker
 from app.views.strings import clock, long_date, tr, when
@@ -283,6 +283,6 @@ def CallbackScreen(
 
 @ft.component
 def CallbackRoute() -> ft.View:
-    session = use_session()
+    window = use_window()
     callback_id = str(ft.use_route_params().get("id", ""))
-    return CallbackScreen(session.callbacks, session.sync, session.notices, session.ui, callback_id)
+    return CallbackScreen(window.callbacks, window.sync, window.notices, window.ui, callback_id)

@@ -12,10 +12,11 @@ from app.schemas import MessageAuthor
 from app.schemas.cases import takes_replies
 from app.state.case_drafts import reply_key
 from app.state.cases import CasesState
-from app.state.session import Session, UiState
+from app.state.window import UiState, WindowState
 from app.store.records import CaseRecord, MessageRecord
 from app.views.cases_screen import case_label, case_status_chip
-from app.views.context import use_session
+from app.views.context import use_window
+from app.views.files import file_chips, file_errors, use_file_picker
 from app.views.layout import form_column
 from app.views.shell import detail_view, missing_view
 from app.views.strings import tr, when
@@ -23,10 +24,8 @@ from app.views.widgets import (
     Handler,
     confirm_box,
     error_line,
-    file_chips,
-    file_errors,
     sync_marker,
-    use_file_picker,
+    tinted_box,
     use_showing,
 )
 
@@ -145,7 +144,7 @@ def follow_up(ui: UiState, case: CaseRecord) -> ft.Control:
     """A closed case takes no reply: the way on is a new case that names this one."""
     page = ft.context.page
     ref = str(case.number) if case.number else case.local_id
-    return ft.Container(
+    return tinted_box(
         ft.Column(
             [
                 ft.Row(
@@ -161,10 +160,7 @@ def follow_up(ui: UiState, case: CaseRecord) -> ft.Control:
                 ),
             ],
             spacing=12,
-        ),
-        bgcolor=ft.Colors.with_opacity(0.08, ft.Colors.PRIMARY),
-        border_radius=12,
-        padding=16,
+        )
     )
 
 
@@ -214,9 +210,9 @@ def ReplyExtras(cases: CasesState, ui: UiState) -> ft.Control:
 
 
 @ft.component
-def CaseScreen(session: Session, ui: UiState, case_id: str) -> ft.View:
+def CaseScreen(window: WindowState, ui: UiState, case_id: str) -> ft.View:
     page = ft.context.page
-    cases = session.cases
+    cases = window.cases
     # The case this screen has loaded: another case's address (a live update's link)
     # shows "loading" until its own is there, never the previous case's title.
     loaded_id, set_loaded_id = ft.use_state("")
@@ -230,7 +226,7 @@ def CaseScreen(session: Session, ui: UiState, case_id: str) -> ft.View:
 
     ft.use_effect(lambda: page.run_task(load), dependencies=[case_id])
     shown = cases.current if loaded else None
-    use_showing(session.notices, f"/cases/{shown.server_id}" if shown and shown.server_id else None)
+    use_showing(window.notices, f"/cases/{shown.server_id}" if shown and shown.server_id else None)
     draft = reply_key(shown.local_id) if shown else None
 
     def typed(e: ft.Event[ft.TextField]) -> None:
@@ -294,6 +290,6 @@ def ReplyBox(cases: CasesState, ui: UiState, reply: ft.TextField, on_send: Handl
 
 @ft.component
 def CaseRoute() -> ft.View:
-    session = use_session()
+    window = use_window()
     case_id = str(ft.use_route_params().get("id", ""))
-    return CaseScreen(session, session.ui, case_id)
+    return CaseScreen(window, window.ui, case_id)

@@ -7,14 +7,17 @@ import flet as ft
 
 from app.state.account import AccountState
 from app.state.cases import CasesState
-from app.state.session import Session, UiState
+from app.state.window import UiState, WindowState
 from app.store.records import CaseRecord
-from app.views.context import use_session
-from app.views.shell import shell
+from app.views.context import use_window
+from app.views.own_lists import OwnList, item_card, own_list_screen
 from app.views.strings import tr, when
 from app.views.theme import CASE_STATUS_COLORS, NEUTRAL
-from app.views.widgets import sign_in_prompt, sync_marker
 from app.views.widgets import status_chip as chip
+
+CASES = OwnList(
+    "/cases", "new_case", ft.Icons.ADD_COMMENT, sign_in="sign_in_for_cases", empty="cases_empty"
+)
 
 
 def case_status_chip(ui: UiState, status: str) -> ft.Control:
@@ -42,64 +45,33 @@ def case_tile(ui: UiState, case: CaseRecord) -> ft.Control:
                 badge=ft.Badge(label=str(case.unread)),
             ),
         )
-    return ft.Card(
-        ft.Container(
-            ft.Column(
-                [
-                    ft.ListTile(
-                        title=ft.Text(
-                            case.subject,
-                            weight=ft.FontWeight.BOLD if case.unread else ft.FontWeight.W_500,
-                            max_lines=2,
-                            overflow=ft.TextOverflow.ELLIPSIS,
-                        ),
-                        subtitle=ft.Text(
-                            f"{case_label(ui, case)} · {when(ui.locale, case.updated_at)}"
-                            + (
-                                f" · {tr(ui.locale, 'unread_replies', count=case.unread)}"
-                                if case.unread
-                                else ""
-                            )
-                        ),
-                        trailing=ft.Row(trailing, tight=True, spacing=8),
-                        on_click=lambda: page.navigate(f"/cases/{case.local_id}"),
-                    ),
-                    *sync_marker(ui, case.sync_state, case.error),
-                ],
-                spacing=4,
-            ),
-            padding=ft.Padding.only(bottom=8, left=8, right=8),
-        )
+    tile = ft.ListTile(
+        title=ft.Text(
+            case.subject,
+            weight=ft.FontWeight.BOLD if case.unread else ft.FontWeight.W_500,
+            max_lines=2,
+            overflow=ft.TextOverflow.ELLIPSIS,
+        ),
+        subtitle=ft.Text(
+            f"{case_label(ui, case)} · {when(ui.locale, case.updated_at)}"
+            + (f" · {tr(ui.locale, 'unread_replies', count=case.unread)}" if case.unread else "")
+        ),
+        trailing=ft.Row(trailing, tight=True, spacing=8),
+        on_click=lambda: page.navigate(f"/cases/{case.local_id}"),
     )
+    return item_card(tile, ui, case.sync_state, case.error)
 
 
 @ft.component
-def CasesScreen(session: Session, cases: CasesState, account: AccountState, ui: UiState) -> ft.View:
-    page = ft.context.page
-    body: list[ft.Control] = []
-    if account.customer is None:
-        body.append(sign_in_prompt(session, ui, "sign_in_for_cases", "/cases"))
-    else:
-        body.append(
-            ft.FilledButton(
-                tr(ui.locale, "new_case"),
-                icon=ft.Icons.ADD_COMMENT,
-                on_click=lambda: page.navigate("/cases/new"),
-            )
-        )
-        if not cases.cases:
-            body.append(ft.Text(tr(ui.locale, "cases_empty")))
-        body.extend(case_tile(ui, c) for c in cases.cases)
-    return shell(
-        ui=ui,
-        selected=3,
-        title=tr(ui.locale, "nav_cases"),
-        body=body,
-        on_retry=lambda: page.run_task(session.sync_now),
+def CasesScreen(
+    window: WindowState, cases: CasesState, account: AccountState, ui: UiState
+) -> ft.View:
+    return own_list_screen(
+        window, account, ui, CASES, lambda: [case_tile(ui, c) for c in cases.cases]
     )
 
 
 @ft.component
 def CasesRoute() -> ft.View:
-    session = use_session()
-    return CasesScreen(session, session.cases, session.account, session.ui)
+    window = use_window()
+    return CasesScreen(window, window.cases, window.account, window.ui)

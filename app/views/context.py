@@ -1,4 +1,4 @@
-"""The session of the current window or tab, handed to route components."""
+"""The state of the current window or tab, handed to route components."""
 
 from __future__ import annotations
 
@@ -7,17 +7,19 @@ from urllib.parse import parse_qs, urlparse
 
 import flet as ft
 
-from app.state.session import Session
+from app.state.window import WindowState
 
-SessionContext: ft.ContextProvider[Session | None] = ft.create_context(cast("Session | None", None))
+WindowContext: ft.ContextProvider[WindowState | None] = ft.create_context(
+    cast("WindowState | None", None)
+)
 
 
-def use_session() -> Session:
-    """The session given to `App` (route components are called without arguments)."""
-    session = ft.use_context(SessionContext)
-    if session is None:
+def use_window() -> WindowState:
+    """The window state given to `App` (route components are called without arguments)."""
+    window = ft.use_context(WindowContext)
+    if window is None:
         raise RuntimeError("route rendered outside App")
-    return session
+    return window
 
 
 def route_query(name: str) -> str | None:

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import flet as ft
 
 from app.state.alerts import AlertsState
-from app.state.session import UiState
+from app.state.window import UiState
 from app.views.strings import tr
 from app.views.widgets import heading
 

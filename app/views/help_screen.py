@@ -8,9 +8,9 @@ from urllib.parse import quote
 import flet as ft
 
 from app.state.help import HelpState, Link, case_subject
-from app.state.session import Session, UiState
+from app.state.window import UiState, WindowState
 from app.store.records import SearchHit
-from app.views.context import use_session
+from app.views.context import use_window
 from app.views.shell import shell
 from app.views.strings import tr
 
@@ -157,11 +157,11 @@ def HelpResults(help_: HelpState, ui: UiState) -> ft.Control:
 
 
 @ft.component
-def HelpScreen(session: Session, ui: UiState) -> ft.View:
-    """The Help screen. It is given the session (not the help state itself), so typing and
+def HelpScreen(window: WindowState, ui: UiState) -> ft.View:
+    """The Help screen. It is given the window state (not the help state itself), so typing and
     results re-render `HelpResults` only."""
     page = ft.context.page
-    help_ = session.help
+    help_ = window.help
 
     def typed(e: ft.Event[ft.TextField]) -> None:
         page.run_task(help_.search, e.control.value or "")
@@ -185,11 +185,10 @@ def HelpScreen(session: Session, ui: UiState) -> ft.View:
         selected=1,
         title=tr(ui.locale, "nav_help"),
         body=[field, HelpResults(help_, ui)],
-        on_retry=lambda: page.run_task(session.sync_now),
     )
 
 
 @ft.component
 def HelpRoute() -> ft.View:
-    session = use_session()
-    return HelpScreen(session, session.ui)
+    window = use_window()
+    return HelpScreen(window, window.ui)

@@ -10,9 +10,9 @@ import flet as ft
 
 from app.schemas import Incident, IncidentAction
 from app.state.relevance import is_finished
-from app.state.session import UiState
 from app.state.status import StatusState
-from app.views.context import use_session
+from app.state.window import UiState
+from app.views.context import use_window
 from app.views.markdown import markdown
 from app.views.shell import detail_view, missing_view
 from app.views.strings import tr, when
@@ -181,6 +181,6 @@ def IncidentScreen(status: StatusState, ui: UiState, incident_id: str) -> ft.Vie
 
 @ft.component
 def IncidentRoute() -> ft.View:
-    session = use_session()
+    window = use_window()
     incident_id = str(ft.use_route_params().get("id", ""))
-    return IncidentScreen(session.status, session.ui, incident_id)
+    return IncidentScreen(window.status, window.ui, incident_id)

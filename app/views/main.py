@@ -1,5 +1,5 @@
 """Starting the app: a desktop window for one device, or a web server for many browsers,
-each a device of its own (see `app.state.devices`); a session per window or tab."""
+each a device of its own (see `app.state.devices`); a `WindowState` per window or tab."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from flet_secure_storage import SecureStorage
 
 from app.config import AppConfig
 from app.state.keychain import open_keychain
-from app.state.services import Services
-from app.state.session import Session
+from app.state.runtime import DeviceRuntime
+from app.state.window import WindowState
 from app.views.app import App
 from app.views.shell import back_handler
 from app.views.theme import apply_theme
@@ -31,51 +31,51 @@ def run(config: AppConfig) -> None:
 
 
 async def show(
-    page: ft.Page, session: Session, on_close: ft.ControlEventHandler[ft.Page], title: str
+    page: ft.Page, window: WindowState, on_close: ft.ControlEventHandler[ft.Page], title: str
 ) -> None:
-    """Draw the app for `session` in `page`."""
+    """Draw the app for `window` in `page`."""
     page.title = title
-    ui = session.ui
+    ui = window.ui
     ui.web, ui.installed, ui.ios = page.web, page.pwa, page.platform is ft.PagePlatform.IOS
     ui.phone = page.platform in (ft.PagePlatform.ANDROID, ft.PagePlatform.IOS)
-    apply_theme(page, session.ui.theme)
+    apply_theme(page, window.ui.theme)
 
     def resized(e: ft.PageResizeEvent) -> None:
-        session.ui.width = e.width
+        window.ui.width = e.width
 
     page.on_resize = resized
     page.on_close = on_close
 
     def connected(_: ft.Event[ft.Page]) -> None:
-        session.history.restart(page.route or "/")
-        page.run_task(session.came_back)
+        window.history.restart(page.route or "/")
+        page.run_task(window.came_back)
 
     page.on_connect = connected
     # Set before the router starts, which then leaves Back to it.
-    page.on_view_pop = back_handler(page, session.history)
-    await session.start()
-    page.render_views(App, session)
+    page.on_view_pop = back_handler(page, window.history)
+    await window.start()
+    page.render_views(App, window)
 
 
 def open_window(config: AppConfig) -> None:
     """A desktop or phone window (as `flet build` packages it, see `main.py`): one
     device, its stores in the data folder, the hub token in the keychain if it has one."""
-    shared: dict[str, Services] = {}
+    shared: dict[str, DeviceRuntime] = {}
 
     async def main(page: ft.Page) -> None:
-        services = shared.get("services")
-        if services is None:
+        runtime = shared.get("services")
+        if runtime is None:
             tokens = await open_keychain(SecureStorage())
             phone = page.platform in (ft.PagePlatform.ANDROID, ft.PagePlatform.IOS)
-            services = Services.create(
+            runtime = DeviceRuntime.create(
                 data_dir=config.data_dir,
                 hub_url=config.hub_url,
                 os_notifications=not phone,
                 tokens=tokens,
             )
-            shared["services"] = services
-            services.start()
-        session = Session(services, width=page.width or 1024, run_task=page.run_task)
-        await show(page, session, lambda _: session.close(), config.company)
+            shared["services"] = runtime
+            runtime.start()
+        window = WindowState(runtime, width=page.width or 1024, run_task=page.run_task)
+        await show(page, window, lambda _: window.close(), config.company)
 
     ft.run(main, view=ft.AppView.FLET_APP, assets_dir=str(ASSETS), no_cdn=True)

@@ -12,21 +12,20 @@ import flet as ft
 from app.state.account import AccountState
 from app.state.case_drafts import new_case_key
 from app.state.cases import GENERAL, CasesState
-from app.state.session import Session, UiState
+from app.state.window import UiState, WindowState
 from app.store.records import CaseRecord
-from app.views.context import route_query, use_session
+from app.views.context import route_query, use_window
+from app.views.files import file_chips, file_errors, use_file_picker
 from app.views.layout import form_column
 from app.views.shell import detail_view
 from app.views.strings import tr
 from app.views.widgets import (
     BookingRefInput,
     error_line,
-    file_chips,
-    file_errors,
     heading,
     named_dropdown,
-    sign_in_prompt,
-    use_file_picker,
+    signed_in_only,
+    tinted_box,
 )
 
 
@@ -48,7 +47,7 @@ def Suggestions(cases: CasesState, ui: UiState) -> ft.Control:
     page = ft.context.page
     if not cases.suggestions:
         return ft.Column([])
-    return ft.Container(
+    return tinted_box(
         ft.Column(
             [
                 ft.Row([ft.Icon(ft.Icons.LIGHTBULB_OUTLINE), heading(ui, "suggestions_title")]),
@@ -64,8 +63,6 @@ def Suggestions(cases: CasesState, ui: UiState) -> ft.Control:
             ],
             spacing=4,
         ),
-        bgcolor=ft.Colors.with_opacity(0.08, ft.Colors.PRIMARY),
-        border_radius=12,
         padding=12,
     )
 
@@ -105,16 +102,16 @@ def follow_up_subject(ui: UiState, cases: CasesState, ref: str | None) -> str:
 
 
 @ft.component
-def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
+def NewCaseForm(window: WindowState, ui: UiState) -> ft.Control:
     """The form's fields are made once (see HelpScreen) and never re-rendered by the
     state: only the children that show state are. Each field keeps its text in the
     form's draft as it is typed, and starts from it."""
     page = ft.context.page
-    cases = session.cases
+    cases = window.cases
     query = dict(parse_qsl(urlsplit(page.route or "").query))
     draft = new_case_key(query)
     incident_id = query.get("incident")
-    incident = next((i for i in session.status.active if i.id == incident_id), None)
+    incident = next((i for i in window.status.active if i.id == incident_id), None)
     # A case from help starts with what was searched for or read; a follow-up names the
     # case it follows.
     prefilled = query.get("subject") or follow_up_subject(ui, cases, query.get("follow_up"))
@@ -195,7 +192,7 @@ def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
             set_busy(False)
         if local_id:
             # The case takes the form's place: Back from it does not return to the form.
-            session.history.replace_next()
+            window.history.replace_next()
             page.navigate(f"/cases/{local_id}")
 
     return form_column(
@@ -222,18 +219,17 @@ def NewCaseForm(session: Session, ui: UiState) -> ft.Control:
 
 
 @ft.component
-def NewCaseScreen(session: Session, account: AccountState, ui: UiState) -> ft.View:
+def NewCaseScreen(window: WindowState, account: AccountState, ui: UiState) -> ft.View:
     """Given the account (re-rendered on sign-in) but not the cases state, so the form's
     fields are not redrawn as the customer types."""
-    if account.customer is None:
-        where = ft.context.page.route or "/cases/new"
-        body: list[ft.Control] = [sign_in_prompt(session, ui, "sign_in_for_cases", where)]
-    else:
-        body = [NewCaseForm(session, ui)]
+    where = ft.context.page.route or "/cases/new"
+    body = signed_in_only(
+        window, account, ui, "sign_in_for_cases", where, lambda: [NewCaseForm(window, ui)]
+    )
     return detail_view(title=tr(ui.locale, "new_case"), body=body)
 
 
 @ft.component
 def NewCaseRoute() -> ft.View:
-    session = use_session()
-    return NewCaseScreen(session, session.account, session.ui)
+    window = use_window()
+    return NewCaseScreen(window, window.account, window.ui)

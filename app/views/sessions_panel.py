@@ -7,11 +7,11 @@ from __future__ import annotations
 import flet as ft
 
 from app.schemas.sessions import SignIn
-from app.state.session import UiState
 from app.state.sessions import SessionsState
+from app.state.window import UiState
 from app.views.plurals import trn
 from app.views.strings import tr, when
-from app.views.widgets import error_line, heading, progress
+from app.views.widgets import busy_row, error_line, heading
 
 # What a User-Agent names, in the order to look for it (Chrome's names Safari too, Edge's
 # and Opera's name Chrome).
@@ -133,5 +133,5 @@ def SessionsPanel(state: SessionsState, ui: UiState) -> ft.Control:
             on_click=lambda: page.run_task(state.load),
         )
     )
-    controls.append(ft.Row([*buttons, *([progress()] if state.busy else [])], wrap=True))
+    controls.append(busy_row(buttons, state.busy, wrap=True))
     return ft.Card(ft.Container(ft.Column(controls, spacing=8), padding=16))

@@ -10,7 +10,7 @@ import flet as ft
 
 from app.schemas.customers import SIGN_IN_CODE_DIGITS
 from app.state.account import AccountState
-from app.state.session import Session, UiState
+from app.state.window import UiState, WindowState
 from app.views.plurals import trn
 from app.views.strings import tr
 
@@ -54,7 +54,7 @@ def error_text(ui: UiState, account: AccountState) -> list[ft.Control]:
 
 
 @ft.component
-def SignInPanel(session: Session, account: AccountState, ui: UiState) -> ft.Control:
+def SignInPanel(window: WindowState, account: AccountState, ui: UiState) -> ft.Control:
     page = ft.context.page
     # Served in a browser: the hub's sign-in limits count that browser, not this server.
     browser = page.client_ip if page.web else None
@@ -69,7 +69,7 @@ def SignInPanel(session: Session, account: AccountState, ui: UiState) -> ft.Cont
         await account.verify(code, browser)
         if account.customer is None:
             return
-        await session.signed_in_or_out()
+        await window.signed_in_or_out()
         if account.return_to:
             destination, account.return_to = account.return_to, None
             page.navigate(destination)

@@ -13,7 +13,7 @@ from typing import Any
 import flet as ft
 
 from app.state.callbacks import CallbacksState
-from app.state.session import UiState
+from app.state.window import UiState
 from app.views.strings import clock, short_day, tr
 from app.views.widgets import progress
 

@@ -8,11 +8,11 @@ import flet as ft
 
 from app.schemas import Component, Incident
 from app.state.relevance import Disruptions
-from app.state.session import UiState
 from app.state.status import StatusState
 from app.state.sync import SyncState
+from app.state.window import UiState
 from app.views.alerts_prompt import FirstRunAlertsOffer
-from app.views.context import use_session
+from app.views.context import use_window
 from app.views.incident_screen import headline, incident_icon
 from app.views.shell import shell
 from app.views.strings import tr, when
@@ -195,5 +195,5 @@ def StatusScreen(status: StatusState, sync: SyncState, ui: UiState) -> ft.View:
 
 @ft.component
 def StatusRoute() -> ft.View:
-    session = use_session()
-    return StatusScreen(session.status, session.sync, session.ui)
+    window = use_window()
+    return StatusScreen(window.status, window.sync, window.ui)

@@ -1,24 +1,23 @@
-"""Small pieces several screens share: the sign-in prompt, a confirmation, a change's sync
-marker, error text, picked-file chips and the file picker."""
+"""Small pieces several screens share: the sign-in prompt (and what needs it), a
+confirmation, a change's sync marker, buttons with a spinner while busy,
+a tinted box and error text (files: `app.views.files`)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import flet as ft
 
 from app.schemas import Rejection
 from app.schemas.booking import MAX_BOOKING_REF, BookingRefField
+from app.state.account import AccountState
 from app.state.notices import NoticesState
-from app.state.session import Session, UiState
+from app.state.window import UiState, WindowState
 from app.views.strings import tr
 from app.views.theme import WARNING
 
 Handler = Callable[[], Any]
-FilesHandler = Callable[[list[tuple[str, bytes]]], Any]
 
 
 def heading(ui: UiState, key: str, **values: object) -> ft.Text:
@@ -105,13 +104,13 @@ def progress() -> ft.ProgressRing:
     return ft.ProgressRing(width=20, height=20, stroke_width=2)
 
 
-def sign_in_prompt(session: Session, ui: UiState, key: str, return_to: str) -> ft.Control:
+def sign_in_prompt(window: WindowState, ui: UiState, key: str, return_to: str) -> ft.Control:
     """Cases and callbacks belong to a customer: ask them to sign in, then come back."""
     page = ft.context.page
 
     def sign_in() -> None:
-        session.account.return_to = return_to
-        session.history.detour()
+        window.account.return_to = return_to
+        window.history.detour()
         page.navigate("/account")
 
     return ft.Card(
@@ -129,6 +128,38 @@ def sign_in_prompt(session: Session, ui: UiState, key: str, return_to: str) -> f
             ),
             padding=16,
         )
+    )
+
+
+def signed_in_only(
+    window: WindowState,
+    account: AccountState,
+    ui: UiState,
+    key: str,
+    return_to: str,
+    content: Callable[[], list[ft.Control]],
+) -> list[ft.Control]:
+    """What only a signed-in customer sees (their cases and callbacks, the forms that
+    make them): `content()`, or signed out, the prompt `key` to sign in and come back to
+    `return_to`."""
+    if account.customer is None:
+        return [sign_in_prompt(window, ui, key, return_to)]
+    return content()
+
+
+def busy_row(buttons: list[ft.Control], busy: bool, *, wrap: bool = False) -> ft.Row:
+    """Buttons, and beside them a small spinner while what they started runs."""
+    return ft.Row([*buttons, *([progress()] if busy else [])], wrap=wrap)
+
+
+def tinted_box(content: ft.Control, *, padding: float = 16) -> ft.Container:
+    """An offer set apart from the screen on a light tint of the primary colour (articles
+    that may answer a case, a follow-up to a closed case)."""
+    return ft.Container(
+        content,
+        bgcolor=ft.Colors.with_opacity(0.08, ft.Colors.PRIMARY),
+        border_radius=12,
+        padding=padding,
     )
 
 
@@ -194,70 +225,6 @@ def sync_marker(ui: UiState, sync_state: str, error: Rejection | None) -> list[f
             )
         ]
     return []
-
-
-def file_chips(
-    ui: UiState, names: list[str], on_remove: Callable[[int], Any] | None = None
-) -> ft.Control:
-    """Attached files by name; with `on_remove`, each can be taken off again."""
-    if on_remove is None:
-        return ft.Row(
-            [
-                ft.Container(
-                    ft.Row([ft.Icon(ft.Icons.ATTACH_FILE, size=16), ft.Text(name)], tight=True),
-                    border=ft.Border.all(1, ft.Colors.OUTLINE),
-                    border_radius=8,
-                    padding=ft.Padding.symmetric(horizontal=8, vertical=4),
-                )
-                for name in names
-            ],
-            wrap=True,
-        )
-    return ft.Row(
-        [
-            ft.Chip(
-                label=ft.Text(name),
-                leading=ft.Icon(ft.Icons.ATTACH_FILE),
-                on_delete=lambda _, i=index: on_remove(i),
-                delete_icon_tooltip=tr(ui.locale, "remove_file", name=name),
-            )
-            for index, name in enumerate(names)
-        ],
-        wrap=True,
-    )
-
-
-def file_errors(ui: UiState, errors: list[str]) -> list[ft.Control]:
-    """Each refused file with its reason ('too_large:scan.pdf')."""
-    lines: list[ft.Control] = []
-    for item in errors:
-        code, _, name = item.partition(":")
-        lines.append(ft.Text(tr(ui.locale, f"file_{code}", name=name), color=ft.Colors.ERROR))
-    return lines
-
-
-async def read_picked(files: list[ft.FilePickerFile]) -> list[tuple[str, bytes]]:
-    """Names and contents of picked files (the browser sends bytes; a desktop, a path)."""
-    picked = []
-    for file in files:
-        data = file.bytes
-        if data is None and file.path:
-            data = await asyncio.to_thread(Path(file.path).read_bytes)
-        picked.append((file.name, bytes(data or b"")))
-    return picked
-
-
-def use_file_picker(on_files: FilesHandler) -> Handler:
-    """A click handler that opens the file dialog and hands over what was chosen."""
-    page = ft.context.page
-    picker = ft.use_memo(ft.FilePicker, dependencies=[])
-
-    async def pick() -> None:
-        chosen = await picker.pick_files(allow_multiple=True, with_data=True)
-        if chosen:
-            on_files(await read_picked(chosen))
-
-    return lambda: page.run_task(pick)
 
 
 def use_showing(notices: NoticesState, route: str | None) -> None:

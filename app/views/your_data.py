@@ -6,15 +6,15 @@ from __future__ import annotations
 import flet as ft
 
 from app.state.account import AccountState
-from app.state.session import Session, UiState
+from app.state.window import UiState, WindowState
 from app.views.strings import tr
-from app.views.widgets import confirm_box, error_line, heading, progress
+from app.views.widgets import busy_row, confirm_box, error_line, heading
 
 EXPORT_NAME = "careline-my-data.json"
 
 
 @ft.component
-def YourData(session: Session, account: AccountState, ui: UiState) -> ft.Control:
+def YourData(window: WindowState, account: AccountState, ui: UiState) -> ft.Control:
     page = ft.context.page
     picker = ft.use_memo(ft.FilePicker, dependencies=[])
 
@@ -25,21 +25,21 @@ def YourData(session: Session, account: AccountState, ui: UiState) -> ft.Control
 
     async def erase() -> None:
         if await account.erase_account(confirmed=True):
-            await session.signed_in_or_out()
+            await window.signed_in_or_out()
 
     controls: list[ft.Control] = [
         heading(ui, "your_data"),
         ft.Text(tr(ui.locale, "your_data_intro"), size=13),
-        ft.Row(
+        busy_row(
             [
                 ft.OutlinedButton(
                     tr(ui.locale, "download_data"),
                     icon=ft.Icons.DOWNLOAD,
                     disabled=account.data_busy,
                     on_click=lambda: page.run_task(download),
-                ),
-                *([progress()] if account.data_busy else []),
+                )
             ],
+            account.data_busy,
             wrap=True,
         ),
         *error_line(ui, account.data_error),

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 
 from app.state.hosting import Hosting
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 from tests.hub_process import RealHub
 from tests.sync.conftest import hub_settings, rig  # noqa: F401 - fixtures
 from tests.sync.support import Rig
 
 
 @pytest.fixture
-async def services(rig: Rig) -> AsyncIterator[Services]:  # noqa: F811 - the fixture above
-    made = Services.create(
+async def runtime(rig: Rig) -> AsyncIterator[DeviceRuntime]:  # noqa: F811 - the fixture above
+    made = DeviceRuntime.create(
         data_dir=None, hub_url="http://hub.test", stores=rig.store, client=rig.client
     )
     yield made

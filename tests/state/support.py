@@ -13,7 +13,7 @@ from app.backend.crud.sign_in import pending_codes
 from app.schemas import Callback, Case
 from app.state.callbacks import CallbacksState
 from app.state.cases import CasesState
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 from tests.sync.support import Rig
 
 
@@ -22,13 +22,13 @@ def hub_case(rig: Rig, case_id: str) -> Case:
         return cases.get_case(conn, case_id=case_id)
 
 
-async def synced_case(rig: Rig, services: Services) -> tuple[CasesState, str, str]:
+async def synced_case(rig: Rig, runtime: DeviceRuntime) -> tuple[CasesState, str, str]:
     """A signed-in customer with one case the hub has; returns state, local and hub id."""
     customer_id = rig.sign_in()
-    state = CasesState(services)
+    state = CasesState(runtime)
     local_id = await state.submit(subject="Lost bag", description="Blue suitcase", category=None)
     assert local_id is not None
-    await services.engine.sync()
+    await runtime.engine.sync()
     await state.load()
     [case] = state.cases
     assert case.server_id is not None and case.category == "general"
@@ -38,11 +38,11 @@ async def synced_case(rig: Rig, services: Services) -> tuple[CasesState, str, st
 PHONE = "(312) 555-0100"
 
 
-async def booking_form(rig: Rig, services: Services, zone: str = "UTC") -> CallbacksState:
+async def booking_form(rig: Rig, runtime: DeviceRuntime, zone: str = "UTC") -> CallbacksState:
     """A signed-in customer whose device has synced the queues, on a fresh form."""
     rig.sign_in()
-    await services.engine.sync()
-    state = CallbacksState(services, zone=ZoneInfo(zone))
+    await runtime.engine.sync()
+    state = CallbacksState(runtime, zone=ZoneInfo(zone))
     await state.start_booking("help")
     return state
 

@@ -7,13 +7,13 @@ from sqlalchemy import insert
 from app.backend.db.tables import sign_in_failures
 from app.backend.util import format_time, now
 from app.state.account import AccountState
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 from tests.state.support import attempt_code
 from tests.sync.support import Rig
 
 
-async def test_sign_in_with_a_code_then_sign_out(rig: Rig, services: Services) -> None:
-    account = AccountState(services)
+async def test_sign_in_with_a_code_then_sign_out(rig: Rig, runtime: DeviceRuntime) -> None:
+    account = AccountState(runtime)
     await account.load()
     assert account.customer is None
     await account.send_code("not an email")
@@ -26,22 +26,22 @@ async def test_sign_in_with_a_code_then_sign_out(rig: Rig, services: Services) -
     assert account.error == "wrong_code" and account.customer is None
     await account.verify(code)
     assert account.customer is not None and account.customer.email == "dana@example.com"
-    assert services.personal.account.token() is not None
+    assert runtime.personal.account.token() is not None
 
-    services.personal.cases.open(subject="s", description="d", category="c")
+    runtime.personal.cases.open(subject="s", description="d", category="c")
     await account.sign_out()
     assert account.confirm_sign_out and account.unsent == 1
     assert account.customer is not None, "nothing happens before the customer confirms"
     await account.sign_out(confirmed=True)
     assert account.customer is None and not account.confirm_sign_out
-    assert services.personal.account.token() is None
-    assert services.personal.cases.list() == []
+    assert runtime.personal.account.token() is None
+    assert runtime.personal.cases.list() == []
 
 
 async def test_an_attempt_out_of_wrong_codes_asks_for_a_new_code(
-    rig: Rig, services: Services
+    rig: Rig, runtime: DeviceRuntime
 ) -> None:
-    account = AccountState(services)
+    account = AccountState(runtime)
     await account.send_code("dana@example.com")
     code = attempt_code(rig, account.attempt)
     wrong = "00000000" if code != "00000000" else "00000001"
@@ -55,10 +55,12 @@ async def test_an_attempt_out_of_wrong_codes_asks_for_a_new_code(
     assert account.customer is not None
 
 
-async def test_a_daily_cap_keeps_the_code_step_and_says_so(rig: Rig, services: Services) -> None:
+async def test_a_daily_cap_keeps_the_code_step_and_says_so(
+    rig: Rig, runtime: DeviceRuntime
+) -> None:
     """A daily cap is not a dead attempt: a new code would be refused too, so the screen
     must not send the customer back for one (a loop until the cap lifts)."""
-    account = AccountState(services)
+    account = AccountState(runtime)
     await account.send_code("dana@example.com")
     code = attempt_code(rig, account.attempt)
     wrong = "00000000" if code != "00000000" else "00000001"
@@ -76,8 +78,8 @@ async def test_a_daily_cap_keeps_the_code_step_and_says_so(rig: Rig, services: S
     assert account.customer is None
 
 
-async def test_offline_sign_in_says_so(rig: Rig, services: Services) -> None:
-    account = AccountState(services)
+async def test_offline_sign_in_says_so(rig: Rig, runtime: DeviceRuntime) -> None:
+    account = AccountState(runtime)
     rig.transport.down = True
     await account.send_code("dana@example.com")
     assert (account.step, account.error, account.busy) == ("email", "offline", False)

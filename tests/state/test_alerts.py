@@ -9,7 +9,7 @@ from app.api import Offline
 from app.backend.crud import subscriptions
 from app.schemas import Subscriptions
 from app.state.alerts import MAX_KEYS, AlertsState, Saved, normalized_key
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 from tests.sync.support import Rig
 
 
@@ -18,8 +18,8 @@ def hub_subscriptions(rig: Rig, customer_id: str) -> Subscriptions:
         return subscriptions.get_subscriptions(conn, customer_id=customer_id)
 
 
-def queued(services: Services) -> list[Subscriptions]:
-    entries = services.personal.outbox.pending()
+def queued(runtime: DeviceRuntime) -> list[Subscriptions]:
+    entries = runtime.personal.outbox.pending()
     assert {e.name.value for e in entries} <= {"subscriptions.set"}
     return [Subscriptions.model_validate(e.args) for e in entries]
 
@@ -32,74 +32,76 @@ def test_keys_are_normalized() -> None:
         assert normalized_key(bad) is None
 
 
-async def test_follow_and_unfollow_then_the_hub_has_it(rig: Rig, services: Services) -> None:
+async def test_follow_and_unfollow_then_the_hub_has_it(rig: Rig, runtime: DeviceRuntime) -> None:
     customer_id = rig.sign_in()
-    state = AlertsState(services)
+    state = AlertsState(runtime)
     await state.load()
     assert (state.subscriptions, state.sync_state) == (Subscriptions(), "synced")
 
     await state.toggle_component("flights-ord")
     assert state.subscriptions.components == ["flights-ord"] and state.sync_state == "pending"
-    assert services.personal.account.subscriptions().components == ["flights-ord"]
-    assert services.personal.account.subscriptions_state() == "pending"
-    [first] = queued(services)
+    assert runtime.personal.account.subscriptions().components == ["flights-ord"]
+    assert runtime.personal.account.subscriptions_state() == "pending"
+    [first] = queued(runtime)
     assert first.components == ["flights-ord"] and first.keys == []
 
     assert await state.add_key(" nw 123 ") and await state.add_key("ord")
     assert (state.subscriptions.keys, state.error) == (["NW123", "ORD"], None)
     assert await state.add_key("ORD"), "following a key twice is fine"
-    assert len(queued(services)) == 3, "and writes nothing"
+    assert len(queued(runtime)) == 3, "and writes nothing"
     assert not await state.add_key("O!")
     assert (state.error, state.subscriptions.keys) == ("invalid_key", ["NW123", "ORD"])
-    assert len(queued(services)) == 3
+    assert len(queued(runtime)) == 3
 
     await state.remove_key("NW123")
     await state.toggle_component("baggage")
     await state.toggle_component("flights-ord")
-    latest = queued(services)[-1]
+    latest = queued(runtime)[-1]
     assert (latest.components, latest.keys) == (["baggage"], ["ORD"])
-    assert services.personal.account.subscriptions() == latest
+    assert runtime.personal.account.subscriptions() == latest
 
-    await services.engine.sync()
+    await runtime.engine.sync()
     held = hub_subscriptions(rig, customer_id)
     assert (held.components, held.keys) == (["baggage"], ["ORD"])
-    assert services.personal.outbox.counts() == {"pending": 0, "rejected": 0}
+    assert runtime.personal.outbox.counts() == {"pending": 0, "rejected": 0}
     await state.load()
     assert state.sync_state == "synced" and state.subscriptions.keys == ["ORD"]
 
 
-async def test_offline_change_waits_for_the_hub(rig: Rig, services: Services) -> None:
+async def test_offline_change_waits_for_the_hub(rig: Rig, runtime: DeviceRuntime) -> None:
     customer_id = rig.sign_in()
-    state = AlertsState(services)
+    state = AlertsState(runtime)
     await state.load()
     rig.transport.down = True
     assert await state.add_key("den")
     with pytest.raises(Offline):
-        await services.engine.sync()
+        await runtime.engine.sync()
     await state.load()
     assert state.sync_state == "pending" and state.subscriptions.keys == ["DEN"]
     assert hub_subscriptions(rig, customer_id) == Subscriptions()
     rig.transport.down = False
-    await services.engine.sync()
+    await runtime.engine.sync()
     assert hub_subscriptions(rig, customer_id).keys == ["DEN"]
     await state.load()
     assert state.sync_state == "synced"
 
 
-async def test_at_most_fifty_keys(rig: Rig, services: Services) -> None:
+async def test_at_most_fifty_keys(rig: Rig, runtime: DeviceRuntime) -> None:
     rig.sign_in()
-    state = AlertsState(services)
+    state = AlertsState(runtime)
     await state.load()
     for n in range(MAX_KEYS):
         assert await state.add_key(f"K{n}")
     assert not await state.add_key("ONE-MORE")
     assert state.error == "too_many_keys" and len(state.subscriptions.keys) == MAX_KEYS
-    assert "ONE-MORE" not in services.personal.account.subscriptions().keys
+    assert "ONE-MORE" not in runtime.personal.account.subscriptions().keys
 
 
-async def test_following_a_followed_key_at_the_limit_is_fine(rig: Rig, services: Services) -> None:
+async def test_following_a_followed_key_at_the_limit_is_fine(
+    rig: Rig, runtime: DeviceRuntime
+) -> None:
     rig.sign_in()
-    state = AlertsState(services)
+    state = AlertsState(runtime)
     await state.load()
     for n in range(MAX_KEYS):
         assert await state.add_key(f"K{n}")
@@ -108,32 +110,32 @@ async def test_following_a_followed_key_at_the_limit_is_fine(rig: Rig, services:
 
 
 async def test_the_first_run_offer_follows_the_disruptions_services_once(
-    rig: Rig, services: Services
+    rig: Rig, runtime: DeviceRuntime
 ) -> None:
     rig.sign_in()
-    state = AlertsState(services)
+    state = AlertsState(runtime)
     await state.load()
     assert not state.prompted
     await state.follow(["flights-ord", "baggage"])
     assert state.subscriptions.components == ["flights-ord", "baggage"]
-    assert state.prompted and AlertsState(services).prompted, "asked once, remembered"
+    assert state.prompted and AlertsState(runtime).prompted, "asked once, remembered"
 
 
-async def test_quiet_hours_carry_the_customers_zone(rig: Rig, services: Services) -> None:
+async def test_quiet_hours_carry_the_customers_zone(rig: Rig, runtime: DeviceRuntime) -> None:
     rig.sign_in()
-    state = AlertsState(services)
+    state = AlertsState(runtime)
     await state.load()
     await state.set_quiet_hours(("22:00", "07:00"), "America/Chicago")
-    saved = services.personal.account.subscriptions()
+    saved = runtime.personal.account.subscriptions()
     assert (saved.quiet_hours, saved.time_zone) == (("22:00", "07:00"), "America/Chicago")
-    await services.engine.sync()
+    await runtime.engine.sync()
     await state.set_quiet_hours(None, "America/Chicago")
-    saved = services.personal.account.subscriptions()
+    saved = runtime.personal.account.subscriptions()
     assert (saved.quiet_hours, saved.time_zone) == (None, None)
 
 
-async def test_each_change_is_confirmed(rig: Rig, services: Services) -> None:
-    state = AlertsState(services)
+async def test_each_change_is_confirmed(rig: Rig, runtime: DeviceRuntime) -> None:
+    state = AlertsState(runtime)
     await state.load()
     assert state.saved is None
     await state.toggle_component("flights-ord")

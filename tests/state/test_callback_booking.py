@@ -14,7 +14,7 @@ from app.backend.crud import queues
 from app.schemas import CallbackMode
 from app.state.callbacks import DAYS_SHOWN
 from app.state.cases import CasesState
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 from tests.state.support import booking_form, hub_callbacks
 from tests.sync.support import Rig
 
@@ -31,10 +31,10 @@ def close_until_later(rig: Rig) -> datetime:
 
 
 async def test_asap_closed_says_when_it_opens_and_opens_the_picker(
-    rig: Rig, services: Services
+    rig: Rig, runtime: DeviceRuntime
 ) -> None:
     opens = close_until_later(rig)
-    state = await booking_form(rig, services)
+    state = await booking_form(rig, runtime)
     assert state.asap_closed() and state.asap_opens_at() == opens
     assert state.mode is CallbackMode.slot, "the time picker is open instead"
     state.choose_mode(CallbackMode.asap)
@@ -42,8 +42,8 @@ async def test_asap_closed_says_when_it_opens_and_opens_the_picker(
     assert state.days() and state.days()[0] == opens.date()
 
 
-async def test_every_free_time_grouped_by_part_of_the_day(rig: Rig, services: Services) -> None:
-    state = await booking_form(rig, services, zone="America/Chicago")
+async def test_every_free_time_grouped_by_part_of_the_day(rig: Rig, runtime: DeviceRuntime) -> None:
+    state = await booking_form(rig, runtime, zone="America/Chicago")
     day = state.days()[1]  # a whole day: the first one starts at the next free time
     groups = state.slot_groups(day)
     assert [name for name, _ in groups] == ["morning", "afternoon", "evening"]
@@ -56,7 +56,9 @@ async def test_every_free_time_grouped_by_part_of_the_day(rig: Rig, services: Se
         assert hours <= set(expected[name]), name
 
 
-async def test_the_day_row_moves_to_later_and_earlier_days(rig: Rig, services: Services) -> None:
+async def test_the_day_row_moves_to_later_and_earlier_days(
+    rig: Rig, runtime: DeviceRuntime
+) -> None:
     start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     with rig.db.write() as conn:  # bookable, with agents on duty, for the next twelve days
         row = queues.queue_row(conn, "help")
@@ -65,7 +67,7 @@ async def test_the_day_row_moves_to_later_and_earlier_days(rig: Rig, services: S
         queues.set_staffing(
             conn, queue_id="help", starts_at=start, ends_at=start + timedelta(days=12), agents=2
         )
-    state = await booking_form(rig, services)
+    state = await booking_form(rig, runtime)
     days = state.days()
     assert len(days) > DAYS_SHOWN
     assert state.shown_days() == days[:DAYS_SHOWN] and not state.has_earlier_days()
@@ -78,27 +80,27 @@ async def test_the_day_row_moves_to_later_and_earlier_days(rig: Rig, services: S
 
 
 async def test_a_booking_reference_in_another_format_keeps_the_form(
-    rig: Rig, services: Services
+    rig: Rig, runtime: DeviceRuntime
 ) -> None:
-    state = await booking_form(rig, services)
+    state = await booking_form(rig, runtime)
     assert state.company is not None and state.company.booking_ref is not None
     assert state.company.booking_ref.pattern == r"^[A-Z0-9]{6}$"
     assert await state.book(PHONE, "", booking_ref="K7Q-2") is None
     assert state.errors == {"booking_ref": "invalid_booking_ref"}
-    assert services.personal.outbox.pending() == [], "nothing written"
+    assert runtime.personal.outbox.pending() == [], "nothing written"
 
 
 async def test_reference_language_and_caller_number_reach_the_hub(
-    rig: Rig, services: Services
+    rig: Rig, runtime: DeviceRuntime
 ) -> None:
-    state = await booking_form(rig, services)
+    state = await booking_form(rig, runtime)
     state.choose_mode(CallbackMode.slot)
     state.choose_slot(state.slots_on(state.days()[1])[0].start)
     local_id = await state.book(PHONE, "", booking_ref=" k7q2xm ", language="es")
     assert local_id is not None and state.errors == {}
-    [queued] = services.personal.outbox.pending()
+    [queued] = runtime.personal.outbox.pending()
     assert (queued.args["booking_ref"], queued.args["language"]) == ("K7Q2XM", "es")
-    await services.engine.sync()
+    await runtime.engine.sync()
     [booked] = hub_callbacks(rig)
     assert (booked.booking_ref, booked.language) == ("K7Q2XM", "es")
     assert state.caller_number() == "+18005550100"
@@ -110,15 +112,17 @@ async def test_reference_language_and_caller_number_reach_the_hub(
     assert ics is not None and b"DTSTART:" + window[0].strftime("%Y%m%dT%H%M%SZ").encode() in ics
 
 
-async def test_a_case_takes_a_reference_in_the_company_format(rig: Rig, services: Services) -> None:
+async def test_a_case_takes_a_reference_in_the_company_format(
+    rig: Rig, runtime: DeviceRuntime
+) -> None:
     rig.sign_in()
-    await services.engine.sync()
-    cases = CasesState(services)
+    await runtime.engine.sync()
+    cases = CasesState(runtime)
     await cases.load()
     typed: dict[str, Any] = {"subject": "My trip", "description": "Rebook me", "category": None}
     assert await cases.submit(**typed, booking_ref="nope!") is None
     assert cases.errors == {"booking_ref": "invalid_booking_ref"}
     local_id = await cases.submit(**typed, booking_ref="k7q2xm")
     assert local_id is not None
-    [queued] = services.personal.outbox.pending()
+    [queued] = runtime.personal.outbox.pending()
     assert queued.args["booking_ref"] == "K7Q2XM"

@@ -11,19 +11,19 @@ from app.api import Offline
 from app.backend.crud import attachments, cases
 from app.schemas import CaseStatus
 from app.state.cases import CasesState
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 from tests.state.support import hub_case, synced_case
 from tests.support import png_bytes
 from tests.sync.support import Rig
 
 
-def upload_rows(services: Services) -> int:
-    with services.personal.db.transaction() as conn:
+def upload_rows(runtime: DeviceRuntime) -> int:
+    with runtime.personal.db.transaction() as conn:
         return int(conn.execute("SELECT count(*) FROM uploads").fetchone()[0])
 
 
-async def test_submit_errors_keep_the_form_and_write_nothing(services: Services) -> None:
-    state = CasesState(services)
+async def test_submit_errors_keep_the_form_and_write_nothing(runtime: DeviceRuntime) -> None:
+    state = CasesState(runtime)
     state.add_files([("photo.png", png_bytes())])
     assert await state.submit(subject="  ", description="x" * 20_001, category="baggage") is None
     assert state.errors == {"subject": "required", "description": "too_long"}
@@ -33,14 +33,16 @@ async def test_submit_errors_keep_the_form_and_write_nothing(services: Services)
     assert await state.submit(subject="Bag", description="Lost", category=None) is None
     assert state.errors == {"files": "too_many_files"}
     assert len(state.files) == 11, "the picked files stay in the form"
-    assert services.personal.cases.list() == []
-    assert services.personal.outbox.counts() == {"pending": 0, "rejected": 0}
-    assert upload_rows(services) == 0
+    assert runtime.personal.cases.list() == []
+    assert runtime.personal.outbox.counts() == {"pending": 0, "rejected": 0}
+    assert upload_rows(runtime) == 0
 
 
-async def test_case_with_a_png_reaches_the_hub_with_its_file(rig: Rig, services: Services) -> None:
+async def test_case_with_a_png_reaches_the_hub_with_its_file(
+    rig: Rig, runtime: DeviceRuntime
+) -> None:
     rig.sign_in()
-    state = CasesState(services)
+    state = CasesState(runtime)
     state.start_case()
     picture = png_bytes()
     state.add_files([("boarding pass.png", picture)])
@@ -52,7 +54,7 @@ async def test_case_with_a_png_reaches_the_hub_with_its_file(rig: Rig, services:
         ("boarding pass.png", len(picture))
     ]
     assert draft.attachments[0]["id"].startswith("upload:")
-    await services.engine.sync()
+    await runtime.engine.sync()
     await state.load()
     [case] = state.cases
     assert case.sync_state == "synced" and case.server_id is not None
@@ -68,8 +70,8 @@ async def test_case_with_a_png_reaches_the_hub_with_its_file(rig: Rig, services:
     assert [a["id"] for a in case.attachments] == [stored.id]
 
 
-def test_add_files_checks_type_bytes_and_size(services: Services) -> None:
-    state = CasesState(services)
+def test_add_files_checks_type_bytes_and_size(runtime: DeviceRuntime) -> None:
+    state = CasesState(runtime)
     state.add_files(
         [
             ("photo.png", b"GIF89a not a png"),
@@ -94,9 +96,11 @@ def test_add_files_checks_type_bytes_and_size(services: Services) -> None:
     assert state.files == [] and state.reply_files == []
 
 
-async def test_suggest_finds_articles_and_drops_stale_answers(rig: Rig, services: Services) -> None:
-    await services.engine.sync()
-    state = CasesState(services)
+async def test_suggest_finds_articles_and_drops_stale_answers(
+    rig: Rig, runtime: DeviceRuntime
+) -> None:
+    await runtime.engine.sync()
+    state = CasesState(runtime)
     await state.suggest("my lugage is lost")
     assert state.suggestions[0].slug == "lost-bag"
     await state.suggest("bag fees")
@@ -104,7 +108,7 @@ async def test_suggest_finds_articles_and_drops_stale_answers(rig: Rig, services
     await state.suggest(" ba ")
     assert state.suggestions == []
     # The store is busy: the search for "luggage" waits; meanwhile the text is erased.
-    with services.public.db.transaction():
+    with runtime.public.db.transaction():
         late = asyncio.create_task(state.suggest("luggage"))
         await asyncio.sleep(0.05)
         assert not late.done()
@@ -115,19 +119,19 @@ async def test_suggest_finds_articles_and_drops_stale_answers(rig: Rig, services
     assert state.suggestions[0].slug == "lost-bag", "there was an answer to drop"
 
 
-async def test_reply_offline_is_queued_then_sent(rig: Rig, services: Services) -> None:
-    state, local_id, _ = await synced_case(rig, services)
+async def test_reply_offline_is_queued_then_sent(rig: Rig, runtime: DeviceRuntime) -> None:
+    state, local_id, _ = await synced_case(rig, runtime)
     await state.open_case(local_id)
     assert not await state.reply("   ") and state.reply_error == "required"
-    assert services.personal.outbox.counts()["pending"] == 0
+    assert runtime.personal.outbox.counts()["pending"] == 0
     rig.transport.down = True
     assert await state.reply(" Any news? ")
     assert state.current is not None
     assert [(m.body, m.state) for m in state.current.messages] == [("Any news?", "queued")]
     with pytest.raises(Offline):
-        await services.engine.sync()
+        await runtime.engine.sync()
     rig.transport.down = False
-    await services.engine.sync()
+    await runtime.engine.sync()
     await state.load()
     assert [(m.body, m.state) for m in state.current.messages] == [("Any news?", "sent")]
     server_id = state.current.server_id
@@ -136,9 +140,9 @@ async def test_reply_offline_is_queued_then_sent(rig: Rig, services: Services) -
 
 
 async def test_refused_reply_fails_then_an_edited_retry_keeps_its_file(
-    rig: Rig, services: Services
+    rig: Rig, runtime: DeviceRuntime
 ) -> None:
-    state, local_id, customer_id = await synced_case(rig, services)
+    state, local_id, customer_id = await synced_case(rig, runtime)
     server_id = state.cases[0].server_id
     assert server_id is not None
     with rig.db.write() as conn:
@@ -146,7 +150,7 @@ async def test_refused_reply_fails_then_an_edited_retry_keeps_its_file(
     await state.open_case(local_id)
     state.add_files([("receipt.png", png_bytes())], reply=True)
     assert await state.reply("Thanks") and state.reply_files == []
-    report = await services.engine.sync()
+    report = await runtime.engine.sync()
     assert report.rejected == 1
     await state.load()
     assert state.current is not None and state.current.status == "closed"
@@ -162,8 +166,8 @@ async def test_refused_reply_fails_then_an_edited_retry_keeps_its_file(
     assert [state.editing] == [failed.id], "an empty edit is not sent"
     sent_again = await state.retry(failed, "Thanks, receipt attached")
     assert (sent_again, state.editing) == (True, None)
-    assert services.personal.outbox.counts() == {"pending": 1, "rejected": 0}
-    await services.engine.sync()
+    assert runtime.personal.outbox.counts() == {"pending": 1, "rejected": 0}
+    await runtime.engine.sync()
     [sent] = hub_case(rig, server_id).messages
     assert sent.body == "Thanks, receipt attached" and sent.client_ref == failed.id
     assert [a.filename for a in sent.attachments] == ["receipt.png"]
@@ -173,22 +177,24 @@ async def test_refused_reply_fails_then_an_edited_retry_keeps_its_file(
     ]
 
 
-async def test_agent_reply_is_unread_until_the_case_is_opened(rig: Rig, services: Services) -> None:
-    state, local_id, _ = await synced_case(rig, services)
+async def test_agent_reply_is_unread_until_the_case_is_opened(
+    rig: Rig, runtime: DeviceRuntime
+) -> None:
+    state, local_id, _ = await synced_case(rig, runtime)
     server_id = state.cases[0].server_id
     assert server_id is not None and state.unread == 0
     with rig.db.write() as conn:
         cases.agent_reply(conn, case_id=server_id, body="We found it", author_name="Maya")
-    await services.engine.sync()
+    await runtime.engine.sync()
     await state.load()
     assert state.unread == 1 and state.cases[0].unread == 1
     await state.open_case(str(state.cases[0].number))
     assert state.current is not None and state.current.local_id == local_id
     assert state.current.unread == 0 and state.unread == 0
-    assert services.personal.cases.get(local_id).unread == 0  # type: ignore[union-attr]
+    assert runtime.personal.cases.get(local_id).unread == 0  # type: ignore[union-attr]
     assert [m.author_name for m in state.current.messages] == ["Maya"]
 
     await state.close_case()
     assert state.current.status == "closed"
-    await services.engine.sync()
+    await runtime.engine.sync()
     assert hub_case(rig, server_id).status is CaseStatus.closed

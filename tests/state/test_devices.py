@@ -16,7 +16,7 @@ from app.schemas import CallbackMode
 from app.state.cases import CasesState
 from app.state.devices import Device
 from app.state.hosting import Hosting
-from app.state.session import Session
+from app.state.window import WindowState
 from app.sync import Backoff
 from tests.hub_process import RealHub
 from tests.state.support import until
@@ -34,7 +34,7 @@ def hub_get(hub: RealHub, token: str, path: str) -> list[dict[str, object]]:
 
 
 def quick(device: Device) -> Device:
-    device.services.scheduler.backoff = Backoff(base=0.05, cap=0.3)
+    device.runtime.scheduler.backoff = Backoff(base=0.05, cap=0.3)
     return device
 
 
@@ -50,9 +50,9 @@ async def test_twenty_devices_offline_each_delivered_once_and_kept_apart(
     hub.stop()  # every device is offline from here
 
     for n, (device, (token, customer)) in enumerate(zip(devices, sessions, strict=True)):
-        personal = device.services.personal
+        personal = device.runtime.personal
         await asyncio.to_thread(personal.account.sign_in, token, customer)
-        cases = CasesState(device.services)
+        cases = CasesState(device.runtime)
         assert await cases.submit(subject=f"Stuck {n}", description="ORD", category=None)
         await asyncio.to_thread(
             personal.callbacks.request,
@@ -63,12 +63,12 @@ async def test_twenty_devices_offline_each_delivered_once_and_kept_apart(
         )
     # One copy of the help centre for all of them, in the process's public store.
     assert hosting.shared.store.search.search("baggage")
-    assert all(d.services.public is hosting.shared.store for d in devices)
+    assert all(d.runtime.public is hosting.shared.store for d in devices)
 
     hub.start()
-    await asyncio.gather(*(d.services.scheduler.sync_now() for d in devices))
+    await asyncio.gather(*(d.runtime.scheduler.sync_now() for d in devices))
     for n, (device, (token, _)) in enumerate(zip(devices, sessions, strict=True)):
-        personal = device.services.personal
+        personal = device.runtime.personal
         assert [c.subject for c in personal.cases.list()] == [f"Stuck {n}"]
         assert [c.sync_state for c in personal.cases.list()] == ["synced"]
         assert [c.sync_state for c in personal.callbacks.list()] == ["synced"]
@@ -82,9 +82,9 @@ async def test_a_closed_tab_s_outbox_is_delivered_and_then_the_device_leaves_mem
     device, _ = await hosting.devices.attach(None)
     quick(device)
     [(token, customer)] = hub.sessions(["noor@example.com"])
-    await asyncio.to_thread(device.services.personal.account.sign_in, token, customer)
+    await asyncio.to_thread(device.runtime.personal.account.sign_in, token, customer)
     hub.stop()
-    await CasesState(device.services).submit(subject="Lost bag", description="Blue", category=None)
+    await CasesState(device.runtime).submit(subject="Lost bag", description="Blue", category=None)
     await until(lambda: (device.folder / "outbox").exists())
     hosting.devices.detach(device)  # the tab closes with the case still waiting
     hosting.devices.idle_seconds = 0
@@ -104,9 +104,9 @@ async def test_a_restarted_server_delivers_what_a_device_left_waiting(
     await first.start()
     device, credential = await first.devices.attach(None)
     [(token, customer)] = hub.sessions(["sam@example.com"])
-    await asyncio.to_thread(device.services.personal.account.sign_in, token, customer)
+    await asyncio.to_thread(device.runtime.personal.account.sign_in, token, customer)
     hub.stop()
-    await CasesState(device.services).submit(subject="Refund", description="NW 12", category=None)
+    await CasesState(device.runtime).submit(subject="Refund", description="NW 12", category=None)
     await until(lambda: (device.folder / "outbox").exists())
     await first.close()  # the server stops (a deploy) with the case unsent
 
@@ -117,7 +117,7 @@ async def test_a_restarted_server_delivers_what_a_device_left_waiting(
         await until(lambda: len(hub_get(hub, token, "/v1/cases")) == 1)
         again, issued = await second.devices.attach(credential)
         assert issued is None and again.id == device.id
-        cases = again.services.personal.cases
+        cases = again.runtime.personal.cases
         await until(lambda: [c.sync_state for c in cases.list()] == ["synced"])
     finally:
         await second.close()
@@ -167,12 +167,12 @@ async def test_devices_unused_for_too_long_are_forgotten(hosting: Hosting) -> No
 async def test_language_and_notices_are_per_device(hosting: Hosting) -> None:
     first, _ = await hosting.devices.attach(None)
     second, _ = await hosting.devices.attach(None)
-    spanish = Session(first.services, width=390, run_task=lambda *_: None)
-    english = Session(second.services, width=390, run_task=lambda *_: None)
+    spanish = WindowState(first.runtime, width=390, run_task=lambda *_: None)
+    english = WindowState(second.runtime, width=390, run_task=lambda *_: None)
     await spanish.set_locale("es")
-    assert (first.services.notices.locale, second.services.notices.locale) == ("es", "en")
+    assert (first.runtime.notices.locale, second.runtime.notices.locale) == ("es", "en")
     assert english.ui.locale == "en"
-    later = Session(first.services, width=1280, run_task=lambda *_: None)
+    later = WindowState(first.runtime, width=1280, run_task=lambda *_: None)
     assert later.ui.locale == "es", "another tab of the same browser"
-    for session in (spanish, english, later):
-        session.close()
+    for window in (spanish, english, later):
+        window.close()

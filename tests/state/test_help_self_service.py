@@ -21,7 +21,7 @@ from app.state.help import (
     offers_contact,
     split_related,
 )
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 from tests.sync.support import Rig
 
 BODY = """Report it at the desk.
@@ -105,7 +105,9 @@ def test_contact_is_offered_on_the_home_and_when_nothing_is_found() -> None:
     assert len(case_subject("w " * 300)) == 200
 
 
-async def test_help_home_shows_the_incidents_articles_first(rig: Rig, services: Services) -> None:
+async def test_help_home_shows_the_incidents_articles_first(
+    rig: Rig, runtime: DeviceRuntime
+) -> None:
     with rig.db.write() as conn:
         status.publish_incident(
             conn,
@@ -115,8 +117,8 @@ async def test_help_home_shows_the_incidents_articles_first(rig: Rig, services: 
             body="Snow.",
             articles=["bag-fees", "not-on-the-hub"],
         )
-    await services.engine.sync()
-    help_ = HelpState(services)
+    await runtime.engine.sync()
+    help_ = HelpState(runtime)
     await help_.load()
     [storm] = help_.incidents
     assert (storm.title, storm.articles) == ("Storm at ORD", [Link("bag-fees", "Checked bag fees")])
@@ -133,40 +135,42 @@ def hub_votes(rig: Rig) -> list[tuple[bool, str | None, str | None]]:
         return [(r.helpful, r.comment, r.customer_id) for r in rows]
 
 
-async def test_a_vote_counts_at_once_signed_out(rig: Rig, services: Services) -> None:
-    await services.engine.sync()
-    help_ = HelpState(services)
+async def test_a_vote_counts_at_once_signed_out(rig: Rig, runtime: DeviceRuntime) -> None:
+    await runtime.engine.sync()
+    help_ = HelpState(runtime)
     await help_.open_article("lost-bag")
     assert not help_.contact_after_vote
     await help_.give_feedback(False)
     assert hub_votes(rig) == [(False, None, None)], "counted at once, without signing in"
     assert (help_.vote, help_.vote_pending, help_.contact_after_vote) == (False, False, True)
-    assert services.personal.outbox.pending() == []
+    assert runtime.personal.outbox.pending() == []
     await help_.give_feedback(False, "  Which desk? ")
     assert hub_votes(rig) == [(False, "Which desk?", None)], "the comment replaces the vote"
 
 
-async def test_a_vote_made_offline_goes_with_the_next_sync(rig: Rig, services: Services) -> None:
-    await services.engine.sync()
-    help_ = HelpState(services)
+async def test_a_vote_made_offline_goes_with_the_next_sync(
+    rig: Rig, runtime: DeviceRuntime
+) -> None:
+    await runtime.engine.sync()
+    help_ = HelpState(runtime)
     await help_.open_article("lost-bag")
     rig.transport.down = True
     await help_.give_feedback(True)
     await help_.give_feedback(False, "Too short")
     assert (help_.vote, help_.vote_pending) == (False, True)
-    assert len(services.personal.outbox.pending()) == 2, "kept on the device meanwhile"
+    assert len(runtime.personal.outbox.pending()) == 2, "kept on the device meanwhile"
     rig.transport.down = False
     rig.sign_in()
-    await services.engine.sync()
+    await runtime.engine.sync()
     assert hub_votes(rig) == [(False, "Too short", None)], "only the newest vote, anonymously"
-    assert services.personal.outbox.pending() == []
+    assert runtime.personal.outbox.pending() == []
     await help_.open_article("lost-bag")
     assert (help_.vote, help_.vote_pending) == (False, False)
     with rig.db.read() as conn:
         assert kb.feedback_summary(conn, article_ref="en:lost-bag")["not_helpful"] == 1
 
 
-async def test_an_article_shows_one_related_list(rig: Rig, services: Services) -> None:
+async def test_an_article_shows_one_related_list(rig: Rig, runtime: DeviceRuntime) -> None:
     with rig.db.write() as conn:
         kb.save_article(
             conn,
@@ -176,8 +180,8 @@ async def test_an_article_shows_one_related_list(rig: Rig, services: Services) -
             body=BODY,
             category="baggage",
         )
-    await services.engine.sync()
-    help_ = HelpState(services)
+    await runtime.engine.sync()
+    help_ = HelpState(runtime)
     await help_.open_article("delayed-bag")
     assert "Related articles" not in help_.body
     slugs = [link.slug for link in help_.related]

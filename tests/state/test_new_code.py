@@ -4,13 +4,15 @@ limit on codes said in minutes, keeping the attempt the customer already has."""
 from __future__ import annotations
 
 from app.state.account import AccountState
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 from tests.state.support import attempt_code
 from tests.sync.support import Rig
 
 
-async def test_a_new_code_replaces_the_attempt_and_signs_in(rig: Rig, services: Services) -> None:
-    account = AccountState(services)
+async def test_a_new_code_replaces_the_attempt_and_signs_in(
+    rig: Rig, runtime: DeviceRuntime
+) -> None:
+    account = AccountState(runtime)
     await account.send_code("dana@example.com")
     first = account.attempt
     assert not account.resent
@@ -22,9 +24,9 @@ async def test_a_new_code_replaces_the_attempt_and_signs_in(rig: Rig, services: 
 
 
 async def test_too_many_codes_says_how_long_to_wait_and_keeps_the_attempt(
-    rig: Rig, services: Services
+    rig: Rig, runtime: DeviceRuntime
 ) -> None:
-    account = AccountState(services)
+    account = AccountState(runtime)
     await account.send_code("dana@example.com")
     # The hub sends five codes to one email from one address in fifteen minutes.
     for _ in range(4):
@@ -38,8 +40,8 @@ async def test_too_many_codes_says_how_long_to_wait_and_keeps_the_attempt(
     assert account.customer is not None
 
 
-async def test_a_new_code_offline_says_so(rig: Rig, services: Services) -> None:
-    account = AccountState(services)
+async def test_a_new_code_offline_says_so(rig: Rig, runtime: DeviceRuntime) -> None:
+    account = AccountState(runtime)
     await account.send_code("dana@example.com")
     attempt = account.attempt
     rig.transport.down = True

@@ -3,9 +3,9 @@ marked, signing one device out, signing out everywhere else, and offline."""
 
 from __future__ import annotations
 
-from app.api.client import USER_AGENT
+from app.api.connection import USER_AGENT
 from app.backend.crud import auth
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 from app.state.sessions import SessionsState
 from tests.sync.support import Rig
 
@@ -23,11 +23,13 @@ def live(rig: Rig, token: str) -> bool:
         return auth.resolve_token(conn, token=token) is not None
 
 
-async def test_the_list_marks_this_device_and_ends_the_others(rig: Rig, services: Services) -> None:
+async def test_the_list_marks_this_device_and_ends_the_others(
+    rig: Rig, runtime: DeviceRuntime
+) -> None:
     rig.sign_in()
     phone, laptop = another_sign_in(rig), another_sign_in(rig)
     another_sign_in(rig, "bob@example.com")
-    state = SessionsState(services)
+    state = SessionsState(runtime)
     await state.load()
     assert state.loaded and state.error is None
     assert len(state.items) == 3
@@ -46,10 +48,10 @@ async def test_the_list_marks_this_device_and_ends_the_others(rig: Rig, services
     assert [item.id for item in state.items] == [here.id]
 
 
-async def test_offline_the_list_stays_and_says_why(rig: Rig, services: Services) -> None:
+async def test_offline_the_list_stays_and_says_why(rig: Rig, runtime: DeviceRuntime) -> None:
     rig.sign_in()
     other = another_sign_in(rig)
-    state = SessionsState(services)
+    state = SessionsState(runtime)
     await state.load()
     rig.transport.down = True
     await state.end_others()

@@ -6,14 +6,14 @@ from app.backend.crud import status
 from app.schemas import ComponentState, Impact, Subscriptions
 from app.schemas.alerting import affects
 from app.state.help import HelpState
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 from app.state.status import StatusState
 from app.state.sync import SyncState
 from tests.sync.support import Rig
 
 
-async def test_status_shows_cached_content_then_refreshes(rig: Rig, services: Services) -> None:
-    state = StatusState(services)
+async def test_status_shows_cached_content_then_refreshes(rig: Rig, runtime: DeviceRuntime) -> None:
+    state = StatusState(runtime)
     await state.load()
     assert state.loaded and state.groups == [] and state.last_updated is None
     with rig.db.write() as conn:
@@ -69,9 +69,9 @@ def test_banner_follows_subscriptions(rig: Rig) -> None:
     )
 
 
-async def test_help_search_article_and_vote(rig: Rig, services: Services) -> None:
-    await services.engine.sync()
-    help_ = HelpState(services)
+async def test_help_search_article_and_vote(rig: Rig, runtime: DeviceRuntime) -> None:
+    await runtime.engine.sync()
+    help_ = HelpState(runtime)
     await help_.load()
     assert [c.id for c in help_.categories] == ["baggage"]
     await help_.search("lugage")
@@ -87,21 +87,21 @@ async def test_help_search_article_and_vote(rig: Rig, services: Services) -> Non
     rig.transport.down = True
     await help_.give_feedback(False, "  Too short ")
     assert (help_.vote, help_.vote_pending) == (False, True)
-    [queued] = services.personal.outbox.pending()
+    [queued] = runtime.personal.outbox.pending()
     assert queued.args == {"article": "en:lost-bag", "helpful": False, "comment": "Too short"}
     rig.transport.down = False
     await help_.open_article("no-such-article")
     assert help_.article is None and help_.missing_slug == "no-such-article"
 
 
-async def test_sync_state_mirrors_the_scheduler(rig: Rig, services: Services) -> None:
+async def test_sync_state_mirrors_the_scheduler(rig: Rig, runtime: DeviceRuntime) -> None:
     mirror = SyncState()
-    services.scheduler.listeners.add(mirror.update_from)
+    runtime.scheduler.listeners.add(mirror.update_from)
     rig.sign_in()
-    services.personal.cases.open(subject="s", description="d", category="c")
+    runtime.personal.cases.open(subject="s", description="d", category="c")
     rig.transport.down = True
-    await services.scheduler.sync_now()
+    await runtime.scheduler.sync_now()
     assert mirror.offline and mirror.pending == 1
     rig.transport.down = False
-    await services.scheduler.sync_now()
+    await runtime.scheduler.sync_now()
     assert mirror.online and mirror.pending == 0 and mirror.last_synced is not None

@@ -14,7 +14,7 @@ from app.backend.crud import status
 from app.schemas import ComponentState, Impact, IncidentKind, IncidentStatus
 from app.state.alerts import AlertsState
 from app.state.relevance import is_finished
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 from app.state.status import StatusState
 from app.views.strings import tr
 from tests.sync.support import Rig
@@ -23,7 +23,7 @@ FOLLOWED = ["flights-ord", "baggage", "call-centre"]
 
 
 @pytest.fixture
-async def storm_day(rig: Rig, services: Services) -> StatusState:
+async def storm_day(rig: Rig, runtime: DeviceRuntime) -> StatusState:
     """Denver and the call centre next to the test company's services; the customer
     follows O'Hare, Baggage and the call centre."""
     with rig.db.write() as conn:
@@ -33,11 +33,11 @@ async def storm_day(rig: Rig, services: Services) -> StatusState:
         status.save_component(
             conn, component_id="call-centre", name="Call centre", group="Services"
         )
-    alerts = AlertsState(services)
+    alerts = AlertsState(runtime)
     await alerts.load()
     for component in FOLLOWED:
         await alerts.toggle_component(component)
-    return StatusState(services)
+    return StatusState(runtime)
 
 
 @contextmanager
@@ -93,8 +93,8 @@ async def test_what_affects_the_customer_comes_first(rig: Rig, storm_day: Status
     assert shown.incident_of == {"flights-den": denver, "baggage": bags}
 
 
-async def test_following_nothing_lists_every_disruption(rig: Rig, services: Services) -> None:
-    state = StatusState(services)
+async def test_following_nothing_lists_every_disruption(rig: Rig, runtime: DeviceRuntime) -> None:
+    state = StatusState(runtime)
     denver = publish(rig, "Ground stop at O'Hare", Impact.major, ["flights-ord"])
     await state.refresh()
     shown = state.disruptions

@@ -21,8 +21,8 @@ from app.state.alerts import AlertsState
 from app.state.callbacks import CallbacksState
 from app.state.cases import CasesState
 from app.state.help import HelpState
-from app.state.services import Services
-from app.state.session import Session
+from app.state.runtime import DeviceRuntime
+from app.state.window import WindowState
 from app.store import LocalStores, StorageFull, open_local
 from app.sync import Backoff
 from tests.state.support import PHONE, hub_callbacks, hub_case
@@ -32,10 +32,10 @@ from tests.sync.support import Rig
 
 @dataclass
 class Device:
-    """The app's services on their own data folder, syncing with the rig's hub."""
+    """The app's device runtime on its own data folder, syncing with the rig's hub."""
 
     rig: Rig  # the rig's store, client and engine are this device's
-    services: Services
+    runtime: DeviceRuntime
     tasks: list[asyncio.Task[Any]]
 
     @property
@@ -46,11 +46,11 @@ class Device:
         """Fill the disk the device's stores are on (their logs checkpointed first)."""
         disk.fill(self.store.personal.db, self.store.public.db)
 
-    def session(self) -> Session:
+    def window(self) -> WindowState:
         def run_task(handler: Callable[..., Any], *args: Any) -> None:
             self.tasks.append(asyncio.ensure_future(handler(*args)))
 
-        return Session(self.services, width=390, run_task=run_task)
+        return WindowState(self.runtime, width=390, run_task=run_task)
 
     async def settle(self) -> None:
         """Let what the sessions were handed (from worker threads too) run."""
@@ -63,18 +63,18 @@ async def device_on(rig: Rig, store: LocalStores) -> Device:
     client = HubClient(
         "http://hub.test", token=store.personal.account.token, transport=rig.transport
     )
-    services = Services.create(
+    runtime = DeviceRuntime.create(
         data_dir=None, hub_url="http://hub.test", stores=store, client=client
     )
-    services.scheduler.backoff = Backoff(base=0.05, cap=0.2)
-    return Device(replace(rig, store=store, client=client, engine=services.engine), services, [])
+    runtime.scheduler.backoff = Backoff(base=0.05, cap=0.2)
+    return Device(replace(rig, store=store, client=client, engine=runtime.engine), runtime, [])
 
 
 async def close(device: Device) -> None:
-    await device.services.scheduler.stop()
-    await device.services.live.stop()
+    await device.runtime.scheduler.stop()
+    await device.runtime.live.stop()
     await device.settle()  # what the last sync handed the sessions reads the store
-    await device.services.client.aclose()
+    await device.runtime.client.aclose()
     device.store.close()
 
 
@@ -108,9 +108,9 @@ async def test_a_case_that_cannot_be_stored_keeps_the_form_and_says_why(
 ) -> None:
     device, disk = full
     device.rig.sign_in()
-    session = device.session()
-    await session.start()
-    cases = session.cases
+    window = device.window()
+    await window.start()
+    cases = window.cases
     cases.start_case()
     cases.add_files([("itinerary.txt", b"NW 412 ORD-BOS")])
     device.fill(disk)
@@ -123,21 +123,21 @@ async def test_a_case_that_cannot_be_stored_keeps_the_form_and_says_why(
     assert await send() is None
     assert cases.errors == {"form": "storage_full"}
     assert [f.filename for f in cases.files] == ["itinerary.txt"], "the form keeps its file"
-    assert device.services.personal.cases.list() == []
-    assert device.services.personal.outbox.counts() == {"pending": 0, "rejected": 0}
+    assert device.runtime.personal.cases.list() == []
+    assert device.runtime.personal.outbox.counts() == {"pending": 0, "rejected": 0}
     await device.settle()
-    assert session.storage.problem == "full", "the banner says the device is full"
+    assert window.storage.problem == "full", "the banner says the device is full"
     disk.free()
     local_id = await send()
     assert local_id is not None and cases.errors == {}
     await device.settle()
-    assert session.storage.problem is None
-    await device.services.engine.sync()
-    [case] = device.services.personal.cases.list()
+    assert window.storage.problem is None
+    await device.runtime.engine.sync()
+    [case] = device.runtime.personal.cases.list()
     assert case.server_id is not None
     sent = hub_case(device.rig, case.server_id)
     assert [a.filename for a in sent.attachments] == ["itinerary.txt"]
-    session.close()
+    window.close()
 
 
 async def test_a_reply_that_cannot_be_stored_stays_in_the_box(
@@ -145,7 +145,7 @@ async def test_a_reply_that_cannot_be_stored_stays_in_the_box(
 ) -> None:
     device, disk = full
     device.rig.sign_in()
-    cases = CasesState(device.services)
+    cases = CasesState(device.runtime)
     local_id = await cases.submit(subject="Lost bag", description="Blue", category=None)
     assert local_id is not None
     await cases.open_case(local_id)
@@ -169,8 +169,8 @@ async def test_a_callback_request_that_cannot_be_stored_keeps_the_form(
 ) -> None:
     device, disk = full
     device.rig.sign_in()
-    await device.services.engine.sync()
-    callbacks = CallbacksState(device.services, zone=ZoneInfo("UTC"))
+    await device.runtime.engine.sync()
+    callbacks = CallbacksState(device.runtime, zone=ZoneInfo("UTC"))
     await callbacks.start_booking("help")
     callbacks.choose_mode(CallbackMode.slot)
     slot = callbacks.slots()[1].start
@@ -179,11 +179,11 @@ async def test_a_callback_request_that_cannot_be_stored_keeps_the_form(
     assert await callbacks.book(PHONE, "Rebook me on the evening flight") is None
     assert callbacks.errors == {"form": "storage_full"}
     assert (callbacks.queue_id, callbacks.mode, callbacks.slot) == ("help", CallbackMode.slot, slot)
-    assert device.services.personal.callbacks.list() == []
+    assert device.runtime.personal.callbacks.list() == []
     disk.free()
     local_id = await callbacks.book(PHONE, "Rebook me on the evening flight")
     assert local_id is not None and callbacks.errors == {}
-    await device.services.engine.sync()
+    await device.runtime.engine.sync()
     [booked] = hub_callbacks(device.rig)
     assert booked.slot_start == slot and booked.note == "Rebook me on the evening flight"
 
@@ -192,8 +192,8 @@ async def test_a_vote_that_cannot_be_stored_is_not_counted(
     full: tuple[Device, TinyDisk],
 ) -> None:
     device, disk = full
-    await device.services.engine.sync()
-    help_ = HelpState(device.services)
+    await device.runtime.engine.sync()
+    help_ = HelpState(device.runtime)
     await help_.open_article("lost-bag")
     device.fill(disk)
     await help_.give_feedback(False, "Say where the desk is")
@@ -210,21 +210,21 @@ async def test_pulls_that_cannot_be_stored_change_nothing_and_resume_by_themselv
 ) -> None:
     device, disk = full
     store = device.store
-    session = device.session()
-    await session.start()
-    await session.sync_now()
+    window = device.window()
+    await window.start()
+    await window.sync_now()
     feeds_before = (store.public.feeds.feed("status"), store.public.feeds.feed("kb"))
     hub_incident(device.rig, "Snow at BOS")
     device.fill(disk)
-    assert await device.services.scheduler.sync_now() is None, "no crash: a failed attempt"
-    assert device.services.scheduler.status.last_error == "storage_full"
+    assert await device.runtime.scheduler.sync_now() is None, "no crash: a failed attempt"
+    assert device.runtime.scheduler.status.last_error == "storage_full"
     assert store.public.content.incidents() == []
     assert (store.public.feeds.feed("status"), store.public.feeds.feed("kb")) == feeds_before
     assert store.public.db.integrity_ok()
     await device.settle()
-    assert session.storage.problem == "full"
+    assert window.storage.problem == "full"
     # Left to itself, the scheduler keeps trying; once there is room the pull lands.
-    device.services.scheduler.start()
+    device.runtime.scheduler.start()
     await asyncio.sleep(0.5)
     assert store.public.content.incidents() == [], "nothing stored while the disk is full"
     disk.free()
@@ -234,9 +234,9 @@ async def test_pulls_that_cannot_be_stored_change_nothing_and_resume_by_themselv
         await asyncio.sleep(0.05)
     assert [i.title for i in store.public.content.incidents()] == ["Snow at BOS"]
     await device.settle()
-    assert session.storage.problem is None and session.sync.last_error is None
-    assert [i.title for i in session.status.active] == ["Snow at BOS"]
-    session.close()
+    assert window.storage.problem is None and window.sync.last_error is None
+    assert [i.title for i in window.status.active] == ["Snow at BOS"]
+    window.close()
 
 
 async def test_a_help_centre_load_cut_short_by_a_full_disk_is_indexed_after(
@@ -246,7 +246,7 @@ async def test_a_help_centre_load_cut_short_by_a_full_disk_is_indexed_after(
     index triggers are off. The next sync puts them back before storing more articles."""
     device, disk = full
     store = device.store
-    await device.services.engine.sync()
+    await device.runtime.engine.sync()
 
     def cut_short() -> None:
         with store.public.content.bulk_articles():  # search triggers off until it ends
@@ -260,7 +260,7 @@ async def test_a_help_centre_load_cut_short_by_a_full_disk_is_indexed_after(
         assert triggers.fetchone()[0] == 0
     disk.free()
     hub_article(device.rig, "pets", "Pets in the cabin")
-    await device.services.engine.sync()
+    await device.runtime.engine.sync()
     assert [h.slug for h in store.public.search.search("pets")] == ["pets"]
 
 
@@ -269,31 +269,31 @@ async def test_a_read_only_data_folder_still_shows_what_was_saved(rig: Rig, tmp_
     device = await device_on(rig, open_local(folder))
     device.rig.sign_in()
     hub_incident(rig, "Snow at BOS")
-    cases = CasesState(device.services)
+    cases = CasesState(device.runtime)
     await cases.submit(subject="Lost bag", description="Blue", category=None)
-    await device.services.engine.sync()
+    await device.runtime.engine.sync()
     await close(device)
     with read_only(folder):
         device = await device_on(rig, open_local(folder))
         try:
-            session = device.session()
-            await session.start()
-            assert session.storage.problem == "read_only"
-            assert [i.title for i in session.status.active] == ["Snow at BOS"]
-            assert [c.subject for c in session.cases.cases] == ["Lost bag"]
-            await session.help.search("lugage")
-            assert [h.slug for h in session.help.results] == ["lost-bag"]
-            assert session.account.customer is not None
+            window = device.window()
+            await window.start()
+            assert window.storage.problem == "read_only"
+            assert [i.title for i in window.status.active] == ["Snow at BOS"]
+            assert [c.subject for c in window.cases.cases] == ["Lost bag"]
+            await window.help.search("lugage")
+            assert [h.slug for h in window.help.results] == ["lost-bag"]
+            assert window.account.customer is not None
             assert (
-                await session.cases.submit(subject="Second", description="Another", category=None)
+                await window.cases.submit(subject="Second", description="Another", category=None)
                 is None
             )
-            assert session.cases.errors == {"form": "storage_read_only"}
-            assert await device.services.scheduler.sync_now() is None
-            assert device.services.scheduler.status.last_error == "storage_read_only"
-            await session.set_locale("es")  # shown now, not remembered: no crash
-            assert session.ui.locale == "es"
-            session.close()
+            assert window.cases.errors == {"form": "storage_read_only"}
+            assert await device.runtime.scheduler.sync_now() is None
+            assert device.runtime.scheduler.status.last_error == "storage_read_only"
+            await window.set_locale("es")  # shown now, not remembered: no crash
+            assert window.ui.locale == "es"
+            window.close()
         finally:
             await close(device)
 
@@ -302,7 +302,7 @@ async def test_alerts_the_device_cannot_store_keep_the_old_ones_and_say_why(
     full: tuple[Device, TinyDisk],
 ) -> None:
     device, disk = full
-    alerts = AlertsState(device.services)
+    alerts = AlertsState(device.runtime)
     await alerts.load()
     device.fill(disk)
     assert await alerts.add_key("ord") is False, "the field keeps what was typed"
@@ -315,4 +315,4 @@ async def test_alerts_the_device_cannot_store_keep_the_old_ones_and_say_why(
         ["ORD"],
         "pending",
     )
-    assert device.services.personal.account.subscriptions().keys == ["ORD"]
+    assert device.runtime.personal.account.subscriptions().keys == ["ORD"]

@@ -8,7 +8,7 @@ from app.schemas import CaseStatus
 from app.state.case_drafts import CaseDrafts, new_case_key, reply_key
 from app.state.cases import CasesState
 from app.state.navigation import NavigationHistory, parent_of
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 from tests.state.support import hub_case, synced_case
 from tests.sync.support import Rig
 
@@ -107,10 +107,10 @@ def test_drafts_are_kept_per_form_and_per_case() -> None:
 
 
 async def test_the_form_keeps_its_draft_and_files_until_the_case_is_sent(
-    rig: Rig, services: Services
+    rig: Rig, runtime: DeviceRuntime
 ) -> None:
     rig.sign_in()
-    state = CasesState(services)
+    state = CasesState(runtime)
     await state.load()
     state.start_case("new")
     state.drafts.put("new", "subject", "Hotel after cancelled flight")
@@ -132,14 +132,14 @@ async def test_the_form_keeps_its_draft_and_files_until_the_case_is_sent(
 
 
 async def test_a_reply_to_a_solved_case_reopens_it_and_is_no_longer_a_draft(
-    rig: Rig, services: Services
+    rig: Rig, runtime: DeviceRuntime
 ) -> None:
-    state, local_id, _ = await synced_case(rig, services)
+    state, local_id, _ = await synced_case(rig, runtime)
     server_id = state.cases[0].server_id
     assert server_id is not None
     with rig.db.write() as conn:
         cases.agent_reply(conn, case_id=server_id, body="Refunded.", status=CaseStatus.solved)
-    await services.engine.sync()
+    await runtime.engine.sync()
     await state.open_case(local_id)
     assert state.current is not None and state.current.status == "solved"
     state.drafts.put(reply_key(local_id), "body", "It has not arrived")
@@ -147,14 +147,14 @@ async def test_a_reply_to_a_solved_case_reopens_it_and_is_no_longer_a_draft(
     assert state.drafts.get(reply_key(local_id)) == {}
     # Shown reopened at once, before the hub has heard of it; then the hub agrees.
     assert state.current.status == "open"
-    await services.engine.sync()
+    await runtime.engine.sync()
     assert hub_case(rig, server_id).status is CaseStatus.open
     await state.load()
     assert state.current.status == "open"
 
 
-async def test_closing_asks_first(rig: Rig, services: Services) -> None:
-    state, local_id, _ = await synced_case(rig, services)
+async def test_closing_asks_first(rig: Rig, runtime: DeviceRuntime) -> None:
+    state, local_id, _ = await synced_case(rig, runtime)
     await state.open_case(local_id)
     state.ask_close()
     assert state.confirm_close and state.current is not None

@@ -19,7 +19,7 @@ from app.api import (
     TimedOut,
     Unauthorized,
 )
-from app.api.client import retry_after_seconds
+from app.api.errors import retry_after_seconds
 
 PROBLEM = {"type": "/problems/x", "title": "Nope", "status": 0, "detail": "Because."}
 

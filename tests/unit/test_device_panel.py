@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.state.session import UiState
+from app.state.window import UiState
 from app.views.device_panel import device_text
 from app.views.web.alerts import alerts_page
 

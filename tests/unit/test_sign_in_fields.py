@@ -8,7 +8,7 @@ from __future__ import annotations
 import flet as ft
 
 from app.schemas.customers import SIGN_IN_CODE_DIGITS
-from app.state.session import UiState
+from app.state.window import UiState
 from app.views.sign_in_panel import code_field, email_field
 
 

@@ -43,7 +43,7 @@ def alerts_router(hosting: Hosting, company: str) -> APIRouter:
         device = await device_of(request)
         if device is None:
             return JSONResponse({"on": False})
-        state = await asyncio.to_thread(device.services.personal.push.state)
+        state = await asyncio.to_thread(device.runtime.personal.push.state)
         return JSONResponse({"on": state.on})
 
     @router.post("/careline/push")
@@ -53,7 +53,7 @@ def alerts_router(hosting: Hosting, company: str) -> APIRouter:
             return problem(403, "This browser's device is not known here; open the app first.")
         try:
             await turn_on(
-                device.services,
+                device.runtime,
                 subscription,
                 browser_address=request.client.host if request.client else None,
             )
@@ -66,7 +66,7 @@ def alerts_router(hosting: Hosting, company: str) -> APIRouter:
         device = await device_of(request)
         if device is not None:
             try:
-                await turn_off(device.services)
+                await turn_off(device.runtime)
             except AlertsNotChanged as error:
                 return not_changed(error)
         return Response(status_code=204)

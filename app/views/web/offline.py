@@ -34,7 +34,7 @@ def offline_router(hosting: Hosting, company: str) -> APIRouter:
     @router.get("/careline/offline.json", include_in_schema=False)
     async def offline(request: Request) -> JSONResponse:
         device = await hosting.devices.find(request.headers.get("x-careline-device"))
-        copy = await offline_copy(hosting.shared.store, device.services if device else None)
+        copy = await offline_copy(hosting.shared.store, device.runtime if device else None)
         return JSONResponse(document(copy, company), headers={"Cache-Control": "no-store"})
 
     return router

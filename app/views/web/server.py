@@ -14,7 +14,7 @@ import uvicorn
 
 from app.config import AppConfig
 from app.state.hosting import Hosting
-from app.state.session import Session
+from app.state.window import WindowState
 from app.views.main import ASSETS, show
 from app.views.web.alerts import alerts_router
 from app.views.web.offline import offline_router
@@ -42,13 +42,13 @@ def serve(config: AppConfig) -> None:
         except BaseException:  # the browser left before taking its key
             hosting.devices.detach(device)
             raise
-        session = Session(device.services, width=page.width or 1024, run_task=page.run_task)
+        window = WindowState(device.runtime, width=page.width or 1024, run_task=page.run_task)
 
         def closed(_: ft.Event[ft.Page]) -> None:
-            session.close()
+            window.close()
             hosting.devices.detach(device)
 
-        await show(page, session, closed, config.company)
+        await show(page, window, closed, config.company)
 
     server = flet_fastapi.FastAPI(
         on_startup=[hosting.start],

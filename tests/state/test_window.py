@@ -1,4 +1,4 @@
-"""A session: cached content first, then every finished sync refreshes what it shows."""
+"""A window's state: cached content first, then every finished sync refreshes what it shows."""
 
 from __future__ import annotations
 
@@ -7,21 +7,21 @@ from typing import Any
 
 from app.backend.crud import status
 from app.schemas import Impact
-from app.state.services import Services
-from app.state.session import Session
+from app.state.runtime import DeviceRuntime
+from app.state.window import WindowState
 from tests.sync.support import Rig
 
 
-async def test_session_follows_syncs_and_keeps_preferences(rig: Rig, services: Services) -> None:
+async def test_window_follows_syncs_and_keeps_preferences(rig: Rig, runtime: DeviceRuntime) -> None:
     tasks: list[asyncio.Task[Any]] = []
 
     def run_task(handler: Any, *args: Any) -> None:
         tasks.append(asyncio.ensure_future(handler(*args)))
 
-    session = Session(services, width=390, run_task=run_task)
-    assert session.ui.narrow
-    await session.start()
-    assert session.status.active == []
+    window = WindowState(runtime, width=390, run_task=run_task)
+    assert window.ui.narrow
+    await window.start()
+    assert window.status.active == []
     with rig.db.write() as conn:
         status.publish_incident(
             conn,
@@ -30,14 +30,14 @@ async def test_session_follows_syncs_and_keeps_preferences(rig: Rig, services: S
             components_affected=[],
             body="Low visibility.",
         )
-    await session.sync_now()
+    await window.sync_now()
     await asyncio.gather(*tasks)
-    assert [i.title for i in session.status.active] == ["Fog at BOS"]
-    assert session.sync.online is True
-    await session.set_locale("es")
-    await session.set_theme("dark")
-    again = Session(services, width=1280, run_task=run_task)
+    assert [i.title for i in window.status.active] == ["Fog at BOS"]
+    assert window.sync.online is True
+    await window.set_locale("es")
+    await window.set_theme("dark")
+    again = WindowState(runtime, width=1280, run_task=run_task)
     assert (again.ui.locale, again.ui.theme, again.help.locale) == ("es", "dark", "es")
     assert not again.ui.narrow
-    session.close()
+    window.close()
     again.close()

@@ -1,5 +1,5 @@
 """One person's view of the app: the state objects of one window or browser tab, fed by
-its device's services (and on a server, by the public content all visitors share)."""
+its device's runtime (and on a server, by the public content all visitors share)."""
 
 from __future__ import annotations
 
@@ -19,14 +19,14 @@ from app.state.cases import CasesState
 from app.state.help import HelpState
 from app.state.navigation import NavigationHistory
 from app.state.notices import NoticesState
-from app.state.services import Services
+from app.state.runtime import DeviceRuntime
 from app.state.status import StatusState
 from app.state.storage import StorageState
 from app.state.sync import SyncState, combined
 from app.store import StorageError, StorageProblem
 from app.sync import SyncStatus
 
-log = logging.getLogger("careline.session")
+log = logging.getLogger("careline.window")
 RunTask = Callable[..., Any]
 GONE_AFTER = 1000  # refusals in a row before a window counts as closed
 
@@ -57,20 +57,24 @@ class UiState(ft.Observable):
         return self.width < 640
 
 
-class Session:
-    def __init__(self, services: Services, *, width: float, run_task: RunTask) -> None:
-        self.services = services
-        locale = services.personal.account.preference("locale") or "en"
-        theme = services.personal.account.preference("theme") or "system"
+class WindowState:
+    """What one window or browser tab shows: its observable state objects, which the
+    screens render, kept up to date from the device's runtime (syncs, live events,
+    notices, storage health) on this window's own loop."""
+
+    def __init__(self, runtime: DeviceRuntime, *, width: float, run_task: RunTask) -> None:
+        self.runtime = runtime
+        locale = runtime.personal.account.preference("locale") or "en"
+        theme = runtime.personal.account.preference("theme") or "system"
         self.ui = UiState(width, locale, theme)
         self.sync = SyncState()
-        self.storage = StorageState(services.health)
-        self.status = StatusState(services)
-        self.help = HelpState(services, locale)
-        self.account = AccountState(services)
-        self.alerts = AlertsState(services)
-        self.cases = CasesState(services, locale)
-        self.callbacks = CallbacksState(services)
+        self.storage = StorageState(runtime.health)
+        self.status = StatusState(runtime)
+        self.help = HelpState(runtime, locale)
+        self.account = AccountState(runtime)
+        self.alerts = AlertsState(runtime)
+        self.cases = CasesState(runtime, locale)
+        self.callbacks = CallbacksState(runtime)
         self.notices = NoticesState()
         self.history = NavigationHistory()
         self._run_task = run_task
@@ -79,19 +83,19 @@ class Session:
         self._last_synced: str | None = None
         self._content_changes = -1
         self._loop = _running_loop()
-        services.scheduler.listeners.add(self._on_sync_status)
-        if services.content_scheduler is not services.scheduler:
-            services.content_scheduler.listeners.add(self._on_sync_status)
-        services.health.listeners.add(self._on_storage)
-        services.live.listeners.add(self._on_event)
-        services.notices.listeners.add(self._on_notice)
-        services.notices.locale = locale
+        runtime.scheduler.listeners.add(self._on_sync_status)
+        if runtime.content_scheduler is not runtime.scheduler:
+            runtime.content_scheduler.listeners.add(self._on_sync_status)
+        runtime.health.listeners.add(self._on_storage)
+        runtime.live.listeners.add(self._on_event)
+        runtime.notices.listeners.add(self._on_notice)
+        runtime.notices.locale = locale
 
     async def start(self) -> None:
         """Show what the store holds at once; the scheduler syncs in the background."""
         self._loop = asyncio.get_running_loop()
-        self.storage.update_from(self.services.health)
-        self._content_changes = self.services.content_scheduler.status.content_changes
+        self.storage.update_from(self.runtime.health)
+        self._content_changes = self.runtime.content_scheduler.status.content_changes
         await self.status.load()
         await self.help.load()
         await self._load_private()
@@ -117,16 +121,16 @@ class Session:
             self._refusals = 0
 
     def _on_sync_status(self, _: SyncStatus) -> None:
-        # Called by a scheduler's task; state changes belong to this session's loop task.
+        # Called by a scheduler's task; state changes belong to this window's loop task.
         self._post(self._apply_status)
 
     def _sync_status(self) -> SyncStatus:
-        return combined(self.services.scheduler.status, self.services.content_scheduler.status)
+        return combined(self.runtime.scheduler.status, self.runtime.content_scheduler.status)
 
     async def _apply_status(self) -> None:
         """A sync moved on: show where it stands, and what it brought."""
-        device = self.services.scheduler.status
-        content = self.services.content_scheduler.status
+        device = self.runtime.scheduler.status
+        content = self.runtime.content_scheduler.status
         self.sync.update_from(combined(device, content))
         self.account.unsent = device.pending + device.failed
         if content.content_changes != self._content_changes:
@@ -158,18 +162,18 @@ class Session:
 
     async def sync_now(self) -> None:
         """'Try again' and 'sync now': the result arrives through `_apply_status`."""
-        await self.services.scheduler.sync_now()
-        if self.services.content_scheduler is not self.services.scheduler:
-            await self.services.content_scheduler.sync_now()
+        await self.runtime.scheduler.sync_now()
+        if self.runtime.content_scheduler is not self.runtime.scheduler:
+            await self.runtime.content_scheduler.sync_now()
 
     def _on_storage(self, _: StorageProblem | None) -> None:
         # Called from whichever thread noticed (a store write in a worker thread): the
-        # state changes on this session's loop.
+        # state changes on this window's loop.
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._post, self._apply_storage)
 
     async def _apply_storage(self) -> None:
-        self.storage.update_from(self.services.health)
+        self.storage.update_from(self.runtime.health)
 
     def _on_event(self, event: Event) -> None:
         self._post(self._apply_event, event)
@@ -191,18 +195,18 @@ class Session:
         self.notices.add(notice)
 
     def close(self) -> None:
-        self.services.scheduler.listeners.remove(self._on_sync_status)
-        self.services.content_scheduler.listeners.remove(self._on_sync_status)
-        self.services.live.listeners.remove(self._on_event)
-        self.services.notices.listeners.remove(self._on_notice)
-        self.services.health.listeners.remove(self._on_storage)
+        self.runtime.scheduler.listeners.remove(self._on_sync_status)
+        self.runtime.content_scheduler.listeners.remove(self._on_sync_status)
+        self.runtime.live.listeners.remove(self._on_event)
+        self.runtime.notices.listeners.remove(self._on_notice)
+        self.runtime.health.listeners.remove(self._on_storage)
 
     async def set_locale(self, locale: str) -> None:
         await self._save_preference("locale", locale)
         self.ui.locale = locale
         self.help.locale = locale
         self.cases.locale = locale
-        self.services.notices.locale = locale
+        self.runtime.notices.locale = locale
         await self.help.load()
         await self.cases.load()
 
@@ -214,6 +218,6 @@ class Session:
         """Remember a preference; on a device that refuses writes it holds for this run
         (the storage banner says why it will not be remembered)."""
         try:
-            await asyncio.to_thread(self.services.personal.account.set_preference, key, value)
+            await asyncio.to_thread(self.runtime.personal.account.set_preference, key, value)
         except StorageError:
             log.info("preference %s not saved: the device refuses writes", key)

@@ -1,6 +1,8 @@
-"""The app's long-lived parts. A desktop or phone has one device: both stores, one sync for
-both. A server shares the public content (`SharedContent`: its store and its sync, once for
-every visitor) and gives each browser its own `Services` over its own personal store."""
+"""What runs for one device, for as long as the app runs: its stores, hub client, sync,
+live events and notices (`DeviceRuntime`). A desktop or phone has one device: both stores,
+one sync for both. A server shares the public content (`SharedContent`: its store and its
+sync, once for every visitor) and gives each browser a `DeviceRuntime` over its own
+personal store. The windows of a device share its runtime (see `app.state.window`)."""
 
 from __future__ import annotations
 
@@ -23,8 +25,27 @@ SERVER_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=50)
 DEVICE_INTERVAL = 300.0
 
 
+class Syncing:
+    """What talks to the hub for a store: its client, its scheduled sync and its live
+    event stream, started and stopped together (the stream pokes the scheduler)."""
+
+    client: HubClient
+    scheduler: SyncScheduler
+    live: LiveEvents
+
+    def start(self) -> None:
+        self.scheduler.start()
+        self.live.start()
+
+    async def _stop_syncing(self) -> None:
+        """Stop the stream, then the sync, then close the client they share."""
+        await self.live.stop()
+        await self.scheduler.stop()
+        await self.client.aclose()
+
+
 @dataclass
-class SharedContent:
+class SharedContent(Syncing):
     """Public content on a server: one store, one sync and one public event stream (each
     new incident offered to every signed-out visitor's device) for every visitor."""
 
@@ -42,20 +63,15 @@ class SharedContent:
         live = LiveEvents(client, personal=None, public=store, scheduler=scheduler)
         return cls(store, client, scheduler, live)
 
-    def start(self) -> None:
-        self.scheduler.start()
-        self.live.start()
-
     async def close(self) -> None:
-        await self.live.stop()
-        await self.scheduler.stop()
-        await self.client.aclose()
+        await self._stop_syncing()
         self.store.close()
 
 
 @dataclass
-class Services:
-    """One device's parts, and the public content it reads."""
+class DeviceRuntime(Syncing):
+    """One device's running parts (a desktop's, or one browser's on a server), and the
+    public content it reads."""
 
     public: PublicStore
     personal: PersonalStore
@@ -77,7 +93,7 @@ class Services:
         client: HubClient | None = None,
         os_notifications: bool = False,
         tokens: TokenKeeper | None = None,
-    ) -> Services:
+    ) -> DeviceRuntime:
         """A desktop or phone: both stores on the device, synced together.
         `os_notifications`: a desktop's, through plyer (a phone build has no plyer
         backend: its alerts show in the app); `tokens`: the device's keychain."""
@@ -92,7 +108,7 @@ class Services:
         return cls(local.public, personal, hub, engine, scheduler, scheduler, live, notices)
 
     @classmethod
-    def for_device(cls, shared: SharedContent, personal: PersonalStore) -> Services:
+    def for_device(cls, shared: SharedContent, personal: PersonalStore) -> DeviceRuntime:
         """A browser on a server: its own personal store and sync (sharing the server's
         connections to the hub), the public content of `shared`, no OS notifications."""
         client = shared.client.for_token(personal.account.token)
@@ -127,14 +143,8 @@ class Services:
         """What the device's disk says (on a desktop both stores share it)."""
         return self.personal.db.health
 
-    def start(self) -> None:
-        self.scheduler.start()
-        self.live.start()
-
     async def close(self) -> None:
-        await self.live.stop()
-        await self.scheduler.stop()
-        await self.client.aclose()
+        await self._stop_syncing()
         self.personal.close()
         if self.shared is None:
             self.public.close()
