@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from app.backend.crud import bookings, cases, kb, subscriptions
+from app.backend.crud import callbacks, cases, kb, subscriptions
 from app.backend.crud.rejections import MutationRejected
 from app.backend.db import Database
 from app.backend.db.tables import cases as cases_table
@@ -118,7 +118,7 @@ def _callback_request(
     case_id = None
     if args.case:
         case_id = cases.resolve_own_case(conn, customer_id=customer_id, case_ref=args.case)
-    callback = bookings.request_callback(
+    callback = callbacks.request_callback(
         conn,
         customer_id=customer_id,
         queue_id=args.queue,
@@ -135,14 +135,14 @@ def _callback_request(
 
 
 def _callback_cancel(conn: Connection, customer_id: str, args: CallbackCancelArgs) -> Entity:
-    callback = bookings.cancel_callback(conn, customer_id=customer_id, callback_ref=args.callback)
+    callback = callbacks.cancel_callback(conn, customer_id=customer_id, callback_ref=args.callback)
     return _entity("callback", callback)
 
 
 def _callback_reschedule(
     conn: Connection, customer_id: str, args: CallbackRescheduleArgs
 ) -> Entity:
-    callback = bookings.reschedule_callback(
+    callback = callbacks.reschedule_callback(
         conn, customer_id=customer_id, callback_ref=args.callback, slot_start=args.slot_start
     )
     return _entity("callback", callback)

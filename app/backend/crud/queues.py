@@ -1,7 +1,7 @@
 """Callback queues: their opening hours and staffing.
 
 What a queue has room for, and taking a seat in a slot, is in `availability`; the
-callbacks customers book in it are in `bookings`."""
+callbacks customers book in it are in `callbacks`."""
 
 from __future__ import annotations
 
