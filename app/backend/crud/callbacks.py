@@ -16,13 +16,13 @@ from app.backend.crud.availability import (
 )
 from app.backend.crud.changes import record_change
 from app.backend.crud.events import publish_event
-from app.backend.crud.queues import E164, queue_row
+from app.backend.crud.queues import queue_row
 from app.backend.crud.rejections import MutationRejected
 from app.backend.db.tables import callbacks, customers
 from app.backend.problems import ProblemError, not_found
 from app.backend.util import format_time, new_id, now
 from app.schemas import Callback, CallbackMode, CallbackStatus
-from app.schemas.callbacks import ACTIVE_STATUSES
+from app.schemas.callbacks import ACTIVE_STATUSES, international_phone
 
 REMIND_AHEAD = timedelta(minutes=15)
 
@@ -93,8 +93,8 @@ def request_callback(
 ) -> Callback:
     """Book a callback (`booking_ref` already checked against the company's format);
     rejected with the nearest free slots when the slot is taken."""
-    phone = "".join(ch for ch in phone if ch not in " -().")
-    if not E164.match(phone):
+    number = international_phone(phone)
+    if number is None:
         raise MutationRejected(
             "invalid_phone", "Give the phone number in international form, e.g. +13125550123."
         )
@@ -141,7 +141,7 @@ def request_callback(
             queue_id=queue_id,
             mode=mode.value,
             status=status.value,
-            phone=phone,
+            phone=number,
             slot_start=format_time(slot_start) if slot_start and slot_end else None,
             slot_end=format_time(slot_end) if slot_end else None,
             note=(note or "").strip()[:2000] or None,

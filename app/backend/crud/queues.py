@@ -5,7 +5,6 @@ callbacks customers book in it are in `callbacks`."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
@@ -17,8 +16,6 @@ from app.backend.db.tables import queues, staffing
 from app.backend.problems import not_found
 from app.backend.util import dumps, format_time, loads, now, upsert
 from app.schemas import CallbackQueue
-
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
 
 def queue_from_row(row: Row[Any]) -> CallbackQueue:
