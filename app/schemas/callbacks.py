@@ -39,6 +39,11 @@ class CallbackStatus(StrEnum):
 ACTIVE_STATUSES = (CallbackStatus.requested.value, CallbackStatus.scheduled.value)
 
 
+def initial_status(mode: CallbackMode) -> CallbackStatus:
+    """A new callback's status: an ASAP one waits its turn, a slot one has its time."""
+    return CallbackStatus.requested if mode is CallbackMode.asap else CallbackStatus.scheduled
+
+
 class CallbackQueue(WireModel):
     id: str
     name: str

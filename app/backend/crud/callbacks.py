@@ -22,7 +22,7 @@ from app.backend.db.tables import callbacks, customers
 from app.backend.problems import ProblemError, not_found
 from app.backend.util import format_time, new_id, now
 from app.schemas import Callback, CallbackMode, CallbackStatus
-from app.schemas.callbacks import ACTIVE_STATUSES, international_phone
+from app.schemas.callbacks import ACTIVE_STATUSES, initial_status, international_phone
 
 REMIND_AHEAD = timedelta(minutes=15)
 
@@ -126,12 +126,10 @@ def request_callback(
                 estimate.reason or "ASAP callbacks are not possible now.",
                 nearest_free_slots(conn, queue_id, None),
             )
-        status = CallbackStatus.requested
     else:
         if slot_start is None:
             raise MutationRejected("invalid", "Pick a time slot.")
         slot_end = take_slot(conn, queue, slot_start)
-        status = CallbackStatus.scheduled
     stamp = format_time(now())
     callback_id = new_id("cb")
     conn.execute(
@@ -140,7 +138,7 @@ def request_callback(
             customer_id=customer_id,
             queue_id=queue_id,
             mode=mode.value,
-            status=status.value,
+            status=initial_status(mode).value,
             phone=number,
             slot_start=format_time(slot_start) if slot_start and slot_end else None,
             slot_end=format_time(slot_end) if slot_end else None,
