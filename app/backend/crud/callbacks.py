@@ -18,8 +18,9 @@ from app.backend.crud.changes import record_change
 from app.backend.crud.events import publish_event
 from app.backend.crud.queues import queue_row
 from app.backend.crud.rejections import MutationRejected
+from app.backend.crud.rows import next_version, one_or_404, own_row
 from app.backend.db.tables import callbacks, customers
-from app.backend.problems import ProblemError, not_found
+from app.backend.problems import ProblemError
 from app.backend.util import format_time, new_id, now
 from app.schemas import Callback, CallbackMode, CallbackStatus
 from app.schemas.callbacks import ACTIVE_STATUSES, initial_status, international_phone
@@ -61,20 +62,9 @@ def publish_callback(conn: Connection, callback_id: str) -> Callback:
 
 
 def _own_callback(conn: Connection, customer_id: str, ref: str) -> Row[Any]:
-    """A callback of this customer by server id or by the client's own ref, locked until
-    the transaction ends so concurrent changes to it queue up (PostgreSQL row lock)."""
-    row = conn.execute(
-        select(callbacks)
-        .where(
-            callbacks.c.customer_id == customer_id,
-            (callbacks.c.id == ref) | (callbacks.c.client_ref == ref),
-        )
-        .order_by(callbacks.c.created_at.desc())
-        .with_for_update()
-    ).first()
-    if row is None:
-        raise MutationRejected("not_found", "That callback does not exist.")
-    return row
+    return own_row(
+        conn, callbacks, customer_id=customer_id, ref=ref, missing="That callback does not exist."
+    )
 
 
 def request_callback(
@@ -188,11 +178,8 @@ def reschedule_callback(
 def set_callback_status(conn: Connection, *, callback_id: str, status: CallbackStatus) -> Callback:
     """Operator: record the outcome (completed, missed) or cancel on the customer's behalf.
     Only an active callback changes; a finished one is not brought back."""
-    row = conn.execute(
-        select(callbacks).where(callbacks.c.id == callback_id).with_for_update()
-    ).one_or_none()
-    if row is None:
-        raise not_found("callback")
+    locked = select(callbacks).where(callbacks.c.id == callback_id).with_for_update()
+    row = one_or_404(conn, locked, what="callback")
     if row.status not in ACTIVE_STATUSES or status.value in ACTIVE_STATUSES:
         raise ProblemError(
             409,
@@ -207,11 +194,7 @@ def set_callback_status(conn: Connection, *, callback_id: str, status: CallbackS
 
 
 def _set(conn: Connection, callback_id: str, **values: Any) -> Callback:
-    conn.execute(
-        update(callbacks)
-        .where(callbacks.c.id == callback_id)
-        .values(**values, version=callbacks.c.version + 1, updated_at=format_time(now()))
-    )
+    next_version(conn, callbacks, row_id=callback_id, values=values)
     return publish_callback(conn, callback_id)
 
 
@@ -261,11 +244,7 @@ def list_callbacks(
 
 
 def get_own_callback(conn: Connection, *, customer_id: str, callback_id: str) -> Callback:
-    row = conn.execute(
-        select(callbacks).where(
-            callbacks.c.id == callback_id, callbacks.c.customer_id == customer_id
-        )
-    ).one_or_none()
-    if row is None:
-        raise not_found("callback")
-    return callback_from_row(row)
+    own = select(callbacks).where(
+        callbacks.c.id == callback_id, callbacks.c.customer_id == customer_id
+    )
+    return callback_from_row(one_or_404(conn, own, what="callback"))
