@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 from app.backend import demo, slots
 from app.backend.crud import auth, callbacks, cases, queues, retention, sign_in, status
 from app.backend.crud.availability import asap_estimate, free_slots
+from app.backend.crud.components import list_components, set_component_state
 from app.backend.db import Database, migrate
 from app.backend.db.engine import private_folder
 from app.backend.kb_import import import_folder
@@ -188,14 +189,14 @@ def incident_list(args: argparse.Namespace) -> int:
 
 def component_list(args: argparse.Namespace) -> int:
     with _database(args) as db, db.read() as conn:
-        for c in status.list_components(conn):
+        for c in list_components(conn):
             print(f"{c.id:<14} {c.status.value:<21} {c.name}")
     return 0
 
 
 def component_set(args: argparse.Namespace) -> int:
     with _write(args) as conn:
-        c = status.set_component_state(
+        c = set_component_state(
             conn, component_id=args.id, status=_enum(ComponentState, args.state)
         )
     print(f"{c.id} is now {c.status.value}")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import Field, model_validator
 
 from app.backend.crud import attachments, callbacks, cases, kb, queues, status
+from app.backend.crud.components import set_component_state
 from app.backend.crud.rejections import MutationRejected
 from app.backend.deps import HubDep, require_scope
 from app.backend.problems import ProblemError, invalid_request
@@ -144,7 +145,7 @@ def update_incident(incident_id: str, body: IncidentUpdateIn, hub: HubDep) -> In
 )
 def set_component(component_id: str, body: ComponentStateIn, hub: HubDep) -> Component:
     with hub.db.write() as conn:
-        return status.set_component_state(conn, component_id=component_id, status=body.status)
+        return set_component_state(conn, component_id=component_id, status=body.status)
 
 
 @router.get("/cases", response_model=Page[Case], dependencies=[CasesScope])
