@@ -29,22 +29,9 @@ REMIND_AHEAD = timedelta(minutes=15)
 
 
 def callback_from_row(row: Row[Any]) -> Callback:
-    return Callback(
-        id=row.id,
-        queue_id=row.queue_id,
-        mode=row.mode,
-        status=row.status,
-        phone=row.phone,
-        slot_start=row.slot_start,
-        slot_end=row.slot_end,
-        note=row.note,
-        case_id=row.case_id,
-        booking_ref=row.booking_ref,
-        language=row.language,
-        client_ref=row.client_ref,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    """The callback as the API shows it: its columns carry the wire model's names (the
+    customer, version and reminder columns stay on the hub)."""
+    return Callback.model_validate(row, from_attributes=True)
 
 
 def publish_callback(conn: Connection, callback_id: str) -> Callback:
