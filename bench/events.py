@@ -18,7 +18,8 @@ from pathlib import Path
 
 import httpx
 
-from app.backend.crud import auth, status
+from app.backend.crud import auth
+from app.backend.crud.components import save_component
 from app.backend.db import Database, migrate
 from app.backend.settings import HubSettings, sqlite_url
 from tests.hub_process import RealHub
@@ -35,7 +36,7 @@ def seed(folder: Path, customers: int) -> tuple[list[str], str]:
     migrate(db)
     tokens = []
     with db.write() as conn:
-        status.save_component(conn, component_id="flights-ord", name="Flights at ORD")
+        save_component(conn, component_id="flights-ord", name="Flights at ORD")
         for n in range(customers):
             customer = auth.ensure_customer(conn, email=f"fan{n}@example.com")
             tokens.append(

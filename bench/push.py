@@ -27,6 +27,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from app.backend.crud import auth, status, subscriptions
+from app.backend.crud.components import save_component
 from app.backend.db import Database, migrate
 from app.backend.push_delivery import PushDispatcher
 from app.backend.push_delivery.setup import push_client
@@ -94,7 +95,7 @@ async def run(count: int) -> None:
     )
     keys = {"p256dh": b64(point), "auth": b64(AUTH)}
     with db.write() as conn:
-        status.save_component(conn, component_id="flights-ord", name="Flights at ORD")
+        save_component(conn, component_id="flights-ord", name="Flights at ORD")
         for n in range(count):
             customer = auth.ensure_customer(conn, email=f"push{n}@example.com")
             subscriptions.register_device(

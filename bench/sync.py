@@ -14,6 +14,7 @@ import httpx
 
 from app.api import HubClient
 from app.backend.crud import auth, kb, status
+from app.backend.crud.components import save_component
 from app.backend.db import Database, migrate
 from app.backend.settings import HubSettings, sqlite_url
 from app.schemas import Customer, Impact, IncidentStatus
@@ -59,7 +60,7 @@ def seed_hub(folder: Path, articles: int, incidents: int) -> tuple[str, Customer
                 category=article.category,
                 tags=article.tags,
             )
-        status.save_component(conn, component_id="flights-ord", name="Flights at ORD")
+        save_component(conn, component_id="flights-ord", name="Flights at ORD")
         start = datetime.now(UTC) - timedelta(days=400)
         for n in range(incidents):
             when = start + timedelta(hours=9 * n)

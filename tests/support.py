@@ -13,7 +13,8 @@ from typing import Any
 
 import httpx
 
-from app.backend.crud import auth, kb, queues, status
+from app.backend.crud import auth, kb, queues
+from app.backend.crud.components import save_component
 from app.backend.crud.sign_in import pending_codes
 from app.backend.db import Database
 from app.schemas import CallbackQueue, Category
@@ -113,10 +114,8 @@ def seed_company(
     """Components, two articles, and a queue `help` open and staffed around the clock for
     the next days (each agent takes 3 calls per 30-minute slot)."""
     with db.write() as conn:
-        status.save_component(
-            conn, component_id="flights-ord", name="Flights at ORD", group="Airports"
-        )
-        status.save_component(conn, component_id="baggage", name="Baggage", group="Services")
+        save_component(conn, component_id="flights-ord", name="Flights at ORD", group="Airports")
+        save_component(conn, component_id="baggage", name="Baggage", group="Services")
         kb.save_category(conn, category=Category(id="baggage", locale="en", title="Baggage"))
         kb.save_article(
             conn,

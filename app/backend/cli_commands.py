@@ -16,7 +16,7 @@ from typing import TypeVar
 from sqlalchemy import Connection
 
 from app.backend import slots
-from app.backend.crud import bookings, cases, queues
+from app.backend.crud import callbacks, cases, queues
 from app.backend.crud.availability import asap_estimate, free_slots
 from app.backend.db import Database, migrate
 from app.backend.db.engine import private_folder
@@ -117,7 +117,7 @@ def case_status(args: argparse.Namespace) -> int:
 
 def callback_list(args: argparse.Namespace) -> int:
     with read(args) as conn:
-        found = bookings.list_callbacks(conn, queue_id=args.queue, active_only=True)
+        found = callbacks.list_callbacks(conn, queue_id=args.queue, active_only=True)
     if not found:
         print("No active callbacks.")
     for cb in found:
@@ -133,7 +133,7 @@ def callback_list(args: argparse.Namespace) -> int:
 
 def callback_status(args: argparse.Namespace) -> int:
     with write(args) as conn:
-        cb = bookings.set_callback_status(
+        cb = callbacks.set_callback_status(
             conn, callback_id=args.id, status=choice(CallbackStatus, args.status)
         )
     print(f"{cb.id} is now {cb.status.value}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from app.backend.cli_commands import CliError, choice, read, write
-from app.backend.crud import status
+from app.backend.crud import components, status
 from app.backend.util import parse_time
 from app.schemas import ComponentState, Impact, IncidentKind
 from app.schemas.status import CLOSED_STATUSES, IncidentStatus
@@ -72,14 +72,14 @@ def incident_list(args: argparse.Namespace) -> int:
 
 def component_list(args: argparse.Namespace) -> int:
     with read(args) as conn:
-        for c in status.list_components(conn):
+        for c in components.list_components(conn):
             print(f"{c.id:<14} {c.status.value:<21} {c.name}")
     return 0
 
 
 def component_set(args: argparse.Namespace) -> int:
     with write(args) as conn:
-        c = status.set_component_state(
+        c = components.set_component_state(
             conn, component_id=args.id, status=choice(ComponentState, args.state)
         )
     print(f"{c.id} is now {c.status.value}")

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, select
 
 from app.backend import slots
 from app.backend.crud import kb, queues, status
+from app.backend.crud.components import save_component, set_component_state
 from app.backend.db.tables import meta
 from app.backend.kb_import import import_folder
 from app.backend.util import now, upsert
@@ -86,7 +87,7 @@ def load_demo(
                 ),
             )
     for position, entry in enumerate(_read(folder, "components.yaml")):
-        status.save_component(
+        save_component(
             conn,
             component_id=entry["id"],
             name=entry["name"],
@@ -168,4 +169,4 @@ def _load_incident(conn: Connection, entry: dict[str, Any], at: datetime) -> Non
             at=_relative({"ago": update["ago"]}, at),
         )
     for component_id, state in (entry.get("component_states") or {}).items():
-        status.set_component_state(conn, component_id=component_id, status=ComponentState(state))
+        set_component_state(conn, component_id=component_id, status=ComponentState(state))

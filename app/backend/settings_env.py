@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from app.backend import slots
-from app.backend.crud.queues import E164
 from app.backend.settings import (
     DATABASE_URL_ENV,
     SMTP_PORTS,
@@ -26,6 +25,7 @@ from app.backend.settings import (
 )
 from app.config import resolve_data_dir
 from app.schemas.booking import valid_pattern
+from app.schemas.callbacks import E164
 
 
 def load_settings(

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from app.backend.crud import status
+from app.backend.crud.components import list_components
 from app.backend.db.tables import sync_changes
 from app.backend.settings import HubSettings
 from app.backend.util import format_time, now
@@ -53,7 +54,7 @@ def company_page(settings: HubSettings) -> StatusPage:
 
 
 def build_snapshot(conn: Connection, settings: HubSettings) -> StatusSnapshot:
-    components = status.list_components(conn)
+    components = list_components(conn)
     active = status.active_incidents(conn)
     incidents_only = [i for i in active if i.kind is IncidentKind.incident]
     order = list(Impact)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from pydantic import Field
 
 from app.schemas.booking import BookingRef, LanguageTag
 from app.schemas.common import UtcTime, WireModel
+
+# A phone number in international (E.164) form: '+', a country code, at most 15 digits.
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+def international_phone(text: str) -> str | None:
+    """The number a callback goes to as the hub stores it: `text` without the spaces,
+    dashes, brackets and dots people type, if that is in E.164 form; None if not."""
+    phone = "".join(ch for ch in text if ch not in " -().")
+    return phone if E164.match(phone) else None
 
 
 class CallbackMode(StrEnum):
@@ -26,6 +37,11 @@ class CallbackStatus(StrEnum):
 # A call still to come: it can be cancelled or moved, and is the customer's one open
 # callback. Every other status is final.
 ACTIVE_STATUSES = (CallbackStatus.requested.value, CallbackStatus.scheduled.value)
+
+
+def initial_status(mode: CallbackMode) -> CallbackStatus:
+    """A new callback's status: an ASAP one waits its turn, a slot one has its time."""
+    return CallbackStatus.requested if mode is CallbackMode.asap else CallbackStatus.scheduled
 
 
 class CallbackQueue(WireModel):

@@ -7,6 +7,7 @@ import sqlite3
 from datetime import datetime
 
 from app.schemas import Callback, CallbackMode, MutationName, Rejection
+from app.schemas.callbacks import initial_status
 from app.schemas.common import as_multi_line, format_time
 from app.schemas.mutations import CallbackRequestArgs
 from app.store import tables
@@ -52,7 +53,7 @@ class Callbacks(Repo):
         }
         CallbackRequestArgs.model_validate(args)
         stamp = now_text()
-        status = "requested" if mode is CallbackMode.asap else "scheduled"
+        status = initial_status(mode).value
         draft = {
             "id": local_id,
             "queue_id": queue_id,

@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 from sqlalchemy import select, update
 
-from app.backend.crud import bookings, cases, subscriptions
+from app.backend.crud import cases, subscriptions
+from app.backend.crud.callbacks import request_callback, set_callback_status
 from app.backend.db import Database
 from app.backend.db.tables import alert_devices, callbacks, devices
 from app.backend.util import format_time, now
@@ -167,7 +168,7 @@ async def test_a_reminder_before_a_scheduled_call_once_and_callback_ends_pushed(
     customer_id = register(db, "sam@example.com", "webpush", phone.endpoint, phone.keys())
     start = (now() + timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
     with db.write() as conn:
-        booked = bookings.request_callback(
+        booked = request_callback(
             conn,
             customer_id=customer_id,
             queue_id=company.queue_id,
@@ -183,7 +184,7 @@ async def test_a_reminder_before_a_scheduled_call_once_and_callback_ends_pushed(
         conn.execute(update(callbacks).where(callbacks.c.id == booked.id).values(slot_start=soon))
     assert (sender.remind(), sender.remind()) == (1, 0), "reminded once"
     with db.write() as conn:
-        bookings.set_callback_status(conn, callback_id=booked.id, status=CallbackStatus.missed)
+        set_callback_status(conn, callback_id=booked.id, status=CallbackStatus.missed)
     while await sender.push_new():
         pass
     titles = [(p["kind"], p["title"]) for p in phone.received]

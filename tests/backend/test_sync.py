@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
-from app.backend.crud import changes, kb, status
+from app.backend.crud import changes, kb
+from app.backend.crud.components import save_component, set_component_state
 from app.backend.db import Database
 from app.backend.db.tables import cases
 from app.schemas import ComponentState
@@ -60,10 +61,8 @@ async def test_pull_after_cursor_returns_only_the_new_state(
 ) -> None:
     _, cursor = await pull_all(client, alice)
     with db.write() as conn:
-        status.set_component_state(
-            conn, component_id="baggage", status=ComponentState.partial_outage
-        )
-        status.set_component_state(conn, component_id="baggage", status=ComponentState.major_outage)
+        set_component_state(conn, component_id="baggage", status=ComponentState.partial_outage)
+        set_component_state(conn, component_id="baggage", status=ComponentState.major_outage)
     found, _ = await pull_all(client, alice, cursor)
     assert len(found) == 1, "two changes to one entity arrive as its latest state"
     assert found[0]["data"]["status"] == "major_outage"
@@ -249,7 +248,7 @@ def test_cursor_never_skips_a_change_committed_concurrently(db: Database) -> Non
     def writer(worker: int) -> None:
         for i in range(40):
             with db.write() as conn:
-                status.save_component(conn, component_id=f"c{worker}-{i}", name="x")
+                save_component(conn, component_id=f"c{worker}-{i}", name="x")
 
     def reader() -> None:
         cursor = ""

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from app.backend.crud import auth, status, subscriptions
+from app.backend.crud.components import save_component
 from app.backend.db import Database
 from app.backend.push_delivery import PushDispatcher
 from app.backend.push_delivery.webpush import WebPushAdapter, load_vapid
@@ -77,7 +78,7 @@ def register(db: Database, email: str, platform: str, endpoint: str, keys: dict[
 
 def publish(db: Database, title: str, impact: Impact = Impact.critical) -> None:
     with db.write() as conn:
-        status.save_component(conn, component_id="flights-ord", name="Flights at ORD")
+        save_component(conn, component_id="flights-ord", name="Flights at ORD")
         status.publish_incident(
             conn, title=title, impact=impact, components_affected=["flights-ord"], body="Now."
         )

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from app.backend.crud import auth, bookings, cases
+from app.backend.crud import auth, callbacks, cases
 from app.backend.crud.sign_in import pending_codes
 from app.schemas import Callback, Case
 from app.state.callbacks import CallbacksState
@@ -50,7 +50,7 @@ async def booking_form(rig: Rig, runtime: DeviceRuntime, zone: str = "UTC") -> C
 def hub_callbacks(rig: Rig, email: str = "alice@example.com") -> list[Callback]:
     with rig.db.write() as conn:
         customer = auth.ensure_customer(conn, email=email)
-        return bookings.list_callbacks(conn, customer_id=customer.id)
+        return callbacks.list_callbacks(conn, customer_id=customer.id)
 
 
 def attempt_code(rig: Rig, attempt: str) -> str:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.api import Offline
-from app.backend.crud import auth, bookings, queues
+from app.backend.crud import auth, callbacks, queues
 from app.schemas import CallbackMode, CallbackStatus
 from app.schemas.common import parse_time
 from app.state.callbacks import CallbacksState
@@ -28,7 +28,7 @@ def fill_slot(rig: Rig, start: datetime) -> None:
         )
         for n in range(3):
             other = auth.ensure_customer(conn, email=f"other{n}@example.com")
-            bookings.request_callback(
+            callbacks.request_callback(
                 conn,
                 customer_id=other.id,
                 queue_id="help",

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Connection
 
 from app.backend.crud import status
+from app.backend.crud.components import save_component, set_component_state
 from app.schemas import ComponentState, Impact, IncidentKind, IncidentStatus
 from app.state.alerts import AlertsState
 from app.state.relevance import is_finished
@@ -27,12 +28,10 @@ async def storm_day(rig: Rig, runtime: DeviceRuntime) -> StatusState:
     """Denver and the call centre next to the test company's services; the customer
     follows O'Hare, Baggage and the call centre."""
     with rig.db.write() as conn:
-        status.save_component(
+        save_component(
             conn, component_id="flights-den", name="Flights at Denver (DEN)", group="Airports"
         )
-        status.save_component(
-            conn, component_id="call-centre", name="Call centre", group="Services"
-        )
+        save_component(conn, component_id="call-centre", name="Call centre", group="Services")
     alerts = AlertsState(runtime)
     await alerts.load()
     for component in FOLLOWED:
@@ -109,7 +108,7 @@ async def test_all_clear_only_when_nothing_is_active_anywhere(
     assert storm_day.disruptions.all_clear
 
     with operator(rig) as conn:
-        status.set_component_state(
+        set_component_state(
             conn, component_id="flights-den", status=ComponentState.degraded_performance
         )
     await storm_day.refresh()
@@ -118,9 +117,7 @@ async def test_all_clear_only_when_nothing_is_active_anywhere(
     assert [c.id for c in shown.troubled] == ["flights-den"] and shown.incident_of == {}
 
     with operator(rig) as conn:
-        status.set_component_state(
-            conn, component_id="flights-den", status=ComponentState.operational
-        )
+        set_component_state(conn, component_id="flights-den", status=ComponentState.operational)
         status.publish_incident(
             conn,
             title="Booking upgrade",

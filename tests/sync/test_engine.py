@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.api import Offline, ServerError, TimedOut
-from app.backend.crud import auth, cases, status
+from app.backend.crud import auth, cases
+from app.backend.crud.components import set_component_state
 from app.backend.db.tables import cases as hub_cases
 from app.backend.db.tables import tokens
 from app.schemas import ComponentState
@@ -50,9 +51,7 @@ async def test_signed_in_sync_round_trip(rig: Rig) -> None:
     assert [m.state for m in view.messages] == ["sent"]
     with rig.db.write() as conn:
         cases.agent_reply(conn, case_id=view.server_id, body="We found it", author_name="Maya")
-        status.set_component_state(
-            conn, component_id="flights-ord", status=ComponentState.major_outage
-        )
+        set_component_state(conn, component_id="flights-ord", status=ComponentState.major_outage)
     rig.transport.requests.clear()
     await rig.engine.sync()
     assert rig.transport.requests == ["GET /v1/status", "GET /v1/sync/pull"]
@@ -159,9 +158,7 @@ async def test_a_failing_push_still_pulls_then_reports_the_failure(rig: Rig) -> 
     rig.sign_in()
     rig.personal.account.give_feedback("en:lost-bag", True)
     with rig.db.write() as conn:
-        status.set_component_state(
-            conn, component_id="baggage", status=ComponentState.partial_outage
-        )
+        set_component_state(conn, component_id="baggage", status=ComponentState.partial_outage)
     rig.transport.plan = ["500"]
     with pytest.raises(ServerError):
         await rig.engine.sync()

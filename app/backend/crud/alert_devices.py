@@ -17,7 +17,7 @@ from app.backend.crud import subscriptions
 from app.backend.crud.rejections import MutationRejected
 from app.backend.db.tables import alert_devices, devices
 from app.backend.problems import ProblemError
-from app.backend.util import digest, dumps, format_time, loads, new_id, now, upsert
+from app.backend.util import digest, dumps, format_time, loads, now
 from app.schemas import AlertDeviceCreated, AlertDeviceIn, DeviceClaimed, Subscriptions
 from app.schemas.mutations import DeviceRegisterArgs
 
@@ -33,23 +33,16 @@ def register(conn: Connection, *, device: AlertDeviceIn) -> AlertDeviceCreated:
         select(alert_devices.c.id).where(alert_devices.c.endpoint_hash == digest(device.endpoint))
     ).scalar()
     secret = secrets.token_urlsafe(32)
-    stamp = format_time(now())
-    device_id = found or new_id("adv")
-    upsert(
-        conn,
-        alert_devices,
-        {
-            "id": device_id,
-            "secret_hash": digest(secret),
-            "platform": device.platform,
-            "endpoint": device.endpoint,
-            "endpoint_hash": digest(device.endpoint),
-            "keys": dumps(device.keys),
-            "follows": dumps(follows.model_dump(mode="json")),
-            "created_at": stamp,
-            "updated_at": stamp,
-        },
-        key=["endpoint_hash"],  # two registrations at once: the later one wins
+    values = {
+        "secret_hash": digest(secret),
+        "platform": device.platform,
+        "endpoint": device.endpoint,
+        "endpoint_hash": digest(device.endpoint),
+        "keys": dumps(device.keys),
+        "follows": dumps(follows.model_dump(mode="json")),
+    }
+    device_id = subscriptions.save_registration(
+        conn, alert_devices, found=found, prefix="adv", values=values, key="endpoint_hash"
     )
     return AlertDeviceCreated(id=device_id, secret=secret)
 

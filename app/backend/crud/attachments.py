@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import Connection, Row, func, insert, select, update
 
 from app.backend.crud.rejections import MutationRejected
+from app.backend.crud.rows import one_or_404
 from app.backend.db.tables import attachments, customers
-from app.backend.problems import ProblemError, not_found
+from app.backend.problems import ProblemError
 from app.backend.util import format_time, new_id, now
 from app.schemas import Attachment
 from app.schemas.files import MAX_ATTACHMENTS, SIGNATURES, content_matches, size_text
@@ -189,7 +190,5 @@ def attachment_content(
     query = select(attachments).where(attachments.c.id == attachment_id)
     if customer_id is not None:
         query = query.where(attachments.c.customer_id == customer_id)
-    row = conn.execute(query).one_or_none()
-    if row is None:
-        raise not_found("attachment")
+    row = one_or_404(conn, query, what="attachment")
     return attachment_from_row(row), bytes(row.data)

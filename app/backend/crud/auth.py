@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Row, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.backend.crud import sessions
+from app.backend.crud.rows import one_or_404
 from app.backend.db.tables import customers, tokens
 from app.backend.problems import not_found
 from app.backend.settings import HubSettings
@@ -49,9 +50,7 @@ def ensure_customer(conn: Connection, *, email: str) -> Customer:
 
 
 def get_customer(conn: Connection, *, customer_id: str) -> Customer:
-    row = conn.execute(select(customers).where(customers.c.id == customer_id)).one_or_none()
-    if row is None:
-        raise not_found("customer")
+    row = one_or_404(conn, select(customers).where(customers.c.id == customer_id), what="customer")
     return customer_from_row(row)
 
 

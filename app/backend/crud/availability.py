@@ -57,6 +57,15 @@ def _bookable_range(row: Row[Any], at: datetime) -> tuple[datetime, datetime]:
     return (at + timedelta(minutes=row.min_notice_minutes), at + timedelta(days=row.horizon_days))
 
 
+def _within_reach(
+    row: Row[Any], start: datetime | None, end: datetime | None, at: datetime
+) -> tuple[datetime, datetime]:
+    """[start, end) cut to what is bookable at `at`: past the queue's notice and before its
+    horizon (None on either side: up to that limit)."""
+    earliest, latest = _bookable_range(row, at)
+    return max(start or earliest, earliest), min(end or latest, latest)
+
+
 def free_slots(
     conn: Connection,
     *,
@@ -79,9 +88,7 @@ def _free_slots(
     limit: int,
     at: datetime | None = None,
 ) -> tuple[list[Slot], str | None]:
-    earliest, latest = _bookable_range(row, at or now())
-    start = max(start or earliest, earliest)
-    end = min(end or latest, latest)
+    start, end = _within_reach(row, start, end, at or now())
     if start >= end:
         return [], None
     windows = _windows(conn, row, start, end)
@@ -163,9 +170,7 @@ def availability(
     pages on from the cut, as from a full page."""
     row = queue_row(conn, queue_id)
     moment = at or now()
-    earliest, latest = _bookable_range(row, moment)
-    first = max(start or earliest, earliest)
-    last = min(end or latest, latest)
+    first, last = _within_reach(row, start, end, moment)
     cut = first + timedelta(days=max_days) if max_days else last
     found, cursor = _free_slots(conn, row, first, min(last, cut), limit, moment)
     if cursor is None and cut < last:

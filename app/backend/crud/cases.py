@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, select
 
 from app.backend.crud.attachments import attachment_from_row, case_attachments, claim_attachments
 from app.backend.crud.changes import record_change
 from app.backend.crud.rejections import MutationRejected
+from app.backend.crud.rows import next_version, one_or_404, own_row
 from app.backend.db import next_counter
 from app.backend.db.tables import case_messages, cases, incidents
-from app.backend.problems import not_found
 from app.backend.util import format_time, new_id, now
 from app.schemas import Case, CaseMessage, CaseStatus, MessageAuthor
 from app.schemas.cases import status_after_customer_reply, takes_replies
@@ -23,19 +23,10 @@ CASE_NUMBER_BASE = 100_000
 
 
 def _own_case(conn: Connection, customer_id: str, ref: str) -> Row[Any]:
-    """This customer's case by server id or by the ref the client gave it offline, locked
-    until the transaction ends (PostgreSQL), so a reply cannot race a close."""
-    row = conn.execute(
-        select(cases)
-        .where(
-            cases.c.customer_id == customer_id,
-            (cases.c.id == ref) | (cases.c.client_ref == ref),
-        )
-        .with_for_update()
-    ).first()
-    if row is None:
-        raise MutationRejected("not_found", "That case does not exist.")
-    return row
+    """Locked (PostgreSQL), so a reply cannot race a close."""
+    return own_row(
+        conn, cases, customer_id=customer_id, ref=ref, missing="That case does not exist."
+    )
 
 
 def open_case(
@@ -138,9 +129,9 @@ def agent_reply(
     max_messages: int | None = None,
 ) -> Case:
     """An agent's message (by default the case then waits on the customer: pending)."""
-    row = conn.execute(select(cases).where(cases.c.id == case_id).with_for_update()).one_or_none()
-    if row is None:
-        raise not_found("case")
+    row = one_or_404(
+        conn, select(cases).where(cases.c.id == case_id).with_for_update(), what="case"
+    )
     _check_room(conn, row, max_messages)
     # The reply and the case's change share one time: that is how the push dispatcher
     # tells the change that added a reply from a later one.
@@ -150,9 +141,7 @@ def agent_reply(
 
 
 def set_case_status(conn: Connection, *, case_id: str, status: CaseStatus) -> Case:
-    locked = select(cases.c.id).where(cases.c.id == case_id).with_for_update()
-    if conn.execute(locked).first() is None:
-        raise not_found("case")
+    one_or_404(conn, select(cases.c.id).where(cases.c.id == case_id).with_for_update(), what="case")
     return _touch(conn, case_id, status)
 
 
@@ -189,15 +178,7 @@ def _touch(
     at: str | None = None,
     added: Collection[str] = (),
 ) -> Case:
-    conn.execute(
-        update(cases)
-        .where(cases.c.id == case_id)
-        .values(
-            status=status.value,
-            version=cases.c.version + 1,
-            updated_at=at or format_time(now()),
-        )
-    )
+    next_version(conn, cases, row_id=case_id, values={"status": status.value}, at=at)
     return publish_case(conn, case_id, added=added)
 
 
@@ -266,10 +247,7 @@ def get_case(conn: Connection, *, case_id: str, customer_id: str | None = None) 
     query = select(cases).where((cases.c.id == case_id) | (cases.c.number == _number(case_id)))
     if customer_id is not None:
         query = query.where(cases.c.customer_id == customer_id)
-    row = conn.execute(query).first()
-    if row is None:
-        raise not_found("case")
-    return _case_from_row(conn, row)
+    return _case_from_row(conn, one_or_404(conn, query, what="case"))
 
 
 def _number(ref: str) -> int:

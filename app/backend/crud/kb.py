@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, delete, insert, or_, select
 
 from app.backend.crud.changes import record_change
+from app.backend.crud.rows import one_or_404
 from app.backend.db.tables import article_feedback, articles, categories
 from app.backend.problems import not_found
 from app.backend.util import digest, dumps, format_time, loads, now, upsert
@@ -128,10 +129,7 @@ def get_article(
     query = select(articles).where(articles.c.id == ident)
     if not include_unpublished:
         query = query.where(articles.c.published.is_(True))
-    row = conn.execute(query).one_or_none()
-    if row is None:
-        raise not_found("article")
-    return article_from_row(row)
+    return article_from_row(one_or_404(conn, query, what="article"))
 
 
 def list_articles(
@@ -148,14 +146,12 @@ def list_articles(
 
 
 def _voted_article(conn: Connection, ref: str) -> str:
-    row = conn.execute(
+    query = (
         select(articles.c.id)
         .where(or_(articles.c.id == ref, articles.c.slug == ref))
         .order_by(articles.c.id)
-    ).first()
-    if row is None:
-        raise not_found("article")
-    return str(row.id)
+    )
+    return str(one_or_404(conn, query, what="article").id)
 
 
 def record_vote(conn: Connection, *, vote: ArticleVote, address: str) -> str:

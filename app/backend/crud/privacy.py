@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
-from app.backend.crud import auth, bookings, cases, subscriptions
+from app.backend.crud import auth, cases, subscriptions
 from app.backend.crud.availability import release_slot
-from app.backend.crud.bookings import publish_callback
+from app.backend.crud.callbacks import list_callbacks, publish_callback
 from app.backend.db.tables import (
     article_feedback,
     attachments,
@@ -77,8 +77,7 @@ def export_customer(conn: Connection, *, customer_id: str) -> dict[str, Any]:
         ).model_dump(mode="json"),
         "cases": [c.model_dump(mode="json") for c in own_cases],
         "callbacks": [
-            c.model_dump(mode="json")
-            for c in bookings.list_callbacks(conn, customer_id=customer_id)
+            c.model_dump(mode="json") for c in list_callbacks(conn, customer_id=customer_id)
         ],
         "attachments": [dict(row._mapping) for row in files],
         "article_feedback": [

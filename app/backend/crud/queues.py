@@ -1,11 +1,10 @@
 """Callback queues: their opening hours and staffing.
 
 What a queue has room for, and taking a seat in a slot, is in `availability`; the
-callbacks customers book in it are in `bookings`."""
+callbacks customers book in it are in `callbacks`."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
@@ -13,12 +12,10 @@ from sqlalchemy import Connection, Row, delete, insert, select
 
 from app.backend import slots
 from app.backend.crud.changes import record_change
+from app.backend.crud.rows import one_or_404
 from app.backend.db.tables import queues, staffing
-from app.backend.problems import not_found
 from app.backend.util import dumps, format_time, loads, now, upsert
 from app.schemas import CallbackQueue
-
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
 
 def queue_from_row(row: Row[Any]) -> CallbackQueue:
@@ -73,10 +70,7 @@ def list_queues(conn: Connection) -> list[CallbackQueue]:
 
 
 def queue_row(conn: Connection, queue_id: str) -> Row[Any]:
-    row = conn.execute(select(queues).where(queues.c.id == queue_id)).one_or_none()
-    if row is None:
-        raise not_found("callback queue")
-    return row
+    return one_or_404(conn, select(queues).where(queues.c.id == queue_id), what="callback queue")
 
 
 def set_staffing(

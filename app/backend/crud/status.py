@@ -1,4 +1,5 @@
-"""Components, incidents and scheduled maintenance."""
+"""Incidents and scheduled maintenance: their timelines, and the state they put the
+components they affect in (the components themselves are in `components`)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,18 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, insert, select
 
 from app.backend.crud.changes import record_change
+from app.backend.crud.components import check_components, set_component_state
+from app.backend.crud.rows import next_version, one_or_404
 from app.backend.db.tables import components, incident_updates, incidents
-from app.backend.problems import ProblemError, not_found
-from app.backend.util import dumps, format_time, loads, new_id, now, upsert
-from app.schemas import (
-    Component,
+from app.backend.problems import ProblemError
+from app.backend.util import dumps, format_time, loads, new_id, now
+from app.schemas.status import (
+    CLOSED_STATUSES,
+    INCIDENT_STATUSES,
+    MAINTENANCE_STATUSES,
     ComponentState,
     Impact,
     Incident,
@@ -22,7 +27,6 @@ from app.schemas import (
     IncidentStatus,
     IncidentUpdate,
 )
-from app.schemas.status import CLOSED_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES
 
 # What an incident does to its components unless the operator says otherwise.
 STATE_FOR_IMPACT = {
@@ -31,83 +35,6 @@ STATE_FOR_IMPACT = {
     Impact.major: ComponentState.partial_outage,
     Impact.critical: ComponentState.major_outage,
 }
-
-
-def component_from_row(row: Row[Any]) -> Component:
-    return Component(
-        id=row.id,
-        name=row.name,
-        group=row.group_name,
-        description=row.description,
-        status=ComponentState(row.status),
-        position=row.position,
-        updated_at=row.updated_at,
-    )
-
-
-def list_components(conn: Connection) -> list[Component]:
-    rows = conn.execute(select(components).order_by(components.c.position, components.c.id))
-    return [component_from_row(row) for row in rows]
-
-
-def save_component(
-    conn: Connection,
-    *,
-    component_id: str,
-    name: str,
-    group: str | None = None,
-    description: str = "",
-    status: ComponentState | None = None,
-    position: int = 0,
-) -> Component:
-    """Create a component or replace its definition; its state is kept unless given
-    (a new component starts operational)."""
-    old = conn.execute(
-        select(components.c.version, components.c.status).where(components.c.id == component_id)
-    ).one_or_none()
-    version = (old.version if old is not None else 0) + 1
-    if status is None:
-        status = ComponentState(old.status) if old is not None else ComponentState.operational
-    values = {
-        "id": component_id,
-        "name": name,
-        "group_name": group,
-        "description": description,
-        "status": status.value,
-        "position": position,
-        "version": version,
-        "updated_at": format_time(now()),
-    }
-    upsert(conn, components, values, key=["id"])
-    return _publish_component(conn, component_id)
-
-
-def set_component_state(
-    conn: Connection, *, component_id: str, status: ComponentState
-) -> Component:
-    result = conn.execute(
-        update(components)
-        .where(components.c.id == component_id)
-        .values(
-            status=status.value, version=components.c.version + 1, updated_at=format_time(now())
-        )
-    )
-    if result.rowcount == 0:
-        raise not_found("component")
-    return _publish_component(conn, component_id)
-
-
-def _publish_component(conn: Connection, component_id: str) -> Component:
-    row = conn.execute(select(components).where(components.c.id == component_id)).one()
-    component = component_from_row(row)
-    record_change(
-        conn,
-        entity="component",
-        entity_id=component.id,
-        version=row.version,
-        data=component.model_dump(mode="json"),
-    )
-    return component
 
 
 def _check_status(kind: IncidentKind, status: IncidentStatus) -> None:
@@ -119,18 +46,6 @@ def _check_status(kind: IncidentKind, status: IncidentStatus) -> None:
             "Invalid status",
             f"A {kind.value} status is one of: {names}.",
             slug="invalid-status",
-        )
-
-
-def _check_components(conn: Connection, ids: Sequence[str]) -> None:
-    known = set(conn.execute(select(components.c.id).where(components.c.id.in_(ids))).scalars())
-    missing = sorted(set(ids) - known)
-    if missing:
-        raise ProblemError(
-            422,
-            "Unknown component",
-            f"No component {', '.join(missing)}.",
-            slug="unknown-component",
         )
 
 
@@ -156,7 +71,7 @@ def publish_incident(
         is_incident = kind is IncidentKind.incident
         status = IncidentStatus.investigating if is_incident else IncidentStatus.scheduled
     _check_status(kind, status)
-    _check_components(conn, components_affected)
+    check_components(conn, components_affected)
     when = started_at or now()
     incident_id = new_id("inc")
     conn.execute(
@@ -195,24 +110,18 @@ def update_incident(
     at: datetime | None = None,
 ) -> Incident:
     """Add an update to the timeline; resolving restores the components it affected."""
-    row = conn.execute(select(incidents).where(incidents.c.id == incident_id)).one_or_none()
-    if row is None:
-        raise not_found("incident")
+    row = one_or_404(conn, select(incidents).where(incidents.c.id == incident_id), what="incident")
     kind = IncidentKind(row.kind)
     _check_status(kind, status)
     when = at or now()
-    changes: dict[str, Any] = {
-        "status": status.value,
-        "updated_at": format_time(when),
-        "version": incidents.c.version + 1,
-    }
+    changes: dict[str, Any] = {"status": status.value}
     if impact is not None:
         changes["impact"] = impact.value
     if status in CLOSED_STATUSES:
         changes["resolved_at"] = format_time(when)
     elif row.resolved_at is not None:
         changes["resolved_at"] = None
-    conn.execute(update(incidents).where(incidents.c.id == incident_id).values(**changes))
+    next_version(conn, incidents, row_id=incident_id, values=changes, at=format_time(when))
     _add_update(conn, incident_id, status, body, when)
     _apply_component_states(
         conn, incident_id, kind, status, impact or Impact(row.impact), component_state
@@ -282,9 +191,7 @@ def _publish_incident(conn: Connection, incident_id: str) -> Incident:
 
 
 def get_incident(conn: Connection, *, incident_id: str) -> Incident:
-    row = conn.execute(select(incidents).where(incidents.c.id == incident_id)).one_or_none()
-    if row is None:
-        raise not_found("incident")
+    row = one_or_404(conn, select(incidents).where(incidents.c.id == incident_id), what="incident")
     return _incidents_from_rows(conn, [row])[0]
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, Table, delete, select
 
 from app.backend import slots
 from app.backend.crud.changes import record_change
@@ -161,22 +162,32 @@ def register_device(conn: Connection, *, customer_id: str, device: DeviceRegiste
             devices.c.customer_id == customer_id, devices.c.endpoint == device.endpoint
         )
     ).scalar()
+    values = {
+        "customer_id": customer_id,
+        "platform": device.platform,
+        "endpoint": device.endpoint,
+        "keys": dumps(device.keys),
+    }
+    return save_registration(conn, devices, found=existing, prefix="dev", values=values, key="id")
+
+
+def save_registration(
+    conn: Connection,
+    table: Table,
+    *,
+    found: str | None,
+    prefix: str,
+    values: dict[str, Any],
+    key: str,
+) -> str:
+    """Keep a push registration (a customer's device or a signed-out one) stamped now: the
+    row `found` for its endpoint is refreshed, not doubled; otherwise a new one gets an id
+    made with `prefix`. `key` is the unique column two registrations at once meet on (the
+    later one wins). Returns the registration's id."""
     stamp = format_time(now())
-    device_id = existing or new_id("dev")
-    upsert(
-        conn,
-        devices,
-        {
-            "id": device_id,
-            "customer_id": customer_id,
-            "platform": device.platform,
-            "endpoint": device.endpoint,
-            "keys": dumps(device.keys),
-            "created_at": stamp,
-            "updated_at": stamp,
-        },
-        key=["id"],
-    )
+    device_id = found or new_id(prefix)
+    row = {"id": device_id, **values, "created_at": stamp, "updated_at": stamp}
+    upsert(conn, table, row, key=[key])
     return device_id
 
 

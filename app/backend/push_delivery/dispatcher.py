@@ -18,7 +18,7 @@ from typing import TypeVar
 import httpx
 from sqlalchemy import Connection, select
 
-from app.backend.crud import bookings
+from app.backend.crud import callbacks
 from app.backend.crud import events as event_log
 from app.backend.db import Database
 from app.backend.db.tables import alert_devices, devices, meta, subscriptions
@@ -114,7 +114,7 @@ class PushDispatcher:
     def remind(self) -> int:
         """Publish the reminders due (their pushes go out with the next batch)."""
         with self.db.write() as conn:
-            return bookings.remind_due(conn)
+            return callbacks.remind_due(conn)
 
     def _claim(self) -> list[tuple[Event, list[Device]]]:
         """The next events and the devices each goes to; the cursor moves past them."""

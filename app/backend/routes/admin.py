@@ -7,7 +7,8 @@ from typing import Annotated, Self
 from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import Field, model_validator
 
-from app.backend.crud import attachments, bookings, cases, kb, queues, status
+from app.backend.crud import attachments, callbacks, cases, kb, queues, status
+from app.backend.crud.components import set_component_state
 from app.backend.crud.rejections import MutationRejected
 from app.backend.deps import HubDep, require_scope
 from app.backend.problems import ProblemError, invalid_request
@@ -144,7 +145,7 @@ def update_incident(incident_id: str, body: IncidentUpdateIn, hub: HubDep) -> In
 )
 def set_component(component_id: str, body: ComponentStateIn, hub: HubDep) -> Component:
     with hub.db.write() as conn:
-        return status.set_component_state(conn, component_id=component_id, status=body.status)
+        return set_component_state(conn, component_id=component_id, status=body.status)
 
 
 @router.get("/cases", response_model=Page[Case], dependencies=[CasesScope])
@@ -204,7 +205,7 @@ def list_callbacks(
     hub: HubDep, queue: Annotated[str | None, Query(max_length=100)] = None
 ) -> Page[Callback]:
     with hub.db.read() as conn:
-        found = bookings.list_callbacks(conn, queue_id=queue, active_only=True)
+        found = callbacks.list_callbacks(conn, queue_id=queue, active_only=True)
     return Page[Callback](items=found)
 
 
@@ -213,7 +214,7 @@ def list_callbacks(
 )
 def set_callback_status(callback_id: str, body: CallbackStatusIn, hub: HubDep) -> Callback:
     with hub.db.write() as conn:
-        return bookings.set_callback_status(conn, callback_id=callback_id, status=body.status)
+        return callbacks.set_callback_status(conn, callback_id=callback_id, status=body.status)
 
 
 @router.put("/queues/{queue_id}/hours", status_code=204, dependencies=[CallbacksScope])

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.backend.caching import cached_json, encode
-from app.backend.crud import availability, bookings, queues
+from app.backend.crud import availability, callbacks, queues
 from app.backend.deps import CustomerId, HubDep, counted_address
 from app.backend.problems import ProblemError
 from app.schemas import Availability, Callback, CallbackQueue, Page
@@ -60,10 +60,10 @@ def get_availability(
 def my_callbacks(customer_id: CustomerId, hub: HubDep) -> Page[Callback]:
     """The signed-in customer's callbacks, newest first."""
     with hub.db.read() as conn:
-        return Page[Callback](items=bookings.list_callbacks(conn, customer_id=customer_id))
+        return Page[Callback](items=callbacks.list_callbacks(conn, customer_id=customer_id))
 
 
 @router.get("/{callback_id}", response_model=Callback)
 def my_callback(callback_id: str, customer_id: CustomerId, hub: HubDep) -> Callback:
     with hub.db.read() as conn:
-        return bookings.get_own_callback(conn, customer_id=customer_id, callback_id=callback_id)
+        return callbacks.get_own_callback(conn, customer_id=customer_id, callback_id=callback_id)

@@ -16,34 +16,22 @@ from app.backend.crud.availability import (
 )
 from app.backend.crud.changes import record_change
 from app.backend.crud.events import publish_event
-from app.backend.crud.queues import E164, queue_row
+from app.backend.crud.queues import queue_row
 from app.backend.crud.rejections import MutationRejected
+from app.backend.crud.rows import next_version, one_or_404, own_row
 from app.backend.db.tables import callbacks, customers
-from app.backend.problems import ProblemError, not_found
+from app.backend.problems import ProblemError
 from app.backend.util import format_time, new_id, now
 from app.schemas import Callback, CallbackMode, CallbackStatus
-from app.schemas.callbacks import ACTIVE_STATUSES
+from app.schemas.callbacks import ACTIVE_STATUSES, initial_status, international_phone
 
 REMIND_AHEAD = timedelta(minutes=15)
 
 
 def callback_from_row(row: Row[Any]) -> Callback:
-    return Callback(
-        id=row.id,
-        queue_id=row.queue_id,
-        mode=row.mode,
-        status=row.status,
-        phone=row.phone,
-        slot_start=row.slot_start,
-        slot_end=row.slot_end,
-        note=row.note,
-        case_id=row.case_id,
-        booking_ref=row.booking_ref,
-        language=row.language,
-        client_ref=row.client_ref,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    """The callback as the API shows it: its columns carry the wire model's names (the
+    customer, version and reminder columns stay on the hub)."""
+    return Callback.model_validate(row, from_attributes=True)
 
 
 def publish_callback(conn: Connection, callback_id: str) -> Callback:
@@ -61,20 +49,9 @@ def publish_callback(conn: Connection, callback_id: str) -> Callback:
 
 
 def _own_callback(conn: Connection, customer_id: str, ref: str) -> Row[Any]:
-    """A callback of this customer by server id or by the client's own ref, locked until
-    the transaction ends so concurrent changes to it queue up (PostgreSQL row lock)."""
-    row = conn.execute(
-        select(callbacks)
-        .where(
-            callbacks.c.customer_id == customer_id,
-            (callbacks.c.id == ref) | (callbacks.c.client_ref == ref),
-        )
-        .order_by(callbacks.c.created_at.desc())
-        .with_for_update()
-    ).first()
-    if row is None:
-        raise MutationRejected("not_found", "That callback does not exist.")
-    return row
+    return own_row(
+        conn, callbacks, customer_id=customer_id, ref=ref, missing="That callback does not exist."
+    )
 
 
 def request_callback(
@@ -93,8 +70,8 @@ def request_callback(
 ) -> Callback:
     """Book a callback (`booking_ref` already checked against the company's format);
     rejected with the nearest free slots when the slot is taken."""
-    phone = "".join(ch for ch in phone if ch not in " -().")
-    if not E164.match(phone):
+    number = international_phone(phone)
+    if number is None:
         raise MutationRejected(
             "invalid_phone", "Give the phone number in international form, e.g. +13125550123."
         )
@@ -126,12 +103,10 @@ def request_callback(
                 estimate.reason or "ASAP callbacks are not possible now.",
                 nearest_free_slots(conn, queue_id, None),
             )
-        status = CallbackStatus.requested
     else:
         if slot_start is None:
             raise MutationRejected("invalid", "Pick a time slot.")
         slot_end = take_slot(conn, queue, slot_start)
-        status = CallbackStatus.scheduled
     stamp = format_time(now())
     callback_id = new_id("cb")
     conn.execute(
@@ -140,8 +115,8 @@ def request_callback(
             customer_id=customer_id,
             queue_id=queue_id,
             mode=mode.value,
-            status=status.value,
-            phone=phone,
+            status=initial_status(mode).value,
+            phone=number,
             slot_start=format_time(slot_start) if slot_start and slot_end else None,
             slot_end=format_time(slot_end) if slot_end else None,
             note=(note or "").strip()[:2000] or None,
@@ -190,11 +165,8 @@ def reschedule_callback(
 def set_callback_status(conn: Connection, *, callback_id: str, status: CallbackStatus) -> Callback:
     """Operator: record the outcome (completed, missed) or cancel on the customer's behalf.
     Only an active callback changes; a finished one is not brought back."""
-    row = conn.execute(
-        select(callbacks).where(callbacks.c.id == callback_id).with_for_update()
-    ).one_or_none()
-    if row is None:
-        raise not_found("callback")
+    locked = select(callbacks).where(callbacks.c.id == callback_id).with_for_update()
+    row = one_or_404(conn, locked, what="callback")
     if row.status not in ACTIVE_STATUSES or status.value in ACTIVE_STATUSES:
         raise ProblemError(
             409,
@@ -209,11 +181,7 @@ def set_callback_status(conn: Connection, *, callback_id: str, status: CallbackS
 
 
 def _set(conn: Connection, callback_id: str, **values: Any) -> Callback:
-    conn.execute(
-        update(callbacks)
-        .where(callbacks.c.id == callback_id)
-        .values(**values, version=callbacks.c.version + 1, updated_at=format_time(now()))
-    )
+    next_version(conn, callbacks, row_id=callback_id, values=values)
     return publish_callback(conn, callback_id)
 
 
@@ -263,11 +231,7 @@ def list_callbacks(
 
 
 def get_own_callback(conn: Connection, *, customer_id: str, callback_id: str) -> Callback:
-    row = conn.execute(
-        select(callbacks).where(
-            callbacks.c.id == callback_id, callbacks.c.customer_id == customer_id
-        )
-    ).one_or_none()
-    if row is None:
-        raise not_found("callback")
-    return callback_from_row(row)
+    own = select(callbacks).where(
+        callbacks.c.id == callback_id, callbacks.c.customer_id == customer_id
+    )
+    return callback_from_row(one_or_404(conn, own, what="callback"))
