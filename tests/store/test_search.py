@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from app.store import PublicStore, open_public
 from app.store.ranking import Candidate, candidate, rerank, snippet, stem
-from app.store.search import Vocabulary, damerau_levenshtein, query_terms
+from app.store.search import query_terms
+from app.store.vocabulary import Vocabulary, damerau_levenshtein
 from tests.store.kb_fixture import LABELLED, demo_articles, load_articles
 
 
