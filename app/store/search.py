@@ -24,6 +24,7 @@ from app.store.records import SearchHit
 from app.store.search_words import (
     FALLBACK_LOCALE,
     bridge,
+    bridged_words,
     fold,
     language,
     stop_words,
@@ -80,13 +81,23 @@ class Search(Repo):
             self._vocabularies[locale] = read_vocabulary(conn, locale)
         return self._vocabularies[locale]
 
+    def _bridgeable(self, conn: sqlite3.Connection, locale: str, target: str) -> Vocabulary:
+        """The words of `locale`'s articles and those the bridge to `target` knows."""
+        key = f"{locale}>{target}"
+        if key not in self._vocabularies or self._generation != self.content.generation:
+            counts = dict(self.vocabulary(conn, locale).counts)
+            for word in bridged_words(locale, target):
+                counts.setdefault(word, 1)
+            self._vocabularies[key] = Vocabulary(counts)
+        return self._vocabularies[key]
+
     def _plan(self, conn: sqlite3.Connection, query: str, locale: str, target: str) -> _Plan | None:
         """How to look for `query` (in `locale`'s language) among the articles in `target`."""
         terms, typing = query_terms(query, locale)
         if not terms:
             return None
         vocabulary = self.vocabulary(conn, target)
-        own = vocabulary if target == locale else self.vocabulary(conn, locale)
+        own = vocabulary if target == locale else self._bridgeable(conn, locale, target)
         # The word being typed is a prefix; only when no word starts so is it a typo.
         prefix = terms[-1] if typing and vocabulary.has_prefix(terms[-1]) else None
         alternatives = []

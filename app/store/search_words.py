@@ -158,6 +158,8 @@ _BRIDGES: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
         "maletas": ("baggage", "bags", "suitcases"),
         "valija": ("baggage", "suitcase"),
         "mano": ("carry",),
+        "bodega": ("hold", "cargo"),
+        "cabina": ("cabin",),
         "perdida": ("lost", "missing"),
         "perdido": ("lost", "missing"),
         "perdi": ("lost",),
@@ -232,6 +234,8 @@ _BRIDGES: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
         "perdue": ("lost",),
         "perdus": ("lost",),
         "endommage": ("damaged",),
+        "soute": ("hold", "cargo"),
+        "cabine": ("cabin",),
         "vol": ("flight",),
         "vols": ("flights",),
         "annule": ("cancelled",),
@@ -281,3 +285,9 @@ def bridge(source: str, target: str, word: str) -> tuple[str, ...]:
     """`word` (folded, in `source`'s language) in `target`'s language; () when unknown or
     the languages are the same."""
     return _BRIDGES.get((language(source), language(target)), {}).get(word, ())
+
+
+def bridged_words(source: str, target: str) -> tuple[str, ...]:
+    """The words of `source`'s language the bridge to `target`'s knows: a typo of one is
+    corrected even when no article is written in `source`'s language yet."""
+    return tuple(_BRIDGES.get((language(source), language(target)), {}))
