@@ -15,6 +15,7 @@ from app.state.cases import GENERAL, CasesState
 from app.state.session import Session, UiState
 from app.store.records import CaseView
 from app.views.context import route_query, use_session
+from app.views.help_screen import titled
 from app.views.layout import form_column
 from app.views.shell import detail_view
 from app.views.strings import tr
@@ -55,7 +56,7 @@ def Suggestions(cases: CasesState, ui: UiState) -> ft.Control:
                 *(
                     ft.ListTile(
                         leading=ft.Icon(ft.Icons.ARTICLE_OUTLINED),
-                        title=ft.Text(hit.title),
+                        title=titled(ui, hit.title, hit.locale),
                         on_click=lambda _, slug=hit.slug: page.navigate(f"/help/{slug}"),
                         dense=True,
                     )
