@@ -4,25 +4,14 @@ link targets, images, code fences or HTML, on the demo's own articles with table
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
-
-from app.store import PublicStore, open_public
+from app.store import PublicStore
 from app.store.plain_text import CELL_BREAK, plain_text
 from app.store.ranking import snippet
-from tests.store.kb_fixture import demo_articles, load_articles
+from tests.store.kb_fixture import demo_articles
 
 # What Markdown leaves behind when it is shown as text.
 MARKUP = re.compile(r"\||-{3}|\*\*|^#|\]\(|!\[|```|<[a-z/]", re.MULTILINE)
-
-
-@pytest.fixture(scope="module")
-def store() -> Iterator[PublicStore]:
-    local = open_public(None, memory=True)
-    load_articles(local, demo_articles())
-    yield local
-    local.close()
 
 
 def snippet_text(store: PublicStore, query: str, locale: str = "en") -> tuple[str, list[str]]:

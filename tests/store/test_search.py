@@ -3,25 +3,15 @@ snippets, filters, and that no string a person types can make it fail."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.store import PublicStore, open_public
+from app.store import PublicStore
 from app.store.ranking import Candidate, candidate, rerank, snippet, stem
 from app.store.search import query_terms
 from app.store.vocabulary import Vocabulary, damerau_levenshtein
-from tests.store.kb_fixture import LABELLED, demo_articles, load_articles
-
-
-@pytest.fixture(scope="module")
-def store() -> Iterator[PublicStore]:
-    local = open_public(None, memory=True)
-    load_articles(local, demo_articles())
-    yield local
-    local.close()
+from tests.store.kb_fixture import LABELLED
 
 
 def test_relevance_on_labelled_queries(store: PublicStore) -> None:

@@ -17,14 +17,6 @@ BAGGAGE = {"delayed-or-lost-baggage", "lost-baggage-claim", "damaged-baggage"}
 
 
 @pytest.fixture(scope="module")
-def store() -> Iterator[PublicStore]:
-    local = open_public(None, memory=True)
-    load_articles(local, demo_articles())
-    yield local
-    local.close()
-
-
-@pytest.fixture(scope="module")
 def english_only() -> Iterator[PublicStore]:
     local = open_public(None, memory=True)
     load_articles(local, [a for a in demo_articles() if a.locale == "en"])
