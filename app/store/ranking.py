@@ -130,7 +130,7 @@ def rerank(
 def snippet(body: str, stems: set[str], prefix: str | None = None) -> list[tuple[str, bool]]:
     """The passage of `body` (as plain text, see `plain_text`) holding the most query
     words, with those words marked."""
-    plain = plain_text(body)
+    plain = _plain(body)
     spans = [m.span() for m in _TOKEN.finditer(plain)]
     if not spans:
         return []
@@ -162,6 +162,12 @@ def snippet(body: str, stems: set[str], prefix: str | None = None) -> list[tuple
     if best_start + width < len(spans):
         parts.append(("…", False))
     return _merge(parts)
+
+
+@functools.lru_cache(maxsize=256)
+def _plain(body: str) -> str:
+    """`plain_text` of an article kept for the next keystroke, which shows it again."""
+    return plain_text(body)
 
 
 def fold_same_length(text: str) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import re
 import sqlite3
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.store import ranking
@@ -23,14 +22,13 @@ from app.store.database import Database
 from app.store.records import SearchHit
 from app.store.search_words import (
     FALLBACK_LOCALE,
-    bridge,
     bridged_words,
     fold,
     language,
     stop_words,
     synonyms,
 )
-from app.store.vocabulary import Vocabulary, read_vocabulary
+from app.store.vocabulary import Vocabulary, bridged, read_vocabulary
 
 MAX_TERMS = 12
 _APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
@@ -61,8 +59,22 @@ def query_terms(query: str, locale: str = "en") -> tuple[list[str], bool]:
 
 @dataclass(frozen=True)
 class _Found:
-    hit: SearchHit
+    row: sqlite3.Row
     every_word: bool  # found by a stage that asks for every word of the query
+    stems: set[str]  # what its snippet marks
+    prefix: str | None
+
+    def hit(self) -> SearchHit:
+        r = self.row
+        return SearchHit(
+            article_id=r["id"],
+            slug=r["slug"],
+            locale=r["locale"],
+            title=r["title"],
+            category=r["category"],
+            score=float(r["score"]),
+            snippet=ranking.snippet(r["body"], self.stems, self.prefix),
+        )
 
 
 class Search(Repo):
@@ -111,7 +123,7 @@ class Search(Repo):
                     fixes.append(" ".join(halves))  # a phrase: the two words side by side
                 related = list(synonyms(target, term))
             else:
-                fixes, related = _bridged(term, locale, target, own, vocabulary, typed_prefix)
+                fixes, related = bridged(term, locale, target, own, vocabulary, typed_prefix)
             alternatives.append((term, fixes, related))
             weights.append(vocabulary.weight([term, *fixes]))
         words = query_words(query)[: MAX_TERMS * 2]
@@ -145,7 +157,7 @@ class Search(Repo):
             if fallback and language(fallback) != language(locale):
                 found += self._search_in(conn, query, locale, fallback, category, limit)
         ordered = [f for f in found if f.every_word] + [f for f in found if not f.every_word]
-        return [f.hit for f in ordered[:limit]]
+        return [f.hit() for f in ordered[:limit]]
 
     def _search_in(
         self,
@@ -158,8 +170,8 @@ class Search(Repo):
     ) -> list[_Found]:
         """Candidates are the articles in `target` whose title or tags hold every word; if
         too few, those holding every word anywhere; then those holding any. They are
-        re-ranked by title and tags (see `ranking`) and given a snippet with the query
-        words marked."""
+        re-ranked by title and tags (see `ranking`); those shown get a snippet with the
+        query words marked."""
         plan = self._plan(conn, query, locale, target)
         if plan is None:
             return []
@@ -194,19 +206,8 @@ class Search(Repo):
         )
         every_stem = set().union(*stems)
         return [
-            _Found(
-                SearchHit(
-                    article_id=r["id"],
-                    slug=r["slug"],
-                    locale=r["locale"],
-                    title=r["title"],
-                    category=r["category"],
-                    score=float(r["score"]),
-                    snippet=ranking.snippet(r["body"], every_stem, plan.prefix),
-                ),
-                every_word=stages[key] != "any",
-            )
-            for key, r in ((key, found[key]) for key in order[:limit])
+            _Found(found[key], stages[key] != "any", every_stem, plan.prefix)
+            for key in order[:limit]
         ]
 
 
@@ -247,31 +248,6 @@ def _candidates(
         return conn.execute(sql, params).fetchall()
     except sqlite3.OperationalError:
         return []  # A query the index cannot take finds nothing rather than failing.
-
-
-def _bridged(
-    term: str,
-    locale: str,
-    target: str,
-    own: Vocabulary,
-    vocabulary: Vocabulary,
-    typed_prefix: bool,
-) -> tuple[list[str], list[str]]:
-    """A word typed in `locale`'s language, to look for among articles in `target`'s: its
-    translations (of the word, its typo corrections in its own language and its synonyms
-    there), else its corrections among the target's words (a word of that language typed
-    wrong); and the target language's synonyms of those translations."""
-    own_words = [term, *([] if typed_prefix else own.corrections(term))]
-    own_words += [s for w in list(own_words) for s in synonyms(locale, w)]
-    translated = _unique(t for w in own_words for t in bridge(locale, target, w))
-    if not translated and term not in own.counts and not typed_prefix:
-        translated = vocabulary.corrections(term)
-    related = _unique(s for t in translated for s in synonyms(target, t))
-    return translated, related
-
-
-def _unique(words: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(words))
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """The words of the help centre in one language, with their document counts: what typo
-correction, word splitting and word weights draw on."""
+correction, word splitting and word weights draw on; and a query word carried over to
+another language's articles."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import math
 import re
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from app.store.search_words import fold
+from app.store.search_words import bridge, fold, synonyms
 
 # A word as the index's unicode61 tokenizer sees one: letters and digits.
 _WORD = re.compile(r"[^\W_]+")
@@ -98,3 +99,28 @@ def read_vocabulary(conn: sqlite3.Connection, locale: str) -> Vocabulary:
         documents += 1
         counts.update(set(_WORD.findall(fold(f"{title}\n{tags}\n{body}"))))
     return Vocabulary(dict(counts), documents)
+
+
+def bridged(
+    term: str,
+    locale: str,
+    target: str,
+    own: Vocabulary,
+    vocabulary: Vocabulary,
+    typed_prefix: bool,
+) -> tuple[list[str], list[str]]:
+    """A word typed in `locale`'s language, to look for among articles in `target`'s: its
+    translations (of the word, its typo corrections in its own language and its synonyms
+    there), else its corrections among the target's words (a word of that language typed
+    wrong); and the target language's synonyms of those translations."""
+    own_words = [term, *([] if typed_prefix else own.corrections(term))]
+    own_words += [s for w in list(own_words) for s in synonyms(locale, w)]
+    translated = _unique(t for w in own_words for t in bridge(locale, target, w))
+    if not translated and term not in own.counts and not typed_prefix:
+        translated = vocabulary.corrections(term)
+    related = _unique(s for t in translated for s in synonyms(target, t))
+    return translated, related
+
+
+def _unique(words: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(words))
