@@ -147,7 +147,8 @@ def test_odd_queries_never_raise(store: PublicStore, query: str) -> None:
 @settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(query=st.text(max_size=200))
-def test_any_text_is_a_valid_query(store: PublicStore, query: str) -> None:
-    hits = store.search.search(query, limit=5)
+@given(query=st.text(max_size=200), locale=st.sampled_from(["en", "es", "fr", "pt-BR"]))
+def test_any_text_is_a_valid_query(store: PublicStore, query: str, locale: str) -> None:
+    hits = store.search.search(query, locale=locale, limit=5)
     assert len(hits) <= 5
+    assert len({hit.slug for hit in hits}) == len(hits), "an article once, in one language"
