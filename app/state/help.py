@@ -19,6 +19,7 @@ from app.state.runtime import DeviceRuntime
 from app.state.storage import try_saving
 from app.store import StorageError
 from app.store.records import SearchHit
+from app.store.search_words import FALLBACK_LOCALE, language
 
 RELATED = 4
 RESULTS = 10  # as many as a screen shows; fewer to draw on every keystroke
@@ -30,10 +31,18 @@ _HELP_LINK = re.compile(r"^[-*]\s+\[(?P<title>[^\]]+)\]\(/help/(?P<slug>[A-Za-z0
 
 @dataclass(frozen=True)
 class Link:
-    """An article to open: its slug and title."""
+    """An article to open: its slug, title and the locale it is in (None: not known, as
+    for the links an author writes)."""
 
     slug: str
     title: str
+    locale: str | None = None
+
+
+def in_other_language(locale: str | None, customer: str) -> bool:
+    """Whether an article in `locale` is shown to a customer reading `customer`'s
+    language (an untranslated article found through the fallback language)."""
+    return locale is not None and language(locale) != language(customer)
 
 
 @dataclass(frozen=True)
@@ -79,16 +88,17 @@ def merge_related(
 
 
 def incident_help(
-    incidents: Sequence[Incident], title: Callable[[str], str | None]
+    incidents: Sequence[Incident], link: Callable[[str], Link | None]
 ) -> list[IncidentHelp]:
     """Active incidents (not maintenance) with the articles they name, worst impact first,
     then the newest; an article this device does not hold is left out, and an incident
-    with none is too. `title` gives an article's title in the customer's language."""
+    with none is too. `link` gives an article in the customer's language when translated,
+    else in the fallback language."""
     active = [i for i in incidents if i.kind is IncidentKind.incident and i.resolved_at is None]
     active.sort(key=lambda i: (-IMPACT_ORDER.index(i.impact), -i.started_at.timestamp()))
     found: list[IncidentHelp] = []
     for incident in active:
-        links = [Link(slug, t) for slug in incident.articles if (t := title(slug)) is not None]
+        links = [each for slug in incident.articles if (each := link(slug)) is not None]
         if links:
             found.append(IncidentHelp(incident.id, incident.title, links))
     return found
@@ -130,12 +140,34 @@ class HelpState(ft.Observable):
     def _home(self) -> tuple[list[Category], list[IncidentHelp]]:
         content = self._runtime.public.content
 
-        def title(slug: str) -> str | None:
+        def link(slug: str) -> Link | None:
             article = content.article(slug, self.locale)
-            return article.title if article else None
+            return Link(slug, article.title, article.locale) if article else None
 
-        incidents = incident_help(content.incidents(active=True), title)
-        return content.categories(self.locale), incidents
+        incidents = incident_help(content.incidents(active=True), link)
+        categories = content.categories(self.locale)
+        if self._falls_back:
+            # A category not translated yet is still there, in the fallback language.
+            own = {c.id for c in categories}
+            fallback = content.categories(FALLBACK_LOCALE)
+            categories = [*categories, *(c for c in fallback if c.id not in own)]
+        return categories, incidents
+
+    @property
+    def _falls_back(self) -> bool:
+        """Whether content missing in the customer's language is shown in another."""
+        return language(self.locale) != language(FALLBACK_LOCALE)
+
+    def _category_articles(self, category_id: str) -> list[Article]:
+        """A category's articles in the customer's language, then those not translated
+        into it, in the fallback language."""
+        content = self._runtime.public.content
+        own = content.articles(locale=self.locale, category=category_id)
+        if not self._falls_back:
+            return own
+        translated = {a.slug for a in content.articles(locale=self.locale)}
+        fallback = content.articles(locale=FALLBACK_LOCALE, category=category_id)
+        return [*own, *(a for a in fallback if a.slug not in translated)]
 
     @property
     def contact_here(self) -> bool:
@@ -164,19 +196,14 @@ class HelpState(ft.Observable):
             self.results = found
 
     async def open_category(self, category_id: str | None) -> None:
-        runtime = self._runtime
         self.category = next((c for c in self.categories if c.id == category_id), None)
         self.category_articles = (
-            await asyncio.to_thread(
-                runtime.public.content.articles, locale=self.locale, category=category_id
-            )
-            if category_id
-            else []
+            await asyncio.to_thread(self._category_articles, category_id) if category_id else []
         )
 
     async def open_article(self, slug: str) -> None:
-        """Show an article (in the customer's language when translated), its related
-        articles and the customer's vote."""
+        """Show an article (in the customer's language when translated, else in the
+        fallback language), its related articles and the customer's vote."""
         runtime = self._runtime
         article = await asyncio.to_thread(runtime.public.content.article, slug, self.locale)
         self.missing_slug = None if article else slug
@@ -185,10 +212,12 @@ class HelpState(ft.Observable):
             self.related = []
             return
         self.body, authored = split_related(article.body)
+        # Related in the customer's language first, as search finds them.
         hits = await asyncio.to_thread(
-            runtime.public.search.search, article.title, locale=article.locale, limit=RELATED + 1
+            runtime.public.search.search, article.title, locale=self.locale, limit=RELATED + 1
         )
-        self.related = merge_related(authored, [Link(h.slug, h.title) for h in hits], slug)
+        found = [Link(h.slug, h.title, h.locale) for h in hits]
+        self.related = merge_related(authored, found, slug)
         await self._read_vote(article.id)
         # Kept for reading offline; a device that refuses writes just does not keep it.
         with contextlib.suppress(StorageError):

@@ -13,7 +13,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.store.search_words import STOP_WORDS, fold
+from app.store.plain_text import plain_text
+from app.store.search_words import fold, stop_words
 
 STEM_LENGTH = 5
 TITLE_WEIGHT = 1.0
@@ -44,9 +45,11 @@ def stem(word: str) -> str:
     return word[:STEM_LENGTH]
 
 
-def content_words(text: str) -> list[str]:
-    """Folded words of `text` that carry meaning (no stop words, no numbers)."""
-    return [w for w in re.findall(r"\w+", fold(text)) if w not in STOP_WORDS and not w.isdigit()]
+def content_words(text: str, locale: str = "en") -> list[str]:
+    """Folded words of `text` that carry meaning in `locale`'s language (no stop words, no
+    numbers)."""
+    ignored = stop_words(locale)
+    return [w for w in re.findall(r"\w+", fold(text)) if w not in ignored and not w.isdigit()]
 
 
 @dataclass(frozen=True)
@@ -59,12 +62,14 @@ class Candidate:
     headings: str = ""  # the words of the body's Markdown headings, the same way
 
 
-def candidate(key: str, relevance: float, title: str, tags: str, body: str) -> Candidate:
+def candidate(
+    key: str, relevance: float, title: str, tags: str, body: str, locale: str = "en"
+) -> Candidate:
     return Candidate(
         key=key,
         relevance=relevance,
-        title_words=content_words(title),
-        tag_words=content_words(tags),
+        title_words=content_words(title, locale),
+        tag_words=content_words(tags, locale),
         text=spaced(f"{title} {tags} {body}"),
         headings=spaced(" ".join(_HEADING.findall(body))),
     )
@@ -123,8 +128,9 @@ def rerank(
 
 
 def snippet(body: str, stems: set[str], prefix: str | None = None) -> list[tuple[str, bool]]:
-    """The passage of `body` holding the most query words, with those words marked."""
-    plain = re.sub(r"\(/help/[^)]*\)|[#*_`>\[\]]", "", body)
+    """The passage of `body` (as plain text, see `plain_text`) holding the most query
+    words, with those words marked."""
+    plain = _plain(body)
     spans = [m.span() for m in _TOKEN.finditer(plain)]
     if not spans:
         return []
@@ -156,6 +162,12 @@ def snippet(body: str, stems: set[str], prefix: str | None = None) -> list[tuple
     if best_start + width < len(spans):
         parts.append(("…", False))
     return _merge(parts)
+
+
+@functools.lru_cache(maxsize=256)
+def _plain(body: str) -> str:
+    """`plain_text` of an article kept for the next keystroke, which shows it again."""
+    return plain_text(body)
 
 
 def fold_same_length(text: str) -> str:

@@ -11,7 +11,7 @@ import flet as ft
 from app.state.help import HelpState
 from app.state.window import UiState
 from app.views.context import use_window
-from app.views.help_screen import article_tiles, contact_card
+from app.views.help_screen import article_tiles, contact_card, language_mark
 from app.views.layout import form_column
 from app.views.markdown import markdown
 from app.views.shell import detail_view, missing_view
@@ -116,6 +116,8 @@ def ArticleScreen(help_: HelpState, ui: UiState, slug: str) -> ft.View:
         return detail_view(title=tr(ui.locale, "loading"), body=[ft.ProgressRing()])
     body: list[ft.Control] = [
         ft.Text(article.title, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+        # An article not translated into the customer's language says which one it is in.
+        *language_mark(ui, article.locale),
         markdown(help_.body),
         ft.Divider(),
         feedback_box(help_, ui, comment, asking, set_asking),
@@ -124,7 +126,7 @@ def ArticleScreen(help_: HelpState, ui: UiState, slug: str) -> ft.View:
         body.append(contact_card(ui, article.title))
     if help_.related:
         body.append(ft.Text(tr(ui.locale, "related"), theme_style=ft.TextThemeStyle.TITLE_SMALL))
-        body.extend(article_tiles(help_.related))
+        body.extend(article_tiles(ui, help_.related))
     return detail_view(title=article.title, body=body)
 
 

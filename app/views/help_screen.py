@@ -6,8 +6,9 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import flet as ft
+from babel import Locale, UnknownLocaleError
 
-from app.state.help import HelpState, Link, case_subject
+from app.state.help import HelpState, Link, case_subject, in_other_language
 from app.state.window import UiState, WindowState
 from app.store.records import SearchHit
 from app.views.context import use_window
@@ -24,6 +25,39 @@ def snippet_text(hit: SearchHit) -> ft.Text:
         max_lines=3,
         overflow=ft.TextOverflow.ELLIPSIS,
     )
+
+
+def language_mark(ui: UiState, locale: str | None) -> list[ft.Control]:
+    """ "In English" beside an article shown in another language than the customer's (one
+    not translated yet); nothing for an article in the customer's language."""
+    if locale is None or not in_other_language(locale, ui.locale):
+        return []
+    try:
+        name = Locale.parse(ui.locale).languages.get(Locale.parse(locale).language, locale)
+    except (ValueError, UnknownLocaleError):
+        name = locale
+    return [
+        ft.Container(
+            ft.Text(
+                tr(ui.locale, "in_language", language=name),
+                theme_style=ft.TextThemeStyle.LABEL_SMALL,
+                color=ft.Colors.ON_SECONDARY_CONTAINER,
+            ),
+            bgcolor=ft.Colors.SECONDARY_CONTAINER,
+            border_radius=8,
+            padding=ft.Padding.symmetric(horizontal=6, vertical=2),
+            key=f"language-mark-{locale}",
+        )
+    ]
+
+
+def titled(
+    ui: UiState, title: str, locale: str | None, weight: ft.FontWeight | None = None
+) -> ft.Control:
+    """An article's title, with its language mark when it is in another language."""
+    text = ft.Text(title, weight=weight)
+    mark = language_mark(ui, locale)
+    return ft.Row([text, *mark], wrap=True, spacing=8) if mark else text
 
 
 def contact_card(ui: UiState, subject: str = "") -> ft.Control:
@@ -69,12 +103,12 @@ def contact_card(ui: UiState, subject: str = "") -> ft.Control:
     )
 
 
-def article_tiles(links: list[Link]) -> list[ft.Control]:
+def article_tiles(ui: UiState, links: list[Link]) -> list[ft.Control]:
     page = ft.context.page
     return [
         ft.ListTile(
             leading=ft.Icon(ft.Icons.ARTICLE_OUTLINED),
-            title=ft.Text(link.title),
+            title=titled(ui, link.title, link.locale),
             on_click=lambda _, slug=link.slug: page.navigate(f"/help/{slug}"),
         )
         for link in links
@@ -97,7 +131,7 @@ def incident_articles(help_: HelpState, ui: UiState) -> list[ft.Control]:
                 ]
             )
         )
-        body.extend(article_tiles(incident.articles))
+        body.extend(article_tiles(ui, incident.articles))
     return body
 
 
@@ -116,7 +150,7 @@ def HelpResults(help_: HelpState, ui: UiState) -> ft.Control:
             body.append(ft.Text(tr(ui.locale, "no_results", query=help_.query.strip())))
         body.extend(
             ft.ListTile(
-                title=ft.Text(hit.title, weight=ft.FontWeight.W_500),
+                title=titled(ui, hit.title, hit.locale, weight=ft.FontWeight.W_500),
                 subtitle=snippet_text(hit),
                 on_click=lambda _, slug=hit.slug: page.navigate(f"/help/{slug}"),
             )
@@ -146,7 +180,7 @@ def HelpResults(help_: HelpState, ui: UiState) -> ft.Control:
         body.extend(
             ft.ListTile(
                 leading=ft.Icon(ft.Icons.ARTICLE_OUTLINED),
-                title=ft.Text(a.title),
+                title=titled(ui, a.title, a.locale),
                 on_click=lambda _, slug=a.slug: page.navigate(f"/help/{slug}"),
             )
             for a in help_.category_articles

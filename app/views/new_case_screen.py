@@ -16,6 +16,7 @@ from app.state.window import UiState, WindowState
 from app.store.records import CaseRecord
 from app.views.context import route_query, use_window
 from app.views.files import file_chips, file_errors, use_file_picker
+from app.views.help_screen import titled
 from app.views.layout import form_column
 from app.views.shell import detail_view
 from app.views.strings import tr
@@ -54,7 +55,7 @@ def Suggestions(cases: CasesState, ui: UiState) -> ft.Control:
                 *(
                     ft.ListTile(
                         leading=ft.Icon(ft.Icons.ARTICLE_OUTLINED),
-                        title=ft.Text(hit.title),
+                        title=titled(ui, hit.title, hit.locale),
                         on_click=lambda _, slug=hit.slug: page.navigate(f"/help/{slug}"),
                         dense=True,
                     )

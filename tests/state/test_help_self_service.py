@@ -78,6 +78,7 @@ def incident(
 
 def test_active_incidents_articles_come_worst_first() -> None:
     titles = {"waiver": "Travel waiver", "bags": "Delayed bags", "fees": "Bag fees"}
+    links = {slug: Link(slug, title) for slug, title in titles.items()}
     found = incident_help(
         [
             incident("Slow bags", Impact.minor, ["bags"], 1),
@@ -87,7 +88,7 @@ def test_active_incidents_articles_come_worst_first() -> None:
             incident("Works", Impact.major, ["fees"], 1, kind=IncidentKind.maintenance),
             incident("Over", Impact.major, ["fees"], 1, resolved_at=datetime.now(UTC)),
         ],
-        titles.get,
+        links.get,
     )
     assert found == [
         IncidentHelp("Storm", "Storm", [Link("waiver", "Travel waiver")]),
@@ -121,7 +122,10 @@ async def test_help_home_shows_the_incidents_articles_first(
     help_ = HelpState(runtime)
     await help_.load()
     [storm] = help_.incidents
-    assert (storm.title, storm.articles) == ("Storm at ORD", [Link("bag-fees", "Checked bag fees")])
+    assert (storm.title, storm.articles) == (
+        "Storm at ORD",
+        [Link("bag-fees", "Checked bag fees", "en")],
+    )
     assert help_.contact_here
     await help_.search("zzqx nothing")
     assert help_.results == [] and help_.contact_here

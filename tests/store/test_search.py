@@ -3,24 +3,15 @@ snippets, filters, and that no string a person types can make it fail."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.store import PublicStore, open_public
+from app.store import PublicStore
 from app.store.ranking import Candidate, candidate, rerank, snippet, stem
-from app.store.search import Vocabulary, damerau_levenshtein, query_terms
-from tests.store.kb_fixture import LABELLED, demo_articles, load_articles
-
-
-@pytest.fixture(scope="module")
-def store() -> Iterator[PublicStore]:
-    local = open_public(None, memory=True)
-    load_articles(local, demo_articles())
-    yield local
-    local.close()
+from app.store.search import query_terms
+from app.store.vocabulary import Vocabulary, damerau_levenshtein
+from tests.store.kb_fixture import LABELLED
 
 
 def test_relevance_on_labelled_queries(store: PublicStore) -> None:
@@ -156,7 +147,8 @@ def test_odd_queries_never_raise(store: PublicStore, query: str) -> None:
 @settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(query=st.text(max_size=200))
-def test_any_text_is_a_valid_query(store: PublicStore, query: str) -> None:
-    hits = store.search.search(query, limit=5)
+@given(query=st.text(max_size=200), locale=st.sampled_from(["en", "es", "fr", "pt-BR"]))
+def test_any_text_is_a_valid_query(store: PublicStore, query: str, locale: str) -> None:
+    hits = store.search.search(query, locale=locale, limit=5)
     assert len(hits) <= 5
+    assert len({hit.slug for hit in hits}) == len(hits), "an article once, in one language"
