@@ -26,8 +26,9 @@ def snippet_text(hit: SearchHit) -> ft.Text:
     )
 
 
-def contact_card(ui: UiState, subject: str = "") -> ft.Control:
-    """ "Still need help?": open a case (its subject made from `subject`) or book a call."""
+def contact_card(ui: UiState, subject: str = "", open_case: ft.Control | None = None) -> ft.Control:
+    """ "Still need help?": open a case (its subject made from `subject`, or the way to a
+    case `open_case` gives) or book a call."""
     page = ft.context.page
     words = case_subject(subject)
     case_route = f"/cases/new?subject={quote(words, safe='')}" if words else "/cases/new"
@@ -47,7 +48,8 @@ def contact_card(ui: UiState, subject: str = "") -> ft.Control:
                     ft.Text(tr(ui.locale, "contact_body")),
                     ft.Row(
                         [
-                            ft.FilledButton(
+                            open_case
+                            or ft.FilledButton(
                                 tr(ui.locale, "contact_open_case"),
                                 icon=ft.Icons.ADD_COMMENT_OUTLINED,
                                 on_click=lambda: page.navigate(case_route),
