@@ -136,6 +136,8 @@ class HelpState(ft.Observable):
         self.incidents: list[IncidentHelp] = []
         # The article a case is being opened about (its form starts from it).
         self.case_about: ArticleCase | None = None
+        # When the help centre (the hub's kb feed) was last synced, if ever.
+        self.synced_at: str | None = None
 
     async def load(self) -> None:
         self.categories, self.incidents = await asyncio.to_thread(self._home)
@@ -168,6 +170,11 @@ class HelpState(ft.Observable):
         about = ArticleCase(article.slug, article.title, article.category, (comment or "").strip())
         self.case_about = about
         return about
+
+    async def read_synced(self) -> None:
+        """When the help centre was last synced: what the device's help is as of."""
+        feed = await asyncio.to_thread(self._runtime.public.feeds.feed, "kb")
+        self.synced_at = feed.synced_at
 
     async def search(self, query: str) -> None:
         """Results for what is typed now; an answer to an older keystroke is dropped. Query

@@ -1,6 +1,6 @@
 """One help article: rendered Markdown, 'Was this helpful?' (a vote counts at once, signed
 in or not; after "No" an optional comment and a case about the article, or a callback),
-and one list of related articles."""
+when it was last updated, and one list of related articles."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import flet as ft
 from app.state.help import HelpState
 from app.state.window import UiState
 from app.views.context import use_window
+from app.views.freshness import ArticleUpdated
 from app.views.help_screen import article_tiles, contact_card
 from app.views.layout import form_column
 from app.views.markdown import markdown
@@ -107,6 +108,7 @@ def case_button(help_: HelpState, ui: UiState, comment: ft.TextField) -> ft.Cont
 @ft.component
 def ArticleScreen(help_: HelpState, ui: UiState, slug: str) -> ft.View:
     page = ft.context.page
+    sync = use_window().sync
     asking, set_asking = ft.use_state(False)
     # Kept across re-renders, so nothing typed is overwritten (see HelpScreen).
     comment = ft.use_memo(
@@ -134,6 +136,7 @@ def ArticleScreen(help_: HelpState, ui: UiState, slug: str) -> ft.View:
         return detail_view(title=tr(ui.locale, "loading"), body=[ft.ProgressRing()])
     body: list[ft.Control] = [
         ft.Text(article.title, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+        ArticleUpdated(article.updated_at, sync, ui),
         markdown(help_.body),
         ft.Divider(),
         feedback_box(help_, ui, comment, asking, set_asking),

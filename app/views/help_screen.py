@@ -11,6 +11,7 @@ from app.state.help import HelpState, Link, case_subject
 from app.state.window import UiState, WindowState
 from app.store.records import SearchHit
 from app.views.context import use_window
+from app.views.freshness import HelpFreshness
 from app.views.shell import shell
 from app.views.strings import tr
 
@@ -186,7 +187,7 @@ def HelpScreen(window: WindowState, ui: UiState) -> ft.View:
         ui=ui,
         selected=1,
         title=tr(ui.locale, "nav_help"),
-        body=[field, HelpResults(help_, ui)],
+        body=[field, HelpFreshness(help_, window.sync, ui), HelpResults(help_, ui)],
     )
 
 

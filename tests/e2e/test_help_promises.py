@@ -1,6 +1,7 @@
-"""Small promises of help, in a real browser against the demo hub: a "No" with a comment
-leads to a case about that article, filled in (after signing in, which the form asks
-for)."""
+"""Two small promises of help, in a real browser against the demo hub: an article says when
+it was updated, and a "No" with a comment leads to a case about that article, filled in
+(after signing in, which the form asks for); the Help screen says when it was last synced,
+and plainly that it is offline once the hub is gone."""
 
 from __future__ import annotations
 
@@ -26,9 +27,11 @@ COMMENT = "Which desk at ORD gives the vouchers?"
 def test_a_no_opens_a_case_about_the_article(chromium: Browser, app: AppProcess) -> None:
     page = open_page(chromium, f"{app.url}/help/{SLUG}", viewport=DESKTOP)
     expect(page.get_by_text("Was this article helpful?")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(re.compile(r"^Updated (just now|\d+ \w+ ago)$"))).to_be_visible()
 
     page.get_by_role("button", name="No", exact=True).click()
     type_into(page, "What was missing? (optional)", COMMENT, delay=30)
+    screenshot(page, "article-no-desktop-light-en")
     page.get_by_role("button", name="Open a case about this article").click()
     address = re.compile(rf"/cases/new\?article={SLUG}$")
     expect(page).to_have_url(address)
@@ -52,3 +55,13 @@ def test_a_no_opens_a_case_about_the_article(chromium: Browser, app: AppProcess)
     case = json.loads(app.hub.cli("case", "show", line.split()[0]))
     assert (case["subject"], case["category"]) == (f"About: {TITLE}", "delays-cancellations")
     assert case["description"] == f"{COMMENT}\n\n{reference}"
+
+
+def test_help_says_when_it_was_synced_and_when_offline(chromium: Browser, app: AppProcess) -> None:
+    page = open_page(chromium, f"{app.url}/help", viewport=DESKTOP)
+    expect(page.get_by_text(re.compile(r"^Help synced "))).to_be_visible(timeout=30_000)
+    app.hub.stop()
+    page.get_by_label("Refresh").click()
+    offline = page.get_by_text(re.compile(r"^Offline — help as of "))
+    expect(offline).to_be_visible(timeout=20_000)
+    screenshot(page, "help-offline-desktop-light-en")

@@ -1,9 +1,10 @@
 """Two small promises of help: a "No" on an article leads to a case about that article,
 filled in with the article and what the customer said (sent even when offline, queued as
-always)."""
+always); and help says how fresh it is (the help centre's last sync)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import cast
 from urllib.parse import parse_qsl, urlsplit
@@ -13,6 +14,7 @@ from app.state.cases import GENERAL, CasesState
 from app.state.help import ArticleCase, HelpState
 from app.state.runtime import DeviceRuntime
 from app.state.window import UiState, WindowState
+from app.views.freshness import help_synced
 from app.views.new_case_screen import article_start
 from tests.state.support import hub_case
 from tests.sync.support import Rig
@@ -78,3 +80,19 @@ async def test_a_case_about_an_article_without_a_comment_or_a_known_topic(
     about = ArticleCase("x", "X" * 300, "no-such-topic", "")
     start = cases.article_case(about, subject="About: " + about.title, reference="r")
     assert (start["category"], start["description"], len(start["subject"])) == (GENERAL, "r", 200)
+
+
+async def test_help_knows_when_it_was_last_synced(rig: Rig, runtime: DeviceRuntime) -> None:
+    help_ = HelpState(runtime)
+    await help_.read_synced()
+    assert help_.synced_at is None
+    now = datetime.now(UTC)
+    assert help_synced("en", None, False, now) == "Help not synced yet"
+    assert help_synced("es", None, True, now) == "Sin conexión — aún no hay ayuda sincronizada"
+    await runtime.engine.sync()
+    await help_.read_synced()
+    assert help_.synced_at is not None
+    later = datetime.fromisoformat(help_.synced_at) + timedelta(minutes=5)
+    assert help_synced("en", help_.synced_at, False, later) == "Help synced 5 minutes ago"
+    assert help_synced("es", help_.synced_at, False, later) == "Ayuda sincronizada hace 5 minutos"
+    assert help_synced("en", help_.synced_at, True, later).startswith("Offline — help as of ")
