@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from app.schemas import Category
 from app.schemas.booking import BookingRefError, BookingRefField, check_booking_ref
 from app.state.case_drafts import CaseDrafts, reply_key
+from app.state.help import ArticleCase
 from app.state.runtime import DeviceRuntime
 from app.state.storage import refused_code
 from app.store import StorageError
@@ -87,6 +88,23 @@ class CasesState(ft.Observable):
             self.files, self.file_errors, self.errors = [], [], {}
         self._form = draft
         self.suggestions = []
+
+    def topic(self, category: str) -> str:
+        """The case topic for a help article's category: the same one when cases have it,
+        else general."""
+        return category if any(c.id == category for c in self.categories) else GENERAL
+
+    def article_case(self, about: ArticleCase, *, subject: str, reference: str) -> dict[str, str]:
+        """What the form of a case about an article that did not help starts with; the view
+        writes `subject` and `reference` in the customer's language. A case has no field for
+        an article, so the description names it after what the customer said: the agent
+        sees which article failed."""
+        description = "\n\n".join(text for text in (about.comment, reference) if text)
+        return {
+            "subject": " ".join(subject.split())[:MAX_SUBJECT],
+            "category": self.topic(about.category),
+            "description": description,
+        }
 
     async def suggest(self, text: str) -> None:
         """Help articles that may answer what the customer is typing (newest text wins)."""

@@ -54,6 +54,17 @@ class IncidentHelp:
     articles: list[Link]
 
 
+@dataclass(frozen=True)
+class ArticleCase:
+    """A case about an article that did not help: which article, and what the customer
+    typed about it (sent with the vote or not)."""
+
+    slug: str
+    title: str
+    category: str
+    comment: str
+
+
 def split_related(body: str) -> tuple[str, list[Link]]:
     """An article's own closing list of related articles (a last `##` section holding
     only links to other articles, whatever its heading's language) taken out of the body,
@@ -133,6 +144,10 @@ class HelpState(ft.Observable):
         self.vote_refused: str | None = None
         self.missing_slug: str | None = None
         self.incidents: list[IncidentHelp] = []
+        # The article a case is being opened about (its form starts from it).
+        self.case_about: ArticleCase | None = None
+        # When the help centre (the hub's kb feed) was last synced, if ever.
+        self.synced_at: str | None = None
 
     async def load(self) -> None:
         self.categories, self.incidents = await asyncio.to_thread(self._home)
@@ -178,6 +193,20 @@ class HelpState(ft.Observable):
     def contact_after_vote(self) -> bool:
         """A "No" on the open article leads on to contact."""
         return self.vote is False
+
+    def ask_about_article(self, comment: str | None) -> ArticleCase | None:
+        """A case about the open article, with what the customer typed about it."""
+        article = self.article
+        if article is None:
+            return None
+        about = ArticleCase(article.slug, article.title, article.category, (comment or "").strip())
+        self.case_about = about
+        return about
+
+    async def read_synced(self) -> None:
+        """When the help centre was last synced: what the device's help is as of."""
+        feed = await asyncio.to_thread(self._runtime.public.feeds.feed, "kb")
+        self.synced_at = feed.synced_at
 
     async def search(self, query: str) -> None:
         """Results for what is typed now; an answer to an older keystroke is dropped. Query

@@ -1,16 +1,18 @@
 """One help article: rendered Markdown, 'Was this helpful?' (a vote counts at once, signed
-in or not; after "No" an optional comment and a way to contact us), and one list of
-related articles."""
+in or not; after "No" an optional comment and a case about the article, or a callback),
+when it was last updated, and one list of related articles."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 import flet as ft
 
 from app.state.help import HelpState
 from app.state.window import UiState
 from app.views.context import use_window
+from app.views.freshness import ArticleUpdated
 from app.views.help_screen import article_tiles, contact_card, language_mark
 from app.views.layout import form_column
 from app.views.markdown import markdown
@@ -86,9 +88,27 @@ def feedback_box(
     return form_column(controls, spacing=8)
 
 
+def case_button(help_: HelpState, ui: UiState, comment: ft.TextField) -> ft.Control:
+    """After a "No": a case about this article, its form filled in with the article and
+    the comment typed (sent or not)."""
+    page = ft.context.page
+
+    def open_case() -> None:
+        about = help_.ask_about_article(comment.value)
+        if about is not None:
+            page.navigate(f"/cases/new?{urlencode({'article': about.slug})}")
+
+    return ft.FilledButton(
+        tr(ui.locale, "article_case_button"),
+        icon=ft.Icons.ADD_COMMENT_OUTLINED,
+        on_click=open_case,
+    )
+
+
 @ft.component
 def ArticleScreen(help_: HelpState, ui: UiState, slug: str) -> ft.View:
     page = ft.context.page
+    sync = use_window().sync
     asking, set_asking = ft.use_state(False)
     # Kept across re-renders, so nothing typed is overwritten (see HelpScreen).
     comment = ft.use_memo(
@@ -118,12 +138,13 @@ def ArticleScreen(help_: HelpState, ui: UiState, slug: str) -> ft.View:
         ft.Text(article.title, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
         # An article not translated into the customer's language says which one it is in.
         *language_mark(ui, article.locale),
+        ArticleUpdated(article.updated_at, sync, ui),
         markdown(help_.body),
         ft.Divider(),
         feedback_box(help_, ui, comment, asking, set_asking),
     ]
     if help_.contact_after_vote or asking:
-        body.append(contact_card(ui, article.title))
+        body.append(contact_card(ui, open_case=case_button(help_, ui, comment)))
     if help_.related:
         body.append(ft.Text(tr(ui.locale, "related"), theme_style=ft.TextThemeStyle.TITLE_SMALL))
         body.extend(article_tiles(ui, help_.related))

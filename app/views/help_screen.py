@@ -12,6 +12,7 @@ from app.state.help import HelpState, Link, case_subject, in_other_language
 from app.state.window import UiState, WindowState
 from app.store.records import SearchHit
 from app.views.context import use_window
+from app.views.freshness import HelpFreshness
 from app.views.shell import shell
 from app.views.strings import tr
 
@@ -60,8 +61,9 @@ def titled(
     return ft.Row([text, *mark], wrap=True, spacing=8) if mark else text
 
 
-def contact_card(ui: UiState, subject: str = "") -> ft.Control:
-    """ "Still need help?": open a case (its subject made from `subject`) or book a call."""
+def contact_card(ui: UiState, subject: str = "", open_case: ft.Control | None = None) -> ft.Control:
+    """ "Still need help?": open a case (its subject made from `subject`, or the way to a
+    case `open_case` gives) or book a call."""
     page = ft.context.page
     words = case_subject(subject)
     case_route = f"/cases/new?subject={quote(words, safe='')}" if words else "/cases/new"
@@ -81,7 +83,8 @@ def contact_card(ui: UiState, subject: str = "") -> ft.Control:
                     ft.Text(tr(ui.locale, "contact_body")),
                     ft.Row(
                         [
-                            ft.FilledButton(
+                            open_case
+                            or ft.FilledButton(
                                 tr(ui.locale, "contact_open_case"),
                                 icon=ft.Icons.ADD_COMMENT_OUTLINED,
                                 on_click=lambda: page.navigate(case_route),
@@ -218,7 +221,7 @@ def HelpScreen(window: WindowState, ui: UiState) -> ft.View:
         ui=ui,
         selected=1,
         title=tr(ui.locale, "nav_help"),
-        body=[field, HelpResults(help_, ui)],
+        body=[field, HelpFreshness(help_, window.sync, ui), HelpResults(help_, ui)],
     )
 
 

@@ -102,6 +102,17 @@ def follow_up_subject(ui: UiState, cases: CasesState, ref: str | None) -> str:
     return f"{subject}: {earlier.subject}"[:200] if earlier else subject
 
 
+def article_start(window: WindowState, ui: UiState, slug: str | None) -> dict[str, str]:
+    """The fields a case about an article that did not help starts with (the article the
+    customer asked about: see HelpState.ask_about_article); none for another address."""
+    about = window.help.case_about
+    if not slug or about is None or about.slug != slug:
+        return {}
+    subject = tr(ui.locale, "article_case_subject", title=about.title)
+    reference = tr(ui.locale, "article_case_reference", title=about.title, slug=about.slug)
+    return window.cases.article_case(about, subject=subject, reference=reference)
+
+
 @ft.component
 def NewCaseForm(window: WindowState, ui: UiState) -> ft.Control:
     """The form's fields are made once (see HelpScreen) and never re-rendered by the
@@ -113,9 +124,15 @@ def NewCaseForm(window: WindowState, ui: UiState) -> ft.Control:
     draft = new_case_key(query)
     incident_id = query.get("incident")
     incident = next((i for i in window.status.active if i.id == incident_id), None)
-    # A case from help starts with what was searched for or read; a follow-up names the
-    # case it follows.
-    prefilled = query.get("subject") or follow_up_subject(ui, cases, query.get("follow_up"))
+    # A case from help starts with what was searched for or read (or, about an article
+    # that did not help, with the article and what was said of it); a follow-up names
+    # the case it follows.
+    start = article_start(window, ui, query.get("article"))
+    prefilled = (
+        start.get("subject")
+        or query.get("subject")
+        or follow_up_subject(ui, cases, query.get("follow_up"))
+    )
 
     def kept(name: str, default: str = "") -> str:
         return cases.drafts.field(draft, name, default)
@@ -131,7 +148,7 @@ def NewCaseForm(window: WindowState, ui: UiState) -> ft.Control:
     category = ft.use_memo(
         lambda: ft.Dropdown(
             label=tr(ui.locale, "category_label"),
-            value=kept("category", route_query("category") or GENERAL),
+            value=kept("category", start.get("category") or route_query("category") or GENERAL),
             options=[
                 *(ft.DropdownOption(key=c.id, text=c.title) for c in cases.categories),
                 ft.DropdownOption(key=GENERAL, text=tr(ui.locale, "category_general")),
@@ -163,7 +180,7 @@ def NewCaseForm(window: WindowState, ui: UiState) -> ft.Control:
             min_lines=4,
             max_lines=12,
             on_change=typed,
-            value=kept("description"),
+            value=kept("description", start.get("description", "")),
             data="description",
         ),
         dependencies=[ui.locale, draft],

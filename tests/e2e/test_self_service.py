@@ -131,8 +131,8 @@ def test_a_no_counts_at_once_and_leads_on(chromium: Browser, app: AppProcess) ->
     [vote] = until_votes(app, page, lambda rows: rows and rows[0].comment)
     assert (vote.helpful, vote.comment) == (False, "Which desk at ORD?"), "one vote, now with it"
 
-    page.get_by_role("button", name="Open a case").click()
-    expect(page).to_have_url(re.compile(r"/cases/new\?subject=Hotel(%20|\+)and(%20|\+)meal"))
+    page.get_by_role("button", name="Open a case about this article").click()
+    expect(page).to_have_url(re.compile(r"/cases/new\?article=hotel-and-meal-vouchers$"))
 
 
 def in_spanish(page: Page, app: AppProcess) -> None:

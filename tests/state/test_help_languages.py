@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.state.runtime import DeviceRuntime
-
 from app.backend.kb_import import import_folder
 from app.state.help import HelpState, in_other_language
+from app.state.runtime import DeviceRuntime
 from tests.store.kb_fixture import DEMO_KB
 from tests.sync.support import Rig
 
