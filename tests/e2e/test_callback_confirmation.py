@@ -76,7 +76,7 @@ def test_book_a_callback_and_trust_the_confirmation(chromium: Browser, app: AppP
     expect(page).to_have_url(re.compile(r"/callbacks/[\w-]+$"), timeout=15_000)
     expect(page.get_by_text("Booked", exact=True)).to_be_visible()
     expect(page.get_by_text(WEEKDAY)).to_be_visible()
-    window = page.get_by_text(re.compile(r"^We'll call between \d{1,2}:\d\d [AP]M and "))
+    window = page.get_by_text(re.compile(r"^We'll call between \d{1,2}:\d\d\s[AP]M and "))
     expect(window).to_have_text(re.compile(re.escape(slot_text) + r" and .+ [A-Z]{2,5}"))
     expect(page.get_by_text("We'll call +1 312-555-0100")).to_be_visible()
     expect(page.get_by_text("The call comes from +1 800-555-0100")).to_be_visible()
