@@ -1,6 +1,6 @@
 """The app hosted for many customers shows every time in each browser's time zone, not
 the server's: two browsers in Tokyo and Paris see the same incident at their own local
-times while the server runs in Chicago."""
+times, and free callback times are offered in Tokyo's, while the server runs in Chicago."""
 
 from __future__ import annotations
 
@@ -13,9 +13,16 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from app.schemas import StatusSnapshot
-from app.views.strings import when
-from tests.e2e.support import PHONE, AppProcess, start_app, stop_app, with_semantics
+from app.schemas import Availability, StatusSnapshot
+from app.views.strings import clock, short_day, when
+from tests.e2e.support import (
+    PHONE,
+    AppProcess,
+    sign_in_when_asked,
+    start_app,
+    stop_app,
+    with_semantics,
+)
 from tests.hub_process import RealHub
 
 SERVER_ZONE = "America/Chicago"
@@ -66,3 +73,24 @@ def test_each_browser_sees_times_in_its_own_zone(
         for other in set(shown) - {zone}:
             expect(page.get_by_text(re.compile(re.escape(shown[other])))).to_have_count(0)
         page.context.close()
+
+
+def test_free_callback_times_are_offered_in_the_browser_zone(
+    chromium: Browser, chicago_app: AppProcess
+) -> None:
+    app = chicago_app
+    page = page_in(chromium, f"{app.url}/callbacks/new?queue=rebooking", "Asia/Tokyo")
+    sign_in_when_asked(page, app, "kenji@example.com")
+    expect(page.get_by_text("When should we call?")).to_be_visible(timeout=20_000)
+    page.get_by_role("radio", name="Pick a time").click()
+    expect(page.get_by_text("Times are in your time zone (Asia/Tokyo).")).to_be_visible()
+    found = httpx.get(
+        f"{app.hub.url}/v1/callbacks/availability", params={"queue": "rebooking", "limit": 1}
+    )
+    [first] = Availability.model_validate(found.json()).slots
+    start = first.start.astimezone(ZoneInfo("Asia/Tokyo"))
+    # The first day shown is the first free time's day in Tokyo, that time first.
+    day = page.get_by_role("checkbox", name=short_day("en", start.date()), exact=True)
+    expect(day).to_be_checked()
+    times = page.get_by_role("checkbox", name=re.compile(r"^\d{1,2}:\d\d\s[AP]M$"))
+    expect(times.first).to_have_attribute("aria-label", clock("en", start))
