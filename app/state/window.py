@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import flet as ft
 
@@ -23,6 +24,7 @@ from app.state.runtime import DeviceRuntime
 from app.state.status import StatusState
 from app.state.storage import StorageState
 from app.state.sync import SyncState, combined
+from app.state.zone import zone_named
 from app.store import StorageError, StorageProblem
 from app.sync import SyncStatus
 
@@ -39,14 +41,22 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
 
 
 class UiState(ft.Observable):
-    """Layout and preferences: width (phone or desktop layout), language, theme; and what
-    runs the window: a browser (`web`), the app installed from it (`installed`), a phone
-    or tablet (`phone`: Android or iOS), iOS."""
+    """Layout and preferences: width (phone or desktop layout), language, theme, the time
+    zone every time is shown in (None: the device's own); and what runs the window: a
+    browser (`web`), the app installed from it (`installed`), a phone or tablet (`phone`:
+    Android or iOS), iOS."""
 
-    def __init__(self, width: float, locale: str = "en", theme: str = "system") -> None:
+    def __init__(
+        self,
+        width: float,
+        locale: str = "en",
+        theme: str = "system",
+        zone: ZoneInfo | None = None,
+    ) -> None:
         self.width = width
         self.locale = locale
         self.theme = theme
+        self.zone = zone
         self.web = False
         self.installed = False
         self.phone = False
@@ -60,13 +70,24 @@ class UiState(ft.Observable):
 class WindowState:
     """What one window or browser tab shows: its observable state objects, which the
     screens render, kept up to date from the device's runtime (syncs, live events,
-    notices, storage health) on this window's own loop."""
+    notices, storage health) on this window's own loop.
 
-    def __init__(self, runtime: DeviceRuntime, *, width: float, run_task: RunTask) -> None:
+    `zone`: the customer's IANA time zone when it is not the device's (in hosted web mode,
+    the browser's); a name this machine does not know is ignored, and times then show in
+    the device's own zone."""
+
+    def __init__(
+        self,
+        runtime: DeviceRuntime,
+        *,
+        width: float,
+        run_task: RunTask,
+        zone: str | None = None,
+    ) -> None:
         self.runtime = runtime
         locale = runtime.personal.account.preference("locale") or "en"
         theme = runtime.personal.account.preference("theme") or "system"
-        self.ui = UiState(width, locale, theme)
+        self.ui = UiState(width, locale, theme, zone_named(zone))
         self.sync = SyncState()
         self.storage = StorageState(runtime.health)
         self.status = StatusState(runtime)
@@ -74,7 +95,7 @@ class WindowState:
         self.account = AccountState(runtime)
         self.alerts = AlertsState(runtime)
         self.cases = CasesState(runtime, locale)
-        self.callbacks = CallbacksState(runtime)
+        self.callbacks = CallbacksState(runtime, zone=self.ui.zone)
         self.notices = NoticesState()
         self.history = NavigationHistory()
         self._run_task = run_task

@@ -1,6 +1,6 @@
 """The public store: content the hub owns and every customer sees the same (service
-states, incidents, the knowledge base and its search index, categories, callback queues).
-On a server one file holds it for every visitor."""
+states, incidents, the knowledge base and its search index, categories, callback queues
+and their free times last seen). On a server one file holds it for every visitor."""
 
 from __future__ import annotations
 
@@ -57,6 +57,13 @@ def _content(conn: sqlite3.Connection) -> None:
     tables.table(conn, "articles").create_index(["slug", "locale"], index_name="articles_slug")
     queues = {"id": str, "position": int, "data": str}
     tables.create(conn, "queues", queues, pk="id", not_null=["position", "data"])
+
+
+def _free_times(conn: sqlite3.Connection) -> None:
+    """Version 2: the hub's last availability answer per callback queue (`data`, as the
+    hub sent it) and when it came, for the slot picker without the hub."""
+    columns = {"queue_id": str, "fetched_at": str, "data": str}
+    tables.create(conn, "free_times", columns, pk="queue_id", not_null=list(columns))
 
 
 # The tables a file of version 4 or older held beside the personal data (moved out since).
@@ -123,12 +130,15 @@ INSERT INTO articles_words (articles_words) VALUES ('rebuild');
 
 PUBLIC_SCHEMA = Schema(
     name="public content",
-    version=1,
+    version=2,
     baseline=in_order(
         bookkeeping,
         _content,
         entity_versions,
         # FTS5 with its own tokenizers, ranking and vocabulary: beyond sqlite-utils' FTS.
         script(SEARCH + SEARCH_TRIGGERS + SEARCH_REBUILD),
+        _free_times,
     ),
+    # Files made by earlier versions are brought forward.
+    migrations=[(2, "free callback times last seen", _free_times)],
 )

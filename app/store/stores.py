@@ -1,7 +1,7 @@
 """The two stores and their repositories, each built with its collaborators.
 
-- `PublicStore`: what the hub publishes for everyone. A desktop or phone keeps its own; a
-  server keeps one for all its visitors.
+- `PublicStore`: what the hub publishes for everyone (and the free callback times last
+  seen). A desktop or phone keeps its own; a server keeps one for all its visitors.
 - `PersonalStore`: what belongs to one device. A server keeps one per browser."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from app.store.cases import Cases
 from app.store.content import Content
 from app.store.database import Database
 from app.store.feeds import Feeds
+from app.store.free_times import FreeTimes
 from app.store.outbox import Outbox
 from app.store.personal_apply import PersonalApplier
 from app.store.public_apply import ContentApplier
@@ -29,6 +30,7 @@ class PublicStore:
         self.db = db
         self.feeds = Feeds(db)
         self.content = Content(db)
+        self.free_times = FreeTimes(db)
         self.search = Search(db, content=self.content)
         self.applier = ContentApplier(db, content=self.content, feeds=self.feeds)
 

@@ -106,7 +106,11 @@ def sync_panel(window: WindowState, sync: SyncState, ui: UiState) -> ft.Control:
                         ]
                     ),
                     ft.Text(
-                        tr(ui.locale, "last_updated", when=when(ui.locale, sync.last_synced))
+                        tr(
+                            ui.locale,
+                            "last_updated",
+                            when=when(ui.locale, sync.last_synced, ui.zone),
+                        )
                         if sync.last_synced
                         else tr(ui.locale, "never_updated")
                     ),

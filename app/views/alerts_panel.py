@@ -8,7 +8,7 @@ import flet as ft
 
 from app.state.alerts import AlertsState, Saved
 from app.state.window import UiState, WindowState
-from app.state.zone import local_zone_name
+from app.state.zone import zone_key
 from app.views.strings import tr
 from app.views.theme import GOOD
 from app.views.widgets import error_line, heading, named_dropdown
@@ -24,7 +24,7 @@ def quiet_hours(alerts: AlertsState, ui: UiState) -> ft.Control:
 
     def pick(key: str) -> None:
         hours = dict(QUIET_CHOICES).get(key)
-        page.run_task(alerts.set_quiet_hours, hours, local_zone_name())
+        page.run_task(alerts.set_quiet_hours, hours, zone_key(ui.zone))
 
     dropdown = ft.Dropdown(
         label=tr(ui.locale, "quiet_hours"),

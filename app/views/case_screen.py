@@ -77,7 +77,9 @@ def bubble(cases: CasesState, ui: UiState, message: MessageRecord) -> ft.Control
     author = tr(ui.locale, "you") if mine else (message.author_name or tr(ui.locale, "agent"))
     controls: list[ft.Control] = [
         ft.Text(
-            f"{author} · {when(ui.locale, message.created_at)}", size=12, weight=ft.FontWeight.BOLD
+            f"{author} · {when(ui.locale, message.created_at, ui.zone)}",
+            size=12,
+            weight=ft.FontWeight.BOLD,
         ),
     ]
     if cases.editing == message.id:

@@ -53,7 +53,7 @@ def case_tile(ui: UiState, case: CaseRecord) -> ft.Control:
             overflow=ft.TextOverflow.ELLIPSIS,
         ),
         subtitle=ft.Text(
-            f"{case_label(ui, case)} · {when(ui.locale, case.updated_at)}"
+            f"{case_label(ui, case)} · {when(ui.locale, case.updated_at, ui.zone)}"
             + (f" · {tr(ui.locale, 'unread_replies', count=case.unread)}" if case.unread else "")
         ),
         trailing=ft.Row(trailing, tight=True, spacing=8),

@@ -5,7 +5,7 @@ them fresh on a screen left open without a timer."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 import flet as ft
 
@@ -33,12 +33,15 @@ def article_updated(locale: str, updated_at: datetime | str, now: datetime) -> s
     return tr(locale, "article_updated", when=since(locale, updated_at, now))
 
 
-def help_synced(locale: str, synced_at: str | None, offline: bool, now: datetime) -> str:
-    """'Help synced 5 minutes ago'; offline, 'Offline — help as of Dec 7, 2:05 PM'."""
+def help_synced(
+    locale: str, synced_at: str | None, offline: bool, now: datetime, zone: tzinfo | None
+) -> str:
+    """'Help synced 5 minutes ago'; offline, 'Offline — help as of Dec 7, 2:05 PM' (in the
+    customer's `zone`)."""
     if offline:
         if synced_at is None:
             return tr(locale, "help_offline_never")
-        return tr(locale, "help_offline_as_of", when=when(locale, synced_at))
+        return tr(locale, "help_offline_as_of", when=when(locale, synced_at, zone))
     if synced_at is None:
         return tr(locale, "help_never_synced")
     return tr(locale, "help_synced", when=since(locale, synced_at, now))
@@ -60,7 +63,7 @@ def HelpFreshness(help_: HelpState, sync: SyncState, ui: UiState) -> ft.Control:
         page.run_task(help_.read_synced)
 
     ft.use_effect(synced, dependencies=[sync.last_synced])
-    text = help_synced(ui.locale, help_.synced_at, sync.offline, datetime.now(UTC))
+    text = help_synced(ui.locale, help_.synced_at, sync.offline, datetime.now(UTC), ui.zone)
     if not sync.offline:
         return ft.Text(text, theme_style=ft.TextThemeStyle.BODY_SMALL, key="help-synced")
     return tinted_box(

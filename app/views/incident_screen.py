@@ -152,7 +152,7 @@ def IncidentScreen(status: StatusState, ui: UiState, incident_id: str) -> ft.Vie
                         [
                             ft.Text(
                                 f"{tr(ui.locale, 'status_' + update.status.value)} · "
-                                f"{when(ui.locale, update.created_at)}",
+                                f"{when(ui.locale, update.created_at, ui.zone)}",
                                 weight=ft.FontWeight.BOLD,
                             ),
                             markdown(update.body),

@@ -4,6 +4,8 @@ else."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 import flet as ft
 
 from app.schemas.sessions import SignIn
@@ -61,21 +63,21 @@ def device_icon(device: str | None) -> ft.IconData:
     return ft.Icons.COMPUTER if system else ft.Icons.DEVICES_OTHER
 
 
-def session_lines(locale: str, item: SignIn) -> tuple[str, str]:
-    """The two lines a sign-in shows: its device (and "This device"), and its times."""
+def session_lines(locale: str, item: SignIn, zone: tzinfo | None) -> tuple[str, str]:
+    """The two lines a sign-in shows: its device (and "This device"), and its times (in
+    the customer's `zone`)."""
     title = device_label(locale, item.device)
     if item.current:
         title = f"{title} · {tr(locale, 'session_this_device')}"
     used = item.last_used_at or item.created_at
-    detail = tr(
-        locale, "session_detail", created=when(locale, item.created_at), used=when(locale, used)
-    )
+    created = when(locale, item.created_at, zone)
+    detail = tr(locale, "session_detail", created=created, used=when(locale, used, zone))
     return title, detail
 
 
 def session_row(state: SessionsState, ui: UiState, item: SignIn) -> ft.Control:
     page = ft.context.page
-    title, detail = session_lines(ui.locale, item)
+    title, detail = session_lines(ui.locale, item, ui.zone)
     action: list[ft.Control] = []
     if not item.current:
         action.append(

@@ -14,7 +14,7 @@ import flet as ft
 
 from app.state.callbacks import CallbacksState
 from app.state.window import UiState
-from app.views.strings import clock, short_day, tr
+from app.views.strings import clock, short_day, tr, when
 from app.views.widgets import progress
 
 
@@ -86,16 +86,28 @@ def slot_picker(
     on_retry: Callable[[], Any],
 ) -> list[ft.Control]:
     """Day chips and time chips for the queue being booked; the loading, offline and
-    empty states say what the customer can do instead."""
+    empty states say what the customer can do instead, and times last seen say when."""
     if callbacks.slots_loading and not callbacks.slots():
         return [ft.Row([progress(), ft.Text(tr(ui.locale, "slots_loading"))])]
     controls: list[ft.Control] = []
+    seen_at = callbacks.as_of()
+    last_seen = seen_at is not None and bool(callbacks.days())
+    if last_seen and seen_at is not None:
+        # The last free times seen (the hub could not be asked since): say when.
+        when_seen = when(ui.locale, seen_at, ui.zone)
+        controls.append(
+            ft.Text(
+                tr(ui.locale, "slots_last_seen", when=when_seen),
+                color=ft.Colors.ON_SURFACE_VARIANT,
+            )
+        )
     if callbacks.slots_error:
-        key = "slots_offline" if callbacks.slots_error == "offline" else "slots_error"
-        controls += [
-            ft.Text(tr(ui.locale, key), color=ft.Colors.ON_SURFACE_VARIANT),
-            ft.TextButton(tr(ui.locale, "retry"), icon=ft.Icons.REFRESH, on_click=on_retry),
-        ]
+        if not last_seen:
+            key = "slots_offline" if callbacks.slots_error == "offline" else "slots_error"
+            controls.append(ft.Text(tr(ui.locale, key), color=ft.Colors.ON_SURFACE_VARIANT))
+        controls.append(
+            ft.TextButton(tr(ui.locale, "retry"), icon=ft.Icons.REFRESH, on_click=on_retry)
+        )
     if not callbacks.days():
         if not callbacks.slots_error:
             controls.append(ft.Text(tr(ui.locale, "no_slots")))

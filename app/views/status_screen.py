@@ -39,7 +39,7 @@ def disruption_card(incident: Incident, ui: UiState) -> ft.Control:
                 ft.Row(
                     [
                         ft.Text(
-                            when(ui.locale, incident.updated_at),
+                            when(ui.locale, incident.updated_at, ui.zone),
                             theme_style=ft.TextThemeStyle.BODY_SMALL,
                         ),
                         ft.FilledTonalButton(
@@ -62,11 +62,11 @@ def incident_tile(incident: Incident, ui: UiState) -> ft.Control:
         tr(
             ui.locale,
             "scheduled_for",
-            start=when(ui.locale, incident.scheduled_for),
-            end=when(ui.locale, incident.scheduled_until),
+            start=when(ui.locale, incident.scheduled_for, ui.zone),
+            end=when(ui.locale, incident.scheduled_until, ui.zone),
         )
         if incident.scheduled_for
-        else when(ui.locale, incident.resolved_at or incident.started_at)
+        else when(ui.locale, incident.resolved_at or incident.started_at, ui.zone)
     )
     return ft.ListTile(
         leading=incident_icon(incident),
@@ -144,7 +144,7 @@ def StatusScreen(status: StatusState, sync: SyncState, ui: UiState) -> ft.View:
 
     body: list[ft.Control] = []
     updated = (
-        tr(ui.locale, "last_updated", when=when(ui.locale, status.last_updated))
+        tr(ui.locale, "last_updated", when=when(ui.locale, status.last_updated, ui.zone))
         if status.last_updated
         else tr(ui.locale, "never_updated")
     )

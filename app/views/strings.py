@@ -90,9 +90,10 @@ def parse_moment(moment: datetime | str) -> datetime:
     return moment
 
 
-def when(locale: str, moment: datetime | str | None, zone: tzinfo | None = None) -> str:
-    """A time in `zone` (the device's time zone by default), the way the locale writes it:
-    'Nov 23, 9:05 PM' / '23 nov, 21:05' / '23 nov., 21:05'."""
+def when(locale: str, moment: datetime | str | None, zone: tzinfo | None) -> str:
+    """A time in the customer's `zone` (None: the device's own), the way the locale writes
+    it: 'Nov 23, 9:05 PM' / '23 nov, 21:05' / '23 nov., 21:05'. The zone is never left
+    out: on a server the device's zone is the server's, not the customer's."""
     if moment is None:
         return ""
     local = parse_moment(moment).astimezone(zone)

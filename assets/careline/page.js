@@ -2,8 +2,22 @@
 // - registers the service worker (flutter_service_worker.js is ours: it keeps the offline
 //   page and shows alerts while the app is closed);
 // - keeps the offline copy fresh: the last status and the help articles this browser read,
-//   fetched with this browser's device key and kept in the browser's cache.
+//   fetched with this browser's device key and kept in the browser's cache;
+// - tells the server the browser's time zone, which Flet's client does not send: written
+//   where Flet's client storage keeps values (JSON under "flutter."), read by the server
+//   when the app starts (app/views/web/server.py).
 "use strict";
+
+const BROWSER_ZONE = "flutter.careline.zone";
+
+try {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone) {
+    localStorage.setItem(BROWSER_ZONE, JSON.stringify(zone));
+  }
+} catch (error) {
+  // No Intl or no storage: the server shows times in its own zone.
+}
 
 const DEVICE_KEY = "flutter.careline.device";
 const OFFLINE_CACHE = "careline-offline";

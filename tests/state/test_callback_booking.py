@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from app.backend import slots
 from app.backend.crud import queues
 from app.schemas import CallbackMode
-from app.state.callbacks import DAYS_SHOWN
+from app.state.callback_times import DAYS_SHOWN
 from app.state.cases import CasesState
 from app.state.runtime import DeviceRuntime
 from tests.state.support import booking_form, hub_callbacks

@@ -87,12 +87,14 @@ async def test_help_knows_when_it_was_last_synced(rig: Rig, runtime: DeviceRunti
     await help_.read_synced()
     assert help_.synced_at is None
     now = datetime.now(UTC)
-    assert help_synced("en", None, False, now) == "Help not synced yet"
-    assert help_synced("es", None, True, now) == "Sin conexión — aún no hay ayuda sincronizada"
+    assert help_synced("en", None, False, now, UTC) == "Help not synced yet"
+    assert help_synced("es", None, True, now, UTC) == "Sin conexión — aún no hay ayuda sincronizada"
     await runtime.engine.sync()
     await help_.read_synced()
     assert help_.synced_at is not None
     later = datetime.fromisoformat(help_.synced_at) + timedelta(minutes=5)
-    assert help_synced("en", help_.synced_at, False, later) == "Help synced 5 minutes ago"
-    assert help_synced("es", help_.synced_at, False, later) == "Ayuda sincronizada hace 5 minutos"
-    assert help_synced("en", help_.synced_at, True, later).startswith("Offline — help as of ")
+    assert help_synced("en", help_.synced_at, False, later, UTC) == "Help synced 5 minutes ago"
+    assert (
+        help_synced("es", help_.synced_at, False, later, UTC) == "Ayuda sincronizada hace 5 minutos"
+    )
+    assert help_synced("en", help_.synced_at, True, later, UTC).startswith("Offline — help as of ")

@@ -1,5 +1,6 @@
-"""The local store as versions 1 to 4 of the app made it: public content and personal
-data in one file. Frozen here so that upgrade tests start from a real old file."""
+"""The local store as versions 1 to 4 of the app made it (public content and personal
+data in one file), and the public store's first version. Frozen here so that upgrade
+tests start from a real old file."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import sqlite3
 from app.store.migrations import run_script
 from app.store.public_schema import SEARCH, SEARCH_REBUILD, SEARCH_TRIGGERS
 
-# Version 1: everything in one file.
-V1 = """
+# Version 1: everything in one file; first the public content.
+V1_PUBLIC = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE feeds (
     name TEXT PRIMARY KEY, cursor TEXT, etag TEXT, synced_at TEXT
@@ -32,6 +33,10 @@ CREATE TABLE articles (
 );
 CREATE INDEX articles_slug ON articles (slug, locale);
 CREATE TABLE queues (id TEXT PRIMARY KEY, position INTEGER NOT NULL, data TEXT NOT NULL);
+"""
+V1 = (
+    V1_PUBLIC
+    + """
 CREATE TABLE cases (
     local_id TEXT PRIMARY KEY, server_id TEXT UNIQUE, number INTEGER, subject TEXT NOT NULL,
     status TEXT NOT NULL, updated_at TEXT NOT NULL, sync_state TEXT NOT NULL,
@@ -59,18 +64,24 @@ CREATE TABLE outbox (
     attempts INTEGER NOT NULL DEFAULT 0, error TEXT, entity TEXT, entity_id TEXT
 );
 """
+)
 V3_UPLOADS = """
 CREATE TABLE uploads (
     local_id TEXT PRIMARY KEY, filename TEXT NOT NULL, content_type TEXT NOT NULL,
     size INTEGER NOT NULL, data BLOB, server_id TEXT, error TEXT, created_at TEXT NOT NULL
 );
 """
-V4_LIVE = """
+ENTITY_VERSIONS = """
 CREATE TABLE entity_versions (
     entity TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (entity, id)
 );
+"""
+V4_LIVE = (
+    ENTITY_VERSIONS
+    + """
 CREATE TABLE notified (key TEXT PRIMARY KEY, created_at TEXT NOT NULL);
 """
+)
 
 
 def make_legacy_store(conn: sqlite3.Connection, version: int = 4) -> None:
@@ -83,3 +94,9 @@ def make_legacy_store(conn: sqlite3.Connection, version: int = 4) -> None:
     if version >= 4:
         run_script(conn, V4_LIVE)
     conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(version),))
+
+
+def make_public_v1(conn: sqlite3.Connection) -> None:
+    """The public store as its version 1 made it (before free callback times were kept)."""
+    run_script(conn, V1_PUBLIC + ENTITY_VERSIONS + SEARCH + SEARCH_TRIGGERS + SEARCH_REBUILD)
+    conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', '1')")

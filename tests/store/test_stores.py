@@ -17,7 +17,7 @@ from app.store.database import connect
 from app.store.migrations import MigrationError, current_version, migrate
 from app.store.personal_schema import PERSONAL_SCHEMA
 from app.store.public_schema import PUBLIC_SCHEMA
-from tests.store.legacy import make_legacy_store
+from tests.store.legacy import make_legacy_store, make_public_v1
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 
@@ -172,3 +172,27 @@ def test_lists_every_reader_shares_are_kept_until_the_store_changes() -> None:
         public.content.save_component(conn, component.model_copy(update={"name": "O'Hare"}))
     assert [c.name for c in public.content.components()] == ["O'Hare"]
     assert [c.name for c in first] == ["Flights at ORD"], "a list handed out never changes"
+
+
+def test_a_public_store_of_version_1_gains_free_times_keeping_its_content(
+    tmp_path: Path,
+) -> None:
+    old = connect(tmp_path / "content.sqlite3")
+    make_public_v1(old)
+    old.execute(
+        "INSERT INTO articles (id, slug, locale, title, body, category, tags, updated_at) "
+        "VALUES ('en:a', 'a', 'en', 'Lost luggage', 'Report it', 'b', '', 'now')"
+    )
+    old.execute("INSERT INTO feeds (name, cursor) VALUES ('kb', '17')")
+    old.close()
+
+    public = open_public(tmp_path)
+    assert current_version(public.db.conn) == PUBLIC_SCHEMA.version == 2
+    assert [h.slug for h in public.search.search("luggage")] == ["a"]
+    assert public.feeds.feed("kb").cursor == "17"
+    assert public.free_times.last("help") is None
+    new = connect(":memory:")
+    migrate(new, PUBLIC_SCHEMA)
+    migrated = shapes(public.db.conn, tables_of(new))
+    assert migrated == shapes(new, tables_of(new)), "as a new file makes them"
+    public.close()

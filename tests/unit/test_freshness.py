@@ -28,11 +28,14 @@ def test_under_a_minute_or_ahead_of_the_device_clock_reads_just_now() -> None:
 
 def test_help_says_when_it_was_synced_and_more_plainly_offline() -> None:
     synced = "2026-12-07T13:30:00Z"
-    assert help_synced("en", synced, False, NOW) == "Help synced 1 hour ago"
-    assert help_synced("es", synced, False, NOW) == "Ayuda sincronizada hace 1 hora"
-    assert help_synced("en", synced, True, NOW) == f"Offline — help as of {when('en', synced)}"
-    assert help_synced("es", synced, True, NOW) == (
-        f"Sin conexión — ayuda a fecha de {when('es', synced)}"
+    assert help_synced("en", synced, False, NOW, UTC) == "Help synced 1 hour ago"
+    assert help_synced("es", synced, False, NOW, UTC) == "Ayuda sincronizada hace 1 hora"
+    assert (
+        help_synced("en", synced, True, NOW, UTC)
+        == f"Offline — help as of {when('en', synced, UTC)}"
     )
-    assert help_synced("en", None, False, NOW) == "Help not synced yet"
-    assert help_synced("en", None, True, NOW) == "Offline — no help synced yet"
+    assert help_synced("es", synced, True, NOW, UTC) == (
+        f"Sin conexión — ayuda a fecha de {when('es', synced, UTC)}"
+    )
+    assert help_synced("en", None, False, NOW, UTC) == "Help not synced yet"
+    assert help_synced("en", None, True, NOW, UTC) == "Offline — no help synced yet"

@@ -4,6 +4,7 @@ language: the device in words, this device marked, and its times."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,6 +13,7 @@ from app.views.sessions_panel import device_icon, device_label, session_lines
 from app.views.strings import when
 
 FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+TOKYO = ZoneInfo("Asia/Tokyo")
 CHROME_ANDROID = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Mobile Safari/537.36"
@@ -59,10 +61,13 @@ def test_this_device_is_marked_with_its_times() -> None:
         id="tok_1", device=FIREFOX_LINUX, created_at=created, last_used_at=used, current=True
     )
     there = SignIn(id="tok_2", device=CHROME_ANDROID, created_at=created)
-    title, detail = session_lines("en", here)
+    title, detail = session_lines("en", here, TOKYO)
     assert title == "Firefox on Linux · This device"
-    assert detail == f"Signed in {when('en', created)} · last used {when('en', used)}"
-    title, detail = session_lines("es", there)
+    assert detail == f"Signed in {when('en', created, TOKYO)} · last used {when('en', used, TOKYO)}"
+    assert detail.startswith("Signed in Nov 21, 12:00"), "in the customer's zone"
+    title, detail = session_lines("es", there, TOKYO)
     assert title == "Chrome en Android"
     # Never used since signing in: it was last used then.
-    assert detail == f"Inicio: {when('es', created)} · último uso: {when('es', created)}"
+    assert (
+        detail == f"Inicio: {when('es', created, TOKYO)} · último uso: {when('es', created, TOKYO)}"
+    )

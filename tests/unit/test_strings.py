@@ -44,7 +44,7 @@ def test_times_are_written_the_way_each_language_writes_them() -> None:
     assert when("es", moment, UTC) == "23 nov, 21:05"
     assert when("fr", moment, UTC) == "23 nov., 21:05"
     assert when("en", "2026-11-23T21:05:00Z", UTC) == f"Nov 23, 9:05{NARROW}PM"
-    assert when("en", None) == ""
+    assert when("en", None, UTC) == ""
     assert clock("en", moment.replace(hour=0)) == f"12:05{NARROW}AM"
     assert clock("es", moment.replace(hour=0)) == "0:05"
     # A language without a catalog is written like its words: in English.

@@ -21,6 +21,9 @@ from app.views.web.offline import offline_router
 
 # Where a browser keeps its device key (Flet's client storage: `localStorage` on the web).
 DEVICE_KEY = "careline.device"
+# Where the page (assets/careline/page.js) writes the browser's IANA time zone: Flet's
+# client does not tell the server, and the server's own zone is not the customer's.
+BROWSER_ZONE = "careline.zone"
 # A closed tab's window stays this long for a reload to come back to (Flet's default
 # is an hour, which a server with many visitors cannot afford).
 SESSION_SECONDS = 300
@@ -42,7 +45,13 @@ def serve(config: AppConfig) -> None:
         except BaseException:  # the browser left before taking its key
             hosting.devices.detach(device)
             raise
-        window = WindowState(device.runtime, width=page.width or 1024, run_task=page.run_task)
+        zone = await preferences.get(BROWSER_ZONE)
+        window = WindowState(
+            device.runtime,
+            width=page.width or 1024,
+            run_task=page.run_task,
+            zone=zone if isinstance(zone, str) else None,
+        )
 
         def closed(_: ft.Event[ft.Page]) -> None:
             window.close()
