@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Row, func, insert, select, update
 
 from app.backend.crud.rejections import MutationRejected
 from app.backend.crud.rows import one_or_404
-from app.backend.db.tables import attachments, customers
+from app.backend.db.tables import attachments, cases, customers
 from app.backend.problems import ProblemError
 from app.backend.util import format_time, new_id, now
 from app.schemas import Attachment
@@ -90,6 +90,31 @@ def store_attachment(
         )
     )
     return attachment
+
+
+def store_agent_attachment(
+    conn: Connection,
+    *,
+    case_id: str,
+    filename: str,
+    content_type: str,
+    data: bytes,
+    max_bytes: int,
+) -> Attachment:
+    """An agent's file for a case, checked as a customer's is. It is kept under the
+    case's customer, so they (and nobody else) can fetch it once a reply carries it, and
+    outside their quota (the company chose to send it); until then it is on no case."""
+    customer_id = one_or_404(
+        conn, select(cases.c.customer_id).where(cases.c.id == case_id), what="case"
+    ).customer_id
+    return store_attachment(
+        conn,
+        customer_id=customer_id,
+        filename=filename,
+        content_type=content_type,
+        data=data,
+        max_bytes=max_bytes,
+    )
 
 
 def stored_bytes(conn: Connection, *, customer_id: str) -> int:

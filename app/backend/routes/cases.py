@@ -46,6 +46,19 @@ def my_case(case_id: str, customer_id: CustomerId, hub: HubDep) -> Case:
         return cases.get_case(conn, case_id=case_id, customer_id=customer_id)
 
 
+async def read_upload(file: UploadFile, limit: int) -> bytes:
+    """The uploaded file's bytes; a 413 past `limit`, without reading further."""
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise ProblemError(
+            413,
+            "Attachment too large",
+            f"Attachments are limited to {size_text(limit)}.",
+            slug="too-large",
+        )
+    return data
+
+
 @router.post("/attachments", response_model=Attachment, status_code=201)
 async def upload(
     file: UploadFile,
@@ -66,14 +79,7 @@ async def upload(
     once full); uploads never attached to a case are removed after a day."""
     hub.limiter.hit("writes", customer_id, hub.settings.writes_per_customer)
     limit = hub.settings.max_attachment_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise ProblemError(
-            413,
-            "Attachment too large",
-            f"Attachments are limited to {size_text(limit)}.",
-            slug="too-large",
-        )
+    data = await read_upload(file, limit)
 
     def store() -> Attachment:
         try:
