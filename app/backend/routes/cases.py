@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Query, Response, UploadFile
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +12,7 @@ from app.backend.crud import attachments, cases
 from app.backend.deps import CustomerId, HubDep
 from app.backend.problems import ProblemError
 from app.schemas import Attachment, Case, Page
-from app.schemas.files import size_text
+from app.schemas.files import download_headers, size_text
 
 router = APIRouter(prefix="/v1", tags=["cases"])
 
@@ -124,16 +123,4 @@ def download(attachment_id: str, customer_id: CustomerId, hub: HubDep) -> Respon
 
 def attachment_response(meta: Attachment, data: bytes) -> Response:
     """Always a download, never rendered or sniffed by the browser."""
-    fallback = meta.filename.encode("ascii", "replace").decode().replace('"', "_")
-    fallback = fallback.replace("\\", "_")
-    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(meta.filename)}"
-    return Response(
-        data,
-        media_type=meta.content_type,
-        headers={
-            "Content-Disposition": disposition,
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return Response(data, media_type=meta.content_type, headers=download_headers(meta.filename))
