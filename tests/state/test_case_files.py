@@ -7,9 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import httpx
+from fastapi import FastAPI
+
 from app.backend.crud import attachments, auth, cases
 from app.state.attachments import FILES_PATH, FileTickets, ThreadFile, file_bytes
 from app.state.runtime import DeviceRuntime
+from app.views.web.files import files_router
 from tests.state.support import synced_case
 from tests.support import png_bytes
 from tests.sync.support import Rig
@@ -131,3 +135,48 @@ async def test_file_bytes_come_from_the_hub_with_the_token(
         )
     assert await file_bytes(runtime, ThreadFile.of(mine.model_dump())) == b"%PDF-1.4 x"
     assert state.tickets is None
+
+
+async def test_the_app_servers_file_address_downloads_once_for_its_device(
+    rig: Rig, runtime: DeviceRuntime
+) -> None:
+    state, _, customer_id = await synced_case(rig, runtime)
+    with rig.db.write() as conn:
+        mine = attachments.store_attachment(
+            conn,
+            customer_id=customer_id,
+            filename="Résumé.pdf",
+            content_type="application/pdf",
+            data=b"%PDF-1.4 mine",
+            max_bytes=10_000,
+        )
+        bobs = attachments.store_attachment(
+            conn,
+            customer_id=auth.ensure_customer(conn, email="bob@example.com").id,
+            filename="bob.txt",
+            content_type="text/plain",
+            data=b"Bob's",
+            max_bytes=10_000,
+        )
+    tickets = FileTickets()
+    state.tickets = tickets
+    server = FastAPI()
+    server.include_router(files_router(tickets))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(server), base_url="http://app.test"
+    ) as browser:
+        address = await state.open_file(mine.model_dump())
+        assert address is not None
+        answer = await browser.get(address)
+        assert answer.status_code == 200 and answer.content == b"%PDF-1.4 mine"
+        assert answer.headers["content-type"] == "application/pdf"
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert answer.headers["content-disposition"].startswith("attachment;")
+        assert "UTF-8''R%C3%A9sum%C3%A9.pdf" in answer.headers["content-disposition"]
+        again = await browser.get(address)
+        assert again.status_code == 404, "an address is good once"
+        assert again.headers["content-type"] == "application/problem+json"
+        assert (await browser.get(FILES_PATH + "guessed")).status_code == 404
+        # Another customer's file never comes through this device's address.
+        stolen = await browser.get(str(await state.open_file(bobs.model_dump())))
+        assert stolen.status_code == 404 and b"Bob" not in stolen.content
