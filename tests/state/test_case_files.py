@@ -5,12 +5,14 @@ from the device's own copy, also offline; a served app hands out one-time addres
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import httpx
 from fastapi import FastAPI
 
 from app.backend.crud import attachments, auth, cases
+from app.schemas.files import type_for_filename
 from app.state.attachments import FILES_PATH, FileTickets, ThreadFile, file_bytes
 from app.state.runtime import DeviceRuntime
 from app.views.web.files import files_router
@@ -24,6 +26,24 @@ TICKET = b"Flight NW12, seat 14C, Friday 09:40\n"
 def opened(uri: str | None) -> bytes:
     assert uri is not None and uri.startswith("file://")
     return Path(unquote(urlparse(uri).path)).read_bytes()
+
+
+def hub_file(rig: Rig, filename: str, data: bytes, *, owner: str) -> dict[str, Any]:
+    """A file the hub keeps for the customer `owner` (an id, or an email to make one)."""
+    content_type = type_for_filename(filename)
+    assert content_type is not None
+    with rig.db.write() as conn:
+        if "@" in owner:
+            owner = auth.ensure_customer(conn, email=owner).id
+        stored = attachments.store_attachment(
+            conn,
+            customer_id=owner,
+            filename=filename,
+            content_type=content_type,
+            data=data,
+            max_bytes=10_000,
+        )
+    return stored.model_dump()
 
 
 async def test_the_thread_lists_and_opens_both_sides_files(
@@ -63,16 +83,8 @@ async def test_the_thread_lists_and_opens_both_sides_files(
     assert uri is not None and uri.endswith("/rebooking.txt")
 
     # Another customer's file, or none at all: not opened, and said why.
-    with rig.db.write() as conn:
-        other = attachments.store_attachment(
-            conn,
-            customer_id=auth.ensure_customer(conn, email="bob@example.com").id,
-            filename="bob.txt",
-            content_type="text/plain",
-            data=b"Bob's",
-            max_bytes=10_000,
-        )
-    assert await state.open_file(other.model_dump()) is None
+    other = hub_file(rig, "bob.txt", b"Bob's", owner="bob@example.com")
+    assert await state.open_file(other) is None
     assert state.file_error == "file_missing"
 
 
@@ -124,16 +136,8 @@ async def test_file_bytes_come_from_the_hub_with_the_token(
     rig: Rig, runtime: DeviceRuntime
 ) -> None:
     state, _, customer_id = await synced_case(rig, runtime)
-    with rig.db.write() as conn:
-        mine = attachments.store_attachment(
-            conn,
-            customer_id=customer_id,
-            filename="a.pdf",
-            content_type="application/pdf",
-            data=b"%PDF-1.4 x",
-            max_bytes=10_000,
-        )
-    assert await file_bytes(runtime, ThreadFile.of(mine.model_dump())) == b"%PDF-1.4 x"
+    mine = hub_file(rig, "a.pdf", b"%PDF-1.4 x", owner=customer_id)
+    assert await file_bytes(runtime, ThreadFile.of(mine)) == b"%PDF-1.4 x"
     assert state.tickets is None
 
 
@@ -141,23 +145,8 @@ async def test_the_app_servers_file_address_downloads_once_for_its_device(
     rig: Rig, runtime: DeviceRuntime
 ) -> None:
     state, _, customer_id = await synced_case(rig, runtime)
-    with rig.db.write() as conn:
-        mine = attachments.store_attachment(
-            conn,
-            customer_id=customer_id,
-            filename="Résumé.pdf",
-            content_type="application/pdf",
-            data=b"%PDF-1.4 mine",
-            max_bytes=10_000,
-        )
-        bobs = attachments.store_attachment(
-            conn,
-            customer_id=auth.ensure_customer(conn, email="bob@example.com").id,
-            filename="bob.txt",
-            content_type="text/plain",
-            data=b"Bob's",
-            max_bytes=10_000,
-        )
+    mine = hub_file(rig, "Résumé.pdf", b"%PDF-1.4 mine", owner=customer_id)
+    bobs = hub_file(rig, "bob.txt", b"Bob's", owner="bob@example.com")
     tickets = FileTickets()
     state.tickets = tickets
     server = FastAPI()
@@ -165,7 +154,7 @@ async def test_the_app_servers_file_address_downloads_once_for_its_device(
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(server), base_url="http://app.test"
     ) as browser:
-        address = await state.open_file(mine.model_dump())
+        address = await state.open_file(mine)
         assert address is not None
         answer = await browser.get(address)
         assert answer.status_code == 200 and answer.content == b"%PDF-1.4 mine"
@@ -178,5 +167,5 @@ async def test_the_app_servers_file_address_downloads_once_for_its_device(
         assert again.headers["content-type"] == "application/problem+json"
         assert (await browser.get(FILES_PATH + "guessed")).status_code == 404
         # Another customer's file never comes through this device's address.
-        stolen = await browser.get(str(await state.open_file(bobs.model_dump())))
+        stolen = await browser.get(str(await state.open_file(bobs)))
         assert stolen.status_code == 404 and b"Bob" not in stolen.content
