@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from app.backend.db import Database
 from app.backend.db.tables import events
-from tests.backend.support import PNG, open_case
-from tests.support import assert_problem
+from tests.backend.support import PNG, open_case, upload
+from tests.support import assert_problem, mutation, push
 
 PDF = b"%PDF-1.4\n% the rebooking\n%%EOF\n"
 
@@ -115,5 +115,15 @@ async def test_a_reply_takes_only_files_uploaded_for_its_case(
     assert assert_problem(refused, 409)["type"].endswith("unknown-attachment")
     unknown = await reply_with(client, operator, alices["id"], ["att_nothing"])
     assert_problem(unknown, 409)
+    # A file already in the thread stays on the customer's message.
+    hers = await upload(client, alice, "tag.png", PNG, "image/png")
+    await push(
+        client,
+        alice,
+        mutation("case.reply", case=alices["id"], body="Tag", attachments=[hers.json()["id"]]),
+    )
+    moved = await reply_with(client, operator, alices["id"], [hers.json()["id"]])
+    assert assert_problem(moved, 409)["type"].endswith("unknown-attachment")
     case = (await client.get(f"/v1/cases/{alices['id']}", headers=alice)).json()
-    assert case["messages"] == []
+    [message] = case["messages"]
+    assert message["author"] == "customer" and len(message["attachments"]) == 1

@@ -150,8 +150,11 @@ def claim_attachments(
     ids: Sequence[str],
     case_id: str,
     message_id: str | None,
+    unused_only: bool = False,
 ) -> list[Attachment]:
-    """Attach this customer's unused uploads to a case (or one of its messages)."""
+    """Attach this customer's unused uploads to a case (or one of its messages). A file
+    already on this case may be named again (a retried change), unless `unused_only`
+    (an agent's reply: the thread's files stay where they are)."""
     if len(ids) > MAX_ATTACHMENTS:
         raise MutationRejected(
             "too_many_attachments", f"At most {MAX_ATTACHMENTS} files at a time."
@@ -164,7 +167,8 @@ def claim_attachments(
                 attachments.c.customer_id == customer_id,
             )
         ).one_or_none()
-        if row is None or (row.case_id is not None and row.case_id != case_id):
+        on_case = row is not None and row.case_id is not None
+        if row is None or (on_case and (unused_only or row.case_id != case_id)):
             raise MutationRejected(
                 "unknown_attachment", "An attached file was not found; upload it again."
             )

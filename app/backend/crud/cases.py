@@ -145,6 +145,7 @@ def agent_reply(
         ids=attachment_ids,
         case_id=case_id,
         message_id=message_id,
+        unused_only=True,
     )
     return _touch(conn, case_id, status or CaseStatus(row.status), at=stamp, added=[message_id])
 
