@@ -4,6 +4,7 @@ event stream, and uploading the files a case carries."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from urllib.parse import quote
 
 import httpx
 
@@ -70,3 +71,10 @@ class SyncCalls(HubConnection):
             "POST", "/v1/attachments", files=files, headers=headers, auth=True
         )
         return self._parse(Attachment, response)
+
+    async def download(self, attachment_id: str) -> bytes:
+        """A file of the customer's case thread (theirs or an agent's), with their token
+        in the header; `Rejected` (404) for any other."""
+        path = f"/v1/attachments/{quote(attachment_id, safe='')}"
+        response = await self._request("GET", path, auth=True)
+        return response.content

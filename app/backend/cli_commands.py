@@ -11,12 +11,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import Connection
 
 from app.backend import slots
-from app.backend.crud import callbacks, cases, queues
+from app.backend.crud import attachments, callbacks, cases, queues
 from app.backend.crud.availability import asap_estimate, free_slots
 from app.backend.db import Database, migrate
 from app.backend.db.engine import private_folder
@@ -25,6 +26,7 @@ from app.backend.settings import HubSettings
 from app.backend.settings_env import load_settings
 from app.backend.util import format_time, now
 from app.schemas import CallbackStatus, CaseStatus
+from app.schemas.files import type_for_filename
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -98,11 +100,35 @@ def case_show(args: argparse.Namespace) -> int:
 
 
 def case_reply(args: argparse.Namespace) -> int:
+    """An agent's reply, with the files named by `--attach` (checked as a customer's)."""
+    files = [read_file(Path(name)) for name in args.attach or ()]
+    limit = settings_from(args).max_attachment_bytes
     with write(args) as conn:
         target = cases.get_case(conn, case_id=args.id)
-        case = cases.agent_reply(conn, case_id=target.id, body=args.body, author_name=args.author)
-    print(f"Replied to #{case.number}; status {case.status.value}")
+        ids = [
+            attachments.store_agent_attachment(
+                conn,
+                case_id=target.id,
+                filename=path.name,
+                content_type=type_for_filename(path.name) or "application/octet-stream",
+                data=data,
+                max_bytes=limit,
+            ).id
+            for path, data in files
+        ]
+        case = cases.agent_reply(
+            conn, case_id=target.id, body=args.body, author_name=args.author, attachment_ids=ids
+        )
+    attached = f" with {len(ids)} file(s)" if ids else ""
+    print(f"Replied to #{case.number}{attached}; status {case.status.value}")
     return 0
+
+
+def read_file(path: Path) -> tuple[Path, bytes]:
+    try:
+        return path, path.read_bytes()
+    except OSError as error:
+        raise CliError(f"{path}: {error.strerror or error}") from error
 
 
 def case_status(args: argparse.Namespace) -> int:

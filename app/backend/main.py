@@ -25,6 +25,7 @@ from app.backend.problems import install_problem_handlers, problem_response
 from app.backend.push_delivery.setup import build_dispatcher
 from app.backend.routes import (
     admin,
+    admin_files,
     admin_tokens,
     auth,
     callbacks,
@@ -125,7 +126,20 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
             conn.exec_driver_sql("SELECT 1")
         return {"status": "ok"}
 
-    routers = (status, kb, callbacks, auth, sync, cases, events, devices, me, admin, admin_tokens)
+    routers = (
+        status,
+        kb,
+        callbacks,
+        auth,
+        sync,
+        cases,
+        events,
+        devices,
+        me,
+        admin,
+        admin_files,
+        admin_tokens,
+    )
     for module in routers:
         api.include_router(module.router)
     return api

@@ -5,6 +5,7 @@ so a customer learns at once, not after an upload."""
 from __future__ import annotations
 
 from pathlib import PurePath
+from urllib.parse import quote
 
 # Allowed types and the leading bytes their content must start with.
 SIGNATURES: dict[str, tuple[bytes, ...]] = {
@@ -53,3 +54,19 @@ def size_text(size: int) -> str:
     if size >= 1_000:
         return f"{size / 1_000:.3g} kB"
     return f"{size} bytes"
+
+
+def download_headers(filename: str) -> dict[str, str]:
+    """How a file is handed to a browser: always a download under its own name (ASCII
+    and UTF-8), never rendered, sniffed or cached. The hub and the served app both send
+    a file this way."""
+    fallback = filename.encode("ascii", "replace").decode().replace('"', "_")
+    fallback = fallback.replace("\\", "_")
+    return {
+        "Content-Disposition": (
+            f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+        ),
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cache-Control": "private, no-store",
+    }

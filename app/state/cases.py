@@ -7,12 +7,15 @@ code ('storage_full', ...) and the form keeps what was typed and picked."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
+from typing import Any
 
 import flet as ft
 from pydantic import ValidationError
 
 from app.schemas import Category
 from app.schemas.booking import BookingRefError, BookingRefField, check_booking_ref
+from app.state.attachments import FileTickets, FileUnavailable, ThreadFile, keep_on_device
 from app.state.case_drafts import CaseDrafts, reply_key
 from app.state.help import ArticleCase
 from app.state.runtime import DeviceRuntime
@@ -63,6 +66,9 @@ class CasesState(ft.Observable):
         self.confirm_close = False
         # What was typed and not sent, per form and per case.
         self.drafts = CaseDrafts()
+        # A served app's one-time file addresses (None: files open on this device).
+        self.tickets: FileTickets | None = None
+        self.file_error: str | None = None
 
     async def load(self) -> None:
         runtime = self._runtime
@@ -207,7 +213,21 @@ class CasesState(ft.Observable):
                 self.cases = await asyncio.to_thread(runtime.personal.cases.list)
         self.current = found
         self.reply_files, self.reply_error, self.editing = [], None, None
-        self.confirm_close = False
+        self.confirm_close, self.file_error = False, None
+
+    async def open_file(self, item: Mapping[str, Any]) -> str | None:
+        """Where to open a file of the thread: in a served app, the browser's one-time
+        download address; else the file fetched into the device's folder (a file URL).
+        None, with `file_error`, when it cannot be had now."""
+        file = ThreadFile.of(item)
+        self.file_error = None
+        if self.tickets is not None:
+            return self.tickets.issue(self._runtime, file)
+        try:
+            return (await keep_on_device(self._runtime, file)).as_uri()
+        except FileUnavailable as error:
+            self.file_error = error.code
+            return None
 
     async def reply(self, body: str) -> bool:
         """Send a reply with the picked files; False with `reply_error` if it can't be."""

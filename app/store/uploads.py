@@ -130,6 +130,18 @@ class Uploads(Repo):
             row = tables.get(conn, "uploads", local_id)
         return bytes(row["data"]) if row and row["data"] is not None else b""
 
+    def local_copy(self, ref: str) -> tuple[bytes | None, str | None]:
+        """A staged file's bytes while the hub does not have it, and the hub's id once it
+        has (the bytes are freed then); (None, None) for a ref this device never staged."""
+        if not is_staged(ref):
+            return None, None
+        with self.db.transaction() as conn:
+            row = tables.get(conn, "uploads", ref.removeprefix(PREFIX))
+        if row is None:
+            return None, None
+        data = bytes(row["data"]) if row["data"] is not None else None
+        return data, row["server_id"]
+
     def uploaded(self, local_id: str, attachment: Attachment) -> None:
         """The hub has the file: remember its id and free the bytes."""
         with self.db.transaction() as conn:

@@ -16,7 +16,7 @@ from app.state.window import UiState, WindowState
 from app.store.records import CaseRecord, MessageRecord
 from app.views.cases_screen import case_label, case_status_chip
 from app.views.context import use_window
-from app.views.files import file_chips, file_errors, use_file_picker
+from app.views.files import file_chips, file_errors, file_problem, thread_files, use_file_picker
 from app.views.layout import form_column
 from app.views.shell import detail_view, missing_view
 from app.views.strings import tr, when
@@ -87,7 +87,7 @@ def bubble(cases: CasesState, ui: UiState, message: MessageRecord) -> ft.Control
     else:
         controls.append(ft.Text(message.body))
     if message.attachments:
-        controls.append(file_chips(ui, [a["filename"] for a in message.attachments]))
+        controls.append(thread_files(ui, cases, message.attachments))
     controls += message_state(ui, message)
     if message.state == "failed" and cases.editing != message.id:
         controls.append(
@@ -181,7 +181,8 @@ def CaseThread(cases: CasesState, ui: UiState) -> ft.Control:
         ft.Text(case.description),
     ]
     if case.attachments:
-        controls.append(file_chips(ui, [a["filename"] for a in case.attachments]))
+        controls.append(thread_files(ui, cases, case.attachments))
+    controls += file_problem(ui, cases)
     controls += close_case(cases, ui, case)
     controls.append(ft.Divider())
     if not case.messages:

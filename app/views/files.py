@@ -1,5 +1,5 @@
-"""Files on a case or a reply: the picker, what was picked, and the files refused with
-their reason."""
+"""Files on a case or a reply: the picker, what was picked, the files refused with their
+reason, and the files of a thread, which open when tapped."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import flet as ft
+from babel.units import format_unit
 
+from app.state.cases import CasesState
 from app.state.window import UiState
-from app.views.strings import tr
+from app.views.strings import babel_locale, tr
+from app.views.widgets import error_line
 
 Handler = Callable[[], Any]
 FilesHandler = Callable[[list[tuple[str, bytes]]], Any]
@@ -79,3 +82,57 @@ def use_file_picker(on_files: FilesHandler) -> Handler:
             on_files(await read_picked(chosen))
 
     return lambda: page.run_task(pick)
+
+
+def file_size(locale: str, size: int) -> str:
+    """A byte count in the customer's language: '31 B', '12,3 kB', '1.5 MB'."""
+    unit, value = "digital-byte", float(size)
+    if size >= 1_000_000:
+        unit, value = "digital-megabyte", round(size / 1_000_000, 1)
+    elif size >= 1_000:
+        unit, value = "digital-kilobyte", round(size / 1_000, 1)
+    return str(format_unit(value, unit, length="short", locale=babel_locale(locale)))
+
+
+def type_icon(content_type: str) -> ft.IconData:
+    if content_type.startswith("image/"):
+        return ft.Icons.IMAGE_OUTLINED
+    if content_type == "application/pdf":
+        return ft.Icons.PICTURE_AS_PDF_OUTLINED
+    return ft.Icons.DESCRIPTION_OUTLINED
+
+
+def thread_files(ui: UiState, cases: CasesState, items: list[dict[str, Any]]) -> ft.Control:
+    """A thread's files (the customer's or an agent's) with type and size; tapping one
+    opens it: a download in a browser, the system's viewer on a desktop or phone."""
+    page = ft.context.page
+
+    async def open_file(item: dict[str, Any]) -> None:
+        target = await cases.open_file(item)
+        if target is not None:
+            await ft.UrlLauncher().launch_url(target, web_only_window_name="_self")
+
+    return ft.Row(
+        [
+            ft.TextButton(
+                content=ft.Row(
+                    [
+                        ft.Icon(type_icon(str(item.get("content_type", ""))), size=18),
+                        ft.Text(str(item["filename"])),
+                        ft.Text(file_size(ui.locale, int(item.get("size") or 0)), size=12),
+                    ],
+                    tight=True,
+                    spacing=6,
+                ),
+                tooltip=tr(ui.locale, "open_file", name=item["filename"]),
+                on_click=lambda _, i=item: page.run_task(open_file, i),
+            )
+            for item in items
+        ],
+        wrap=True,
+    )
+
+
+def file_problem(ui: UiState, cases: CasesState) -> list[ft.Control]:
+    """Why the file last tapped did not open."""
+    return error_line(ui, cases.file_error)

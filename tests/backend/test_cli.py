@@ -9,6 +9,9 @@ from typing import Protocol
 import pytest
 
 from app.backend.cli import main
+from app.backend.crud import attachments, auth, cases
+from app.backend.db import Database
+from app.backend.settings_env import load_settings
 
 
 class Run(Protocol):
@@ -130,3 +133,31 @@ def test_kb_import_command(run: Run, tmp_path: Path) -> None:
     assert "Imported 1 new or changed" in out and "b.md" in out
     code, out = run("kb import", str(tmp_path / "missing"))
     assert code == 2 and "not a folder" in out
+
+
+def test_case_reply_attaches_files(run: Run, tmp_path: Path) -> None:
+    assert run("case list")[0] == 0  # creates the hub's database
+    db = Database(load_settings(data_dir=tmp_path / "hub").database_url)
+    with db.write() as conn:
+        customer = auth.ensure_customer(conn, email="alice@example.com")
+        case = cases.open_case(
+            conn, customer_id=customer.id, subject="Bag", description="Lost", category="baggage"
+        )
+    note = tmp_path / "rebooking.txt"
+    note.write_text("Flight NW12 at 09:40")
+    scan = tmp_path / "scan.png"
+    scan.write_bytes(b"not a png")
+    code, out = run("case reply", case.id, "--body", "Here it is", "--attach", str(scan))
+    assert code != 0 and "not a valid image/png" in out, out
+    code, out = run("case reply", case.id, "--body", "Here it is", "--attach", str(note))
+    assert code == 0 and "with 1 file(s)" in out, out
+    assert run("case reply", case.id, "--body", "x", "--attach", str(tmp_path / "none"))[0] != 0
+    with db.read() as conn:
+        [message] = cases.get_case(conn, case_id=case.id).messages
+        [sent] = message.attachments
+        meta, data = attachments.attachment_content(
+            conn, attachment_id=sent.id, customer_id=customer.id
+        )
+    db.dispose()
+    assert message.body == "Here it is" and meta.filename == "rebooking.txt"
+    assert data == b"Flight NW12 at 09:40" and meta.content_type == "text/plain"

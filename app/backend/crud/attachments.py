@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Row, func, insert, select, update
 
 from app.backend.crud.rejections import MutationRejected
 from app.backend.crud.rows import one_or_404
-from app.backend.db.tables import attachments, customers
+from app.backend.db.tables import attachments, cases, customers
 from app.backend.problems import ProblemError
 from app.backend.util import format_time, new_id, now
 from app.schemas import Attachment
@@ -92,6 +92,31 @@ def store_attachment(
     return attachment
 
 
+def store_agent_attachment(
+    conn: Connection,
+    *,
+    case_id: str,
+    filename: str,
+    content_type: str,
+    data: bytes,
+    max_bytes: int,
+) -> Attachment:
+    """An agent's file for a case, checked as a customer's is. It is kept under the
+    case's customer, so they (and nobody else) can fetch it once a reply carries it, and
+    outside their quota (the company chose to send it); until then it is on no case."""
+    customer_id = one_or_404(
+        conn, select(cases.c.customer_id).where(cases.c.id == case_id), what="case"
+    ).customer_id
+    return store_attachment(
+        conn,
+        customer_id=customer_id,
+        filename=filename,
+        content_type=content_type,
+        data=data,
+        max_bytes=max_bytes,
+    )
+
+
 def stored_bytes(conn: Connection, *, customer_id: str) -> int:
     """How many bytes the customer's files take, attached to a case or not."""
     total = conn.execute(
@@ -125,8 +150,11 @@ def claim_attachments(
     ids: Sequence[str],
     case_id: str,
     message_id: str | None,
+    unused_only: bool = False,
 ) -> list[Attachment]:
-    """Attach this customer's unused uploads to a case (or one of its messages)."""
+    """Attach this customer's unused uploads to a case (or one of its messages). A file
+    already on this case may be named again (a retried change), unless `unused_only`
+    (an agent's reply: the thread's files stay where they are)."""
     if len(ids) > MAX_ATTACHMENTS:
         raise MutationRejected(
             "too_many_attachments", f"At most {MAX_ATTACHMENTS} files at a time."
@@ -139,7 +167,8 @@ def claim_attachments(
                 attachments.c.customer_id == customer_id,
             )
         ).one_or_none()
-        if row is None or (row.case_id is not None and row.case_id != case_id):
+        on_case = row is not None and row.case_id is not None
+        if row is None or (on_case and (unused_only or row.case_id != case_id)):
             raise MutationRejected(
                 "unknown_attachment", "An attached file was not found; upload it again."
             )

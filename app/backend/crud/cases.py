@@ -127,8 +127,10 @@ def agent_reply(
     author_name: str = "Support",
     status: CaseStatus | None = CaseStatus.pending,
     max_messages: int | None = None,
+    attachment_ids: Sequence[str] = (),
 ) -> Case:
-    """An agent's message (by default the case then waits on the customer: pending)."""
+    """An agent's message (by default the case then waits on the customer: pending), with
+    files uploaded for this case (`store_agent_attachment`)."""
     row = one_or_404(
         conn, select(cases).where(cases.c.id == case_id).with_for_update(), what="case"
     )
@@ -137,6 +139,14 @@ def agent_reply(
     # tells the change that added a reply from a later one.
     stamp = format_time(now())
     message_id = _append(conn, case_id, MessageAuthor.agent, author_name, body, None, at=stamp)
+    claim_attachments(
+        conn,
+        customer_id=row.customer_id,
+        ids=attachment_ids,
+        case_id=case_id,
+        message_id=message_id,
+        unused_only=True,
+    )
     return _touch(conn, case_id, status or CaseStatus(row.status), at=stamp, added=[message_id])
 
 

@@ -7,12 +7,12 @@ from typing import Annotated, Self
 from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import Field, model_validator
 
-from app.backend.crud import attachments, callbacks, cases, kb, queues, status
+from app.backend.crud import callbacks, cases, kb, queues, status
 from app.backend.crud.components import set_component_state
 from app.backend.crud.rejections import MutationRejected
 from app.backend.deps import HubDep, require_scope
 from app.backend.problems import ProblemError, invalid_request
-from app.backend.routes.cases import CaseCursor, CaseLimit, attachment_response, case_page
+from app.backend.routes.cases import CaseCursor, CaseLimit, case_page
 from app.schemas import (
     Article,
     Callback,
@@ -29,6 +29,7 @@ from app.schemas import (
     Page,
 )
 from app.schemas.common import UtcTime, WireModel
+from app.schemas.files import MAX_ATTACHMENTS
 
 router = APIRouter(prefix="/v1/admin", tags=["operator"])
 Text = Field(min_length=1, max_length=20_000)
@@ -71,6 +72,12 @@ class AgentReplyIn(WireModel):
     body: str = Text
     author_name: str = Field("Support", max_length=200)
     status: CaseStatus | None = CaseStatus.pending
+    attachments: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_ATTACHMENTS,
+        description="Ids of files uploaded for this case "
+        "(`POST /v1/admin/cases/{case_id}/attachments`).",
+    )
 
 
 class CaseStatusIn(WireModel):
@@ -175,6 +182,7 @@ def reply(case_id: str, body: AgentReplyIn, hub: HubDep) -> Case:
                 author_name=body.author_name,
                 status=body.status,
                 max_messages=hub.settings.max_case_messages,
+                attachment_ids=body.attachments,
             )
     except MutationRejected as refused:
         rejection = refused.rejection
@@ -189,15 +197,6 @@ def set_case_status(case_id: str, body: CaseStatusIn, hub: HubDep) -> Case:
     with hub.db.write() as conn:
         target = cases.get_case(conn, case_id=case_id)
         return cases.set_case_status(conn, case_id=target.id, status=body.status)
-
-
-@router.get("/attachments/{attachment_id}", response_class=Response, dependencies=[CasesScope])
-def attachment(attachment_id: str, hub: HubDep) -> Response:
-    with hub.db.read() as conn:
-        meta, data = attachments.attachment_content(
-            conn, attachment_id=attachment_id, customer_id=None
-        )
-    return attachment_response(meta, data)
 
 
 @router.get("/callbacks", response_model=Page[Callback], dependencies=[CallbacksScope])

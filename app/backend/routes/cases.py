@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Query, Response, UploadFile
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +12,7 @@ from app.backend.crud import attachments, cases
 from app.backend.deps import CustomerId, HubDep
 from app.backend.problems import ProblemError
 from app.schemas import Attachment, Case, Page
-from app.schemas.files import size_text
+from app.schemas.files import download_headers, size_text
 
 router = APIRouter(prefix="/v1", tags=["cases"])
 
@@ -46,6 +45,19 @@ def my_case(case_id: str, customer_id: CustomerId, hub: HubDep) -> Case:
         return cases.get_case(conn, case_id=case_id, customer_id=customer_id)
 
 
+async def read_upload(file: UploadFile, limit: int) -> bytes:
+    """The uploaded file's bytes; a 413 past `limit`, without reading further."""
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise ProblemError(
+            413,
+            "Attachment too large",
+            f"Attachments are limited to {size_text(limit)}.",
+            slug="too-large",
+        )
+    return data
+
+
 @router.post("/attachments", response_model=Attachment, status_code=201)
 async def upload(
     file: UploadFile,
@@ -66,14 +78,7 @@ async def upload(
     once full); uploads never attached to a case are removed after a day."""
     hub.limiter.hit("writes", customer_id, hub.settings.writes_per_customer)
     limit = hub.settings.max_attachment_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise ProblemError(
-            413,
-            "Attachment too large",
-            f"Attachments are limited to {size_text(limit)}.",
-            slug="too-large",
-        )
+    data = await read_upload(file, limit)
 
     def store() -> Attachment:
         try:
@@ -118,16 +123,4 @@ def download(attachment_id: str, customer_id: CustomerId, hub: HubDep) -> Respon
 
 def attachment_response(meta: Attachment, data: bytes) -> Response:
     """Always a download, never rendered or sniffed by the browser."""
-    fallback = meta.filename.encode("ascii", "replace").decode().replace('"', "_")
-    fallback = fallback.replace("\\", "_")
-    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(meta.filename)}"
-    return Response(
-        data,
-        media_type=meta.content_type,
-        headers={
-            "Content-Disposition": disposition,
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return Response(data, media_type=meta.content_type, headers=download_headers(meta.filename))

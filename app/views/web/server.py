@@ -1,8 +1,8 @@
 """`python -m app --web`: the app on the web for every customer. Public content is synced
 once per process, each browser is a device (and its personal store stays on this server,
 `app.state.devices`), and beside the Flet app at `/` are the addresses Careline's own
-browser code uses: the offline copy, and (for alerts) the hub's push key and the device's
-push subscription."""
+browser code uses: the offline copy, a case thread's files, and (for alerts) the hub's
+push key and the device's push subscription."""
 
 from __future__ import annotations
 
@@ -13,10 +13,12 @@ import flet_web.fastapi as flet_fastapi
 import uvicorn
 
 from app.config import AppConfig
+from app.state.attachments import FileTickets
 from app.state.hosting import Hosting
 from app.state.window import WindowState
 from app.views.main import ASSETS, show
 from app.views.web.alerts import alerts_router
+from app.views.web.files import files_router
 from app.views.web.offline import offline_router
 
 # Where a browser keeps its device key (Flet's client storage: `localStorage` on the web).
@@ -34,6 +36,7 @@ def serve(config: AppConfig) -> None:
     hosting = Hosting(
         config.data_dir, config.hub_url, port=config.port, keep_days=config.device_days
     )
+    tickets = FileTickets()
 
     async def main(page: ft.Page) -> None:
         preferences = ft.SharedPreferences()
@@ -52,6 +55,7 @@ def serve(config: AppConfig) -> None:
             run_task=page.run_task,
             zone=zone if isinstance(zone, str) else None,
         )
+        window.cases.tickets = tickets  # files download through this server
 
         def closed(_: ft.Event[ft.Page]) -> None:
             window.close()
@@ -68,6 +72,7 @@ def serve(config: AppConfig) -> None:
     )
     server.include_router(offline_router(hosting, config.company))
     server.include_router(alerts_router(hosting, config.company))
+    server.include_router(files_router(tickets))
     server.mount(
         "/",
         flet_fastapi.app(

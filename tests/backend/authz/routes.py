@@ -121,6 +121,9 @@ ROUTES: dict[str, Route] = {
     "POST /v1/admin/cases/{case_id}/replies": operator(
         "cases", "/v1/admin/cases/{case}/replies", body="We are on it."
     ),
+    "POST /v1/admin/cases/{case_id}/attachments": Route(
+        Access.operator, "/v1/admin/cases/{case}/attachments", 201, scope="cases", upload=True
+    ),
     "PUT /v1/admin/cases/{case_id}/status": operator(
         "cases", "/v1/admin/cases/{case}/status", status="open"
     ),
