@@ -27,7 +27,9 @@ def storm() -> Incident:
                 created_at=WHEN,
                 translations={"es": {"body": "Se cancelan vuelos."}},
             ),
-            IncidentUpdate(id="u1", status="investigating", body="Snow is coming.", created_at=WHEN),
+            IncidentUpdate(
+                id="u1", status="investigating", body="Snow is coming.", created_at=WHEN
+            ),
         ],
         actions=[
             IncidentAction(kind="case", label="Ask us", translations={"es": {"label": "Pregunta"}})
