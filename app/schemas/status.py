@@ -132,6 +132,14 @@ class Incident(WireModel):
     translations: dict[Locale, IncidentText] = translations_field()
 
 
+class IncidentTranslation(WireModel):
+    """What an operator writes in one language when publishing or updating an incident:
+    its title (kept on the incident) and the update's body."""
+
+    title: str | None = Field(None, min_length=1, max_length=300)
+    body: str | None = Field(None, min_length=1, max_length=20_000)
+
+
 class StatusPage(WireModel):
     name: str
     url: str
