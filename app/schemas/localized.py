@@ -59,11 +59,16 @@ def localized(model: M, locale: str | None) -> M:
     return model.model_copy(update=changes) if changes else model
 
 
-def text_for(model: BaseModel, field: str, locale: str | None) -> str:
-    """One field of `model` in `locale`, else in the default language."""
-    translation = pick(getattr(model, "translations", None) or {}, locale)
-    value = getattr(translation, field, None) if translation is not None else None
-    return str(value if value is not None else getattr(model, field))
+def text_for(
+    item: BaseModel | Mapping[str, Any], field: str, locale: str | None, *, default: str = ""
+) -> str:
+    """One field of `item` (a model, or one as JSON: an event's data) in `locale`, else
+    in the default language; `default` when `item` has no such field."""
+    if isinstance(item, BaseModel):
+        item = item.model_dump(include={field, "translations"}, exclude_none=True)
+    translation = pick(item.get("translations") or {}, locale) or {}
+    value = translation.get(field) if isinstance(translation, Mapping) else None
+    return str(value if value is not None else item.get(field, default))
 
 
 def _has_text(value: object) -> bool:

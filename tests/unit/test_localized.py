@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from app.schemas import Component, Incident, IncidentAction, IncidentUpdate
+from string import Formatter
+
+from app.schemas import Component, Event, Incident, IncidentAction, IncidentUpdate
 from app.schemas.callbacks import CallbackQueue
+from app.schemas.event_text import PHRASES, event_text, phrase
 from app.schemas.localized import localized, pick, text_for
 
 WHEN = "2026-01-10T12:00:00Z"
@@ -93,3 +96,33 @@ def test_pick_prefers_the_exact_tag() -> None:
     assert pick(found, "pt-PT") == "português"
     assert pick(found, "") is None
     assert pick({}, "es") is None
+
+
+def test_event_text_in_the_customers_language() -> None:
+    event = Event(
+        id=1,
+        kind="incident",
+        entity_id="inc_1",
+        version=1,
+        data=storm().model_dump(mode="json"),
+        created_at=WHEN,
+    )
+    spanish = event_text(event, "es")
+    assert spanish is not None
+    assert (spanish.title, spanish.body) == ("Tormenta de invierno", "Se cancelan vuelos.")
+    english = event_text(event, None)
+    assert english is not None and english.title == "Winter storm"
+    assert phrase("de", "soon") == "soon"  # a language without phrases reads in English
+    assert phrase("fr-CA", "in_minutes", minutes=5) == "dans environ 5 minutes"
+
+
+def test_every_language_has_every_phrase_with_the_same_placeholders() -> None:
+    def holes(text: object) -> set[str]:
+        parts = text if isinstance(text, tuple) else (text,)
+        return {name for part in parts for _, name, _, _ in Formatter().parse(part) if name}
+
+    english = PHRASES["en"]
+    for locale, words in PHRASES.items():
+        assert set(words) == set(english), locale
+        for key, text in words.items():
+            assert holes(text) == holes(english[key]), (locale, key)
