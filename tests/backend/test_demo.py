@@ -115,8 +115,9 @@ async def test_the_demo_says_all_its_status_content_in_spanish(
     assert groups == {"Aeropuertos", "Servicios"}
     queues = (await client.get("/v1/callbacks/queues")).json()["items"]
     for queue in queues:
-        shown = localized(CallbackQueue.model_validate(queue), "es")
-        assert shown.name != queue["name"] and shown.description != queue["description"]
+        in_spanish = localized(CallbackQueue.model_validate(queue), "es")
+        assert in_spanish.name != queue["name"]
+        assert in_spanish.description != queue["description"]
 
 
 def test_demo_dir_is_in_the_repository() -> None:
