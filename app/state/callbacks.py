@@ -19,6 +19,7 @@ from app.api import HubError
 from app.schemas import Availability, CallbackMode, CallbackQueue, Slot
 from app.schemas.booking import BookingRefError, check_booking_ref
 from app.schemas.common import parse_time
+from app.schemas.localized import localized
 from app.schemas.status import StatusPage
 from app.state.account import problem_code
 from app.state.calendar import CalendarEvent, calendar_text
@@ -36,9 +37,12 @@ PARTS_OF_DAY = (("morning", 0), ("afternoon", 12), ("evening", 17))
 
 
 class CallbacksState(ft.Observable):
-    def __init__(self, runtime: DeviceRuntime, zone: tzinfo | None = None) -> None:
+    def __init__(
+        self, runtime: DeviceRuntime, zone: tzinfo | None = None, locale: str = "en"
+    ) -> None:
         self._runtime = runtime
         self.zone = zone or local_zone()
+        self.locale = locale  # the queues' names are shown in it where translated
         self.queues: list[CallbackQueue] = []
         self.callbacks: list[CallbackRecord] = []
         # The company (the number it calls from, how it asks for a booking reference).
@@ -63,7 +67,8 @@ class CallbacksState(ft.Observable):
 
     async def load(self) -> None:
         runtime = self._runtime
-        self.queues = await asyncio.to_thread(runtime.public.content.queues)
+        queues = await asyncio.to_thread(runtime.public.content.queues)
+        self.queues = [localized(q, self.locale) for q in queues]
         self.company = await asyncio.to_thread(runtime.public.content.company)
         self.callbacks = await asyncio.to_thread(runtime.personal.callbacks.list)
 

@@ -15,6 +15,7 @@ import flet as ft
 
 from app.api import HubError
 from app.schemas import Article, Category, Impact, Incident, IncidentKind
+from app.schemas.localized import localized
 from app.state.runtime import DeviceRuntime
 from app.state.storage import try_saving
 from app.store import StorageError
@@ -134,7 +135,8 @@ class HelpState(ft.Observable):
             article = content.article(slug, self.locale)
             return article.title if article else None
 
-        incidents = incident_help(content.incidents(active=True), title)
+        shown = [localized(i, self.locale) for i in content.incidents(active=True)]
+        incidents = incident_help(shown, title)
         return content.categories(self.locale), incidents
 
     @property
