@@ -205,15 +205,8 @@ class Content(Repo):
         return [_article(r) for r in self.rows("articles", where, params, order_by="title")]
 
     def categories(self, locale: str) -> list[Category]:
-        """Each category in `locale`, else in English (the hub's default language)."""
-        query = (
-            "SELECT data FROM categories WHERE locale IN (?, 'en') "
-            "ORDER BY position, id, locale = 'en'"
-        )
-        found: dict[str, Category] = {}
-        for category in self._shared(Category, query, [locale]):
-            found.setdefault(category.id, category)
-        return list(found.values())
+        query = "SELECT data FROM categories WHERE locale = ? ORDER BY position, id"
+        return self._shared(Category, query, [locale])
 
     def queues(self) -> list[CallbackQueue]:
         return self._shared(CallbackQueue, "SELECT data FROM queues ORDER BY position, id")
