@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app.backend import cli_commands as commands
-from app.backend import cli_hub, cli_status, serve
+from app.backend import cli_hub, cli_status, cli_texts, serve
 from app.backend.settings import SettingsError
 from app.config import DEFAULT_HUB_HOST, DEFAULT_HUB_PORT
 
@@ -86,13 +86,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--maintenance", action="store_true", help="scheduled maintenance")
     p.add_argument("--starts", help="maintenance start (RFC 3339)")
     p.add_argument("--ends", help="maintenance end (RFC 3339)")
+    cli_texts.add_text_option(p, "title, body")
     p = add(inc, "update", cli_status.incident_update, "add an update to an incident")
     p.add_argument("id")
     p.add_argument("--status", required=True)
     p.add_argument("--body", required=True)
+    cli_texts.add_text_option(p, "body, title (a new title)")
     p = add(inc, "resolve", cli_status.incident_resolve, "resolve an incident")
     p.add_argument("id")
     p.add_argument("--body", default="This incident has been resolved.")
+    cli_texts.add_text_option(p, "body, title (a new title)")
     add(inc, "list", cli_status.incident_list, "list recent incidents")
 
     comp = top.add_parser("component", help="status components").add_subparsers(
@@ -102,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(comp, "set", cli_status.component_set, "set a component's state")
     p.add_argument("id")
     p.add_argument("state")
+    p = add(comp, "text", cli_texts.component_text, "give a component's text in other languages")
+    p.add_argument("id")
+    cli_texts.add_text_option(p, "name, group, description")
 
     case = top.add_parser("case", help="support cases").add_subparsers(dest="sub", required=True)
     p = add(case, "list", commands.case_list, "list cases, newest first")
@@ -144,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="from_at", required=True, help="HH:MM local")
     p.add_argument("--to", dest="to_at", required=True, help="HH:MM local")
     p.add_argument("--agents", type=int, required=True)
+    p = add(queue, "text", cli_texts.queue_text, "give a queue's text in other languages")
+    p.add_argument("id")
+    cli_texts.add_text_option(p, "name, description")
 
     auth = top.add_parser("auth", help="sign-in").add_subparsers(dest="sub", required=True)
     add(auth, "codes", cli_hub.auth_codes, "dev mode: show pending sign-in codes")

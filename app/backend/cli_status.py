@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from app.backend.cli_commands import CliError, choice, read, write
+from app.backend.cli_texts import incident_texts
 from app.backend.crud import components, status
 from app.backend.util import parse_time
 from app.schemas import ComponentState, Impact, IncidentKind
@@ -30,6 +31,7 @@ def incident_publish(args: argparse.Namespace) -> int:
             articles=args.articles,
             scheduled_for=starts,
             scheduled_until=ends,
+            translations=incident_texts(args),
         )
     print(
         f"Published {incident.id}: {incident.title} ({incident.status.value}, "
@@ -41,7 +43,11 @@ def incident_publish(args: argparse.Namespace) -> int:
 def incident_update(args: argparse.Namespace) -> int:
     with write(args) as conn:
         incident = status.update_incident(
-            conn, incident_id=args.id, status=choice(IncidentStatus, args.status), body=args.body
+            conn,
+            incident_id=args.id,
+            status=choice(IncidentStatus, args.status),
+            body=args.body,
+            translations=incident_texts(args),
         )
     print(f"Updated {incident.id}: now {incident.status.value}")
     return 0
@@ -57,7 +63,13 @@ def incident_resolve(args: argparse.Namespace) -> int:
         )
         if current.status in CLOSED_STATUSES:
             raise CliError(f"{args.id} is already {current.status.value}")
-        status.update_incident(conn, incident_id=args.id, status=done, body=args.body)
+        status.update_incident(
+            conn,
+            incident_id=args.id,
+            status=done,
+            body=args.body,
+            translations=incident_texts(args),
+        )
     print(f"Resolved {args.id}")
     return 0
 

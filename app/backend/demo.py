@@ -26,6 +26,7 @@ from app.schemas import (
     IncidentKind,
     IncidentStatus,
 )
+from app.schemas.status import ComponentText, IncidentTranslation
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "assets" / "demo" / "northwind"
 _SPAN = re.compile(r"(\d+)([dhm])")
@@ -94,6 +95,10 @@ def load_demo(
             group=entry.get("group"),
             description=entry.get("description", ""),
             position=position,
+            translations={
+                locale: ComponentText.model_validate(text)
+                for locale, text in (entry.get("translations") or {}).items()
+            },
         )
         report.components += 1
     for position, entry in enumerate(_read(folder, "queues.yaml")):
@@ -121,6 +126,7 @@ def _load_queue(conn: Connection, entry: dict[str, Any], position: int, at: date
         horizon_days=entry["horizon_days"],
         hours=entry["hours"],
         position=position,
+        translations=entry.get("translations") or {},
     )
     queues.save_queue(conn, queue=queue, handle_minutes=entry["handle_minutes"])
     tz = slots.zone(queue.time_zone)
@@ -159,6 +165,7 @@ def _load_incident(conn: Connection, entry: dict[str, Any], at: datetime) -> Non
         scheduled_until=(
             _relative(entry["scheduled_until"], at) if "scheduled_until" in entry else None
         ),
+        translations=_texts(entry, first),
     )
     for update in updates[1:]:
         status.update_incident(
@@ -167,6 +174,20 @@ def _load_incident(conn: Connection, entry: dict[str, Any], at: datetime) -> Non
             status=IncidentStatus(update["status"]),
             body=update["body"].strip(),
             at=_relative({"ago": update["ago"]}, at),
+            translations=_texts({}, update),
         )
     for component_id, state in (entry.get("component_states") or {}).items():
         set_component_state(conn, component_id=component_id, status=ComponentState(state))
+
+
+def _texts(incident: dict[str, Any], update: dict[str, Any]) -> dict[str, IncidentTranslation]:
+    """Per locale, the incident's title (given) and the update's body (given)."""
+    titles = incident.get("translations") or {}
+    bodies = update.get("translations") or {}
+    return {
+        locale: IncidentTranslation(
+            title=(titles.get(locale) or {}).get("title"),
+            body=((bodies.get(locale) or {}).get("body") or "").strip() or None,
+        )
+        for locale in {*titles, *bodies}
+    }

@@ -8,11 +8,15 @@ from pydantic import Field
 
 from app.schemas.common import WireModel
 from app.schemas.customers import Subscriptions
+from app.schemas.localized import Locale
 from app.schemas.mutations import DeviceRegisterArgs
 
 
 class AlertDeviceIn(DeviceRegisterArgs):
     follows: Subscriptions = Field(default_factory=Subscriptions)
+    locale: Locale | None = Field(
+        None, description="The language pushes come in; none: the company's default."
+    )
 
 
 class AlertDeviceCreated(WireModel):

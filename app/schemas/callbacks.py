@@ -9,6 +9,7 @@ from pydantic import Field
 
 from app.schemas.booking import BookingRef, LanguageTag
 from app.schemas.common import UtcTime, WireModel
+from app.schemas.localized import Locale, translations_field
 
 # A phone number in international (E.164) form: '+', a country code, at most 15 digits.
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -44,6 +45,13 @@ def initial_status(mode: CallbackMode) -> CallbackStatus:
     return CallbackStatus.requested if mode is CallbackMode.asap else CallbackStatus.scheduled
 
 
+class CallbackQueueText(WireModel):
+    """A queue's text in one language; a field left out reads in the default one."""
+
+    name: str | None = None
+    description: str | None = None
+
+
 class CallbackQueue(WireModel):
     id: str
     name: str
@@ -56,6 +64,7 @@ class CallbackQueue(WireModel):
         default_factory=dict, description="Weekday ('mon'..'sun') -> local [open, close] pairs."
     )
     position: int = 0
+    translations: dict[Locale, CallbackQueueText] = translations_field()
 
 
 class Slot(WireModel):

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from app.schemas.booking import BookingRefField
 from app.schemas.common import UtcTime, WireModel
+from app.schemas.localized import Locale, translations_field
 
 
 class ComponentState(StrEnum):
@@ -61,6 +62,14 @@ class Impact(StrEnum):
     critical = "critical"
 
 
+class ComponentText(WireModel):
+    """A component's text in one language; a field left out reads in the default one."""
+
+    name: str | None = None
+    group: str | None = None
+    description: str | None = None
+
+
 class Component(WireModel):
     id: str
     name: str
@@ -69,6 +78,11 @@ class Component(WireModel):
     status: ComponentState = ComponentState.operational
     position: int = 0
     updated_at: UtcTime
+    translations: dict[Locale, ComponentText] = translations_field()
+
+
+class IncidentUpdateText(WireModel):
+    body: str | None = Field(None, description="Markdown.")
 
 
 class IncidentUpdate(WireModel):
@@ -76,6 +90,11 @@ class IncidentUpdate(WireModel):
     status: IncidentStatus
     body: str = Field(description="Markdown.")
     created_at: UtcTime
+    translations: dict[Locale, IncidentUpdateText] = translations_field()
+
+
+class IncidentActionText(WireModel):
+    label: str | None = None
 
 
 class IncidentAction(WireModel):
@@ -84,6 +103,11 @@ class IncidentAction(WireModel):
     kind: str = Field(description="callback | case | article")
     label: str
     target: str | None = Field(None, description="Queue id, case category or article slug.")
+    translations: dict[Locale, IncidentActionText] = translations_field()
+
+
+class IncidentText(WireModel):
+    title: str | None = None
 
 
 class Incident(WireModel):
@@ -105,6 +129,15 @@ class Incident(WireModel):
     scheduled_until: UtcTime | None = None
     created_at: UtcTime
     updated_at: UtcTime
+    translations: dict[Locale, IncidentText] = translations_field()
+
+
+class IncidentTranslation(WireModel):
+    """What an operator writes in one language when publishing or updating an incident:
+    its title (kept on the incident) and the update's body."""
+
+    title: str | None = Field(None, min_length=1, max_length=300)
+    body: str | None = Field(None, min_length=1, max_length=20_000)
 
 
 class StatusPage(WireModel):

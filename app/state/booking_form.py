@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from app.schemas import CallbackMode, CallbackQueue
 from app.schemas.booking import BookingRefError, check_booking_ref
+from app.schemas.localized import localized
 from app.schemas.status import StatusPage
 from app.state.callback_times import CallbackTimes
 from app.state.phone import DEFAULT_COUNTRY, to_e164
@@ -23,8 +24,11 @@ from app.store import StorageError
 
 
 class BookingForm(CallbackTimes):
-    def __init__(self, runtime: DeviceRuntime, zone: tzinfo | None = None) -> None:
+    def __init__(
+        self, runtime: DeviceRuntime, zone: tzinfo | None = None, locale: str = "en"
+    ) -> None:
         super().__init__(runtime, zone)
+        self.locale = locale  # the queues' names are shown in it where translated
         self.queues: list[CallbackQueue] = []
         # The company (the number it calls from, how it asks for a booking reference).
         self.company: StatusPage | None = None
@@ -37,7 +41,8 @@ class BookingForm(CallbackTimes):
 
     async def load(self) -> None:
         runtime = self._runtime
-        self.queues = await asyncio.to_thread(runtime.public.content.queues)
+        queues = await asyncio.to_thread(runtime.public.content.queues)
+        self.queues = [localized(q, self.locale) for q in queues]
         self.company = await asyncio.to_thread(runtime.public.content.company)
 
     async def start_booking(self, queue_id: str | None = None) -> None:

@@ -21,8 +21,10 @@ from app.store.records import CallbackRecord
 
 
 class CallbacksState(BookingForm):
-    def __init__(self, runtime: DeviceRuntime, zone: tzinfo | None = None) -> None:
-        super().__init__(runtime, zone)
+    def __init__(
+        self, runtime: DeviceRuntime, zone: tzinfo | None = None, locale: str = "en"
+    ) -> None:
+        super().__init__(runtime, zone, locale)
         self.callbacks: list[CallbackRecord] = []
         # Why the last cancel, move or dismissal could not be stored (None: it was).
         self.action_error: str | None = None

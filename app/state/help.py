@@ -15,6 +15,7 @@ import flet as ft
 
 from app.api import HubError
 from app.schemas import Article, Category, Impact, Incident, IncidentKind
+from app.schemas.localized import localized
 from app.state.runtime import DeviceRuntime
 from app.state.storage import try_saving
 from app.store import StorageError
@@ -159,7 +160,8 @@ class HelpState(ft.Observable):
             article = content.article(slug, self.locale)
             return Link(slug, article.title, article.locale) if article else None
 
-        incidents = incident_help(content.incidents(active=True), link)
+        shown = [localized(i, self.locale) for i in content.incidents(active=True)]
+        incidents = incident_help(shown, link)
         categories = content.categories(self.locale)
         if self._falls_back:
             # A category not translated yet is still there, in the fallback language.

@@ -8,6 +8,7 @@ import asyncio
 from dataclasses import dataclass
 
 from app.schemas import Article, Component, ComponentState, Incident
+from app.schemas.localized import localized
 from app.state.runtime import DeviceRuntime
 from app.state.status import IMPACT_ORDER
 from app.store import PublicStore
@@ -39,7 +40,10 @@ async def offline_copy(public: PublicStore, device: DeviceRuntime | None) -> Off
     return OfflineCopy(
         locale,
         synced_at,
-        sorted(incidents, key=lambda i: (-IMPACT_ORDER.index(i.impact), i.started_at)),
-        [c for c in components if c.status is not ComponentState.operational],
+        sorted(
+            (localized(i, locale) for i in incidents),
+            key=lambda i: (-IMPACT_ORDER.index(i.impact), i.started_at),
+        ),
+        [localized(c, locale) for c in components if c.status is not ComponentState.operational],
         [article for article in found if article is not None],
     )

@@ -73,9 +73,12 @@ async def turn_on(
         runtime.scheduler.poke(0)
         return
     follows = await asyncio.to_thread(personal.account.subscriptions)
+    # The language its pushes come in: the one the customer chose (none: the company's).
+    locale = await asyncio.to_thread(personal.account.preference, "locale")
+    registration = AlertDeviceIn(**device.model_dump(), follows=follows, locale=locale)
     try:
         made = await runtime.client.register_alert_device(
-            AlertDeviceIn(**device.model_dump(), follows=follows), browser_address=browser_address
+            registration, browser_address=browser_address
         )
     except HubError as error:
         raise _not_changed(error) from error

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import flet as ft
 
 from app.schemas import Component, Impact, Incident, IncidentKind
+from app.schemas.localized import localized
 from app.state.relevance import Disruptions, arrange
 from app.state.runtime import DeviceRuntime
 
@@ -22,8 +23,12 @@ class ComponentGroup:
 
 
 class StatusState(ft.Observable):
-    def __init__(self, runtime: DeviceRuntime) -> None:
+    """What the company wrote (services, their groups, incidents, their updates and
+    actions) is shown in `locale` where translated (`localized`)."""
+
+    def __init__(self, runtime: DeviceRuntime, locale: str = "en") -> None:
         self._runtime = runtime
+        self.locale = locale
         self.groups: list[ComponentGroup] = []
         self.active: list[Incident] = []
         self.disruptions = Disruptions()
@@ -42,6 +47,8 @@ class StatusState(ft.Observable):
             asyncio.to_thread(runtime.personal.account.subscriptions),
             asyncio.to_thread(runtime.public.feeds.feed, "status"),
         )
+        components = [localized(c, self.locale) for c in components]
+        incidents = [localized(i, self.locale) for i in incidents]
         groups: dict[str, list[Component]] = {}
         for component in components:
             groups.setdefault(component.group or "", []).append(component)
@@ -68,7 +75,8 @@ class StatusState(ft.Observable):
         await self.load()
 
     async def incident(self, incident_id: str) -> Incident | None:
-        return await asyncio.to_thread(self._runtime.public.content.incident, incident_id)
+        found = await asyncio.to_thread(self._runtime.public.content.incident, incident_id)
+        return localized(found, self.locale) if found is not None else None
 
     async def article_titles(self, slugs: list[str], locale: str) -> dict[str, str]:
         """Titles of the incident's help articles that are on this device."""

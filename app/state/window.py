@@ -90,12 +90,12 @@ class WindowState:
         self.ui = UiState(width, locale, theme, zone_named(zone))
         self.sync = SyncState()
         self.storage = StorageState(runtime.health)
-        self.status = StatusState(runtime)
+        self.status = StatusState(runtime, locale)
         self.help = HelpState(runtime, locale)
         self.account = AccountState(runtime)
         self.alerts = AlertsState(runtime)
         self.cases = CasesState(runtime, locale)
-        self.callbacks = CallbacksState(runtime, zone=self.ui.zone)
+        self.callbacks = CallbacksState(runtime, zone=self.ui.zone, locale=locale)
         self.notices = NoticesState()
         self.history = NavigationHistory()
         self._run_task = run_task
@@ -227,9 +227,14 @@ class WindowState:
         self.ui.locale = locale
         self.help.locale = locale
         self.cases.locale = locale
+        self.status.locale = locale
+        self.callbacks.locale = locale
         self.runtime.notices.locale = locale
+        # The store holds every language: the screens show the new one without a sync.
+        await self.status.load()
         await self.help.load()
         await self.cases.load()
+        await self.callbacks.load()
 
     async def set_theme(self, theme: str) -> None:
         await self._save_preference("theme", theme)

@@ -9,9 +9,11 @@ from typing import Protocol
 import pytest
 
 from app.backend.cli import main
-from app.backend.crud import attachments, auth, cases
+from app.backend.crud import attachments, auth, cases, components, queues, status
 from app.backend.db import Database
+from app.backend.settings import sqlite_url
 from app.backend.settings_env import load_settings
+from app.schemas.localized import localized
 
 
 class Run(Protocol):
@@ -161,3 +163,38 @@ def test_case_reply_attaches_files(run: Run, tmp_path: Path) -> None:
     db.dispose()
     assert message.body == "Here it is" and meta.filename == "rebooking.txt"
     assert data == b"Flight NW12 at 09:40" and meta.content_type == "text/plain"
+
+
+def test_text_in_other_languages(run: Run, tmp_path: Path) -> None:
+    run("demo load")
+    code, out = run(
+        "incident publish",
+        *("--title", "Fog in Boston", "--impact", "minor", "--component", "flights-bos"),
+        *("--body", "Low visibility.", "--text", "es", "title", "Niebla en Boston"),
+        *("--text", "es", "body", "Poca visibilidad."),
+    )
+    assert code == 0, out
+    incident_id = out.split()[1].rstrip(":")
+    run("incident update", incident_id, "--status", "identified", "--body", "Fog.")
+    assert run("component text", "flights-bos", "--text", "es", "name", "Vuelos en BOS")[0] == 0
+    assert run("component text", "flights-bos", "--text", "es", "group", "Aeropuertos")[0] == 0
+    assert run("queue text", "general", "--text", "es", "name", "Ayuda general")[0] == 0
+    db = Database(sqlite_url(tmp_path / "hub"))
+    try:
+        with db.read() as conn:
+            incident = localized(status.get_incident(conn, incident_id=incident_id), "es")
+            bos = next(c for c in components.list_components(conn) if c.id == "flights-bos")
+            queue = next(q for q in queues.list_queues(conn) if q.id == "general")
+    finally:
+        db.dispose()
+    assert incident.title == "Niebla en Boston"
+    assert [u.body for u in incident.updates] == ["Fog.", "Poca visibilidad."]  # falls back
+    assert (localized(bos, "es").name, localized(bos, "es").group) == (
+        "Vuelos en BOS",
+        "Aeropuertos",
+    )
+    assert localized(queue, "es").name == "Ayuda general"
+    code, out = run("queue text", "general", "--text", "es", "colour", "rojo")
+    assert code == 2 and "name, description" in out
+    code, out = run("component text", "flights-bos", "--text", "no such!", "name", "x")
+    assert code == 2 and "--text" in out

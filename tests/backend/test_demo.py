@@ -12,6 +12,8 @@ import yaml
 from app.backend.db import Database
 from app.backend.demo import DEMO_DIR, load_demo, parse_span
 from app.backend.kb_import import ArticleFile, parse_article
+from app.schemas import CallbackQueue, StatusSnapshot
+from app.schemas.localized import localized
 
 REQUIRED_CATEGORIES = {
     "baggage",
@@ -87,6 +89,35 @@ async def test_demo_load_gives_a_storm_and_loads_again_without_doubling(
             await client.get("/v1/callbacks/availability", params={"queue": queue["id"]})
         ).json()
         assert len(available["slots"]) > 0, queue["id"]
+
+
+async def test_the_demo_says_all_its_status_content_in_spanish(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    """Every component, group, queue, incident, update and action has its Spanish text,
+    and that text differs from the English one where a word could."""
+    with db.write() as conn:
+        load_demo(conn)
+    status = StatusSnapshot.model_validate((await client.get("/v1/status")).json())
+    incidents = status.active_incidents + status.maintenance + status.recent_incidents
+    assert len(incidents) == 4
+    for incident in incidents:
+        spanish = localized(incident, "es")
+        assert "es" in incident.translations and spanish.title != incident.title
+        for update, shown in zip(incident.updates, spanish.updates, strict=True):
+            assert "es" in update.translations and shown.body != update.body, update.body
+        for action, shown_action in zip(incident.actions, spanish.actions, strict=True):
+            assert shown_action.label != action.label
+    for component in status.components:
+        text = component.translations["es"]
+        assert text.name and text.group and text.description, component.id
+    groups = {localized(c, "es").group for c in status.components}
+    assert groups == {"Aeropuertos", "Servicios"}
+    queues = (await client.get("/v1/callbacks/queues")).json()["items"]
+    for queue in queues:
+        in_spanish = localized(CallbackQueue.model_validate(queue), "es")
+        assert in_spanish.name != queue["name"]
+        assert in_spanish.description != queue["description"]
 
 
 def test_demo_dir_is_in_the_repository() -> None:

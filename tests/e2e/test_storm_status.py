@@ -145,7 +145,9 @@ def shoot_every_size(
     then in Spanish (the language is this device's preference)."""
     sizes: list[tuple[str, ViewportSize]] = [("phone", PHONE), ("desktop", DESKTOP)]
     schemes: list[Literal["light", "dark"]] = ["light", "dark"]
-    for locale, other_heading in (("en", "Other disruptions"), ("es", "Otras incidencias")):
+    # The company's words come in the language too: the demo's services are translated.
+    words = (("en", "Other disruptions", "^Flights at"), ("es", "Otras incidencias", "^Vuelos en"))
+    for locale, other_heading, service in words:
         if locale == "es":
             choose_spanish(chromium, app, device)
         for size, viewport in sizes:
@@ -159,7 +161,7 @@ def shoot_every_size(
                 for label, incident in (("incident", denver), ("resolved", storm)):
                     page.goto(f"{app.url}/status/{incident}")
                     with_semantics(page)
-                    expect(page.get_by_text(re.compile("^Flights at")).first).to_be_visible(
+                    expect(page.get_by_text(re.compile(service)).first).to_be_visible(
                         timeout=30_000
                     )
                     screenshot(page, f"storm-{label}-{name}")

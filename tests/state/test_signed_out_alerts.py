@@ -100,9 +100,11 @@ async def test_alerts_turned_on_signed_out_follow_along_and_are_claimed_at_sign_
     device, _ = await hosting.devices.attach(None)
     runtime = device.runtime
     subscription = BrowserSubscription(endpoint="https://push.example.com/browser", keys=KEYS)
+    await asyncio.to_thread(runtime.personal.account.set_preference, "locale", "es")
     await turn_on(runtime, subscription, browser_address="203.0.113.7")
     [registered] = rows(hub, alert_devices)
     assert registered.endpoint == subscription.endpoint
+    assert registered.locale == "es", "its pushes come in the language the customer chose"
     alerts = AlertsState(runtime)
     await alerts.load()
     assert alerts.on_this_device

@@ -40,6 +40,7 @@ def register(conn: Connection, *, device: AlertDeviceIn) -> AlertDeviceCreated:
         "endpoint_hash": digest(device.endpoint),
         "keys": dumps(device.keys),
         "follows": dumps(follows.model_dump(mode="json")),
+        "locale": device.locale,
     }
     device_id = subscriptions.save_registration(
         conn, alert_devices, found=found, prefix="adv", values=values, key="endpoint_hash"

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Row, select
 
 from app.backend.crud.changes import record_change
-from app.backend.crud.rows import next_version
+from app.backend.crud.rows import next_version, translations_json
 from app.backend.db.tables import components
 from app.backend.problems import ProblemError, not_found
-from app.backend.util import format_time, now, upsert
-from app.schemas.status import Component, ComponentState
+from app.backend.util import format_time, loads, now, upsert
+from app.schemas.status import Component, ComponentState, ComponentText
 
 
 def component_from_row(row: Row[Any]) -> Component:
@@ -24,6 +24,7 @@ def component_from_row(row: Row[Any]) -> Component:
         status=ComponentState(row.status),
         position=row.position,
         updated_at=row.updated_at,
+        translations=loads(row.translations) or {},
     )
 
 
@@ -41,9 +42,10 @@ def save_component(
     description: str = "",
     status: ComponentState | None = None,
     position: int = 0,
+    translations: Mapping[str, ComponentText] | None = None,
 ) -> Component:
-    """Create a component or replace its definition; its state is kept unless given
-    (a new component starts operational)."""
+    """Create a component or replace its definition; its state and translations are
+    kept unless given (a new component starts operational, untranslated)."""
     old = conn.execute(
         select(components.c.version, components.c.status).where(components.c.id == component_id)
     ).one_or_none()
@@ -60,6 +62,8 @@ def save_component(
         "version": version,
         "updated_at": format_time(now()),
     }
+    if translations is not None or old is None:
+        values["translations"] = translations_json(translations or {})
     upsert(conn, components, values, key=["id"])
     return _publish_component(conn, component_id)
 

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Row, delete, insert, select
 
 from app.backend import slots
 from app.backend.crud.changes import record_change
-from app.backend.crud.rows import one_or_404
+from app.backend.crud.rows import one_or_404, translations_json
 from app.backend.db.tables import queues, staffing
 from app.backend.util import dumps, format_time, loads, now, upsert
 from app.schemas import CallbackQueue
@@ -29,6 +29,7 @@ def queue_from_row(row: Row[Any]) -> CallbackQueue:
         horizon_days=row.horizon_days,
         hours=loads(row.hours),
         position=row.position,
+        translations=loads(row.translations) or {},
     )
 
 
@@ -43,6 +44,7 @@ def save_queue(conn: Connection, *, queue: CallbackQueue, handle_minutes: int) -
     values = queue.model_dump()
     values.update(
         hours=dumps(queue.hours),
+        translations=translations_json(queue.translations),
         handle_minutes=handle_minutes,
         version=version,
         updated_at=format_time(now()),

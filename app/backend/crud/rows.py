@@ -4,13 +4,20 @@ next version."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import Connection, CursorResult, Row, Select, Table, select, update
 
 from app.backend.crud.rejections import MutationRejected
 from app.backend.problems import not_found
-from app.backend.util import format_time, now
+from app.backend.util import dumps, format_time, now
+
+
+def translations_json(translations: Mapping[str, BaseModel]) -> str:
+    """A `translations` column's text: per locale the fields translated (no empty ones)."""
+    return dumps({k: v.model_dump(mode="json", exclude_none=True) for k, v in translations.items()})
 
 
 def one_or_404(conn: Connection, query: Select[Any], *, what: str) -> Row[Any]:

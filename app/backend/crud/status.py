@@ -1,17 +1,23 @@
-"""Incidents and scheduled maintenance: their timelines, and the state they put the
-components they affect in (the components themselves are in `components`)."""
+"""Incidents and scheduled maintenance: publishing and updating their timelines, and the
+state they put the components they affect in (the components themselves are in
+`components`; reading incidents is in `incident_reads`, whose reads are named here too)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Connection, insert, select
 
 from app.backend.crud.changes import record_change
 from app.backend.crud.components import check_components, set_component_state
-from app.backend.crud.rows import next_version, one_or_404
+from app.backend.crud.incident_reads import active_incidents as active_incidents
+from app.backend.crud.incident_reads import get_incident as get_incident
+from app.backend.crud.incident_reads import list_incidents as list_incidents
+from app.backend.crud.incident_reads import recent_incidents as recent_incidents
+from app.backend.crud.incident_reads import upcoming_maintenance as upcoming_maintenance
+from app.backend.crud.rows import next_version, one_or_404, translations_json
 from app.backend.db.tables import components, incident_updates, incidents
 from app.backend.problems import ProblemError
 from app.backend.util import dumps, format_time, loads, new_id, now
@@ -25,8 +31,12 @@ from app.schemas.status import (
     IncidentAction,
     IncidentKind,
     IncidentStatus,
-    IncidentUpdate,
+    IncidentText,
+    IncidentTranslation,
+    IncidentUpdateText,
 )
+
+NO_TRANSLATIONS: Mapping[str, IncidentTranslation] = {}
 
 # What an incident does to its components unless the operator says otherwise.
 STATE_FOR_IMPACT = {
@@ -65,8 +75,10 @@ def publish_incident(
     scheduled_for: datetime | None = None,
     scheduled_until: datetime | None = None,
     component_state: ComponentState | None = None,
+    translations: Mapping[str, IncidentTranslation] = NO_TRANSLATIONS,
 ) -> Incident:
-    """Open an incident (or schedule maintenance) with its first update."""
+    """Open an incident (or schedule maintenance) with its first update; `translations`
+    are the title's and the body's per locale."""
     if status is None:
         is_incident = kind is IncidentKind.incident
         status = IncidentStatus.investigating if is_incident else IncidentStatus.scheduled
@@ -84,7 +96,7 @@ def publish_incident(
             components=dumps(list(components_affected)),
             keys=dumps(sorted({k.strip().upper() for k in keys if k.strip()})),
             articles=dumps(list(articles)),
-            actions=dumps([a.model_dump() for a in actions]),
+            actions=dumps([a.model_dump(mode="json", exclude_none=True) for a in actions]),
             started_at=format_time(scheduled_for or when),
             resolved_at=format_time(when) if status in CLOSED_STATUSES else None,
             scheduled_for=format_time(scheduled_for) if scheduled_for else None,
@@ -92,9 +104,10 @@ def publish_incident(
             created_at=format_time(when),
             updated_at=format_time(when),
             version=1,
+            translations=translations_json(_titles(translations)),
         )
     )
-    _add_update(conn, incident_id, status, body, when)
+    _add_update(conn, incident_id, status, body, when, translations)
     _apply_component_states(conn, incident_id, kind, status, impact, component_state)
     return _publish_incident(conn, incident_id)
 
@@ -108,8 +121,10 @@ def update_incident(
     impact: Impact | None = None,
     component_state: ComponentState | None = None,
     at: datetime | None = None,
+    translations: Mapping[str, IncidentTranslation] = NO_TRANSLATIONS,
 ) -> Incident:
-    """Add an update to the timeline; resolving restores the components it affected."""
+    """Add an update to the timeline; resolving restores the components it affected. A
+    title among `translations` replaces that locale's title."""
     row = one_or_404(conn, select(incidents).where(incidents.c.id == incident_id), what="incident")
     kind = IncidentKind(row.kind)
     _check_status(kind, status)
@@ -121,17 +136,31 @@ def update_incident(
         changes["resolved_at"] = format_time(when)
     elif row.resolved_at is not None:
         changes["resolved_at"] = None
+    titles = _titles(translations)
+    if titles:
+        known = {k: IncidentText.model_validate(v) for k, v in loads(row.translations).items()}
+        changes["translations"] = translations_json({**known, **titles})
     next_version(conn, incidents, row_id=incident_id, values=changes, at=format_time(when))
-    _add_update(conn, incident_id, status, body, when)
+    _add_update(conn, incident_id, status, body, when, translations)
     _apply_component_states(
         conn, incident_id, kind, status, impact or Impact(row.impact), component_state
     )
     return _publish_incident(conn, incident_id)
 
 
+def _titles(translations: Mapping[str, IncidentTranslation]) -> dict[str, IncidentText]:
+    return {k: IncidentText(title=t.title) for k, t in translations.items() if t.title}
+
+
 def _add_update(
-    conn: Connection, incident_id: str, status: IncidentStatus, body: str, when: datetime
+    conn: Connection,
+    incident_id: str,
+    status: IncidentStatus,
+    body: str,
+    when: datetime,
+    translations: Mapping[str, IncidentTranslation],
 ) -> None:
+    bodies = {k: IncidentUpdateText(body=t.body) for k, t in translations.items() if t.body}
     conn.execute(
         insert(incident_updates).values(
             id=new_id("upd"),
@@ -139,6 +168,7 @@ def _add_update(
             status=status.value,
             body=body,
             created_at=format_time(when),
+            translations=translations_json(bodies),
         )
     )
 
@@ -188,93 +218,3 @@ def _publish_incident(conn: Connection, incident_id: str) -> Incident:
         data=incident.model_dump(mode="json"),
     )
     return incident
-
-
-def get_incident(conn: Connection, *, incident_id: str) -> Incident:
-    row = one_or_404(conn, select(incidents).where(incidents.c.id == incident_id), what="incident")
-    return _incidents_from_rows(conn, [row])[0]
-
-
-def _incidents_from_rows(conn: Connection, rows: Sequence[Row[Any]]) -> list[Incident]:
-    ids = [row.id for row in rows]
-    updates: dict[str, list[IncidentUpdate]] = {i: [] for i in ids}
-    query = (
-        select(incident_updates)
-        .where(incident_updates.c.incident_id.in_(ids))
-        .order_by(incident_updates.c.created_at.desc(), incident_updates.c.id)
-    )
-    for u in conn.execute(query):
-        updates[u.incident_id].append(
-            IncidentUpdate(id=u.id, status=u.status, body=u.body, created_at=u.created_at)
-        )
-    return [
-        Incident(
-            id=row.id,
-            kind=row.kind,
-            title=row.title,
-            status=row.status,
-            impact=row.impact,
-            components=loads(row.components),
-            keys=loads(row.keys),
-            articles=loads(row.articles),
-            actions=[IncidentAction.model_validate(a) for a in loads(row.actions)],
-            updates=updates[row.id],
-            started_at=row.started_at,
-            resolved_at=row.resolved_at,
-            scheduled_for=row.scheduled_for,
-            scheduled_until=row.scheduled_until,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-        )
-        for row in rows
-    ]
-
-
-def active_incidents(conn: Connection) -> list[Incident]:
-    """Open incidents and maintenance under way, most severe first."""
-    rows = conn.execute(
-        select(incidents).where(
-            incidents.c.resolved_at.is_(None),
-            incidents.c.status != IncidentStatus.scheduled.value,
-        )
-    ).all()
-    order = list(Impact)
-    found = _incidents_from_rows(conn, rows)
-    return sorted(found, key=lambda i: (-order.index(i.impact), i.started_at))
-
-
-def upcoming_maintenance(conn: Connection) -> list[Incident]:
-    rows = conn.execute(
-        select(incidents)
-        .where(incidents.c.status == IncidentStatus.scheduled.value)
-        .order_by(incidents.c.scheduled_for)
-    ).all()
-    return _incidents_from_rows(conn, rows)
-
-
-def recent_incidents(conn: Connection, *, days: int = 7, limit: int = 20) -> list[Incident]:
-    since = format_time(now() - timedelta(days=days))
-    rows = conn.execute(
-        select(incidents)
-        .where(incidents.c.resolved_at.is_not(None), incidents.c.resolved_at >= since)
-        .order_by(incidents.c.resolved_at.desc())
-        .limit(limit)
-    ).all()
-    return _incidents_from_rows(conn, rows)
-
-
-def list_incidents(
-    conn: Connection, *, before: str | None, limit: int
-) -> tuple[list[Incident], str | None]:
-    """Incident history, newest first; returns the page and the cursor of the next one."""
-    query = select(incidents).order_by(incidents.c.started_at.desc(), incidents.c.id.desc())
-    if before:
-        started, _, ident = before.partition("|")
-        query = query.where(
-            (incidents.c.started_at < started)
-            | ((incidents.c.started_at == started) & (incidents.c.id < ident))
-        )
-    rows = conn.execute(query.limit(limit + 1)).all()
-    page = _incidents_from_rows(conn, rows[:limit])
-    last = rows[limit - 1] if len(rows) > limit else None
-    return page, (f"{last.started_at}|{last.id}" if last is not None else None)

@@ -108,6 +108,16 @@ def _anonymous_votes(conn: Connection) -> None:
     _create_indexes(conn, article_feedback, ("ux_article_feedback_voter",))
 
 
+# Tables whose text the company writes, with its translations per locale.
+TRANSLATED = ("components", "incidents", "incident_updates", "queues")
+
+
+def _languages(conn: Connection) -> None:
+    for table in TRANSLATED:
+        _add_columns(conn, table, (("translations", "TEXT NOT NULL DEFAULT '{}'"),))
+    _add_columns(conn, "alert_devices", (("locale", "VARCHAR(35)"),))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "baseline", _baseline),
     (2, "idempotent attachment uploads", _upload_keys),
@@ -119,6 +129,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (8, "indexes for pruning old rows", _prune_indexes),
     (9, "booking reference on cases and callbacks, the callback's language", _customer_context),
     (10, "votes on articles without an account", _anonymous_votes),
+    (11, "translations of status content and queues, the language of alert devices", _languages),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -50,6 +50,7 @@ class Device:
     endpoint: str
     keys: dict[str, str]
     failures: int = 0  # pushes to it that failed in a row, when it was claimed
+    locale: str | None = None  # the language its pushes come in; None: the default
 
 
 @dataclass(frozen=True)

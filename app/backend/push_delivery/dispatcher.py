@@ -21,7 +21,7 @@ from sqlalchemy import Connection, select
 from app.backend.crud import callbacks
 from app.backend.crud import events as event_log
 from app.backend.db import Database
-from app.backend.db.tables import alert_devices, devices, meta, subscriptions
+from app.backend.db.tables import alert_devices, customers, devices, meta, subscriptions
 from app.backend.failures import FailureStreak
 from app.backend.push_delivery import giving_up
 from app.backend.push_delivery.base import Delivery, Device, Outcome, PushAdapter, PushMessage
@@ -137,7 +137,11 @@ class PushDispatcher:
             ]
 
     def _targets(self, conn: Connection, event: Event) -> list[Device]:
-        query = select(devices).where(devices.c.platform.in_(list(self.adapters)))
+        query = (
+            select(devices, customers.c.locale)
+            .select_from(devices.outerjoin(customers, customers.c.id == devices.c.customer_id))
+            .where(devices.c.platform.in_(list(self.adapters)))
+        )
         if event.customer_id is not None:
             query = query.where(devices.c.customer_id == event.customer_id)
         rows = conn.execute(query).all()
@@ -154,7 +158,13 @@ class PushDispatcher:
             ]
         found = [
             Device(
-                r.id, r.customer_id, r.platform, r.endpoint, loads(r.keys) or {}, r.push_failures
+                r.id,
+                r.customer_id,
+                r.platform,
+                r.endpoint,
+                loads(r.keys) or {},
+                r.push_failures,
+                r.locale,
             )
             for r in rows
         ]
@@ -167,7 +177,15 @@ class PushDispatcher:
         query = select(alert_devices).where(alert_devices.c.platform.in_(list(self.adapters)))
         moment = datetime.now().astimezone()
         return [
-            Device(row.id, "", row.platform, row.endpoint, loads(row.keys) or {}, row.push_failures)
+            Device(
+                row.id,
+                "",
+                row.platform,
+                row.endpoint,
+                loads(row.keys) or {},
+                row.push_failures,
+                row.locale,
+            )
             for row in conn.execute(query)
             if _wants(event, "", Subscriptions.model_validate(loads(row.follows)), moment)
         ]
@@ -184,10 +202,14 @@ class PushDispatcher:
         how many events it held."""
         claimed = await asyncio.to_thread(self._claim)
         for event, targets in claimed:
-            message = message_for(event)
-            if message is None:
-                continue
+            # Each language's words are made once per event, whatever its devices' count.
+            said: dict[str | None, PushMessage | None] = {}
             for device in targets:
+                if device.locale not in said:
+                    said[device.locale] = message_for(event, device.locale)
+                message = said[device.locale]
+                if message is None:
+                    continue
                 if device.failures:
                     self._failing.add(device.id)
                 self._lanes.add(device, message)

@@ -7,7 +7,7 @@ from typing import Any
 from app.backend.push_delivery.base import PushMessage
 from app.backend.util import now, parse_time
 from app.schemas import Event, Impact
-from app.schemas.event_text import event_text
+from app.schemas.event_text import event_text, phrase
 
 # Free text (an incident's, an agent's reply) is cut to what a push service carries.
 TITLE_MAX = 120
@@ -17,10 +17,10 @@ PRIVATE_TTL = 7 * 24 * 3600
 REMINDER_TTL = 15 * 60  # a reminder that cannot arrive before the call is pointless
 
 
-def message_for(event: Event) -> PushMessage | None:
-    """The event's words (`event_text`, in English: the hub does not know the device's
-    language), free text cut to what a push service carries (`TITLE_MAX`, `BODY_MAX`)."""
-    text = event_text(event)
+def message_for(event: Event, locale: str | None = None) -> PushMessage | None:
+    """The event's words in `locale` (`event_text`; None: the company's default language),
+    free text cut to what a push service carries (`TITLE_MAX`, `BODY_MAX`)."""
+    text = event_text(event, locale)
     if text is None:
         return None
     if event.kind == "incident":
@@ -42,19 +42,20 @@ def message_for(event: Event) -> PushMessage | None:
     route = f"/callbacks/{event.entity_id}"
     if event.kind == "reminder":
         # The push says whom and when, which the app's own reminder leaves out.
-        phone = _masked(str(event.data.get("phone", "")))
-        body = f"We will call {phone} {_in_minutes(event.data.get('slot_start'))}."
+        body = _reminder(str(event.data.get("phone", "")), event.data.get("slot_start"), locale)
         return _message(event, text.title, body, route=route, ttl=REMINDER_TTL, topic="cb")
     return _message(event, text.title, text.body, route=route, ttl=PRIVATE_TTL, topic="cb")
 
 
-def _in_minutes(start: Any) -> str:
+def _in_minutes(start: Any, locale: str | None) -> str:
     """When a call starting at `start` is, from now: "in about 12 minutes"."""
     try:
         minutes = round((parse_time(str(start)) - now()).total_seconds() / 60)
     except ValueError:
-        return "soon"
-    return "in about a minute" if minutes <= 1 else f"in about {minutes} minutes"
+        return phrase(locale, "soon")
+    if minutes <= 1:
+        return phrase(locale, "in_a_minute")
+    return phrase(locale, "in_minutes", minutes=minutes)
 
 
 def _message(
@@ -81,9 +82,12 @@ def _message(
     )
 
 
-def _masked(phone: str) -> str:
-    """A phone number as a lock screen may show it: its last digits only."""
-    return f"the number ending {phone[-4:]}" if len(phone) >= 4 else "you"
+def _reminder(phone: str, start: Any, locale: str | None) -> str:
+    """Whom and when, as a lock screen may show it: the number's last digits only."""
+    when = _in_minutes(start, locale)
+    if len(phone) < 4:
+        return phrase(locale, "call_you", when=when)
+    return phrase(locale, "call_number", digits=phone[-4:], when=when)
 
 
 def _just_added(message: dict[str, Any], case: dict[str, Any]) -> bool:

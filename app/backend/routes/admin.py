@@ -30,6 +30,8 @@ from app.schemas import (
 )
 from app.schemas.common import UtcTime, WireModel
 from app.schemas.files import MAX_ATTACHMENTS
+from app.schemas.localized import Locale
+from app.schemas.status import IncidentTranslation
 
 router = APIRouter(prefix="/v1/admin", tags=["operator"])
 Text = Field(min_length=1, max_length=20_000)
@@ -48,6 +50,9 @@ class IncidentIn(WireModel):
     scheduled_for: UtcTime | None = None
     scheduled_until: UtcTime | None = None
     component_state: ComponentState | None = None
+    translations: dict[Locale, IncidentTranslation] = Field(
+        default_factory=dict, max_length=50, description="Locale -> the title and body in it."
+    )
 
     @model_validator(mode="after")
     def _window_in_order(self) -> Self:
@@ -62,6 +67,11 @@ class IncidentUpdateIn(WireModel):
     body: str = Text
     impact: Impact | None = None
     component_state: ComponentState | None = None
+    translations: dict[Locale, IncidentTranslation] = Field(
+        default_factory=dict,
+        max_length=50,
+        description="Locale -> the body in it (and a new title, if given).",
+    )
 
 
 class ComponentStateIn(WireModel):
@@ -129,6 +139,7 @@ def publish_incident(body: IncidentIn, hub: HubDep) -> Incident:
             scheduled_for=body.scheduled_for,
             scheduled_until=body.scheduled_until,
             component_state=body.component_state,
+            translations=body.translations,
         )
 
 
@@ -144,6 +155,7 @@ def update_incident(incident_id: str, body: IncidentUpdateIn, hub: HubDep) -> In
             body=body.body,
             impact=body.impact,
             component_state=body.component_state,
+            translations=body.translations,
         )
 
 

@@ -33,7 +33,8 @@ def version_column() -> Column[int]:
 
 
 def json_column(name: str, empty: str) -> Column[str]:
-    """A list or document as JSON text, `empty` ("[]" or "{}") when nothing is given."""
+    """A list or document as JSON text, `empty` ("[]" or "{}") when nothing is given.
+    `translations` columns hold locale -> the translated fields of the row's text."""
     return Column(name, Text, nullable=False, default=empty)
 
 

@@ -60,5 +60,6 @@ alert_devices = Table(
     Column("endpoint_hash", String(64), nullable=False, unique=True),
     json_column("keys", "{}"),
     json_column("follows", "{}"),
+    Column("locale", String(35)),  # the language its pushes come in; None: the default
     *_lifetime(),
 )

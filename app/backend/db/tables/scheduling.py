@@ -30,6 +30,7 @@ queues = Table(
     Column("position", Integer, nullable=False, default=0),
     version_column(),
     time_column("updated_at"),
+    json_column("translations", "{}"),
 )
 
 staffing = Table(

@@ -24,6 +24,7 @@ components = Table(
     Column("position", Integer, nullable=False, default=0),
     version_column(),
     time_column("updated_at"),
+    json_column("translations", "{}"),
 )
 
 incidents = Table(
@@ -44,6 +45,7 @@ incidents = Table(
     time_column("scheduled_until", nullable=True),
     *created_and_updated(),
     version_column(),
+    json_column("translations", "{}"),
 )
 
 incident_updates = Table(
@@ -54,4 +56,5 @@ incident_updates = Table(
     Column("status", String(32), nullable=False),
     Column("body", Text, nullable=False),
     time_column("created_at"),
+    json_column("translations", "{}"),
 )
