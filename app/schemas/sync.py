@@ -43,6 +43,7 @@ class MutationName(StrEnum):
         "subscriptions.join"  # follow these too (what a device followed signed out)
     )
     device_register = "device.register"
+    account_locale = "account.locale"  # the customer chose another language in the app
 
 
 class MutationIn(WireModel):

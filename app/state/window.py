@@ -71,7 +71,7 @@ class WindowState:
         self.storage = StorageState(runtime.health)
         self.status = StatusState(runtime)
         self.help = HelpState(runtime, locale)
-        self.account = AccountState(runtime)
+        self.account = AccountState(runtime, locale)
         self.alerts = AlertsState(runtime)
         self.cases = CasesState(runtime, locale)
         self.callbacks = CallbacksState(runtime)
@@ -202,8 +202,16 @@ class WindowState:
         self.runtime.health.listeners.remove(self._on_storage)
 
     async def set_locale(self, locale: str) -> None:
-        await self._save_preference("locale", locale)
+        """The app speaks `locale` from now on; signed in, the hub is told too (queued, so
+        it arrives once, also after a time offline)."""
+        try:
+            await asyncio.to_thread(self.runtime.personal.account.set_locale, locale)
+        except StorageError:
+            log.info("language not saved: the device refuses writes")
+        else:
+            self.runtime.scheduler.poke()
         self.ui.locale = locale
+        self.account.locale = locale
         self.help.locale = locale
         self.cases.locale = locale
         self.runtime.notices.locale = locale
