@@ -49,6 +49,7 @@ DYNAMIC_PREFIXES = (
     "impact_",  # an incident's impact
     "offline_page_",  # web/offline.py: the offline page's words
     "quiet_",  # alerts_panel.py: the quiet hours choices
+    "rejection_",  # widgets.py: why the hub refused a change (RejectionCode)
     "state_",  # a service's state
     "status_",  # an incident's stage
     "storage_",  # shell.py: what is wrong with the device's storage

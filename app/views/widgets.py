@@ -11,6 +11,7 @@ import flet as ft
 
 from app.schemas import Rejection
 from app.schemas.booking import MAX_BOOKING_REF, BookingRefField
+from app.schemas.sync import RejectionCode
 from app.state.account import AccountState
 from app.state.notices import NoticesState
 from app.state.window import UiState, WindowState
@@ -197,6 +198,20 @@ def confirm_box(
     )
 
 
+def rejection_reason(locale: str, error: Rejection) -> str:
+    """Why the hub refused a change, in the customer's language: the app's words for its
+    code (`rejection_<code>`, or `rejection_<code>_<param names>` when it has specifics,
+    filled in); the hub's own words for a code this app does not know (a newer hub)."""
+    if error.code not in set(RejectionCode):
+        return error.detail
+    name = "_".join((error.code, *sorted(error.params)))
+    try:
+        text = tr(locale, f"rejection_{name}", **error.params)
+    except (KeyError, TypeError, ValueError):  # specifics this app's words do not take
+        return error.detail
+    return error.detail if text == f"rejection_{name}" else text
+
+
 def sync_marker(ui: UiState, sync_state: str, error: Rejection | None) -> list[ft.Control]:
     """'Waiting to be sent' for a queued change, the hub's reason for a refused one."""
     if sync_state in ("pending", "queued"):
@@ -215,7 +230,7 @@ def sync_marker(ui: UiState, sync_state: str, error: Rejection | None) -> list[f
                 [
                     ft.Icon(ft.Icons.ERROR_OUTLINE, size=16, color=ft.Colors.ERROR),
                     ft.Text(
-                        tr(ui.locale, "not_accepted", reason=error.detail),
+                        tr(ui.locale, "not_accepted", reason=rejection_reason(ui.locale, error)),
                         size=13,
                         color=ft.Colors.ERROR,
                         expand=True,

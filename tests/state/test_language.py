@@ -1,5 +1,6 @@
 """The app's language reaches the hub: at sign-in, and when the customer switches while
-signed in (queued, so it arrives after a time offline, once)."""
+signed in (queued, so it arrives after a time offline, once); the hub's refusals are
+worded by the app in that language."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import pytest
 
 from app.api import Offline
 from app.backend.crud import auth
+from app.schemas import CallbackMode
 from app.state.account import AccountState
 from app.state.runtime import DeviceRuntime
 from app.state.window import WindowState
-from tests.state.support import attempt_code
+from app.views.widgets import rejection_reason
+from tests.state.support import PHONE, attempt_code, booking_form
+from tests.state.test_callbacks import fill_slot
 from tests.sync.support import Rig
 
 
@@ -61,3 +65,21 @@ async def test_a_signed_out_device_keeps_its_language_to_itself(
         assert runtime.personal.account.preference("locale") == "es"
     finally:
         window.close()
+
+
+async def test_a_refused_callback_says_why_in_spanish(rig: Rig, runtime: DeviceRuntime) -> None:
+    state = await booking_form(rig, runtime)
+    wanted = state.slots()[4].start
+    state.choose_mode(CallbackMode.slot)
+    state.choose_slot(wanted)
+    refused_id = await state.book(PHONE)
+    assert refused_id is not None
+    fill_slot(rig, wanted)
+    await runtime.engine.sync()
+    await state.load()
+    refused = state.callback(refused_id)
+    assert refused is not None and refused.error is not None
+    assert rejection_reason("es", refused.error) == (
+        "Alguien acaba de reservar la última plaza a esa hora; elige otra."
+    )
+    assert rejection_reason("en", refused.error).startswith("Someone just booked")
