@@ -12,6 +12,7 @@ import flet as ft
 
 from app.notify import Notice
 from app.schemas import Event
+from app.schemas.wording import Wording
 from app.state.account import AccountState
 from app.state.alerts import AlertsState
 from app.state.callbacks import CallbacksState
@@ -51,6 +52,8 @@ class UiState(ft.Observable):
         self.installed = False
         self.phone = False
         self.ios = False
+        # The company's words for labels that name its trade (app.schemas.wording).
+        self.wording: Wording = {}
 
     @property
     def narrow(self) -> bool:
@@ -98,6 +101,7 @@ class WindowState:
         self._content_changes = self.runtime.content_scheduler.status.content_changes
         await self.status.load()
         await self.help.load()
+        await self._load_wording()
         await self._load_private()
         self.sync.update_from(self._sync_status())
 
@@ -137,11 +141,16 @@ class WindowState:
             self._content_changes = content.content_changes
             await self.status.load()
             await self.help.load()
+            await self._load_wording()
         elif content.last_synced:
             self.status.last_updated = content.last_synced
         if device.last_synced and device.last_synced != self._last_synced:
             self._last_synced = device.last_synced
             await self._load_private()
+
+    async def _load_wording(self) -> None:
+        company = await asyncio.to_thread(self.runtime.public.content.company)
+        self.ui.wording = company.wording if company else {}
 
     async def _load_private(self) -> None:
         """What is the customer's own: account, alerts, cases and callbacks."""

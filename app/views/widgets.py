@@ -12,6 +12,7 @@ import flet as ft
 from app.schemas import Rejection
 from app.schemas.booking import MAX_BOOKING_REF, BookingRefField
 from app.schemas.sync import RejectionCode
+from app.schemas.wording import CompanyWord, company_words
 from app.state.account import AccountState
 from app.state.notices import NoticesState
 from app.state.window import UiState, WindowState
@@ -19,6 +20,12 @@ from app.views.strings import tr
 from app.views.theme import WARNING
 
 Handler = Callable[[], Any]
+
+
+def company_tr(ui: UiState, word: CompanyWord) -> str:
+    """A label that names the company's trade: its own words in the customer's language,
+    else the app's generic ones (the catalog key is the word)."""
+    return company_words(ui.wording, word, ui.locale) or tr(ui.locale, word.value)
 
 
 def heading(ui: UiState, key: str, **values: object) -> ft.Text:

@@ -9,10 +9,11 @@ import pytest
 from app.api import Offline
 from app.backend.crud import auth
 from app.schemas import CallbackMode
+from app.schemas.wording import CompanyWord
 from app.state.account import AccountState
 from app.state.runtime import DeviceRuntime
 from app.state.window import WindowState
-from app.views.widgets import rejection_reason
+from app.views.widgets import company_tr, rejection_reason
 from tests.state.support import PHONE, attempt_code, booking_form
 from tests.state.test_callbacks import fill_slot
 from tests.sync.support import Rig
@@ -83,3 +84,16 @@ async def test_a_refused_callback_says_why_in_spanish(rig: Rig, runtime: DeviceR
         "Alguien acaba de reservar la última plaza a esa hora; elige otra."
     )
     assert rejection_reason("en", refused.error).startswith("Someone just booked")
+
+
+async def test_the_company_words_its_labels_after_a_sync(rig: Rig, runtime: DeviceRuntime) -> None:
+    window = WindowState(runtime, width=390, run_task=lambda *_: None)
+    try:
+        await window.start()
+        assert window.ui.wording == {}, "nothing synced yet"
+        await runtime.engine.sync()
+        await window.start()
+        window.ui.locale = "es"
+        assert company_tr(window.ui, CompanyWord.alerts_keys) == "Aeropuertos, vuelos y reservas"
+    finally:
+        window.close()
