@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import string
 from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
@@ -13,9 +14,11 @@ from typing import Any
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
+from babel.messages.pofile import read_po
 
 from app.backend.crud import auth
 from app.backend.db import Database
+from app.backend.languages import catalog_path, hub_languages
 from app.backend.mailer import send_sign_in_code
 from app.backend.main import create_app
 from app.backend.settings import HubSettings
@@ -164,3 +167,20 @@ async def test_start_mails_in_the_given_language_else_the_customers(
         "Votre code de connexion",
         "Tu código para entrar en",
     ]
+
+
+def test_the_hubs_catalogs_have_every_message_with_the_english_placeholders() -> None:
+    def messages(language: str) -> dict[str, set[str]]:
+        with catalog_path(language).open("rb") as found:
+            catalog = read_po(found)
+        return {
+            str(m.id): {name for _, name, _, _ in string.Formatter().parse(str(m.string)) if name}
+            for m in catalog
+            if m.id and m.string
+        }
+
+    english = messages("en")
+    assert set(english) == {"sign_in_subject", "sign_in_body"}
+    assert hub_languages() == ["en", "es", "fr"]
+    for language in hub_languages():
+        assert messages(language) == english, language
