@@ -13,25 +13,34 @@ from app.schemas.sessions import SignIn, SignInList, SignInsEnded
 class AccountCalls(HubConnection):
     # Sign-in.
 
-    async def start_sign_in(self, email: str, *, browser_address: str | None = None) -> AuthStarted:
-        """Ask for an emailed code; the answer's `attempt` goes with the code to
-        `verify_sign_in`. `browser_address`: a served browser's own, which the hub's
-        sign-in limits count (as for alert devices)."""
+    async def start_sign_in(
+        self, email: str, *, locale: str | None = None, browser_address: str | None = None
+    ) -> AuthStarted:
+        """Ask for an emailed code (in `locale`, the app's language); the answer's
+        `attempt` goes with the code to `verify_sign_in`. `browser_address`: a served
+        browser's own, which the hub's sign-in limits count (as for alert devices)."""
         response = await self._request(
             "POST",
             "/v1/auth/start",
-            json={"email": email},
+            json={"email": email, "locale": locale},
             headers=forwarded_for(browser_address),
         )
         return self._parse(AuthStarted, response)
 
     async def verify_sign_in(
-        self, email: str, attempt: str, code: str, *, browser_address: str | None = None
+        self,
+        email: str,
+        attempt: str,
+        code: str,
+        *,
+        locale: str | None = None,
+        browser_address: str | None = None,
     ) -> Session:
+        """The session for an attempt's code; the customer's language becomes `locale`."""
         response = await self._request(
             "POST",
             "/v1/auth/verify",
-            json={"email": email, "attempt": attempt, "code": code},
+            json={"email": email, "attempt": attempt, "code": code, "locale": locale},
             headers=forwarded_for(browser_address),
         )
         return self._parse(Session, response)

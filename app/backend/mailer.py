@@ -9,8 +9,12 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from datetime import timedelta
 from email.message import EmailMessage
 
+from babel.dates import format_timedelta
+
+from app.backend.languages import hub_tr, written_language
 from app.backend.settings import HubSettings, SettingsError, is_loopback_host, sqlite_url
 
 log = logging.getLogger("careline.hub.mail")
@@ -57,8 +61,29 @@ def check_mail_settings(settings: HubSettings) -> None:
         raise SettingsError(f"CARELINE_SMTP_CA_FILE {settings.smtp_ca_file}: {error}") from error
 
 
-def send_sign_in_code(settings: HubSettings, *, email: str, code: str) -> None:
-    minutes = settings.code_ttl_seconds // 60
+def sign_in_message(
+    settings: HubSettings, *, email: str, code: str, locale: str | None
+) -> EmailMessage:
+    """The sign-in email in the customer's language (`locale`, a BCP 47 tag; English
+    when the hub does not write that language): the code, and how long it lasts."""
+    language = written_language(locale)
+    expiry = format_timedelta(
+        timedelta(seconds=settings.code_ttl_seconds), threshold=2, locale=language
+    )
+    message = EmailMessage()
+    message["From"] = settings.mail_from
+    message["To"] = email
+    message["Subject"] = hub_tr(
+        language, "sign_in_subject", company=settings.company_name, code=code
+    )
+    message["Content-Language"] = language
+    message.set_content(hub_tr(language, "sign_in_body", code=code, expiry=expiry))
+    return message
+
+
+def send_sign_in_code(
+    settings: HubSettings, *, email: str, code: str, locale: str | None = None
+) -> None:
     if settings.smtp_host is None:
         # The code itself stays out of the log: logs are shipped, kept and shared far
         # more widely than the database the operator CLI reads it from.
@@ -68,14 +93,7 @@ def send_sign_in_code(settings: HubSettings, *, email: str, code: str) -> None:
             codes_command(settings),
         )
         return
-    message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = email
-    message["Subject"] = f"Your {settings.company_name} sign-in code: {code}"
-    message.set_content(
-        f"Your sign-in code is {code}.\n\nIt works once and expires in {minutes} minutes. "
-        "If you did not ask for it, ignore this message."
-    )
+    message = sign_in_message(settings, email=email, code=code, locale=locale)
     where = f"{settings.smtp_host}:{settings.smtp_port} ({settings.smtp_security})"
     try:
         check_mail_settings(settings)

@@ -11,13 +11,15 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Connection, select
 
-from app.backend.crud import callbacks, cases, kb, subscriptions
+from app.backend.crud import auth, callbacks, cases, kb, subscriptions
 from app.backend.crud.rejections import MutationRejected
 from app.backend.db.tables import cases as cases_table
+from app.backend.languages import parse_locale
 from app.backend.problems import ProblemError
 from app.schemas import ArticleFeedback, MutationName, Subscriptions
 from app.schemas.booking import BookingRefError, check_booking_ref
 from app.schemas.mutations import (
+    AccountLocaleArgs,
     CallbackCancelArgs,
     CallbackRequestArgs,
     CallbackRescheduleArgs,
@@ -159,6 +161,14 @@ def _device_register(conn: Connection, customer_id: str, args: DeviceRegisterArg
     return {"type": "device", "id": device_id, "data": {"platform": args.platform}}
 
 
+def _account_locale(conn: Connection, customer_id: str, args: AccountLocaleArgs) -> Entity:
+    try:
+        locale = parse_locale(args.locale)
+    except ValueError as error:
+        raise MutationRejected("invalid", str(error)) from None
+    return _entity("customer", auth.set_locale(conn, customer_id=customer_id, locale=locale))
+
+
 Handler = Callable[[Connection, str, Any], Entity]
 HANDLERS: dict[MutationName, tuple[type[BaseModel], Handler]] = {
     MutationName.case_open: (CaseOpenArgs, _case_open),
@@ -171,6 +181,7 @@ HANDLERS: dict[MutationName, tuple[type[BaseModel], Handler]] = {
     MutationName.subscriptions_set: (Subscriptions, _subscriptions_set),
     MutationName.subscriptions_join: (Subscriptions, _subscriptions_join),
     MutationName.device_register: (DeviceRegisterArgs, _device_register),
+    MutationName.account_locale: (AccountLocaleArgs, _account_locale),
 }
 
 

@@ -17,6 +17,10 @@ SmtpSecurity = Literal["starttls", "tls", "none"]
 SMTP_PORTS: dict[SmtpSecurity, int] = {"starttls": 587, "tls": 465, "none": 25}
 
 
+# Text per locale: (locale, text) pairs, e.g. (("en", "Order number"), ("es", "Número de pedido")).
+Labels = tuple[tuple[str, str], ...]
+
+
 class SettingsError(ValueError):
     """A setting has a value the hub cannot use; the CLI prints it without a traceback."""
 
@@ -55,12 +59,34 @@ class HubSettings:
     caller_number: str | None = "+18005550100"
     # The booking reference the case and callback forms ask for: the company's name for the
     # field per locale, and the format a reference has (None: the forms do not ask).
-    booking_ref_label: tuple[tuple[str, str], ...] | None = (
+    booking_ref_label: Labels | None = (
         ("en", "Booking reference"),
         ("es", "Código de reserva"),
     )
     booking_ref_pattern: str | None = r"^[A-Z0-9]{6}$"
     booking_ref_example: str | None = "K7Q2XM"
+    # The company's words for labels of the app that name its trade, per locale
+    # (app.schemas.wording.CompanyWord; None: the app's generic words).
+    wording_alerts_keys: Labels | None = (
+        ("en", "Airports, flights and bookings"),
+        ("es", "Aeropuertos, vuelos y reservas"),
+        ("fr", "Aéroports, vols et réservations"),
+    )
+    wording_key_label: Labels | None = (
+        ("en", "Airport, flight or booking"),
+        ("es", "Aeropuerto, vuelo o reserva"),
+        ("fr", "Aéroport, vol ou réservation"),
+    )
+    wording_key_hint: Labels | None = (
+        ("en", "For example ORD or NW123"),
+        ("es", "Por ejemplo ORD o NW123"),
+        ("fr", "Par exemple ORD ou NW123"),
+    )
+    wording_search_hint: Labels | None = (
+        ("en", "Try 'lost bag' or 'refund'"),
+        ("es", "Prueba «equipaje perdido» o «reembolso»"),
+        ("fr", "Essayez «\u00a0bagage perdu\u00a0» ou «\u00a0remboursement\u00a0»"),
+    )
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_user: str | None = None

@@ -126,6 +126,15 @@ def _labels(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((locale.strip(), label.strip()) for locale, _, label in pairs)
 
 
+def _words(text: str) -> tuple[tuple[str, str], ...]:
+    """'en=Stores, orders and deliveries|es=Tiendas, pedidos y entregas' (text may hold
+    commas, so the languages are split by '|')."""
+    pairs = [part.partition("=") for part in text.split("|") if part.strip()]
+    if not pairs or any(not locale.strip() or not words.strip() for locale, _, words in pairs):
+        raise ValueError("locale=text pairs, separated by | (en=Stores and orders|es=Tiendas)")
+    return tuple((locale.strip(), words.strip()) for locale, _, words in pairs)
+
+
 # (HubSettings field, environment variable, converter), read by `load_settings`.
 HUB_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("company_name", "CARELINE_COMPANY_NAME", str),
@@ -135,6 +144,10 @@ HUB_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("booking_ref_label", "CARELINE_BOOKING_REF_LABEL", _labels),
     ("booking_ref_pattern", "CARELINE_BOOKING_REF_PATTERN", valid_pattern),
     ("booking_ref_example", "CARELINE_BOOKING_REF_EXAMPLE", str),
+    ("wording_alerts_keys", "CARELINE_WORDING_ALERTS_KEYS", _words),
+    ("wording_key_label", "CARELINE_WORDING_KEY_LABEL", _words),
+    ("wording_key_hint", "CARELINE_WORDING_KEY_HINT", _words),
+    ("wording_search_hint", "CARELINE_WORDING_SEARCH_HINT", _words),
     ("smtp_host", "CARELINE_SMTP_HOST", str),
     ("smtp_port", "CARELINE_SMTP_PORT", _whole),
     ("smtp_security", "CARELINE_SMTP_SECURITY", _security),

@@ -15,6 +15,7 @@ from app.backend.util import format_time, now
 from app.schemas import Impact, Incident, IncidentKind, StatusSnapshot
 from app.schemas.booking import BookingRefField
 from app.schemas.status import StatusPage
+from app.schemas.wording import CompanyWord, Wording
 
 DESCRIPTIONS = {
     Impact.none: "All Systems Operational",
@@ -34,9 +35,19 @@ def status_version(conn: Connection) -> int:
     return int(found.scalar() or 0)
 
 
+def company_wording(settings: HubSettings) -> Wording:
+    """The company's words for the app's labels that name its trade (`wording_<word>`)."""
+    found: Wording = {}
+    for word in CompanyWord:
+        texts = getattr(settings, f"wording_{word.value}")
+        if texts:
+            found[word.value] = dict(texts)
+    return found
+
+
 def company_page(settings: HubSettings) -> StatusPage:
-    """The company as the app shows it: name, the number it calls from, and how it asks
-    for a booking reference."""
+    """The company as the app shows it: name, the number it calls from, how it asks for
+    a booking reference, and its words for labels that name its trade."""
     booking = None
     if settings.booking_ref_label:
         booking = BookingRefField(
@@ -50,6 +61,7 @@ def company_page(settings: HubSettings) -> StatusPage:
         time_zone=settings.time_zone,
         caller_number=settings.caller_number,
         booking_ref=booking,
+        wording=company_wording(settings),
     )
 
 

@@ -24,8 +24,11 @@ log = logging.getLogger("careline.hub.push")
 
 
 def _invalid(error: ValidationError) -> Rejection:
-    parts = [f"{'.'.join(map(str, e['loc'])) or 'args'}: {e['msg']}" for e in error.errors()]
-    return Rejection(code="invalid", detail="; ".join(parts[:5]))
+    fields = [".".join(map(str, e["loc"])) or "args" for e in error.errors()]
+    parts = [f"{field}: {e['msg']}" for field, e in zip(fields, error.errors(), strict=True)]
+    field = fields[0] if fields else "args"
+    detail = "; ".join(parts[:5])
+    return Rejection(code="invalid", detail=detail, params={"field": field})
 
 
 def _rejected(mutation: MutationIn, reason: Rejection) -> MutationResult:

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from app.schemas.booking import LanguageTag
 from app.schemas.common import UtcTime, WireModel
 
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$"
+# The language the customer chose in the app, as a BCP 47 tag the hub checks with Babel.
+LOCALE_FIELD = Field(
+    None,
+    description="The customer's language in the app (BCP 47, e.g. 'es'): the sign-in "
+    "email's, and a new customer's. None: the customer's own, else English.",
+)
 
 
 class AuthStart(WireModel):
     email: str = Field(pattern=EMAIL_PATTERN, max_length=254)
+    locale: LanguageTag | None = LOCALE_FIELD
 
 
 # Sign-in codes are this many digits; the app's code field takes as many.
@@ -37,13 +45,14 @@ class AuthVerify(WireModel):
     email: str = Field(pattern=EMAIL_PATTERN, max_length=254)
     attempt: str = Field(pattern=ATTEMPT_PATTERN, description="The id `auth/start` returned.")
     code: str = Field(pattern=rf"^\s*[0-9]{{{SIGN_IN_CODE_DIGITS}}}\s*$")
+    locale: LanguageTag | None = LOCALE_FIELD
 
 
 class Customer(WireModel):
     id: str
     email: str
     name: str | None = None
-    locale: str = "en"
+    locale: str = Field("en", description="The customer's language (BCP 47), set by the app.")
     created_at: UtcTime
 
 

@@ -7,14 +7,14 @@ field in that language where it was translated and in the default language where
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field
+
+from app.schemas.booking import LanguageTag
 
 # The key of a translation: a BCP 47 tag as the company writes it ('es', 'pt-BR').
-Locale = Annotated[
-    str, StringConstraints(max_length=35, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
-]
+Locale = LanguageTag
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 

@@ -47,6 +47,12 @@ class CallbackRequestArgs(WireModel):
     language: LanguageTag | None = None
 
 
+class AccountLocaleArgs(WireModel):
+    """The customer's language in the app (BCP 47), which the hub checks with Babel."""
+
+    locale: LanguageTag
+
+
 class CallbackCancelArgs(WireModel):
     callback: str = Ref
 

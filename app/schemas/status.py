@@ -9,6 +9,7 @@ from pydantic import Field
 from app.schemas.booking import BookingRefField
 from app.schemas.common import UtcTime, WireModel
 from app.schemas.localized import Locale, translations_field
+from app.schemas.wording import Wording
 
 
 class ComponentState(StrEnum):
@@ -149,6 +150,11 @@ class StatusPage(WireModel):
     )
     booking_ref: BookingRefField | None = Field(
         None, description="How the company asks for a booking reference; None: it does not."
+    )
+    wording: Wording = Field(
+        default_factory=dict,
+        description="The company's own words for labels of the app that name its trade: "
+        "word (a CompanyWord) -> locale -> text. Without them the app's generic words show.",
     )
 
 

@@ -43,6 +43,7 @@ class MutationName(StrEnum):
         "subscriptions.join"  # follow these too (what a device followed signed out)
     )
     device_register = "device.register"
+    account_locale = "account.locale"  # the customer chose another language in the app
 
 
 class MutationIn(WireModel):
@@ -62,11 +63,47 @@ class PushRequest(WireModel):
     mutations: list[MutationIn] = Field(max_length=100)
 
 
+class RejectionCode(StrEnum):
+    """Every reason the hub refuses a mutation with. The app words each one itself, in the
+    customer's language: catalog key `rejection_<code>`, or with specifics (`params`)
+    `rejection_<code>_<their names>`, filled in; a code it does not know (from a newer
+    hub) shows the hub's `detail`."""
+
+    already_booked = "already_booked"  # a callback in this queue is still to come
+    bad_endpoint = "bad_endpoint"  # a push endpoint that is no public push service
+    case_closed = "case_closed"
+    case_full = "case_full"  # the case has all the messages one case may have
+    conflict = "conflict"  # clashed with a change made at the same moment
+    duplicate_ref = "duplicate_ref"  # the client's reference is taken
+    internal = "internal"  # the hub failed
+    invalid = "invalid"  # with params {field} when a value of the arguments is refused
+    invalid_booking_ref = "invalid_booking_ref"
+    invalid_phone = "invalid_phone"
+    key_conflict = "key_conflict"  # an idempotency key used for another change
+    not_cancellable = "not_cancellable"
+    not_found = "not_found"
+    not_reschedulable = "not_reschedulable"
+    queue_closed = "queue_closed"  # no callback as soon as possible now
+    slot_full = "slot_full"
+    slot_unavailable = "slot_unavailable"
+    too_many_attachments = "too_many_attachments"
+    unknown_attachment = "unknown_attachment"
+    unknown_queue = "unknown_queue"
+
+
 class Rejection(WireModel):
-    code: str = Field(description="Machine-readable reason, e.g. 'slot_full', 'case_closed'.")
-    detail: str = Field(description="What happened, for the customer.")
+    code: str = Field(
+        description="Machine-readable reason (a RejectionCode, e.g. 'slot_full'); a client "
+        "shows `detail` for a code it does not know."
+    )
+    detail: str = Field(description="What happened, for the customer (in English).")
     alternatives: list[dict[str, Any]] | None = Field(
         None, description="Next steps, e.g. the nearest free slots."
+    )
+    params: dict[str, str] = Field(
+        default_factory=dict,
+        description="The specifics of the reason, which the app's own words fill in "
+        "(e.g. `field`, the refused value of an `invalid` change).",
     )
 
 

@@ -35,8 +35,10 @@ def sign_in_refusal(error: HubError) -> str | None:
 
 
 class AccountState(ft.Observable):
-    def __init__(self, runtime: DeviceRuntime) -> None:
+    def __init__(self, runtime: DeviceRuntime, locale: str = "en") -> None:
         self._runtime = runtime
+        # The app's language, which sign-in gives the hub (the email's, the customer's).
+        self.locale = locale
         self.customer: Customer | None = None
         self.step = "email"  # email -> code
         # The email being signed in and the hub's id for this attempt: the code works
@@ -70,7 +72,7 @@ class AccountState(ft.Observable):
         self.busy, self.error, self.resent = True, None, False
         try:
             started = await self._runtime.client.start_sign_in(
-                email.strip(), browser_address=browser_address
+                email.strip(), locale=self.locale, browser_address=browser_address
             )
         except HubError as error:
             self.error = "invalid_email" if isinstance(error, Rejected) else problem_code(error)
@@ -87,7 +89,7 @@ class AccountState(ft.Observable):
         self.busy, self.error, self.resent = True, None, False
         try:
             started = await self._runtime.client.start_sign_in(
-                self.email, browser_address=browser_address
+                self.email, locale=self.locale, browser_address=browser_address
             )
         except HubError as error:
             if isinstance(error, RateLimited):
@@ -104,7 +106,11 @@ class AccountState(ft.Observable):
         self.busy, self.error, self.resent = True, None, False
         try:
             session = await self._runtime.client.verify_sign_in(
-                self.email, self.attempt, code.strip(), browser_address=browser_address
+                self.email,
+                self.attempt,
+                code.strip(),
+                locale=self.locale,
+                browser_address=browser_address,
             )
         except HubError as error:
             self.error = (

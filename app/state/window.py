@@ -13,6 +13,7 @@ import flet as ft
 
 from app.notify import Notice
 from app.schemas import Event
+from app.schemas.wording import Wording
 from app.state.account import AccountState
 from app.state.alerts import AlertsState
 from app.state.callbacks import CallbacksState
@@ -61,6 +62,8 @@ class UiState(ft.Observable):
         self.installed = False
         self.phone = False
         self.ios = False
+        # The company's words for labels that name its trade (app.schemas.wording).
+        self.wording: Wording = {}
 
     @property
     def narrow(self) -> bool:
@@ -92,7 +95,7 @@ class WindowState:
         self.storage = StorageState(runtime.health)
         self.status = StatusState(runtime, locale)
         self.help = HelpState(runtime, locale)
-        self.account = AccountState(runtime)
+        self.account = AccountState(runtime, locale)
         self.alerts = AlertsState(runtime)
         self.cases = CasesState(runtime, locale)
         self.callbacks = CallbacksState(runtime, zone=self.ui.zone, locale=locale)
@@ -119,6 +122,7 @@ class WindowState:
         self._content_changes = self.runtime.content_scheduler.status.content_changes
         await self.status.load()
         await self.help.load()
+        await self._load_wording()
         await self._load_private()
         self.sync.update_from(self._sync_status())
 
@@ -158,11 +162,16 @@ class WindowState:
             self._content_changes = content.content_changes
             await self.status.load()
             await self.help.load()
+            await self._load_wording()
         elif content.last_synced:
             self.status.last_updated = content.last_synced
         if device.last_synced and device.last_synced != self._last_synced:
             self._last_synced = device.last_synced
             await self._load_private()
+
+    async def _load_wording(self) -> None:
+        company = await asyncio.to_thread(self.runtime.public.content.company)
+        self.ui.wording = company.wording if company else {}
 
     async def _load_private(self) -> None:
         """What is the customer's own: account, alerts, cases and callbacks."""
@@ -223,8 +232,16 @@ class WindowState:
         self.runtime.health.listeners.remove(self._on_storage)
 
     async def set_locale(self, locale: str) -> None:
-        await self._save_preference("locale", locale)
+        """The app speaks `locale` from now on; signed in, the hub is told too (queued, so
+        it arrives once, also after a time offline)."""
+        try:
+            await asyncio.to_thread(self.runtime.personal.account.set_locale, locale)
+        except StorageError:
+            log.info("language not saved: the device refuses writes")
+        else:
+            self.runtime.scheduler.poke()
         self.ui.locale = locale
+        self.account.locale = locale
         self.help.locale = locale
         self.cases.locale = locale
         self.status.locale = locale

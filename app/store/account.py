@@ -228,6 +228,28 @@ class Account(Repo):
             if row and state == "synced":
                 self._set(conn, "subscriptions:hub", row["data"])
 
+    def set_locale(self, locale: str) -> None:
+        """The app's language; signed in, queued for the hub in the same transaction."""
+        with self.db.transaction() as conn:
+            self._set(conn, "pref:locale", locale)
+            found = tables.meta(conn, "customer")
+            if found is not None:
+                customer = Customer.model_validate_json(found)
+                args = {"locale": locale}
+                self.outbox.add(
+                    conn,
+                    MutationName.account_locale,
+                    args,
+                    entity="customer",
+                    entity_id=customer.id,
+                )
+
+    def note_customer(self, conn: sqlite3.Connection, customer: Customer) -> None:
+        """The hub's copy of the signed-in customer (after a change of theirs)."""
+        found = tables.meta(conn, "customer")
+        if found is not None and Customer.model_validate_json(found).id == customer.id:
+            self._set(conn, "customer", customer.model_dump_json())
+
     def preference(self, key: str) -> str | None:
         return self._get(f"pref:{key}")
 

@@ -11,6 +11,7 @@ from app.schemas import (
     Callback,
     Case,
     Change,
+    Customer,
     Event,
     MutationResult,
     Rejection,
@@ -154,6 +155,8 @@ class PersonalApplier(Repo):
             self.cases.apply_server(conn, Case.model_validate(data))
         elif returned.get("type") == "callback" and data:
             self.callbacks.apply_server(conn, Callback.model_validate(data))
+        elif returned.get("type") == "customer" and data:
+            self.account.note_customer(conn, Customer.model_validate(data))
         elif returned.get("type") == "device" and returned.get("id"):
             self.push.note_hub_device(conn, str(returned["id"]))
         elif entity in ("feedback", "subscriptions") and entity_id is not None:

@@ -1,17 +1,18 @@
-"""The Account screen's alerts: which services, airports, flights and bookings the customer
-wants to hear about, how alerts arrive, and a word confirming each change. Critical
-disruptions reach everyone."""
+"""The Account screen's alerts: which services, and which keys of the company's trade
+(named as the company names them), the customer wants to hear about, how alerts arrive,
+and a word confirming each change. Critical disruptions reach everyone."""
 
 from __future__ import annotations
 
 import flet as ft
 
+from app.schemas.wording import CompanyWord
 from app.state.alerts import AlertsState, Saved
 from app.state.window import UiState, WindowState
 from app.state.zone import zone_key
 from app.views.strings import tr
 from app.views.theme import GOOD
-from app.views.widgets import error_line, heading, named_dropdown
+from app.views.widgets import company_tr, error_line, heading, named_dropdown
 
 QUIET_CHOICES = [("off", None), ("22-07", ("22:00", "07:00")), ("23-06", ("23:00", "06:00"))]
 
@@ -99,14 +100,14 @@ def AlertsPanel(window: WindowState, alerts: AlertsState, ui: UiState) -> ft.Con
 
     key = ft.use_memo(
         lambda: ft.TextField(
-            label=tr(ui.locale, "key_label"),
-            hint_text=tr(ui.locale, "key_hint"),
+            label=company_tr(ui, CompanyWord.key_label),
+            hint_text=company_tr(ui, CompanyWord.key_hint),
             on_submit=lambda: page.run_task(add),
             expand=True,
             value="",
             key=f"alert-key-{added}",
         ),
-        dependencies=[ui.locale, added],
+        dependencies=[ui.locale, ui.wording, added],
     )
 
     async def toggle(component_id: str) -> None:
@@ -144,7 +145,7 @@ def AlertsPanel(window: WindowState, alerts: AlertsState, ui: UiState) -> ft.Con
         controls.append(service_group(group.name or tr(ui.locale, "services"), boxes))
     controls += saved_line(window, alerts, ui, "services")
     controls.append(
-        ft.Text(tr(ui.locale, "alerts_keys"), theme_style=ft.TextThemeStyle.TITLE_SMALL)
+        ft.Text(company_tr(ui, CompanyWord.alerts_keys), theme_style=ft.TextThemeStyle.TITLE_SMALL)
     )
     if alerts.subscriptions.keys:
         controls.append(

@@ -29,6 +29,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
+from app.schemas.wording import CompanyWord
 from app.views.strings import DOMAIN, LOCALES, SOURCE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,6 +50,7 @@ DYNAMIC_PREFIXES = (
     "impact_",  # an incident's impact
     "offline_page_",  # web/offline.py: the offline page's words
     "quiet_",  # alerts_panel.py: the quiet hours choices
+    "rejection_",  # widgets.py: why the hub refused a change (RejectionCode)
     "state_",  # a service's state
     "status_",  # an incident's stage
     "storage_",  # shell.py: what is wrong with the device's storage
@@ -141,13 +143,15 @@ def update() -> list[str]:
 
 
 def literals() -> set[str]:
-    """Every string constant in the views: the keys a screen keeps in a variable first."""
+    """Every string constant in the views (the keys a screen keeps in a variable first),
+    and the keys a company may word itself (`CompanyWord`: the catalog holds the generic
+    words)."""
     return {
         node.value
         for path in VIEWS.rglob("*.py")
         for node in ast.walk(ast.parse(path.read_text()))
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
-    }
+    } | {word.value for word in CompanyWord}
 
 
 def keys(catalog: Catalog) -> set[str]:

@@ -8,6 +8,7 @@ from urllib.parse import quote
 import flet as ft
 from babel import Locale, UnknownLocaleError
 
+from app.schemas.wording import CompanyWord
 from app.state.help import HelpState, Link, case_subject, in_other_language
 from app.state.window import UiState, WindowState
 from app.store.records import SearchHit
@@ -15,6 +16,7 @@ from app.views.context import use_window
 from app.views.freshness import HelpFreshness
 from app.views.shell import shell
 from app.views.strings import tr
+from app.views.widgets import company_tr
 
 
 def snippet_text(hit: SearchHit) -> ft.Text:
@@ -208,14 +210,14 @@ def HelpScreen(window: WindowState, ui: UiState) -> ft.View:
     field = ft.use_memo(
         lambda: ft.TextField(
             label=tr(ui.locale, "search_help"),
-            hint_text=tr(ui.locale, "search_hint"),
+            hint_text=company_tr(ui, CompanyWord.search_hint),
             value=help_.query,
             prefix_icon=ft.Icons.SEARCH,
             on_change=typed,
             autofocus=not ui.narrow,
             key="search-help",
         ),
-        dependencies=[ui.locale],
+        dependencies=[ui.locale, ui.wording],
     )
     return shell(
         ui=ui,

@@ -11,6 +11,8 @@ import flet as ft
 
 from app.schemas import Rejection
 from app.schemas.booking import MAX_BOOKING_REF, BookingRefField
+from app.schemas.sync import RejectionCode
+from app.schemas.wording import CompanyWord, company_words
 from app.state.account import AccountState
 from app.state.notices import NoticesState
 from app.state.window import UiState, WindowState
@@ -18,6 +20,12 @@ from app.views.strings import tr
 from app.views.theme import WARNING
 
 Handler = Callable[[], Any]
+
+
+def company_tr(ui: UiState, word: CompanyWord) -> str:
+    """A label that names the company's trade: its own words in the customer's language,
+    else the app's generic ones (the catalog key is the word)."""
+    return company_words(ui.wording, word, ui.locale) or tr(ui.locale, word.value)
 
 
 def heading(ui: UiState, key: str, **values: object) -> ft.Text:
@@ -197,6 +205,20 @@ def confirm_box(
     )
 
 
+def rejection_reason(locale: str, error: Rejection) -> str:
+    """Why the hub refused a change, in the customer's language: the app's words for its
+    code (`rejection_<code>`, or `rejection_<code>_<param names>` when it has specifics,
+    filled in); the hub's own words for a code this app does not know (a newer hub)."""
+    if error.code not in set(RejectionCode):
+        return error.detail
+    name = "_".join((error.code, *sorted(error.params)))
+    try:
+        text = tr(locale, f"rejection_{name}", **error.params)
+    except (KeyError, TypeError, ValueError):  # specifics this app's words do not take
+        return error.detail
+    return error.detail if text == f"rejection_{name}" else text
+
+
 def sync_marker(ui: UiState, sync_state: str, error: Rejection | None) -> list[ft.Control]:
     """'Waiting to be sent' for a queued change, the hub's reason for a refused one."""
     if sync_state in ("pending", "queued"):
@@ -215,7 +237,7 @@ def sync_marker(ui: UiState, sync_state: str, error: Rejection | None) -> list[f
                 [
                     ft.Icon(ft.Icons.ERROR_OUTLINE, size=16, color=ft.Colors.ERROR),
                     ft.Text(
-                        tr(ui.locale, "not_accepted", reason=error.detail),
+                        tr(ui.locale, "not_accepted", reason=rejection_reason(ui.locale, error)),
                         size=13,
                         color=ft.Colors.ERROR,
                         expand=True,

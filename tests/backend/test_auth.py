@@ -145,7 +145,7 @@ async def test_with_smtp_no_plain_code_is_stored(
 ) -> None:
     sent: list[tuple[str, str]] = []
 
-    def capture(_settings: HubSettings, *, email: str, code: str) -> None:
+    def capture(_settings: HubSettings, *, email: str, code: str, **_: object) -> None:
         sent.append((email, code))
 
     monkeypatch.setattr("app.backend.routes.auth.send_sign_in_code", capture)
@@ -169,7 +169,7 @@ async def test_with_smtp_no_plain_code_is_stored(
 async def test_smtp_failure_is_503_with_retry_after(
     settings: HubSettings, monkeypatch: pytest.MonkeyPatch, error: OSError
 ) -> None:
-    def fail(_settings: HubSettings, *, email: str, code: str) -> None:
+    def fail(_settings: HubSettings, *, email: str, code: str, **_: object) -> None:
         raise error
 
     monkeypatch.setattr("app.backend.routes.auth.send_sign_in_code", fail)

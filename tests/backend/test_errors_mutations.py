@@ -144,6 +144,7 @@ def base_args(name: MutationName, slot: str, callback_id: str) -> dict[str, Any]
         MutationName.subscriptions_set: {"keys": ["NW12"], "quiet_hours": ["22:00", "07:00"]},
         MutationName.subscriptions_join: {"keys": ["NW13"], "components": ["baggage"]},
         MutationName.device_register: {"platform": "webpush", "endpoint": "https://p.example"},
+        MutationName.account_locale: {"locale": "es"},
     }[name]
 
 
@@ -162,6 +163,7 @@ ORDER = [
     MutationName.subscriptions_set,
     MutationName.subscriptions_join,
     MutationName.device_register,
+    MutationName.account_locale,
     MutationName.callback_reschedule,
     MutationName.callback_cancel,
     MutationName.case_close,

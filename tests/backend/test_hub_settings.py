@@ -64,6 +64,7 @@ def test_each_kind_of_variable_is_read(tmp_path: Path, monkeypatch: pytest.Monke
         "CARELINE_PUSH_CONCURRENCY": "16",
         "CARELINE_PUSH_TIMEOUT_SECONDS": "2.5",
         "CARELINE_MAX_CASE_MESSAGES": "",  # empty: unset
+        "CARELINE_WORDING_ALERTS_KEYS": "en=Stores, orders and deliveries| es = Tiendas, pedidos |",
     }.items():
         monkeypatch.setenv(name, value)
 
@@ -85,6 +86,11 @@ def test_each_kind_of_variable_is_read(tmp_path: Path, monkeypatch: pytest.Monke
     assert loaded.cors_origins == ("https://a.example", "https://b.example")
     assert loaded.push_limits == PushLimits(concurrency=16, timeout_seconds=2.5)
     assert loaded.max_case_messages == HubSettings.max_case_messages
+    assert loaded.wording_alerts_keys == (
+        ("en", "Stores, orders and deliveries"),
+        ("es", "Tiendas, pedidos"),
+    )
+    assert loaded.wording_key_hint == HubSettings.wording_key_hint
 
 
 def test_the_readme_documents_every_variable() -> None:
@@ -135,6 +141,11 @@ def test_a_port_set_wins_over_the_one_its_protection_implies(
         ("CARELINE_DEV_MODE", "yes", "1 or 0"),
         ("CARELINE_SMTP_SECURITY", "ssl3", "starttls, tls or none"),
         ("CARELINE_TIME_ZONE", "Mars/Olympus", "an IANA time zone, e.g. America/Chicago"),
+        (
+            "CARELINE_WORDING_KEY_LABEL",
+            "Store or order",
+            "locale=text pairs, separated by | (en=Stores and orders|es=Tiendas)",
+        ),
     ],
 )
 def test_a_value_that_does_not_parse_is_a_settings_error(

@@ -34,7 +34,9 @@ def customer_from_row(row: Row[Any]) -> Customer:
     )
 
 
-def ensure_customer(conn: Connection, *, email: str) -> Customer:
+def ensure_customer(conn: Connection, *, email: str, locale: str | None = None) -> Customer:
+    """The customer with `email`, made on first sign-in in `locale` (English when None);
+    an existing one's language becomes `locale` when given (the app's latest choice)."""
     email = normalize_email(email)
     row = conn.execute(select(customers).where(customers.c.email == email)).one_or_none()
     if row is None:
@@ -42,11 +44,29 @@ def ensure_customer(conn: Connection, *, email: str) -> Customer:
         dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
         conn.execute(
             dialect.insert(customers)
-            .values(id=new_id("cus"), email=email, locale="en", created_at=format_time(now()))
+            .values(
+                id=new_id("cus"), email=email, locale=locale or "en", created_at=format_time(now())
+            )
             .on_conflict_do_nothing(index_elements=["email"])
         )
         row = conn.execute(select(customers).where(customers.c.email == email)).one()
+    if locale is not None and row.locale != locale:
+        return set_locale(conn, customer_id=row.id, locale=locale)
     return customer_from_row(row)
+
+
+def set_locale(conn: Connection, *, customer_id: str, locale: str) -> Customer:
+    """The customer's language becomes `locale` (checked by `languages.parse_locale`)."""
+    conn.execute(update(customers).where(customers.c.id == customer_id).values(locale=locale))
+    return get_customer(conn, customer_id=customer_id)
+
+
+def known_locale(conn: Connection, *, email: str) -> str | None:
+    """The language of the customer with `email`; None when there is no such customer."""
+    found = conn.execute(
+        select(customers.c.locale).where(customers.c.email == normalize_email(email))
+    ).scalar_one_or_none()
+    return str(found) if found is not None else None
 
 
 def get_customer(conn: Connection, *, customer_id: str) -> Customer:

@@ -17,10 +17,11 @@ from app.backend.deps import (
     token_info,
 )
 from app.backend.hub import Hub
+from app.backend.languages import parse_locale
 from app.backend.mailer import send_sign_in_code
 from app.backend.problems import ProblemError
 from app.backend.settings import RateLimit
-from app.schemas import AuthStart, AuthStarted, AuthVerify, Customer, Session
+from app.schemas import AuthStart, AuthStarted, AuthVerify, Customer, ProblemField, Session
 from app.schemas.customers import SIGN_IN_CAPPED, SIGN_IN_FAILED
 
 router = APIRouter(prefix="/v1", tags=["auth"])
@@ -91,6 +92,20 @@ def _count_code_sent(hub: Hub, email: str) -> None:
         ) from None
 
 
+def _locale(tag: str | None) -> str | None:
+    """The app's language as the hub keeps it; 422 naming the field when Babel knows no
+    such language."""
+    if tag is None:
+        return None
+    try:
+        return parse_locale(tag)
+    except ValueError as error:
+        field = ProblemField(loc=["body", "locale"], msg=str(error), type="value_error")
+        raise ProblemError(
+            422, "Invalid request", str(error), slug="validation", errors=[field]
+        ) from None
+
+
 @router.post("/auth/start", response_model=AuthStarted, status_code=202)
 def start(body: AuthStart, request: Request, hub: HubDep) -> AuthStarted:
     """Email a one-time code and answer the attempt's id, which `auth/verify` needs with
@@ -98,14 +113,17 @@ def start(body: AuthStart, request: Request, hub: HubDep) -> AuthStarted:
     limits = hub.settings
     client = client_address(request)
     email = auth.normalize_email(body.email)
+    locale = _locale(body.locale)
     _count_address(hub, request, client)
     # Per email and address: nobody can use up a customer's own chances to ask for one.
     hub.limiter.hit("sign-in-email", f"{email} {client}", limits.sign_in_per_email)
     _count_code_sent(hub, email)
     with hub.db.write() as conn:
         started = sign_in.start_sign_in(conn, email=email, client=client, settings=limits)
+        # The email speaks the app's language, else the customer's own (if known).
+        locale = locale or auth.known_locale(conn, email=email)
     try:
-        send_sign_in_code(hub.settings, email=email, code=started.code)
+        send_sign_in_code(hub.settings, email=email, code=started.code, locale=locale)
     except OSError as error:
         raise ProblemError(
             503,
@@ -122,6 +140,7 @@ def verify(body: AuthVerify, request: Request, hub: HubDep) -> Session:
     """Trade an attempt's code for a bearer token (the customer is created on first
     sign-in). Wrong codes count against that attempt only, and against daily caps."""
     client = client_address(request)
+    locale = _locale(body.locale)
     _count_address(hub, request, client)
     with hub.db.write() as conn:
         check = sign_in.check_code(
@@ -138,7 +157,7 @@ def verify(body: AuthVerify, request: Request, hub: HubDep) -> Session:
         )
         session = None
         if check.verdict is sign_in.Verdict.ok:
-            customer = auth.ensure_customer(conn, email=body.email)
+            customer = auth.ensure_customer(conn, email=body.email, locale=locale)
             session = auth.issue_customer_session(conn, customer=customer, settings=hub.settings)
     if session is None:
         raise _refusal(check)

@@ -60,6 +60,7 @@ MUTATIONS: dict[str, Mutation] = {
     "device.register": Mutation(
         {"platform": "webpush", "endpoint": "https://push.example.com/bob"}
     ),
+    "account.locale": Mutation({"locale": "es"}),
 }
 
 

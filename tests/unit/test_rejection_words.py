@@ -1,0 +1,56 @@
+"""The app words every reason the hub refuses a change with (`RejectionCode`) in every
+language, fills in the specifics, and shows the hub's own words for a code it does not
+know (a newer hub)."""
+
+from __future__ import annotations
+
+import string
+
+from app.schemas import Rejection
+from app.schemas.sync import RejectionCode
+from app.views.catalogs import catalogs, keys, read
+from app.views.strings import SOURCE
+from app.views.widgets import rejection_reason
+
+# Reasons that come with specifics, and their names (`Rejection.params`).
+SPECIFICS = {"invalid_field": {"field"}}
+
+
+def english() -> dict[str, str]:
+    catalog = read(dict(catalogs())[SOURCE])
+    return {key: str(catalog[key].string) for key in keys(catalog)}
+
+
+def test_every_code_has_words_in_the_catalogs() -> None:
+    """Every language has them too: test_catalogs checks each against English."""
+    words = english()
+    missing = [code for code in RejectionCode if f"rejection_{code}" not in words]
+    assert missing == []
+    for key, names in SPECIFICS.items():
+        found = {name for _, name, _, _ in string.Formatter().parse(words[f"rejection_{key}"])}
+        assert found - {None} == names
+
+
+def test_no_words_for_a_code_the_hub_does_not_have() -> None:
+    known = {f"rejection_{code}" for code in RejectionCode}
+    known |= {f"rejection_{key}" for key in SPECIFICS}
+    assert {key for key in english() if key.startswith("rejection_")} == known
+
+
+def test_the_reason_is_worded_in_the_customers_language() -> None:
+    full = Rejection(code="slot_full", detail="Someone just booked the last place.")
+    assert rejection_reason("es", full).startswith("Alguien acaba de reservar")
+    assert rejection_reason("fr", full).startswith("Quelqu’un vient de réserver")
+    field = Rejection(code="invalid", detail="phone: too long", params={"field": "phone"})
+    assert rejection_reason("es", field) == "Revisa phone: el valor no es válido."
+    bare = Rejection(code="invalid", detail="Pick a time slot.")
+    assert rejection_reason("es", bare) == "Algo en este cambio no es válido."
+
+
+def test_a_code_or_specifics_the_app_does_not_know_show_the_hubs_words() -> None:
+    newer = Rejection(code="seat_taken", detail="That seat is taken.")
+    assert rejection_reason("es", newer) == "That seat is taken."
+    more = Rejection(code="slot_full", detail="Full at 10:00.", params={"time": "10:00"})
+    assert rejection_reason("es", more) == "Full at 10:00."
+    clash = Rejection(code="invalid", detail="Bad.", params={"locale": "x", "key": "y"})
+    assert rejection_reason("es", clash) == "Bad."
