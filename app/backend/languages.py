@@ -1,22 +1,20 @@
 """The customer's language at the hub: a BCP 47 tag checked against Babel's (CLDR's)
 locales, and the hub's own words (the sign-in email) from its gettext catalogs.
 
-The hub's catalogs are `locales/<language>/LC_MESSAGES/hub.po`, read as they are (no
-compiled `.mo` to keep in step): symbolic keys, English the source language, so a message
-missing in a language reads in English. The hub never imports the app's catalogs."""
+The hub's catalogs are `locales/<language>/LC_MESSAGES/hub.po`, read as they are by
+`app.schemas.po_catalogs` (symbolic keys, English the source language, so a message
+missing in a language reads in English). The hub never imports the app's catalogs."""
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
+
+from app.schemas.po_catalogs import PoCatalogs
 
 LOCALES = Path(__file__).parent / "locales"
-DOMAIN = "hub"
-SOURCE = "en"
+CATALOGS = PoCatalogs(LOCALES, "hub")
 
 
 def parse_locale(tag: str) -> str:
@@ -29,42 +27,12 @@ def parse_locale(tag: str) -> str:
     return "-".join(part for part in (found.language, found.script, found.territory) if part)
 
 
-def catalog_path(language: str) -> Path:
-    return LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-
-
-def hub_languages() -> list[str]:
-    """The languages the hub writes in, English first."""
-    found = sorted(p.parent.parent.name for p in LOCALES.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
-    return sorted(found, key=lambda code: code != SOURCE)
-
-
 def written_language(locale: str | None) -> str:
     """The hub language closest to `locale` ('es-MX' -> 'es'); English when none is."""
-    if not locale:
-        return SOURCE
-    try:
-        parsed = Locale.parse(locale.strip(), sep="-")
-    except (ValueError, TypeError, UnknownLocaleError):
-        return SOURCE
-    languages = hub_languages()
-    for candidate in (str(parsed), parsed.language):
-        if candidate in languages:
-            return candidate
-    return SOURCE
-
-
-@cache
-def _catalog(language: str) -> Catalog:
-    with catalog_path(language).open("rb") as found:
-        return read_po(found, locale=language, domain=DOMAIN)
+    return CATALOGS.language_for(locale)
 
 
 def hub_tr(language: str, key: str, **values: object) -> str:
     """The hub's message `key` in `language` (a `written_language`), English when missing,
     with `values` filled in."""
-    for each in (language, SOURCE):
-        message = _catalog(each).get(key)
-        if message is not None and isinstance(message.string, str) and message.string:
-            return message.string.format(**values)
-    raise KeyError(key)
+    return CATALOGS.tr(language, key, **values)

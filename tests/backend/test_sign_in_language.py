@@ -14,11 +14,10 @@ from typing import Any
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
-from babel.messages.pofile import read_po
 
 from app.backend.crud import auth
 from app.backend.db import Database
-from app.backend.languages import catalog_path, hub_languages
+from app.backend.languages import CATALOGS
 from app.backend.mailer import send_sign_in_code
 from app.backend.main import create_app
 from app.backend.settings import HubSettings
@@ -170,17 +169,15 @@ async def test_start_mails_in_the_given_language_else_the_customers(
 
 
 def test_the_hubs_catalogs_have_every_message_with_the_english_placeholders() -> None:
-    def messages(language: str) -> dict[str, set[str]]:
-        with catalog_path(language).open("rb") as found:
-            catalog = read_po(found)
+    def holes(language: str) -> dict[str, set[str]]:
+        messages = CATALOGS.messages(language)
         return {
-            str(m.id): {name for _, name, _, _ in string.Formatter().parse(str(m.string)) if name}
-            for m in catalog
-            if m.id and m.string
+            key: {name for _, name, _, _ in string.Formatter().parse(text) if name}
+            for key, text in messages.items()
         }
 
-    english = messages("en")
+    english = holes("en")
     assert set(english) == {"sign_in_subject", "sign_in_body"}
-    assert hub_languages() == ["en", "es", "fr"]
-    for language in hub_languages():
-        assert messages(language) == english, language
+    assert CATALOGS.languages() == ["en", "es", "fr"]
+    for language in CATALOGS.languages():
+        assert holes(language) == english, language
