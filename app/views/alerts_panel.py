@@ -10,6 +10,7 @@ from app.schemas.wording import CompanyWord
 from app.state.alerts import AlertsState, Saved
 from app.state.window import UiState, WindowState
 from app.state.zone import zone_key
+from app.views.layout import form_column
 from app.views.strings import tr
 from app.views.theme import GOOD
 from app.views.widgets import company_tr, error_line, heading, named_dropdown
@@ -103,7 +104,6 @@ def AlertsPanel(window: WindowState, alerts: AlertsState, ui: UiState) -> ft.Con
             label=company_tr(ui, CompanyWord.key_label),
             hint_text=company_tr(ui, CompanyWord.key_hint),
             on_submit=lambda: page.run_task(add),
-            expand=True,
             value="",
             key=f"alert-key-{added}",
         ),
@@ -162,8 +162,11 @@ def AlertsPanel(window: WindowState, alerts: AlertsState, ui: UiState) -> ft.Con
             )
         )
     controls += [
-        ft.Row(
+        # The field on a line of its own, its button below: beside the button, a phone
+        # left the field too narrow for its label (in Spanish it broke over two lines).
+        form_column(
             [key, ft.OutlinedButton(tr(ui.locale, "add_key"), on_click=lambda: page.run_task(add))],
+            spacing=8,
         ),
         *error_line(ui, alerts.error),
         *saved_line(window, alerts, ui, "keys"),

@@ -35,9 +35,9 @@ def case_label(ui: UiState, case: CaseRecord) -> str:
 
 def case_tile(ui: UiState, case: CaseRecord) -> ft.Control:
     page = ft.context.page
-    trailing: list[ft.Control] = [case_status_chip(ui, case.status)]
+    marks: list[ft.Control] = [case_status_chip(ui, case.status)]
     if case.unread:
-        trailing.insert(
+        marks.insert(
             0,
             ft.Icon(
                 ft.Icons.MARK_CHAT_UNREAD,
@@ -52,11 +52,23 @@ def case_tile(ui: UiState, case: CaseRecord) -> ft.Control:
             max_lines=2,
             overflow=ft.TextOverflow.ELLIPSIS,
         ),
-        subtitle=ft.Text(
-            f"{case_label(ui, case)} · {when(ui.locale, case.updated_at, ui.zone)}"
-            + (f" · {tr(ui.locale, 'unread_replies', count=case.unread)}" if case.unread else "")
+        # The status and unread marks under the subject, not beside it: on a phone a long
+        # status ("Esperando tu respuesta") beside it would squeeze the subject to a word.
+        subtitle=ft.Column(
+            [
+                ft.Text(
+                    f"{case_label(ui, case)} · {when(ui.locale, case.updated_at, ui.zone)}"
+                    + (
+                        f" · {tr(ui.locale, 'unread_replies', count=case.unread)}"
+                        if case.unread
+                        else ""
+                    )
+                ),
+                ft.Row(marks, wrap=True, spacing=8),
+            ],
+            spacing=4,
+            tight=True,
         ),
-        trailing=ft.Row(trailing, tight=True, spacing=8),
         on_click=lambda: page.navigate(f"/cases/{case.local_id}"),
     )
     return item_card(tile, ui, case.sync_state, case.error)

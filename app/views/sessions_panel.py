@@ -87,6 +87,8 @@ def session_row(state: SessionsState, ui: UiState, item: SignIn) -> ft.Control:
                 on_click=lambda: page.run_task(state.end, item.id),
             )
         )
+    # The button under the lines, not beside them: beside, on a phone, a long label
+    # ("Cerrar este inicio de sesión") left the device and times a word per line.
     return ft.Row(
         [
             ft.Icon(device_icon(item.device)),
@@ -94,11 +96,11 @@ def session_row(state: SessionsState, ui: UiState, item: SignIn) -> ft.Control:
                 [
                     ft.Text(title, weight=ft.FontWeight.BOLD if item.current else None),
                     ft.Text(detail, size=12),
+                    *action,
                 ],
                 spacing=2,
                 expand=True,
             ),
-            *action,
         ]
     )
 
