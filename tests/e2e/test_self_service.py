@@ -139,7 +139,7 @@ def in_spanish(page: Page, app: AppProcess) -> None:
     """Account > Language > Español, then back to Help."""
     page.get_by_role("button", name="Account").click()
     choose_language(page, "Español")
-    page.get_by_role("button", name="Ayuda").click()
+    page.get_by_role("button", name="Ayuda", exact=True).click()
 
 
 def test_in_spanish(chromium: Browser, app: AppProcess) -> None:

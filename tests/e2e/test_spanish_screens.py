@@ -156,7 +156,7 @@ def offline(page: Page, app: AppProcess, size: str) -> None:
     banner = page.get_by_text(re.compile("^No tienes conexión")).first
     expect(banner).to_be_visible(timeout=30_000)
     screen_shots(page, f"es-{size}-offline-status")
-    page.get_by_role("button", name="Llamadas").click()
+    page.get_by_role("button", name="Llamadas", exact=True).click()
     expect(banner).to_be_visible(timeout=30_000)
     screen_shots(page, f"es-{size}-offline-callbacks")
 
