@@ -19,6 +19,9 @@ M = TypeVar("M", bound=BaseModel)
 # The app and the system it runs on: what the customer's list of sign-ins shows.
 USER_AGENT = f"careline-app/{__version__} ({platform.system() or 'unknown'})"
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+# An idle connection is dropped by the app before the far end closes it: uvicorn (and many
+# proxies) close after 5 s, and a request sent down a connection as it closes is lost.
+KEEPALIVE_EXPIRY = 4.0
 
 
 def forwarded_for(browser_address: str | None) -> dict[str, str] | None:
@@ -45,7 +48,10 @@ class HubConnection:
             headers={"User-Agent": USER_AGENT},
             http1=True,
             http2=False,
-            limits=limits or httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            limits=limits
+            or httpx.Limits(
+                max_connections=100, max_keepalive_connections=20, keepalive_expiry=KEEPALIVE_EXPIRY
+            ),
         )
         self._owns_http = True
 

@@ -14,6 +14,10 @@ from app.backend.mailer import check_mail_settings, codes_command
 from app.backend.settings import HubSettings, SettingsError, is_loopback_host
 from app.backend.settings_env import load_settings
 
+# An idle connection stays open longer than the app keeps one (`app.api.KEEPALIVE_EXPIRY`),
+# so the app is the side that closes it and never sends down a closing connection.
+KEEP_ALIVE_SECONDS = 20
+
 log = logging.getLogger("careline.hub")
 
 
@@ -80,6 +84,7 @@ def serve(args: argparse.Namespace) -> int:
         log_level="info",
         access_log=False,
         timeout_graceful_shutdown=3,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
     )

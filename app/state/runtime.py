@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from app.api import HubClient
+from app.api import KEEPALIVE_EXPIRY, HubClient
 from app.notify import NoticeCenter, desktop_notifier
 from app.store import LocalStores, PersonalStore, PublicStore, StorageHealth, open_local
 from app.store.tokens import TokenKeeper
@@ -19,7 +19,9 @@ from app.sync import SyncEngine, SyncScheduler
 from app.sync.live import LiveEvents
 
 # A server holds many devices' event streams at once: no cap on connections to the hub.
-SERVER_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=50)
+SERVER_LIMITS = httpx.Limits(
+    max_connections=None, max_keepalive_connections=50, keepalive_expiry=KEEPALIVE_EXPIRY
+)
 # On a server, a device's changes come by its event stream and after its own writes; its
 # periodic sync (and a signed-out device's look for a sign-in) is only a safety net.
 DEVICE_INTERVAL = 300.0

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from app.api import (
+    KEEPALIVE_EXPIRY,
     HubClient,
     HubError,
     Offline,
@@ -103,3 +104,12 @@ def test_retry_after_forms() -> None:
     assert seconds is not None and 80 <= seconds <= 91
     assert retry_after_seconds("soon") is None
     assert retry_after_seconds(None) is None
+
+
+def test_the_app_closes_idle_connections_before_the_far_end_does() -> None:
+    # A request sent down a connection the hub is closing is lost ("Server disconnected"),
+    # which the customer would read as being offline. uvicorn's own default is 5 s.
+    from app.backend.serve import KEEP_ALIVE_SECONDS
+
+    assert KEEPALIVE_EXPIRY <= 5 - 1
+    assert KEEPALIVE_EXPIRY < KEEP_ALIVE_SECONDS
