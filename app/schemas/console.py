@@ -1,0 +1,135 @@
+"""What the storm console reads from the hub's operator API beyond the customer's own wire
+models: who an incident will alert, the case inbox, the callback board, helpfulness and
+search gaps, and the series its charts draw."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from app.schemas.callbacks import CallbackStatus
+from app.schemas.cases import Case
+from app.schemas.common import UtcTime, WireModel
+from app.schemas.localized import Locale
+from app.schemas.status import Impact, IncidentKind
+
+
+class AudienceIn(WireModel):
+    """An incident not yet published: who it would alert (`POST /v1/admin/incidents/audience`)."""
+
+    title: str = Field("", max_length=300)
+    body: str = Field("", max_length=20_000)
+    impact: Impact
+    kind: IncidentKind = IncidentKind.incident
+    components: list[str] = Field(default_factory=list, max_length=100)
+    keys: list[str] = Field(default_factory=list, max_length=100)
+
+
+class NotificationPreview(WireModel):
+    locale: Locale
+    title: str
+    body: str
+
+
+class Audience(WireModel):
+    customers: int = Field(description="Customers whose subscriptions this incident concerns.")
+    devices: int = Field(description="Devices registered for alerts that it would reach.")
+    push_devices: int = Field(description="Of those, devices reached by push (app closed).")
+    previews: list[NotificationPreview] = Field(
+        description="The notification as it would read, one per language customers use."
+    )
+
+
+class InboxCase(Case):
+    """A case as the team's inbox shows it."""
+
+    customer_email: str
+    assignee: str | None = Field(None, description="The member of staff's id.")
+    assignee_name: str | None = None
+    waiting_on_us: bool = Field(description="The customer wrote last and nobody answered yet.")
+    waiting_since: UtcTime | None = Field(
+        None, description="When the customer's unanswered message came (None if not waiting)."
+    )
+
+
+class AssignIn(WireModel):
+    assignee: str | None = Field(None, description="A member of staff's id; None unassigns.")
+
+
+class SlotLoad(WireModel):
+    starts_at: UtcTime
+    ends_at: UtcTime
+    capacity: int = Field(description="Agents on duty for the interval.")
+    booked: int
+
+
+class WaitingCallback(WireModel):
+    id: str
+    customer_email: str
+    phone: str
+    requested_at: UtcTime
+    estimate_minutes: int | None = Field(
+        None, description="The wait the customer is shown, in minutes."
+    )
+
+
+class QueueBoard(WireModel):
+    queue_id: str
+    name: str
+    slots: list[SlotLoad]
+    waiting: list[WaitingCallback] = Field(description="As soon as possible, oldest first.")
+    outcomes: dict[CallbackStatus, int] = Field(
+        description="Today's callbacks by status (completed, missed, cancelled, ...)."
+    )
+
+
+class CallbackBoard(WireModel):
+    day: date
+    time_zone: str
+    queues: list[QueueBoard]
+
+
+class StaffingInterval(WireModel):
+    starts_at: UtcTime
+    ends_at: UtcTime
+    agents: int
+
+
+class ArticleHelpfulness(WireModel):
+    slug: str
+    locale: Locale
+    title: str
+    helpful: int
+    unhelpful: int
+    comments: list[str] = Field(description="What customers wrote with a 'No', newest first.")
+
+
+class SearchGap(WireModel):
+    """A search that found nothing, counted on devices and sent only as counts."""
+
+    query: str
+    locale: Locale
+    count: int
+    last_seen: UtcTime
+
+
+class SearchGapsIn(WireModel):
+    """A device's counts of searches that found nothing since it last sent them; nothing in
+    it names the customer."""
+
+    locale: Locale
+    counts: dict[str, int] = Field(max_length=200)
+
+
+class HourPoint(WireModel):
+    hour: UtcTime
+    values: dict[str, int] = Field(description="Series name -> count for the hour.")
+
+
+class ChartSeries(WireModel):
+    """Hourly counts for a chart: contacts by channel, callback demand against capacity,
+    helpful and unhelpful votes."""
+
+    name: str
+    points: list[HourPoint]
