@@ -1,4 +1,6 @@
-"""The translators' catalogs: `python -m app.views.catalogs extract|update|init|compile`.
+"""The translators' catalogs: `python -m app.views.catalogs [--domain D] extract|update|
+init|compile`, for the customer app (domain `careline`, the default) or the storm
+console (`--domain console`, app/console/locales); `DOMAINS` lists them.
 
 - extract: `careline.pot`, every key the code passes to `tr` or `trn` as written, both
   branches of `"a" if x else "b"` included (the same as `pybabel extract -F babel.cfg
@@ -19,6 +21,7 @@ from __future__ import annotations
 import ast
 import sys
 from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from typing import IO, Any
@@ -59,14 +62,53 @@ DYNAMIC_PREFIXES = (
 )
 
 
-def catalogs() -> Iterator[tuple[str, Path]]:
-    for path in sorted(LOCALES.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+@dataclass(frozen=True)
+class Domain:
+    """One app's catalogs: `<locales>/<lang>/LC_MESSAGES/<name>.po`, the keys of the
+    code under `sources`, and the families of keys it builds at run time."""
+
+    name: str
+    locales: Path
+    sources: Path
+    dynamic_prefixes: tuple[str, ...]
+    extra_literals: frozenset[str] = frozenset()
+
+    def method_map(self) -> tuple[list[tuple[str, str]], dict[str, dict[str, str]]]:
+        if self.name == DOMAIN:  # the customer app's, shared with `pybabel extract`
+            with CONFIG.open() as config:
+                return parse_mapping_cfg(config)  # type: ignore[no-any-return,no-untyped-call]
+        pattern = f"{self.sources.relative_to(ROOT).as_posix()}/**.py"
+        return [(pattern, "app.views.catalogs.extract_keys")], {}
+
+
+CUSTOMER = Domain(
+    DOMAIN, LOCALES, VIEWS, DYNAMIC_PREFIXES, frozenset(word.value for word in CompanyWord)
+)
+CONSOLE = Domain(
+    "console",
+    ROOT / "app" / "console" / "locales",
+    ROOT / "app" / "console",
+    (
+        "error_",  # a failed call's code (app.console.state.errors)
+        "impact_",  # an incident's impact
+        "kind_",  # incident or maintenance
+        "notice_",  # why the sign-in screen is back
+        "role_",  # a member of staff's role
+        "status_",  # an incident's or a case's status
+        "filter_",  # an inbox filter's label
+    ),
+)
+DOMAINS = {domain.name: domain for domain in (CUSTOMER, CONSOLE)}
+
+
+def catalogs(domain: Domain = CUSTOMER) -> Iterator[tuple[str, Path]]:
+    for path in sorted(domain.locales.glob(f"*/LC_MESSAGES/{domain.name}.po")):
         yield path.parent.parent.name, path
 
 
 def read(path: Path) -> Catalog:
     with path.open("rb") as found:
-        return read_po(found, locale=path.parent.parent.name, domain=DOMAIN)
+        return read_po(found, locale=path.parent.parent.name, domain=path.stem)
 
 
 def write(path: Path, catalog: Catalog) -> None:
@@ -108,11 +150,10 @@ def alternatives(args: list[ast.expr]) -> Iterator[tuple[str | None, ...]]:
             yield (value if isinstance(value, str) else None, *tail)
 
 
-def extracted() -> Catalog:
+def extracted(domain: Domain = CUSTOMER) -> Catalog:
     """The keys the code uses as written, singular (`tr`) or plural (`trn`)."""
-    found = Catalog(domain=DOMAIN, project="Careline", fuzzy=False)
-    with CONFIG.open() as config:
-        method_map, options_map = parse_mapping_cfg(config)  # type: ignore[no-untyped-call]
+    found = Catalog(domain=domain.name, project="Careline", fuzzy=False)
+    method_map, options_map = domain.method_map()
     for filename, lineno, message, _, context in extract_from_dir(
         ROOT, method_map, options_map, keywords=KEYWORDS
     ):
@@ -126,11 +167,11 @@ def compiled(catalog: Catalog) -> bytes:
     return out.getvalue()
 
 
-def update() -> list[str]:
+def update(domain: Domain = CUSTOMER) -> list[str]:
     """Adds the keys the code uses to every catalog; returns the entries no code uses."""
-    template = extracted()
+    template = extracted(domain)
     unused: set[str] = set()
-    for locale, path in catalogs():
+    for locale, path in catalogs(domain):
         catalog = read(path)
         for message in template:
             if message.id and message.id not in catalog:
@@ -138,20 +179,20 @@ def update() -> list[str]:
                 catalog.add(message.id, empty)
         write(path, catalog)
         if locale == SOURCE:
-            unused = keys(catalog) - keys(template) - literals()
-    return sorted(k for k in unused if not k.startswith(DYNAMIC_PREFIXES))
+            unused = keys(catalog) - keys(template) - literals(domain)
+    return sorted(k for k in unused if not k.startswith(domain.dynamic_prefixes))
 
 
-def literals() -> set[str]:
-    """Every string constant in the views (the keys a screen keeps in a variable first),
-    and the keys a company may word itself (`CompanyWord`: the catalog holds the generic
-    words)."""
+def literals(domain: Domain = CUSTOMER) -> set[str]:
+    """Every string constant in the code (the keys a screen keeps in a variable first),
+    and for the customer app the keys a company may word itself (`CompanyWord`: the
+    catalog holds the generic words)."""
     return {
         node.value
-        for path in VIEWS.rglob("*.py")
+        for path in domain.sources.rglob("*.py")
         for node in ast.walk(ast.parse(path.read_text()))
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
-    } | {word.value for word in CompanyWord}
+    } | set(domain.extra_literals)
 
 
 def keys(catalog: Catalog) -> set[str]:
@@ -159,13 +200,13 @@ def keys(catalog: Catalog) -> set[str]:
     return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
 
 
-def init(locale: str) -> Path:
+def init(locale: str, domain: Domain = CUSTOMER) -> Path:
     """A catalog for `locale` with every English message left to translate."""
-    path = LOCALES / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    path = domain.locales / locale / "LC_MESSAGES" / f"{domain.name}.po"
     if path.exists():
         raise SystemExit(f"{path} exists")
-    source = read(LOCALES / SOURCE / "LC_MESSAGES" / f"{DOMAIN}.po")
-    catalog = Catalog(locale=locale, domain=DOMAIN, project="Careline", fuzzy=False)
+    source = read(domain.locales / SOURCE / "LC_MESSAGES" / f"{domain.name}.po")
+    catalog = Catalog(locale=locale, domain=domain.name, project="Careline", fuzzy=False)
     for message in source:
         if message.id:
             empty = ("",) * catalog.num_plurals if message.pluralizable else ""
@@ -176,19 +217,26 @@ def init(locale: str) -> Path:
 
 
 def main(argv: list[str]) -> int:
+    domain = CUSTOMER
+    if argv[:1] == ["--domain"] and len(argv) > 1 and argv[1] in DOMAINS:
+        domain, argv = DOMAINS[argv[1]], argv[2:]
     command = argv[0] if argv else ""
     if command == "extract":
-        write(TEMPLATE, extracted())
+        write(domain.locales / f"{domain.name}.pot", extracted(domain))
     elif command == "update":
-        for key in update():
+        for key in update(domain):
             print(f"no code uses {key}: delete it from every catalog, or list its prefix")
     elif command == "init" and len(argv) == 2:
-        print(f"translate every message of {init(argv[1])}, then compile")
+        print(f"translate every message of {init(argv[1], domain)}, then compile")
     elif command == "compile":
-        for _, path in catalogs():
+        for _, path in catalogs(domain):
             path.with_suffix(".mo").write_bytes(compiled(read(path)))
     else:
-        usage = "usage: python -m app.views.catalogs extract|update|init LANG|compile"
+        names = "|".join(DOMAINS)
+        usage = (
+            f"usage: python -m app.views.catalogs [--domain {names}] "
+            "extract|update|init LANG|compile"
+        )
         print(usage, file=sys.stderr)
         return 2
     return 0

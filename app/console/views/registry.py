@@ -1,0 +1,33 @@
+"""The console's destinations, in rail order: one entry per screen. A new screen is a
+file of its own with a route component and one line here (the rail, the router and the
+role check all read this list). `scope` is the operator scope the hub checks on the
+screen's calls: a role without it does not see the destination (the hub refuses
+anyway).
+
+Still to come, in this order after Cases: Callbacks (`/callbacks`, scope `callbacks`),
+Knowledge (`/knowledge`, scope `kb`), Charts (`/charts`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import flet as ft
+
+from app.console.views.cases_screen import CasesRoute
+from app.console.views.status_screen import StatusRoute
+
+
+@dataclass(frozen=True)
+class Destination:
+    route: str  # "/status"
+    label: str  # catalog key of the rail's label
+    icon: ft.IconData
+    screen: Callable[[], ft.View]  # an @ft.component returning the screen's View
+    scope: str | None  # the operator scope it needs; None: every member of staff
+
+
+DESTINATIONS: list[Destination] = [
+    Destination("/status", "nav_status", ft.Icons.MONITOR_HEART_OUTLINED, StatusRoute, "status"),
+    Destination("/cases", "nav_cases", ft.Icons.FORUM_OUTLINED, CasesRoute, "cases"),
+]

@@ -1,0 +1,89 @@
+"""The frame of every console screen: the rail of destinations the role may use, the
+member of staff's name and role, the language and sign-out; a signed-out tab gets the
+sign-in screen instead, whatever its address."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.console.state.console import ConsoleState
+from app.console.strings import LANGUAGES, tr
+from app.console.views.context import use_console
+from app.console.views.sign_in import SignInView
+
+
+def visible(console: ConsoleState) -> list[tuple[str, str, ft.IconData]]:
+    from app.console.views.registry import DESTINATIONS  # the registry imports the screens
+
+    return [(d.route, d.label, d.icon) for d in DESTINATIONS if console.session.can(d.scope)]
+
+
+@ft.component
+def Rail(console: ConsoleState, route: str) -> ft.Control:
+    page, locale = ft.context.page, console.ui.locale
+    shown = visible(console)
+    routes = [r for r, _, _ in shown]
+    return ft.NavigationRail(
+        selected_index=routes.index(route) if route in routes else None,
+        on_change=lambda e: page.navigate(routes[e.control.selected_index]),
+        label_type=ft.NavigationRailLabelType.ALL,
+        min_width=96,
+        destinations=[
+            ft.NavigationRailDestination(icon=icon, label=tr(locale, label))
+            for _, label, icon in shown
+        ],
+    )
+
+
+def who(console: ConsoleState) -> list[ft.Control]:
+    staff, locale = console.session.staff, console.ui.locale
+    if staff is None:
+        return []
+
+    async def sign_out() -> None:
+        await console.session.sign_out()
+        console.forget_screens()
+
+    return [
+        ft.Text(f"{staff.name} · {tr(locale, f'role_{staff.role.value}')}"),
+        ft.Dropdown(
+            value=locale,
+            label=tr(locale, "language"),
+            width=150,
+            dense=True,
+            options=[ft.DropdownOption(key=code, text=name) for code, name in LANGUAGES.items()],
+            on_select=lambda e: console.set_locale(e.control.value or "en"),
+        ),
+        ft.TextButton(
+            tr(locale, "sign_out"),
+            icon=ft.Icons.LOGOUT,
+            on_click=lambda: ft.context.page.run_task(sign_out),
+        ),
+    ]
+
+
+def console_view(route: str, title: str, body: list[ft.Control]) -> ft.View:
+    """A destination's screen in the frame, or the sign-in screen when signed out."""
+    console = use_console()
+    if console.session.staff is None:
+        return SignInView(console.session, console.ui)
+    return ft.View(
+        route=ft.use_view_path(),
+        appbar=ft.AppBar(title=ft.Text(title), actions=[*who(console), ft.Container(width=12)]),
+        padding=0,
+        controls=[
+            ft.Row(
+                [
+                    Rail(console, route),
+                    ft.VerticalDivider(width=1),
+                    ft.Container(
+                        ft.Column(body, expand=True, spacing=12),
+                        padding=16,
+                        expand=True,
+                    ),
+                ],
+                expand=True,
+                vertical_alignment=ft.CrossAxisAlignment.START,
+            )
+        ],
+    )
