@@ -34,6 +34,7 @@ from app.backend.routes import (
     events,
     kb,
     me,
+    staff,
     status,
     sync,
 )
@@ -139,6 +140,7 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
         admin,
         admin_files,
         admin_tokens,
+        staff,
     )
     for module in routers:
         api.include_router(module.router)

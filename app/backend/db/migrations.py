@@ -14,6 +14,7 @@ from app.backend.db.tables import (
     alert_devices,
     article_feedback,
     attachments,
+    audit_log,
     auth_codes,
     counters,
     events,
@@ -21,6 +22,8 @@ from app.backend.db.tables import (
     metadata,
     mutations,
     sign_in_failures,
+    staff,
+    tokens,
 )
 
 COUNTERS = ("change_seq", "case_number", "event_seq")
@@ -118,6 +121,14 @@ def _languages(conn: Connection) -> None:
     _add_columns(conn, "alert_devices", (("locale", "VARCHAR(35)"),))
 
 
+def _staff(conn: Connection) -> None:
+    staff.create(conn, checkfirst=True)
+    audit_log.create(conn, checkfirst=True)
+    _add_columns(conn, "tokens", (("staff_id", "VARCHAR(40)"),))
+    _create_indexes(conn, tokens, ("ix_tokens_staff_id",))
+    _add_columns(conn, "auth_codes", (("purpose", "VARCHAR(16) NOT NULL DEFAULT 'customer'"),))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "baseline", _baseline),
     (2, "idempotent attachment uploads", _upload_keys),
@@ -130,6 +141,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (9, "booking reference on cases and callbacks, the callback's language", _customer_context),
     (10, "votes on articles without an account", _anonymous_votes),
     (11, "translations of status content and queues, the language of alert devices", _languages),
+    (12, "staff with roles, their sign-ins and codes, the audit log", _staff),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -9,6 +9,7 @@ from app.backend.db.tables.common import counters, meta, metadata
 from app.backend.db.tables.kb import article_feedback, articles, categories
 from app.backend.db.tables.push_targets import alert_devices, devices, subscriptions
 from app.backend.db.tables.scheduling import callbacks, queues, slot_usage, staffing
+from app.backend.db.tables.staff import audit_log, staff
 from app.backend.db.tables.status import components, incident_updates, incidents
 from app.backend.db.tables.sync import events, mutations, sync_changes
 
@@ -17,6 +18,7 @@ __all__ = [
     "article_feedback",
     "articles",
     "attachments",
+    "audit_log",
     "auth_codes",
     "callbacks",
     "case_messages",
@@ -35,6 +37,7 @@ __all__ = [
     "queues",
     "sign_in_failures",
     "slot_usage",
+    "staff",
     "staffing",
     "subscriptions",
     "sync_changes",
