@@ -15,6 +15,7 @@ from app.backend.db.tables import (
     article_feedback,
     attachments,
     auth_codes,
+    cases,
     counters,
     events,
     meta,
@@ -118,6 +119,11 @@ def _languages(conn: Connection) -> None:
     _add_columns(conn, "alert_devices", (("locale", "VARCHAR(35)"),))
 
 
+def _inbox(conn: Connection) -> None:
+    _add_columns(conn, "cases", (("assignee", "VARCHAR(40)"),))
+    _create_indexes(conn, cases, ("ix_cases_activity",))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "baseline", _baseline),
     (2, "idempotent attachment uploads", _upload_keys),
@@ -130,6 +136,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (9, "booking reference on cases and callbacks, the callback's language", _customer_context),
     (10, "votes on articles without an account", _anonymous_votes),
     (11, "translations of status content and queues, the language of alert devices", _languages),
+    (12, "who each case is assigned to, cases by latest activity", _inbox),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 
