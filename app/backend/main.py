@@ -26,6 +26,8 @@ from app.backend.push_delivery.setup import build_dispatcher
 from app.backend.routes import (
     admin,
     admin_files,
+    admin_inbox,
+    admin_status,
     admin_tokens,
     auth,
     callbacks,
@@ -139,6 +141,8 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
         admin,
         admin_files,
         admin_tokens,
+        admin_status,
+        admin_inbox,
     )
     for module in routers:
         api.include_router(module.router)
