@@ -13,15 +13,13 @@ from app.schemas.staff import StaffRole
 
 Command = Callable[[argparse.Namespace], int]
 AddCommand = Callable[
-    [argparse._SubParsersAction[argparse.ArgumentParser], str, Command, str],
+    ["argparse._SubParsersAction[argparse.ArgumentParser]", str, Command, str],
     argparse.ArgumentParser,
 ]
 ROLES = [role.value for role in StaffRole]
 
 
-def add_commands(
-    top: argparse._SubParsersAction[argparse.ArgumentParser], add: AddCommand
-) -> None:
+def add_commands(top: argparse._SubParsersAction[argparse.ArgumentParser], add: AddCommand) -> None:
     """`staff add|list|change` and `audit`, on the CLI's top level."""
     group = top.add_parser("staff", help="members of staff and their roles")
     sub = group.add_subparsers(dest="sub", required=True)

@@ -26,6 +26,8 @@ from app.backend.push_delivery.setup import build_dispatcher
 from app.backend.routes import (
     admin,
     admin_files,
+    admin_inbox,
+    admin_status,
     admin_tokens,
     auth,
     callbacks,
@@ -141,6 +143,8 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
         admin_files,
         admin_tokens,
         staff,
+        admin_status,
+        admin_inbox,
     )
     for module in routers:
         api.include_router(module.router)

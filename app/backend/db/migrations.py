@@ -16,6 +16,7 @@ from app.backend.db.tables import (
     attachments,
     audit_log,
     auth_codes,
+    cases,
     counters,
     events,
     meta,
@@ -129,6 +130,11 @@ def _staff(conn: Connection) -> None:
     _add_columns(conn, "auth_codes", (("purpose", "VARCHAR(16) NOT NULL DEFAULT 'customer'"),))
 
 
+def _inbox(conn: Connection) -> None:
+    _add_columns(conn, "cases", (("assignee", "VARCHAR(40)"),))
+    _create_indexes(conn, cases, ("ix_cases_activity",))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "baseline", _baseline),
     (2, "idempotent attachment uploads", _upload_keys),
@@ -142,6 +148,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (10, "votes on articles without an account", _anonymous_votes),
     (11, "translations of status content and queues, the language of alert devices", _languages),
     (12, "staff with roles, their sign-ins and codes, the audit log", _staff),
+    (13, "who each case is assigned to, cases by latest activity", _inbox),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -119,7 +119,16 @@ ROUTES: dict[str, Route] = {
     "PUT /v1/admin/components/{component_id}/status": operator(
         "status", "/v1/admin/components/baggage/status", status="major_outage"
     ),
+    "POST /v1/admin/incidents/audience": operator(
+        "status", "/v1/admin/incidents/audience", title="Fog", impact="minor"
+    ),
+    "GET /v1/admin/incident-templates": operator("status", "/v1/admin/incident-templates"),
     "GET /v1/admin/cases": operator("cases", "/v1/admin/cases"),
+    "GET /v1/admin/inbox": operator("cases", "/v1/admin/inbox"),
+    "GET /v1/admin/inbox/{case_id}": operator("cases", "/v1/admin/inbox/{case}"),
+    "PUT /v1/admin/cases/{case_id}/assignee": operator(
+        "cases", "/v1/admin/cases/{case}/assignee", assignee="stf_matrix"
+    ),
     "POST /v1/admin/cases/{case_id}/replies": operator(
         "cases", "/v1/admin/cases/{case}/replies", body="We are on it."
     ),
