@@ -104,9 +104,7 @@ def end_sign_ins(conn: Connection, *, staff_id: str) -> int:
     return int(ended.rowcount)
 
 
-def issue_session(
-    conn: Connection, *, member: StaffMember, settings: HubSettings
-) -> StaffSession:
+def issue_session(conn: Connection, *, member: StaffMember, settings: HubSettings) -> StaffSession:
     """An operator token with the member's role's scopes, expiring after
     `staff_session_hours`."""
     expires = now() + timedelta(hours=settings.staff_session_hours)
