@@ -60,6 +60,14 @@ def test_staff_and_audit_commands(run: Run) -> None:
     code, out = run("audit")
     assert code == 0 and "staff.add" in out and "kim@" not in out.split("staff.add")[0]
     assert run("audit", "--limit", "0")[0] == 2
+    # The CLI's other writes are audited as "cli" too.
+    assert run("token create", "--scope", "kb", "--label", "desk")[0] == 0
+    [made] = json.loads(run("audit", "--json", "--limit", "1")[1])
+    assert (made["action"], made["actor"], made["detail"]["label"]) == (
+        "token.create",
+        "cli",
+        "desk",
+    )
 
 
 def test_the_demo_team_signs_in_with_the_codes_the_cli_lists(hub: RealHub) -> None:
