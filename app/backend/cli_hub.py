@@ -59,7 +59,12 @@ def demo_load(args: argparse.Namespace) -> int:
 def kb_import(args: argparse.Namespace) -> int:
     try:
         with write(args) as conn:
-            report = import_folder(conn, args.folder, locale=args.locale)
+            report = import_folder(
+                conn,
+                args.folder,
+                locale=args.locale,
+                default_locale=settings_from(args).default_locale,
+            )
     except FileNotFoundError as error:
         raise CliError(str(error)) from error
     print(
