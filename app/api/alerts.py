@@ -36,9 +36,12 @@ class AlertCalls(HubConnection):
         return self._parse(AlertDeviceCreated, response)
 
     async def follow_with_alert_device(
-        self, device_id: str, secret: str, follows: Subscriptions
+        self, device_id: str, secret: str, follows: Subscriptions, locale: str | None = None
     ) -> None:
-        body = AlertDeviceUpdate(follows=follows).model_dump(mode="json")
+        """What a device registered signed out follows, and the language its pushes come
+        in (None: as it was)."""
+        update = AlertDeviceUpdate(follows=follows, locale=locale)
+        body = update.model_dump(mode="json", exclude_none=True)
         headers = {"Authorization": f"Device {secret}"}
         await self._request("PUT", f"/v1/alerts/devices/{device_id}", json=body, headers=headers)
 

@@ -117,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(case, "reply", commands.case_reply, "reply to a case as an agent")
     p.add_argument("id")
     p.add_argument("--body", required=True)
-    p.add_argument("--author", default="Support")
+    p.add_argument("--author", help="the agent's name (default: the support team's reply)")
     p.add_argument("--attach", action="append", metavar="FILE", help="a file to attach")
     p = add(case, "status", commands.case_status, "change a case's status")
     p.add_argument("id")

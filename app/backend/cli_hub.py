@@ -48,7 +48,8 @@ def demo_load(args: argparse.Namespace) -> int:
         report = demo.load_demo(conn, args.folder or demo.DEMO_DIR)
     print(
         f"Demo loaded: {report.articles} articles, {report.components} components, "
-        f"{report.queues} queues, {report.incidents} new incidents, {report.staff} staff."
+        f"{report.queues} queues, {report.incidents} new incidents"
+        f" ({report.translated} given translations they lacked), {report.staff} staff."
     )
     for problem in report.errors:
         print(f"skipped: {problem}")
@@ -58,7 +59,12 @@ def demo_load(args: argparse.Namespace) -> int:
 def kb_import(args: argparse.Namespace) -> int:
     try:
         with write(args) as conn:
-            report = import_folder(conn, args.folder, locale=args.locale)
+            report = import_folder(
+                conn,
+                args.folder,
+                locale=args.locale,
+                default_locale=settings_from(args).default_locale,
+            )
     except FileNotFoundError as error:
         raise CliError(str(error)) from error
     print(

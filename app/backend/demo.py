@@ -15,6 +15,7 @@ from app.backend import slots
 from app.backend.crud import kb, queues, staff, status
 from app.backend.crud.components import save_component, set_component_state
 from app.backend.db.tables import meta
+from app.backend.demo_texts import add_missing_translations
 from app.backend.kb_import import import_folder
 from app.backend.util import now, upsert
 from app.schemas import (
@@ -61,6 +62,7 @@ class DemoReport:
     incidents: int = 0
     articles: int = 0
     staff: int = 0
+    translated: int = 0  # incidents loaded before that got the demo's translations now
     errors: list[str] = field(default_factory=list)
 
 
@@ -73,7 +75,8 @@ def load_demo(
     conn: Connection, folder: Path = DEMO_DIR, *, at: datetime | None = None
 ) -> DemoReport:
     """Load the demo company. Loading again refreshes its articles, components, queues and
-    staffing, and leaves incidents alone (they are only added the first time)."""
+    staffing; incidents are only added the first time, and loading again only adds the
+    translations the demo has and they lack (`demo_texts`)."""
     moment = at or now()
     report = DemoReport()
     for position, entry in enumerate(_read(folder, "categories.yaml")):
@@ -115,6 +118,8 @@ def load_demo(
             _load_incident(conn, entry, moment)
             report.incidents += 1
         upsert(conn, meta, {"key": "demo_loaded", "value": moment.isoformat()}, key=["key"])
+    else:
+        report.translated = add_missing_translations(conn, _read(folder, "incidents.yaml"))
     return report
 
 

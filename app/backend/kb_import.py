@@ -77,16 +77,20 @@ class ImportReport:
     errors: list[str] | None = None
 
 
-def import_folder(conn: Connection, folder: Path, *, locale: str | None = None) -> ImportReport:
-    """Import every `*.md` below `folder`; a bad file is reported and the rest imported.
-    Categories not defined yet are created from their key."""
+def import_folder(
+    conn: Connection, folder: Path, *, locale: str | None = None, default_locale: str = "en"
+) -> ImportReport:
+    """Import every `*.md` below `folder` (only those in `locale`, if given); a bad file is
+    reported and the rest imported. A file that does not say its language is in `locale`,
+    else in `default_locale` (the company's). Categories not defined yet are created from
+    their key."""
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is not a folder")
     report = ImportReport(errors=[])
     known = {(c.id, c.locale) for c in kb.list_categories(conn)}
     for path in sorted(folder.rglob("*.md")):
         try:
-            article = parse_article(path, default_locale=locale or "en")
+            article = parse_article(path, default_locale=locale or default_locale)
         except (FrontMatterError, UnicodeDecodeError) as error:
             assert report.errors is not None
             report.errors.append(str(error))

@@ -55,6 +55,9 @@ class HubSettings:
     public_url: str = DEFAULT_HUB_URL
     # The company's IANA time zone, shown on the status page.
     time_zone: str = "America/Chicago"
+    # The language the company writes its content in first; the apps show it where the
+    # customer's is missing.
+    default_locale: str = "en"
     # The number callbacks come from (E.164), shown to the customer with each booking.
     caller_number: str | None = "+18005550100"
     # The booking reference the case and callback forms ask for: the company's name for the

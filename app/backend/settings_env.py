@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.backend import slots
+from app.backend.languages import parse_locale
 from app.backend.settings import (
     DATABASE_URL_ENV,
     SMTP_PORTS,
@@ -140,6 +141,7 @@ HUB_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("company_name", "CARELINE_COMPANY_NAME", str),
     ("public_url", "CARELINE_PUBLIC_URL", str),
     ("time_zone", "CARELINE_TIME_ZONE", _zone),
+    ("default_locale", "CARELINE_DEFAULT_LOCALE", parse_locale),
     ("caller_number", "CARELINE_CALLER_NUMBER", _phone),
     ("booking_ref_label", "CARELINE_BOOKING_REF_LABEL", _labels),
     ("booking_ref_pattern", "CARELINE_BOOKING_REF_PATTERN", valid_pattern),

@@ -59,6 +59,7 @@ def company_page(settings: HubSettings) -> StatusPage:
         name=settings.company_name,
         url=settings.public_url,
         time_zone=settings.time_zone,
+        default_locale=settings.default_locale,
         caller_number=settings.caller_number,
         booking_ref=booking,
         wording=company_wording(settings),

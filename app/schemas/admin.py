@@ -67,7 +67,13 @@ class ComponentStateIn(WireModel):
 
 class AgentReplyIn(WireModel):
     body: str = Text
-    author_name: str = Field("Support", max_length=200)
+    author_name: str | None = Field(
+        None,
+        min_length=1,
+        max_length=200,
+        description="The agent's own name; none: the reply is the support team's, which "
+        "the app names in the customer's language.",
+    )
     status: CaseStatus | None = CaseStatus.pending
     attachments: list[str] = Field(
         default_factory=list,

@@ -26,6 +26,9 @@ class AlertDeviceCreated(WireModel):
 
 class AlertDeviceUpdate(WireModel):
     follows: Subscriptions
+    locale: Locale | None = Field(
+        None, description="The language pushes come in from now on; none: as it was."
+    )
 
 
 class DeviceClaim(WireModel):

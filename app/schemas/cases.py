@@ -42,6 +42,18 @@ class Attachment(WireModel):
     size: int
 
 
+# The name older hubs gave a reply no agent signed; a hub now leaves `author_name` empty.
+OLD_TEAM_NAME = "Support"
+
+
+def agent_name(author_name: str | None) -> str | None:
+    """The name of the agent who signed a reply; None when it is the support team's (no
+    name, or the team name an older hub wrote in English), which the app words itself."""
+    if author_name is None or not author_name.strip() or author_name.strip() == OLD_TEAM_NAME:
+        return None
+    return author_name
+
+
 class CaseMessage(WireModel):
     id: str
     case_id: str

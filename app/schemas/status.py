@@ -145,6 +145,11 @@ class StatusPage(WireModel):
     name: str
     url: str
     time_zone: str
+    default_locale: Locale = Field(
+        "en",
+        description="The language the company writes its content in first: the app shows "
+        "it where the customer's is missing.",
+    )
     caller_number: str | None = Field(
         None, description="The number callbacks come from (E.164), for the customer to expect."
     )

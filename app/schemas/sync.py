@@ -89,6 +89,16 @@ class RejectionCode(StrEnum):
     too_many_attachments = "too_many_attachments"
     unknown_attachment = "unknown_attachment"
     unknown_queue = "unknown_queue"
+    # Made by the app itself, for what it could not send (`APP_MADE`):
+    attachment_refused = "attachment_refused"  # with params {file}: the hub refused the file
+    refused = "refused"  # the hub refused the request as a whole, or gave no reason
+    vote_refused = "vote_refused"  # the hub refused an answer to "Was this helpful?"
+
+
+# The codes the app gives a change it could not send; the hub never refuses with them.
+APP_MADE = frozenset(
+    {RejectionCode.attachment_refused, RejectionCode.refused, RejectionCode.vote_refused}
+)
 
 
 class Rejection(WireModel):

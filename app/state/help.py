@@ -20,7 +20,7 @@ from app.state.runtime import DeviceRuntime
 from app.state.storage import try_saving
 from app.store import StorageError
 from app.store.records import SearchHit
-from app.store.search_words import FALLBACK_LOCALE, language
+from app.store.search_words import language
 
 RELATED = 4
 RESULTS = 10  # as many as a screen shows; fewer to draw on every keystroke
@@ -166,14 +166,15 @@ class HelpState(ft.Observable):
         if self._falls_back:
             # A category not translated yet is still there, in the fallback language.
             own = {c.id for c in categories}
-            fallback = content.categories(FALLBACK_LOCALE)
+            fallback = content.categories(content.default_locale())
             categories = [*categories, *(c for c in fallback if c.id not in own)]
         return categories, incidents
 
     @property
     def _falls_back(self) -> bool:
         """Whether content missing in the customer's language is shown in another."""
-        return language(self.locale) != language(FALLBACK_LOCALE)
+        default = self._runtime.public.content.default_locale()
+        return language(self.locale) != language(default)
 
     def _category_articles(self, category_id: str) -> list[Article]:
         """A category's articles in the customer's language, then those not translated
@@ -183,7 +184,7 @@ class HelpState(ft.Observable):
         if not self._falls_back:
             return own
         translated = {a.slug for a in content.articles(locale=self.locale)}
-        fallback = content.articles(locale=FALLBACK_LOCALE, category=category_id)
+        fallback = content.articles(locale=content.default_locale(), category=category_id)
         return [*own, *(a for a in fallback if a.slug not in translated)]
 
     @property

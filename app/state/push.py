@@ -82,7 +82,7 @@ async def turn_on(
         )
     except HubError as error:
         raise _not_changed(error) from error
-    await asyncio.to_thread(personal.push.registered_signed_out, device, made)
+    await asyncio.to_thread(personal.push.registered_signed_out, device, made, locale)
 
 
 async def turn_off(runtime: DeviceRuntime) -> None:

@@ -30,6 +30,7 @@ from app.store.base import Repo
 from app.store.database import Database
 from app.store.migrations import run_script
 from app.store.public_schema import SEARCH_REBUILD, SEARCH_TRIGGER_NAMES, SEARCH_TRIGGERS
+from app.store.search_words import FALLBACK_LOCALE
 from app.store.tables import Row
 
 M = TypeVar("M", bound=BaseModel)
@@ -190,10 +191,14 @@ class Content(Repo):
         return Incident.model_validate_json(row["data"]) if row else None
 
     def article(self, slug: str, locale: str) -> Article | None:
-        """The article in `locale`, else its English original."""
-        where = "slug = ? AND locale IN (?, 'en')"
-        # The translation first: it is the row whose locale is not 'en' (if any).
-        rows = self.rows("articles", where, (slug, locale), order_by="locale = 'en'")
+        """The article in `locale`, else in the company's default language."""
+        default = self.default_locale()
+        where = "slug = ? AND locale IN (?, ?)"
+        # The translation first: it is the row not in the default language (if any).
+        rows = sorted(
+            self.rows("articles", where, (slug, locale, default)),
+            key=lambda row: row["locale"] == default,
+        )
         return _article(rows[0]) if rows else None
 
     def articles(self, *, locale: str, category: str | None = None) -> list[Article]:
@@ -210,6 +215,11 @@ class Content(Repo):
 
     def queues(self) -> list[CallbackQueue]:
         return self._shared(CallbackQueue, "SELECT data FROM queues ORDER BY position, id")
+
+    def default_locale(self) -> str:
+        """The language the company writes in first, as its status page says."""
+        company = self.company()
+        return company.default_locale if company else FALLBACK_LOCALE
 
     def company(self) -> StatusPage | None:
         """The company as the last status document described it (None before one came)."""

@@ -17,6 +17,7 @@ from app.schemas import (
     Rejection,
     Subscriptions,
 )
+from app.schemas.sync import RejectionCode
 from app.store import tables
 from app.store.account import Account
 from app.store.base import Repo, held_version, hold_version
@@ -28,7 +29,7 @@ from app.store.outbox import Outbox
 from app.store.push import Push
 
 # A refusal that came without a reason still shows one.
-UNEXPLAINED = Rejection(code="refused", detail="The hub refused this change.")
+UNEXPLAINED = Rejection(code=RejectionCode.refused, detail="The hub refused this change.")
 TABLES = {"case": "cases", "callback": "callbacks"}
 FEED = "private"
 

@@ -19,6 +19,13 @@ _QUOTE = re.compile(r"^\s{0,3}>\s?", re.MULTILINE)
 _BULLET = re.compile(r"^\s*[-*+]\s+", re.MULTILINE)
 _EMPHASIS = re.compile(r"\*+|~~|`+|(?<!\w)_+|_+(?!\w)")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+# A list item and a link in it ("- [Refunds](/help/refunds)", "* <https://…>").
+_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
+_ANY_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)|\[[^\]]*\]\[[^\]]*\]|<[^>\s]+>")
+# A link item may say a few words besides ("Need help? [Request a callback](…)").
+LINK_ITEM_WORDS = 6
+# What may title such a list: a heading, a line that is all emphasis, or one ending in ':'.
+_LIST_TITLE = re.compile(r"^\s{0,3}(?:#{1,6}\s+.*|\*\*[^*]+\*\*:?|__[^_]+__:?|.*:)\s*$")
 CELL_BREAK = " · "
 _HIDDEN = 0xE000
 
@@ -44,6 +51,31 @@ def plain_text(markdown: str) -> str:
     text = _EMPHASIS.sub("", text)
     text = re.sub("[\ue000-\ue07f]", lambda m: chr(ord(m[0]) - _HIDDEN), text)
     return html.unescape(text)
+
+
+def without_link_list(markdown: str) -> str:
+    """`markdown` without the list of links it ends with ("Related articles", "See
+    also"), nor that list's heading: in any language, what a snippet should not quote.
+    An article that is nothing but links stays as it is."""
+    lines = markdown.rstrip().split("\n")
+    end, links = len(lines), 0
+    while end and (_link_item(lines[end - 1]) or not lines[end - 1].strip()):
+        links += bool(lines[end - 1].strip())
+        end -= 1
+    if not links:
+        return markdown
+    if end and _LIST_TITLE.match(lines[end - 1]):
+        end -= 1
+    kept = "\n".join(lines[:end]).rstrip()
+    return kept + "\n" if kept else markdown
+
+
+def _link_item(line: str) -> bool:
+    """A list item that is a link, with at most `LINK_ITEM_WORDS` words besides."""
+    item = _ITEM.match(line)
+    if item is None or not _ANY_LINK.search(item[1]):
+        return False
+    return len(_ANY_LINK.sub(" ", item[1]).split()) <= LINK_ITEM_WORDS
 
 
 def _table_row(line: str) -> str:

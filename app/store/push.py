@@ -15,7 +15,14 @@ from app.store.base import Repo
 from app.store.database import Database
 from app.store.outbox import Outbox
 
-KEYS = ("push:endpoint", "push:hub_device", "push:alert_id", "push:alert_secret", "push:device")
+KEYS = (
+    "push:endpoint",
+    "push:hub_device",
+    "push:alert_id",
+    "push:alert_secret",
+    "push:device",
+    "push:locale",
+)
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,7 @@ class PushState:
     alert_id: str | None = None  # registered signed out: its id and secret
     alert_secret: str | None = None
     device_json: str | None = None  # the registration as sent, to send again if need be
+    locale: str | None = None  # registered signed out: the language the hub pushes in
 
     @property
     def on(self) -> bool:
@@ -61,7 +69,9 @@ class Push(Repo):
                 conn, MutationName.device_register, device.model_dump(mode="json"), entity="push"
             )
 
-    def registered_signed_out(self, device: DeviceRegisterArgs, made: AlertDeviceCreated) -> None:
+    def registered_signed_out(
+        self, device: DeviceRegisterArgs, made: AlertDeviceCreated, locale: str | None = None
+    ) -> None:
         with self.db.transaction() as conn:
             self._set(
                 conn,
@@ -69,7 +79,13 @@ class Push(Repo):
                 device=device.model_dump_json(),
                 alert_id=made.id,
                 alert_secret=made.secret,
+                locale=locale,
             )
+
+    def spoken(self, locale: str) -> None:
+        """The hub pushes to the registration made signed out in `locale` now."""
+        with self.db.transaction() as conn:
+            self._set(conn, locale=locale)
 
     def note_hub_device(self, conn: sqlite3.Connection, device_id: str) -> None:
         """Inside the transaction that takes the hub's answer."""

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.store.plain_text import plain_text
+from app.store.plain_text import plain_text, without_link_list
 from app.store.search_words import fold, stop_words
 
 STEM_LENGTH = 5
@@ -128,8 +128,9 @@ def rerank(
 
 
 def snippet(body: str, stems: set[str], prefix: str | None = None) -> list[tuple[str, bool]]:
-    """The passage of `body` (as plain text, see `plain_text`) holding the most query
-    words, with those words marked."""
+    """The passage of `body` (as plain text, see `plain_text`, without a closing list of
+    links such as "Related articles") holding the most query words, with those words
+    marked."""
     plain = _plain(body)
     spans = [m.span() for m in _TOKEN.finditer(plain)]
     if not spans:
@@ -166,8 +167,9 @@ def snippet(body: str, stems: set[str], prefix: str | None = None) -> list[tuple
 
 @functools.lru_cache(maxsize=256)
 def _plain(body: str) -> str:
-    """`plain_text` of an article kept for the next keystroke, which shows it again."""
-    return plain_text(body)
+    """`plain_text` of an article, without the list of links it ends with, kept for the
+    next keystroke, which shows it again."""
+    return plain_text(without_link_list(body))
 
 
 def fold_same_length(text: str) -> str:

@@ -21,7 +21,6 @@ from app.store.content import Content
 from app.store.database import Database
 from app.store.records import SearchHit
 from app.store.search_words import (
-    FALLBACK_LOCALE,
     bridged_words,
     fold,
     language,
@@ -31,6 +30,8 @@ from app.store.search_words import (
 from app.store.vocabulary import Vocabulary, bridged, read_vocabulary
 
 MAX_TERMS = 12
+# `Search.search`'s fallback when none is given: the company's default language.
+COMPANY_DEFAULT = "*"
 _APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
 CANDIDATES = 40  # re-ranked per search
 # Later, looser stages run until this many are found, so the order of the first results
@@ -146,12 +147,15 @@ class Search(Repo):
         locale: str = "en",
         category: str | None = None,
         limit: int = 20,
-        fallback: str | None = FALLBACK_LOCALE,
+        fallback: str | None = COMPANY_DEFAULT,
     ) -> list[SearchHit]:
         """The best articles for `query`, never raising on odd input: those in `locale`
-        first, then those in `fallback` with no translation in `locale` (None: none).
+        first, then those in `fallback` with no translation in `locale` (None: none;
+        by default the company's default language, `Content.default_locale`).
         Articles holding every word come before those holding some, whatever their
         language; within each, the customer's language first."""
+        if fallback == COMPANY_DEFAULT:
+            fallback = self.content.default_locale()
         with self.db.transaction() as conn:
             found = self._search_in(conn, query, locale, locale, category, limit)
             if fallback and language(fallback) != language(locale):

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import unicodedata
 
-# The language every article is written in first: an article missing in the customer's
-# language is shown in this one (as `Content.article` does).
+# The company's default language when its hub has not said one (before the first status
+# document, or an older hub): content missing in the customer's language is shown in
+# the company's (`Content.default_locale`).
 FALLBACK_LOCALE = "en"
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from app.api import HubClient, HubError, RateLimited, Rejected, ServerError, Unauthorized
 from app.schemas import MutationResult, Rejection
+from app.schemas.sync import RejectionCode
 from app.store import Database, PersonalStore, PublicStore, StorageReadOnly
 from app.store.outbox import OutboxEntry
 from app.sync import alerts, pulls, votes
@@ -165,8 +166,9 @@ class SyncEngine:
                 except Rejected as error:
                     problem = error.problem
                     refused = Rejection(
-                        code="attachment_refused",
+                        code=RejectionCode.attachment_refused,
                         detail=(problem.detail or problem.title) if problem else str(error),
+                        params={"file": staged.filename},
                     )
                     await asyncio.to_thread(uploads.refused, staged.local_id, refused)
                     break
@@ -196,7 +198,7 @@ class SyncEngine:
                 await self._push_batch(personal, client_id, batch[:half], report)
                 await self._push_batch(personal, client_id, batch[half:], report)
                 return
-            refused = Rejection(code="refused", detail=str(error))
+            refused = Rejection(code=RejectionCode.refused, detail=str(error))
             await asyncio.to_thread(_reject, personal, batch[0], refused)
             report.rejected += 1
             return

@@ -13,6 +13,7 @@ from typing import Any
 
 from app.api import HubClient, Rejected
 from app.schemas import ArticleFeedback, ArticleVote, MutationName, MutationResult, Rejection
+from app.schemas.sync import RejectionCode
 from app.store import PersonalStore
 from app.store.outbox import OutboxEntry
 from app.sync.report import SyncReport
@@ -54,6 +55,6 @@ async def _send_one(
     except Rejected as error:
         problem = error.problem
         detail = (problem.detail or problem.title) if problem else str(error)
-        refused = Rejection(code="vote_refused", detail=detail)
+        refused = Rejection(code=RejectionCode.vote_refused, detail=detail)
         return MutationResult(seq=seq, key=key, status="rejected", error=refused)
     return MutationResult(seq=seq, key=key, status="applied")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import flet as ft
 
 from app.schemas import MessageAuthor
-from app.schemas.cases import takes_replies
+from app.schemas.cases import agent_name, takes_replies
 from app.state.case_drafts import reply_key
 from app.state.cases import CasesState
 from app.state.window import UiState, WindowState
@@ -71,10 +71,16 @@ def EditMessage(cases: CasesState, ui: UiState, message: MessageRecord) -> ft.Co
     )
 
 
+def author_line(locale: str, message: MessageRecord) -> str:
+    """Who wrote an agent's message: the agent's own name, or the company's word for its
+    support team in the customer's language."""
+    return agent_name(message.author_name) or tr(locale, "support_team")
+
+
 def bubble(cases: CasesState, ui: UiState, message: MessageRecord) -> ft.Control:
     page = ft.context.page
     mine = message.author is MessageAuthor.customer
-    author = tr(ui.locale, "you") if mine else (message.author_name or tr(ui.locale, "agent"))
+    author = tr(ui.locale, "you") if mine else author_line(ui.locale, message)
     controls: list[ft.Control] = [
         ft.Text(
             f"{author} · {when(ui.locale, message.created_at, ui.zone)}",

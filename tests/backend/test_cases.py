@@ -38,6 +38,11 @@ async def test_case_conversation(
         ("customer", "Great!"),
     ]
     assert whole["messages"][0]["author_name"] == "Maya"
+    # A reply no agent signs is the support team's: no name, the app words the team.
+    team = await client.post(
+        f"/v1/admin/cases/{case['number']}/replies", headers=operator, json={"body": "On it."}
+    )
+    assert team.json()["messages"][-1]["author_name"] is None
     [closed] = await push(client, alice, mutation("case.close", case=case["id"]))
     assert closed["entity"]["data"]["status"] == "closed"
     [late] = await push(client, alice, mutation("case.reply", case=case["id"], body="Also..."))

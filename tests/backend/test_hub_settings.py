@@ -45,6 +45,7 @@ def test_each_kind_of_variable_is_read(tmp_path: Path, monkeypatch: pytest.Monke
     for name, value in {
         "CARELINE_COMPANY_NAME": "Contoso",
         "CARELINE_TIME_ZONE": "Europe/Madrid",
+        "CARELINE_DEFAULT_LOCALE": "es-MX",
         "CARELINE_VAPID_PRIVATE_KEY": "-----BEGIN PRIVATE KEY-----",
         "CARELINE_SMTP_HOST": "mail.example.com",
         "CARELINE_SMTP_SECURITY": " TLS ",
@@ -72,6 +73,7 @@ def test_each_kind_of_variable_is_read(tmp_path: Path, monkeypatch: pytest.Monke
 
     assert loaded.company_name == "Contoso"
     assert loaded.time_zone == "Europe/Madrid"
+    assert loaded.default_locale == "es-MX"
     assert loaded.vapid_private_key == "-----BEGIN PRIVATE KEY-----"
     assert loaded.smtp_host == "mail.example.com"
     assert (loaded.smtp_security, loaded.smtp_port) == ("tls", 465)

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from app.backend.db import Database
+from app.backend.db.tables import articles
 from app.backend.kb_import import FrontMatterError, import_folder, parse_article
 from tests.support import Company
 
@@ -74,6 +76,16 @@ def test_import_reports_bad_files_and_keeps_going(tmp_path: Path, db: Database) 
         only_es = import_folder(conn, tmp_path, locale="es")
     assert (again.created_or_changed, again.unchanged) == (0, 2)
     assert (only_es.created_or_changed, only_es.unchanged) == (0, 1)
+
+
+def test_an_article_that_does_not_say_its_language_is_in_the_companys(
+    tmp_path: Path, db: Database
+) -> None:
+    write(tmp_path, "equipaje.md", ARTICLE.replace("locale: en\n", ""))
+    with db.write() as conn:
+        import_folder(conn, tmp_path, default_locale="es")
+        [(locale,)] = conn.execute(select(articles.c.locale)).all()
+    assert locale == "es"
 
 
 async def test_kb_feed_is_public_paged_cacheable_with_tombstones(

@@ -5,15 +5,16 @@ know (a newer hub)."""
 from __future__ import annotations
 
 import string
+from pathlib import Path
 
 from app.schemas import Rejection
-from app.schemas.sync import RejectionCode
+from app.schemas.sync import APP_MADE, RejectionCode
 from app.views.catalogs import catalogs, keys, read
 from app.views.strings import SOURCE
 from app.views.widgets import rejection_reason
 
 # Reasons that come with specifics, and their names (`Rejection.params`).
-SPECIFICS = {"invalid_field": {"field"}}
+SPECIFICS = {"invalid_field": {"field"}, "attachment_refused_file": {"file"}}
 
 
 def english() -> dict[str, str]:
@@ -54,3 +55,31 @@ def test_a_code_or_specifics_the_app_does_not_know_show_the_hubs_words() -> None
     assert rejection_reason("es", more) == "Full at 10:00."
     clash = Rejection(code="invalid", detail="Bad.", params={"locale": "x", "key": "y"})
     assert rejection_reason("es", clash) == "Bad."
+
+
+def app_made_codes() -> dict[str, list[str | None]]:
+    """The code of each refusal the app itself makes (`Rejection(code=...)` in its sync,
+    store and state), as `test_rejection_codes.raised_codes` reads the hub's."""
+    from tests.backend.test_rejection_codes import raised_codes
+
+    root = Path(__file__).resolve().parents[2] / "app"
+    return {
+        str(path.relative_to(root)): codes
+        for folder in ("sync", "store", "state", "api")
+        for path in sorted((root / folder).rglob("*.py"))
+        if (codes := raised_codes(path.read_text()))
+    }
+
+
+def test_the_refusals_the_app_makes_are_worded_like_the_hubs() -> None:
+    found = app_made_codes()
+    assert found, "the app refuses a file, a request and a vote itself"
+    assert {code for codes in found.values() for code in codes} == set(APP_MADE)
+    refused = Rejection(
+        code="attachment_refused", detail="Too large.", params={"file": "ticket.pdf"}
+    )
+    assert rejection_reason("es", refused).startswith("No se aceptó ticket.pdf")
+    assert rejection_reason("fr", refused).startswith("ticket.pdf n’a pas été accepté")
+    assert rejection_reason("es", Rejection(code="refused", detail="400 Bad")).startswith("El")
+    vote = Rejection(code="vote_refused", detail="Unknown article.")
+    assert rejection_reason("fr", vote) != vote.detail

@@ -56,16 +56,23 @@ def _owned(conn: Connection, device_id: str, secret: str) -> Any:
     return row
 
 
-def follow(conn: Connection, *, device_id: str, secret: str, follows: Subscriptions) -> None:
+def follow(
+    conn: Connection,
+    *,
+    device_id: str,
+    secret: str,
+    follows: Subscriptions,
+    locale: str | None = None,
+) -> None:
+    """What the device follows, and the language its pushes come in (None: as it was)."""
     _owned(conn, device_id, secret)
-    conn.execute(
-        alert_devices.update()
-        .where(alert_devices.c.id == device_id)
-        .values(
-            follows=dumps(subscriptions.cleaned(follows).model_dump(mode="json")),
-            updated_at=format_time(now()),
-        )
-    )
+    values = {
+        "follows": dumps(subscriptions.cleaned(follows).model_dump(mode="json")),
+        "updated_at": format_time(now()),
+    }
+    if locale is not None:
+        values["locale"] = locale
+    conn.execute(alert_devices.update().where(alert_devices.c.id == device_id).values(**values))
 
 
 def remove(conn: Connection, *, device_id: str, secret: str) -> None:

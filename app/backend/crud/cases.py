@@ -124,13 +124,14 @@ def agent_reply(
     *,
     case_id: str,
     body: str,
-    author_name: str = "Support",
+    author_name: str | None = None,
     status: CaseStatus | None = CaseStatus.pending,
     max_messages: int | None = None,
     attachment_ids: Sequence[str] = (),
 ) -> Case:
     """An agent's message (by default the case then waits on the customer: pending), with
-    files uploaded for this case (`store_agent_attachment`)."""
+    files uploaded for this case (`store_agent_attachment`). No `author_name`: the
+    support team's reply, which the app names in the customer's language."""
     row = one_or_404(
         conn, select(cases).where(cases.c.id == case_id).with_for_update(), what="case"
     )

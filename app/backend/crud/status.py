@@ -263,6 +263,12 @@ def _apply_component_states(
             set_component_state(conn, component_id=component_id, status=state)
 
 
+def record_incident(conn: Connection, incident_id: str) -> Incident:
+    """The incident as it is now, recorded as a change for the apps to pull (after its
+    row got a new version)."""
+    return _publish_incident(conn, incident_id)
+
+
 def _publish_incident(conn: Connection, incident_id: str) -> Incident:
     incident = get_incident(conn, incident_id=incident_id)
     version = conn.execute(select(incidents.c.version).where(incidents.c.id == incident_id))

@@ -81,11 +81,17 @@ async def register_alert_device(
 async def follow_with_alert_device(
     device_id: str, body: AlertDeviceUpdate, secret: DeviceSecret, hub: HubDep
 ) -> Response:
-    """Change what the device follows."""
+    """Change what the device follows, and the language its pushes come in."""
 
     def change() -> None:
         with hub.db.write() as conn:
-            alert_devices.follow(conn, device_id=device_id, secret=secret, follows=body.follows)
+            alert_devices.follow(
+                conn,
+                device_id=device_id,
+                secret=secret,
+                follows=body.follows,
+                locale=body.locale,
+            )
 
     try:
         await run_in_threadpool(change)
