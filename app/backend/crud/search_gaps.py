@@ -33,12 +33,14 @@ def record_gaps(
                 search_gap_batches.c.created_at < format_time(moment - KEEP_BATCH_KEYS)
             )
         )
+        # RETURNING, not the row count (psycopg gives none for ON CONFLICT DO NOTHING).
         claimed = conn.execute(
             dialect.insert(search_gap_batches)
             .values(key_hash=digest(f"search-gaps:{batch_key}"), created_at=format_time(moment))
             .on_conflict_do_nothing()
-        ).rowcount
-        if claimed != 1:
+            .returning(search_gap_batches.c.key_hash)
+        ).first()
+        if claimed is None:
             return False
     summed: dict[str, int] = {}
     for text, count in counts.items():
