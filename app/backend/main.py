@@ -25,8 +25,10 @@ from app.backend.problems import install_problem_handlers, problem_response
 from app.backend.push_delivery.setup import build_dispatcher
 from app.backend.routes import (
     admin,
+    admin_board,
     admin_files,
     admin_inbox,
+    admin_insight,
     admin_status,
     admin_tokens,
     auth,
@@ -36,6 +38,7 @@ from app.backend.routes import (
     events,
     kb,
     me,
+    search_gaps,
     staff,
     status,
     sync,
@@ -145,6 +148,9 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
         staff,
         admin_status,
         admin_inbox,
+        admin_board,
+        admin_insight,
+        search_gaps,
     )
     for module in routers:
         api.include_router(module.router)

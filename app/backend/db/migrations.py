@@ -22,6 +22,8 @@ from app.backend.db.tables import (
     meta,
     metadata,
     mutations,
+    search_gap_batches,
+    search_gaps,
     sign_in_failures,
     staff,
     tokens,
@@ -135,6 +137,11 @@ def _inbox(conn: Connection) -> None:
     _create_indexes(conn, cases, ("ix_cases_activity",))
 
 
+def _search_gaps(conn: Connection) -> None:
+    for table in (search_gaps, search_gap_batches):
+        table.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "baseline", _baseline),
     (2, "idempotent attachment uploads", _upload_keys),
@@ -149,6 +156,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (11, "translations of status content and queues, the language of alert devices", _languages),
     (12, "staff with roles, their sign-ins and codes, the audit log", _staff),
     (13, "who each case is assigned to, cases by latest activity", _inbox),
+    (14, "searches that found nothing, counted without customers", _search_gaps),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 
