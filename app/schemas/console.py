@@ -134,7 +134,10 @@ class SearchGapsIn(WireModel):
 
     locale: Locale
     counts: dict[
-        Annotated[str, StringConstraints(min_length=1, max_length=GAP_QUERY_MAX)],
+        # No NUL character: no database stores it (WireModel checks values, not keys).
+        Annotated[
+            str, StringConstraints(min_length=1, max_length=GAP_QUERY_MAX, pattern=r"^[^\x00]+$")
+        ],
         Annotated[int, Field(ge=1, le=GAP_COUNT_MAX)],
     ] = Field(max_length=GAPS_PER_REQUEST, description="Query -> searches that found nothing.")
 

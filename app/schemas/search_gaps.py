@@ -22,7 +22,7 @@ _LONG_NUMBER = re.compile(r"\d{6,}")
 
 def gap_query(text: str) -> str | None:
     """`text` as a search gap is kept, or None when it is empty or looks private."""
-    tidy = " ".join(text.split()).lower()
+    tidy = " ".join(text.replace("\x00", " ").split()).lower()
     if not tidy or _EMAIL.search(tidy) or _LONG_NUMBER.search(_DIGIT_SEPARATORS.sub("", tidy)):
         return None
     return tidy[:GAP_QUERY_MAX].rstrip() or None

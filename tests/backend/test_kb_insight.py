@@ -142,6 +142,7 @@ async def test_bad_gaps_are_refused_and_count_nothing(
         {"locale": "en", "counts": {"x": 10_001}},
         {"locale": "en", "counts": {"q" * 101: 1}},
         {"locale": "en", "counts": {"": 1}},
+        {"locale": "en", "counts": {"a\x00b": 1}},
         {"locale": "en", "counts": {f"q{n}": 1 for n in range(201)}},
         {"locale": "not a locale", "counts": {"x": 1}},
         {"counts": {"x": 1}},

@@ -28,6 +28,7 @@ def public() -> Iterator[PublicStore]:
         ("gate 12345", "gate 12345"),
         ("x" * 300, "x" * GAP_QUERY_MAX),
         ("", None),
+        ("lost\x00bag", "lost bag"),
         ("   ", None),
         ("alice@example.com", None),
         ("write to me: bob@mail please", None),
