@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from sqlalchemy import Connection
+
 from app.backend.cli_commands import CliError, choice, read, write
 from app.backend.cli_texts import incident_texts
 from app.backend.crud import audit, components, status
 from app.backend.util import parse_time
-from app.schemas import ComponentState, Impact, IncidentKind
+from app.schemas import ComponentState, Impact, Incident, IncidentKind
 from app.schemas.status import CLOSED_STATUSES, IncidentStatus
 
 
@@ -41,16 +43,22 @@ def incident_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _post_update(args: argparse.Namespace, conn: Connection, state: IncidentStatus) -> Incident:
+    """The update the command's arguments say, with `state`, audited."""
+    incident = status.update_incident(
+        conn,
+        incident_id=args.id,
+        status=state,
+        body=args.body,
+        translations=incident_texts(args),
+    )
+    audit.record(conn, None, "incident.update", incident.id, {"status": incident.status})
+    return incident
+
+
 def incident_update(args: argparse.Namespace) -> int:
     with write(args) as conn:
-        incident = status.update_incident(
-            conn,
-            incident_id=args.id,
-            status=choice(IncidentStatus, args.status),
-            body=args.body,
-            translations=incident_texts(args),
-        )
-        audit.record(conn, None, "incident.update", incident.id, {"status": incident.status})
+        incident = _post_update(args, conn, choice(IncidentStatus, args.status))
     print(f"Updated {incident.id}: now {incident.status.value}")
     return 0
 
@@ -58,21 +66,14 @@ def incident_update(args: argparse.Namespace) -> int:
 def incident_resolve(args: argparse.Namespace) -> int:
     with write(args) as conn:
         current = status.get_incident(conn, incident_id=args.id)
+        if current.status in CLOSED_STATUSES:
+            raise CliError(f"{args.id} is already {current.status.value}")
         done = (
             IncidentStatus.resolved
             if current.kind is IncidentKind.incident
             else IncidentStatus.completed
         )
-        if current.status in CLOSED_STATUSES:
-            raise CliError(f"{args.id} is already {current.status.value}")
-        status.update_incident(
-            conn,
-            incident_id=args.id,
-            status=done,
-            body=args.body,
-            translations=incident_texts(args),
-        )
-        audit.record(conn, None, "incident.update", args.id, {"status": done})
+        _post_update(args, conn, done)
     print(f"Resolved {args.id}")
     return 0
 
