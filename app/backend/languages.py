@@ -25,14 +25,3 @@ def parse_locale(tag: str) -> str:
     except (ValueError, TypeError, UnknownLocaleError):
         raise ValueError(f"{tag!r} is not a known language tag (BCP 47, e.g. 'es')") from None
     return "-".join(part for part in (found.language, found.script, found.territory) if part)
-
-
-def written_language(locale: str | None) -> str:
-    """The hub language closest to `locale` ('es-MX' -> 'es'); English when none is."""
-    return CATALOGS.language_for(locale)
-
-
-def hub_tr(language: str, key: str, **values: object) -> str:
-    """The hub's message `key` in `language` (a `written_language`), English when missing,
-    with `values` filled in."""
-    return CATALOGS.tr(language, key, **values)

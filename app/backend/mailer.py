@@ -14,7 +14,7 @@ from email.message import EmailMessage
 
 from babel.dates import format_timedelta
 
-from app.backend.languages import hub_tr, written_language
+from app.backend.languages import CATALOGS
 from app.backend.settings import HubSettings, SettingsError, is_loopback_host, sqlite_url
 
 log = logging.getLogger("careline.hub.mail")
@@ -66,18 +66,18 @@ def sign_in_message(
 ) -> EmailMessage:
     """The sign-in email in the customer's language (`locale`, a BCP 47 tag; English
     when the hub does not write that language): the code, and how long it lasts."""
-    language = written_language(locale)
+    language = CATALOGS.language_for(locale)
     expiry = format_timedelta(
         timedelta(seconds=settings.code_ttl_seconds), threshold=2, locale=language
     )
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = email
-    message["Subject"] = hub_tr(
+    message["Subject"] = CATALOGS.tr(
         language, "sign_in_subject", company=settings.company_name, code=code
     )
     message["Content-Language"] = language
-    message.set_content(hub_tr(language, "sign_in_body", code=code, expiry=expiry))
+    message.set_content(CATALOGS.tr(language, "sign_in_body", code=code, expiry=expiry))
     return message
 
 
