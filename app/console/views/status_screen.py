@@ -178,7 +178,9 @@ def StatusScreen(session: SessionState, ui: ConsoleUi, board: StatusBoard) -> ft
         body.append(ft.Text(tr(locale, "no_incidents")))
     body += [incident_card(board, ui, i, manage) for i in incidents]
     return console_view(
-        "/status", tr(locale, "nav_status"), [ft.ListView(body, expand=True, spacing=12)]
+        "/status",
+        tr(locale, "nav_status"),
+        [ft.Column(body, expand=True, spacing=12, scroll=ft.ScrollMode.AUTO)],
     )
 
 
