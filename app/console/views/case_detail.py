@@ -36,7 +36,7 @@ def thread(case: InboxCase, locale: str) -> list[ft.Control]:
 
 
 @ft.component
-def ArticlePicker(inbox: InboxState, ui: ConsoleUi, public_url: str) -> ft.Control:
+def ArticlePicker(inbox: InboxState, ui: ConsoleUi) -> ft.Control:
     page, locale = ft.context.page, ui.locale
     search = ft.use_memo(
         lambda: ft.TextField(
@@ -52,7 +52,7 @@ def ArticlePicker(inbox: InboxState, ui: ConsoleUi, public_url: str) -> ft.Contr
             title=ft.Text(a.title),
             subtitle=ft.Text(a.slug, size=12),
             dense=True,
-            on_click=lambda _, a=a: inbox.insert(a, public_url),
+            on_click=lambda _, a=a: inbox.insert(a),
         )
         for a in inbox.found
     ]
@@ -75,13 +75,16 @@ def ArticlePicker(inbox: InboxState, ui: ConsoleUi, public_url: str) -> ft.Contr
 
 
 @ft.component
-def CaseDetail(inbox: InboxState, ui: ConsoleUi, case: InboxCase, public_url: str) -> ft.Control:
+def CaseDetail(inbox: InboxState, ui: ConsoleUi, case: InboxCase) -> ft.Control:
     page, locale = ft.context.page, ui.locale
     console = use_console()
     reply = ft.use_memo(
         lambda: ft.TextField(
             label=tr(locale, "reply_label"),
             value=inbox.reply_text,
+            # A new key for a new text (sent, or an article added): a new input, not the
+            # old one that keeps what it held.
+            key=f"reply-{case.id}-{inbox.reply_version}",
             multiline=True,
             min_lines=3,
             max_lines=10,
@@ -129,7 +132,7 @@ def CaseDetail(inbox: InboxState, ui: ConsoleUi, case: InboxCase, public_url: st
             ),
             *thread(case, locale),
             reply,
-            ArticlePicker(inbox, ui, public_url),
+            ArticlePicker(inbox, ui),
             ft.Row(
                 [
                     ft.FilledButton(

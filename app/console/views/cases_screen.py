@@ -107,10 +107,7 @@ def CasesScreen(session: SessionState, ui: ConsoleUi, inbox: InboxState) -> ft.V
         ],
         expand=True,
     )
-    snapshot_url = ""
-    detail: list[ft.Control] = (
-        [CaseDetail(inbox, ui, inbox.selected, snapshot_url)] if inbox.selected else []
-    )
+    detail: list[ft.Control] = [CaseDetail(inbox, ui, inbox.selected)] if inbox.selected else []
     if ui.narrow:
         body: list[ft.Control] = [ft.Column([listing, *detail], expand=True)]
     else:
