@@ -13,7 +13,7 @@ from app.console.state.session import SessionState
 from app.console.strings import duration, tr
 from app.console.views.case_detail import CaseDetail
 from app.console.views.context import use_console
-from app.console.views.shell import console_view
+from app.console.views.shell import console_view, signed_in_load, who
 from app.console.views.sign_in import failure_text
 from app.schemas import CaseStatus
 from app.schemas.console import InboxCase
@@ -93,7 +93,7 @@ def case_row(inbox: InboxState, case: InboxCase, locale: str, now: datetime) -> 
 @ft.component
 def CasesScreen(session: SessionState, ui: ConsoleUi, inbox: InboxState) -> ft.View:
     page, locale = ft.context.page, ui.locale
-    ft.use_effect(lambda: page.run_task(inbox.load), dependencies=[])
+    ft.use_effect(lambda: signed_in_load(session, page, inbox.load), dependencies=[who(session)])
     now = datetime.now(UTC)
     listing = ft.Column(
         [

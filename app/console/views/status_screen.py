@@ -12,7 +12,7 @@ from app.console.state.status import StatusBoard, closing_status
 from app.console.strings import tr, when
 from app.console.views.context import use_console
 from app.console.views.incident_form import IncidentForm
-from app.console.views.shell import console_view
+from app.console.views.shell import console_view, signed_in_load, who
 from app.console.views.sign_in import failure_text
 from app.schemas import Incident, IncidentKind, IncidentStatus
 from app.schemas.status import INCIDENT_STATUSES, MAINTENANCE_STATUSES
@@ -141,7 +141,7 @@ def incident_card(
 def StatusScreen(session: SessionState, ui: ConsoleUi, board: StatusBoard) -> ft.View:
     page, locale = ft.context.page, ui.locale
     console = use_console()
-    ft.use_effect(lambda: page.run_task(board.load), dependencies=[])
+    ft.use_effect(lambda: signed_in_load(session, page, board.load), dependencies=[who(session)])
     manage = session.can("status")
 
     def open_form() -> None:
