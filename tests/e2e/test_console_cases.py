@@ -45,8 +45,10 @@ def test_an_agent_replies_from_the_console_and_the_customer_sees_it(
         page = staff_sign_in(chromium, console, AGENT)
         # An agent's rail: Cases, and no Status.
         expect(page.get_by_role("button", name=re.compile("^Status Tab"))).to_have_count(0)
-        settled_click(page, page.get_by_role("button", name=re.compile("^Cases Tab")))
+        # Cases is the agent's first screen: the inbox shows at once.
+        expect(page.get_by_role("button", name=re.compile("^Cases Tab"))).to_be_visible()
         row = page.get_by_role("button", name=re.compile(f"#{number} Bag missing after ORD"))
+        expect(row).to_be_visible()
         settled_click(page, row)
         expect(shown(page, "Where is my bag?")).to_be_visible()
         expect(shown(page, "waiting")).to_be_visible()
