@@ -17,7 +17,7 @@ from typing import TypeVar
 from sqlalchemy import Connection
 
 from app.backend import slots
-from app.backend.crud import attachments, callbacks, cases, queues
+from app.backend.crud import attachments, audit, callbacks, cases, queues
 from app.backend.crud.availability import asap_estimate, free_slots
 from app.backend.db import Database, migrate
 from app.backend.db.engine import private_folder
@@ -119,6 +119,7 @@ def case_reply(args: argparse.Namespace) -> int:
         case = cases.agent_reply(
             conn, case_id=target.id, body=args.body, author_name=args.author, attachment_ids=ids
         )
+        audit.record(conn, None, "case.reply", case.id, {"status": case.status})
     attached = f" with {len(ids)} file(s)" if ids else ""
     print(f"Replied to #{case.number}{attached}; status {case.status.value}")
     return 0
@@ -137,6 +138,7 @@ def case_status(args: argparse.Namespace) -> int:
         case = cases.set_case_status(
             conn, case_id=target.id, status=choice(CaseStatus, args.status)
         )
+        audit.record(conn, None, "case.status", case.id, {"status": case.status})
     print(f"#{case.number} is now {case.status.value}")
     return 0
 
@@ -162,6 +164,7 @@ def callback_status(args: argparse.Namespace) -> int:
         cb = callbacks.set_callback_status(
             conn, callback_id=args.id, status=choice(CallbackStatus, args.status)
         )
+        audit.record(conn, None, "callback.status", cb.id, {"status": cb.status})
     print(f"{cb.id} is now {cb.status.value}")
     return 0
 
@@ -198,6 +201,7 @@ def queue_hours(args: argparse.Namespace) -> int:
         else:
             raise CliError("give --open and --close, or --closed")
         queues.set_hours(conn, queue_id=args.id, hours=hours)
+        audit.record(conn, None, "queue.hours", args.id, {"hours": hours})
     opening = "closed" if args.closed else f"{args.open_at}-{args.close_at}"
     print(f"{args.id}: {args.day} is now {opening}")
     return 0
@@ -218,6 +222,8 @@ def queue_staffing(args: argparse.Namespace) -> int:
             starts_at=slots.local_to_utc(day, args.from_at, tz),
             ends_at=slots.local_to_utc(day, args.to_at, tz),
         )
+        detail = {"date": args.date, "from": args.from_at, "to": args.to_at, "agents": args.agents}
+        audit.record(conn, None, "queue.staffing", args.id, detail)
     print(
         f"{args.id}: {args.agents} agents on {args.date} {args.from_at}-{args.to_at} "
         f"({queue.time_zone})"

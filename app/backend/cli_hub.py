@@ -7,7 +7,7 @@ import argparse
 
 from app.backend import demo
 from app.backend.cli_commands import CliError, database, read, settings_from, write
-from app.backend.crud import auth, retention, sign_in
+from app.backend.crud import audit, auth, retention, sign_in
 from app.backend.db import migrate
 from app.backend.kb_import import import_folder
 
@@ -89,6 +89,9 @@ def token_create(args: argparse.Namespace) -> int:
     ttl = None if args.never_expires else args.ttl_days or default
     with write(args) as conn:
         token = auth.create_operator_token(conn, scopes=args.scopes, label=args.label, ttl_days=ttl)
+        made = auth.resolve_token(conn, token=token)
+        detail = {"scopes": sorted(args.scopes), "label": args.label}
+        audit.record(conn, None, "token.create", made.token_id if made else None, detail)
     print(token)
     return 0
 
@@ -108,5 +111,6 @@ def token_list(args: argparse.Namespace) -> int:
 def token_revoke(args: argparse.Namespace) -> int:
     with write(args) as conn:
         auth.revoke_token(conn, token_id=args.id)
+        audit.record(conn, None, "token.revoke", args.id)
     print(f"Revoked {args.id}")
     return 0

@@ -6,20 +6,20 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from app.backend.cli_commands import CliError, choice, read, write
 from app.backend.crud import audit, staff
 from app.schemas.staff import StaffRole
 
 Command = Callable[[argparse.Namespace], int]
-AddCommand = Callable[
-    ["argparse._SubParsersAction[argparse.ArgumentParser]", str, Command, str],
-    argparse.ArgumentParser,
-]
+if TYPE_CHECKING:
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+    AddCommand = Callable[[Commands, str, Command, str], argparse.ArgumentParser]
 ROLES = [role.value for role in StaffRole]
 
 
-def add_commands(top: argparse._SubParsersAction[argparse.ArgumentParser], add: AddCommand) -> None:
+def add_commands(top: Commands, add: AddCommand) -> None:
     """`staff add|list|change` and `audit`, on the CLI's top level."""
     group = top.add_parser("staff", help="members of staff and their roles")
     sub = group.add_subparsers(dest="sub", required=True)

@@ -6,7 +6,7 @@ import argparse
 
 from app.backend.cli_commands import CliError, choice, read, write
 from app.backend.cli_texts import incident_texts
-from app.backend.crud import components, status
+from app.backend.crud import audit, components, status
 from app.backend.util import parse_time
 from app.schemas import ComponentState, Impact, IncidentKind
 from app.schemas.status import CLOSED_STATUSES, IncidentStatus
@@ -33,6 +33,7 @@ def incident_publish(args: argparse.Namespace) -> int:
             scheduled_until=ends,
             translations=incident_texts(args),
         )
+        audit.record(conn, None, "incident.publish", incident.id, {"title": args.title})
     print(
         f"Published {incident.id}: {incident.title} ({incident.status.value}, "
         f"impact {incident.impact.value})"
@@ -49,6 +50,7 @@ def incident_update(args: argparse.Namespace) -> int:
             body=args.body,
             translations=incident_texts(args),
         )
+        audit.record(conn, None, "incident.update", incident.id, {"status": incident.status})
     print(f"Updated {incident.id}: now {incident.status.value}")
     return 0
 
@@ -70,6 +72,7 @@ def incident_resolve(args: argparse.Namespace) -> int:
             body=args.body,
             translations=incident_texts(args),
         )
+        audit.record(conn, None, "incident.update", args.id, {"status": done})
     print(f"Resolved {args.id}")
     return 0
 
@@ -94,5 +97,6 @@ def component_set(args: argparse.Namespace) -> int:
         c = components.set_component_state(
             conn, component_id=args.id, status=choice(ComponentState, args.state)
         )
+        audit.record(conn, None, "component.state", c.id, {"status": c.status})
     print(f"{c.id} is now {c.status.value}")
     return 0

@@ -33,9 +33,7 @@ def codes_for(db: Database, attempt: str) -> list[str]:
         return [c["code"] for c in pending_codes(conn, attempt=attempt)]
 
 
-async def verify(
-    client: httpx.AsyncClient, email: str, attempt: str, code: str
-) -> httpx.Response:
+async def verify(client: httpx.AsyncClient, email: str, attempt: str, code: str) -> httpx.Response:
     body = {"email": email, "attempt": attempt, "code": code}
     return await client.post("/v1/admin/auth/verify", json=body)
 

@@ -42,10 +42,15 @@ async def test_every_operator_write_is_audited_with_its_actor(
     )
     incident_id = incident.json()["id"]
     token = await client.post("/v1/admin/tokens", headers=boss, json={"scopes": ["kb"]})
+    assert token.status_code == 201, token.text
     with db.read() as conn:
         token_id = next(t["id"] for t in auth.list_tokens(conn) if t["scopes"] == ["kb"])
     writes = [
-        ("POST", f"/v1/admin/incidents/{incident_id}/updates", {"status": "identified", "body": "-"}),
+        (
+            "POST",
+            f"/v1/admin/incidents/{incident_id}/updates",
+            {"status": "identified", "body": "-"},
+        ),
         ("PUT", "/v1/admin/components/baggage/status", {"status": "major_outage"}),
         ("POST", f"/v1/admin/cases/{case_id}/replies", {"body": "On it."}),
         ("PUT", f"/v1/admin/cases/{case_id}/status", {"status": "open"}),
@@ -113,7 +118,9 @@ async def test_an_operator_token_is_audited_by_its_label(
         unnamed = auth.create_operator_token(conn, scopes=["status"])
     for token in (named, unnamed):
         done = await client.put(
-            "/v1/admin/components/baggage/status", headers=bearer(token), json={"status": "operational"}
+            "/v1/admin/components/baggage/status",
+            headers=bearer(token),
+            json={"status": "operational"},
         )
         assert done.status_code == 200, done.text
     with db.read() as conn:
@@ -131,7 +138,9 @@ async def test_a_refused_action_leaves_no_audit_entry(
     boss = await staff_headers(client, db, ADMIN)
     before = audit_rows(db)
     missing = await client.post(
-        "/v1/admin/incidents/inc_nope/updates", headers=boss, json={"status": "identified", "body": "-"}
+        "/v1/admin/incidents/inc_nope/updates",
+        headers=boss,
+        json={"status": "identified", "body": "-"},
     )
     assert_problem(missing, 404)
     taken = await client.post(
@@ -161,7 +170,9 @@ async def test_the_entry_and_the_action_commit_together(
     monkeypatch.setattr(audit, "audit_id", broken)
     async with lenient(hub_app) as client:
         failed = await client.post(
-            "/v1/admin/incidents", headers=token, json={"title": "Fog", "impact": "minor", "body": "-"}
+            "/v1/admin/incidents",
+            headers=token,
+            json={"title": "Fog", "impact": "minor", "body": "-"},
         )
     assert failed.status_code == 500
     with db.read() as conn:
@@ -180,7 +191,9 @@ async def test_the_trail_pages_newest_first_and_narrows(
         audit.record(conn, None, "incident.publish", "inc_1")
     first = (await client.get("/v1/admin/audit?limit=3", headers=reader)).json()
     assert [e["action"] for e in first["items"]] == ["incident.publish", "case.step4", "case.step3"]
-    rest = await client.get(f"/v1/admin/audit?limit=3&before={first['next_cursor']}", headers=reader)
+    rest = await client.get(
+        f"/v1/admin/audit?limit=3&before={first['next_cursor']}", headers=reader
+    )
     assert [e["action"] for e in rest.json()["items"]] == ["case.step2", "case.step1", "case.step0"]
     cases = (await client.get("/v1/admin/audit?action=case.", headers=reader)).json()
     assert len(cases["items"]) == 5

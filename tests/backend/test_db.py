@@ -79,3 +79,35 @@ def test_a_version_7_database_gains_the_pruning_indexes(database_url: str) -> No
         assert found["ix_events_created_at"] == ["created_at"]
     finally:
         db.dispose()
+
+
+def test_a_version_11_database_gains_staff_and_the_audit_log(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        migrate(db)
+        with db.write() as conn:
+            for statement in (
+                "DROP TABLE audit_log",
+                "DROP TABLE staff",
+                "DROP INDEX ix_tokens_staff_id",
+                "ALTER TABLE tokens DROP COLUMN staff_id",
+                "ALTER TABLE auth_codes DROP COLUMN purpose",
+                "UPDATE meta SET value = '11' WHERE key = 'schema_version'",
+            ):
+                conn.exec_driver_sql(statement)
+            # A customer's code pending across the upgrade still signs them in.
+            conn.exec_driver_sql(
+                "INSERT INTO auth_codes (email, attempt_hash, client, code_hash, attempts, "
+                "expires_at, created_at) VALUES ('a@example.com', 'h', 'c', 'x', 0, 'z', 'z')"
+            )
+        assert migrate(db) == list(range(12, LATEST_VERSION + 1))
+        with db.read() as conn:
+            inspector = inspect(conn)
+            assert {"staff", "audit_log"} <= set(inspector.get_table_names())
+            assert "staff_id" in {c["name"] for c in inspector.get_columns("tokens")}
+            assert "ix_tokens_staff_id" in {i["name"] for i in inspector.get_indexes("tokens")}
+            assert "ix_audit_log_at" in {i["name"] for i in inspector.get_indexes("audit_log")}
+            purpose = conn.exec_driver_sql("SELECT purpose FROM auth_codes").scalar_one()
+        assert purpose == "customer"
+    finally:
+        db.dispose()
