@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import yaml
 from sqlalchemy import update
 
 from app.backend.crud import auth, subscriptions
 from app.backend.db import Database
 from app.backend.db.tables import customers
+from app.backend.demo import DEMO_DIR
 from app.schemas import Subscriptions
 from app.schemas.mutations import DeviceRegisterArgs
 from tests.backend.webpush_support import Browser, dispatcher, push_service
@@ -147,7 +149,10 @@ async def test_the_incident_templates(client: httpx.AsyncClient, operator: dict[
     assert templates["planned-maintenance"]["kind"] == "maintenance"
     storm = templates["winter-storm-airport"]
     assert storm["component_group"] == "Airports" and storm["keys"] == ["ORD"]
+    demo = yaml.safe_load((DEMO_DIR / "components.yaml").read_text(encoding="utf-8"))
+    known = {c["id"]: c["group"] for c in demo}
     for template in templates.values():
+        assert {known[c] for c in template["components"]} == {template["component_group"]}
         spanish = template["translations"]["es"]
         assert spanish["title"] and spanish["body"], template["id"]
         assert template["title"] and template["body"] and template["impact"]

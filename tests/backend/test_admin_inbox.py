@@ -12,6 +12,7 @@ import pytest
 
 from app.backend.crud import cases
 from app.backend.db import Database
+from app.schemas import CaseStatus
 from tests.backend.support import open_case, publish
 from tests.support import Company, assert_problem, mutation, push
 
@@ -66,7 +67,7 @@ async def inbox(
             category="refunds",
             channel="email",
         )
-        cases.set_case_status(conn, case_id=email.id, status=cases.CaseStatus.closed)
+        cases.set_case_status(conn, case_id=email.id, status=CaseStatus.closed)
     answered = await open_case(client, bob, subject="Seat")
     await agent(client, operator, answered["id"])
     storm = await open_case(
