@@ -35,7 +35,9 @@ def test_a_status_manager_publishes_an_incident_the_app_shows_live(
         type_into(page, "Message (English)", "De-icing adds 30 minutes to departures.")
         type_into(page, "Message (Spanish)", "El deshielo añade 30 minutos a las salidas.")
         settled_click(page, page.get_by_role("checkbox", name="Flights at Boston Logan (BOS)"))
-        settled_click(page, page.get_by_role("button", name="Preview alert"))
+        # Ctrl+Enter sends the form: first the preview (then Publish).
+        page.get_by_label("Title (English)").click()
+        page.keyboard.press("Control+Enter")
         expect(shown(page, "customers will be alerted")).to_be_visible()
         screenshot(page, "console-incident-preview-desktop")
         settled_click(page, page.get_by_role("button", name="Publish"))
