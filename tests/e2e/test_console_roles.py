@@ -18,6 +18,7 @@ from app.console.state.console import ConsoleState
 from app.console.state.status import Draft, StatusBoard
 from app.schemas.staff import StaffSession
 from tests.e2e.console_support import AGENT, console_running, staff_sign_in
+from tests.e2e.settling import settled_click
 from tests.e2e.support import with_semantics
 from tests.hub_process import RealHub
 
@@ -57,6 +58,10 @@ def test_an_agent_cannot_publish_and_the_hub_refuses_it_too(
         with_semantics(page)
         expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=30_000)
         expect(page.get_by_role("button", name="New incident")).to_have_count(0)
+        # The console in Spanish, from its menu.
+        settled_click(page, page.get_by_role("button", name=re.compile("^Language")))
+        settled_click(page, page.get_by_text("Español").last)
+        expect(page.get_by_role("button", name="Salir")).to_be_visible()
 
     session = agent_session(hub)
     direct = httpx.post(

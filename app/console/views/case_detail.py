@@ -9,6 +9,7 @@ from app.console.state.cases import InboxState
 from app.console.state.console import ConsoleUi
 from app.console.strings import tr, when
 from app.console.views.context import use_console
+from app.console.views.widgets import dropdown
 from app.schemas import CaseStatus, MessageAuthor
 from app.schemas.console import InboxCase
 
@@ -109,7 +110,7 @@ def CaseDetail(inbox: InboxState, ui: ConsoleUi, case: InboxCase) -> ft.Control:
             ft.Text(" · ".join(facts)),
             ft.Row(
                 [
-                    ft.Dropdown(
+                    dropdown(
                         label=tr(locale, "case_status"),
                         value=case.status.value,
                         width=200,
@@ -141,7 +142,7 @@ def CaseDetail(inbox: InboxState, ui: ConsoleUi, case: InboxCase) -> ft.Control:
                         disabled=inbox.busy,
                         on_click=lambda: page.run_task(send),
                     ),
-                    ft.Dropdown(
+                    dropdown(
                         label=tr(locale, "then_status"),
                         value=after,
                         width=200,

@@ -15,6 +15,7 @@ from app.console.views.case_detail import CaseDetail
 from app.console.views.context import use_console
 from app.console.views.shell import console_view, signed_in_load, who
 from app.console.views.sign_in import failure_text
+from app.console.views.widgets import dropdown
 from app.schemas import CaseStatus
 from app.schemas.console import InboxCase
 
@@ -32,7 +33,7 @@ def filters(inbox: InboxState, locale: str) -> ft.Control:
         page.run_task(inbox.set_filter, name, value or "")
 
     def menu(name: str, options: list[tuple[str, str]]) -> ft.Control:
-        return ft.Dropdown(
+        return dropdown(
             label=tr(locale, f"filter_{name}"),
             value=inbox.filters.get(name, ""),
             width=170,

@@ -14,6 +14,7 @@ from app.console.state.session import SessionState
 from app.console.strings import LANGUAGES, tr
 from app.console.views.context import use_console
 from app.console.views.sign_in import SignInView
+from app.console.views.widgets import dropdown
 
 
 def visible(console: ConsoleState) -> list[tuple[str, str, ft.IconData]]:
@@ -64,7 +65,7 @@ def staff_bar(console: ConsoleState) -> list[ft.Control]:
 
     return [
         ft.Text(f"{staff.name} · {tr(locale, f'role_{staff.role.value}')}"),
-        ft.Dropdown(
+        dropdown(
             value=locale,
             label=tr(locale, "language"),
             width=150,

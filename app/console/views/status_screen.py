@@ -14,6 +14,7 @@ from app.console.views.context import use_console
 from app.console.views.incident_form import IncidentForm
 from app.console.views.shell import console_view, signed_in_load, who
 from app.console.views.sign_in import failure_text
+from app.console.views.widgets import dropdown
 from app.schemas import Incident, IncidentKind, IncidentStatus
 from app.schemas.status import INCIDENT_STATUSES, MAINTENANCE_STATUSES
 
@@ -49,7 +50,7 @@ def UpdateForm(board: StatusBoard, ui: ConsoleUi, incident: Incident) -> ft.Cont
     )
     return ft.Column(
         [
-            ft.Dropdown(
+            dropdown(
                 label=tr(locale, "new_status"),
                 value=chosen,
                 width=240,
