@@ -5,6 +5,7 @@ made (dev mode)."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.support import DESKTOP, open_page, stop_app, type_into
 from tests.hub_process import RealHub, free_port
@@ -75,3 +76,10 @@ def staff_sign_in(chromium: Browser, console: ConsoleProcess, email: str) -> Pag
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=30_000)
     return page
+
+
+def shown(page: Page, pattern: str) -> Locator:
+    """Text on the page, alone or inside a card (Flutter merges a card's texts into the
+    card's accessible name)."""
+    wanted = re.compile(re.escape(pattern))
+    return page.get_by_text(wanted).or_(page.get_by_role("group", name=wanted)).first

@@ -38,6 +38,7 @@ class InboxState(ft.Observable):
         self.articles: list[Article] = []
         self.found: list[Article] = []  # "Insert article" search results
         self.searching = False
+        self.public_url = ""  # the help centre's address, for links in replies
 
     def query(self) -> dict[str, str]:
         sent = dict(self.filters)
@@ -113,9 +114,11 @@ class InboxState(ft.Observable):
         """Articles whose title or tags hold every word typed (any text is a query)."""
         if not self.articles:
             self.searching = True
-            locale = self._console.ui.locale
-            found = await self._console.session.call(self, self._console.client.articles(locale))
+            client, session = self._console.client, self._console.session
+            found = await session.call(self, client.articles(self._console.ui.locale))
             self.articles = found or []
+            snapshot = await session.call(self, client.status())
+            self.public_url = snapshot.page.url if snapshot else ""
             self.searching = False
         words = text.casefold().split()
         self.found = [
@@ -124,9 +127,9 @@ class InboxState(ft.Observable):
             if all(w in f"{a.title} {' '.join(a.tags)}".casefold() for w in words)
         ][:8]
 
-    def insert(self, article: Article, public_url: str) -> None:
+    def insert(self, article: Article) -> None:
         """Adds the article to what the reply box holds (re-created with it)."""
-        snippet = article_snippet(article, public_url)
+        snippet = article_snippet(article, self.public_url)
         self.reply_text = f"{self.reply_text.rstrip()}\n\n{snippet}".strip()
         self.reply_version += 1
         self.found = []

@@ -53,6 +53,7 @@ class Draft:
             kind=self.kind,
             components=sorted(self.components),
             keys=self.key_list(),
+            translations=self.translations(),
         )
 
     def incident_in(self) -> IncidentIn:

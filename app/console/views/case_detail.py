@@ -9,6 +9,7 @@ from app.console.state.cases import InboxState
 from app.console.state.console import ConsoleUi
 from app.console.strings import tr, when
 from app.console.views.context import use_console
+from app.console.views.widgets import dropdown
 from app.schemas import CaseStatus, MessageAuthor
 from app.schemas.console import InboxCase
 
@@ -36,7 +37,7 @@ def thread(case: InboxCase, locale: str) -> list[ft.Control]:
 
 
 @ft.component
-def ArticlePicker(inbox: InboxState, ui: ConsoleUi, public_url: str) -> ft.Control:
+def ArticlePicker(inbox: InboxState, ui: ConsoleUi) -> ft.Control:
     page, locale = ft.context.page, ui.locale
     search = ft.use_memo(
         lambda: ft.TextField(
@@ -52,7 +53,7 @@ def ArticlePicker(inbox: InboxState, ui: ConsoleUi, public_url: str) -> ft.Contr
             title=ft.Text(a.title),
             subtitle=ft.Text(a.slug, size=12),
             dense=True,
-            on_click=lambda _, a=a: inbox.insert(a, public_url),
+            on_click=lambda _, a=a: inbox.insert(a),
         )
         for a in inbox.found
     ]
@@ -75,13 +76,16 @@ def ArticlePicker(inbox: InboxState, ui: ConsoleUi, public_url: str) -> ft.Contr
 
 
 @ft.component
-def CaseDetail(inbox: InboxState, ui: ConsoleUi, case: InboxCase, public_url: str) -> ft.Control:
+def CaseDetail(inbox: InboxState, ui: ConsoleUi, case: InboxCase) -> ft.Control:
     page, locale = ft.context.page, ui.locale
     console = use_console()
     reply = ft.use_memo(
         lambda: ft.TextField(
             label=tr(locale, "reply_label"),
             value=inbox.reply_text,
+            # A new key for a new text (sent, or an article added): a new input, not the
+            # old one that keeps what it held.
+            key=f"reply-{case.id}-{inbox.reply_version}",
             multiline=True,
             min_lines=3,
             max_lines=10,
@@ -106,7 +110,7 @@ def CaseDetail(inbox: InboxState, ui: ConsoleUi, case: InboxCase, public_url: st
             ft.Text(" · ".join(facts)),
             ft.Row(
                 [
-                    ft.Dropdown(
+                    dropdown(
                         label=tr(locale, "case_status"),
                         value=case.status.value,
                         width=200,
@@ -129,7 +133,7 @@ def CaseDetail(inbox: InboxState, ui: ConsoleUi, case: InboxCase, public_url: st
             ),
             *thread(case, locale),
             reply,
-            ArticlePicker(inbox, ui, public_url),
+            ArticlePicker(inbox, ui),
             ft.Row(
                 [
                     ft.FilledButton(
@@ -138,7 +142,7 @@ def CaseDetail(inbox: InboxState, ui: ConsoleUi, case: InboxCase, public_url: st
                         disabled=inbox.busy,
                         on_click=lambda: page.run_task(send),
                     ),
-                    ft.Dropdown(
+                    dropdown(
                         label=tr(locale, "then_status"),
                         value=after,
                         width=200,

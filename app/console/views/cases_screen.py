@@ -13,8 +13,9 @@ from app.console.state.session import SessionState
 from app.console.strings import duration, tr
 from app.console.views.case_detail import CaseDetail
 from app.console.views.context import use_console
-from app.console.views.shell import console_view
+from app.console.views.shell import console_view, signed_in_load, who
 from app.console.views.sign_in import failure_text
+from app.console.views.widgets import dropdown
 from app.schemas import CaseStatus
 from app.schemas.console import InboxCase
 
@@ -32,7 +33,7 @@ def filters(inbox: InboxState, locale: str) -> ft.Control:
         page.run_task(inbox.set_filter, name, value or "")
 
     def menu(name: str, options: list[tuple[str, str]]) -> ft.Control:
-        return ft.Dropdown(
+        return dropdown(
             label=tr(locale, f"filter_{name}"),
             value=inbox.filters.get(name, ""),
             width=170,
@@ -93,7 +94,7 @@ def case_row(inbox: InboxState, case: InboxCase, locale: str, now: datetime) -> 
 @ft.component
 def CasesScreen(session: SessionState, ui: ConsoleUi, inbox: InboxState) -> ft.View:
     page, locale = ft.context.page, ui.locale
-    ft.use_effect(lambda: page.run_task(inbox.load), dependencies=[])
+    ft.use_effect(lambda: signed_in_load(session, page, inbox.load), dependencies=[who(session)])
     now = datetime.now(UTC)
     listing = ft.Column(
         [
@@ -107,10 +108,7 @@ def CasesScreen(session: SessionState, ui: ConsoleUi, inbox: InboxState) -> ft.V
         ],
         expand=True,
     )
-    snapshot_url = ""
-    detail: list[ft.Control] = (
-        [CaseDetail(inbox, ui, inbox.selected, snapshot_url)] if inbox.selected else []
-    )
+    detail: list[ft.Control] = [CaseDetail(inbox, ui, inbox.selected)] if inbox.selected else []
     if ui.narrow:
         body: list[ft.Control] = [ft.Column([listing, *detail], expand=True)]
     else:

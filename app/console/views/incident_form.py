@@ -11,6 +11,7 @@ import flet as ft
 from app.console.state.console import ConsoleUi
 from app.console.state.status import Draft, StatusBoard
 from app.console.strings import tr
+from app.console.views.widgets import dropdown
 from app.schemas import Component, Impact, IncidentKind
 
 
@@ -102,7 +103,7 @@ def IncidentForm(board: StatusBoard, ui: ConsoleUi, components: list[Component])
     )
     templates = (
         [
-            ft.Dropdown(
+            dropdown(
                 label=tr(locale, "template"),
                 width=320,
                 options=[
@@ -116,7 +117,7 @@ def IncidentForm(board: StatusBoard, ui: ConsoleUi, components: list[Component])
     )
     choices = ft.Row(
         [
-            ft.Dropdown(
+            dropdown(
                 label=tr(locale, "impact"),
                 value=draft.impact.value,
                 width=200,

@@ -4,6 +4,18 @@ role check all read this list). `scope` is the operator scope the hub checks on 
 screen's calls: a role without it does not see the destination (the hub refuses
 anyway).
 
+A screen's route component takes no arguments and reads the tab's state with
+`use_console()`; it renders a component that takes the observables it shows (so it is
+drawn again when they change): `console.session`, `console.ui`, and the screen's own
+state object, `console.screen(MyState)` (made once per tab: `MyState(console)`, an
+`ft.Observable` in `app/console/state/`). That component returns
+`console_view(route, title, body)` (`shell.py`), which frames it, or shows the sign-in
+screen when the tab is signed out; it loads with `ft.use_effect(lambda:
+signed_in_load(session, page, state.load), dependencies=[who(session)])` and shows a
+failed call with `failure_text(locale, state.error)` (`sign_in.py`; `state.error` comes
+from `console.session.call(state, coroutine)`, which also ends the sign-in on a 401).
+Ctrl+Enter runs `console.send_shortcut` (set it to the screen's send action).
+
 Still to come, in this order after Cases: Callbacks (`/callbacks`, scope `callbacks`),
 Knowledge (`/knowledge`, scope `kb`), Charts (`/charts`)."""
 

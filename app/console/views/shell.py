@@ -4,12 +4,17 @@ sign-in screen instead, whatever its address."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+from typing import Any
+
 import flet as ft
 
 from app.console.state.console import ConsoleState
+from app.console.state.session import SessionState
 from app.console.strings import LANGUAGES, tr
 from app.console.views.context import use_console
 from app.console.views.sign_in import SignInView
+from app.console.views.widgets import dropdown
 
 
 def visible(console: ConsoleState) -> list[tuple[str, str, ft.IconData]]:
@@ -35,7 +40,21 @@ def Rail(console: ConsoleState, route: str) -> ft.Control:
     )
 
 
-def who(console: ConsoleState) -> list[ft.Control]:
+def who(session: SessionState) -> str | None:
+    """Who is signed in (an effect's dependency: a screen loads again for someone else)."""
+    return session.staff.id if session.staff else None
+
+
+def signed_in_load(
+    session: SessionState, page: ft.Page, load: Callable[[], Coroutine[Any, Any, None]]
+) -> None:
+    """A screen's first load, once someone is signed in (before, the sign-in screen shows
+    and a call would only find no token)."""
+    if session.staff is not None:
+        page.run_task(load)
+
+
+def staff_bar(console: ConsoleState) -> list[ft.Control]:
     staff, locale = console.session.staff, console.ui.locale
     if staff is None:
         return []
@@ -46,7 +65,7 @@ def who(console: ConsoleState) -> list[ft.Control]:
 
     return [
         ft.Text(f"{staff.name} · {tr(locale, f'role_{staff.role.value}')}"),
-        ft.Dropdown(
+        dropdown(
             value=locale,
             label=tr(locale, "language"),
             width=150,
@@ -69,7 +88,9 @@ def console_view(route: str, title: str, body: list[ft.Control]) -> ft.View:
         return SignInView(console.session, console.ui)
     return ft.View(
         route=ft.use_view_path(),
-        appbar=ft.AppBar(title=ft.Text(title), actions=[*who(console), ft.Container(width=12)]),
+        appbar=ft.AppBar(
+            title=ft.Text(title), actions=[*staff_bar(console), ft.Container(width=12)]
+        ),
         padding=0,
         controls=[
             ft.Row(

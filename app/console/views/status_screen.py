@@ -12,8 +12,9 @@ from app.console.state.status import StatusBoard, closing_status
 from app.console.strings import tr, when
 from app.console.views.context import use_console
 from app.console.views.incident_form import IncidentForm
-from app.console.views.shell import console_view
+from app.console.views.shell import console_view, signed_in_load, who
 from app.console.views.sign_in import failure_text
+from app.console.views.widgets import dropdown
 from app.schemas import Incident, IncidentKind, IncidentStatus
 from app.schemas.status import INCIDENT_STATUSES, MAINTENANCE_STATUSES
 
@@ -49,7 +50,7 @@ def UpdateForm(board: StatusBoard, ui: ConsoleUi, incident: Incident) -> ft.Cont
     )
     return ft.Column(
         [
-            ft.Dropdown(
+            dropdown(
                 label=tr(locale, "new_status"),
                 value=chosen,
                 width=240,
@@ -141,7 +142,7 @@ def incident_card(
 def StatusScreen(session: SessionState, ui: ConsoleUi, board: StatusBoard) -> ft.View:
     page, locale = ft.context.page, ui.locale
     console = use_console()
-    ft.use_effect(lambda: page.run_task(board.load), dependencies=[])
+    ft.use_effect(lambda: signed_in_load(session, page, board.load), dependencies=[who(session)])
     manage = session.can("status")
 
     def open_form() -> None:
@@ -178,7 +179,9 @@ def StatusScreen(session: SessionState, ui: ConsoleUi, board: StatusBoard) -> ft
         body.append(ft.Text(tr(locale, "no_incidents")))
     body += [incident_card(board, ui, i, manage) for i in incidents]
     return console_view(
-        "/status", tr(locale, "nav_status"), [ft.ListView(body, expand=True, spacing=12)]
+        "/status",
+        tr(locale, "nav_status"),
+        [ft.Column(body, expand=True, spacing=12, scroll=ft.ScrollMode.AUTO)],
     )
 
 
