@@ -9,6 +9,7 @@ from typing import Any
 from app.api.connection import HubConnection
 from app.schemas import ArticleVote, Availability, CallbackQueue, ChangeFeed, Page, StatusSnapshot
 from app.schemas.common import format_time
+from app.schemas.console import SearchGapsIn
 
 
 class PublicCalls(HubConnection):
@@ -27,6 +28,16 @@ class PublicCalls(HubConnection):
     async def vote(self, vote: ArticleVote) -> None:
         """'Was this helpful?', counted at once without an account."""
         await self._request("POST", "/v1/kb/feedback", json=vote.model_dump(mode="json"))
+
+    async def search_gaps(self, gaps: SearchGapsIn, *, key: str) -> None:
+        """Counts of help searches that found nothing, sent without the customer's token
+        (nothing ties them to anyone); `key` makes a batch sent again count once."""
+        await self._request(
+            "POST",
+            "/v1/search-gaps",
+            json=gaps.model_dump(mode="json"),
+            headers={"Idempotency-Key": key},
+        )
 
     async def queues(
         self, etag: str | None = None

@@ -25,7 +25,9 @@ from app.backend.problems import install_problem_handlers, problem_response
 from app.backend.push_delivery.setup import build_dispatcher
 from app.backend.routes import (
     admin,
+    admin_board,
     admin_files,
+    admin_insight,
     admin_tokens,
     auth,
     callbacks,
@@ -34,6 +36,7 @@ from app.backend.routes import (
     events,
     kb,
     me,
+    search_gaps,
     status,
     sync,
 )
@@ -139,6 +142,9 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
         admin,
         admin_files,
         admin_tokens,
+        admin_board,
+        admin_insight,
+        search_gaps,
     )
     for module in routers:
         api.include_router(module.router)

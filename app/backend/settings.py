@@ -142,6 +142,9 @@ class HubSettings:
     alert_devices_per_client: RateLimit = field(default_factory=lambda: RateLimit(20, 900))
     # Votes on help articles without an account, per address and per voter key.
     votes_per_client: RateLimit = field(default_factory=lambda: RateLimit(60, 3600))
+    # Batches of search gaps (counts of help searches that found nothing) per address: a
+    # device sends one every quarter of an hour at most.
+    search_gaps_per_client: RateLimit = field(default_factory=lambda: RateLimit(30, 3600))
     # Live event streams open at once per customer and per address (public ones too): one
     # more closes the oldest. An app server on this machine (loopback) is counted per
     # customer only, since all its visitors share its address. Each signed-in browser tab

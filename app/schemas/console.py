@@ -5,13 +5,15 @@ search gaps, and the series its charts draw."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from app.schemas.callbacks import CallbackStatus
 from app.schemas.cases import Case
 from app.schemas.common import UtcTime, WireModel
 from app.schemas.localized import Locale
+from app.schemas.search_gaps import GAP_COUNT_MAX, GAP_QUERY_MAX, GAPS_PER_REQUEST
 from app.schemas.status import Impact, IncidentKind
 
 
@@ -60,7 +62,10 @@ class AssignIn(WireModel):
 class SlotLoad(WireModel):
     starts_at: UtcTime
     ends_at: UtcTime
-    capacity: int = Field(description="Agents on duty for the interval.")
+    capacity: int = Field(
+        description="Calls the agents on duty for the whole slot can take in it (agents "
+        "times the calls one agent handles in a slot): what `booked` can reach."
+    )
     booked: int
 
 
@@ -119,7 +124,10 @@ class SearchGapsIn(WireModel):
     it names the customer."""
 
     locale: Locale
-    counts: dict[str, int] = Field(max_length=200)
+    counts: dict[
+        Annotated[str, StringConstraints(min_length=1, max_length=GAP_QUERY_MAX)],
+        Annotated[int, Field(ge=1, le=GAP_COUNT_MAX)],
+    ] = Field(max_length=GAPS_PER_REQUEST, description="Query -> searches that found nothing.")
 
 
 class HourPoint(WireModel):

@@ -25,6 +25,9 @@ from app.store.search_words import FALLBACK_LOCALE, language
 RELATED = 4
 RESULTS = 10  # as many as a screen shows; fewer to draw on every keystroke
 SUBJECT_MAX = 200  # a case subject's length
+# Seconds a search that found nothing stays as typed before it counts as a search gap:
+# the keystrokes on the way to a query that finds something are not counted.
+GAP_SETTLE = 2.0
 IMPACT_ORDER = list(Impact)
 _HEADING = re.compile(r"^##\s+\S", re.MULTILINE)
 _HELP_LINK = re.compile(r"^[-*]\s+\[(?P<title>[^\]]+)\]\(/help/(?P<slug>[A-Za-z0-9_-]+)\)\s*$")
@@ -149,6 +152,8 @@ class HelpState(ft.Observable):
         self.case_about: ArticleCase | None = None
         # When the help centre (the hub's kb feed) was last synced, if ever.
         self.synced_at: str | None = None
+        # Counting the last search that found nothing, once it has settled.
+        self.gap_counting: asyncio.Task[None] | None = None
 
     async def load(self) -> None:
         self.categories, self.incidents = await asyncio.to_thread(self._home)
@@ -225,6 +230,18 @@ class HelpState(ft.Observable):
         if generation == self._generation:
             self.query = query
             self.results = found
+            if query.strip() and not found:
+                if self.gap_counting is not None:
+                    self.gap_counting.cancel()
+                self.gap_counting = asyncio.create_task(self._count_gap(generation, query))
+
+    async def _count_gap(self, generation: int, query: str) -> None:
+        """Count a search that found nothing (on this device: the sync sends only counts)
+        once nothing else was typed for `GAP_SETTLE` seconds."""
+        await asyncio.sleep(GAP_SETTLE)
+        if generation == self._generation:
+            with contextlib.suppress(StorageError):
+                await asyncio.to_thread(self._runtime.public.gaps.note, query, self.locale)
 
     async def open_category(self, category_id: str | None) -> None:
         self.category = next((c for c in self.categories if c.id == category_id), None)

@@ -66,6 +66,15 @@ def _free_times(conn: sqlite3.Connection) -> None:
     tables.create(conn, "free_times", columns, pk="queue_id", not_null=list(columns))
 
 
+def _search_gaps(conn: sqlite3.Connection) -> None:
+    """Version 3: searches that found nothing, counted here (`query`, `locale`, `count`),
+    and the batches of those counts on their way to the hub (`counts`: JSON)."""
+    counted = {"query": str, "locale": str, "count": int}
+    tables.create(conn, "search_gaps", counted, pk=("query", "locale"), not_null=list(counted))
+    batches = {"key": str, "locale": str, "counts": str, "created_at": str}
+    tables.create(conn, "search_gap_batches", batches, pk="key", not_null=list(batches))
+
+
 # The tables a file of version 4 or older held beside the personal data (moved out since).
 TABLES = ("components", "incidents", "categories", "articles", "queues")
 
@@ -130,7 +139,7 @@ INSERT INTO articles_words (articles_words) VALUES ('rebuild');
 
 PUBLIC_SCHEMA = Schema(
     name="public content",
-    version=2,
+    version=3,
     baseline=in_order(
         bookkeeping,
         _content,
@@ -138,7 +147,11 @@ PUBLIC_SCHEMA = Schema(
         # FTS5 with its own tokenizers, ranking and vocabulary: beyond sqlite-utils' FTS.
         script(SEARCH + SEARCH_TRIGGERS + SEARCH_REBUILD),
         _free_times,
+        _search_gaps,
     ),
     # Files made by earlier versions are brought forward.
-    migrations=[(2, "free callback times last seen", _free_times)],
+    migrations=[
+        (2, "free callback times last seen", _free_times),
+        (3, "searches that found nothing, counted on the device", _search_gaps),
+    ],
 )

@@ -21,6 +21,7 @@ from app.store.personal_apply import PersonalApplier
 from app.store.public_apply import ContentApplier
 from app.store.push import Push
 from app.store.search import Search
+from app.store.search_gaps import SearchGaps
 from app.store.tokens import TokenKeeper
 from app.store.uploads import Uploads
 
@@ -32,6 +33,7 @@ class PublicStore:
         self.content = Content(db)
         self.free_times = FreeTimes(db)
         self.search = Search(db, content=self.content)
+        self.gaps = SearchGaps(db)
         self.applier = ContentApplier(db, content=self.content, feeds=self.feeds)
 
     def close(self) -> None:

@@ -13,16 +13,21 @@ stored leaves the store as it was and is fetched again on the next try."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from dataclasses import dataclass, replace
 
 from app.api import HubClient, HubError, RateLimited, Rejected, ServerError, Unauthorized
 from app.schemas import MutationResult, Rejection
-from app.store import Database, PersonalStore, PublicStore, StorageReadOnly
+from app.store import Database, PersonalStore, PublicStore, StorageError, StorageReadOnly
 from app.store.outbox import OutboxEntry
-from app.sync import alerts, pulls, votes
+from app.sync import alerts, gaps, pulls, votes
 from app.sync.report import SyncReport
 
+log = logging.getLogger("careline.sync")
 PUSH_BATCH = 50
+# Searches that found nothing go to the hub after a sync, at most this often (seconds).
+GAPS_EVERY = 900.0
 # Answers meaning "this request, as it is, will never be accepted".
 REQUEST_REFUSED = frozenset({400, 413, 422})
 
@@ -44,10 +49,13 @@ class SyncEngine:
         *,
         public: PublicStore | None = None,
         personal: PersonalStore | None = None,
+        gaps_every: float = GAPS_EVERY,
     ) -> None:
         self.client = client
         self.public = public
         self.personal = personal
+        self.gaps_every = gaps_every
+        self._gaps_tried: float | None = None
         self._lock = asyncio.Lock()
 
     async def sync(self) -> SyncReport:
@@ -89,7 +97,22 @@ class SyncEngine:
                     await self._session_expired(personal, report)
             if push_failure is not None:
                 raise push_failure
+            await self._send_gaps(report)
             return report
+
+    async def _send_gaps(self, report: SyncReport) -> None:
+        """Counts of searches that found nothing, when due: a failure waits for the next
+        time and never fails the sync that went before."""
+        moment = time.monotonic()
+        if self.public is None or (
+            self._gaps_tried is not None and moment - self._gaps_tried < self.gaps_every
+        ):
+            return
+        self._gaps_tried = moment
+        try:
+            await gaps.send(self.client, self.public, report)
+        except (HubError, StorageError) as error:
+            log.info("search gaps not sent: %s", error)
 
     async def send_votes(self) -> None:
         """Votes on articles, sent at once (the rest of the outbox waits for the next

@@ -5,6 +5,7 @@ counter (`booked < capacity`), which concurrent transactions cannot both pass.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -125,34 +126,66 @@ def _opens_at(conn: Connection, row: Row[Any], moment: datetime) -> datetime | N
 
 
 def asap_estimate(conn: Connection, *, queue_id: str, at: datetime | None = None) -> AsapEstimate:
+    """The ASAP wait customers are shown: a new request's, behind every one waiting now."""
+    return asap_estimates(conn, queue_id=queue_id, at=at)[0]
+
+
+def asap_estimates(
+    conn: Connection,
+    *,
+    queue_id: str,
+    ahead: Sequence[int] | None = None,
+    at: datetime | None = None,
+) -> list[AsapEstimate]:
+    """The ASAP wait of a request with each of `ahead` calls ahead of it (None: one new
+    request behind every ASAP request waiting now), all at the same moment: the operator's
+    board gives each waiting callback the wait a customer in its place is shown."""
     row = queue_row(conn, queue_id)
     moment = at or now()
     if not slots.is_open(loads(row.hours), row.time_zone, moment):
-        return AsapEstimate(
+        closed = AsapEstimate(
             available=False,
             reason="The queue is closed now.",
             opens_at=_opens_at(conn, row, moment),
         )
+        return [closed] * (1 if ahead is None else len(ahead))
     agents = slots.agents_at(_staffing(conn, queue_id, moment, moment), moment)
     if agents == 0:
-        return AsapEstimate(
+        unstaffed = AsapEstimate(
             available=False,
             reason="No agents are on duty now.",
             opens_at=_opens_at(conn, row, moment),
         )
-    waiting = len(
-        conn.execute(
-            select(callbacks.c.id).where(
-                callbacks.c.queue_id == queue_id,
-                callbacks.c.mode == "asap",
-                callbacks.c.status == "requested",
+        return [unstaffed] * (1 if ahead is None else len(ahead))
+    if ahead is None:
+        ahead = [
+            len(
+                conn.execute(
+                    select(callbacks.c.id).where(
+                        callbacks.c.queue_id == queue_id,
+                        callbacks.c.mode == "asap",
+                        callbacks.c.status == "requested",
+                    )
+                ).all()
             )
-        ).all()
-    )
-    wait = slots.asap_wait_minutes(
-        waiting=waiting, agents=agents, handle_minutes=row.handle_minutes
-    )
-    return AsapEstimate(available=True, wait_minutes=wait)
+        ]
+    return [
+        AsapEstimate(
+            available=True,
+            wait_minutes=slots.asap_wait_minutes(
+                waiting=waiting, agents=agents, handle_minutes=row.handle_minutes
+            ),
+        )
+        for waiting in ahead
+    ]
+
+
+def queue_slots(
+    conn: Connection, *, queue_id: str, start: datetime, end: datetime
+) -> list[slots.SlotWindow]:
+    """The queue's staffed slots starting in [start, end), with their capacity, bookable
+    or not (past ones too): what the operator's board and charts set bookings against."""
+    return _windows(conn, queue_row(conn, queue_id), start, end)
 
 
 def availability(

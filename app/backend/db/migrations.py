@@ -20,6 +20,8 @@ from app.backend.db.tables import (
     meta,
     metadata,
     mutations,
+    search_gap_batches,
+    search_gaps,
     sign_in_failures,
 )
 
@@ -118,6 +120,11 @@ def _languages(conn: Connection) -> None:
     _add_columns(conn, "alert_devices", (("locale", "VARCHAR(35)"),))
 
 
+def _search_gaps(conn: Connection) -> None:
+    for table in (search_gaps, search_gap_batches):
+        table.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "baseline", _baseline),
     (2, "idempotent attachment uploads", _upload_keys),
@@ -130,6 +137,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (9, "booking reference on cases and callbacks, the callback's language", _customer_context),
     (10, "votes on articles without an account", _anonymous_votes),
     (11, "translations of status content and queues, the language of alert devices", _languages),
+    (12, "searches that found nothing, counted without customers", _search_gaps),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

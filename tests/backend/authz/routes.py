@@ -62,6 +62,7 @@ ROUTES: dict[str, Route] = {
     "GET /v1/kb/articles/{slug}": public("/v1/kb/articles/lost-bag"),
     "GET /v1/kb/categories": public("/v1/kb/categories"),
     "POST /v1/kb/feedback": public("/v1/kb/feedback", 204, article="en:lost-bag", helpful=False),
+    "POST /v1/search-gaps": public("/v1/search-gaps", 204, locale="en", counts={"snow": 1}),
     "GET /v1/callbacks/queues": public("/v1/callbacks/queues"),
     "GET /v1/callbacks/availability": public("/v1/callbacks/availability?queue=help"),
     "GET /v1/push/key": public("/v1/push/key"),
@@ -145,6 +146,16 @@ ROUTES: dict[str, Route] = {
         ends_at="{in_two_hours}",
         agents=2,
     ),
+    "GET /v1/admin/callbacks/board": operator("callbacks", "/v1/admin/callbacks/board"),
+    "GET /v1/admin/queues/{queue_id}/staffing": operator(
+        "callbacks", "/v1/admin/queues/help/staffing"
+    ),
+    "GET /v1/admin/queues/{queue_id}/hours": operator("callbacks", "/v1/admin/queues/help/hours"),
+    "GET /v1/admin/charts/contacts": operator("cases", "/v1/admin/charts/contacts"),
+    "GET /v1/admin/charts/demand": operator("callbacks", "/v1/admin/charts/demand"),
+    "GET /v1/admin/charts/helpfulness": operator("kb", "/v1/admin/charts/helpfulness"),
+    "GET /v1/admin/kb/helpfulness": operator("kb", "/v1/admin/kb/helpfulness"),
+    "GET /v1/admin/kb/gaps": operator("kb", "/v1/admin/kb/gaps"),
     "PUT /v1/admin/kb/articles/{locale}/{slug}": operator(
         "kb", "/v1/admin/kb/articles/en/new-one", title="New", body="Body", category="baggage"
     ),

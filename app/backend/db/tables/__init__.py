@@ -6,6 +6,7 @@ are JSON text."""
 from app.backend.db.tables.accounts import auth_codes, customers, sign_in_failures, tokens
 from app.backend.db.tables.casework import attachments, case_messages, cases
 from app.backend.db.tables.common import counters, meta, metadata
+from app.backend.db.tables.insight import search_gap_batches, search_gaps
 from app.backend.db.tables.kb import article_feedback, articles, categories
 from app.backend.db.tables.push_targets import alert_devices, devices, subscriptions
 from app.backend.db.tables.scheduling import callbacks, queues, slot_usage, staffing
@@ -33,6 +34,8 @@ __all__ = [
     "metadata",
     "mutations",
     "queues",
+    "search_gap_batches",
+    "search_gaps",
     "sign_in_failures",
     "slot_usage",
     "staffing",
