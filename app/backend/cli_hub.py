@@ -48,7 +48,7 @@ def demo_load(args: argparse.Namespace) -> int:
         report = demo.load_demo(conn, args.folder or demo.DEMO_DIR)
     print(
         f"Demo loaded: {report.articles} articles, {report.components} components, "
-        f"{report.queues} queues, {report.incidents} new incidents."
+        f"{report.queues} queues, {report.incidents} new incidents, {report.staff} staff."
     )
     for problem in report.errors:
         print(f"skipped: {problem}")

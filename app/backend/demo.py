@@ -12,7 +12,7 @@ import yaml
 from sqlalchemy import Connection, select
 
 from app.backend import slots
-from app.backend.crud import kb, queues, status
+from app.backend.crud import kb, queues, staff, status
 from app.backend.crud.components import save_component, set_component_state
 from app.backend.db.tables import meta
 from app.backend.kb_import import import_folder
@@ -26,6 +26,7 @@ from app.schemas import (
     IncidentKind,
     IncidentStatus,
 )
+from app.schemas.staff import StaffRole
 from app.schemas.status import ComponentText, IncidentTranslation
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "assets" / "demo" / "northwind"
@@ -59,6 +60,7 @@ class DemoReport:
     queues: int = 0
     incidents: int = 0
     articles: int = 0
+    staff: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -104,6 +106,7 @@ def load_demo(
     for position, entry in enumerate(_read(folder, "queues.yaml")):
         _load_queue(conn, entry, position, moment)
         report.queues += 1
+    report.staff = _load_staff(conn, folder)
     kb_report = import_folder(conn, folder / "kb")
     report.articles = kb_report.created_or_changed + kb_report.unchanged
     report.errors.extend(kb_report.errors or [])
@@ -113,6 +116,20 @@ def load_demo(
             report.incidents += 1
         upsert(conn, meta, {"key": "demo_loaded", "value": moment.isoformat()}, key=["key"])
     return report
+
+
+def _load_staff(conn: Connection, folder: Path) -> int:
+    """The demo team (`staff.yaml`): members not yet there are added; those there keep
+    the role and state the operator gave them since."""
+    if not (folder / "staff.yaml").exists():
+        return 0
+    entries = _read(folder, "staff.yaml") or []
+    for entry in entries:
+        if staff.find_member(conn, email=entry["email"]) is None:
+            staff.add_member(
+                conn, email=entry["email"], name=entry["name"], role=StaffRole(entry["role"])
+            )
+    return len(entries)
 
 
 def _load_queue(conn: Connection, entry: dict[str, Any], position: int, at: datetime) -> None:

@@ -28,6 +28,8 @@ from app.backend.routes import (
     admin_board,
     admin_files,
     admin_insight,
+    admin_inbox,
+    admin_status,
     admin_tokens,
     auth,
     callbacks,
@@ -37,6 +39,7 @@ from app.backend.routes import (
     kb,
     me,
     search_gaps,
+    staff,
     status,
     sync,
 )
@@ -145,6 +148,9 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
         admin_board,
         admin_insight,
         search_gaps,
+        staff,
+        admin_status,
+        admin_inbox,
     )
     for module in routers:
         api.include_router(module.router)

@@ -118,6 +118,9 @@ class HubSettings:
     # Operator tokens expire after this many days unless created with another expiry (or,
     # asked for explicitly, none).
     operator_token_ttl_days: int = 90
+    # A member of staff's sign-in (an operator token holding their role's scopes) ends
+    # after this many hours.
+    staff_session_hours: int = 12
     # A customer session unused this long stops working; a customer keeps at most this
     # many sessions (a new sign-in ends the least recently used one).
     session_idle_days: int = 60

@@ -162,6 +162,7 @@ HUB_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("forwarded_allow_ips", "FORWARDED_ALLOW_IPS", str),
     ("forwarded_allow_ips", "CARELINE_FORWARDED_ALLOW_IPS", str),
     ("operator_token_ttl_days", "CARELINE_OPERATOR_TOKEN_TTL_DAYS", _whole),
+    ("staff_session_hours", "CARELINE_STAFF_SESSION_HOURS", _whole),
     ("session_idle_days", "CARELINE_SESSION_IDLE_DAYS", _whole),
     ("sessions_per_customer", "CARELINE_SESSIONS_PER_CUSTOMER", _whole),
     ("sign_in_daily_failures_per_client", "CARELINE_SIGN_IN_DAILY_FAILURES_PER_ADDRESS", _whole),

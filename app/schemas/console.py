@@ -14,7 +14,7 @@ from app.schemas.cases import Case
 from app.schemas.common import UtcTime, WireModel
 from app.schemas.localized import Locale
 from app.schemas.search_gaps import GAP_COUNT_MAX, GAP_QUERY_MAX, GAPS_PER_REQUEST
-from app.schemas.status import Impact, IncidentKind
+from app.schemas.status import Impact, IncidentKind, IncidentTranslation
 
 
 class AudienceIn(WireModel):
@@ -26,6 +26,9 @@ class AudienceIn(WireModel):
     kind: IncidentKind = IncidentKind.incident
     components: list[str] = Field(default_factory=list, max_length=100)
     keys: list[str] = Field(default_factory=list, max_length=100)
+    translations: dict[Locale, IncidentTranslation] = Field(
+        default_factory=dict, max_length=50, description="Locale -> the title and body in it."
+    )
 
 
 class NotificationPreview(WireModel):
@@ -56,7 +59,13 @@ class InboxCase(Case):
 
 
 class AssignIn(WireModel):
-    assignee: str | None = Field(None, description="A member of staff's id; None unassigns.")
+    assignee: str | None = Field(
+        None,
+        min_length=1,
+        max_length=40,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="A member of staff's id; None unassigns.",
+    )
 
 
 class SlotLoad(WireModel):
@@ -141,3 +150,23 @@ class ChartSeries(WireModel):
 
     name: str
     points: list[HourPoint]
+
+
+class IncidentTemplate(WireModel):
+    """A prefilled incident for a common disruption, which the operator adjusts and
+    publishes (`GET /v1/admin/incident-templates`)."""
+
+    id: str
+    name: str = Field(description="What the template is for, as the console lists it.")
+    title: str
+    body: str = Field(description="Markdown.")
+    impact: Impact
+    kind: IncidentKind = IncidentKind.incident
+    component_group: str | None = Field(
+        None, description="The group of components it usually affects (e.g. 'Airports')."
+    )
+    components: list[str] = Field(default_factory=list, description="Suggested component ids.")
+    keys: list[str] = Field(default_factory=list, description="Suggested subscription keys.")
+    translations: dict[Locale, IncidentTranslation] = Field(
+        default_factory=dict, description="Locale -> the title and body in it."
+    )

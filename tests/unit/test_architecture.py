@@ -32,3 +32,9 @@ def test_client_core_loads_neither_hub_nor_ui_nor_server_libraries() -> None:
     )
     forbidden = ("app.backend", "flet", "fastapi", "sqlalchemy", "uvicorn", "starlette")
     assert not {m for m in loaded if m.startswith(forbidden)}
+
+
+def test_console_loads_neither_hub_nor_customer_app() -> None:
+    loaded = loaded_after_import("app.console.server")
+    forbidden = ("app.backend", "app.views", "app.state", "app.store", "app.sync", "app.notify")
+    assert not {m for m in loaded if m.startswith(forbidden)}

@@ -9,19 +9,21 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.backend.crud import sessions
 from app.backend.crud.rows import one_or_404
-from app.backend.db.tables import customers, tokens
+from app.backend.db.tables import customers, staff, tokens
 from app.backend.problems import not_found
 from app.backend.settings import HubSettings
 from app.backend.util import digest, dumps, format_time, loads, new_id, now
 from app.schemas import Customer, Session
+from app.schemas.staff import ROLE_SCOPES
 
-# What an operator token may be granted. Each guards routes of /v1/admin (deps.require_scope).
-OPERATOR_SCOPES = frozenset({"status", "kb", "cases", "callbacks", "tokens"})
+# What an operator token may be granted: every scope a staff role grants. Each guards
+# routes of /v1/admin (deps.require_scope).
+OPERATOR_SCOPES: frozenset[str] = frozenset().union(*ROLE_SCOPES.values())
 
 
 def normalize_email(email: str) -> str:
@@ -80,7 +82,7 @@ def issue_customer_session(
     """A new session; the customer's least recently used ones end beyond the cap."""
     sessions.make_room(conn, customer_id=customer.id, settings=settings)
     expires = now() + timedelta(days=settings.token_ttl_days)
-    token = _issue(
+    token = issue(
         conn,
         kind="customer",
         customer_id=customer.id,
@@ -112,26 +114,29 @@ def create_operator_token(
     label: str | None = None,
     ttl_days: int | None = DEFAULT_OPERATOR_TTL_DAYS,
     not_after: str | None = None,
+    staff_id: str | None = None,
 ) -> str:
     """A token with `scopes`, expiring in `ttl_days` (None: never, only when asked for
-    explicitly) and never after `not_after` (the expiry of the token that creates it)."""
+    explicitly) and never after `not_after` (the expiry of the token that creates it);
+    `staff_id` ties it to a member of staff (audited as them, revoked with them)."""
     check_scopes(scopes)
     if ttl_days is not None and ttl_days < 1:
         raise ValueError("a token's lifetime is at least one day")
     expires = format_time(now() + timedelta(days=ttl_days)) if ttl_days is not None else None
     if not_after is not None and (expires is None or expires > not_after):
         expires = not_after
-    return _issue(
+    return issue(
         conn,
         kind="operator",
         customer_id=None,
         scopes=sorted(set(scopes)),
         label=label,
         expires_at=expires,
+        staff_id=staff_id,
     )
 
 
-def _issue(
+def issue(
     conn: Connection,
     *,
     kind: str,
@@ -139,7 +144,9 @@ def _issue(
     scopes: Sequence[str],
     label: str | None,
     expires_at: str | None,
+    staff_id: str | None = None,
 ) -> str:
+    """A new bearer token (returned once; the hub keeps only its hash)."""
     prefix = "clc" if kind == "customer" else "clo"
     token = f"{prefix}_{secrets.token_urlsafe(32)}"
     stamp = format_time(now())
@@ -154,6 +161,7 @@ def _issue(
             created_at=stamp,
             expires_at=expires_at,
             last_used_at=stamp,
+            staff_id=staff_id,
         )
     )
     return token
@@ -168,13 +176,19 @@ class TokenInfo:
     expires_at: str | None = None
     last_used_at: str | None = None
     user_agent: str | None = None
+    label: str | None = None
+    # The member of staff an operator token signs in, if any.
+    staff_id: str | None = None
+    staff_email: str | None = None
+    staff_name: str | None = None
 
 
 def resolve_token(
     conn: Connection, *, token: str, settings: HubSettings | None = None
 ) -> TokenInfo | None:
     """The live token behind a bearer string, or None (unknown, or not working: see
-    `sessions.working`; without `settings` the idle rule is not applied)."""
+    `sessions.working`; without `settings` the idle rule is not applied). A token of a
+    disabled member of staff does not work either."""
     # Only what is needed is read back (not the hash), so SQL logging shows nothing of it.
     row = conn.execute(
         select(
@@ -185,7 +199,17 @@ def resolve_token(
             tokens.c.expires_at,
             tokens.c.last_used_at,
             tokens.c.user_agent,
-        ).where(tokens.c.token_hash == digest(token), sessions.working(settings))
+            tokens.c.label,
+            tokens.c.staff_id,
+            staff.c.email.label("staff_email"),
+            staff.c.name.label("staff_name"),
+        )
+        .select_from(tokens.outerjoin(staff, staff.c.id == tokens.c.staff_id))
+        .where(
+            tokens.c.token_hash == digest(token),
+            sessions.working(settings),
+            or_(tokens.c.staff_id.is_(None), staff.c.disabled_at.is_(None)),
+        )
     ).one_or_none()
     if row is None:
         return None
@@ -197,6 +221,10 @@ def resolve_token(
         row.expires_at,
         row.last_used_at,
         row.user_agent,
+        row.label,
+        row.staff_id,
+        row.staff_email,
+        row.staff_name,
     )
 
 
@@ -229,6 +257,7 @@ def list_tokens(conn: Connection) -> list[dict[str, Any]]:
             "expires_at": r.expires_at,
             "revoked_at": r.revoked_at,
             "last_used_at": r.last_used_at,
+            "staff_id": r.staff_id,
         }
         for r in rows
     ]

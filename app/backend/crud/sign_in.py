@@ -37,8 +37,16 @@ def _code_hash(attempt: str, code: str) -> str:
     return digest(f"{attempt}:{code}")
 
 
-def start_sign_in(conn: Connection, *, email: str, client: str, settings: HubSettings) -> Started:
-    """A new attempt for `email`, asked for from `client` (an address key). Other
+def start_sign_in(
+    conn: Connection,
+    *,
+    email: str,
+    client: str,
+    settings: HubSettings,
+    purpose: str = "customer",
+) -> Started:
+    """A new attempt for `email`, asked for from `client` (an address key), signing in to
+    `purpose` ("customer" or "staff": a code works only for what it was asked for). Other
     attempts stay valid, except this address's oldest beyond `sign_in_attempts_per_client`
     for this email: nobody else can push a customer's own attempt out."""
     email = normalize_email(email)
@@ -54,6 +62,7 @@ def start_sign_in(conn: Connection, *, email: str, client: str, settings: HubSet
             code_hash=_code_hash(attempt, code),
             dev_code=code if settings.dev_mode else None,
             attempts=0,
+            purpose=purpose,
             expires_at=format_time(moment + timedelta(seconds=settings.code_ttl_seconds)),
             created_at=format_time(moment),
         )
@@ -114,6 +123,7 @@ def check_code(
     client: str,
     settings: HubSettings,
     client_cap: bool = True,
+    purpose: str = "customer",
 ) -> Check:
     """Check `code` against the attempt's. A wrong one counts against the attempt and
     the day's caps; the caller commits before answering, so it is never rolled back. The
@@ -133,7 +143,11 @@ def check_code(
             auth_codes.c.used_at,
             case((matches, 1), else_=0).label("matches"),
         )
-        .where(auth_codes.c.attempt_hash == digest(attempt), auth_codes.c.email == email)
+        .where(
+            auth_codes.c.attempt_hash == digest(attempt),
+            auth_codes.c.email == email,
+            auth_codes.c.purpose == purpose,
+        )
         .with_for_update()
     ).one_or_none()
     if row is None or row.used_at is not None or row.expires_at < format_time(now()):

@@ -33,6 +33,7 @@ from app.schemas.status import (
     IncidentStatus,
     IncidentText,
     IncidentTranslation,
+    IncidentUpdate,
     IncidentUpdateText,
 )
 
@@ -59,6 +60,13 @@ def _check_status(kind: IncidentKind, status: IncidentStatus) -> None:
         )
 
 
+def first_status(kind: IncidentKind) -> IncidentStatus:
+    """The status an incident (or maintenance) is published in unless the operator says."""
+    if kind is IncidentKind.incident:
+        return IncidentStatus.investigating
+    return IncidentStatus.scheduled
+
+
 def publish_incident(
     conn: Connection,
     *,
@@ -80,8 +88,7 @@ def publish_incident(
     """Open an incident (or schedule maintenance) with its first update; `translations`
     are the title's and the body's per locale."""
     if status is None:
-        is_incident = kind is IncidentKind.incident
-        status = IncidentStatus.investigating if is_incident else IncidentStatus.scheduled
+        status = first_status(kind)
     _check_status(kind, status)
     check_components(conn, components_affected)
     when = started_at or now()
@@ -94,7 +101,7 @@ def publish_incident(
             status=status.value,
             impact=impact.value,
             components=dumps(list(components_affected)),
-            keys=dumps(sorted({k.strip().upper() for k in keys if k.strip()})),
+            keys=dumps(incident_keys(keys)),
             articles=dumps(list(articles)),
             actions=dumps([a.model_dump(mode="json", exclude_none=True) for a in actions]),
             started_at=format_time(scheduled_for or when),
@@ -148,8 +155,57 @@ def update_incident(
     return _publish_incident(conn, incident_id)
 
 
+def incident_keys(keys: Sequence[str]) -> list[str]:
+    """An incident's subscription keys as the hub keeps them: trimmed, upper case, sorted."""
+    return sorted({k.strip().upper() for k in keys if k.strip()})
+
+
+def draft_incident(
+    conn: Connection,
+    *,
+    title: str,
+    impact: Impact,
+    components_affected: Sequence[str],
+    body: str,
+    kind: IncidentKind = IncidentKind.incident,
+    keys: Sequence[str] = (),
+    translations: Mapping[str, IncidentTranslation] = NO_TRANSLATIONS,
+) -> Incident:
+    """The incident `publish_incident` would open with these words, without keeping it
+    (what its alert would say, and to whom: `push_delivery.recipients`)."""
+    status = first_status(kind)
+    check_components(conn, components_affected)
+    when = now()
+    return Incident(
+        id="inc_draft",
+        kind=kind,
+        title=title,
+        status=status,
+        impact=impact,
+        components=list(components_affected),
+        keys=incident_keys(keys),
+        updates=[
+            IncidentUpdate(
+                id="upd_draft",
+                status=status,
+                body=body,
+                created_at=when,
+                translations=_bodies(translations),
+            )
+        ],
+        started_at=when,
+        created_at=when,
+        updated_at=when,
+        translations=_titles(translations),
+    )
+
+
 def _titles(translations: Mapping[str, IncidentTranslation]) -> dict[str, IncidentText]:
     return {k: IncidentText(title=t.title) for k, t in translations.items() if t.title}
+
+
+def _bodies(translations: Mapping[str, IncidentTranslation]) -> dict[str, IncidentUpdateText]:
+    return {k: IncidentUpdateText(body=t.body) for k, t in translations.items() if t.body}
 
 
 def _add_update(
@@ -160,7 +216,7 @@ def _add_update(
     when: datetime,
     translations: Mapping[str, IncidentTranslation],
 ) -> None:
-    bodies = {k: IncidentUpdateText(body=t.body) for k, t in translations.items() if t.body}
+    bodies = _bodies(translations)
     conn.execute(
         insert(incident_updates).values(
             id=new_id("upd"),

@@ -14,7 +14,9 @@ from app.backend.db.tables import (
     alert_devices,
     article_feedback,
     attachments,
+    audit_log,
     auth_codes,
+    cases,
     counters,
     events,
     meta,
@@ -23,6 +25,8 @@ from app.backend.db.tables import (
     search_gap_batches,
     search_gaps,
     sign_in_failures,
+    staff,
+    tokens,
 )
 
 COUNTERS = ("change_seq", "case_number", "event_seq")
@@ -120,6 +124,19 @@ def _languages(conn: Connection) -> None:
     _add_columns(conn, "alert_devices", (("locale", "VARCHAR(35)"),))
 
 
+def _staff(conn: Connection) -> None:
+    staff.create(conn, checkfirst=True)
+    audit_log.create(conn, checkfirst=True)
+    _add_columns(conn, "tokens", (("staff_id", "VARCHAR(40)"),))
+    _create_indexes(conn, tokens, ("ix_tokens_staff_id",))
+    _add_columns(conn, "auth_codes", (("purpose", "VARCHAR(16) NOT NULL DEFAULT 'customer'"),))
+
+
+def _inbox(conn: Connection) -> None:
+    _add_columns(conn, "cases", (("assignee", "VARCHAR(40)"),))
+    _create_indexes(conn, cases, ("ix_cases_activity",))
+
+
 def _search_gaps(conn: Connection) -> None:
     for table in (search_gaps, search_gap_batches):
         table.create(conn, checkfirst=True)
@@ -137,7 +154,9 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (9, "booking reference on cases and callbacks, the callback's language", _customer_context),
     (10, "votes on articles without an account", _anonymous_votes),
     (11, "translations of status content and queues, the language of alert devices", _languages),
-    (12, "searches that found nothing, counted without customers", _search_gaps),
+    (12, "staff with roles, their sign-ins and codes, the audit log", _staff),
+    (13, "who each case is assigned to, cases by latest activity", _inbox),
+    (14, "searches that found nothing, counted without customers", _search_gaps),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -21,18 +21,18 @@ from sqlalchemy import Connection, select
 from app.backend.crud import callbacks
 from app.backend.crud import events as event_log
 from app.backend.db import Database
-from app.backend.db.tables import alert_devices, customers, devices, meta, subscriptions
+from app.backend.db.tables import customers, devices, meta
 from app.backend.failures import FailureStreak
 from app.backend.push_delivery import giving_up
 from app.backend.push_delivery.base import Delivery, Device, Outcome, PushAdapter, PushMessage
 from app.backend.push_delivery.lanes import Lanes, host_of
 from app.backend.push_delivery.messages import message_for
+from app.backend.push_delivery.recipients import push_targets
 from app.backend.push_delivery.targets import refused
 from app.backend.settings import PushLimits
 from app.backend.util import loads, upsert
 from app.background import BackgroundTask
-from app.schemas import Event, Subscriptions
-from app.schemas.alerting import may_interrupt
+from app.schemas import Event
 
 log = logging.getLogger("careline.push")
 CURSOR_KEY = "push_cursor"
@@ -45,14 +45,6 @@ MAX_PENDING = 100_000
 SEND_TIMEOUTS = 3  # one send takes at most this many timeouts (connect, write, read)
 STOP_GRACE = 2.0  # seconds a stopping hub gives the pushes it claimed to go out
 T = TypeVar("T")
-
-
-def _wants(event: Event, customer_id: str, follows: Subscriptions, moment: datetime) -> bool:
-    """A public event goes to a device whose owner (`customer_id`; "" for a device without
-    an account) it concerns, outside their quiet hours unless it is critical."""
-    return event_log.concerns(
-        event, customer_id=customer_id, subscriptions=follows
-    ) and may_interrupt(event, follows, moment)
 
 
 class PushDispatcher:
@@ -137,26 +129,17 @@ class PushDispatcher:
             ]
 
     def _targets(self, conn: Connection, event: Event) -> list[Device]:
+        """A public event's devices (`recipients`), or the customer's own for theirs."""
+        if event.customer_id is None:
+            moment = datetime.now().astimezone()
+            return push_targets(conn, event, moment=moment, platforms=list(self.adapters))
         query = (
             select(devices, customers.c.locale)
             .select_from(devices.outerjoin(customers, customers.c.id == devices.c.customer_id))
             .where(devices.c.platform.in_(list(self.adapters)))
+            .where(devices.c.customer_id == event.customer_id)
         )
-        if event.customer_id is not None:
-            query = query.where(devices.c.customer_id == event.customer_id)
-        rows = conn.execute(query).all()
-        if event.customer_id is None:
-            follows = {
-                r.customer_id: Subscriptions.model_validate(loads(r.data))
-                for r in conn.execute(select(subscriptions))
-            }
-            moment = datetime.now().astimezone()
-            rows = [
-                r
-                for r in rows
-                if _wants(event, r.customer_id, follows.get(r.customer_id, Subscriptions()), moment)
-            ]
-        found = [
+        return [
             Device(
                 r.id,
                 r.customer_id,
@@ -166,28 +149,7 @@ class PushDispatcher:
                 r.push_failures,
                 r.locale,
             )
-            for r in rows
-        ]
-        if event.customer_id is None:
-            found += self._signed_out_targets(conn, event)
-        return found
-
-    def _signed_out_targets(self, conn: Connection, event: Event) -> list[Device]:
-        """Devices registered without an account that the incident concerns."""
-        query = select(alert_devices).where(alert_devices.c.platform.in_(list(self.adapters)))
-        moment = datetime.now().astimezone()
-        return [
-            Device(
-                row.id,
-                "",
-                row.platform,
-                row.endpoint,
-                loads(row.keys) or {},
-                row.push_failures,
-                row.locale,
-            )
-            for row in conn.execute(query)
-            if _wants(event, "", Subscriptions.model_validate(loads(row.follows)), moment)
+            for r in conn.execute(query)
         ]
 
     async def push_new(self) -> int:

@@ -43,6 +43,13 @@ def push_client(settings: HubSettings, *, resolver: Resolver = resolve) -> httpx
     )
 
 
+def push_platforms(settings: HubSettings) -> list[str]:
+    """The platforms the hub pushes to: Web Push always; FCM when a project and a token
+    file are configured."""
+    fcm = settings.fcm_project and settings.fcm_token_file
+    return ["webpush", "fcm"] if fcm else ["webpush"]
+
+
 def build_dispatcher(
     settings: HubSettings, db: Database
 ) -> tuple[PushDispatcher, httpx.AsyncClient]:
@@ -55,7 +62,7 @@ def build_dispatcher(
             contact=settings.push_contact,
         )
     }
-    if settings.fcm_project and settings.fcm_token_file:
+    if settings.fcm_project and settings.fcm_token_file:  # as push_platforms says
         token_file = settings.fcm_token_file
 
         async def token() -> str:

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
-from app.backend.crud import callbacks, cases, kb, queues, status
+from app.backend.crud import audit, callbacks, cases, kb, queues, status
 from app.backend.crud.components import set_component_state
 from app.backend.crud.rejections import MutationRejected
-from app.backend.deps import HubDep, require_scope
+from app.backend.deps import HubDep, TokenDep, require_scope
 from app.backend.problems import ProblemError, invalid_request
 from app.backend.routes.cases import CaseCursor, CaseLimit, case_page
 from app.schemas import (
@@ -43,9 +43,9 @@ KbScope = Depends(require_scope("kb"))
 
 
 @router.post("/incidents", response_model=Incident, status_code=201, dependencies=[StatusScope])
-def publish_incident(body: IncidentIn, hub: HubDep) -> Incident:
+def publish_incident(body: IncidentIn, hub: HubDep, caller: TokenDep) -> Incident:
     with hub.db.write() as conn:
-        return status.publish_incident(
+        published = status.publish_incident(
             conn,
             title=body.title,
             impact=body.impact,
@@ -61,14 +61,18 @@ def publish_incident(body: IncidentIn, hub: HubDep) -> Incident:
             component_state=body.component_state,
             translations=body.translations,
         )
+        audit.record(conn, caller, "incident.publish", published.id, {"title": body.title})
+        return published
 
 
 @router.post(
     "/incidents/{incident_id}/updates", response_model=Incident, dependencies=[StatusScope]
 )
-def update_incident(incident_id: str, body: IncidentUpdateIn, hub: HubDep) -> Incident:
+def update_incident(
+    incident_id: str, body: IncidentUpdateIn, hub: HubDep, caller: TokenDep
+) -> Incident:
     with hub.db.write() as conn:
-        return status.update_incident(
+        updated = status.update_incident(
             conn,
             incident_id=incident_id,
             status=body.status,
@@ -77,14 +81,20 @@ def update_incident(incident_id: str, body: IncidentUpdateIn, hub: HubDep) -> In
             component_state=body.component_state,
             translations=body.translations,
         )
+        audit.record(conn, caller, "incident.update", incident_id, {"status": body.status})
+        return updated
 
 
 @router.put(
     "/components/{component_id}/status", response_model=Component, dependencies=[StatusScope]
 )
-def set_component(component_id: str, body: ComponentStateIn, hub: HubDep) -> Component:
+def set_component(
+    component_id: str, body: ComponentStateIn, hub: HubDep, caller: TokenDep
+) -> Component:
     with hub.db.write() as conn:
-        return set_component_state(conn, component_id=component_id, status=body.status)
+        component = set_component_state(conn, component_id=component_id, status=body.status)
+        audit.record(conn, caller, "component.state", component_id, {"status": body.status})
+        return component
 
 
 @router.get("/cases", response_model=Page[Case], dependencies=[CasesScope])
@@ -100,22 +110,28 @@ def list_cases(
 
 
 @router.post("/cases/{case_id}/replies", response_model=Case, dependencies=[CasesScope])
-def reply(case_id: str, body: AgentReplyIn, hub: HubDep) -> Case:
+def reply(case_id: str, body: AgentReplyIn, hub: HubDep, caller: TokenDep) -> Case:
     """The case's header with the new message (`messages_complete` false); a case that
     holds the most messages allowed answers 409 `case-full`, any other refusal 409 with
-    its own code."""
+    its own code. Signed in as staff, the reply is theirs by name unless `author_name`
+    says otherwise."""
+    author = body.author_name
+    if "author_name" not in body.model_fields_set and caller.staff_name:
+        author = caller.staff_name
     try:
         with hub.db.write() as conn:
             target = cases.get_case(conn, case_id=case_id)
-            return cases.agent_reply(
+            replied = cases.agent_reply(
                 conn,
                 case_id=target.id,
                 body=body.body,
-                author_name=body.author_name,
+                author_name=author,
                 status=body.status,
                 max_messages=hub.settings.max_case_messages,
                 attachment_ids=body.attachments,
             )
+            audit.record(conn, caller, "case.reply", target.id, {"status": replied.status})
+            return replied
     except MutationRejected as refused:
         rejection = refused.rejection
         if rejection.code == "case_full":
@@ -125,10 +141,12 @@ def reply(case_id: str, body: AgentReplyIn, hub: HubDep) -> Case:
 
 
 @router.put("/cases/{case_id}/status", response_model=Case, dependencies=[CasesScope])
-def set_case_status(case_id: str, body: CaseStatusIn, hub: HubDep) -> Case:
+def set_case_status(case_id: str, body: CaseStatusIn, hub: HubDep, caller: TokenDep) -> Case:
     with hub.db.write() as conn:
         target = cases.get_case(conn, case_id=case_id)
-        return cases.set_case_status(conn, case_id=target.id, status=body.status)
+        changed = cases.set_case_status(conn, case_id=target.id, status=body.status)
+        audit.record(conn, caller, "case.status", target.id, {"status": body.status})
+        return changed
 
 
 @router.get("/callbacks", response_model=Page[Callback], dependencies=[CallbacksScope])
@@ -143,23 +161,28 @@ def list_callbacks(
 @router.put(
     "/callbacks/{callback_id}/status", response_model=Callback, dependencies=[CallbacksScope]
 )
-def set_callback_status(callback_id: str, body: CallbackStatusIn, hub: HubDep) -> Callback:
+def set_callback_status(
+    callback_id: str, body: CallbackStatusIn, hub: HubDep, caller: TokenDep
+) -> Callback:
     with hub.db.write() as conn:
-        return callbacks.set_callback_status(conn, callback_id=callback_id, status=body.status)
+        found = callbacks.set_callback_status(conn, callback_id=callback_id, status=body.status)
+        audit.record(conn, caller, "callback.status", callback_id, {"status": body.status})
+        return found
 
 
 @router.put("/queues/{queue_id}/hours", status_code=204, dependencies=[CallbacksScope])
-def set_hours(queue_id: str, body: HoursIn, hub: HubDep) -> Response:
+def set_hours(queue_id: str, body: HoursIn, hub: HubDep, caller: TokenDep) -> Response:
     try:
         with hub.db.write() as conn:
             queues.set_hours(conn, queue_id=queue_id, hours=body.hours)
+            audit.record(conn, caller, "queue.hours", queue_id, body.model_dump(mode="json"))
     except ValueError as error:
         raise invalid_request(error) from error
     return Response(status_code=204)
 
 
 @router.put("/queues/{queue_id}/staffing", status_code=204, dependencies=[CallbacksScope])
-def set_staffing(queue_id: str, body: StaffingIn, hub: HubDep) -> Response:
+def set_staffing(queue_id: str, body: StaffingIn, hub: HubDep, caller: TokenDep) -> Response:
     try:
         with hub.db.write() as conn:
             queues.set_staffing(
@@ -169,6 +192,8 @@ def set_staffing(queue_id: str, body: StaffingIn, hub: HubDep) -> Response:
                 ends_at=body.ends_at,
                 agents=body.agents,
             )
+            detail = body.model_dump(mode="json")
+            audit.record(conn, caller, "queue.staffing", queue_id, detail)
     except ValueError as error:
         raise invalid_request(error) from error
     return Response(status_code=204)
@@ -181,7 +206,9 @@ SlugPath = Annotated[str, Path(min_length=1, max_length=200)]
 
 
 @router.put("/kb/articles/{locale}/{slug}", response_model=Article, dependencies=[KbScope])
-def save_article(locale: LocalePath, slug: SlugPath, body: ArticleIn, hub: HubDep) -> Article:
+def save_article(
+    locale: LocalePath, slug: SlugPath, body: ArticleIn, hub: HubDep, caller: TokenDep
+) -> Article:
     with hub.db.write() as conn:
         article, _changed = kb.save_article(
             conn,
@@ -193,11 +220,13 @@ def save_article(locale: LocalePath, slug: SlugPath, body: ArticleIn, hub: HubDe
             tags=body.tags,
             published=body.published,
         )
+        audit.record(conn, caller, "article.save", f"{locale}:{slug}", {"title": body.title})
     return article
 
 
 @router.delete("/kb/articles/{locale}/{slug}", status_code=204, dependencies=[KbScope])
-def delete_article(locale: LocalePath, slug: SlugPath, hub: HubDep) -> Response:
+def delete_article(locale: LocalePath, slug: SlugPath, hub: HubDep, caller: TokenDep) -> Response:
     with hub.db.write() as conn:
         kb.delete_article(conn, slug=slug, locale=locale)
+        audit.record(conn, caller, "article.delete", f"{locale}:{slug}")
     return Response(status_code=204)

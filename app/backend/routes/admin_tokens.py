@@ -8,7 +8,7 @@ from typing import Annotated, Any, Self
 from fastapi import APIRouter, Depends, Response
 from pydantic import Field, model_validator
 
-from app.backend.crud import auth
+from app.backend.crud import audit, auth
 from app.backend.deps import HubDep, require_held_scopes, require_scope
 from app.backend.problems import invalid_request
 from app.schemas.common import UtcTime, WireModel
@@ -57,12 +57,16 @@ def create_token(
                 label=body.label,
                 ttl_days=ttl,
                 not_after=caller.expires_at,
+                # Made by a member of staff: audited as theirs, ended with their sign-ins.
+                staff_id=caller.staff_id,
             )
             made = auth.resolve_token(conn, token=token)
+            assert made is not None
+            detail = {"scopes": sorted(body.scopes), "label": body.label}
+            audit.record(conn, caller, "token.create", made.token_id, detail)
     except ValueError as error:
         raise invalid_request(error) from error
-    expires_at = made.expires_at if made is not None else None
-    return TokenOut.model_validate({"token": token, "expires_at": expires_at})
+    return TokenOut.model_validate({"token": token, "expires_at": made.expires_at})
 
 
 @router.get("/tokens", dependencies=[TokensScope])
@@ -80,4 +84,5 @@ def revoke_token(
     with hub.db.write() as conn:
         require_held_scopes(caller, auth.token_scopes(conn, token_id=token_id))
         auth.revoke_token(conn, token_id=token_id)
+        audit.record(conn, caller, "token.revoke", token_id)
     return Response(status_code=204)

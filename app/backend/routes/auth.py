@@ -64,7 +64,7 @@ REFUSALS = {
 LOCKED_RETRY_AFTER = 60
 
 
-def _count_address(hub: Hub, request: Request, client: str) -> None:
+def count_address(hub: Hub, request: Request, client: str) -> None:
     """Sign-in requests per address (an IPv6 /64), and per IPv6 /48 at a multiple of
     that: a site holding a /48 has 65,536 /64s to spread its requests over."""
     limit = hub.settings.sign_in_per_client
@@ -75,7 +75,7 @@ def _count_address(hub: Hub, request: Request, client: str) -> None:
         hub.limiter.hit("sign-in-site", site, wide)
 
 
-def _count_code_sent(hub: Hub, email: str) -> None:
+def count_code_sent(hub: Hub, email: str) -> None:
     """Codes sent to one email from all addresses together, so no number of addresses
     can flood an inbox. Using them up makes the customer wait for a new code (an hour
     at most, and codes already sent still work): the price of a bounded inbox."""
@@ -92,7 +92,7 @@ def _count_code_sent(hub: Hub, email: str) -> None:
         ) from None
 
 
-def _locale(tag: str | None) -> str | None:
+def request_locale(tag: str | None) -> str | None:
     """The app's language as the hub keeps it; 422 naming the field when Babel knows no
     such language."""
     if tag is None:
@@ -113,11 +113,11 @@ def start(body: AuthStart, request: Request, hub: HubDep) -> AuthStarted:
     limits = hub.settings
     client = client_address(request)
     email = auth.normalize_email(body.email)
-    locale = _locale(body.locale)
-    _count_address(hub, request, client)
+    locale = request_locale(body.locale)
+    count_address(hub, request, client)
     # Per email and address: nobody can use up a customer's own chances to ask for one.
     hub.limiter.hit("sign-in-email", f"{email} {client}", limits.sign_in_per_email)
-    _count_code_sent(hub, email)
+    count_code_sent(hub, email)
     with hub.db.write() as conn:
         started = sign_in.start_sign_in(conn, email=email, client=client, settings=limits)
         # The email speaks the app's language, else the customer's own (if known).
@@ -140,8 +140,8 @@ def verify(body: AuthVerify, request: Request, hub: HubDep) -> Session:
     """Trade an attempt's code for a bearer token (the customer is created on first
     sign-in). Wrong codes count against that attempt only, and against daily caps."""
     client = client_address(request)
-    locale = _locale(body.locale)
-    _count_address(hub, request, client)
+    locale = request_locale(body.locale)
+    count_address(hub, request, client)
     with hub.db.write() as conn:
         check = sign_in.check_code(
             conn,
@@ -160,11 +160,11 @@ def verify(body: AuthVerify, request: Request, hub: HubDep) -> Session:
             customer = auth.ensure_customer(conn, email=body.email, locale=locale)
             session = auth.issue_customer_session(conn, customer=customer, settings=hub.settings)
     if session is None:
-        raise _refusal(check)
+        raise refusal(check)
     return session
 
 
-def _refusal(check: sign_in.Check) -> ProblemError:
+def refusal(check: sign_in.Check) -> ProblemError:
     status, title, detail, kind = REFUSALS[check.verdict]
     locked = check.verdict is sign_in.Verdict.locked
     wait = LOCKED_RETRY_AFTER if locked else check.retry_after

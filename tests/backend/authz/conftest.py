@@ -10,13 +10,14 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select, update
 
-from app.backend.crud import alert_devices, auth, status, subscriptions
+from app.backend.crud import alert_devices, auth, staff, status, subscriptions
 from app.backend.crud.sign_in import pending_codes
 from app.backend.db import Database
 from app.backend.db.tables import mutations, tokens
 from app.backend.util import format_time, now
 from app.schemas import AlertDeviceIn, Impact
 from app.schemas.mutations import DeviceRegisterArgs
+from app.schemas.staff import StaffRole
 from tests.backend.authz.world import ALICE_EMAIL, ALICE_FILE, World
 from tests.backend.support import alices_first_push, upload_png
 from tests.support import Company, bearer, push, sign_in
@@ -39,6 +40,15 @@ def operator_token(db: Database, scopes: list[str]) -> str:
         return auth.create_operator_token(conn, scopes=scopes, label="matrix")
 
 
+def staff_token(db: Database, email: str, api: FastAPI) -> str:
+    """A sign-in of the member of staff (an agent), issued as `auth/verify` does."""
+    with db.write() as conn:
+        member = staff.find_member(conn, email=email)
+        assert member is not None
+        session = staff.issue_session(conn, member=member, settings=api.state.hub.settings)
+    return session.token
+
+
 @pytest.fixture
 async def world(
     client: httpx.AsyncClient, hub_app: FastAPI, db: Database, company: Company
@@ -59,6 +69,17 @@ async def world(
     erin_attempt = erin.json()["attempt"]
     with db.read() as conn:
         (erin_code,) = [c["code"] for c in pending_codes(conn, attempt=erin_attempt)]
+    with db.write() as conn:
+        staff.add_member(conn, email="staff.matrix@example.com", name="M", role=StaffRole.agent)
+        spare_staff = staff.add_member(
+            conn, email="spare.matrix@example.com", name="S", role=StaffRole.agent
+        )
+    staff_start = await client.post(
+        "/v1/admin/auth/start", json={"email": "staff.matrix@example.com"}
+    )
+    staff_attempt = staff_start.json()["attempt"]
+    with db.read() as conn:
+        (staff_code,) = [c["code"] for c in pending_codes(conn, attempt=staff_attempt)]
     alice_id = (await client.get("/v1/me", headers=alice)).json()["id"]
     with db.write() as conn:
         # Another of Alice's sign-ins, for the routes that end one.
@@ -94,6 +115,9 @@ async def world(
         "other_secret": other.secret,
         "erin_attempt": erin_attempt,
         "erin_code": erin_code,
+        "staff_attempt": staff_attempt,
+        "staff_code": staff_code,
+        "spare_staff": spare_staff.id,
         "in_an_hour": moment.isoformat(),
         "in_two_hours": (moment + timedelta(hours=1)).isoformat(),
     }
@@ -142,6 +166,7 @@ async def callers(w: World) -> dict[str, dict[str, str]]:
         "another customer": w.bob,
         "device": {"Authorization": f"Device {w.ids['alert_secret']}"},
         "another device": {"Authorization": f"Device {w.ids['other_secret']}"},
+        "staff": bearer(staff_token(db, "staff.matrix@example.com", w.api)),
     }
     for scope in every_scope:
         others = [s for s in every_scope if s != scope]

@@ -16,13 +16,15 @@ class Access(Enum):
     customer = "customer token"
     operator = "operator token with a scope"
     device = "the secret of a device registered for alerts without an account"
+    staff = "a member of staff's sign-in"
 
 
 @dataclass(frozen=True)
 class Route:
     """Who may call a route, and one request that succeeds for them. `path` and `json`
     may name the world's ids as {case}, {callback}, {attachment}, {incident}, {token_id},
-    {erin_attempt}, {erin_code}; `upload` sends a file as multipart."""
+    {erin_attempt}, {erin_code}, {staff_attempt}, {staff_code}, {spare_staff}; `upload`
+    sends a file as multipart."""
 
     access: Access
     path: str
@@ -118,7 +120,16 @@ ROUTES: dict[str, Route] = {
     "PUT /v1/admin/components/{component_id}/status": operator(
         "status", "/v1/admin/components/baggage/status", status="major_outage"
     ),
+    "POST /v1/admin/incidents/audience": operator(
+        "status", "/v1/admin/incidents/audience", title="Fog", impact="minor"
+    ),
+    "GET /v1/admin/incident-templates": operator("status", "/v1/admin/incident-templates"),
     "GET /v1/admin/cases": operator("cases", "/v1/admin/cases"),
+    "GET /v1/admin/inbox": operator("cases", "/v1/admin/inbox"),
+    "GET /v1/admin/inbox/{case_id}": operator("cases", "/v1/admin/inbox/{case}"),
+    "PUT /v1/admin/cases/{case_id}/assignee": operator(
+        "cases", "/v1/admin/cases/{case}/assignee", assignee="stf_matrix"
+    ),
     "POST /v1/admin/cases/{case_id}/replies": operator(
         "cases", "/v1/admin/cases/{case}/replies", body="We are on it."
     ),
@@ -165,6 +176,25 @@ ROUTES: dict[str, Route] = {
     "POST /v1/admin/tokens": operator("tokens", "/v1/admin/tokens", 201, scopes=["kb"]),
     "GET /v1/admin/tokens": operator("tokens", "/v1/admin/tokens"),
     "DELETE /v1/admin/tokens/{token_id}": operator("tokens", "/v1/admin/tokens/{token_id}", 204),
+    # Staff: signing in needs no token; who they are and signing out, a staff sign-in;
+    # managing staff and reading the audit trail, the `staff` scope.
+    "POST /v1/admin/auth/start": public("/v1/admin/auth/start", 202, email="x@example.com"),
+    "POST /v1/admin/auth/verify": public(
+        "/v1/admin/auth/verify",
+        email="staff.matrix@example.com",
+        attempt="{staff_attempt}",
+        code="{staff_code}",
+    ),
+    "GET /v1/admin/me": Route(Access.staff, "/v1/admin/me"),
+    "POST /v1/admin/auth/sign-out": Route(Access.staff, "/v1/admin/auth/sign-out", 204),
+    "GET /v1/admin/staff": operator("staff", "/v1/admin/staff"),
+    "POST /v1/admin/staff": operator(
+        "staff", "/v1/admin/staff", 201, email="hire.matrix@example.com", name="H", role="agent"
+    ),
+    "PUT /v1/admin/staff/{staff_id}": operator(
+        "staff", "/v1/admin/staff/{spare_staff}", role="supervisor"
+    ),
+    "GET /v1/admin/audit": operator("staff", "/v1/admin/audit"),
 }
 
 
@@ -194,6 +224,10 @@ def refusals(route: Route) -> dict[str, int]:
         return {**expected, "customer": 401, "operator, every scope": 401, "another device": 404}
     if route.access is Access.customer:
         expected["operator, every scope"] = 403
+    if route.access is Access.staff:
+        # Live tokens that sign in no member of staff.
+        expected["customer"] = 403
+        expected["operator, every scope"] = 403
     if route.access is Access.operator:
         expected["customer"] = 403
         expected["another customer"] = 403
@@ -208,4 +242,5 @@ def rightful_caller(route: Route) -> str:
         Access.customer: "customer",
         Access.operator: "operator, every scope",
         Access.device: "device",
+        Access.staff: "staff",
     }[route.access]

@@ -31,6 +31,8 @@ auth_codes = Table(
     # Plain code only in dev mode (no SMTP), so the operator CLI can show it.
     Column("dev_code", String(8)),
     Column("attempts", Integer, nullable=False, default=0),
+    # What the code signs in to: the customer app, or the staff console ("staff").
+    Column("purpose", String(16), nullable=False, default="customer"),
     time_column("expires_at"),
     time_column("used_at", nullable=True),
     time_column("created_at"),
@@ -65,4 +67,6 @@ tokens = Table(
     # sign-ins, and the idle timeout of customer sessions.
     time_column("last_used_at", nullable=True),
     Column("user_agent", String(200)),
+    # The member of staff an operator token signs in (their audit name, revoked with them).
+    Column("staff_id", String(40), index=True),
 )

@@ -38,9 +38,14 @@ cases = Table(
     Column("incident_id", String(40)),
     Column("booking_ref", String(40)),
     Column("client_ref", String(100)),
+    # The member of staff the case is assigned to (the team's own business: it never
+    # reaches the customer's wire `Case`); None: nobody.
+    Column("assignee", String(40)),
     version_column(),
     *created_and_updated(),
     UniqueConstraint("customer_id", "client_ref"),
+    # The inbox reads cases by latest activity.
+    Index("ix_cases_activity", "updated_at", "id"),
 )
 
 case_messages = Table(
