@@ -2,10 +2,7 @@
 file of its own with a route component and one line here (the rail, the router and the
 role check all read this list). `scope` is the operator scope the hub checks on the
 screen's calls: a role without it does not see the destination (the hub refuses
-anyway).
-
-Still to come, in this order after Cases: Callbacks (`/callbacks`, scope `callbacks`),
-Knowledge (`/knowledge`, scope `kb`), Charts (`/charts`)."""
+anyway)."""
 
 from __future__ import annotations
 
@@ -14,7 +11,10 @@ from dataclasses import dataclass
 
 import flet as ft
 
+from app.console.views.callbacks_screen import CallbacksRoute
 from app.console.views.cases_screen import CasesRoute
+from app.console.views.charts_screen import ChartsRoute
+from app.console.views.knowledge_screen import KnowledgeRoute
 from app.console.views.status_screen import StatusRoute
 
 
@@ -30,4 +30,11 @@ class Destination:
 DESTINATIONS: list[Destination] = [
     Destination("/status", "nav_status", ft.Icons.MONITOR_HEART_OUTLINED, StatusRoute, "status"),
     Destination("/cases", "nav_cases", ft.Icons.FORUM_OUTLINED, CasesRoute, "cases"),
+    Destination(
+        "/callbacks", "nav_callbacks", ft.Icons.PHONE_CALLBACK_OUTLINED, CallbacksRoute, "callbacks"
+    ),
+    Destination("/knowledge", "nav_knowledge", ft.Icons.MENU_BOOK_OUTLINED, KnowledgeRoute, "kb"),
+    # Its three charts need cases, callbacks and kb (a supervisor's and an admin's scopes);
+    # a chart whose scope the role lacks is left out.
+    Destination("/charts", "nav_charts", ft.Icons.INSERT_CHART_OUTLINED, ChartsRoute, "callbacks"),
 ]
