@@ -62,7 +62,7 @@ def slot_row(board: BoardState, slot: SlotLoad, top: int, locale: str) -> ft.Con
     return ft.Row(
         [
             ft.Text(times, width=100),
-            ft.Container(track, width=BAR_WIDTH),
+            ft.Container(track, width=BAR_WIDTH, alignment=ft.Alignment.CENTER_LEFT),
             ft.Text(said, color=ft.Colors.ERROR if full else None),
         ],
         spacing=12,
@@ -101,12 +101,13 @@ def queue_board(board: BoardState, queue: QueueBoard, locale: str) -> list[ft.Co
     )
     slots = [slot_row(board, s, top, locale) for s in queue.slots]
     waiting = [waiting_row(board, w, locale) for w in queue.waiting]
+    # The waiting list first: those customers are waiting now; the slots come after.
     return [
         ft.Text(outcomes),
-        heading(tr(locale, "slots_today")),
-        *(slots or [ft.Text(tr(locale, "no_slots_today"))]),
         heading(tr(locale, "waiting_asap", count=len(queue.waiting))),
         *(waiting or [ft.Text(tr(locale, "nobody_waiting"))]),
+        heading(tr(locale, "slots_today")),
+        *(slots or [ft.Text(tr(locale, "no_slots_today"))]),
     ]
 
 
@@ -116,7 +117,7 @@ def queue_picker(board: BoardState, locale: str) -> ft.Control:
     return ft.Dropdown(
         label=tr(locale, "queue"),
         value=board.queue_id,
-        width=260,
+        width=340,
         dense=True,
         options=[ft.DropdownOption(key=q.queue_id, text=q.name) for q in queues],
         on_select=lambda e: page.run_task(board.choose, e.control.value or ""),
@@ -132,15 +133,15 @@ def CallbacksScreen(ui: ConsoleUi, board: BoardState) -> ft.View:
     top = ft.Row(
         [
             queue_picker(board, locale),
-            ft.IconButton(
-                ft.Icons.CHEVRON_LEFT,
-                tooltip=tr(locale, "previous_day"),
+            ft.TextButton(
+                tr(locale, "previous_day"),
+                icon=ft.Icons.CHEVRON_LEFT,
                 on_click=lambda: page.run_task(board.shift, -1),
             ),
             ft.Text(tr(locale, "board_day", day=day, zone=board.zone.key)),
-            ft.IconButton(
-                ft.Icons.CHEVRON_RIGHT,
-                tooltip=tr(locale, "next_day"),
+            ft.TextButton(
+                tr(locale, "next_day"),
+                icon=ft.Icons.CHEVRON_RIGHT,
                 on_click=lambda: page.run_task(board.shift, 1),
             ),
             ft.IconButton(

@@ -78,6 +78,7 @@ def bar_chart(
     scale = ft.Column(
         [ft.Text(str(bars.top), size=11), ft.Text("0", size=11)],
         height=HEIGHT,
+        width=36,  # the same in every chart, so that their hours line up
         alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
         horizontal_alignment=ft.CrossAxisAlignment.END,
     )

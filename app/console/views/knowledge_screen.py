@@ -83,7 +83,9 @@ def KnowledgeScreen(ui: ConsoleUi, knowledge: KnowledgeState) -> ft.View:
     top = ft.Row(
         [
             ft.FilledButton(
-                tr(locale, "new_article"), icon=ft.Icons.ADD, on_click=knowledge.new_article
+                tr(locale, "new_article"),
+                icon=ft.Icons.ADD,
+                on_click=lambda: knowledge.new_article(),
             ),
             ft.IconButton(
                 ft.Icons.REFRESH,

@@ -57,7 +57,7 @@ def new_interval(board: BoardState, locale: str) -> ft.Control:
             label=label,
             value=value,
             hint_text=hint,
-            width=110,
+            width=150,
             dense=True,
             on_change=lambda e: board.type_new(**{name: e.control.value or ""}),
         )
