@@ -90,6 +90,12 @@ def local_span(day: date, zone: ZoneInfo, start: str, end: str) -> tuple[datetim
     return (begins, ends) if begins < ends else None
 
 
+def quietly(state: ft.Observable, name: str, value: object) -> None:
+    """Keep what was typed without re-rendering: a render while keys are still arriving
+    would push the field's older value back into it, and those keys would be lost."""
+    object.__setattr__(state, name, value)
+
+
 class BoardState(ft.Observable):
     def __init__(self, console: ConsoleState) -> None:
         self._hub = console.client
@@ -156,11 +162,11 @@ class BoardState(ft.Observable):
         self.hours = {day: hours_text(opening.hours.get(day, [])) for day in WEEKDAYS}
 
     def type_agents(self, index: int, text: str) -> None:
-        self.rows = [replace(r, agents=text) if i == index else r for i, r in enumerate(self.rows)]
-        self.saved = False
+        rows = [replace(r, agents=text) if i == index else r for i, r in enumerate(self.rows)]
+        quietly(self, "rows", rows)
 
     def type_new(self, **typed: str) -> None:
-        self.new_interval, self.saved = replace(self.new_interval, **typed), False
+        quietly(self, "new_interval", replace(self.new_interval, **typed))
 
     async def add_interval(self) -> None:
         """PUT the typed span's agents (replacing what overlapped it); a refusal keeps it."""
@@ -180,8 +186,7 @@ class BoardState(ft.Observable):
             await self._load_staffing()
 
     def type_hours(self, day: str, text: str) -> None:
-        self.hours = {**self.hours, day: text}
-        self.saved = False
+        quietly(self, "hours", {**self.hours, day: text})
 
     async def save_staffing(self) -> None:
         """PUT each changed interval; stops at the first refusal, keeping every input."""

@@ -13,6 +13,7 @@ import flet as ft
 from pydantic import ValidationError
 
 from app.console import supervisor_api as api
+from app.console.state.board import quietly
 from app.console.state.console import ConsoleState
 from app.console.state.errors import Failure
 from app.schemas.admin import ArticleIn
@@ -103,7 +104,7 @@ class KnowledgeState(ft.Observable):
         """What was typed into the draft's text fields (by field name)."""
         if self.draft is not None:
             fields: dict[str, Any] = typed
-            self.draft, self.saved = replace(self.draft, **fields), False
+            quietly(self, "draft", replace(self.draft, **fields))
 
     def close(self) -> None:
         self.draft, self.error, self.saved = None, None, False
