@@ -80,4 +80,6 @@ def ArticleEditor(knowledge: KnowledgeState, ui: ConsoleUi, draft: ArticleDraft)
             ),
         ],
         spacing=10,
+        # Fields as wide as the pane: an article's text needs the room.
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
     )
