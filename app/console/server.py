@@ -51,7 +51,7 @@ def serve(args: argparse.Namespace) -> None:
             client, sessions, key, width=page.width or 1280, run_task=page.run_task
         )
         page.title = "Careline console"
-        page.theme_mode = ft.ThemeMode.LIGHT
+        page.theme_mode = ft.ThemeMode.SYSTEM  # the browser's light or dark
 
         def resized(e: ft.PageResizeEvent) -> None:
             console.ui.width = e.width

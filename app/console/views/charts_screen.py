@@ -1,0 +1,103 @@
+"""Charts: contacts per hour by channel, callback demand against capacity, and helpful
+against unhelpful votes, over the last hours the hub counts (bars drawn by `chart_bars`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import flet as ft
+
+from app.console.state.charts import Bars, ChartsState
+from app.console.state.console import ConsoleUi
+from app.console.strings import tr
+from app.console.views.chart_bars import bar_chart
+from app.console.views.context import use_console
+from app.console.views.shell import console_view
+from app.console.views.sign_in import failure_text
+
+
+def chart_title(locale: str, name: str) -> str:
+    return {
+        "contacts": tr(locale, "chart_contacts"),
+        "demand": tr(locale, "chart_demand"),
+        "helpfulness": tr(locale, "chart_helpfulness"),
+    }.get(name, name)
+
+
+def channel_name(locale: str, channel: str) -> str:
+    known = {
+        "app": tr(locale, "channel_app"),
+        "web": tr(locale, "channel_web"),
+        "email": tr(locale, "channel_email"),
+        "helpdesk": tr(locale, "channel_helpdesk"),
+    }
+    return known.get(channel, channel)
+
+
+def series_name(locale: str, name: str) -> str:
+    """A series as the reader's language says it ('opened:app' -> 'Opened, app'); a name
+    the console does not know stays the hub's."""
+    kind, _, channel = name.partition(":")
+    if channel and kind == "opened":
+        return tr(locale, "series_opened", channel=channel_name(locale, channel))
+    if channel and kind == "replies":
+        return tr(locale, "series_replies", channel=channel_name(locale, channel))
+    known = {
+        "requested": tr(locale, "series_requested"),
+        "capacity": tr(locale, "series_capacity"),
+        "helpful": tr(locale, "series_helpful"),
+        "unhelpful": tr(locale, "series_unhelpful"),
+    }
+    return known.get(name, name)
+
+
+def chart_card(bars: Bars, locale: str) -> ft.Control:
+    def hour(moment: datetime) -> str:
+        return moment.strftime("%d %H:%M")
+
+    drawing: ft.Control = (
+        ft.Text(tr(locale, "chart_empty"))
+        if bars.empty
+        else bar_chart(bars, [series_name(locale, s) for s in bars.series], hour)
+    )
+    return ft.Container(
+        ft.Column(
+            [
+                ft.Text(chart_title(locale, bars.name), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+                drawing,
+            ],
+            spacing=8,
+        ),
+        padding=12,
+        border_radius=8,
+        bgcolor=ft.Colors.SURFACE_CONTAINER_LOW,
+    )
+
+
+@ft.component
+def ChartsScreen(ui: ConsoleUi, charts: ChartsState) -> ft.View:
+    page, locale = ft.context.page, ui.locale
+    ft.use_effect(lambda: page.run_task(charts.load), dependencies=[])
+    top = ft.Row(
+        [
+            ft.Text(tr(locale, "charts_span", hours=charts.hours)),
+            ft.IconButton(
+                ft.Icons.REFRESH,
+                tooltip=tr(locale, "refresh"),
+                on_click=lambda: page.run_task(charts.load),
+            ),
+        ]
+    )
+    cards = [chart_card(bars, locale) for bars in charts.charts.values()]
+    body: list[ft.Control] = [
+        top,
+        *failure_text(locale, charts.error),
+        ft.ListView(cards, spacing=16, expand=True),
+    ]
+    return console_view("/charts", tr(locale, "nav_charts"), body)
+
+
+@ft.component
+def ChartsRoute() -> ft.View:
+    console = use_console()
+    return ChartsScreen(console.ui, console.screen(ChartsState))
