@@ -1,10 +1,12 @@
-"""Screenshots of the supervisor's console screens (Callbacks, Knowledge with the article
-editor, Charts) at 1280x800 and 1024x768, light and dark, into
+"""Screenshots of every console screen (sign-in; Status with the new-incident form and
+Cases with a thread, as the admin sees them; Callbacks, Knowledge with the article editor
+and Charts, as a supervisor sees them) at 1280x800 and 1024x768, light and dark, into
 test-artifacts/screenshots/console-*. One signed-in page: the size and the colour scheme
 change in place (Flutter follows both), so it signs in once."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
@@ -12,8 +14,11 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.e2e.console_support import console_running, staff_sign_in
 from tests.e2e.supervisor_data import SUPERVISOR, go_to, saved, seed
-from tests.e2e.support import screenshot, type_into
+from tests.e2e.support import DESKTOP, open_page, screenshot, type_into
 from tests.hub_process import RealHub
+from tests.support import bearer, mutation
+
+ADMIN = "admin@northwind.example"
 
 SIZES: list[ViewportSize] = [{"width": 1280, "height": 800}, {"width": 1024, "height": 768}]
 # Each screen: its rail label, and a text that shows once its data has loaded.
@@ -53,4 +58,38 @@ def test_every_supervisor_screen_light_and_dark(
         page.get_by_role("button", name="Save article").click()
         expect(saved(page)).to_be_visible(timeout=30_000)
         assert httpx.get(f"{hub.url}/v1/kb/articles/pet-in-cabin").json()["title"] == "pet in cabin"
+        page.context.close()
+
+
+def test_sign_in_status_and_cases_light_and_dark(
+    hub: RealHub, chromium: Browser, tmp_path: Path
+) -> None:
+    token = hub.sign_in("lena@example.com")["token"]
+    opened = mutation(
+        "case.open", subject="Rebooked twice", description="Two new bookings for one trip."
+    )
+    httpx.post(
+        f"{hub.url}/v1/sync/push",
+        json={"client_id": "other-device", "mutations": [opened]},
+        headers=bearer(token),
+    ).raise_for_status()
+    with console_running(hub, tmp_path) as console:
+        signed_out = open_page(chromium, console.url, viewport=DESKTOP)
+        expect(signed_out.get_by_label("Work email")).to_be_visible(timeout=30_000)
+        shoot(signed_out, "sign-in")
+        signed_out.context.close()
+
+        page = staff_sign_in(chromium, console, ADMIN)
+        go_to(page, "Status")
+        expect(page.get_by_role("button", name="New incident")).to_be_visible(timeout=30_000)
+        shoot(page, "status")
+        page.get_by_role("button", name="New incident").click()
+        expect(page.get_by_label("Title (English)").first).to_be_visible(timeout=30_000)
+        shoot(page, "incident-form")
+        go_to(page, "Cases")
+        row = page.get_by_role("button", name=re.compile("Rebooked twice"))
+        expect(row.first).to_be_visible(timeout=30_000)
+        row.first.click()
+        expect(page.get_by_role("button", name="Send reply")).to_be_visible(timeout=30_000)
+        shoot(page, "case-thread")
         page.context.close()

@@ -145,7 +145,7 @@ def CaseDetail(inbox: InboxState, ui: ConsoleUi, case: InboxCase) -> ft.Control:
                     dropdown(
                         label=tr(locale, "then_status"),
                         value=after,
-                        width=200,
+                        width=260,
                         dense=True,
                         options=[
                             ft.DropdownOption(key=s.value, text=tr(locale, f"status_{s.value}"))

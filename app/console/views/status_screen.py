@@ -86,9 +86,18 @@ def incident_card(
     board: StatusBoard, ui: ConsoleUi, incident: Incident, manage: bool
 ) -> ft.Control:
     locale = ui.locale
+    # An update's body is Markdown, drawn as customers see it; links are not followed here
+    # (they name the customer app's screens).
     updates = [
-        ft.Text(
-            f"{tr(locale, f'status_{u.status.value}')} · {when(locale, u.created_at)} — {u.body}",
+        ft.Column(
+            [
+                ft.Text(
+                    f"{tr(locale, f'status_{u.status.value}')} · {when(locale, u.created_at)}",
+                    weight=ft.FontWeight.W_500,
+                ),
+                ft.Markdown(u.body, extension_set=ft.MarkdownExtensionSet.GITHUB_WEB),
+            ],
+            spacing=2,
         )
         for u in incident.updates
     ]
