@@ -204,6 +204,7 @@ def case_attachments(conn: Connection, *, case_id: str) -> list[Any]:
                 attachments.c.filename,
                 attachments.c.content_type,
                 attachments.c.size,
+                attachments.c.case_id,
                 attachments.c.message_id,
             )
             .where(attachments.c.case_id == case_id)

@@ -217,25 +217,25 @@ def _change(case: Case, added: Collection[str]) -> Case:
     return case.model_copy(update={"messages": messages, "messages_complete": False})
 
 
-def _case_from_row(conn: Connection, row: Row[Any]) -> Case:
-    files = case_attachments(conn, case_id=row.id)
-    messages = [
-        CaseMessage(
-            id=m.id,
-            case_id=m.case_id,
-            author=m.author,
-            author_name=m.author_name,
-            body=m.body,
-            client_ref=m.client_ref,
-            created_at=m.created_at,
-            attachments=[attachment_from_row(f) for f in files if f.message_id == m.id],
-        )
-        for m in conn.execute(
-            select(case_messages)
-            .where(case_messages.c.case_id == row.id)
-            .order_by(case_messages.c.created_at, case_messages.c.id)
-        )
-    ]
+def message_from_row(row: Row[Any], files: Sequence[Any]) -> CaseMessage:
+    """A stored message, with those of `files` (attachment rows) that belong to it."""
+    return CaseMessage(
+        id=row.id,
+        case_id=row.case_id,
+        author=row.author,
+        author_name=row.author_name,
+        body=row.body,
+        client_ref=row.client_ref,
+        created_at=row.created_at,
+        attachments=[attachment_from_row(f) for f in files if f.message_id == row.id],
+    )
+
+
+def case_from_row(
+    row: Row[Any], files: Sequence[Any], messages: list[CaseMessage], *, complete: bool = True
+) -> Case:
+    """A stored case with `messages` (the whole thread, or not: `complete`) and the files
+    of `files` attached to the case itself rather than to a message."""
     return Case(
         id=row.id,
         number=row.number,
@@ -248,10 +248,26 @@ def _case_from_row(conn: Connection, row: Row[Any]) -> Case:
         booking_ref=row.booking_ref,
         client_ref=row.client_ref,
         messages=messages,
-        attachments=[attachment_from_row(f) for f in files if f.message_id is None],
+        messages_complete=complete,
+        attachments=[
+            attachment_from_row(f) for f in files if f.case_id == row.id and f.message_id is None
+        ],
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
+
+
+def _case_from_row(conn: Connection, row: Row[Any]) -> Case:
+    files = case_attachments(conn, case_id=row.id)
+    messages = [
+        message_from_row(m, files)
+        for m in conn.execute(
+            select(case_messages)
+            .where(case_messages.c.case_id == row.id)
+            .order_by(case_messages.c.created_at, case_messages.c.id)
+        )
+    ]
+    return case_from_row(row, files, messages)
 
 
 def get_case(conn: Connection, *, case_id: str, customer_id: str | None = None) -> Case:

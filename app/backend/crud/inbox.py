@@ -28,9 +28,8 @@ from sqlalchemy import (
 from sqlalchemy import case as when
 
 from app.backend.crud import cases as case_crud
-from app.backend.crud.attachments import attachment_from_row
 from app.backend.db.tables import attachments, case_messages, cases, customers
-from app.schemas import Case, CaseMessage, CaseStatus, MessageAuthor
+from app.schemas import Case, CaseStatus, MessageAuthor
 from app.schemas.console import InboxCase
 
 ACTIVE = (CaseStatus.new.value, CaseStatus.open.value, CaseStatus.pending.value)
@@ -178,40 +177,10 @@ def _headers(conn: Connection, rows: Sequence[Row[Any]]) -> list[InboxCase]:
     items = []
     for row in rows:
         message = last.get(row.id)
-        thread = [] if message is None else [_message(message, files)]
-        own = [attachment_from_row(f) for f in files if f.case_id == row.id and not f.message_id]
-        header = Case(
-            id=row.id,
-            number=row.number,
-            subject=row.subject,
-            description=row.description,
-            category=row.category,
-            status=row.status,
-            channel=row.channel,
-            incident_id=row.incident_id,
-            booking_ref=row.booking_ref,
-            client_ref=row.client_ref,
-            attachments=own,
-            messages=thread,
-            messages_complete=False,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-        )
+        thread = [] if message is None else [case_crud.message_from_row(message, files)]
+        header = case_crud.case_from_row(row, files, thread, complete=False)
         items.append(_inbox_case(header, row))
     return items
-
-
-def _message(row: Row[Any], files: Sequence[Any]) -> CaseMessage:
-    return CaseMessage(
-        id=row.id,
-        case_id=row.case_id,
-        author=row.author,
-        author_name=row.author_name,
-        body=row.body,
-        client_ref=row.client_ref,
-        created_at=row.created_at,
-        attachments=[attachment_from_row(f) for f in files if f.message_id == row.id],
-    )
 
 
 def _inbox_case(case: Case, row: Row[Any]) -> InboxCase:

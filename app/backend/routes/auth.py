@@ -92,6 +92,21 @@ def count_code_sent(hub: Hub, email: str) -> None:
         ) from None
 
 
+def email_code(hub: Hub, *, email: str, code: str, locale: str | None) -> None:
+    """Send a sign-in code (a customer's or staff's); a mail server that cannot take it is
+    a 503 asking to try again in a minute."""
+    try:
+        send_sign_in_code(hub.settings, email=email, code=code, locale=locale)
+    except OSError as error:
+        raise ProblemError(
+            503,
+            "Email unavailable",
+            "The code could not be sent; try again in a minute.",
+            slug="mail-unavailable",
+            headers={"Retry-After": "60"},
+        ) from error
+
+
 def request_locale(tag: str | None) -> str | None:
     """The app's language as the hub keeps it; 422 naming the field when Babel knows no
     such language."""
@@ -122,16 +137,7 @@ def start(body: AuthStart, request: Request, hub: HubDep) -> AuthStarted:
         started = sign_in.start_sign_in(conn, email=email, client=client, settings=limits)
         # The email speaks the app's language, else the customer's own (if known).
         locale = locale or auth.known_locale(conn, email=email)
-    try:
-        send_sign_in_code(hub.settings, email=email, code=started.code, locale=locale)
-    except OSError as error:
-        raise ProblemError(
-            503,
-            "Email unavailable",
-            "The code could not be sent; try again in a minute.",
-            slug="mail-unavailable",
-            headers={"Retry-After": "60"},
-        ) from error
+    email_code(hub, email=email, code=started.code, locale=locale)
     return AuthStarted(attempt=started.attempt, expires_in=hub.settings.code_ttl_seconds)
 
 

@@ -22,9 +22,14 @@ from app.backend.deps import (
     require_held_scopes,
     require_scope,
 )
-from app.backend.mailer import send_sign_in_code
 from app.backend.problems import ProblemError
-from app.backend.routes.auth import count_address, count_code_sent, refusal, request_locale
+from app.backend.routes.auth import (
+    count_address,
+    count_code_sent,
+    email_code,
+    refusal,
+    request_locale,
+)
 from app.schemas import Page
 from app.schemas.staff import (
     ROLE_SCOPES,
@@ -78,16 +83,7 @@ def start(body: StaffSignInStart, request: Request, hub: HubDep) -> StaffSignInS
                 conn, email=email, client=client, settings=hub.settings, purpose=PURPOSE
             )
     if started is not None:
-        try:
-            send_sign_in_code(hub.settings, email=email, code=started.code, locale=locale)
-        except OSError as error:
-            raise ProblemError(
-                503,
-                "Email unavailable",
-                "The code could not be sent; try again in a minute.",
-                slug="mail-unavailable",
-                headers={"Retry-After": "60"},
-            ) from error
+        email_code(hub, email=email, code=started.code, locale=locale)
     # Someone who is not staff gets an attempt like anyone's, that no code will match.
     attempt = started.attempt if started is not None else secrets.token_urlsafe(24)
     return StaffSignInStarted(attempt=attempt, expires_in=hub.settings.code_ttl_seconds)
