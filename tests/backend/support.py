@@ -4,9 +4,11 @@ callbacks requested and their results, incidents published, and cases opened."""
 
 from __future__ import annotations
 
+import ast
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, cast
 
 import httpx
@@ -242,3 +244,31 @@ async def open_case(
     assert result["status"] == "applied", result
     case: dict[str, Any] = result["entity"]["data"]
     return case
+
+
+BACKEND = Path(__file__).resolve().parents[2] / "app" / "backend"
+
+
+REFUSALS = ("MutationRejected", "Rejection")
+
+
+def raised_codes(source: str) -> list[str | None]:
+    """The code of each refusal made in `source`: its first argument or `code=` (None
+    when it is not written out, which the app could not know)."""
+    found: list[str | None] = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            continue
+        if node.func.id not in REFUSALS:
+            continue
+        given = [k.value for k in node.keywords if k.arg == "code"] or node.args[:1]
+        if not given:
+            continue
+        code = given[0]
+        if isinstance(code, ast.Constant) and isinstance(code.value, str):
+            found.append(code.value)
+        elif isinstance(code, ast.Attribute):
+            found.append(code.attr if ast.unparse(code.value) == "RejectionCode" else None)
+        else:
+            found.append(None)
+    return found

@@ -4,41 +4,15 @@ here. The hub's refusal of a value names the field, which the app's words fill i
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import httpx
 
 from app.schemas.sync import APP_MADE, RejectionCode
+from tests.backend.support import BACKEND, raised_codes
 from tests.support import mutation, push
 
-BACKEND = Path(__file__).resolve().parents[2] / "app" / "backend"
-REFUSALS = ("MutationRejected", "Rejection")
 # Codes not written out: the refusal class passing its own on, and a problem the crud
 # raised made a refusal by its type (the app shows the hub's detail for those).
 PASSED_ON = {"crud/rejections.py": [None], "sync_push.py": [None]}
-
-
-def raised_codes(source: str) -> list[str | None]:
-    """The code of each refusal made in `source`: its first argument or `code=` (None
-    when it is not written out, which the app could not know)."""
-    found: list[str | None] = []
-    for node in ast.walk(ast.parse(source)):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
-            continue
-        if node.func.id not in REFUSALS:
-            continue
-        given = [k.value for k in node.keywords if k.arg == "code"] or node.args[:1]
-        if not given:
-            continue
-        code = given[0]
-        if isinstance(code, ast.Constant) and isinstance(code.value, str):
-            found.append(code.value)
-        elif isinstance(code, ast.Attribute):
-            found.append(code.attr if ast.unparse(code.value) == "RejectionCode" else None)
-        else:
-            found.append(None)
-    return found
 
 
 def hub_codes() -> dict[str, list[str | None]]:

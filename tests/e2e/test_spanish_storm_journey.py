@@ -23,6 +23,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from app.backend.db.tables import alert_devices, devices
 from tests.backend.webpush_support import Browser as Subscriber
+from tests.e2e.alerts_support import browser_for, deliver, hub_rows, opened, turn_alerts_on, until
+from tests.e2e.alerts_support import visit as visit_in
 from tests.e2e.settling import settle, settled_click
 from tests.e2e.support import (
     AppProcess,
@@ -32,8 +34,6 @@ from tests.e2e.support import (
     type_into,
     with_semantics,
 )
-from tests.e2e.test_alerts import browser_for, deliver, hub_rows, opened, turn_alerts_on, until
-from tests.e2e.test_alerts import visit as visit_in
 from tests.hub_process import RealHub, free_port
 from tests.push_service import PushService
 

@@ -6,14 +6,21 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from app.backend.crud import auth, callbacks, cases
+from sqlalchemy import select
+
+from app.backend.crud import auth, callbacks, cases, queues
 from app.backend.crud.sign_in import pending_codes
-from app.schemas import Callback, Case
+from app.backend.db import Database
+from app.backend.settings import sqlite_url
+from app.schemas import Callback, CallbackMode, Case
 from app.state.callbacks import CallbacksState
 from app.state.cases import CasesState
 from app.state.runtime import DeviceRuntime
+from tests.hub_process import RealHub
 from tests.sync.support import Rig
 
 
@@ -64,3 +71,37 @@ async def until(check: Callable[[], object], seconds: float = 20) -> None:
     while not check():
         assert time.monotonic() < deadline, "timed out"
         await asyncio.sleep(0.05)
+
+
+def fill_slot(rig: Rig, start: datetime) -> None:
+    """Leave one agent (three seats) on `start` and let three other customers take them."""
+    with rig.db.write() as conn:
+        queues.set_staffing(
+            conn, queue_id="help", starts_at=start, ends_at=start + timedelta(minutes=30), agents=1
+        )
+        for n in range(3):
+            other = auth.ensure_customer(conn, email=f"other{n}@example.com")
+            callbacks.request_callback(
+                conn,
+                customer_id=other.id,
+                queue_id="help",
+                mode=CallbackMode.slot,
+                phone="+13125550199",
+                slot_start=start,
+            )
+
+
+KEYS = {"p256dh": "BPk" + "A" * 84, "auth": "c2VjcmV0c2VjcmV0MTY"}
+
+
+def rows(hub: RealHub, table: Any) -> list[Any]:
+    db = hub_db(hub)
+    try:
+        with db.read() as conn:
+            return list(conn.execute(select(table)).all())
+    finally:
+        db.dispose()
+
+
+def hub_db(hub: RealHub) -> Database:
+    return Database(sqlite_url(hub.data_dir))

@@ -15,7 +15,7 @@ from app.state.hosting import Hosting
 from app.state.push import BrowserSubscription, turn_on
 from app.state.window import WindowState
 from tests.hub_process import RealHub
-from tests.state.test_signed_out_alerts import KEYS, rows
+from tests.state.support import KEYS, rows
 
 pytestmark = pytest.mark.server
 

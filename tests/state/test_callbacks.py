@@ -3,39 +3,20 @@ cancel and reschedule, a full slot refused with alternatives, and days in the cu
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from app.api import Offline
-from app.backend.crud import auth, callbacks, queues
 from app.schemas import CallbackMode, CallbackStatus
 from app.schemas.common import parse_time
 from app.state.callbacks import CallbacksState
 from app.state.runtime import DeviceRuntime
-from tests.state.support import PHONE, booking_form, hub_callbacks
+from tests.state.support import PHONE, booking_form, fill_slot, hub_callbacks
 from tests.sync.support import Rig
 
 E164 = "+13125550100"
-
-
-def fill_slot(rig: Rig, start: datetime) -> None:
-    """Leave one agent (three seats) on `start` and let three other customers take them."""
-    with rig.db.write() as conn:
-        queues.set_staffing(
-            conn, queue_id="help", starts_at=start, ends_at=start + timedelta(minutes=30), agents=1
-        )
-        for n in range(3):
-            other = auth.ensure_customer(conn, email=f"other{n}@example.com")
-            callbacks.request_callback(
-                conn,
-                customer_id=other.id,
-                queue_id="help",
-                mode=CallbackMode.slot,
-                phone="+13125550199",
-                slot_start=start,
-            )
 
 
 async def test_asap_booking_reaches_the_hub_exactly_once(rig: Rig, runtime: DeviceRuntime) -> None:

@@ -12,8 +12,7 @@ from app.backend.db.tables import search_gaps
 from app.state import help as help_module
 from app.state.help import HelpState
 from app.state.runtime import DeviceRuntime
-from tests.sync.support import Rig
-from tests.sync.test_search_gaps import hub_gaps
+from tests.sync.support import Rig, hub_gaps
 
 
 class Recorder(httpx.AsyncBaseTransport):

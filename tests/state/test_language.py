@@ -14,8 +14,7 @@ from app.state.account import AccountState
 from app.state.runtime import DeviceRuntime
 from app.state.window import WindowState
 from app.views.widgets import company_tr, rejection_reason
-from tests.state.support import PHONE, attempt_code, booking_form
-from tests.state.test_callbacks import fill_slot
+from tests.state.support import PHONE, attempt_code, booking_form, fill_slot
 from tests.sync.support import Rig
 
 

@@ -7,16 +7,12 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
 
 from app.backend.crud import subscriptions
-from app.backend.db import Database
 from app.backend.db.tables import alert_devices, devices
-from app.backend.settings import sqlite_url
 from app.schemas import Subscriptions
 from app.state.alerts import AlertsState
 from app.state.hosting import Hosting
@@ -24,24 +20,10 @@ from app.state.push import BrowserSubscription, turn_on
 from app.state.runtime import DeviceRuntime
 from app.state.window import WindowState
 from tests.hub_process import RealHub
-from tests.state.support import until
+from tests.state.support import KEYS, hub_db, rows, until
 from tests.support import bearer, mutation
 
 pytestmark = pytest.mark.server
-KEYS = {"p256dh": "BPk" + "A" * 84, "auth": "c2VjcmV0c2VjcmV0MTY"}
-
-
-def hub_db(hub: RealHub) -> Database:
-    return Database(sqlite_url(hub.data_dir))
-
-
-def rows(hub: RealHub, table: Any) -> list[Any]:
-    db = hub_db(hub)
-    try:
-        with db.read() as conn:
-            return list(conn.execute(select(table)).all())
-    finally:
-        db.dispose()
 
 
 def follows_of(hub: RealHub, customer_id: str) -> Subscriptions:

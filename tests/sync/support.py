@@ -10,6 +10,7 @@ import httpx
 
 from app.api import HubClient
 from app.backend.crud import auth
+from app.backend.crud.search_gaps import list_gaps
 from app.backend.db import Database
 from app.schemas import Customer
 from app.store import LocalStores, PersonalStore, PublicStore
@@ -85,3 +86,8 @@ class Rig:
 def seed(db: Database) -> None:
     """The test company, with plenty of agents and no notice, so callbacks always fit."""
     seed_company(db, agents=20, min_notice_minutes=0, time_zone="UTC")
+
+
+def hub_gaps(rig: Rig) -> list[tuple[str, str, int]]:
+    with rig.db.read() as conn:
+        return [(g.query, g.locale, g.count) for g in list_gaps(conn, locale=None, limit=50)]

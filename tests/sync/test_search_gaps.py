@@ -6,14 +6,8 @@ from __future__ import annotations
 
 import httpx
 
-from app.backend.crud.search_gaps import list_gaps
 from app.sync import SyncEngine
-from tests.sync.support import Rig
-
-
-def hub_gaps(rig: Rig) -> list[tuple[str, str, int]]:
-    with rig.db.read() as conn:
-        return [(g.query, g.locale, g.count) for g in list_gaps(conn, locale=None, limit=50)]
+from tests.sync.support import Rig, hub_gaps
 
 
 class GapsFault(httpx.AsyncBaseTransport):

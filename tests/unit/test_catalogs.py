@@ -5,12 +5,11 @@ no entry that no code uses, and every compiled `.mo` up to date with its `.po`."
 from __future__ import annotations
 
 import ast
-import string
 from io import BytesIO
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog, Message
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo
 
 from app.views.catalogs import (
@@ -24,22 +23,9 @@ from app.views.catalogs import (
     read,
 )
 from app.views.strings import LANGUAGES, SOURCE
+from tests.unit.catalog_checks import entries, forms, problems, translated
 
 TRANSLATIONS = [locale for locale, _ in catalogs() if locale != SOURCE]
-
-
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
-
-def forms(message: Message) -> tuple[str, ...]:
-    """A message's text, or each of its plural forms."""
-    found = message.string
-    return tuple(found) if isinstance(found, (tuple, list)) else (str(found or ""),)
-
-
-def entries(catalog: Catalog) -> dict[str, Message]:
-    return {key: catalog[key] for key in keys(catalog)}
 
 
 def catalog_of(locale: str) -> Catalog:
@@ -54,28 +40,6 @@ def test_every_catalog_is_a_language_of_the_menu_and_english_is_complete() -> No
     for key, message in entries(english).items():
         assert all(text.strip() for text in forms(message)), key
         assert len(forms(message)) in (1, english.num_plurals), key
-
-
-def problems(source: Catalog, other: Catalog) -> list[str]:
-    """What is wrong with the translation `other` of the English catalog `source`."""
-    english, found = entries(source), entries(other)
-    wrong = [f"{key}: English has no such message" for key in set(found) - set(english)]
-    for key, message in english.items():
-        if key not in found:
-            wrong.append(f"{key}: missing")
-            continue
-        translated = found[key]
-        if translated.fuzzy or translated.pluralizable != message.pluralizable:
-            wrong.append(f"{key}: fuzzy, or plural in one language only")
-        elif translated.pluralizable and len(forms(translated)) != other.num_plurals:
-            wrong.append(f"{key}: not {other.num_plurals} plural forms")
-        expected = set().union(*(placeholders(text) for text in forms(message)))
-        for text in forms(translated):
-            if not text.strip():
-                wrong.append(f"{key}: untranslated")
-            elif placeholders(text) != expected:
-                wrong.append(f"{key}: placeholders {sorted(placeholders(text))}")
-    return sorted(wrong)
 
 
 @pytest.mark.parametrize("locale", TRANSLATIONS)
@@ -151,10 +115,6 @@ def test_every_family_of_dynamic_keys_has_entries() -> None:
     english = keys(catalog_of(SOURCE))
     for prefix in DYNAMIC_PREFIXES:
         assert any(key.startswith(prefix) for key in english), prefix
-
-
-def translated(catalog: Catalog) -> dict[str, tuple[str, ...]]:
-    return {key: forms(m) for key, m in entries(catalog).items() if any(forms(m))}
 
 
 @pytest.mark.parametrize(("locale", "path"), list(catalogs()))

@@ -14,7 +14,7 @@ from babel.messages.mofile import read_mo
 
 from app.console.strings import LANGUAGES, SOURCE
 from app.views.catalogs import CONSOLE, catalogs, compiled, extracted, keys, literals, read
-from tests.unit.test_catalogs import problems, translated
+from tests.unit.catalog_checks import problems, translated
 
 
 def catalog_of(locale: str) -> Catalog:

@@ -60,7 +60,7 @@ def test_a_code_or_specifics_the_app_does_not_know_show_the_hubs_words() -> None
 def app_made_codes() -> dict[str, list[str | None]]:
     """The code of each refusal the app itself makes (`Rejection(code=...)` in its sync,
     store and state), as `test_rejection_codes.raised_codes` reads the hub's."""
-    from tests.backend.test_rejection_codes import raised_codes
+    from tests.backend.support import raised_codes
 
     root = Path(__file__).resolve().parents[2] / "app"
     return {
