@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import httpx
 
@@ -272,3 +272,7 @@ def raised_codes(source: str) -> list[str | None]:
         else:
             found.append(None)
     return found
+
+
+class Run(Protocol):
+    def __call__(self, *args: str) -> tuple[int, str]: ...

@@ -4,34 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Protocol
 
-import pytest
-
-from app.backend.cli import main
 from app.backend.crud import attachments, auth, cases, components, queues, status
 from app.backend.db import Database
 from app.backend.settings import sqlite_url
 from app.backend.settings_env import load_settings
 from app.schemas.localized import localized
-
-
-class Run(Protocol):
-    def __call__(self, *args: str) -> tuple[int, str]: ...
-
-
-@pytest.fixture
-def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
-    """Run a CLI command on this test's hub folder; returns (exit code, stdout + stderr)."""
-    monkeypatch.delenv("CARELINE_DATABASE_URL", raising=False)
-
-    def invoke(*args: str) -> tuple[int, str]:
-        command, *rest = args
-        code = main([*command.split(), *rest, "--data-dir", str(tmp_path / "hub")])
-        captured = capsys.readouterr()
-        return code, captured.out + captured.err
-
-    return invoke
+from tests.backend.support import Run
 
 
 def test_demo_incident_and_component_commands(run: Run) -> None:

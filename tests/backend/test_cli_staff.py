@@ -5,33 +5,13 @@ do)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Protocol
 
 import httpx
 import pytest
 
-from app.backend.cli import main
+from tests.backend.support import Run
 from tests.hub_process import RealHub
 from tests.support import bearer
-
-
-class Run(Protocol):
-    def __call__(self, *args: str) -> tuple[int, str]: ...
-
-
-@pytest.fixture
-def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
-    """Run a CLI command on this test's hub folder; returns (exit code, stdout + stderr)."""
-    monkeypatch.delenv("CARELINE_DATABASE_URL", raising=False)
-
-    def invoke(*args: str) -> tuple[int, str]:
-        command, *rest = args
-        code = main([*command.split(), *rest, "--data-dir", str(tmp_path / "hub")])
-        captured = capsys.readouterr()
-        return code, captured.out + captured.err
-
-    return invoke
 
 
 def test_staff_and_audit_commands(run: Run) -> None:
