@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Error, Locator, Page
 
 
 def settle(page: Page) -> None:
@@ -19,6 +19,15 @@ def settle(page: Page) -> None:
 
 
 def settled_click(page: Page, target: Locator) -> None:
-    target.scroll_into_view_if_needed()
+    # Flutter may draw the control anew while Playwright scrolls to it ("not attached to
+    # the DOM"): once the page is still, the locator finds the new one.
+    for attempt in range(3):
+        try:
+            target.scroll_into_view_if_needed()
+            break
+        except Error:
+            if attempt == 2:
+                raise
+            settle(page)
     settle(page)
     target.click()

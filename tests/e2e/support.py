@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import httpx
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
 from tests.e2e.settling import settle
 from tests.hub_process import RealHub, free_port
@@ -195,14 +195,27 @@ def sign_in_when_asked(page: Page, app: AppProcess, email: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def focus(page: Page, field: Locator) -> None:
+    """Click `field` until it has the focus: a tap that landed while the layout moved is
+    tried again once the page is still."""
+    for attempt in range(3):
+        field.click()
+        try:
+            expect(field).to_be_focused()
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
+            settle(page)
+
+
 def type_into(page: Page, label: str, text: str, *, delay: float = 20) -> None:
     """Click a field, wait until it has the focus (a layout that just moved can send the
     first tap elsewhere), then type like a person. On a loaded machine the browser can
     drop the first keys while Flutter attaches its text input: then clear and type again."""
     field = page.get_by_label(label)
     for _ in range(2):
-        field.click()
-        expect(field).to_be_focused()
+        focus(page, field)
         page.keyboard.type(text, delay=delay)
         try:
             expect(field).to_have_value(text, timeout=3_000)
