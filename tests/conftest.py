@@ -12,13 +12,14 @@ from typing import Any
 
 import httpx
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 
 from app.backend.db import Database
 from app.backend.main import create_app
 from app.backend.settings import HubSettings, RateLimit, sqlite_url
-from tests.hub_process import RealHub
-from tests.support import Company, operator_headers, seed_company, sign_in
+from tests.hub_process import RealHub, free_port
+from tests.support import Company, Inbox, operator_headers, seed_company, sign_in
 
 PG_ENV = "CARELINE_TEST_DATABASE_URL"
 BACKENDS = ["sqlite", "postgresql"]
@@ -122,3 +123,12 @@ def company(db: Database) -> Company:
     """The small company of `seed_company`, with one agent on duty."""
     seed_company(db)
     return Company()
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    found, port = Inbox(), free_port()
+    controller = Controller(found, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield found, port
+    controller.stop()

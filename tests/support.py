@@ -4,11 +4,14 @@ test module imports them from here (fixtures stay in conftest.py)."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import struct
 import uuid
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from typing import Any
 
 import httpx
@@ -169,3 +172,16 @@ def png_bytes() -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     )
+
+
+class Inbox:
+    """A real SMTP server on loopback that keeps what reaches it."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        found = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(found, EmailMessage)
+        self.messages.append(found)
+        return "250 OK"

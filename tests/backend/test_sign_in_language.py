@@ -4,16 +4,10 @@ once; a tag Babel does not know is refused."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import string
-from collections.abc import Iterator
-from email.message import EmailMessage
-from typing import Any
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 
 from app.backend.crud import auth
 from app.backend.db import Database
@@ -22,8 +16,7 @@ from app.backend.mailer import send_sign_in_code
 from app.backend.main import create_app
 from app.backend.settings import HubSettings
 from tests.backend.support import pending_code
-from tests.hub_process import free_port
-from tests.support import assert_problem, mutation, push
+from tests.support import Inbox, assert_problem, mutation, push
 
 
 async def signed_in(
@@ -87,28 +80,6 @@ async def test_a_change_to_an_unknown_language_is_refused(
     assert refused["status"] == "rejected"
     assert refused["error"]["code"] == "invalid"
     assert (await client.get("/v1/me", headers=headers)).json()["locale"] == "en"
-
-
-class Inbox:
-    """A real SMTP server on loopback that keeps what reaches it."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        found = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(found, EmailMessage)
-        self.messages.append(found)
-        return "250 OK"
-
-
-@pytest.fixture
-def inbox() -> Iterator[tuple[Inbox, int]]:
-    found, port = Inbox(), free_port()
-    controller = Controller(found, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield found, port
-    controller.stop()
 
 
 def mail_settings(settings: HubSettings, port: int) -> HubSettings:

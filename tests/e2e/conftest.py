@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from tests.e2e.support import ARGS, CHROMIUM, AppProcess, browser_missing, start_app, stop_app
 from tests.hub_process import RealHub
+from tests.push_service import PushService
 
 pytestmark = pytest.mark.e2e
 
@@ -36,3 +37,10 @@ def app(hub: RealHub, tmp_path: Path) -> Iterator[AppProcess]:
     started = start_app(hub, tmp_path / "app", tmp_path / "app.log")
     yield started
     stop_app(started.process)
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[PushService]:
+    stand_in = PushService(tmp_path / "push")
+    yield stand_in
+    stand_in.close()

@@ -44,13 +44,6 @@ UNSAFE_BODY = 'Line one.\n\nLine «two» with "quotes" & <b>tags</b> 🚨 ' + "x
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> Iterator[PushService]:
-    stand_in = PushService(tmp_path / "push")
-    yield stand_in
-    stand_in.close()
-
-
-@pytest.fixture
 def app_with_push(tmp_path: Path, service: PushService) -> Iterator[AppProcess]:
     """The demo hub, pushing to the stand-in service, and the app served in front of it."""
     hub = RealHub(tmp_path / "hub")

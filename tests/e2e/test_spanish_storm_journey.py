@@ -7,18 +7,14 @@ the code the Spanish email brought; an update of the storm is pushed in Spanish.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
 import re
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, expect
 
 from app.backend.db.tables import alert_devices, devices
@@ -34,8 +30,9 @@ from tests.e2e.support import (
     type_into,
     with_semantics,
 )
-from tests.hub_process import RealHub, free_port
+from tests.hub_process import RealHub
 from tests.push_service import PushService
+from tests.support import Inbox
 
 pytestmark = pytest.mark.slow
 EMAIL = "carmen@example.com"
@@ -43,35 +40,6 @@ STORM_ES = "Tormenta invernal en Chicago O'Hare: cancelaciones y grandes retraso
 WAIVER = "winter-weather-travel-waiver"
 WAIVER_ES = "Exención de viaje por clima invernal"
 UPDATE_ES = "Las pistas volvieron a abrir y salen los primeros vuelos."
-
-
-class Inbox:
-    """A real SMTP server on loopback that keeps what reaches it."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        found = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(found, EmailMessage)
-        self.messages.append(found)
-        return "250 OK"
-
-
-@pytest.fixture
-def inbox() -> Iterator[tuple[Inbox, int]]:
-    found, port = Inbox(), free_port()
-    controller = Controller(found, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield found, port
-    controller.stop()
-
-
-@pytest.fixture
-def service(tmp_path: Path) -> Iterator[PushService]:
-    stand_in = PushService(tmp_path / "push")
-    yield stand_in
-    stand_in.close()
 
 
 @pytest.fixture
