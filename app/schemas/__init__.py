@@ -16,7 +16,14 @@ from app.schemas.callbacks import (
     CallbackStatus,
     Slot,
 )
-from app.schemas.cases import Attachment, Case, CaseMessage, CaseStatus, MessageAuthor
+from app.schemas.cases import (
+    Attachment,
+    Case,
+    CaseMessage,
+    CaseStatus,
+    Channel,
+    MessageAuthor,
+)
 from app.schemas.common import Page, Problem, ProblemField
 from app.schemas.customers import (
     AuthStart,
@@ -73,6 +80,7 @@ __all__ = [
     "Category",
     "Change",
     "ChangeFeed",
+    "Channel",
     "Component",
     "ComponentState",
     "Customer",

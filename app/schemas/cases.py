@@ -30,6 +30,15 @@ def status_after_customer_reply(status: CaseStatus | str) -> CaseStatus:
     return CaseStatus.new if CaseStatus(status) is CaseStatus.new else CaseStatus.open
 
 
+class Channel(StrEnum):
+    """Where a case was opened, or a message written: the app, an email to the support
+    address, or the company's helpdesk (an agent's reply there)."""
+
+    app = "app"
+    email = "email"
+    helpdesk = "helpdesk"
+
+
 class MessageAuthor(StrEnum):
     customer = "customer"
     agent = "agent"
@@ -62,6 +71,7 @@ class CaseMessage(WireModel):
     body: str
     attachments: list[Attachment] = Field(default_factory=list)
     client_ref: str | None = None
+    channel: Channel = Field(Channel.app, description="Where the message was written.")
     created_at: UtcTime
 
 
@@ -72,7 +82,7 @@ class Case(WireModel):
     description: str
     category: str
     status: CaseStatus
-    channel: str = "app"
+    channel: Channel = Field(Channel.app, description="Where the case was opened.")
     incident_id: str | None = None
     booking_ref: BookingRef | None = None
     client_ref: str | None = Field(None, description="The id the client gave the case offline.")

@@ -12,7 +12,7 @@ import pytest
 
 from app.backend.crud import cases
 from app.backend.db import Database
-from app.schemas import CaseStatus
+from app.schemas import CaseStatus, Channel
 from tests.backend.support import open_case, publish
 from tests.support import Company, assert_problem, mutation, push
 
@@ -65,7 +65,7 @@ async def inbox(
             subject="Invoice",
             description="Please send it.",
             category="refunds",
-            channel="email",
+            channel=Channel.email,
         )
         cases.set_case_status(conn, case_id=email.id, status=CaseStatus.closed)
     answered = await open_case(client, bob, subject="Seat")

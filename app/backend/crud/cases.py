@@ -17,7 +17,7 @@ from app.backend.db import next_counter
 from app.backend.db.tables import case_messages, cases, incidents
 from app.backend.util import format_time, new_id, now
 from app.schemas import Case, CaseMessage, CaseStatus, MessageAuthor
-from app.schemas.cases import status_after_customer_reply, takes_replies
+from app.schemas.cases import Channel, status_after_customer_reply, takes_replies
 
 CASE_NUMBER_BASE = 100_000
 
@@ -40,7 +40,7 @@ def open_case(
     incident_id: str | None = None,
     booking_ref: str | None = None,
     client_ref: str | None = None,
-    channel: str = "app",
+    channel: Channel = Channel.app,
 ) -> Case:
     if (
         incident_id is not None
@@ -59,7 +59,7 @@ def open_case(
             description=description.strip(),
             category=category,
             status=CaseStatus.new.value,
-            channel=channel,
+            channel=channel.value,
             incident_id=incident_id,
             booking_ref=booking_ref,
             client_ref=client_ref,
@@ -165,6 +165,7 @@ def _append(
     client_ref: str | None,
     *,
     at: str | None = None,
+    channel: Channel = Channel.app,
 ) -> str:
     message_id = new_id("msg")
     conn.execute(
@@ -175,6 +176,7 @@ def _append(
             author_name=author_name,
             body=body.strip(),
             client_ref=client_ref,
+            channel=channel.value,
             created_at=at or format_time(now()),
         )
     )
@@ -226,6 +228,7 @@ def message_from_row(row: Row[Any], files: Sequence[Any]) -> CaseMessage:
         author_name=row.author_name,
         body=row.body,
         client_ref=row.client_ref,
+        channel=row.channel,
         created_at=row.created_at,
         attachments=[attachment_from_row(f) for f in files if f.message_id == row.id],
     )

@@ -142,6 +142,10 @@ def _search_gaps(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _message_channels(conn: Connection) -> None:
+    _add_columns(conn, "case_messages", (("channel", "VARCHAR(16) NOT NULL DEFAULT 'app'"),))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "baseline", _baseline),
     (2, "idempotent attachment uploads", _upload_keys),
@@ -157,6 +161,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (12, "staff with roles, their sign-ins and codes, the audit log", _staff),
     (13, "who each case is assigned to, cases by latest activity", _inbox),
     (14, "searches that found nothing, counted without customers", _search_gaps),
+    (15, "the channel each case message was written in", _message_channels),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

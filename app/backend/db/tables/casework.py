@@ -57,6 +57,7 @@ case_messages = Table(
     Column("author_name", String(200)),
     Column("body", Text, nullable=False),
     Column("client_ref", String(100)),
+    Column("channel", String(16), nullable=False, server_default="app"),
     time_column("created_at"),
 )
 
