@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.backend.caching import DocumentCache
+from app.backend.channels.delivery import ChannelOutbox
 from app.backend.db import Database
 from app.backend.event_bus import EventBus
 from app.backend.limits import RateLimiter
@@ -18,6 +19,8 @@ class Hub:
     db: Database
     limiter: RateLimiter = field(default_factory=RateLimiter)
     documents: DocumentCache = field(default_factory=DocumentCache)
+    # The outbox to the company's helpdesk and its connector; None: no helpdesk.
+    channel_outbox: ChannelOutbox | None = None
     events: EventBus = field(init=False)
     push_key: str = field(init=False)
 

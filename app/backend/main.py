@@ -14,6 +14,9 @@ from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 import app as careline
+from app.backend.channels.connector import Connector
+from app.backend.channels.delivery import ChannelOutbox
+from app.backend.channels.registry import build_connector
 from app.backend.crud import retention
 from app.backend.db import Database, migrate
 from app.backend.db.engine import private_folder
@@ -34,6 +37,7 @@ from app.backend.routes import (
     auth,
     callbacks,
     cases,
+    channels,
     devices,
     events,
     kb,
@@ -50,12 +54,28 @@ from app.schemas import Problem
 log = logging.getLogger("careline.hub")
 
 
-def create_app(settings: HubSettings, *, database: Database | None = None) -> FastAPI:
-    """Build the hub; the database is migrated to the latest version first."""
+def create_app(
+    settings: HubSettings,
+    *,
+    database: Database | None = None,
+    connector: Connector | None = None,
+) -> FastAPI:
+    """Build the hub; the database is migrated to the latest version first. `connector`
+    (tests) stands in for the helpdesk connector the settings name."""
     private_folder(settings.data_dir)
     db = database or Database(settings.database_url)
     migrate(db)
     hub = Hub(settings=settings, db=db)
+    connector = connector or build_connector(settings)
+    if connector is not None:
+        hub.channel_outbox = ChannelOutbox(
+            db,
+            connector,
+            reconcile_seconds=settings.helpdesk_reconcile_seconds,
+            max_messages=settings.max_case_messages,
+            max_attachment_bytes=settings.max_attachment_bytes,
+            on_change=hub.after_write,
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(_api: FastAPI) -> AsyncIterator[None]:
@@ -67,7 +87,12 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
             lambda: retention.prune_periodically(db, settings), "careline-prune"
         )
         pruning.start()
+        if hub.channel_outbox is not None:
+            hub.channel_outbox.start()
         yield
+        if hub.channel_outbox is not None:
+            await hub.channel_outbox.stop()
+            await hub.channel_outbox.connector.aclose()
         await pruning.stop()
         await dispatcher.stop()
         await push_client.aclose()
@@ -139,6 +164,7 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
         auth,
         sync,
         cases,
+        channels,
         events,
         devices,
         me,

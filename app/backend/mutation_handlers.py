@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Connection, select
 
+from app.backend.channels import outbox
 from app.backend.crud import auth, callbacks, cases, kb, subscriptions
 from app.backend.crud.rejections import MutationRejected
 from app.backend.db.tables import cases as cases_table
@@ -185,11 +186,40 @@ HANDLERS: dict[MutationName, tuple[type[BaseModel], Handler]] = {
 }
 
 
+def _feeding_helpdesk(handler: Handler, kind: outbox.Kind, helpdesk: str) -> Handler:
+    """`handler`, enqueueing what it did for the helpdesk in its own transaction."""
+
+    def run(conn: Connection, customer_id: str, args: Any) -> Entity:
+        entity = handler(conn, customer_id, args)
+        case = entity["data"]
+        if kind is outbox.Kind.comment:  # the case comes back with the new message only
+            for message in case["messages"]:
+                outbox.enqueue(conn, helpdesk, case["id"], kind, message["id"])
+        else:
+            outbox.enqueue(conn, helpdesk, case["id"], kind)
+        return entity
+
+    return run
+
+
+# What each of the customer's case mutations tells the helpdesk.
+HELPDESK_KINDS = {
+    MutationName.case_open: outbox.Kind.ticket,
+    MutationName.case_reply: outbox.Kind.comment,
+    MutationName.case_close: outbox.Kind.status,
+}
+
+
 def handler_for(
-    name: MutationName, *, max_case_messages: int | None, booking_pattern: str | None
+    name: MutationName,
+    *,
+    max_case_messages: int | None,
+    booking_pattern: str | None,
+    helpdesk: str | None = None,
 ) -> tuple[type[BaseModel], Handler]:
     """The arguments model of mutation `name` and its handler, given the company's cap on
-    a case's thread (None: no cap) and format of a booking reference (None: any)."""
+    a case's thread (None: no cap), format of a booking reference (None: any) and the
+    helpdesk the channel outbox feeds (None: none)."""
     args_model, handler = HANDLERS[name]
     if name is MutationName.case_reply:
         handler = partial(_case_reply, max_messages=max_case_messages)
@@ -197,4 +227,6 @@ def handler_for(
         handler = partial(_case_open, booking_pattern=booking_pattern)
     elif name is MutationName.callback_request:
         handler = partial(_callback_request, booking_pattern=booking_pattern)
+    if helpdesk is not None and name in HELPDESK_KINDS:
+        handler = _feeding_helpdesk(handler, HELPDESK_KINDS[name], helpdesk)
     return args_model, handler

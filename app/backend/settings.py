@@ -11,6 +11,8 @@ from app.config import DEFAULT_HUB_URL
 from app.schemas.files import MAX_ATTACHMENT_BYTES
 
 DATABASE_URL_ENV = "CARELINE_DATABASE_URL"
+# The helpdesks the hub has a connector for (CARELINE_HELPDESK).
+HELPDESKS = ("zendesk", "django-helpdesk")
 # How the hub reaches its mail server: STARTTLS on the submission port, implicit TLS
 # (SMTPS), or plain text (only to a server on this machine, or when asked for explicitly).
 SmtpSecurity = Literal["starttls", "tls", "none"]
@@ -189,6 +191,16 @@ class HubSettings:
     cors_origins: tuple[str, ...] = ()
     fcm_project: str | None = None
     fcm_token_file: Path | None = None
+    # The company's helpdesk the channel outbox feeds ("zendesk", "django-helpdesk"; None:
+    # none), and how often the hub reads its open tickets for what a lost webhook missed.
+    helpdesk: str | None = None
+    helpdesk_reconcile_seconds: float = 300
+    # Zendesk: the account's address (https://{subdomain}.zendesk.com), an agent's email
+    # and API token, and the webhook's signing secret.
+    zendesk_url: str | None = None
+    zendesk_email: str | None = None
+    zendesk_api_token: str | None = None
+    zendesk_webhook_secret: str | None = None
 
     @property
     def dev_mode(self) -> bool:

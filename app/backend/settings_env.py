@@ -16,6 +16,7 @@ from app.backend import slots
 from app.backend.languages import parse_locale
 from app.backend.settings import (
     DATABASE_URL_ENV,
+    HELPDESKS,
     SMTP_PORTS,
     HubSettings,
     PushLimits,
@@ -111,6 +112,12 @@ def _phone(text: str) -> str:
     return text
 
 
+def _helpdesk(text: str) -> str:
+    if (name := text.strip().lower()) not in HELPDESKS:
+        raise ValueError(" or ".join(HELPDESKS))
+    return name
+
+
 def _zone(text: str) -> str:
     try:
         slots.zone(text)
@@ -200,6 +207,14 @@ HUB_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("cors_origins", "CARELINE_CORS_ORIGINS", _names),
     ("fcm_project", "CARELINE_FCM_PROJECT", str),
     ("fcm_token_file", "CARELINE_FCM_TOKEN_FILE", Path),
+    ("helpdesk", "CARELINE_HELPDESK", _helpdesk),
+    ("helpdesk_reconcile_seconds", "CARELINE_HELPDESK_RECONCILE_SECONDS", _number),
+    ("zendesk_url", "CARELINE_ZENDESK_URL", str),
+    ("zendesk_email", "CARELINE_ZENDESK_EMAIL", str),
+    ("zendesk_api_token", "CARELINE_ZENDESK_API_TOKEN", str),
+    ("zendesk_api_token", "CARELINE_ZENDESK_API_TOKEN_FILE", _file_text),
+    ("zendesk_webhook_secret", "CARELINE_ZENDESK_WEBHOOK_SECRET", str),
+    ("zendesk_webhook_secret", "CARELINE_ZENDESK_WEBHOOK_SECRET_FILE", _file_text),
 )
 # The same for `PushLimits`.
 PUSH_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (

@@ -71,14 +71,19 @@ def apply_mutation(
     mutation: MutationIn,
     max_case_messages: int | None = None,
     booking_pattern: str | None = None,
+    helpdesk: str | None = None,
 ) -> MutationResult:
     """Apply one mutation once; `max_case_messages` caps a case's thread (None: no cap);
-    a booking reference must match the company's `booking_pattern` (None: any)."""
+    a booking reference must match the company's `booking_pattern` (None: any); what a
+    customer does to a case is enqueued for the `helpdesk` (None: none)."""
     stored = _stored(db, customer_id, mutation)
     if stored is not None:
         return stored
     args_model, handler = handler_for(
-        mutation.name, max_case_messages=max_case_messages, booking_pattern=booking_pattern
+        mutation.name,
+        max_case_messages=max_case_messages,
+        booking_pattern=booking_pattern,
+        helpdesk=helpdesk,
     )
     key = canonical_key(mutation.key)
     try:
@@ -160,6 +165,7 @@ def apply_push(
     request: PushRequest,
     max_case_messages: int,
     booking_pattern: str | None = None,
+    helpdesk: str | None = None,
 ) -> PushResponse:
     """Apply mutations in the client's outbox order; a rejection does not stop the rest."""
     apply = partial(
@@ -169,6 +175,7 @@ def apply_push(
         client_id=request.client_id,
         max_case_messages=max_case_messages,
         booking_pattern=booking_pattern,
+        helpdesk=helpdesk,
     )
     ordered = sorted(request.mutations, key=lambda m: m.seq)
     results = [apply(mutation=m) for m in ordered]

@@ -128,6 +128,7 @@ def agent_reply(
     status: CaseStatus | None = CaseStatus.pending,
     max_messages: int | None = None,
     attachment_ids: Sequence[str] = (),
+    channel: Channel = Channel.app,
 ) -> Case:
     """An agent's message (by default the case then waits on the customer: pending), with
     files uploaded for this case (`store_agent_attachment`). No `author_name`: the
@@ -139,7 +140,9 @@ def agent_reply(
     # The reply and the case's change share one time: that is how the push dispatcher
     # tells the change that added a reply from a later one.
     stamp = format_time(now())
-    message_id = _append(conn, case_id, MessageAuthor.agent, author_name, body, None, at=stamp)
+    message_id = _append(
+        conn, case_id, MessageAuthor.agent, author_name, body, None, at=stamp, channel=channel
+    )
     claim_attachments(
         conn,
         customer_id=row.customer_id,

@@ -51,6 +51,7 @@ def push(body: PushRequest, customer_id: CustomerId, hub: HubDep) -> PushRespons
         request=body,
         max_case_messages=hub.settings.max_case_messages,
         booking_pattern=hub.settings.booking_ref_pattern,
+        helpdesk=hub.channel_outbox.connector.name if hub.channel_outbox else None,
     )
     if any(m.name == MutationName.device_register for m in body.mutations):
         with hub.db.write() as conn:

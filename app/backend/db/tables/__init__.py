@@ -5,6 +5,7 @@ are JSON text."""
 
 from app.backend.db.tables.accounts import auth_codes, customers, sign_in_failures, tokens
 from app.backend.db.tables.casework import attachments, case_messages, cases
+from app.backend.db.tables.channels import channel_comments, channel_outbox, channel_tickets
 from app.backend.db.tables.common import counters, meta, metadata
 from app.backend.db.tables.insight import search_gap_batches, search_gaps
 from app.backend.db.tables.kb import article_feedback, articles, categories
@@ -25,6 +26,9 @@ __all__ = [
     "case_messages",
     "cases",
     "categories",
+    "channel_comments",
+    "channel_outbox",
+    "channel_tickets",
     "components",
     "counters",
     "customers",
