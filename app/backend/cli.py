@@ -7,8 +7,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.backend import cli_commands as commands
 from app.backend import cli_channels, cli_hub, cli_staff, cli_status, cli_texts, serve
+from app.backend import cli_commands as commands
 from app.backend.settings import SettingsError
 from app.config import DEFAULT_HUB_HOST, DEFAULT_HUB_PORT
 

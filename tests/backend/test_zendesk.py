@@ -96,6 +96,17 @@ async def test_changes_bring_public_agent_replies_never_notes_or_the_customers(
     assert zendesk.requests[-1].startswith("GET")
 
 
+async def test_an_agents_files_come_back_with_the_reply(
+    connector: ZendeskConnector, zendesk: FakeZendesk
+) -> None:
+    ticket_id = await connector.create_ticket(DRAFT)
+    zendesk.uploads["agent1"] = ("receipt.png", b"receipt bytes")
+    zendesk.comment(int(ticket_id), {"body": "Receipt attached", "uploads": ["agent1"]}, {})
+    reply, _status = await connector.changes(ticket_id)
+    assert isinstance(reply, ExternalReply)
+    assert reply.attachments == (Attachment("receipt.png", "image/png", b"receipt bytes"),)
+
+
 @pytest.mark.parametrize(
     ("status", "headers", "error", "retry_after"),
     [
@@ -149,6 +160,9 @@ def test_webhooks_are_read_only_when_signed(connector: ZendeskConnector) -> None
         {"comment": {"id": "2", "body": "VIP", "is_public": False, "author": author}},
     )
     assert connector.read_webhook(_signed(note), note) == []
+    files = {"id": "4", "body": "See", "is_public": True, "author": author, "attachments": [{}]}
+    with_files = _event("comment_added", {"comment": files})
+    assert connector.read_webhook(_signed(with_files), with_files) == []  # reconciled instead
     customer = {"id": "5", "name": "Alice", "is_staff": False}
     own = _event(
         "comment_added",

@@ -259,6 +259,8 @@ def _events(payload: dict[str, Any]) -> list[ExternalChange]:
     author = comment.get("author") or {}
     if not comment.get("is_public") or not author.get("is_staff"):
         return []  # internal notes and the customer's own comments never come back
+    if comment.get("attachments"):
+        return []  # the event holds no files: reconciliation brings the reply with them
     reply = ExternalReply(
         ticket_id=ticket_id,
         comment_id=str(comment["id"]),

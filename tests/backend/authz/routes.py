@@ -69,6 +69,8 @@ ROUTES: dict[str, Route] = {
     "GET /v1/callbacks/availability": public("/v1/callbacks/availability?queue=help"),
     "GET /v1/push/key": public("/v1/push/key"),
     "GET /v1/events/public": public("/v1/events/public"),
+    # A helpdesk's webhook is signed by the helpdesk, not a token; this hub feeds none.
+    "POST /v1/channels/{connector}/webhook": public("/v1/channels/zendesk/webhook", 404),
     # Alerts without an account: registering needs nothing; changing or ending it, the
     # device's secret.
     "POST /v1/alerts/devices": public(
