@@ -3,6 +3,7 @@ order, across outages and lost answers (on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import httpx
@@ -11,6 +12,7 @@ from sqlalchemy import select, update
 
 from app.backend.channels import outbox
 from app.backend.channels.connector import ConnectorRefused, TicketStatus
+from app.backend.channels.delivery import ChannelOutbox
 from app.backend.db import Database
 from app.backend.db.tables import channel_outbox
 from app.backend.util import format_time, now
@@ -174,3 +176,21 @@ def test_the_backoff_doubles_with_jitter_and_honours_retry_after(channel_app: Fa
         assert len(set(got)) > 1  # jittered
     assert sent.backoff(1, retry_after=120) == 120
     assert sent.backoff(40) <= sent.retry_cap
+
+
+async def test_the_hubs_background_loop_delivers_without_being_asked(
+    channel_client: httpx.AsyncClient, channel_app: FastAPI, helpdesk: FakeHelpdesk
+) -> None:
+    served = outbox_of(channel_app)
+    loop = ChannelOutbox(served.db, helpdesk, poll_seconds=0.02, reconcile_seconds=0)
+    loop.start()
+    try:
+        await _open_case(channel_client, channel_app)
+        for _ in range(500):  # until the loop has delivered (no time is asserted)
+            if helpdesk.tickets and "changes" in helpdesk.calls:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        await loop.stop()
+    assert len(helpdesk.tickets) == 1
+    assert "changes" in helpdesk.calls  # it reconciled the linked ticket too
