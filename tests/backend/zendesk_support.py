@@ -31,6 +31,7 @@ class FakeZendesk:
     # headers, or "lost" (act, then answer 500: the answer never came back).
     faults: list[tuple[str, int | str, dict[str, str]]] = field(default_factory=list)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(35436))
+    base: str = BASE  # where it answers: its URLs (next pages, files) name it
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handle)
@@ -87,7 +88,7 @@ class FakeZendesk:
         number = int(request.url.params.get("page", "1"))
         chunk = rows[(number - 1) * 2 : number * 2]
         more = len(rows) > number * 2
-        following = f"{BASE}{request.url.path}?page={number + 1}" if more else None
+        following = f"{self.base}{request.url.path}?page={number + 1}" if more else None
         return httpx.Response(200, json={key: chunk, "next_page": following})
 
     def requester(self, person: dict[str, Any]) -> int:
@@ -130,7 +131,7 @@ class FakeZendesk:
             {
                 "file_name": self.uploads[t][0],
                 "content_type": "image/png",
-                "content_url": f"{BASE}/files/{t}",
+                "content_url": f"{self.base}/files/{t}",
             }
             for t in comment.get("uploads", [])
         ]
@@ -149,6 +150,23 @@ class FakeZendesk:
         audit["metadata"] = {"custom": custom, "system": {}}
         self.audits[ticket_id].append(audit)
         return audit
+
+    async def asgi(self, scope: Any, receive: Any, send: Any) -> None:
+        """The same fake as an ASGI app, for a hub process to reach over HTTP."""
+        if scope["type"] != "http":
+            return
+        body, more = b"", True
+        while more:
+            message = await receive()
+            body, more = body + message.get("body", b""), message.get("more_body", False)
+        query = scope["query_string"].decode()
+        url = f"{self.base}{scope['path']}" + (f"?{query}" if query else "")
+        headers = [(k.decode(), v.decode()) for k, v in scope["headers"]]
+        response = self.handle(httpx.Request(scope["method"], url, headers=headers, content=body))
+        start = {"type": "http.response.start", "status": response.status_code}
+        start["headers"] = [(k.encode(), v.encode()) for k, v in response.headers.items()]
+        await send(start)
+        await send({"type": "http.response.body", "body": response.content})
 
     def agent_says(self, ticket_id: int, body: str, *, public: bool = True) -> int:
         audit = self.comment(ticket_id, {"body": body, "public": public}, {})
