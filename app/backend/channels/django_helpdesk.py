@@ -28,7 +28,6 @@ from app.backend.channels.connector import (
     ConnectorRefused,
     ConnectorUnavailable,
     ExternalChange,
-    ExternalReply,
     ExternalStatus,
     ForgedWebhook,
     TicketDraft,
@@ -42,6 +41,7 @@ from app.backend.channels.django_helpdesk_wire import (
     ticket_changes,
     ticket_status,
 )
+from app.backend.settings import HubSettings, SettingsError
 
 OPEN, REOPENED, RESOLVED = 1, 2, 3  # django-helpdesk's default status ids
 NORMAL_PRIORITY = 3
@@ -128,7 +128,8 @@ class DjangoHelpdeskConnector:
         }
         first, rest = draft.attachments[:1], draft.attachments[1:]
         # The ticket takes one file; any others follow in a comment marked with the case id.
-        created = await self._call("POST", "/api/tickets/", data=fields, files=_files("attachment", first))
+        files = _files("attachment", first)
+        created = await self._call("POST", "/api/tickets/", data=fields, files=files)
         if CASE_FIELD not in created:
             raise ConnectorRefused(
                 f"django-helpdesk has no custom field {CASE_FIELD.removeprefix('custom_')!r}: "
@@ -200,6 +201,23 @@ class DjangoHelpdeskConnector:
         await self._http.aclose()
 
 
+def from_settings(settings: HubSettings) -> DjangoHelpdeskConnector | None:
+    """The connector the hub's settings describe; None when no django-helpdesk is set."""
+    if not settings.django_helpdesk_url:
+        return None
+    if not settings.django_helpdesk_token:
+        raise SettingsError("CARELINE_DJANGO_HELPDESK_URL is set but not ..._TOKEN")
+    if not settings.django_helpdesk_webhook_secret:
+        raise SettingsError("CARELINE_DJANGO_HELPDESK_URL is set but not ..._WEBHOOK_SECRET")
+    return DjangoHelpdeskConnector(
+        settings.django_helpdesk_url,
+        settings.django_helpdesk_token,
+        settings.django_helpdesk_webhook_secret,
+        queues=dict(settings.django_helpdesk_queues),
+        default_queue=settings.django_helpdesk_default_queue,
+    )
+
+
 def _files(name: str, attachments: tuple[Attachment, ...]) -> list[tuple[str, Any]] | None:
     if not attachments:
         return None
@@ -223,4 +241,3 @@ def _retry_after(value: str | None) -> float | None:
         return max(0.0, float(value)) if value else None
     except ValueError:
         return None
-

@@ -45,7 +45,7 @@ def helpdesk_peer(
 
 @pytest.fixture
 async def connector(helpdesk_peer: HelpdeskPeer) -> AsyncIterator[DjangoHelpdeskConnector]:
-    queues = {"baggage": helpdesk_peer.queues["baggage"], "refunds": helpdesk_peer.queues["refunds"]}
+    queues = {name: helpdesk_peer.queues[name] for name in ("baggage", "refunds")}
     found = DjangoHelpdeskConnector(
         helpdesk_peer.url,
         helpdesk_peer.token,

@@ -75,9 +75,10 @@ class WebhookReceiver:
 
 
 class HelpdeskPeer:
-    """django-helpdesk's runserver on a free port, on a copy of the ready database."""
+    """django-helpdesk's runserver on a free port, on a copy of the ready database, its
+    webhooks sent to `receiver` (None: to a port where nothing listens)."""
 
-    def __init__(self, workdir: Path, receiver: WebhookReceiver) -> None:
+    def __init__(self, workdir: Path, receiver: WebhookReceiver | None) -> None:
         self.workdir = workdir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -85,13 +86,14 @@ class HelpdeskPeer:
         self.token: str = info["token"]
         self.agent_token: str = info["agent_token"]
         self.queues: dict[str, int] = info["queues"]
+        hook = receiver.url if receiver else lambda path: f"http://127.0.0.1:{free_port()}{path}"
         # The follow-up URLs are split on a comma with whitespace on both sides, the
         # new-ticket ones on a bare comma: each list names two paths to show both work.
         self._env = {
             **os.environ,
             "PEER_DATA_DIR": str(workdir),
-            "HELPDESK_NEW_TICKET_WEBHOOK_URLS": f"{receiver.url('/new')},{receiver.url('/new2')}",
-            "HELPDESK_FOLLOWUP_WEBHOOK_URLS": f"{receiver.url('/up')} , {receiver.url('/up2')}",
+            "HELPDESK_NEW_TICKET_WEBHOOK_URLS": f"{hook('/new')},{hook('/new2')}",
+            "HELPDESK_FOLLOWUP_WEBHOOK_URLS": f"{hook('/up')} , {hook('/up2')}",
         }
         self._process: subprocess.Popen[bytes] | None = None
         self.started_in: float = 0.0
@@ -99,10 +101,12 @@ class HelpdeskPeer:
     def start(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         shutil.copy(TEMPLATE / "helpdesk.sqlite3", self.workdir / "helpdesk.sqlite3")
+        address = f"127.0.0.1:{self.port}"
+        command = [str(PEER_PYTHON), "manage.py", "runserver", "--noreload", address]
         began = time.monotonic()
         with (self.workdir / "peer.log").open("ab") as log:  # the child keeps its own copy
             self._process = subprocess.Popen(
-                [str(PEER_PYTHON), "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"],
+                command,
                 cwd=PROJECT,
                 env=self._env,
                 stdout=log,

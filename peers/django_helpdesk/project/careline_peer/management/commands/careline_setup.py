@@ -46,6 +46,5 @@ class Command(BaseCommand):
                 "staff_only": True,
             },
         )
-        self.stdout.write(
-            json.dumps({"token": tokens["careline"], "agent_token": tokens["agent"], "queues": queues})
-        )
+        found = {"token": tokens["careline"], "agent_token": tokens["agent"], "queues": queues}
+        self.stdout.write(json.dumps(found))
