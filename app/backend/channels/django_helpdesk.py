@@ -98,20 +98,30 @@ class DjangoHelpdeskConnector:
             raise ConnectorUnavailable(f"django-helpdesk sent no JSON for {path}") from error
 
     async def _ticket(self, ticket_id: str) -> dict[str, Any]:
-        if not ticket_id.isdigit():
+        if not (ticket_id.isascii() and ticket_id.isdigit()):
             raise ConnectorRefused(f"{ticket_id!r} is not a django-helpdesk ticket id")
         found: dict[str, Any] = await self._call("GET", f"/api/tickets/{ticket_id}/")
         return found
 
     async def find_ticket(self, case_id: str) -> str | None:
-        size = self._page_size
-        first = await self._call("GET", "/api/tickets/", params={"page_size": size})
-        pages = max(1, math.ceil(int(first.get("count", 0)) / size))
-        for page in range(pages, 0, -1):  # newest tickets are on the last pages
+        """The API cannot filter on a custom field: look through the open tickets first
+        (where one whose answer was just lost is), then through all. Finding nothing
+        reads every ticket, so it is for retries, not for every new case."""
+        for status in (f"{OPEN},{REOPENED}", None):
+            if found := await self._scan(case_id, status):
+                return found
+        return None
+
+    async def _scan(self, case_id: str, status: str | None) -> str | None:
+        params: dict[str, str | int] = {"page_size": self._page_size}
+        if status:
+            params["status"] = status
+        first = await self._call("GET", "/api/tickets/", params=params)
+        pages = max(1, math.ceil(int(first.get("count", 0)) / self._page_size))
+        for page in range(pages, 0, -1):  # tickets are ordered by id: the newest last
             listing = first
             if page > 1:
-                params = {"page_size": size, "page": page}
-                listing = await self._call("GET", "/api/tickets/", params=params)
+                listing = await self._call("GET", "/api/tickets/", params={**params, "page": page})
             for ticket in reversed(listing.get("results", [])):
                 if ticket.get(CASE_FIELD) == case_id:
                     return str(ticket["id"])

@@ -143,6 +143,7 @@ async def test_status_goes_both_ways(
     ticket_id = await connector.create_ticket(case)
     await connector.set_status(ticket_id, TicketStatus.solved)  # Careline solves the case
     assert ticket(helpdesk_peer, ticket_id)["status"] == 3  # Resolved
+    assert await connector.find_ticket(case.case_id) == ticket_id  # found among all, too
     assert (await connector.changes(ticket_id))[-1].status is TicketStatus.solved  # type: ignore[union-attr]
     await connector.add_comment(ticket_id, comment(case.case_id, "Still not here."))
     assert ticket(helpdesk_peer, ticket_id)["status"] == 2  # a customer reply reopens it
@@ -162,5 +163,6 @@ async def test_a_ticket_the_helpdesk_does_not_have_is_refused(
 ) -> None:
     with pytest.raises(ConnectorRefused, match="404"):
         await connector.changes("999999")
-    with pytest.raises(ConnectorRefused, match="not a django-helpdesk ticket id"):
-        await connector.has_comment("../users", "msg-1")
+    for odd in ("../users", "１２", "1?page=2"):
+        with pytest.raises(ConnectorRefused, match="not a django-helpdesk ticket id"):
+            await connector.has_comment(odd, "msg-1")

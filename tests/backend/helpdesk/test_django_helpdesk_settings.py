@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app.backend.channels.connector import Connector
 from app.backend.channels.django_helpdesk import DjangoHelpdeskConnector, from_settings
 from app.backend.settings import SettingsError
 from app.backend.settings_env import load_settings
@@ -36,8 +37,10 @@ async def test_the_variables_describe_the_connector(
     with pytest.raises(SettingsError, match="WEBHOOK_SECRET"):
         from_settings(settings)
     monkeypatch.setenv("CARELINE_DJANGO_HELPDESK_WEBHOOK_SECRET", "s3cret")
-    connector = from_settings(load_settings(data_dir=tmp_path))
-    assert isinstance(connector, DjangoHelpdeskConnector)
+    found = from_settings(load_settings(data_dir=tmp_path))
+    assert isinstance(found, DjangoHelpdeskConnector)
+    connector: Connector = found  # it offers the one interface (mypy checks)
+    assert connector.name == "django-helpdesk"
     await connector.aclose()
 
 
