@@ -74,6 +74,38 @@ class WebhookReceiver:
         self._server.server_close()
 
 
+class FaultyHelpdesk:
+    """A fault, not a helpdesk: answers every request with `status`, `headers` and `body`
+    (a helpdesk behind an overloaded proxy, a rate limit, a page that is not JSON)."""
+
+    def __init__(self) -> None:
+        self.status, self.headers, self.body = 503, {"Retry-After": "7"}, b"busy"
+        fault = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                self.send_response(fault.status)
+                for name, value in fault.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(fault.body)))
+                self.end_headers()
+                self.wfile.write(fault.body)
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        host, port = self._server.server_address[:2]
+        self.url = f"http://{host!s}:{port}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
 class HelpdeskPeer:
     """django-helpdesk's runserver on a free port, on a copy of the ready database, its
     webhooks sent to `receiver` (None: to a port where nothing listens)."""

@@ -24,6 +24,7 @@ from app.backend.channels.django_helpdesk import DjangoHelpdeskConnector
 from tests.backend.helpdesk.helpdesk_peer import (
     SECRET,
     Delivery,
+    FaultyHelpdesk,
     HelpdeskPeer,
     WebhookReceiver,
 )
@@ -151,6 +152,28 @@ async def test_a_wrong_token_is_refused(helpdesk_peer: HelpdeskPeer) -> None:
             await wrong.find_ticket("case-x")
     finally:
         await wrong.aclose()
+
+
+async def test_overload_and_rate_limits_are_unavailable_with_the_helpdesk_hint() -> None:
+    fault = FaultyHelpdesk()  # a fake: the real peer neither rate-limits nor overloads
+    connector = DjangoHelpdeskConnector(fault.url, "token", SECRET)
+    try:
+        with pytest.raises(ConnectorUnavailable, match="503") as raised:
+            await connector.find_ticket("case-x")
+        assert raised.value.retry_after == 7
+        fault.status, fault.headers = 429, {"Retry-After": "soon"}
+        with pytest.raises(ConnectorUnavailable, match="429") as raised:
+            await connector.changes("1")
+        assert raised.value.retry_after is None  # a hint it cannot read is no hint
+        fault.status, fault.headers, fault.body = 200, {}, b"<html>a login page</html>"
+        with pytest.raises(ConnectorUnavailable, match="no JSON"):
+            await connector.changes("1")
+        fault.status = 400
+        with pytest.raises(ConnectorRefused, match="400"):
+            await connector.create_ticket(draft())
+    finally:
+        await connector.aclose()
+        fault.stop()
 
 
 def test_a_connector_needs_a_webhook_secret() -> None:
