@@ -201,6 +201,14 @@ class HubSettings:
     zendesk_email: str | None = None
     zendesk_api_token: str | None = None
     zendesk_webhook_secret: str | None = None
+    # The company's django-helpdesk: its address, a staff user's API token (its API is
+    # staff-only), the secret its webhook URLs carry, and Careline category -> queue id
+    # (other categories go to the default queue). No URL: no django-helpdesk connector.
+    django_helpdesk_url: str | None = None
+    django_helpdesk_token: str | None = None
+    django_helpdesk_webhook_secret: str | None = None
+    django_helpdesk_queues: tuple[tuple[str, int], ...] = ()
+    django_helpdesk_default_queue: int = 1
 
     @property
     def dev_mode(self) -> bool:

@@ -143,6 +143,14 @@ def _words(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((locale.strip(), words.strip()) for locale, _, words in pairs)
 
 
+def _queues(text: str) -> tuple[tuple[str, int], ...]:
+    """'baggage=2,refunds=3': Careline category = helpdesk queue id."""
+    pairs = [part.partition("=") for part in text.split(",") if part.strip()]
+    if not pairs or any(not c.strip() or not q.strip().isdigit() for c, _, q in pairs):
+        raise ValueError("category=queue id pairs, comma-separated (baggage=2,refunds=3)")
+    return tuple((category.strip(), int(queue)) for category, _, queue in pairs)
+
+
 # (HubSettings field, environment variable, converter), read by `load_settings`.
 HUB_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("company_name", "CARELINE_COMPANY_NAME", str),
@@ -215,6 +223,17 @@ HUB_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("zendesk_api_token", "CARELINE_ZENDESK_API_TOKEN_FILE", _file_text),
     ("zendesk_webhook_secret", "CARELINE_ZENDESK_WEBHOOK_SECRET", str),
     ("zendesk_webhook_secret", "CARELINE_ZENDESK_WEBHOOK_SECRET_FILE", _file_text),
+    ("django_helpdesk_url", "CARELINE_DJANGO_HELPDESK_URL", str),
+    ("django_helpdesk_token", "CARELINE_DJANGO_HELPDESK_TOKEN", str),
+    ("django_helpdesk_token", "CARELINE_DJANGO_HELPDESK_TOKEN_FILE", _file_text),
+    ("django_helpdesk_webhook_secret", "CARELINE_DJANGO_HELPDESK_WEBHOOK_SECRET", str),
+    (
+        "django_helpdesk_webhook_secret",
+        "CARELINE_DJANGO_HELPDESK_WEBHOOK_SECRET_FILE",
+        _file_text,
+    ),
+    ("django_helpdesk_queues", "CARELINE_DJANGO_HELPDESK_QUEUES", _queues),
+    ("django_helpdesk_default_queue", "CARELINE_DJANGO_HELPDESK_DEFAULT_QUEUE", _whole),
 )
 # The same for `PushLimits`.
 PUSH_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.backend.channels import django_helpdesk
 from app.backend.channels.connector import Connector
 from app.backend.channels.zendesk import ZendeskConnector
 from app.backend.settings import HubSettings, SettingsError
@@ -28,4 +29,11 @@ def build_connector(settings: HubSettings) -> Connector | None:
             api_token=str(settings.zendesk_api_token),
             webhook_secret=str(settings.zendesk_webhook_secret),
         )
+    if settings.helpdesk == django_helpdesk.DjangoHelpdeskConnector.name:
+        connector = django_helpdesk.from_settings(settings)
+        if connector is None:
+            raise SettingsError(
+                "CARELINE_HELPDESK=django-helpdesk needs CARELINE_DJANGO_HELPDESK_URL"
+            )
+        return connector
     raise SettingsError(f"CARELINE_HELPDESK={settings.helpdesk}: this hub has no such connector")

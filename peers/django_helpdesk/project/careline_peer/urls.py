@@ -1,0 +1,9 @@
+"""django-helpdesk at the root (its REST API under /api/), and Django's admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("helpdesk.urls", namespace="helpdesk")),
+]
