@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -106,11 +106,17 @@ class FaultyHelpdesk:
         self._server.server_close()
 
 
+class WebhookTarget(Protocol):
+    """Where the peer's webhooks go: the address for one of its webhook paths."""
+
+    def url(self, path: str, secret: str = SECRET) -> str: ...
+
+
 class HelpdeskPeer:
     """django-helpdesk's runserver on a free port, on a copy of the ready database, its
     webhooks sent to `receiver` (None: to a port where nothing listens)."""
 
-    def __init__(self, workdir: Path, receiver: WebhookReceiver | None) -> None:
+    def __init__(self, workdir: Path, receiver: WebhookTarget | None) -> None:
         self.workdir = workdir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
