@@ -4,7 +4,6 @@ CARELINE_REQUIRE_HELPDESK is set (as in CI)."""
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import AsyncIterator, Iterator
 
@@ -12,11 +11,10 @@ import pytest
 
 from app.backend.channels.django_helpdesk import DjangoHelpdeskConnector
 from tests.backend.helpdesk.helpdesk_peer import (
-    REQUIRE_ENV,
     SECRET,
     HelpdeskPeer,
     WebhookReceiver,
-    unavailable_reason,
+    require_peer,
 )
 
 
@@ -31,11 +29,7 @@ def webhook_receiver() -> Iterator[WebhookReceiver]:
 def helpdesk_peer(
     tmp_path_factory: pytest.TempPathFactory, webhook_receiver: WebhookReceiver
 ) -> Iterator[HelpdeskPeer]:
-    reason = unavailable_reason()
-    if reason:
-        if os.environ.get(REQUIRE_ENV):
-            pytest.fail(f"{reason}, but {REQUIRE_ENV} is set")
-        pytest.skip(reason)
+    require_peer()
     peer = HelpdeskPeer(tmp_path_factory.mktemp("helpdesk"), webhook_receiver)
     peer.start()
     print(f"django-helpdesk peer answered after {peer.started_in:.2f} s", file=sys.stderr)

@@ -9,14 +9,17 @@ import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
+import pytest
 
-from tests.hub_process import free_port
+from tests.hub_process import RealHub, free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 PEER_DIR = ROOT / ".peers" / "helpdesk"
@@ -31,6 +34,15 @@ def unavailable_reason() -> str | None:
     if not PEER_PYTHON.exists() or not (TEMPLATE / "peer.json").exists():
         return "the django-helpdesk peer is not set up: run peers/django_helpdesk/setup.sh"
     return None
+
+
+def require_peer() -> None:
+    """Skip without the peer, or fail where CARELINE_REQUIRE_HELPDESK is set (as in CI)."""
+    reason = unavailable_reason()
+    if reason:
+        if os.environ.get(REQUIRE_ENV):
+            pytest.fail(f"{reason}, but {REQUIRE_ENV} is set")
+        pytest.skip(reason)
 
 
 @dataclass
@@ -181,3 +193,56 @@ class HelpdeskPeer:
         """An agent working in the helpdesk, through its API."""
         headers = {"Authorization": f"Token {self.agent_token}"}
         return httpx.Client(base_url=self.url, headers=headers, timeout=10)
+
+
+HUB_WEBHOOK = "/v1/channels/django-helpdesk/webhook"
+
+
+class HubHooks:
+    """The peer's webhooks sent to a hub: each of django-helpdesk's two webhook lists names
+    the hub twice, so every change reaches it twice and must be applied once."""
+
+    def __init__(self, hub: RealHub) -> None:
+        self._hub = hub
+
+    def url(self, path: str, secret: str = SECRET) -> str:
+        return f"http://careline:{secret}@{self._hub.host}:{self._hub.port}{HUB_WEBHOOK}"
+
+
+@contextmanager
+def hub_feeding_helpdesk(folder: Path, *, demo: bool) -> Iterator[tuple[RealHub, HelpdeskPeer]]:
+    """A hub process (on SQLite; with the demo company if `demo`) whose channel outbox
+    feeds a real django-helpdesk, whose webhooks come back to the hub. Reconciliation is
+    slow on purpose: the webhooks alone carry the answers."""
+    require_peer()
+    hub = RealHub(folder / "hub")
+    peer = HelpdeskPeer(folder / "helpdesk", HubHooks(hub))
+    peer.start()
+    hub.env |= {
+        "CARELINE_HELPDESK": "django-helpdesk",
+        "CARELINE_HELPDESK_RECONCILE_SECONDS": "600",
+        "CARELINE_DJANGO_HELPDESK_URL": peer.url,
+        "CARELINE_DJANGO_HELPDESK_TOKEN": peer.token,
+        "CARELINE_DJANGO_HELPDESK_WEBHOOK_SECRET": SECRET,
+        "CARELINE_DJANGO_HELPDESK_DEFAULT_QUEUE": str(peer.queues["general"]),
+    }
+    try:
+        hub.start(demo=demo)
+        yield hub, peer
+    finally:
+        hub.stop()
+        peer.stop()
+
+
+def tickets(peer: HelpdeskPeer) -> list[dict[str, Any]]:
+    """Every ticket in the peer, as its agents' API lists them."""
+    with peer.agent() as agent:
+        found: list[dict[str, Any]] = agent.get("/api/tickets/").json()["results"]
+        return found
+
+
+def agent_follow_up(peer: HelpdeskPeer, ticket_id: int, text: str, **extra: Any) -> None:
+    """An agent's follow-up in the helpdesk (public unless `public=False`)."""
+    with peer.agent() as agent:
+        sent = {"ticket": ticket_id, "comment": text, "public": True, **extra}
+        agent.post("/api/followups/", json=sent).raise_for_status()
