@@ -18,6 +18,7 @@ from app.console.sessions import BrowserSessions
 from app.console.state.audit import AuditState, detail_text
 from app.console.state.console import ConsoleState
 from app.console.state.team import Done, NewMember, TeamState, active_first
+from app.console.views.shell import visible
 from app.schemas.staff import ROLE_SCOPES, AuditEntry, StaffMember, StaffRole, StaffSession
 
 NOW = datetime(2026, 12, 7, 9, tzinfo=UTC)
@@ -219,3 +220,12 @@ def test_an_entry_reads_as_who_did_what_to_whom() -> None:
     assert (audit.who(by_cli), audit.subject(by_cli)) == ("cli", "x1")
     signed_in = AuditEntry.model_validate(entry(3, "staff.sign_in") | {"subject": "s1"})
     assert audit.subject(signed_in) == ""  # the actor themselves: said once
+
+
+def test_only_a_role_with_the_staff_scope_has_team_and_audit_in_its_rail() -> None:
+    tab = console(FakeHub())
+    tab.session.staff = ADMIN
+    assert {"/team", "/audit"} <= {route for route, _, _ in visible(tab)}
+    for role in (StaffRole.agent, StaffRole.supervisor, StaffRole.status_manager):
+        tab.session.staff = member("s9", "Other", role)
+        assert {"/team", "/audit"}.isdisjoint(route for route, _, _ in visible(tab))
