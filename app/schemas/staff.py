@@ -37,6 +37,9 @@ class StaffMember(WireModel):
     scopes: list[str] = Field(description="What the role grants, sorted.")
     disabled: bool = False
     created_at: UtcTime
+    last_sign_in_at: UtcTime | None = Field(
+        None, description="When they last signed in (None: never); in the staff list."
+    )
 
 
 class StaffIn(WireModel):
@@ -52,6 +55,12 @@ class StaffChangeIn(WireModel):
 
     role: StaffRole | None = None
     disabled: bool | None = None
+
+
+class SignInsEnded(WireModel):
+    """How many live sign-ins of a member of staff were just ended."""
+
+    ended: int
 
 
 class StaffSignInStart(WireModel):

@@ -96,6 +96,10 @@ CONSOLE = Domain(
         "role_",  # a member of staff's role
         "status_",  # an incident's or a case's status
         "filter_",  # an inbox filter's label
+        "team_done_",  # what the Team screen's last action did
+        "team_wrong_",  # a field of the add-a-member form to correct
+        "family_",  # a family of audited actions
+        "action_",  # an audited action
     ),
 )
 DOMAINS = {domain.name: domain for domain in (CUSTOMER, CONSOLE)}

@@ -171,3 +171,41 @@ async def test_a_token_hands_on_only_roles_whose_scopes_it_holds(
     listed = await client.get("/v1/admin/staff", headers=with_cases)
     assert [m["email"] for m in listed.json()["items"]] == ["new@example.com"]
     assert "staff" in auth.OPERATOR_SCOPES
+
+
+async def test_an_admin_ends_a_members_sign_ins_and_sees_when_they_last_signed_in(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    add_staff(db, "boss@example.com", "admin")
+    member = add_staff(db, "laptop@example.com", "agent")
+    boss = await staff_headers(client, db, "boss@example.com")
+    listed = (await client.get("/v1/admin/staff", headers=boss)).json()["items"]
+    assert {m["email"]: m["last_sign_in_at"] for m in listed}["laptop@example.com"] is None
+    first = await staff_headers(client, db, "laptop@example.com")
+    second = await staff_headers(client, db, "laptop@example.com")
+    listed = (await client.get("/v1/admin/staff", headers=boss)).json()["items"]
+    assert {m["email"]: m["last_sign_in_at"] for m in listed}["laptop@example.com"] is not None
+    ended = await client.post(f"/v1/admin/staff/{member.id}/sign-out", headers=boss)
+    assert ended.status_code == 200, ended.text
+    assert ended.json() == {"ended": 2}
+    for gone in (first, second):
+        assert_problem(await client.get("/v1/admin/me", headers=gone), 401)
+    # Still staff, and still able to sign in; the admin's own sign-in is untouched.
+    back = await staff_headers(client, db, "laptop@example.com")
+    assert (await client.get("/v1/admin/me", headers=back)).status_code == 200
+    assert (await client.get("/v1/admin/me", headers=boss)).status_code == 200
+    trail = await client.get(
+        "/v1/admin/audit", headers=boss, params={"action": "staff.end_sign_ins"}
+    )
+    [entry] = trail.json()["items"]
+    assert (entry["actor"], entry["subject"], entry["detail"]) == (
+        "boss@example.com",
+        member.id,
+        {"ended": 2},
+    )
+    # A member whose role's scopes the caller lacks, or no such member, is refused.
+    cases_only = operator_headers(db, "staff", "cases")
+    admin = add_staff(db, "other.admin@example.com", "admin")
+    refused = await client.post(f"/v1/admin/staff/{admin.id}/sign-out", headers=cases_only)
+    assert_problem(refused, 403)
+    assert_problem(await client.post("/v1/admin/staff/stf_nope/sign-out", headers=boss), 404)

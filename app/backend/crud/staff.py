@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.backend.crud import auth
@@ -28,11 +28,20 @@ def member_from_row(row: Row[Any]) -> StaffMember:
         scopes=sorted(ROLE_SCOPES[role]),
         disabled=row.disabled_at is not None,
         created_at=row.created_at,
+        last_sign_in_at=getattr(row, "last_sign_in_at", None),
     )
 
 
 def list_staff(conn: Connection) -> list[StaffMember]:
-    rows = conn.execute(select(staff).order_by(staff.c.email)).all()
+    """Every member by email, with when each last signed in (their newest sign-in token,
+    revoked or not)."""
+    last = (
+        select(func.max(tokens.c.created_at))
+        .where(tokens.c.staff_id == staff.c.id)
+        .scalar_subquery()
+        .label("last_sign_in_at")
+    )
+    rows = conn.execute(select(staff, last).order_by(staff.c.email)).all()
     return [member_from_row(r) for r in rows]
 
 

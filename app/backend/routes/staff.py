@@ -34,6 +34,7 @@ from app.schemas import Page
 from app.schemas.staff import (
     ROLE_SCOPES,
     AuditEntry,
+    SignInsEnded,
     StaffChangeIn,
     StaffIn,
     StaffMember,
@@ -179,6 +180,21 @@ def change_staff(
             conn, caller, "staff.change", member.id, body.model_dump(mode="json", exclude_none=True)
         )
     return member
+
+
+@router.post("/staff/{staff_id}/sign-out", response_model=SignInsEnded)
+def end_staff_sign_ins(
+    staff_id: str, caller: Annotated[auth.TokenInfo, StaffScope], hub: HubDep
+) -> SignInsEnded:
+    """End every live sign-in of a member of staff (a lost laptop, a shared screen): they
+    stay staff and may sign in again. The caller holds every scope of the member's role;
+    404 for no such member."""
+    with hub.db.write() as conn:
+        member = staff.get_member(conn, staff_id=staff_id)
+        require_held_scopes(caller, member.scopes)
+        ended = staff.end_sign_ins(conn, staff_id=staff_id)
+        audit.record(conn, caller, "staff.end_sign_ins", member.id, {"ended": ended})
+    return SignInsEnded(ended=ended)
 
 
 @router.get("/audit", response_model=Page[AuditEntry], dependencies=[StaffScope])

@@ -23,11 +23,13 @@ from dataclasses import dataclass
 
 import flet as ft
 
+from app.console.views.audit_screen import AuditRoute
 from app.console.views.callbacks_screen import CallbacksRoute
 from app.console.views.cases_screen import CasesRoute
 from app.console.views.charts_screen import ChartsRoute
 from app.console.views.knowledge_screen import KnowledgeRoute
 from app.console.views.status_screen import StatusRoute
+from app.console.views.team_screen import TeamRoute
 
 
 @dataclass(frozen=True)
@@ -49,4 +51,7 @@ DESTINATIONS: list[Destination] = [
     # Its three charts need cases, callbacks and kb (a supervisor's and an admin's scopes);
     # a chart whose scope the role lacks is left out.
     Destination("/charts", "nav_charts", ft.Icons.INSERT_CHART_OUTLINED, ChartsRoute, "callbacks"),
+    # Managing staff and reading the audit trail: the `staff` scope, an admin's alone.
+    Destination("/team", "nav_team", ft.Icons.GROUPS_OUTLINED, TeamRoute, "staff"),
+    Destination("/audit", "nav_audit", ft.Icons.HISTORY, AuditRoute, "staff"),
 ]

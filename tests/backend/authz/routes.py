@@ -196,6 +196,9 @@ ROUTES: dict[str, Route] = {
     "PUT /v1/admin/staff/{staff_id}": operator(
         "staff", "/v1/admin/staff/{spare_staff}", role="supervisor"
     ),
+    "POST /v1/admin/staff/{staff_id}/sign-out": operator(
+        "staff", "/v1/admin/staff/{spare_staff}/sign-out"
+    ),
     "GET /v1/admin/audit": operator("staff", "/v1/admin/audit"),
 }
 

@@ -1,0 +1,185 @@
+"""Team (admin only): add a member of staff (email, name, role), and for each member their
+role, whether they may sign in and when they last did, with a new role, deactivate or
+reactivate, and "End sign-ins". A refused add keeps what was typed; the hub's reason
+shows on the screen."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.console.state.console import ConsoleUi
+from app.console.state.team import Done, TeamState
+from app.console.strings import tr, when
+from app.console.views.context import use_console
+from app.console.views.shell import console_view
+from app.console.views.sign_in import failure_text
+from app.console.views.widgets import dropdown
+from app.schemas.staff import StaffMember, StaffRole
+
+
+def role_options(locale: str) -> list[ft.DropdownOption]:
+    return [ft.DropdownOption(key=r.value, text=tr(locale, f"role_{r.value}")) for r in StaffRole]
+
+
+def done_text(locale: str, done: Done | None) -> list[ft.Control]:
+    if done is None:
+        return []
+    said = tr(locale, f"team_done_{done.what}", name=done.member, count=done.count)
+    return [ft.Text(said, color=ft.Colors.PRIMARY)]
+
+
+def add_form(team: TeamState, locale: str) -> ft.Control:
+    page, new = ft.context.page, team.new
+
+    def field(name: str, label: str, value: str, **more: object) -> ft.Control:
+        return ft.TextField(
+            label=label,
+            value=value,
+            dense=True,
+            error=tr(locale, f"team_wrong_{name}") if name in team.wrong else None,
+            on_change=lambda e: team.type_new(**{name: e.control.value or ""}),
+            on_submit=lambda: page.run_task(team.add),
+            **more,  # type: ignore[arg-type]
+        )
+
+    return ft.Column(
+        [
+            ft.Text(tr(locale, "team_add"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+            ft.Row(
+                [
+                    field(
+                        "email",
+                        tr(locale, "team_email"),
+                        new.email,
+                        width=280,
+                        keyboard_type=ft.KeyboardType.EMAIL,
+                    ),
+                    field("name", tr(locale, "team_name"), new.name, width=220),
+                    # Its own width: in a wrapping row the dropdown's row would take a line.
+                    ft.Container(
+                        dropdown(
+                            label=tr(locale, "team_role"),
+                            value=new.role.value,
+                            width=190,
+                            dense=True,
+                            options=role_options(locale),
+                            on_select=lambda e: team.choose_role(e.control.value or "agent"),
+                        ),
+                        width=190,
+                    ),
+                    ft.FilledButton(
+                        tr(locale, "team_add_button"),
+                        icon=ft.Icons.PERSON_ADD_ALT,
+                        disabled=team.busy,
+                        on_click=lambda: page.run_task(team.add),
+                    ),
+                ],
+                wrap=True,
+                vertical_alignment=ft.CrossAxisAlignment.START,
+            ),
+        ],
+        spacing=8,
+    )
+
+
+def state_line(locale: str, member: StaffMember) -> str:
+    state = tr(locale, "team_deactivated" if member.disabled else "team_active")
+    last = (
+        tr(locale, "team_last_sign_in", time=when(locale, member.last_sign_in_at))
+        if member.last_sign_in_at
+        else tr(locale, "team_never_signed_in")
+    )
+    return f"{member.email} · {state} · {last}"
+
+
+def member_row(team: TeamState, member: StaffMember, locale: str) -> ft.Control:
+    page, mine = ft.context.page, member.id == team.me
+    role = tr(locale, f"role_{member.role.value}")
+    if mine:  # a new role or deactivating would end the sign-in in use
+        actions: list[ft.Control] = [ft.Text(f"{role} · {tr(locale, 'team_you')}")]
+    else:
+        switch = (
+            ft.TextButton(
+                tr(locale, "team_reactivate"),
+                icon=ft.Icons.PERSON_OUTLINE,
+                on_click=lambda: page.run_task(team.reactivate, member),
+            )
+            if member.disabled
+            else ft.TextButton(
+                tr(locale, "team_deactivate"),
+                icon=ft.Icons.PERSON_OFF_OUTLINED,
+                on_click=lambda: page.run_task(team.deactivate, member),
+            )
+        )
+        actions = [
+            dropdown(
+                label=tr(locale, "team_role_of", name=member.name),
+                value=member.role.value,
+                width=190,
+                dense=True,
+                options=role_options(locale),
+                on_select=lambda e: page.run_task(team.set_role, member, e.control.value or ""),
+            ),
+            switch,
+            ft.TextButton(
+                tr(locale, "team_end_sign_ins"),
+                icon=ft.Icons.LOGOUT,
+                tooltip=tr(locale, "team_end_sign_ins_help", name=member.name),
+                on_click=lambda: page.run_task(team.end_sign_ins, member),
+            ),
+        ]
+    name = ft.Text(
+        member.name,
+        weight=ft.FontWeight.BOLD,
+        color=ft.Colors.ON_SURFACE_VARIANT if member.disabled else None,
+    )
+    return ft.Container(
+        ft.Row(
+            [
+                ft.Column(
+                    [name, ft.Text(state_line(locale, member), size=13)], spacing=2, expand=True
+                ),
+                ft.Row(actions, tight=True, spacing=4, wrap=True),
+            ],
+            vertical_alignment=ft.CrossAxisAlignment.CENTER,
+        ),
+        padding=ft.Padding.symmetric(vertical=6, horizontal=4),
+    )
+
+
+@ft.component
+def TeamScreen(ui: ConsoleUi, team: TeamState) -> ft.View:
+    page, locale = ft.context.page, ui.locale
+    ft.use_effect(lambda: page.run_task(team.load), dependencies=[])
+    rows: list[ft.Control] = []
+    for member in team.members:
+        rows += [member_row(team, member, locale), ft.Divider(height=1)]
+    heading = ft.Row(
+        [
+            ft.Text(
+                tr(locale, "team_members", count=len(team.members)),
+                theme_style=ft.TextThemeStyle.TITLE_MEDIUM,
+                expand=True,
+            ),
+            ft.IconButton(
+                ft.Icons.REFRESH,
+                tooltip=tr(locale, "refresh"),
+                on_click=lambda: page.run_task(team.load),
+            ),
+        ]
+    )
+    body: list[ft.Control] = [
+        add_form(team, locale),
+        *done_text(locale, team.done),
+        *failure_text(locale, team.error),
+        ft.Divider(),
+        heading,
+        ft.ListView(rows, spacing=0, expand=True),
+    ]
+    return console_view("/team", tr(locale, "nav_team"), body)
+
+
+@ft.component
+def TeamRoute() -> ft.View:
+    console = use_console()
+    return TeamScreen(console.ui, console.screen(TeamState))
