@@ -87,6 +87,7 @@ async def test_the_days_slots_show_capacity_against_bookings(
 
     found = await board(client, operator, day=day)
     assert found["day"] == day
+    assert found["time_zone"] == "America/Chicago"  # the queue's own, which the console shows
     loads = {ts(s["starts_at"]): s for s in found["slots"]}
     assert loads[ts(slot["start"])]["booked"] == 2
     assert loads[ts(slot["start"])]["capacity"] == 3  # one agent, three 10-minute calls
