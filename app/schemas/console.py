@@ -91,6 +91,7 @@ class WaitingCallback(WireModel):
 class QueueBoard(WireModel):
     queue_id: str
     name: str
+    time_zone: str = Field(description="IANA time zone the queue's hours are in.")
     slots: list[SlotLoad]
     waiting: list[WaitingCallback] = Field(description="As soon as possible, oldest first.")
     outcomes: dict[CallbackStatus, int] = Field(

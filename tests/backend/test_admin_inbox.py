@@ -10,9 +10,10 @@ from typing import Any
 import httpx
 import pytest
 
-from app.backend.crud import cases
+from app.backend.crud import cases, staff
 from app.backend.db import Database
 from app.schemas import CaseStatus, Channel
+from app.schemas.staff import StaffRole
 from tests.backend.support import open_case, publish
 from tests.support import Company, assert_problem, mutation, push
 
@@ -229,3 +230,22 @@ async def test_the_customer_never_sees_the_assignee(
         assert "assignee" not in answer.text and "stf_dana" not in answer.text
     after = await client.get("/v1/sync/pull", headers=alice, params={"cursor": cursor})
     assert after.json()["changes"] == [], "assigning is no change to the customer's case"
+
+
+async def test_a_case_assigned_to_a_member_of_staff_carries_their_name(
+    client: httpx.AsyncClient, db: Database, operator: dict[str, str], inbox: Inbox
+) -> None:
+    with db.write() as conn:
+        dana = staff.add_member(
+            conn, email="dana@northwind.example", name="Dana Reyes", role=StaffRole.agent
+        )
+    path = f"/v1/admin/cases/{inbox.storm['id']}/assignee"
+    assigned = await client.put(path, headers=operator, json={"assignee": dana.id})
+    assert assigned.status_code == 200, assigned.text
+    assert assigned.json()["assignee_name"] == "Dana Reyes"
+    listed_cases = await listed(client, operator, f"?assignee={dana.id}")
+    assert [(c["id"], c["assignee_name"]) for c in listed_cases] == [
+        (inbox.storm["id"], "Dana Reyes")
+    ]
+    one = await client.get(f"/v1/admin/inbox/{inbox.storm['id']}", headers=operator)
+    assert one.json()["assignee_name"] == "Dana Reyes"

@@ -12,7 +12,14 @@ import httpx
 
 from app.backend.db import Database
 from tests.backend.support import Headers, Json, applied, availability, free_slots, request, ts
-from tests.support import ALWAYS_OPEN, Company, assert_problem, operator_headers, sign_in
+from tests.support import (
+    ALWAYS_OPEN,
+    Company,
+    assert_problem,
+    operator_headers,
+    seed_company,
+    sign_in,
+)
 
 CHICAGO = ZoneInfo("America/Chicago")  # the company's time zone (HubSettings' default)
 
@@ -87,6 +94,7 @@ async def test_the_days_slots_show_capacity_against_bookings(
 
     found = await board(client, operator, day=day)
     assert found["day"] == day
+    assert found["time_zone"] == "America/Chicago"  # the queue's own, which the console shows
     loads = {ts(s["starts_at"]): s for s in found["slots"]}
     assert loads[ts(slot["start"])]["booked"] == 2
     assert loads[ts(slot["start"])]["capacity"] == 3  # one agent, three 10-minute calls
@@ -163,3 +171,14 @@ async def test_bad_days_and_unknown_queues_are_refused(
         "/v1/admin/queues/help/hours",
     ):
         assert_problem(await client.get(path, headers=no_callbacks), 403)
+
+
+async def test_a_queue_carries_its_own_time_zone(
+    client: httpx.AsyncClient, db: Database, operator: Headers
+) -> None:
+    seed_company(db, time_zone="Europe/Madrid")
+    response = await client.get("/v1/admin/callbacks/board", headers=operator)
+    assert response.status_code == 200, response.text
+    assert response.json()["time_zone"] == "America/Chicago"  # the company's: the day's
+    [queue] = response.json()["queues"]
+    assert queue["time_zone"] == "Europe/Madrid"  # the queue's: its times

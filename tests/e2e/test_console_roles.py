@@ -62,6 +62,9 @@ def test_an_agent_cannot_publish_and_the_hub_refuses_it_too(
         settled_click(page, page.get_by_role("button", name=re.compile("^Language")))
         settled_click(page, page.get_by_text("Español").last)
         expect(page.get_by_role("button", name="Salir")).to_be_visible()
+        # Its icon-only buttons and menus are named in Spanish too.
+        expect(page.get_by_role("button", name="Actualizar", exact=True)).to_be_visible()
+        expect(page.get_by_role("button", name="Idioma", exact=True)).to_be_visible()
 
     session = agent_session(hub)
     direct = httpx.post(

@@ -1,12 +1,14 @@
 """Screenshots of every console screen (sign-in; Status with the new-incident form and
 Cases with a thread, as the admin sees them; Callbacks, Knowledge with the article editor
-and Charts, as a supervisor sees them) at 1280x800 and 1024x768, light and dark, into
-test-artifacts/screenshots/console-*. One signed-in page: the size and the colour scheme
-change in place (Flutter follows both), so it signs in once."""
+and Charts, as a supervisor sees them) at 1280x800, 1024x768 and 768x1024 (a tablet held
+upright), light and dark, into test-artifacts/screenshots/console-*. One signed-in page:
+the size and the colour scheme change in place (Flutter follows both), so it signs in once.
+On each screen its icon-only buttons and its menus have names a screen reader says."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -19,23 +21,56 @@ from tests.hub_process import RealHub
 from tests.support import bearer, mutation
 
 ADMIN = "admin@northwind.example"
+TABLET_BREAK = 900  # narrower, the console puts a list above its detail (`ConsoleUi.narrow`)
 
-SIZES: list[ViewportSize] = [{"width": 1280, "height": 800}, {"width": 1024, "height": 768}]
-# Each screen: its rail label, and a text that shows once its data has loaded.
+# The tablet first: each screen is left at 1024x768, where the steps after it were written.
+SIZES: list[ViewportSize] = [
+    {"width": 768, "height": 1024},  # a tablet held upright
+    {"width": 1280, "height": 800},
+    {"width": 1024, "height": 768},
+]
+# Each screen: its rail label, a text that shows once its data has loaded, and the names
+# of its controls that show no text of their own (icon-only buttons, menus).
 SCREENS = [
-    ("Callbacks", "callbacks", "Save staffing"),
-    ("Knowledge", "knowledge", "Searches that found nothing"),
-    ("Charts", "charts", "Callback demand against capacity"),
+    ("Callbacks", "callbacks", "Save staffing", ["Refresh", "Queue", "Language"]),
+    ("Knowledge", "knowledge", "Searches that found nothing", ["Refresh"]),
+    ("Charts", "charts", "Callback demand against capacity", ["Refresh"]),
 ]
 
 
-def shoot(page: Page, name: str) -> None:
+def named(page: Page, names: list[str]) -> None:
+    """Each of `names` is a button's accessible name on the page, exactly."""
+    for name in names:
+        expect(page.get_by_role("button", name=name, exact=True).first).to_be_visible()
+
+
+def shoot(page: Page, name: str, laid_out: Callable[[Page, int], None] | None = None) -> None:
+    """Every size, light and dark. The console lays a screen out anew for a new width once
+    its server has heard of it: `laid_out(page, width)` waits for that where it shows."""
     for size in SIZES:
         page.set_viewport_size(size)
+        if laid_out is not None:
+            laid_out(page, size["width"])
         for scheme in ("light", "dark"):
             page.emulate_media(color_scheme=scheme)
             screenshot(page, f"console-{name}-{size['width']}-{scheme}")
     page.emulate_media(color_scheme="light")
+
+
+def inbox_above_case(page: Page, width: int) -> None:
+    """On a tablet held upright the inbox is above the open case, else beside it."""
+    inbox = page.get_by_role("button", name=re.compile("Rebooked twice")).first
+    case = page.get_by_role("button", name="Case status", exact=True)
+
+    def above() -> bool:
+        row, menu = inbox.bounding_box(), case.bounding_box()
+        return row is not None and menu is not None and menu["y"] > row["y"] + row["height"]
+
+    for _ in range(100):
+        if above() == (width < TABLET_BREAK):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the inbox is not laid out for {width} px")
 
 
 def test_every_supervisor_screen_light_and_dark(
@@ -44,13 +79,15 @@ def test_every_supervisor_screen_light_and_dark(
     seed(hub)
     with console_running(hub, tmp_path) as console:
         page = staff_sign_in(chromium, console, SUPERVISOR)
-        for label, name, loaded in SCREENS:
+        for label, name, loaded, names in SCREENS:
             go_to(page, label)
             expect(page.get_by_text(loaded).first).to_be_visible(timeout=30_000)
+            named(page, names)
             shoot(page, name)
         go_to(page, "Knowledge")
         page.get_by_role("button", name="Write an article").first.click()
         expect(page.get_by_role("button", name="Save article")).to_be_visible()
+        named(page, ["Close the editor", "Language"])
         shoot(page, "article-editor")
         # The draft starts from the search (its title and address): fill in the rest, save.
         type_into(page, "Category", "baggage")
@@ -82,14 +119,17 @@ def test_sign_in_status_and_cases_light_and_dark(
         page = staff_sign_in(chromium, console, ADMIN)
         go_to(page, "Status")
         expect(page.get_by_role("button", name="New incident")).to_be_visible(timeout=30_000)
+        named(page, ["Refresh", "Language"])
         shoot(page, "status")
         page.get_by_role("button", name="New incident").click()
         expect(page.get_by_label("Title (English)").first).to_be_visible(timeout=30_000)
+        named(page, ["Start from a template", "Impact"])
         shoot(page, "incident-form")
         go_to(page, "Cases")
         row = page.get_by_role("button", name=re.compile("Rebooked twice"))
         expect(row.first).to_be_visible(timeout=30_000)
         row.first.click()
         expect(page.get_by_role("button", name="Send reply")).to_be_visible(timeout=30_000)
-        shoot(page, "case-thread")
+        named(page, ["Status", "Assignee", "Case status", "Then set status"])
+        shoot(page, "case-thread", inbox_above_case)
         page.context.close()

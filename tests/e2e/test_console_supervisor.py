@@ -1,9 +1,10 @@
 """A supervisor signs in to the console, sets more agents on duty for a slot customers can
 book, and customers' availability (the hub's public route the customer app reads) offers
-more places in that slot."""
+more places in that slot; a queue in another time zone shows its times in its own."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import yaml
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.console_support import console_running, staff_sign_in
+from tests.e2e.settling import settled_click
 from tests.e2e.supervisor_data import SUPERVISOR, go_to, saved
 from tests.e2e.support import type_into
 from tests.hub_process import RealHub
@@ -39,7 +41,7 @@ def test_supervisor_staffing_changes_what_customers_can_book(
 ) -> None:
     slot = first_slot(hub)
     before = remaining(hub, slot["start"])
-    # The board's day and times are the company's time zone.
+    # The board's day is the company's; this queue's times are in its zone, the same one.
     zone = ZoneInfo(yaml.safe_load((DEMO / "company.yaml").read_text())["time_zone"])
     start = datetime.fromisoformat(slot["start"]).astimezone(zone)
     end = datetime.fromisoformat(slot["end"]).astimezone(zone)
@@ -57,6 +59,12 @@ def test_supervisor_staffing_changes_what_customers_can_book(
         type_into(page, "Agents on duty", "40")
         page.get_by_role("button", name="Set staffing").click()
         expect(saved(page)).to_be_visible(timeout=30_000)
+        # A queue in another zone shows its times in its own, and says which.
+        settled_click(page, page.get_by_role("button", name="Queue", exact=True))
+        settled_click(page, page.get_by_text("Bookings, baggage and general help").last)
+        expect(
+            page.get_by_text(re.compile("times are in its own zone, America/New_York"))
+        ).to_be_visible()
         page.context.close()
     after = remaining(hub, slot["start"])
     assert after > before, (before, after)

@@ -14,7 +14,14 @@ import httpx
 
 from app.console.client import ConsoleClient
 from app.console.sessions import BrowserSessions
-from app.console.state.board import BoardState, hours_text, local_span, parse_agents, parse_hours
+from app.console.state.board import (
+    BoardState,
+    hours_text,
+    local_span,
+    other_zone,
+    parse_agents,
+    parse_hours,
+)
 from app.console.state.charts import bars
 from app.console.state.console import ConsoleState
 from app.console.state.knowledge import ArticleDraft, KnowledgeState, slugify, worst_first
@@ -42,10 +49,19 @@ BOARD = {
         {
             "queue_id": "general",
             "name": "General",
+            "time_zone": "Europe/Madrid",
             "slots": [slot(9, 4, 1), slot(10, 4, 4)],
             "waiting": [],
             "outcomes": {"completed": 2},
-        }
+        },
+        {
+            "queue_id": "boston",
+            "name": "Boston",
+            "time_zone": "America/New_York",
+            "slots": [slot(14, 2, 0)],
+            "waiting": [],
+            "outcomes": {},
+        },
     ],
 }
 
@@ -126,6 +142,33 @@ def test_agents_are_whole_numbers_and_spans_local_times() -> None:
     )
     assert local_span(NOW.date(), madrid, "13:00", "09:00") is None
     assert local_span(NOW.date(), madrid, "9", "10:00") is None
+
+
+def test_a_queue_zone_is_named_only_when_it_is_not_the_companys() -> None:
+    madrid, new_york = ZoneInfo("Europe/Madrid"), ZoneInfo("America/New_York")
+    assert other_zone(madrid, madrid) is None
+    assert other_zone(new_york, madrid) == "America/New_York"
+
+
+async def test_each_queue_shows_and_takes_its_times_in_its_own_zone() -> None:
+    hub = FakeHub()
+    board = BoardState(console(hub))
+    await board.load()
+    assert board.local(NOW) == "10:00" and board.other_zone() is None  # Madrid's queue
+    await board.choose("boston")
+    assert board.company_zone.key == "Europe/Madrid"
+    assert board.local(NOW.replace(hour=14)) == "09:00"  # 14:00 UTC in Boston
+    assert board.other_zone() == "America/New_York"
+    # A new interval is typed in the queue's own hours too.
+    board.type_new(start="09:00", end="10:00", agents="3")
+    await board.add_interval()
+    assert [s[2] for s in hub.sent if s[0] == "PUT"] == [
+        {
+            "starts_at": "2026-12-07T14:00:00.000000Z",
+            "ends_at": "2026-12-07T15:00:00.000000Z",
+            "agents": 3,
+        }
+    ]
 
 
 async def test_staffing_rows_come_from_the_slots_and_only_changes_are_saved() -> None:

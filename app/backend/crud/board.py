@@ -49,6 +49,7 @@ def _queue_board(
     return QueueBoard(
         queue_id=queue.id,
         name=queue.name,
+        time_zone=queue.time_zone,
         slots=_slot_loads(conn, queue, start, end),
         waiting=_waiting(conn, queue.id, moment),
         outcomes=_outcomes(conn, queue.id, start, end),

@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy import case as when
 
 from app.backend.crud import cases as case_crud
-from app.backend.db.tables import attachments, case_messages, cases, customers
+from app.backend.db.tables import attachments, case_messages, cases, customers, staff
 from app.schemas import Case, CaseStatus, MessageAuthor
 from app.schemas.console import InboxCase
 
@@ -89,7 +89,12 @@ def _query() -> Select[Any]:
         cases,
         func.coalesce(customers.c.email, "").label("customer_email"),
         waiting_since().label("waiting_since"),
-    ).select_from(cases.outerjoin(customers, customers.c.id == cases.c.customer_id))
+        staff.c.name.label("assignee_name"),
+    ).select_from(
+        cases.outerjoin(customers, customers.c.id == cases.c.customer_id).outerjoin(
+            staff, staff.c.id == cases.c.assignee
+        )
+    )
 
 
 def _filtered(query: Select[Any], wanted: InboxFilter) -> Select[Any]:
@@ -188,7 +193,7 @@ def _inbox_case(case: Case, row: Row[Any]) -> InboxCase:
         **dict(case),
         customer_email=row.customer_email,
         assignee=row.assignee,
-        assignee_name=None,  # staff names come with the staff accounts
+        assignee_name=row.assignee_name,
         waiting_on_us=row.waiting_since is not None,
         waiting_since=row.waiting_since,
     )

@@ -90,6 +90,11 @@ def local_span(day: date, zone: ZoneInfo, start: str, end: str) -> tuple[datetim
     return (begins, ends) if begins < ends else None
 
 
+def other_zone(queue: ZoneInfo, company: ZoneInfo) -> str | None:
+    """`queue`'s name when it is not `company`'s zone, else None."""
+    return None if queue.key == company.key else queue.key
+
+
 def quietly(state: ft.Observable, name: str, value: object) -> None:
     """Keep what was typed without re-rendering: a render while keys are still arriving
     would push the field's older value back into it, and those keys would be lost."""
@@ -117,11 +122,22 @@ class BoardState(ft.Observable):
         return next((q for q in queues if q.queue_id == self.queue_id), None)
 
     @property
-    def zone(self) -> ZoneInfo:
+    def company_zone(self) -> ZoneInfo:
+        """The zone the board's day is in (the company's)."""
         return ZoneInfo(self.board.time_zone if self.board else "UTC")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone the chosen queue's times are shown and typed in: its own."""
+        queue = self.queue
+        return ZoneInfo(queue.time_zone) if queue is not None else self.company_zone
 
     def local(self, moment: datetime) -> str:
         return moment.astimezone(self.zone).strftime("%H:%M")
+
+    def other_zone(self) -> str | None:
+        """The chosen queue's zone when it is not the company's (the screen names it)."""
+        return other_zone(self.zone, self.company_zone)
 
     async def load(self, day: date | None = None) -> None:
         self.busy = True

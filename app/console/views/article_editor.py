@@ -9,6 +9,7 @@ import flet as ft
 from app.console.state.console import ConsoleUi
 from app.console.state.knowledge import ArticleDraft, KnowledgeState
 from app.console.strings import LANGUAGES, tr
+from app.console.views.widgets import dropdown, icon_button
 
 
 @ft.component
@@ -29,7 +30,7 @@ def ArticleEditor(knowledge: KnowledgeState, ui: ConsoleUi, draft: ArticleDraft)
         address = [
             ft.Row(
                 [
-                    ft.Dropdown(
+                    dropdown(
                         label=tr(locale, "article_language"),
                         value=draft.locale,
                         width=160,
@@ -48,9 +49,7 @@ def ArticleEditor(knowledge: KnowledgeState, ui: ConsoleUi, draft: ArticleDraft)
             ft.Row(
                 [
                     ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, expand=True),
-                    ft.IconButton(
-                        ft.Icons.CLOSE, tooltip=tr(locale, "close_editor"), on_click=knowledge.close
-                    ),
+                    icon_button(ft.Icons.CLOSE, tr(locale, "close_editor"), knowledge.close),
                 ]
             ),
             *address,

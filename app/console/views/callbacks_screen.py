@@ -13,6 +13,7 @@ from app.console.views.context import use_console
 from app.console.views.shell import console_view
 from app.console.views.sign_in import failure_text
 from app.console.views.staffing_editor import StaffingEditor
+from app.console.views.widgets import dropdown, icon_button
 from app.schemas.callbacks import CallbackStatus
 from app.schemas.console import QueueBoard, SlotLoad, WaitingCallback
 
@@ -114,7 +115,7 @@ def queue_board(board: BoardState, queue: QueueBoard, locale: str) -> list[ft.Co
 def queue_picker(board: BoardState, locale: str) -> ft.Control:
     page = ft.context.page
     queues = board.board.queues if board.board else []
-    return ft.Dropdown(
+    return dropdown(
         label=tr(locale, "queue"),
         value=board.queue_id,
         width=340,
@@ -144,11 +145,7 @@ def CallbacksScreen(ui: ConsoleUi, board: BoardState) -> ft.View:
                 icon=ft.Icons.CHEVRON_RIGHT,
                 on_click=lambda: page.run_task(board.shift, 1),
             ),
-            ft.IconButton(
-                ft.Icons.REFRESH,
-                tooltip=tr(locale, "refresh"),
-                on_click=lambda: page.run_task(board.load),
-            ),
+            icon_button(ft.Icons.REFRESH, tr(locale, "refresh"), lambda: page.run_task(board.load)),
         ],
         wrap=True,
     )
@@ -167,7 +164,13 @@ def CallbacksScreen(ui: ConsoleUi, board: BoardState) -> ft.View:
             expand=True,
             vertical_alignment=ft.CrossAxisAlignment.START,
         )
-    body: list[ft.Control] = [top, *failure_text(locale, board.error), main]
+    other = board.other_zone()
+    note = (
+        [ft.Text(tr(locale, "queue_zone", zone=other, company=board.company_zone.key), size=12)]
+        if other
+        else []
+    )
+    body: list[ft.Control] = [top, *note, *failure_text(locale, board.error), main]
     return console_view("/callbacks", tr(locale, "nav_callbacks"), body)
 
 

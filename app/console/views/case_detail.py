@@ -89,6 +89,7 @@ def CaseDetail(inbox: InboxState, ui: ConsoleUi, case: InboxCase) -> ft.Control:
             multiline=True,
             min_lines=3,
             max_lines=10,
+            expand=True,
             on_change=lambda e: setattr(inbox, "reply_text", e.control.value or ""),
         ),
         dependencies=[locale, case.id, inbox.reply_version],
@@ -132,7 +133,7 @@ def CaseDetail(inbox: InboxState, ui: ConsoleUi, case: InboxCase) -> ft.Control:
                 wrap=True,
             ),
             *thread(case, locale),
-            reply,
+            ft.Row([reply]),  # as wide as the pane
             ArticlePicker(inbox, ui),
             ft.Row(
                 [

@@ -109,8 +109,16 @@ def CasesScreen(session: SessionState, ui: ConsoleUi, inbox: InboxState) -> ft.V
         expand=True,
     )
     detail: list[ft.Control] = [CaseDetail(inbox, ui, inbox.selected)] if inbox.selected else []
-    if ui.narrow:
-        body: list[ft.Control] = [ft.Column([listing, *detail], expand=True)]
+    if ui.narrow and detail:
+        # A tablet held upright: the inbox above, the open case below with more room.
+        body: list[ft.Control] = [
+            ft.Column(
+                [ft.Container(listing, expand=2), ft.Container(detail[0], expand=3)],
+                expand=True,
+            )
+        ]
+    elif ui.narrow:
+        body = [listing]
     else:
         body = [
             ft.Row(

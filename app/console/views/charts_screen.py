@@ -14,6 +14,7 @@ from app.console.views.chart_bars import bar_chart
 from app.console.views.context import use_console
 from app.console.views.shell import console_view
 from app.console.views.sign_in import failure_text
+from app.console.views.widgets import icon_button
 
 
 def chart_title(locale: str, name: str) -> str:
@@ -81,10 +82,8 @@ def ChartsScreen(ui: ConsoleUi, charts: ChartsState) -> ft.View:
     top = ft.Row(
         [
             ft.Text(tr(locale, "charts_span", hours=charts.hours)),
-            ft.IconButton(
-                ft.Icons.REFRESH,
-                tooltip=tr(locale, "refresh"),
-                on_click=lambda: page.run_task(charts.load),
+            icon_button(
+                ft.Icons.REFRESH, tr(locale, "refresh"), lambda: page.run_task(charts.load)
             ),
         ]
     )

@@ -13,6 +13,7 @@ from app.console.views.article_editor import ArticleEditor
 from app.console.views.context import use_console
 from app.console.views.shell import console_view
 from app.console.views.sign_in import failure_text
+from app.console.views.widgets import icon_button
 from app.schemas.console import ArticleHelpfulness, SearchGap
 
 # Below this share of 'Yes' votes an article's number shows in the error colour.
@@ -87,10 +88,8 @@ def KnowledgeScreen(ui: ConsoleUi, knowledge: KnowledgeState) -> ft.View:
                 icon=ft.Icons.ADD,
                 on_click=lambda: knowledge.new_article(),
             ),
-            ft.IconButton(
-                ft.Icons.REFRESH,
-                tooltip=tr(locale, "refresh"),
-                on_click=lambda: page.run_task(knowledge.load),
+            icon_button(
+                ft.Icons.REFRESH, tr(locale, "refresh"), lambda: page.run_task(knowledge.load)
             ),
         ]
     )

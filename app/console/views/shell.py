@@ -16,6 +16,9 @@ from app.console.views.context import use_console
 from app.console.views.sign_in import SignInView
 from app.console.views.widgets import dropdown
 
+# The bar's height: a dense outlined menu is 48 high and its label floats 8 above it.
+APPBAR_HEIGHT = 72
+
 
 def visible(console: ConsoleState) -> list[tuple[str, str, ft.IconData]]:
     from app.console.views.registry import DESTINATIONS  # the registry imports the screens
@@ -65,6 +68,7 @@ def staff_bar(console: ConsoleState) -> list[ft.Control]:
 
     return [
         ft.Text(f"{staff.name} · {tr(locale, f'role_{staff.role.value}')}"),
+        ft.Container(width=12),
         dropdown(
             value=locale,
             label=tr(locale, "language"),
@@ -88,8 +92,11 @@ def console_view(route: str, title: str, body: list[ft.Control]) -> ft.View:
         return SignInView(console.session, console.ui)
     return ft.View(
         route=ft.use_view_path(),
+        # Tall enough that the Language menu's floating label clears the window's top edge.
         appbar=ft.AppBar(
-            title=ft.Text(title), actions=[*staff_bar(console), ft.Container(width=12)]
+            title=ft.Text(title),
+            toolbar_height=APPBAR_HEIGHT,
+            actions=[*staff_bar(console), ft.Container(width=12)],
         ),
         padding=0,
         controls=[

@@ -14,7 +14,7 @@ from app.console.views.context import use_console
 from app.console.views.incident_form import IncidentForm
 from app.console.views.shell import console_view, signed_in_load, who
 from app.console.views.sign_in import failure_text
-from app.console.views.widgets import dropdown
+from app.console.views.widgets import dropdown, icon_button
 from app.schemas import Incident, IncidentKind, IncidentStatus
 from app.schemas.status import INCIDENT_STATUSES, MAINTENANCE_STATUSES
 
@@ -169,11 +169,7 @@ def StatusScreen(session: SessionState, ui: ConsoleUi, board: StatusBoard) -> ft
             ft.Text(tr(locale, "published", title=board.published), color=ft.Colors.PRIMARY)
         )
     head: list[ft.Control] = [
-        ft.IconButton(
-            ft.Icons.REFRESH,
-            tooltip=tr(locale, "refresh"),
-            on_click=lambda: page.run_task(board.load),
-        )
+        icon_button(ft.Icons.REFRESH, tr(locale, "refresh"), lambda: page.run_task(board.load))
     ]
     if manage and not board.composing:
         head.insert(
