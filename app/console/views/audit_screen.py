@@ -11,7 +11,7 @@ from app.console.strings import tr, when
 from app.console.views.context import use_console
 from app.console.views.shell import console_view
 from app.console.views.sign_in import failure_text
-from app.console.views.widgets import dropdown
+from app.console.views.widgets import dropdown, icon_button
 from app.schemas.staff import AuditEntry
 
 EVERYONE = "all"  # the filters' "no filter" key
@@ -74,11 +74,7 @@ def filters(audit: AuditState, locale: str) -> ft.Control:
                 ),
                 width=240,
             ),
-            ft.IconButton(
-                ft.Icons.REFRESH,
-                tooltip=tr(locale, "refresh"),
-                on_click=lambda: page.run_task(audit.load),
-            ),
+            icon_button(ft.Icons.REFRESH, tr(locale, "refresh"), lambda: page.run_task(audit.load)),
         ],
         wrap=True,
     )

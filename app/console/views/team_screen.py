@@ -13,7 +13,7 @@ from app.console.strings import tr, when
 from app.console.views.context import use_console
 from app.console.views.shell import console_view
 from app.console.views.sign_in import failure_text
-from app.console.views.widgets import dropdown
+from app.console.views.widgets import dropdown, icon_button
 from app.schemas.staff import StaffMember, StaffRole
 
 
@@ -161,11 +161,7 @@ def TeamScreen(ui: ConsoleUi, team: TeamState) -> ft.View:
                 theme_style=ft.TextThemeStyle.TITLE_MEDIUM,
                 expand=True,
             ),
-            ft.IconButton(
-                ft.Icons.REFRESH,
-                tooltip=tr(locale, "refresh"),
-                on_click=lambda: page.run_task(team.load),
-            ),
+            icon_button(ft.Icons.REFRESH, tr(locale, "refresh"), lambda: page.run_task(team.load)),
         ]
     )
     body: list[ft.Control] = [
