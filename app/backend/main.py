@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 import app as careline
+from app.backend.channels import mail_in, mail_out
 from app.backend.crud import retention
 from app.backend.db import Database, migrate
 from app.backend.db.engine import private_folder
@@ -67,7 +68,14 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
             lambda: retention.prune_periodically(db, settings), "careline-prune"
         )
         pruning.start()
+        mail_server = await mail_in.start_listener(db, settings)
+        outbox = BackgroundTask(lambda: mail_out.run_outbox(db, settings), "careline-mail-out")
+        outbox.start()
         yield
+        await outbox.stop()
+        if mail_server is not None:
+            mail_server.close()
+            await mail_server.wait_closed()
         await pruning.stop()
         await dispatcher.stop()
         await push_client.aclose()

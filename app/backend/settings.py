@@ -189,6 +189,15 @@ class HubSettings:
     cors_origins: tuple[str, ...] = ()
     fcm_project: str | None = None
     fcm_token_file: Path | None = None
+    # Email as a channel (app/backend/channels): the SMTP listener's `host:port` (None: no
+    # listener), the support address it takes mail for, and the authserv-id of the
+    # company's MTA whose Authentication-Results vouch for a sender (None: no mail is
+    # verified, so no emailed case joins an account).
+    mail_listen: str | None = None
+    support_address: str | None = None
+    mail_authserv_id: str | None = None
+    # How often the mail outbox looks for replies to send (and retries failed ones).
+    mail_outbox_seconds: float = 5.0
 
     @property
     def dev_mode(self) -> bool:

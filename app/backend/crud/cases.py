@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select
 
+from app.backend.channels.mail_store import queue_reply
 from app.backend.crud.attachments import attachment_from_row, case_attachments, claim_attachments
 from app.backend.crud.changes import record_change
 from app.backend.crud.rejections import MutationRejected
@@ -83,6 +84,7 @@ def customer_reply(
     attachment_ids: Sequence[str] = (),
     client_ref: str | None = None,
     max_messages: int | None = None,
+    channel: Channel = Channel.app,
 ) -> Case:
     """The customer's reply; refused on a closed case, and on one holding `max_messages`."""
     row = _own_case(conn, customer_id, case_ref)
@@ -93,7 +95,9 @@ def customer_reply(
             [{"case_id": row.id, "number": row.number}],
         )
     _check_room(conn, row, max_messages)
-    message_id = _append(conn, row.id, MessageAuthor.customer, None, body, client_ref)
+    message_id = _append(
+        conn, row.id, MessageAuthor.customer, None, body, client_ref, channel=channel
+    )
     claim_attachments(
         conn, customer_id=customer_id, ids=attachment_ids, case_id=row.id, message_id=message_id
     )
@@ -148,6 +152,9 @@ def agent_reply(
         message_id=message_id,
         unused_only=True,
     )
+    # Sent by the mail outbox after this transaction commits, when the case takes
+    # replies by email.
+    queue_reply(conn, case_id=case_id, case_message_id=message_id)
     return _touch(conn, case_id, status or CaseStatus(row.status), at=stamp, added=[message_id])
 
 

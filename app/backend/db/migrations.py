@@ -19,6 +19,9 @@ from app.backend.db.tables import (
     cases,
     counters,
     events,
+    mail_cases,
+    mail_ids,
+    mail_outbox,
     meta,
     metadata,
     mutations,
@@ -146,6 +149,11 @@ def _message_channels(conn: Connection) -> None:
     _add_columns(conn, "case_messages", (("channel", "VARCHAR(16) NOT NULL DEFAULT 'app'"),))
 
 
+def _mail(conn: Connection) -> None:
+    for table in (mail_ids, mail_cases, mail_outbox):
+        table.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "baseline", _baseline),
     (2, "idempotent attachment uploads", _upload_keys),
@@ -162,6 +170,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (13, "who each case is assigned to, cases by latest activity", _inbox),
     (14, "searches that found nothing, counted without customers", _search_gaps),
     (15, "the channel each case message was written in", _message_channels),
+    (16, "email: Message-IDs seen and sent, reply addresses, the mail outbox", _mail),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 
