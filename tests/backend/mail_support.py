@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.backend.channels.mail_in import receive
 from app.backend.db import Database
-from app.backend.db.tables import case_messages, cases
+from app.backend.db.tables import attachments, case_messages, cases
 from app.backend.settings import HubSettings
 
 SUPPORT = "support@northwind.test"
@@ -76,3 +76,9 @@ def messages_of(db: Database, case_id: str) -> list[Any]:
     with db.read() as conn:
         query = select(case_messages).where(case_messages.c.case_id == case_id)
         return list(conn.execute(query.order_by(case_messages.c.created_at)).all())
+
+
+def case_files(db: Database, case_id: str) -> list[str]:
+    with db.read() as conn:
+        query = select(attachments.c.filename).where(attachments.c.case_id == case_id)
+        return sorted(str(name) for name in conn.execute(query).scalars())
