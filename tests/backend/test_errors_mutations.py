@@ -137,6 +137,7 @@ def base_args(name: MutationName, slot: str, callback_id: str) -> dict[str, Any]
         MutationName.case_open: {"subject": "Lost bag", "description": "Not on the belt."},
         MutationName.case_reply: {"case": "fuzz-case", "body": "Any news?"},
         MutationName.case_close: {"case": "fuzz-case"},
+        MutationName.case_email_replies: {"case": "fuzz-case", "on": True},
         MutationName.callback_request: slot_args(slot),
         MutationName.callback_cancel: {"callback": callback_id},
         MutationName.callback_reschedule: {"callback": callback_id, "slot_start": slot},
@@ -166,6 +167,7 @@ ORDER = [
     MutationName.account_locale,
     MutationName.callback_reschedule,
     MutationName.callback_cancel,
+    MutationName.case_email_replies,
     MutationName.case_close,
 ]
 

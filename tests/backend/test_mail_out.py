@@ -15,7 +15,7 @@ from app.backend.util import now
 from tests.backend.mail_support import all_cases, counts, deliver, mail, mail_settings
 from tests.backend.support import open_case
 from tests.hub_process import free_port
-from tests.support import Inbox
+from tests.support import Inbox, mutation, push
 
 
 def smtp_settings(settings: HubSettings, port: int) -> HubSettings:
@@ -103,3 +103,34 @@ async def test_an_app_case_is_not_mailed(
     await _reply(client, operator, case["number"])
     assert deliver_due(db, smtp_settings(settings, port)) == 0
     assert found.messages == []
+
+
+async def test_an_app_customer_may_have_replies_mailed_too(
+    client: httpx.AsyncClient,
+    db: Database,
+    settings: HubSettings,
+    operator: dict[str, str],
+    alice: dict[str, str],
+    inbox: tuple[Inbox, int],
+) -> None:
+    found, port = inbox
+    settings = smtp_settings(settings, port)
+    case = await open_case(client, alice)
+    [on] = await push(client, alice, mutation("case.email_replies", case=case["id"], on=True))
+    assert on["entity"]["data"]["email_replies"] is True
+    await _reply(client, operator, case["number"])
+    assert deliver_due(db, settings) == 1
+    [sent] = found.messages
+    assert sent["To"] == "alice@example.com"
+    assert sent["Subject"] == f"Re: Lost bag [Case #{case['number']}]"
+    await push(client, alice, mutation("case.email_replies", case=case["id"], on=False))
+    await _reply(client, operator, case["number"])
+    assert deliver_due(db, settings) == 0
+    assert len(found.messages) == 1
+    read = await client.get(f"/v1/cases/{case['id']}", headers=alice)
+    assert read.json()["email_replies"] is False
+    # Only on one's own case.
+    [refused] = await push(
+        client, alice, mutation("case.email_replies", case="case_nobodys", on=True)
+    )
+    assert refused["status"] == "rejected"

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select
 
-from app.backend.channels.mail_store import queue_reply
+from app.backend.channels.mail_store import mail_case, queue_reply
 from app.backend.crud.attachments import attachment_from_row, case_attachments, claim_attachments
 from app.backend.crud.changes import record_change
 from app.backend.crud.rejections import MutationRejected
@@ -242,7 +242,12 @@ def message_from_row(row: Row[Any], files: Sequence[Any]) -> CaseMessage:
 
 
 def case_from_row(
-    row: Row[Any], files: Sequence[Any], messages: list[CaseMessage], *, complete: bool = True
+    row: Row[Any],
+    files: Sequence[Any],
+    messages: list[CaseMessage],
+    *,
+    complete: bool = True,
+    email_replies: bool = False,
 ) -> Case:
     """A stored case with `messages` (the whole thread, or not: `complete`) and the files
     of `files` attached to the case itself rather than to a message."""
@@ -259,6 +264,7 @@ def case_from_row(
         client_ref=row.client_ref,
         messages=messages,
         messages_complete=complete,
+        email_replies=email_replies,
         attachments=[
             attachment_from_row(f) for f in files if f.case_id == row.id and f.message_id is None
         ],
@@ -277,7 +283,10 @@ def _case_from_row(conn: Connection, row: Row[Any]) -> Case:
             .order_by(case_messages.c.created_at, case_messages.c.id)
         )
     ]
-    return case_from_row(row, files, messages)
+    mail = mail_case(conn, row.id)
+    return case_from_row(
+        row, files, messages, email_replies=mail is not None and mail.replies_by_email
+    )
 
 
 def get_case(conn: Connection, *, case_id: str, customer_id: str | None = None) -> Case:
