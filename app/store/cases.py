@@ -244,6 +244,7 @@ class Cases(Repo):
                 created_at=m["created_at"],
                 state="sent",
                 attachments=m.get("attachments", []),
+                channel=m.get("channel", "app"),
             )
             for m in data["messages"]
         ]

@@ -21,6 +21,7 @@ class MessageRecord:
     state: str  # sent | queued | failed
     error: Rejection | None = None
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    channel: str = "app"  # where it was written: app, email, helpdesk
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,11 @@ def author_line(locale: str, message: MessageRecord) -> str:
     return agent_name(message.author_name) or tr(locale, "support_team")
 
 
+def channel_line(locale: str, message: MessageRecord) -> str | None:
+    """The small note under a message written by email (None: written in the app)."""
+    return tr(locale, "by_email") if message.channel == "email" else None
+
+
 def bubble(cases: CasesState, ui: UiState, message: MessageRecord) -> ft.Control:
     page = ft.context.page
     mine = message.author is MessageAuthor.customer
@@ -92,6 +97,16 @@ def bubble(cases: CasesState, ui: UiState, message: MessageRecord) -> ft.Control
         controls.append(EditMessage(cases, ui, message))
     else:
         controls.append(ft.Text(message.body))
+    if (written := channel_line(ui.locale, message)) is not None:
+        controls.append(
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.EMAIL_OUTLINED, size=14),
+                    ft.Text(written, size=12, italic=True),
+                ],
+                spacing=4,
+            )
+        )
     if message.attachments:
         controls.append(thread_files(ui, cases, message.attachments))
     controls += message_state(ui, message)
