@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy import case as when
 
 from app.backend.crud import cases as case_crud
-from app.backend.db.tables import attachments, case_messages, cases, customers
+from app.backend.db.tables import attachments, case_messages, cases, customers, mail_cases
 from app.schemas import Case, CaseStatus, MessageAuthor
 from app.schemas.console import InboxCase
 
@@ -87,9 +87,17 @@ def waiting_since() -> ColumnElement[Any]:
 def _query() -> Select[Any]:
     return select(
         cases,
-        func.coalesce(customers.c.email, "").label("customer_email"),
+        # An unverified sender has no customer row: the agents see the address the mail
+        # came from, marked as unverified.
+        func.coalesce(customers.c.email, mail_cases.c.address + " (unverified)", "").label(
+            "customer_email"
+        ),
         waiting_since().label("waiting_since"),
-    ).select_from(cases.outerjoin(customers, customers.c.id == cases.c.customer_id))
+    ).select_from(
+        cases.outerjoin(customers, customers.c.id == cases.c.customer_id).outerjoin(
+            mail_cases, mail_cases.c.case_id == cases.c.id
+        )
+    )
 
 
 def _filtered(query: Select[Any], wanted: InboxFilter) -> Select[Any]:
