@@ -32,6 +32,7 @@ from tests.backend.support import PNG
         ("X-Autoreply", "yes"),
         ("From", "MAILER-DAEMON@mx.example.com"),
         ("X-Careline-Loop", "northwind.test"),
+        ("From", "Northwind <SUPPORT@northwind.test>"),
     ],
 )
 def test_auto_replies_bounces_and_loops_are_dropped(
@@ -80,6 +81,13 @@ def test_the_same_message_id_twice_is_one_message(db: Database, settings: HubSet
     assert deliver(db, settings, bare) == "250 OK"
     assert deliver(db, settings, bare) == "250 OK: already kept"
     assert counts(db) == (2, 0)
+
+
+def test_a_long_text_is_cut_with_a_note(db: Database, settings: HubSettings) -> None:
+    assert deliver(db, mail_settings(settings), mail(body="bag " * 10_000)) == "250 OK"
+    [case] = all_cases(db)
+    assert case.description.startswith("bag bag")
+    assert case.description.endswith("[The mail's text was cut at 20000 characters.]")
 
 
 def test_malformed_mime_keeps_the_readable_text_and_says_so(

@@ -59,6 +59,9 @@ def receive(db: Database, settings: HubSettings, raw: bytes, *, envelope_from: s
     except Refused as refused:
         log.warning("mail from %s refused: %s", envelope_from, refused)
         return f"{refused.code} {refused.text}"
+    if settings.support_address and mail.sender == normalize_email(settings.support_address):
+        log.info("mail from %s dropped: from the support address itself (a loop)", mail.sender)
+        return "250 OK: not kept (from the support address)"
     message_id = mail.message_id or hashlib.sha256(raw).hexdigest() + "@careline.invalid"
     with db.write() as conn:
         seen = mail_store.seen_id(conn, message_id)

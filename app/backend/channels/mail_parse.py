@@ -23,7 +23,9 @@ from app.backend.crud.auth import normalize_email
 LOOP_HEADER = "X-Careline-Loop"
 MAX_DEPTH = 8  # multipart nesting the hub reads; deeper mail is refused
 MAX_PARTS = 64  # parts (all levels) the hub reads; more is refused
-MAX_TEXT_CHARS = 100_000  # a body's text beyond this is cut, with a note saying so
+# A mail's text beyond what the app lets a customer write in a case or reply is cut, with
+# a note saying so.
+MAX_TEXT_CHARS = 20_000
 CASE_REF = re.compile(r"\[Case #(\d{1,14})\]", re.IGNORECASE)
 MESSAGE_ID = re.compile(r"<([^<>\s]{1,298})>")
 
@@ -92,7 +94,7 @@ def parse_mail(raw: bytes, *, authserv_id: str | None) -> ParsedMail:
         notes.append(f"The mail's text was cut at {MAX_TEXT_CHARS} characters.")
     if message.defects:
         notes.append("The mail was malformed; this is the text that could be read from it.")
-    subject = " ".join(_header(message, "Subject").split())[:300]
+    subject = " ".join(_header(message, "Subject").split())[:200]
     found = CASE_REF.search(subject)
     return ParsedMail(
         message_id=_one_id(_header(message, "Message-ID")),
