@@ -40,6 +40,7 @@ class CaseRecord:
     unread: int
     updated_at: str
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    email_replies: bool = False  # agents' replies are mailed to the customer too
 
 
 @dataclass(frozen=True)

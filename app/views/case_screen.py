@@ -139,6 +139,20 @@ def bubble(cases: CasesState, ui: UiState, message: MessageRecord) -> ft.Control
     )
 
 
+def email_replies_switch(cases: CasesState, ui: UiState, case: CaseRecord) -> list[ft.Control]:
+    """Agents' replies mailed to the customer too; nothing once the case is closed."""
+    if not takes_replies(case.status):
+        return []
+    page = ft.context.page
+    return [
+        ft.Switch(
+            label=tr(ui.locale, "email_replies_switch"),
+            value=case.email_replies,
+            on_change=lambda e: page.run_task(cases.set_email_replies, bool(e.control.value)),
+        )
+    ]
+
+
 def close_case(cases: CasesState, ui: UiState, case: CaseRecord) -> list[ft.Control]:
     """Close the case, asked once more; nothing once it is closed."""
     page = ft.context.page
@@ -205,6 +219,7 @@ def CaseThread(cases: CasesState, ui: UiState) -> ft.Control:
         controls.append(thread_files(ui, cases, case.attachments))
     controls += file_problem(ui, cases)
     controls += close_case(cases, ui, case)
+    controls += email_replies_switch(cases, ui, case)
     controls.append(ft.Divider())
     if not case.messages:
         controls.append(ft.Text(tr(ui.locale, "no_replies_yet"), italic=True))
