@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import smtplib
 from collections.abc import Iterator
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,8 @@ from tests.e2e.support import (
     stop_app,
 )
 from tests.hub_process import RealHub, free_port
+
+PAT = "pat@example.com"
 
 
 @pytest.fixture
@@ -41,31 +44,27 @@ def mail_app(tmp_path: Path) -> Iterator[tuple[AppProcess, int]]:
     hub.stop()
 
 
-def _send(port: int, **fields: str) -> None:
+def _send(port: int, message: EmailMessage) -> None:
     with smtplib.SMTP("127.0.0.1", port) as smtp:
-        smtp.send_message(mail("pat@example.com", **fields), to_addrs=[SUPPORT])
+        smtp.send_message(message, to_addrs=[SUPPORT])
 
 
 def test_an_emailed_case_shows_in_the_app_after_sign_in(
     chromium: Browser, mail_app: tuple[AppProcess, int]
 ) -> None:
     app, listen = mail_app
-    _send(listen, subject="Stroller left at gate B7", body="Left at B7 this morning.")
+    _send(listen, mail(PAT, "Stroller left at gate B7", "Left at B7 this morning."))
     page = open_page(chromium, f"{app.url}/cases/new", viewport=DESKTOP)
     prompt = page.get_by_role("group", name=re.compile("^Sign in to open a case"))
     expect(prompt).to_be_visible(timeout=30_000)
-    sign_in_when_asked(page, app, "pat@example.com")
+    sign_in_when_asked(page, app, PAT)
     expect(page).to_have_url(re.compile(r"/cases/new$"), timeout=15_000)
     page.get_by_role("button", name="Back", exact=True).click()
     tile = page.get_by_role("button", name=re.compile("Stroller left at gate B7"))
     expect(tile).to_be_visible(timeout=20_000)
-    _send(
-        listen,
-        subject="Re: Stroller",
-        body="It is a blue one.",
-        message_id="q2@example.com",
-        In_Reply_To="<q1@example.com>",
-    )
+    answer = mail(PAT, "Re: Stroller", "It is a blue one.", message_id="q2@example.com")
+    answer["In-Reply-To"] = "<q1@example.com>"
+    _send(listen, answer)
     page.get_by_label("Refresh").click()
     tile.click()
     expect(page.get_by_text("Left at B7 this morning.")).to_be_visible(timeout=20_000)
