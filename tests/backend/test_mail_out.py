@@ -61,7 +61,9 @@ async def test_an_agents_reply_is_mailed_once_and_threads_back(
     answer = mail(body="Thanks!", message_id="q2@example.com", In_Reply_To=sent["Message-ID"])
     answer.replace_header("Subject", "Re: something else")
     assert deliver(db, settings, answer) == "250 OK"
+    # Forwarded back without our marker and under another From: its Message-ID tells.
     del sent["X-Careline-Loop"]
+    sent.replace_header("From", "forwarder@example.com")
     assert deliver(db, settings, sent.as_bytes()) == "250 OK: already kept"
     assert counts(db) == (1, 2)
 
