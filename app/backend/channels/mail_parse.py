@@ -13,7 +13,7 @@ import email.policy
 import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
-from email.utils import getaddresses, parseaddr
+from email.utils import parseaddr
 from html.parser import HTMLParser
 
 from app.backend.crud.auth import normalize_email
@@ -199,10 +199,6 @@ def _references(message: Message) -> tuple[str, ...]:
     ids = MESSAGE_ID.findall(_header(message, "In-Reply-To"))
     ids += reversed(MESSAGE_ID.findall(_header(message, "References")))
     return tuple(dict.fromkeys(ids))[:50]
-
-
-def recipients(values: list[str]) -> list[str]:
-    return [normalize_email(a) for _n, a in getaddresses(values) if "@" in a]
 
 
 class _TextOfHtml(HTMLParser):
