@@ -157,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
     auth = top.add_parser("auth", help="sign-in").add_subparsers(dest="sub", required=True)
     add(auth, "codes", cli_hub.auth_codes, "dev mode: show pending sign-in codes")
 
+    mail = top.add_parser("mail", help="the email channel").add_subparsers(
+        dest="sub", required=True
+    )
+    add(mail, "outbox", cli_hub.mail_outbox, "replies by email not sent yet, and why")
+
     token = top.add_parser("token", help="operator tokens").add_subparsers(
         dest="sub", required=True
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from app.backend import demo
+from app.backend.channels import mail_store
 from app.backend.cli_commands import CliError, database, read, settings_from, write
 from app.backend.crud import audit, auth, retention, sign_in
 from app.backend.db import migrate
@@ -119,4 +120,18 @@ def token_revoke(args: argparse.Namespace) -> int:
         auth.revoke_token(conn, token_id=args.id)
         audit.record(conn, None, "token.revoke", args.id)
     print(f"Revoked {args.id}")
+    return 0
+
+
+def mail_outbox(args: argparse.Namespace) -> int:
+    """Replies on email cases not sent yet: to whom, how often tried, when next, why."""
+    with read(args) as conn:
+        items = mail_store.backlog(conn)
+    if not items:
+        print("Nothing waits to be sent.")
+    for item in items:
+        print(
+            f"{item.case_message_id}  to {item.recipient}  tried {item.attempts}x  "
+            f"next {item.next_attempt_at}  {item.last_error or ''}".rstrip()
+        )
     return 0

@@ -118,6 +118,21 @@ def send_sign_in_code(
         raise
 
 
+def open_smtp(settings: HubSettings) -> smtplib.SMTP:
+    """A connection to the hub's mail server, protected as its settings say and logged in:
+    for mail other than sign-in codes (replies on email cases). Raises SettingsError or
+    OSError when it cannot be had."""
+    check_mail_settings(settings)
+    smtp = _connect(settings)
+    try:
+        if settings.smtp_user and settings.smtp_password:
+            smtp.login(settings.smtp_user, settings.smtp_password)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
 def _connect(settings: HubSettings) -> smtplib.SMTP:
     """A connection ready to log in: TLS first (verified), unless `smtp_security` is none
     (refused beforehand for a server on another machine)."""

@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 import app as careline
+from app.backend.channels import mail_in, mail_out
 from app.backend.channels.connector import Connector
 from app.backend.channels.delivery import ChannelOutbox
 from app.backend.channels.registry import build_connector
@@ -89,7 +90,14 @@ def create_app(
         pruning.start()
         if hub.channel_outbox is not None:
             hub.channel_outbox.start()
+        mail_server = await mail_in.start_listener(db, settings)
+        mail_outbox = BackgroundTask(lambda: mail_out.run_outbox(db, settings), "careline-mail-out")
+        mail_outbox.start()
         yield
+        await mail_outbox.stop()
+        if mail_server is not None:
+            mail_server.close()
+            await mail_server.wait_closed()
         if hub.channel_outbox is not None:
             await hub.channel_outbox.stop()
             await hub.channel_outbox.connector.aclose()

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Connection, select
 
-from app.backend.channels import outbox
+from app.backend.channels import mail_prefs, outbox
 from app.backend.crud import auth, callbacks, cases, kb, subscriptions
 from app.backend.crud.rejections import MutationRejected
 from app.backend.db.tables import cases as cases_table
@@ -25,6 +25,7 @@ from app.schemas.mutations import (
     CallbackRequestArgs,
     CallbackRescheduleArgs,
     CaseCloseArgs,
+    CaseEmailRepliesArgs,
     CaseOpenArgs,
     CaseReplyArgs,
     DeviceRegisterArgs,
@@ -97,6 +98,13 @@ def _case_reply(
 
 def _case_close(conn: Connection, customer_id: str, args: CaseCloseArgs) -> Entity:
     return _entity("case", cases.close_case(conn, customer_id=customer_id, case_ref=args.case))
+
+
+def _case_email_replies(conn: Connection, customer_id: str, args: CaseEmailRepliesArgs) -> Entity:
+    case = mail_prefs.set_email_replies(
+        conn, customer_id=customer_id, case_ref=args.case, on=args.on
+    )
+    return _entity("case", case)
 
 
 def _callback_request(
@@ -175,6 +183,7 @@ HANDLERS: dict[MutationName, tuple[type[BaseModel], Handler]] = {
     MutationName.case_open: (CaseOpenArgs, _case_open),
     MutationName.case_reply: (CaseReplyArgs, _case_reply),
     MutationName.case_close: (CaseCloseArgs, _case_close),
+    MutationName.case_email_replies: (CaseEmailRepliesArgs, _case_email_replies),
     MutationName.callback_request: (CallbackRequestArgs, _callback_request),
     MutationName.callback_cancel: (CallbackCancelArgs, _callback_cancel),
     MutationName.callback_reschedule: (CallbackRescheduleArgs, _callback_reschedule),

@@ -209,6 +209,15 @@ class HubSettings:
     django_helpdesk_webhook_secret: str | None = None
     django_helpdesk_queues: tuple[tuple[str, int], ...] = ()
     django_helpdesk_default_queue: int = 1
+    # Email as a channel (app/backend/channels): the SMTP listener's `host:port` (None: no
+    # listener), the support address it takes mail for, and the authserv-id of the
+    # company's MTA whose Authentication-Results vouch for a sender (None: no mail is
+    # verified, so no emailed case joins an account).
+    mail_listen: str | None = None
+    support_address: str | None = None
+    mail_authserv_id: str | None = None
+    # How often the mail outbox looks for replies to send (and retries failed ones).
+    mail_outbox_seconds: float = 5.0
 
     @property
     def dev_mode(self) -> bool:

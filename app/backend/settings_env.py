@@ -174,6 +174,10 @@ HUB_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("smtp_password", "CARELINE_SMTP_PASSWORD", str),
     ("smtp_password", "CARELINE_SMTP_PASSWORD_FILE", _file_text),
     ("mail_from", "CARELINE_MAIL_FROM", str),
+    ("mail_listen", "CARELINE_MAIL_LISTEN", str),
+    ("support_address", "CARELINE_SUPPORT_ADDRESS", str),
+    ("mail_authserv_id", "CARELINE_MAIL_AUTHSERV_ID", str),
+    ("mail_outbox_seconds", "CARELINE_MAIL_OUTBOX_SECONDS", _number),
     ("dev_mode_allowed", "CARELINE_DEV_MODE", _flag),
     # uvicorn's own variable, then ours.
     ("forwarded_allow_ips", "FORWARDED_ALLOW_IPS", str),

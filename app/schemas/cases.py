@@ -88,6 +88,9 @@ class Case(WireModel):
     client_ref: str | None = Field(None, description="The id the client gave the case offline.")
     attachments: list[Attachment] = Field(default_factory=list)
     messages: list[CaseMessage] = Field(default_factory=list, description="Oldest first.")
+    email_replies: bool = Field(
+        False, description="Agents' replies are mailed to the customer too (an emailed case)."
+    )
     messages_complete: bool = Field(
         True,
         description="False when `messages` holds only the messages this change added (a live "

@@ -35,6 +35,14 @@ class CaseCloseArgs(WireModel):
     case: str = Ref
 
 
+class CaseEmailRepliesArgs(WireModel):
+    """Whether agents' replies on the case are mailed to the customer's (signed-in)
+    address too."""
+
+    case: str = Ref
+    on: bool
+
+
 class CallbackRequestArgs(WireModel):
     client_ref: OneLine | None = Field(None, max_length=100)
     queue: str = Field(min_length=1, max_length=100)

@@ -44,6 +44,7 @@ class MutationName(StrEnum):
     )
     device_register = "device.register"
     account_locale = "account.locale"  # the customer chose another language in the app
+    case_email_replies = "case.email_replies"  # an agent's replies mailed to the customer too
 
 
 class MutationIn(WireModel):

@@ -289,6 +289,19 @@ class CasesState(ft.Observable):
         """Ask once more before closing the open case (False: keep it open)."""
         self.confirm_close = asking
 
+    async def set_email_replies(self, on: bool) -> None:
+        """Have agents' replies on the open case mailed to the customer too (or not)."""
+        if self.current is None:
+            return
+        store = self._runtime.personal.cases
+        try:
+            await asyncio.to_thread(store.set_email_replies, self.current.local_id, on)
+        except StorageError as error:
+            self.reply_error = refused_code(error)
+            return
+        await self.load()
+        self._runtime.scheduler.poke()
+
     async def close_case(self) -> bool:
         """Close the open case; False (with `reply_error`) when it could not be stored."""
         self.confirm_close = False

@@ -148,6 +148,22 @@ class Cases(Repo):
                 entity_id=case_local_id,
             )
 
+    def set_email_replies(self, case_local_id: str, on: bool) -> None:
+        """Have agents' replies mailed too (or not): shown at once, sent with the outbox."""
+        with self.db.transaction() as conn:
+            row = tables.held(conn, "cases", case_local_id)
+            data = {**loads(row["data"]), "email_replies": on}
+            conn.execute(
+                "UPDATE cases SET data = ? WHERE local_id = ?", (dumps(data), case_local_id)
+            )
+            self.outbox.add(
+                conn,
+                MutationName.case_email_replies,
+                {"case": row["server_id"] or case_local_id, "on": on},
+                entity="case",
+                entity_id=case_local_id,
+            )
+
     def mark_read(self, case_local_id: str) -> None:
         with self.db.transaction() as conn:
             row = tables.get(conn, "cases", case_local_id)
@@ -244,6 +260,7 @@ class Cases(Repo):
                 created_at=m["created_at"],
                 state="sent",
                 attachments=m.get("attachments", []),
+                channel=m.get("channel", "app"),
             )
             for m in data["messages"]
         ]
@@ -279,6 +296,7 @@ class Cases(Repo):
             unread=max(0, _agent_messages(data) - row["seen_messages"]),
             updated_at=row["updated_at"],
             attachments=data.get("attachments", []),
+            email_replies=bool(data.get("email_replies", False)),
         )
 
 

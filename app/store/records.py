@@ -21,6 +21,7 @@ class MessageRecord:
     state: str  # sent | queued | failed
     error: Rejection | None = None
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    channel: str = "app"  # where it was written: app, email, helpdesk
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class CaseRecord:
     unread: int
     updated_at: str
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    email_replies: bool = False  # agents' replies are mailed to the customer too
 
 
 @dataclass(frozen=True)

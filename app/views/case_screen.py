@@ -77,6 +77,11 @@ def author_line(locale: str, message: MessageRecord) -> str:
     return agent_name(message.author_name) or tr(locale, "support_team")
 
 
+def channel_line(locale: str, message: MessageRecord) -> str | None:
+    """The small note under a message written by email (None: written in the app)."""
+    return tr(locale, "by_email") if message.channel == "email" else None
+
+
 def bubble(cases: CasesState, ui: UiState, message: MessageRecord) -> ft.Control:
     page = ft.context.page
     mine = message.author is MessageAuthor.customer
@@ -92,6 +97,16 @@ def bubble(cases: CasesState, ui: UiState, message: MessageRecord) -> ft.Control
         controls.append(EditMessage(cases, ui, message))
     else:
         controls.append(ft.Text(message.body))
+    if (written := channel_line(ui.locale, message)) is not None:
+        controls.append(
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.EMAIL_OUTLINED, size=14),
+                    ft.Text(written, size=12, italic=True),
+                ],
+                spacing=4,
+            )
+        )
     if message.attachments:
         controls.append(thread_files(ui, cases, message.attachments))
     controls += message_state(ui, message)
@@ -122,6 +137,20 @@ def bubble(cases: CasesState, ui: UiState, message: MessageRecord) -> ft.Control
         padding=12,
         margin=ft.Margin.only(left=40) if mine else ft.Margin.only(right=40),
     )
+
+
+def email_replies_switch(cases: CasesState, ui: UiState, case: CaseRecord) -> list[ft.Control]:
+    """Agents' replies mailed to the customer too; nothing once the case is closed."""
+    if not takes_replies(case.status):
+        return []
+    page = ft.context.page
+    return [
+        ft.Switch(
+            label=tr(ui.locale, "email_replies_switch"),
+            value=case.email_replies,
+            on_change=lambda e: page.run_task(cases.set_email_replies, bool(e.control.value)),
+        )
+    ]
 
 
 def close_case(cases: CasesState, ui: UiState, case: CaseRecord) -> list[ft.Control]:
@@ -190,6 +219,7 @@ def CaseThread(cases: CasesState, ui: UiState) -> ft.Control:
         controls.append(thread_files(ui, cases, case.attachments))
     controls += file_problem(ui, cases)
     controls += close_case(cases, ui, case)
+    controls += email_replies_switch(cases, ui, case)
     controls.append(ft.Divider())
     if not case.messages:
         controls.append(ft.Text(tr(ui.locale, "no_replies_yet"), italic=True))

@@ -133,10 +133,11 @@ def spoilt_fields(name: MutationName) -> st.SearchStrategy[dict[str, Any]]:
 
 def base_args(name: MutationName, slot: str, callback_id: str) -> dict[str, Any]:
     """Arguments that would be accepted, for the fuzzer to spoil one field at a time."""
-    return {
+    accepted: dict[MutationName, dict[str, Any]] = {
         MutationName.case_open: {"subject": "Lost bag", "description": "Not on the belt."},
         MutationName.case_reply: {"case": "fuzz-case", "body": "Any news?"},
         MutationName.case_close: {"case": "fuzz-case"},
+        MutationName.case_email_replies: {"case": "fuzz-case", "on": True},
         MutationName.callback_request: slot_args(slot),
         MutationName.callback_cancel: {"callback": callback_id},
         MutationName.callback_reschedule: {"callback": callback_id, "slot_start": slot},
@@ -145,7 +146,8 @@ def base_args(name: MutationName, slot: str, callback_id: str) -> dict[str, Any]
         MutationName.subscriptions_join: {"keys": ["NW13"], "components": ["baggage"]},
         MutationName.device_register: {"platform": "webpush", "endpoint": "https://p.example"},
         MutationName.account_locale: {"locale": "es"},
-    }[name]
+    }
+    return accepted[name]
 
 
 def fresh_customer(db: Database, settings: HubSettings) -> dict[str, str]:
@@ -166,6 +168,7 @@ ORDER = [
     MutationName.account_locale,
     MutationName.callback_reschedule,
     MutationName.callback_cancel,
+    MutationName.case_email_replies,
     MutationName.case_close,
 ]
 

@@ -131,6 +131,7 @@ def test_hub_thread_replaces_local_copies_and_counts_unread(store: LocalStores) 
             "author": "customer",
             "body": "Any news?",
             "client_ref": message_id,
+            "channel": "email",
             "created_at": NOW,
         },
         {
@@ -158,9 +159,9 @@ def test_hub_thread_replaces_local_copies_and_counts_unread(store: LocalStores) 
     )
     view = store.personal.cases.get("case_1")
     assert view is not None
-    assert [(m.body, m.state) for m in view.messages] == [
-        ("Any news?", "sent"),
-        ("Found it", "sent"),
+    assert [(m.body, m.state, m.channel) for m in view.messages] == [
+        ("Any news?", "sent", "email"),
+        ("Found it", "sent", "app"),
     ]
     assert view.unread == 1
     store.personal.cases.mark_read(local_id)

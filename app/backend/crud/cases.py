@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select
 
+from app.backend.channels.mail_store import mail_case, queue_reply
 from app.backend.crud.attachments import attachment_from_row, case_attachments, claim_attachments
 from app.backend.crud.changes import record_change
 from app.backend.crud.rejections import MutationRejected
@@ -83,6 +84,7 @@ def customer_reply(
     attachment_ids: Sequence[str] = (),
     client_ref: str | None = None,
     max_messages: int | None = None,
+    channel: Channel = Channel.app,
 ) -> Case:
     """The customer's reply; refused on a closed case, and on one holding `max_messages`."""
     row = _own_case(conn, customer_id, case_ref)
@@ -93,7 +95,9 @@ def customer_reply(
             [{"case_id": row.id, "number": row.number}],
         )
     _check_room(conn, row, max_messages)
-    message_id = _append(conn, row.id, MessageAuthor.customer, None, body, client_ref)
+    message_id = _append(
+        conn, row.id, MessageAuthor.customer, None, body, client_ref, channel=channel
+    )
     claim_attachments(
         conn, customer_id=customer_id, ids=attachment_ids, case_id=row.id, message_id=message_id
     )
@@ -151,6 +155,9 @@ def agent_reply(
         message_id=message_id,
         unused_only=True,
     )
+    # Sent by the mail outbox after this transaction commits, when the case takes
+    # replies by email.
+    queue_reply(conn, case_id=case_id, case_message_id=message_id)
     return _touch(conn, case_id, status or CaseStatus(row.status), at=stamp, added=[message_id])
 
 
@@ -238,7 +245,12 @@ def message_from_row(row: Row[Any], files: Sequence[Any]) -> CaseMessage:
 
 
 def case_from_row(
-    row: Row[Any], files: Sequence[Any], messages: list[CaseMessage], *, complete: bool = True
+    row: Row[Any],
+    files: Sequence[Any],
+    messages: list[CaseMessage],
+    *,
+    complete: bool = True,
+    email_replies: bool = False,
 ) -> Case:
     """A stored case with `messages` (the whole thread, or not: `complete`) and the files
     of `files` attached to the case itself rather than to a message."""
@@ -255,6 +267,7 @@ def case_from_row(
         client_ref=row.client_ref,
         messages=messages,
         messages_complete=complete,
+        email_replies=email_replies,
         attachments=[
             attachment_from_row(f) for f in files if f.case_id == row.id and f.message_id is None
         ],
@@ -273,7 +286,10 @@ def _case_from_row(conn: Connection, row: Row[Any]) -> Case:
             .order_by(case_messages.c.created_at, case_messages.c.id)
         )
     ]
-    return case_from_row(row, files, messages)
+    mail = mail_case(conn, row.id)
+    return case_from_row(
+        row, files, messages, email_replies=mail is not None and mail.replies_by_email
+    )
 
 
 def get_case(conn: Connection, *, case_id: str, customer_id: str | None = None) -> Case:

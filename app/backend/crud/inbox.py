@@ -28,7 +28,14 @@ from sqlalchemy import (
 from sqlalchemy import case as when
 
 from app.backend.crud import cases as case_crud
-from app.backend.db.tables import attachments, case_messages, cases, customers, staff
+from app.backend.db.tables import (
+    attachments,
+    case_messages,
+    cases,
+    customers,
+    mail_cases,
+    staff,
+)
 from app.schemas import Case, CaseStatus, MessageAuthor
 from app.schemas.console import InboxCase
 
@@ -87,13 +94,17 @@ def waiting_since() -> ColumnElement[Any]:
 def _query() -> Select[Any]:
     return select(
         cases,
-        func.coalesce(customers.c.email, "").label("customer_email"),
+        # An unverified sender has no customer row: the agents see the address the mail
+        # came from, marked as unverified.
+        func.coalesce(customers.c.email, mail_cases.c.address + " (unverified)", "").label(
+            "customer_email"
+        ),
         waiting_since().label("waiting_since"),
         staff.c.name.label("assignee_name"),
     ).select_from(
-        cases.outerjoin(customers, customers.c.id == cases.c.customer_id).outerjoin(
-            staff, staff.c.id == cases.c.assignee
-        )
+        cases.outerjoin(customers, customers.c.id == cases.c.customer_id)
+        .outerjoin(staff, staff.c.id == cases.c.assignee)
+        .outerjoin(mail_cases, mail_cases.c.case_id == cases.c.id)
     )
 
 

@@ -22,6 +22,9 @@ from app.backend.db.tables import (
     channel_tickets,
     counters,
     events,
+    mail_cases,
+    mail_ids,
+    mail_outbox,
     meta,
     metadata,
     mutations,
@@ -154,6 +157,11 @@ def _channel_outbox(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _mail(conn: Connection) -> None:
+    for table in (mail_ids, mail_cases, mail_outbox):
+        table.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "baseline", _baseline),
     (2, "idempotent attachment uploads", _upload_keys),
@@ -171,6 +179,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (14, "searches that found nothing, counted without customers", _search_gaps),
     (15, "the channel each case message was written in", _message_channels),
     (16, "the channel outbox to a helpdesk, tickets and comments it links", _channel_outbox),
+    (17, "email: Message-IDs seen and sent, reply addresses, the mail outbox", _mail),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

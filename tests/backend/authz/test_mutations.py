@@ -46,6 +46,7 @@ MUTATIONS: dict[str, Mutation] = {
     ),
     "case.reply": Mutation({"case": "{case}", "body": "Bob was here"}, "not_found"),
     "case.close": Mutation({"case": "{case}"}, "not_found"),
+    "case.email_replies": Mutation({"case": "{case}", "on": True}, "not_found"),
     "callback.request": Mutation(
         {"queue": "help", "mode": "asap", "phone": "+13125550100", "case": "{case}"},
         "not_found",

@@ -9,6 +9,7 @@ from app.backend.db.tables.channels import channel_comments, channel_outbox, cha
 from app.backend.db.tables.common import counters, meta, metadata
 from app.backend.db.tables.insight import search_gap_batches, search_gaps
 from app.backend.db.tables.kb import article_feedback, articles, categories
+from app.backend.db.tables.mail import mail_cases, mail_ids, mail_outbox
 from app.backend.db.tables.push_targets import alert_devices, devices, subscriptions
 from app.backend.db.tables.scheduling import callbacks, queues, slot_usage, staffing
 from app.backend.db.tables.staff import audit_log, staff
@@ -36,6 +37,9 @@ __all__ = [
     "events",
     "incident_updates",
     "incidents",
+    "mail_cases",
+    "mail_ids",
+    "mail_outbox",
     "meta",
     "metadata",
     "mutations",
