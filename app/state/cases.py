@@ -82,6 +82,12 @@ class CasesState(ft.Observable):
             self.current = await asyncio.to_thread(runtime.personal.cases.get, self.current_id)
 
     @property
+    def shown_route(self) -> str | None:
+        """The open case's route as its live updates name it: none until the hub has it."""
+        case = self.current
+        return f"/cases/{case.server_id}" if case and case.server_id else None
+
+    @property
     def unread(self) -> int:
         return sum(c.unread for c in self.cases)
 

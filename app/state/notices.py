@@ -4,11 +4,21 @@ was not looked at."""
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import flet as ft
 
 from app.notify import Notice
 
 RECENT = 20
+
+
+class Shown(Protocol):
+    """A screen's item whose route can change while it is on screen (a case opened in
+    this window gets the hub's id, which its updates name, after its screen opened)."""
+
+    @property
+    def shown_route(self) -> str | None: ...
 
 
 class NoticesState(ft.Observable):
@@ -22,13 +32,20 @@ class NoticesState(ft.Observable):
     def __init__(self) -> None:
         self.items: list[Notice] = []
         self.unseen: dict[str, int] = {}  # by route prefix: /status, /cases, /callbacks
-        # The case or callback on screen (its route): it shows its own updates.
-        self.showing: str | None = None
+        # The case or callback on screen (its route, or what knows it as it is now): it
+        # shows its own updates.
+        self.shown: str | Shown | None = None
         # The address on screen, and where the latest update's banner was first shown.
         self.route: str | None = None
         self.banner_on: str | None = None
         # The latest update was seen, dismissed or opened: no banner until a newer one.
         self.quiet = False
+
+    @property
+    def showing(self) -> str | None:
+        """The route of the item on screen, as it is now."""
+        shown = self.shown
+        return shown if shown is None or isinstance(shown, str) else shown.shown_route
 
     @property
     def banner(self) -> Notice | None:
@@ -62,9 +79,11 @@ class NoticesState(ft.Observable):
         elif self.banner_on != route:
             self.quiet = True
 
-    def show(self, route: str | None) -> None:
-        """The screen now shows the item at `route` (None: no item): its notices go."""
-        self.showing = route
+    def show(self, item: str | Shown | None) -> None:
+        """The screen now shows `item`, by its route or what knows its route (None: no
+        item): its notices go, and its later ones get no banner."""
+        self.shown = item
+        route = self.showing
         if route is not None and any(n.route == route for n in self.items):
             if self.banner is not None and self.banner.route == route:
                 self.quiet = True

@@ -265,7 +265,9 @@ def CaseScreen(window: WindowState, ui: UiState, case_id: str) -> ft.View:
 
     ft.use_effect(lambda: page.run_task(load), dependencies=[case_id])
     shown = cases.current if loaded else None
-    use_showing(window.notices, f"/cases/{shown.server_id}" if shown and shown.server_id else None)
+    # By the state, not this render's record: a case opened in this window gets the hub's
+    # id (which its updates name) while its screen shows it.
+    use_showing(window.notices, cases if loaded else None)
     draft = reply_key(shown.local_id) if shown else None
 
     def typed(e: ft.Event[ft.TextField]) -> None:

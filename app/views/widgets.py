@@ -14,7 +14,7 @@ from app.schemas.booking import MAX_BOOKING_REF, BookingRefField
 from app.schemas.sync import RejectionCode
 from app.schemas.wording import CompanyWord, company_words
 from app.state.account import AccountState
-from app.state.notices import NoticesState
+from app.state.notices import NoticesState, Shown
 from app.state.window import UiState, WindowState
 from app.views.strings import tr
 from app.views.theme import WARNING
@@ -249,15 +249,15 @@ def sync_marker(ui: UiState, sync_state: str, error: Rejection | None) -> list[f
     return []
 
 
-def use_showing(notices: NoticesState, route: str | None) -> None:
-    """While this screen shows the item at `route`, its live updates get no banner (the
-    screen itself changes)."""
+def use_showing(notices: NoticesState, item: str | Shown | None) -> None:
+    """While this screen shows `item` (its route, or what knows its route as it changes),
+    its live updates get no banner (the screen itself changes)."""
 
     def show() -> None:
-        notices.show(route)
+        notices.show(item)
 
     def hide() -> None:
-        if notices.showing == route:
+        if notices.shown == item:
             notices.show(None)
 
-    ft.use_effect(show, dependencies=[route], cleanup=hide)
+    ft.use_effect(show, dependencies=[item], cleanup=hide)

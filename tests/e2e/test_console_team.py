@@ -67,6 +67,13 @@ def test_an_admin_adds_an_agent_changes_the_role_and_the_audit_log_shows_it(
         settled_click(page, page.get_by_text("Supervisor", exact=True).last)
         expect(shown(page, "Nia Obi has a new role")).to_be_visible(timeout=30_000)
         shoot(page, "team")
+        # Deactivating asks first in the member's row; Cancel keeps everything as it was.
+        settled_click(page, page.get_by_role("button", name="Deactivate", exact=True).first)
+        question = shown(page, "? They are signed out now")
+        expect(question).to_be_visible(timeout=30_000)
+        settled_click(page, page.get_by_role("button", name="Cancel", exact=True))
+        expect(question).to_have_count(0)
+        expect(shown(page, "is deactivated and signed out")).to_have_count(0)
 
         go_to(page, "Audit log")
         expect(shown(page, "Changed a member of staff · Nia Obi")).to_be_visible(timeout=30_000)
@@ -83,6 +90,7 @@ def test_an_admin_adds_an_agent_changes_the_role_and_the_audit_log_shows_it(
     admin = {"Authorization": f"Bearer {staff_token(hub, ADMIN)}"}
     members = httpx.get(f"{hub.url}/v1/admin/staff", headers=admin).json()["items"]
     assert {m["email"]: m["role"] for m in members}[NEW_AGENT] == "supervisor"
+    assert not [m["email"] for m in members if m["disabled"]], "the cancelled one stays active"
     trail = httpx.get(
         f"{hub.url}/v1/admin/audit", headers=admin, params={"action": "staff."}
     ).json()["items"]

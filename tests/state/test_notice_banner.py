@@ -5,7 +5,10 @@ until a newer update arrives."""
 from __future__ import annotations
 
 from app.notify import Notice
+from app.state.cases import CasesState
 from app.state.notices import NoticesState
+from app.state.runtime import DeviceRuntime
+from tests.sync.support import Rig
 
 
 def update(n: int, route: str = "/status/storm") -> Notice:
@@ -62,3 +65,28 @@ def test_opening_the_item_counts_as_seen() -> None:
     notices.show("/cases/c2")
     notices.show(None)
     assert on_screen(notices, "/cases") is None, "the earlier update does not surface"
+
+
+async def test_a_case_opened_in_this_window_gives_its_replies_no_banner(
+    rig: Rig, runtime: DeviceRuntime
+) -> None:
+    """The customer sends a case and stays on its screen: the hub's id (which the reply's
+    update names) arrives after the screen opened, and still the reply gets no banner."""
+    rig.sign_in()
+    notices, cases = NoticesState(), CasesState(runtime)
+    local_id = await cases.submit(subject="Stroller", description="Left at B4", category=None)
+    assert local_id is not None
+    await cases.open_case(local_id)
+    notices.visit(f"/cases/{local_id}")
+    notices.show(cases)  # what the case screen tells the window it shows
+    assert cases.current is not None and cases.current.server_id is None
+    await runtime.engine.sync()
+    await cases.load()
+    assert cases.current is not None and cases.current.server_id is not None
+    server_route = f"/cases/{cases.current.server_id}"  # as the hub's reply event names it
+    answer = Notice.make(key="message:1", title="Stroller", body="At desk 3", route=server_route)
+    notices.add(answer)
+    assert notices.banner_for(f"/cases/{local_id}") is None and notices.items == []
+    notices.show(None)  # left the screen: the case's next update gets a banner
+    notices.add(answer)
+    assert notices.items == [answer]

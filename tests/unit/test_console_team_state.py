@@ -17,7 +17,7 @@ from app.console.client import ConsoleClient
 from app.console.sessions import BrowserSessions
 from app.console.state.audit import AuditState, detail_text
 from app.console.state.console import ConsoleState
-from app.console.state.team import Done, NewMember, TeamState, active_first
+from app.console.state.team import Asked, Asking, Done, NewMember, TeamState, active_first
 from app.console.views.shell import visible
 from app.schemas.staff import ROLE_SCOPES, AuditEntry, StaffMember, StaffRole, StaffSession
 
@@ -178,6 +178,34 @@ async def test_a_new_role_deactivating_and_ending_sign_ins_reach_the_hub() -> No
         ("PUT", "/v1/admin/staff/s2", {"role": "supervisor"}),
         ("PUT", "/v1/admin/staff/s2", {"disabled": True}),
         ("PUT", "/v1/admin/staff/s2", {"disabled": False}),
+        ("POST", "/v1/admin/staff/s2/sign-out", None),
+    ]
+
+
+async def test_deactivating_and_ending_sign_ins_are_asked_first_and_cancel_keeps_all() -> None:
+    hub = FakeHub()
+    team = TeamState(console(hub))
+    await team.load()
+    before = list(team.members)
+    whats: list[Asked] = ["deactivate", "end_sign_ins"]
+    for what in whats:
+        team.ask(team.members[1], what)
+        assert team.asking == Asking("s2", what)
+        team.cancel()
+        assert team.asking is None and team.done is None
+    await team.confirm()  # nothing asked: nothing done
+    assert team.members == before
+    assert [s for s in hub.sent if s[0] != "GET"] == [], "nothing reached the hub"
+    team.ask(team.members[1], "deactivate")
+    await team.confirm()
+    assert team.asking is None and team.done == Done("deactivated", "Bo")
+    assert [m.disabled for m in team.members] == [False, True]
+    team.ask(team.members[1], "end_sign_ins")
+    await team.confirm()
+    assert team.done == Done("signed_out", "Bo", 2)
+    writes = [(s[0], s[1], s[2]) for s in hub.sent if s[0] != "GET"]
+    assert writes == [
+        ("PUT", "/v1/admin/staff/s2", {"disabled": True}),
         ("POST", "/v1/admin/staff/s2/sign-out", None),
     ]
 

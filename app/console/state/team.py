@@ -6,6 +6,7 @@ caller holds the scopes of the roles involved); a refused add keeps what was typ
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Literal
 
 import flet as ft
 from pydantic import ValidationError
@@ -39,6 +40,18 @@ class Done:
     count: int = 0
 
 
+Asked = Literal["deactivate", "end_sign_ins"]
+
+
+@dataclass(frozen=True)
+class Asking:
+    """An action on a member, asked once more before it is done (it cannot be taken back
+    unnoticed: the member is out at once)."""
+
+    member: str  # the member's id
+    what: Asked
+
+
 def wrong_fields(error: ValidationError) -> list[str]:
     """The add form's fields the shared wire model refused (as the hub would)."""
     return sorted({str(e["loc"][-1]) for e in error.errors() if e["loc"]})
@@ -59,6 +72,7 @@ class TeamState(ft.Observable):
         self.busy = False
         self.done: Done | None = None
         self.error: Failure | None = None
+        self.asking: Asking | None = None
 
     @property
     def me(self) -> str | None:
@@ -120,3 +134,22 @@ class TeamState(ft.Observable):
         self.busy = False
         if ended is not None:
             self.done = Done("signed_out", member.name, ended.ended)
+
+    def ask(self, member: StaffMember, what: Asked) -> None:
+        """Deactivate or "End sign-ins" was chosen: the member's row asks first."""
+        self.done, self.asking = None, Asking(member.id, what)
+
+    def cancel(self) -> None:
+        """Not after all: everything stays as it was."""
+        self.asking = None
+
+    async def confirm(self) -> None:
+        """Do what was asked, to the member as they are listed now."""
+        asking, self.asking = self.asking, None
+        found = next((m for m in self.members if asking and m.id == asking.member), None)
+        if asking is None or found is None:
+            return
+        if asking.what == "deactivate":
+            await self.deactivate(found)
+        else:
+            await self.end_sign_ins(found)

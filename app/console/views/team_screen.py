@@ -1,6 +1,7 @@
 """Team (admin only): add a member of staff (email, name, role), and for each member their
 role, whether they may sign in and when they last did, with a new role, deactivate or
-reactivate, and "End sign-ins". A refused add keeps what was typed; the hub's reason
+reactivate, and "End sign-ins" (deactivating and ending sign-ins are asked once more in
+the member's row). A refused add keeps what was typed; the hub's reason
 shows on the screen."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import flet as ft
 
 from app.console.state.console import ConsoleUi
-from app.console.state.team import Done, TeamState
+from app.console.state.team import Asked, Done, TeamState
 from app.console.strings import tr, when
 from app.console.views.context import use_console
 from app.console.views.shell import console_view
@@ -92,6 +93,34 @@ def state_line(locale: str, member: StaffMember) -> str:
     return f"{member.email} · {state} · {last}"
 
 
+# Per asked action: the question, and the button that does it.
+ASKED: dict[Asked, tuple[str, str]] = {
+    "deactivate": ("team_confirm_deactivate", "team_deactivate"),
+    "end_sign_ins": ("team_confirm_end_sign_ins", "team_end_sign_ins"),
+}
+
+
+def asked(team: TeamState, member: StaffMember, what: Asked, locale: str) -> ft.Control:
+    """The row asks before deactivating or ending sign-ins: Cancel (first, filled) keeps
+    everything as it was; the action itself is a plain button in the error colour."""
+    page, (question, act) = ft.context.page, ASKED[what]
+    return ft.Row(
+        [
+            ft.Text(tr(locale, question, name=member.name), color=ft.Colors.ERROR),
+            ft.FilledButton(tr(locale, "cancel"), on_click=team.cancel),
+            ft.TextButton(
+                tr(locale, act),
+                disabled=team.busy,
+                style=ft.ButtonStyle(color=ft.Colors.ERROR),
+                on_click=lambda: page.run_task(team.confirm),
+            ),
+        ],
+        tight=True,
+        spacing=8,
+        wrap=True,
+    )
+
+
 def member_row(team: TeamState, member: StaffMember, locale: str) -> ft.Control:
     page, mine = ft.context.page, member.id == team.me
     role = tr(locale, f"role_{member.role.value}")
@@ -108,7 +137,7 @@ def member_row(team: TeamState, member: StaffMember, locale: str) -> ft.Control:
             else ft.TextButton(
                 tr(locale, "team_deactivate"),
                 icon=ft.Icons.PERSON_OFF_OUTLINED,
-                on_click=lambda: page.run_task(team.deactivate, member),
+                on_click=lambda: team.ask(member, "deactivate"),
             )
         )
         actions = [
@@ -125,9 +154,12 @@ def member_row(team: TeamState, member: StaffMember, locale: str) -> ft.Control:
                 tr(locale, "team_end_sign_ins"),
                 icon=ft.Icons.LOGOUT,
                 tooltip=tr(locale, "team_end_sign_ins_help", name=member.name),
-                on_click=lambda: page.run_task(team.end_sign_ins, member),
+                on_click=lambda: team.ask(member, "end_sign_ins"),
             ),
         ]
+    asking = team.asking
+    if asking is not None and asking.member == member.id:
+        actions = [asked(team, member, asking.what, locale)]
     name = ft.Text(
         member.name,
         weight=ft.FontWeight.BOLD,
