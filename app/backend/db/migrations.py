@@ -25,6 +25,9 @@ from app.backend.db.tables import (
     search_gap_batches,
     search_gaps,
     sign_in_failures,
+    social_keys,
+    social_posts,
+    social_warnings,
     staff,
     tokens,
 )
@@ -146,6 +149,11 @@ def _message_channels(conn: Connection) -> None:
     _add_columns(conn, "case_messages", (("channel", "VARCHAR(16) NOT NULL DEFAULT 'app'"),))
 
 
+def _early_warning(conn: Connection) -> None:
+    for table in (social_posts, social_keys, social_warnings):
+        table.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "baseline", _baseline),
     (2, "idempotent attachment uploads", _upload_keys),
@@ -162,6 +170,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (13, "who each case is assigned to, cases by latest activity", _inbox),
     (14, "searches that found nothing, counted without customers", _search_gaps),
     (15, "the channel each case message was written in", _message_channels),
+    (16, "public posts, the keys watched in them, early warnings", _early_warning),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -10,6 +10,7 @@ from app.backend.db.tables.insight import search_gap_batches, search_gaps
 from app.backend.db.tables.kb import article_feedback, articles, categories
 from app.backend.db.tables.push_targets import alert_devices, devices, subscriptions
 from app.backend.db.tables.scheduling import callbacks, queues, slot_usage, staffing
+from app.backend.db.tables.social import social_keys, social_posts, social_warnings
 from app.backend.db.tables.staff import audit_log, staff
 from app.backend.db.tables.status import components, incident_updates, incidents
 from app.backend.db.tables.sync import events, mutations, sync_changes
@@ -40,6 +41,9 @@ __all__ = [
     "search_gaps",
     "sign_in_failures",
     "slot_usage",
+    "social_keys",
+    "social_posts",
+    "social_warnings",
     "staff",
     "staffing",
     "subscriptions",
