@@ -56,9 +56,7 @@ def _exact_tail(k: int, mean: int) -> float:
     """1 - P(X < k) with 100 digits: an independent way, free of cancellation."""
     getcontext().prec = 100
     m = Decimal(mean)
-    below = sum(
-        (Decimal(-m).exp() * m**i / math.factorial(i) for i in range(k)), start=Decimal(0)
-    )
+    below = sum((Decimal(-m).exp() * m**i / math.factorial(i) for i in range(k)), start=Decimal(0))
     return float(1 - below)
 
 

@@ -73,7 +73,8 @@ def add_posts(conn: Connection, posts: Sequence[PostIn]) -> list[PostIn]:
             url=post.url,
             received_at=received,
         )
-        if conn.execute(statement.on_conflict_do_nothing()).rowcount:
+        stored = statement.on_conflict_do_nothing().returning(social_posts.c.id)
+        if conn.execute(stored).first() is not None:
             added.append(post)
     return added
 
