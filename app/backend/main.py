@@ -29,6 +29,7 @@ from app.backend.routes import (
     admin_files,
     admin_inbox,
     admin_insight,
+    admin_social,
     admin_status,
     admin_tokens,
     auth,
@@ -150,6 +151,7 @@ def create_app(settings: HubSettings, *, database: Database | None = None) -> Fa
         admin_inbox,
         admin_board,
         admin_insight,
+        admin_social,
         search_gaps,
     )
     for module in routers:
