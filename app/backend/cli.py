@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.backend import cli_channels, cli_hub, cli_staff, cli_status, cli_texts, serve
+from app.backend import cli_channels, cli_hub, cli_social, cli_staff, cli_status, cli_texts, serve
 from app.backend import cli_commands as commands
 from app.backend.settings import SettingsError
 from app.config import DEFAULT_HUB_HOST, DEFAULT_HUB_PORT
@@ -175,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     cli_staff.add_commands(top, add)
     cli_channels.add_commands(top, add)
+    cli_social.add_commands(top, add)
     return parser
 
 

@@ -27,8 +27,8 @@ def prune(args: argparse.Namespace) -> int:
         pruned = retention.prune(db, settings)
     print(
         f"Removed {pruned.uploads} unattached uploads, {pruned.mutations} idempotency "
-        f"records, {pruned.events} events, {pruned.tombstones} tombstones and "
-        f"{pruned.devices} devices beyond today's limits."
+        f"records, {pruned.events} events, {pruned.tombstones} tombstones, "
+        f"{pruned.devices} devices beyond today's limits and {pruned.posts} public posts."
     )
     return 0
 

@@ -16,6 +16,7 @@ from app.backend.crud import kb, queues, staff, status
 from app.backend.crud.components import save_component, set_component_state
 from app.backend.db.tables import meta
 from app.backend.demo_texts import add_missing_translations
+from app.backend.early_warning import store as early_warning
 from app.backend.kb_import import import_folder
 from app.backend.util import now, upsert
 from app.schemas import (
@@ -62,6 +63,7 @@ class DemoReport:
     incidents: int = 0
     articles: int = 0
     staff: int = 0
+    watched: int = 0  # keys watched in public posts
     translated: int = 0  # incidents loaded before that got the demo's translations now
     errors: list[str] = field(default_factory=list)
 
@@ -110,6 +112,11 @@ def load_demo(
         _load_queue(conn, entry, position, moment)
         report.queues += 1
     report.staff = _load_staff(conn, folder)
+    for entry in (
+        _read(folder, "social_keys.yaml") if (folder / "social_keys.yaml").exists() else []
+    ):
+        early_warning.watch(conn, entry["key"], entry.get("aliases") or [])
+        report.watched += 1
     kb_report = import_folder(conn, folder / "kb")
     report.articles = kb_report.created_or_changed + kb_report.unchanged
     report.errors.extend(kb_report.errors or [])

@@ -33,6 +33,7 @@ from app.backend.routes import (
     admin_files,
     admin_inbox,
     admin_insight,
+    admin_social,
     admin_status,
     admin_tokens,
     auth,
@@ -184,6 +185,7 @@ def create_app(
         admin_inbox,
         admin_board,
         admin_insight,
+        admin_social,
         search_gaps,
     )
     for module in routers:

@@ -175,6 +175,9 @@ class HubSettings:
     keep_mutations_days: float = 30
     keep_events_days: float = 30
     keep_tombstones_days: float = 30
+    # Public posts for early warning, counted from when the hub received them (warnings
+    # keep a few trimmed samples).
+    keep_social_posts_days: float = 14
     prune_every_seconds: float = 3600
     push_contact: str = "mailto:support@careline.invalid"
     # The Web Push (VAPID) key as PEM text; without it the hub makes `vapid.pem` in the

@@ -212,6 +212,7 @@ HUB_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("keep_mutations_days", "CARELINE_KEEP_MUTATIONS_DAYS", _number),
     ("keep_events_days", "CARELINE_KEEP_EVENTS_DAYS", _number),
     ("keep_tombstones_days", "CARELINE_KEEP_TOMBSTONES_DAYS", _number),
+    ("keep_social_posts_days", "CARELINE_KEEP_SOCIAL_POSTS_DAYS", _number),
     ("prune_every_seconds", "CARELINE_PRUNE_EVERY_SECONDS", _number),
     ("push_contact", "CARELINE_PUSH_CONTACT", str),
     ("vapid_private_key", "CARELINE_VAPID_PRIVATE_KEY", str),

@@ -25,7 +25,7 @@ ROLE_SCOPES: dict[StaffRole, frozenset[str]] = {
     StaffRole.status_manager: frozenset({"status"}),
     StaffRole.agent: frozenset({"cases"}),
     StaffRole.supervisor: frozenset({"cases", "callbacks", "kb"}),
-    StaffRole.admin: frozenset({"status", "cases", "callbacks", "kb", "tokens", "staff"}),
+    StaffRole.admin: frozenset({"status", "cases", "callbacks", "kb", "tokens", "staff", "social"}),
 }
 
 

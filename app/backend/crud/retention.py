@@ -4,7 +4,7 @@ after `keep_mutations_days` (a key older than that would apply again) and events
 `keep_events_days`, the latest always kept. A stream resuming from a forgotten event
 gets a resync (`event_floor`), never a silent gap. The change feed's tombstones go after
 `keep_tombstones_days` (`prune_old_tombstones`); a cursor from before them gets `reset`.
-Push devices that
+Public posts go `keep_social_posts_days` after the hub received them. Push devices that
 `DeviceRegisterArgs` refuses (a platform without an adapter, keys or an endpoint longer
 than a push service makes) go too: they could never be pushed to.
 
@@ -28,7 +28,15 @@ from starlette.concurrency import run_in_threadpool
 
 from app.backend.crud import changes
 from app.backend.db import Database
-from app.backend.db.tables import alert_devices, attachments, devices, events, meta, mutations
+from app.backend.db.tables import (
+    alert_devices,
+    attachments,
+    devices,
+    events,
+    meta,
+    mutations,
+    social_posts,
+)
 from app.backend.settings import HubSettings
 from app.backend.util import dumps, format_time, now, upsert
 from app.schemas.mutations import ENDPOINT_LIMITS, KEY_LIMITS, PushPlatform
@@ -55,6 +63,7 @@ class Pruned:
     events: int
     tombstones: int
     devices: int
+    posts: int
 
 
 def prune(db: Database, settings: HubSettings, *, moment: datetime | None = None) -> Pruned:
@@ -68,6 +77,7 @@ def prune(db: Database, settings: HubSettings, *, moment: datetime | None = None
     keys = cutoff(timedelta(days=settings.keep_mutations_days))
     logged = cutoff(timedelta(days=settings.keep_events_days))
     removed = cutoff(timedelta(days=settings.keep_tombstones_days))
+    posts = cutoff(timedelta(days=settings.keep_social_posts_days))
     return Pruned(
         uploads=_in_batches(db, lambda conn: prune_uploads(conn, before=uploads)),
         mutations=_in_batches(db, lambda conn: prune_mutations(conn, before=keys)),
@@ -77,6 +87,7 @@ def prune(db: Database, settings: HubSettings, *, moment: datetime | None = None
         ),
         devices=_in_batches(db, lambda conn: prune_unpushable(conn, devices))
         + _in_batches(db, lambda conn: prune_unpushable(conn, alert_devices)),
+        posts=_in_batches(db, lambda conn: prune_posts(conn, before=posts)),
     )
 
 
@@ -137,6 +148,21 @@ def prune_events(conn: Connection, *, before: str) -> tuple[int, bool]:
     raise_event_floor(conn, up_to)
     removed = conn.execute(delete(events).where(events.c.seq <= up_to)).rowcount
     return int(removed), up_to < int(last_old)
+
+
+def prune_posts(conn: Connection, *, before: str) -> tuple[int, bool]:
+    """Public posts the hub received before `before`."""
+    keys = conn.execute(
+        select(social_posts.c.source, social_posts.c.id)
+        .where(social_posts.c.received_at < before)
+        .limit(BATCH)
+    ).all()
+    if keys:
+        pairs = [(row.source, row.id) for row in keys]
+        conn.execute(
+            delete(social_posts).where(tuple_(social_posts.c.source, social_posts.c.id).in_(pairs))
+        )
+    return len(keys), len(keys) == BATCH
 
 
 def prune_unpushable(conn: Connection, table: Table) -> tuple[int, bool]:
@@ -220,6 +246,6 @@ async def prune_periodically(db: Database, settings: HubSettings) -> None:
         if any(astuple(pruned)):
             log.info(
                 "pruned %d unattached uploads, %d idempotency records, %d events, "
-                "%d tombstones and %d devices that DeviceRegisterArgs refuses",
+                "%d tombstones, %d devices that DeviceRegisterArgs refuses and %d public posts",
                 *astuple(pruned),
             )

@@ -31,6 +31,9 @@ from app.backend.db.tables import (
     search_gap_batches,
     search_gaps,
     sign_in_failures,
+    social_keys,
+    social_posts,
+    social_warnings,
     staff,
     tokens,
 )
@@ -162,6 +165,11 @@ def _mail(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _early_warning(conn: Connection) -> None:
+    for table in (social_posts, social_keys, social_warnings):
+        table.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "baseline", _baseline),
     (2, "idempotent attachment uploads", _upload_keys),
@@ -180,6 +188,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (15, "the channel each case message was written in", _message_channels),
     (16, "the channel outbox to a helpdesk, tickets and comments it links", _channel_outbox),
     (17, "email: Message-IDs seen and sent, reply addresses, the mail outbox", _mail),
+    (18, "public posts, the keys watched in them, early warnings", _early_warning),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

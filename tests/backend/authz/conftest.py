@@ -8,12 +8,12 @@ from datetime import timedelta
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from app.backend.crud import alert_devices, auth, staff, status, subscriptions
 from app.backend.crud.sign_in import pending_codes
 from app.backend.db import Database
-from app.backend.db.tables import mutations, tokens
+from app.backend.db.tables import mutations, social_warnings, tokens
 from app.backend.util import format_time, now
 from app.schemas import AlertDeviceIn, Impact
 from app.schemas.mutations import DeviceRegisterArgs
@@ -63,6 +63,21 @@ async def world(
             conn, title="Snow", impact=Impact.major, components_affected=["baggage"], body="Slow"
         )
         spare_token = auth.create_operator_token(conn, scopes=["kb"], label="spare")
+        at = format_time(now())
+        conn.execute(
+            insert(social_warnings).values(
+                id="warn_matrix",
+                key="ORD",
+                started_at=at,
+                detected_at=at,
+                count=12,
+                baseline=1.0,
+                p_value=1e-9,
+                state="new",
+                created_at=at,
+                updated_at=at,
+            )
+        )
         spare_id = next(t["id"] for t in auth.list_tokens(conn) if t["label"] == "spare")
     assert spare_token
     erin = await client.post("/v1/auth/start", json={"email": "erin.matrix@example.com"})
@@ -107,6 +122,7 @@ async def world(
         "callback": booked["entity"]["id"],
         "attachment": attachment,
         "incident": incident.id,
+        "warning": "warn_matrix",
         "token_id": spare_id,
         "device": device,
         "session": session,

@@ -23,8 +23,8 @@ class Access(Enum):
 class Route:
     """Who may call a route, and one request that succeeds for them. `path` and `json`
     may name the world's ids as {case}, {callback}, {attachment}, {incident}, {token_id},
-    {erin_attempt}, {erin_code}, {staff_attempt}, {staff_code}, {spare_staff}; `upload`
-    sends a file as multipart."""
+    {erin_attempt}, {erin_code}, {staff_attempt}, {staff_code}, {spare_staff}, {warning};
+    `upload` sends a file as multipart."""
 
     access: Access
     path: str
@@ -126,6 +126,15 @@ ROUTES: dict[str, Route] = {
         "status", "/v1/admin/incidents/audience", title="Fog", impact="minor"
     ),
     "GET /v1/admin/incident-templates": operator("status", "/v1/admin/incident-templates"),
+    "POST /v1/admin/social/posts": operator(
+        "social",
+        "/v1/admin/social/posts",
+        posts=[{"id": "p1", "created_at": "2015-02-17T10:00:00Z", "text": "Stuck at ORD"}],
+    ),
+    "GET /v1/admin/social/warnings": operator("status", "/v1/admin/social/warnings"),
+    "POST /v1/admin/social/warnings/{warning_id}": operator(
+        "status", "/v1/admin/social/warnings/{warning}", state="acknowledged"
+    ),
     "GET /v1/admin/cases": operator("cases", "/v1/admin/cases"),
     "GET /v1/admin/inbox": operator("cases", "/v1/admin/inbox"),
     "GET /v1/admin/inbox/{case_id}": operator("cases", "/v1/admin/inbox/{case}"),

@@ -12,6 +12,7 @@ from app.backend.db.tables.kb import article_feedback, articles, categories
 from app.backend.db.tables.mail import mail_cases, mail_ids, mail_outbox
 from app.backend.db.tables.push_targets import alert_devices, devices, subscriptions
 from app.backend.db.tables.scheduling import callbacks, queues, slot_usage, staffing
+from app.backend.db.tables.social import social_keys, social_posts, social_warnings
 from app.backend.db.tables.staff import audit_log, staff
 from app.backend.db.tables.status import components, incident_updates, incidents
 from app.backend.db.tables.sync import events, mutations, sync_changes
@@ -48,6 +49,9 @@ __all__ = [
     "search_gaps",
     "sign_in_failures",
     "slot_usage",
+    "social_keys",
+    "social_posts",
+    "social_warnings",
     "staff",
     "staffing",
     "subscriptions",

@@ -1,0 +1,2 @@
+"""Early warning from public posts: which watched keys a post mentions (`matching`), bursts
+of them in event time (`bursts`, `poisson`), and their storage (`store`)."""

@@ -1,0 +1,120 @@
+"""Bursts of posts per watched key, in event time (the posts' own `created_at`): the same
+posts give the same bursts whether they arrive live or replayed from an archive.
+
+Each key's posts are counted per fixed bin (10 minutes). A bin is anomalous when its
+count is at least `min_count` and the Poisson upper tail P(X >= count) under the key's
+baseline is below `alpha`. The baseline is the median count of the key's previous bins
+(`history_bins`, six hours): robust to the burst itself for half that time, and to single
+noisy bins; it is floored at `floor` posts a bin and at half the history's mean, so a key
+that is usually quiet (median 0) still has a rate to be tested against. Bins before
+`warmup_bins` of history are never tested.
+
+A slow rise is not a burst: the median trails it by half its window, and a rise that
+gentle stays within the tail. A burst is a run of anomalous bins, gaps of up to
+`gap_bins` quiet bins included; it starts at its first anomalous bin, and is detected at
+that bin's end."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from app.backend.early_warning.poisson import upper_tail
+
+
+@dataclass(frozen=True)
+class Params:
+    bin_minutes: int = 10
+    history_bins: int = 36
+    warmup_bins: int = 12
+    floor: float = 0.5
+    alpha: float = 1e-6
+    min_count: int = 5
+    gap_bins: int = 3
+
+    @property
+    def bin(self) -> timedelta:
+        return timedelta(minutes=self.bin_minutes)
+
+
+DEFAULT_PARAMS = Params()
+
+
+@dataclass(frozen=True)
+class Burst:
+    key: str
+    started_at: datetime
+    detected_at: datetime
+    count: int
+    baseline: float
+    p_value: float
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def bin_start(moment: datetime, params: Params) -> datetime:
+    """The start of the bin `moment` falls in (bins are aligned to the Unix epoch)."""
+    width = params.bin.total_seconds()
+    return EPOCH + timedelta(seconds=(moment - EPOCH).total_seconds() // width * width)
+
+
+def bin_counts(times: Iterable[datetime], origin: datetime, bins: int, params: Params) -> list[int]:
+    """Posts per bin from `origin` (a bin start), for `bins` bins; later ones are left out."""
+    counts = [0] * bins
+    width = params.bin.total_seconds()
+    for moment in times:
+        index = int((moment - origin).total_seconds() // width)
+        if 0 <= index < bins:
+            counts[index] += 1
+    return counts
+
+
+def baseline(history: list[int], params: Params) -> float:
+    if not history:
+        return params.floor
+    mean = sum(history) / len(history)
+    return max(float(statistics.median(history)), mean / 2, params.floor)
+
+
+def key_bursts(key: str, counts: list[int], origin: datetime, params: Params) -> list[Burst]:
+    """The bursts in one key's counts per bin, the first bin starting at `origin`."""
+    found: list[Burst] = []
+    quiet_since_last = params.gap_bins + 1  # bins since the last anomalous one
+    for i in range(params.warmup_bins, len(counts)):
+        count = counts[i]
+        anomalous = False
+        if count >= params.min_count:
+            rate = baseline(counts[max(0, i - params.history_bins) : i], params)
+            p_value = upper_tail(count, rate)
+            anomalous = p_value < params.alpha
+        if not anomalous:
+            quiet_since_last += 1
+            continue
+        if quiet_since_last > params.gap_bins:
+            start = origin + params.bin * i
+            found.append(Burst(key, start, start + params.bin, count, round(rate, 3), p_value))
+        quiet_since_last = 0
+    return found
+
+
+def find_bursts(
+    times_by_key: Mapping[str, Iterable[datetime]],
+    origin: datetime,
+    end: datetime,
+    params: Params = DEFAULT_PARAMS,
+) -> list[Burst]:
+    """Bursts of every key between `origin` (the first post's time: every key's history
+    starts there, a quiet key's with zeros) and `end`, ordered by start then key."""
+    first = bin_start(origin, params)
+    bins = int((end - first) / params.bin) + 1
+    bursts = [
+        burst
+        for key in sorted(times_by_key)
+        for burst in key_bursts(
+            key, bin_counts(times_by_key[key], first, bins, params), first, params
+        )
+    ]
+    return sorted(bursts, key=lambda b: (b.started_at, b.key))

@@ -1,0 +1,211 @@
+"""Storing posts, watched keys and warnings, and opening warnings for the bursts the
+stored posts show. Every function works in the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.backend.crud import audit, status
+from app.backend.crud.audit import Caller
+from app.backend.db.tables import components, social_keys, social_posts, social_warnings
+from app.backend.early_warning.bursts import DEFAULT_PARAMS, Burst, Params, find_bursts
+from app.backend.early_warning.matching import Matcher
+from app.backend.problems import ProblemError
+from app.backend.util import dumps, format_time, loads, new_id, now, parse_time
+from app.schemas import Impact
+from app.schemas.warnings import (
+    SAMPLE_LIMIT,
+    EarlyWarning,
+    PostIn,
+    SamplePost,
+    WarningAction,
+    WarningState,
+    WatchedKey,
+    printable,
+)
+
+SAMPLES = 3
+# Bursts of one key starting this close together are one burst: a bin that completes
+# after a later one was flagged does not open a second warning.
+SAME_BURST = timedelta(hours=1)
+
+
+def watch(conn: Connection, key: str, aliases: Sequence[str]) -> WatchedKey:
+    """Watch `key` under its own name and `aliases` (they replace those it had)."""
+    watched = WatchedKey(key=key.strip(), aliases=sorted({a.strip() for a in aliases if a.strip()}))
+    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+    statement = dialect.insert(social_keys).values(
+        key=watched.key, aliases=dumps(watched.aliases), created_at=format_time(now())
+    )
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=["key"], set_={"aliases": statement.excluded.aliases}
+        )
+    )
+    return watched
+
+
+def unwatch(conn: Connection, key: str) -> bool:
+    return bool(conn.execute(delete(social_keys).where(social_keys.c.key == key)).rowcount)
+
+
+def watched_keys(conn: Connection) -> list[WatchedKey]:
+    rows = conn.execute(select(social_keys).order_by(social_keys.c.key)).all()
+    return [WatchedKey(key=row.key, aliases=loads(row.aliases) or []) for row in rows]
+
+
+def add_posts(conn: Connection, posts: Sequence[PostIn]) -> list[PostIn]:
+    """Store the posts not stored yet (same source and id); returns those added."""
+    received = format_time(now())
+    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+    added = []
+    for post in posts:
+        statement = dialect.insert(social_posts).values(
+            source=post.source,
+            id=post.id,
+            created_at=format_time(post.created_at),
+            text=post.text,
+            lang=post.lang,
+            url=post.url,
+            received_at=received,
+        )
+        stored = statement.on_conflict_do_nothing().returning(social_posts.c.id)
+        if conn.execute(stored).first() is not None:
+            added.append(post)
+    return added
+
+
+def detect(
+    conn: Connection, *, since: datetime | None = None, params: Params = DEFAULT_PARAMS
+) -> int:
+    """Open a warning for each burst among the stored posts that starts at or after
+    `since` (all when None) and has none yet; returns how many were opened."""
+    keys = {k.key: k.aliases for k in watched_keys(conn)}
+    if not keys:
+        return 0
+    query = select(
+        social_posts.c.created_at, social_posts.c.id, social_posts.c.text, social_posts.c.url
+    ).order_by(social_posts.c.created_at, social_posts.c.id)
+    if since is not None:
+        history = params.bin * (params.history_bins + params.warmup_bins)
+        query = query.where(social_posts.c.created_at >= format_time(since - history))
+    rows = conn.execute(query).all()
+    if not rows:
+        return 0
+    matcher = Matcher(keys)
+    by_key: dict[str, list[tuple[datetime, SamplePost]]] = {key: [] for key in keys}
+    for row in rows:
+        moment = parse_time(row.created_at)
+        for key in matcher.keys_in(row.text):
+            sample = SamplePost(
+                created_at=moment, text=printable(row.text, SAMPLE_LIMIT), url=row.url
+            )
+            by_key[key].append((moment, sample))
+    origin, end = parse_time(rows[0].created_at), parse_time(rows[-1].created_at)
+    times = {key: [moment for moment, _ in posts] for key, posts in by_key.items()}
+    opened = 0
+    for burst in find_bursts(times, origin, end, params):
+        if since is not None and burst.started_at < since - SAME_BURST:
+            continue
+        samples = [
+            s for moment, s in by_key[burst.key] if burst.started_at <= moment < burst.detected_at
+        ]
+        opened += _open(conn, burst, samples[:SAMPLES])
+    return opened
+
+
+def _open(conn: Connection, burst: Burst, samples: list[SamplePost]) -> int:
+    near = conn.execute(
+        select(social_warnings.c.id).where(
+            social_warnings.c.key == burst.key,
+            social_warnings.c.started_at >= format_time(burst.started_at - SAME_BURST),
+            social_warnings.c.started_at <= format_time(burst.started_at + SAME_BURST),
+        )
+    ).first()
+    if near is not None:
+        return 0
+    moment = format_time(now())
+    conn.execute(
+        insert(social_warnings).values(
+            id=new_id("warn"),
+            key=burst.key,
+            started_at=format_time(burst.started_at),
+            detected_at=format_time(burst.detected_at),
+            count=burst.count,
+            baseline=burst.baseline,
+            p_value=burst.p_value,
+            samples=dumps([s.model_dump(mode="json") for s in samples]),
+            state=WarningState.new.value,
+            created_at=moment,
+            updated_at=moment,
+        )
+    )
+    return 1
+
+
+def _warning(row: object) -> EarlyWarning:
+    return EarlyWarning.model_validate(
+        {**row._mapping, "samples": loads(row.samples) or []}  # type: ignore[attr-defined]
+    )
+
+
+def list_warnings(
+    conn: Connection, *, state: WarningState | None = None, limit: int = 100
+) -> list[EarlyWarning]:
+    """Warnings, most recently detected first."""
+    query = select(social_warnings).order_by(
+        social_warnings.c.detected_at.desc(), social_warnings.c.key
+    )
+    if state is not None:
+        query = query.where(social_warnings.c.state == state.value)
+    return [_warning(row) for row in conn.execute(query.limit(limit)).all()]
+
+
+def get_warning(conn: Connection, warning_id: str) -> EarlyWarning:
+    row = conn.execute(select(social_warnings).where(social_warnings.c.id == warning_id)).first()
+    if row is None:
+        raise ProblemError(404, "Not found", f"No warning {warning_id!r}.", slug="not-found")
+    return _warning(row)
+
+
+def act(conn: Connection, caller: Caller, warning_id: str, action: WarningAction) -> EarlyWarning:
+    """Acknowledge, dismiss or publish a warning, audited. Publishing opens an incident
+    prefilled from it: the key (a component when one has that id, else a subscription
+    key), when it started, and the count against the baseline."""
+    warning = get_warning(conn, warning_id)
+    if action.state is WarningState.new:
+        raise ProblemError(422, "Invalid state", "A warning cannot be made new again.")
+    if warning.state is WarningState.published:
+        raise ProblemError(409, "Already published", f"Incident {warning.incident_id}.")
+    incident_id = None
+    if action.state is WarningState.published:
+        incident_id = _publish(conn, caller, warning, action)
+    conn.execute(
+        update(social_warnings)
+        .where(social_warnings.c.id == warning_id)
+        .values(state=action.state.value, incident_id=incident_id, updated_at=format_time(now()))
+    )
+    audit.record(conn, caller, f"warning.{action.state.value}", warning_id, {"key": warning.key})
+    return get_warning(conn, warning_id)
+
+
+def _publish(conn: Connection, caller: Caller, warning: EarlyWarning, action: WarningAction) -> str:
+    is_component = conn.execute(
+        select(components.c.id).where(components.c.id == warning.key)
+    ).first()
+    started = format_time(warning.started_at)
+    incident = status.publish_incident(
+        conn,
+        title=action.title or f"Reports of disruption: {warning.key}",
+        impact=Impact(action.impact),
+        components_affected=action.components or ([warning.key] if is_component else []),
+        keys=[] if is_component else [warning.key],
+        body=action.body or f"We are investigating reports about {warning.key} since {started}.",
+        started_at=warning.started_at,
+    )
+    audit.record(conn, caller, "incident.publish", incident.id, {"title": incident.title})
+    return incident.id
