@@ -7,8 +7,10 @@ from __future__ import annotations
 import email
 import email.policy
 import struct
+import time
 import uuid
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -21,6 +23,16 @@ from app.backend.crud.components import save_component
 from app.backend.crud.sign_in import pending_codes
 from app.backend.db import Database
 from app.schemas import CallbackQueue, Category
+
+
+def until(done: Callable[[], Any], what: str, seconds: float = 60) -> Any:
+    """`done()`'s first truthy answer, asked every 0.1 s; fails naming `what` after
+    `seconds`. A wait for a process on a loaded machine, never a timing assertion."""
+    deadline = time.monotonic() + seconds
+    while not (found := done()):
+        assert time.monotonic() < deadline, f"{what} did not happen"
+        time.sleep(0.1)
+    return found
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ import uvicorn
 from app.backend.channels.zendesk import sign
 from tests.backend.zendesk_support import EMAIL, TOKEN, FakeZendesk
 from tests.hub_process import RealHub, free_port
-from tests.support import bearer, mutation, push_body
+from tests.support import bearer, mutation, push_body, until
 
 SECRET = "journey-secret"
 
@@ -32,20 +31,10 @@ def zendesk() -> Iterator[FakeZendesk]:
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    _until(lambda: server.started)
+    until(lambda: server.started, "the fake Zendesk")
     yield fake
     server.should_exit = True
     thread.join(timeout=10)
-
-
-def _until(done: Callable[[], Any], what: str = "the hub") -> Any:
-    """Wait (up to a minute on a loaded machine) until `done()` is truthy; no time is
-    asserted."""
-    deadline = time.monotonic() + 60
-    while not (found := done()):
-        assert time.monotonic() < deadline, f"{what} did not get there"
-        time.sleep(0.1)
-    return found
 
 
 def test_a_case_answered_from_zendesk(
@@ -66,11 +55,11 @@ def test_a_case_answered_from_zendesk(
         opening = mutation("case.open", subject="Lost bag", description="Blue suitcase")
         pushed = httpx.post(f"{hub.url}/v1/sync/push", headers=alice, json=push_body(opening))
         case_id = pushed.json()["results"][0]["entity"]["id"]
-        ticket = _until(lambda: next(iter(zendesk.tickets.values()), None), "the ticket")
+        ticket = until(lambda: next(iter(zendesk.tickets.values()), None), "the ticket")
         assert ticket["external_id"] == case_id
         reply = mutation("case.reply", seq=2, case=case_id, body="It has a red tag")
         httpx.post(f"{hub.url}/v1/sync/push", headers=alice, json=push_body(reply))
-        _until(lambda: len(zendesk.comments[ticket["id"]]) == 2, "the customer's comment")
+        until(lambda: len(zendesk.comments[ticket["id"]]) == 2, "the customer's comment")
 
         zendesk.agent_says(ticket["id"], "We found it at the desk")  # its webhook is lost
 
@@ -78,7 +67,7 @@ def test_a_case_answered_from_zendesk(
             case = httpx.get(f"{hub.url}/v1/cases/{case_id}", headers=alice).json()
             return [m for m in case["messages"] if m["author"] == "agent"]
 
-        (answer,) = _until(thread, "the reconciled answer")
+        (answer,) = until(thread, "the reconciled answer")
         assert (answer["body"], answer["channel"]) == ("We found it at the desk", "helpdesk")
 
         event = {

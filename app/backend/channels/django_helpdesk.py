@@ -41,6 +41,7 @@ from app.backend.channels.django_helpdesk_wire import (
     ticket_changes,
     ticket_status,
 )
+from app.backend.channels.helpdesk_http import send
 from app.backend.settings import HubSettings, SettingsError
 
 OPEN, REOPENED, RESOLVED = 1, 2, 3  # django-helpdesk's default status ids
@@ -78,20 +79,7 @@ class DjangoHelpdeskConnector:
         )
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        try:
-            response = await self._http.request(method, path, **kwargs)
-        except httpx.HTTPError as error:  # connection refused, timeout, broken response
-            raise ConnectorUnavailable(f"django-helpdesk unreachable: {error!r}") from error
-        if response.status_code == 429 or response.status_code >= 500:
-            raise ConnectorUnavailable(
-                f"django-helpdesk answered {response.status_code} to {method} {path}",
-                retry_after=_retry_after(response.headers.get("Retry-After")),
-            )
-        if response.status_code >= 400:
-            raise ConnectorRefused(
-                f"django-helpdesk refused {method} {path} ({response.status_code}): "
-                f"{response.text[:300]}"
-            )
+        response = await send(self._http, "django-helpdesk", method, path, **kwargs)
         try:
             return response.json()
         except ValueError as error:
@@ -244,10 +232,3 @@ def _basic_password(headers: Mapping[str, str]) -> bytes:
     except (binascii.Error, ValueError):
         return b""
     return decoded.partition(b":")[2]
-
-
-def _retry_after(value: str | None) -> float | None:
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
-        return None

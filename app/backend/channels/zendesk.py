@@ -27,7 +27,6 @@ import httpx
 from app.backend.channels.connector import (
     Attachment,
     CommentDraft,
-    ConnectorRefused,
     ConnectorUnavailable,
     ExternalChange,
     ExternalReply,
@@ -36,6 +35,7 @@ from app.backend.channels.connector import (
     TicketDraft,
     TicketStatus,
 )
+from app.backend.channels.helpdesk_http import send
 
 MARKER = "careline_message_id"  # the custom audit metadata key of a customer's comment
 SOLVED = {"solved", "closed"}  # every other Zendesk status is open to Careline
@@ -69,19 +69,8 @@ class ZendeskConnector:
         )
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        """The JSON answer; 429, 5xx and transport errors are `ConnectorUnavailable` (with
-        Zendesk's Retry-After), any other 4xx `ConnectorRefused`."""
-        try:
-            response = await self.client.request(method, path, **kwargs)
-        except httpx.HTTPError as error:
-            raise ConnectorUnavailable(f"Zendesk unreachable: {error!r}") from None
-        if response.status_code == 429 or response.status_code >= 500:
-            raise ConnectorUnavailable(
-                f"Zendesk answered {response.status_code}",
-                retry_after=_seconds(response.headers.get("Retry-After")),
-            )
-        if response.status_code >= 400:
-            raise ConnectorRefused(f"Zendesk answered {response.status_code}: {response.text}")
+        """The JSON answer (`helpdesk_http.send` says which answers are errors)."""
+        response = await send(self.client, "Zendesk", method, path, **kwargs)
         return response.json() if response.content else {}
 
     async def _pages(self, path: str, key: str, **params: Any) -> list[dict[str, Any]]:
@@ -280,10 +269,3 @@ def _time(text: Any) -> datetime:
         return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     except ValueError:
         return datetime.now(UTC)
-
-
-def _seconds(text: str | None) -> float | None:
-    try:
-        return max(0.0, float(text)) if text else None
-    except ValueError:
-        return None

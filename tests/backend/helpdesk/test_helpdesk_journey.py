@@ -5,8 +5,7 @@ reaches the ticket once, and resolving the ticket solves the case."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,23 +19,13 @@ from tests.backend.helpdesk.helpdesk_peer import (
     tickets,
 )
 from tests.hub_process import RealHub
-from tests.support import bearer, mutation, push_body
+from tests.support import bearer, mutation, push_body, until
 
 
 @pytest.fixture
 def hub_and_helpdesk(tmp_path: Path) -> Iterator[tuple[RealHub, HelpdeskPeer]]:
     with hub_feeding_helpdesk(tmp_path, demo=False) as both:
         yield both
-
-
-def _until(done: Callable[[], Any], what: str) -> Any:
-    """Wait (up to a minute on a loaded machine) until `done()` is truthy; no time is
-    asserted."""
-    deadline = time.monotonic() + 60
-    while not (found := done()):
-        assert time.monotonic() < deadline, f"{what} did not get there"
-        time.sleep(0.2)
-    return found
 
 
 def test_a_case_from_the_app_is_answered_in_django_helpdesk(
@@ -48,7 +37,7 @@ def test_a_case_from_the_app_is_answered_in_django_helpdesk(
     pushed = httpx.post(f"{hub.url}/v1/sync/push", headers=alice, json=push_body(opening))
     case_id = pushed.json()["results"][0]["entity"]["id"]
 
-    (ticket,) = _until(lambda: tickets(peer), "the ticket")
+    (ticket,) = until(lambda: tickets(peer), "the ticket")
     assert ticket["submitter_email"] == "alice@example.com"
     assert "Blue suitcase, tag 4411" in ticket["description"]
 
@@ -59,7 +48,7 @@ def test_a_case_from_the_app_is_answered_in_django_helpdesk(
         case = httpx.get(f"{hub.url}/v1/cases/{case_id}", headers=alice).json()
         return [m for m in case["messages"] if m["author"] == "agent"]
 
-    (answer,) = _until(agent_messages, "the agent's answer")
+    (answer,) = until(agent_messages, "the agent's answer")
     assert (answer["body"], answer["channel"]) == ("We found it.", "helpdesk")
 
     reply = mutation("case.reply", seq=2, case=case_id, body="Thank you, I will collect it")
@@ -71,10 +60,10 @@ def test_a_case_from_the_app_is_answered_in_django_helpdesk(
         items = ups["results"] if isinstance(ups, dict) else ups
         return [f for f in items if "Thank you, I will collect it" in f["comment"]]
 
-    assert len(_until(customer_followups, "the customer's reply")) == 1
+    assert len(until(customer_followups, "the customer's reply")) == 1
 
     agent_follow_up(peer, ticket["id"], "Collected.", new_status=3)  # Resolved
-    case = _until(
+    case = until(
         lambda: (
             (c := httpx.get(f"{hub.url}/v1/cases/{case_id}", headers=alice).json())["status"]
             == "solved"

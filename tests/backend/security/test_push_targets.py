@@ -36,7 +36,7 @@ from app.backend.util import dumps, new_id, now_text
 from tests.backend.webpush_support import Browser
 from tests.hub_process import RealHub
 from tests.push_service import BlackHole, PushService
-from tests.support import bearer, mutation
+from tests.support import bearer, mutation, until
 
 STUCK = "stuck.careline.test"
 
@@ -218,13 +218,6 @@ def test_a_device_that_keeps_failing_is_given_up(
     until(lambda: failing not in device_rows(hub), "given up after three failures in a row")
     assert len(device_rows(hub)) == 1, "the working device stays"
     assert hole.accepted == 0
-
-
-def until(done: Callable[[], bool], what: str, seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    while not done():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.1)
 
 
 # In process: where the hub's push client connects, with the network replaced by a recorder.
