@@ -34,7 +34,7 @@ WRONG_CODE_IS_401 = {"/v1/auth/verify", "/v1/admin/auth/verify"}
 # each call gets a sign-in of its own.
 STAFF_ONLY = {"/v1/admin/me", "/v1/admin/auth/sign-out"}
 DEFAULT_EXAMPLES = 10
-SLOW_EXAMPLES = 100
+SLOW_EXAMPLES = 50
 
 
 class Tokens:
