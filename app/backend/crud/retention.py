@@ -19,9 +19,21 @@ import logging
 from collections.abc import Callable
 from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta
-from typing import get_args
+from typing import Any, get_args
 
-from sqlalchemy import BigInteger, Connection, Table, case, cast, delete, func, or_, select, tuple_
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Table,
+    case,
+    cast,
+    delete,
+    func,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
@@ -119,16 +131,22 @@ def prune_uploads(conn: Connection, *, before: str) -> tuple[int, bool]:
 
 def prune_mutations(conn: Connection, *, before: str) -> tuple[int, bool]:
     """Idempotency records made before `before`."""
-    rows = conn.execute(
-        select(mutations.c.customer_id, mutations.c.key)
-        .where(mutations.c.created_at < before)
-        .limit(BATCH)
-    ).all()
+    keys = (mutations.c.customer_id, mutations.c.key)
+    return _prune_older(conn, mutations, keys, mutations.c.created_at, before)
+
+
+def _prune_older(
+    conn: Connection,
+    table: Table,
+    keys: tuple[ColumnElement[Any], ...],
+    stamp: ColumnElement[Any],
+    before: str,
+) -> tuple[int, bool]:
+    """A batch of `table`'s rows (by their composite `keys`) whose `stamp` is before
+    `before`; whether more may be left."""
+    rows = conn.execute(select(*keys).where(stamp < before).limit(BATCH)).all()
     if rows:
-        pairs = [(row.customer_id, row.key) for row in rows]
-        conn.execute(
-            delete(mutations).where(tuple_(mutations.c.customer_id, mutations.c.key).in_(pairs))
-        )
+        conn.execute(delete(table).where(tuple_(*keys).in_([tuple(row) for row in rows])))
     return len(rows), len(rows) == BATCH
 
 
@@ -152,17 +170,8 @@ def prune_events(conn: Connection, *, before: str) -> tuple[int, bool]:
 
 def prune_posts(conn: Connection, *, before: str) -> tuple[int, bool]:
     """Public posts the hub received before `before`."""
-    keys = conn.execute(
-        select(social_posts.c.source, social_posts.c.id)
-        .where(social_posts.c.received_at < before)
-        .limit(BATCH)
-    ).all()
-    if keys:
-        pairs = [(row.source, row.id) for row in keys]
-        conn.execute(
-            delete(social_posts).where(tuple_(social_posts.c.source, social_posts.c.id).in_(pairs))
-        )
-    return len(keys), len(keys) == BATCH
+    keys = (social_posts.c.source, social_posts.c.id)
+    return _prune_older(conn, social_posts, keys, social_posts.c.received_at, before)
 
 
 def prune_unpushable(conn: Connection, table: Table) -> tuple[int, bool]:
