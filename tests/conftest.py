@@ -23,6 +23,16 @@ from tests.support import Company, Inbox, operator_headers, seed_company, sign_i
 
 PG_ENV = "CARELINE_TEST_DATABASE_URL"
 BACKENDS = ["sqlite", "postgresql"]
+E2E = Path(__file__).parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests are marked `e2e` and kept in one xdist group: `./dev test` runs the
+    other tests on parallel workers while one worker drives the browser, test after test."""
+    for item in items:
+        if item.path.is_relative_to(E2E):
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def _with_search_path(url: str, schema: str) -> str:

@@ -14,8 +14,6 @@ from tests.e2e.support import ARGS, CHROMIUM, AppProcess, browser_missing, start
 from tests.hub_process import RealHub
 from tests.push_service import PushService
 
-pytestmark = pytest.mark.e2e
-
 
 # Module scope: Playwright's sync API holds an event loop while it runs, which must be gone
 # before the asyncio tests of other modules start.
