@@ -1,16 +1,19 @@
 """Applying the mutations an app pushes to `/v1/sync/push` (Web Push to devices is
-`push_delivery`): each in its own transaction with its idempotency record, so a replayed
-key returns the stored result and never has a second effect."""
+`push_delivery`). Each mutation is stored with its idempotency record, so a replayed key
+returns the stored result and never has a second effect. One push's mutations share one
+transaction, each inside a savepoint of its own, so one refused mutation never undoes
+another; if that transaction meets a deadlock, the push is applied again one transaction
+per mutation."""
 
 from __future__ import annotations
 
 import logging
 import uuid
-from functools import partial
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from app.backend.crud.rejections import MutationRejected
 from app.backend.db import Database
@@ -40,14 +43,13 @@ def canonical_key(key: str) -> str:
     return str(uuid.UUID(key))
 
 
-def _stored(db: Database, customer_id: str, mutation: MutationIn) -> MutationResult | None:
-    with db.read() as conn:
-        row = conn.execute(
-            select(mutations).where(
-                mutations.c.customer_id == customer_id,
-                mutations.c.key == canonical_key(mutation.key),
-            )
-        ).one_or_none()
+def _stored(conn: Connection, customer_id: str, mutation: MutationIn) -> MutationResult | None:
+    row = conn.execute(
+        select(mutations).where(
+            mutations.c.customer_id == customer_id,
+            mutations.c.key == canonical_key(mutation.key),
+        )
+    ).one_or_none()
     if row is None:
         return None
     if row.name != mutation.name.value:
@@ -63,6 +65,17 @@ def _stored(db: Database, customer_id: str, mutation: MutationIn) -> MutationRes
     return stored.model_copy(update={"seq": mutation.seq, "status": status})
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """What the company's settings add to every mutation of one push."""
+
+    customer_id: str
+    client_id: str
+    max_case_messages: int | None = None
+    booking_pattern: str | None = None
+    helpdesk: str | None = None
+
+
 def apply_mutation(
     db: Database,
     *,
@@ -73,48 +86,60 @@ def apply_mutation(
     booking_pattern: str | None = None,
     helpdesk: str | None = None,
 ) -> MutationResult:
-    """Apply one mutation once; `max_case_messages` caps a case's thread (None: no cap);
-    a booking reference must match the company's `booking_pattern` (None: any); what a
-    customer does to a case is enqueued for the `helpdesk` (None: none)."""
-    stored = _stored(db, customer_id, mutation)
+    """Apply one mutation once, in a transaction of its own; `max_case_messages` caps a
+    case's thread (None: no cap); a booking reference must match the company's
+    `booking_pattern` (None: any); what a customer does to a case is enqueued for the
+    `helpdesk` (None: none)."""
+    rules = _Rules(customer_id, client_id, max_case_messages, booking_pattern, helpdesk)
+    return _apply_alone(db, rules, mutation)
+
+
+def _apply_alone(db: Database, rules: _Rules, mutation: MutationIn) -> MutationResult:
+    try:
+        with db.write() as conn:
+            return _apply_in(conn, rules, mutation)
+    except IntegrityError:
+        # The same key committed by a concurrent push: answer with its stored result.
+        with db.read() as conn:
+            stored = _stored(conn, rules.customer_id, mutation)
+        if stored is None:
+            raise
+        return stored
+
+
+def _apply_in(conn: Connection, rules: _Rules, mutation: MutationIn) -> MutationResult:
+    """Apply `mutation` inside the open transaction `conn`, in a savepoint: its effects
+    and its idempotency record are kept or undone together."""
+    stored = _stored(conn, rules.customer_id, mutation)
     if stored is not None:
         return stored
     args_model, handler = handler_for(
         mutation.name,
-        max_case_messages=max_case_messages,
-        booking_pattern=booking_pattern,
-        helpdesk=helpdesk,
+        max_case_messages=rules.max_case_messages,
+        booking_pattern=rules.booking_pattern,
+        helpdesk=rules.helpdesk,
     )
     key = canonical_key(mutation.key)
-    try:
-        with db.write() as conn:
-            conn.execute(
-                insert(mutations).values(
-                    customer_id=customer_id,
-                    key=key,
-                    client_id=client_id,
-                    seq=mutation.seq,
-                    name=mutation.name.value,
-                    status="pending",
-                    result="{}",
-                    created_at=format_time(now()),
-                )
+    where = (mutations.c.customer_id == rules.customer_id) & (mutations.c.key == key)
+    with conn.begin_nested():
+        conn.execute(
+            insert(mutations).values(
+                customer_id=rules.customer_id,
+                key=key,
+                client_id=rules.client_id,
+                seq=mutation.seq,
+                name=mutation.name.value,
+                status="pending",
+                result="{}",
+                created_at=format_time(now()),
             )
-            result = _run(conn, customer_id, mutation, args_model, handler)
-            conn.execute(
-                update(mutations)
-                .where(
-                    mutations.c.customer_id == customer_id,
-                    mutations.c.key == key,
-                )
-                .values(status=result.status, result=dumps(result.model_dump(mode="json")))
-            )
-    except IntegrityError:
-        # The same key committed by a concurrent push: answer with its stored result.
-        stored = _stored(db, customer_id, mutation)
-        if stored is None:
-            raise
-        return stored
+        )
+        result = _run(conn, rules.customer_id, mutation, args_model, handler)
+        conn.execute(
+            update(mutations)
+            .where(where)
+            .values(status=result.status, result=dumps(result.model_dump(mode="json")))
+        )
     return result
 
 
@@ -167,16 +192,22 @@ def apply_push(
     booking_pattern: str | None = None,
     helpdesk: str | None = None,
 ) -> PushResponse:
-    """Apply mutations in the client's outbox order; a rejection does not stop the rest."""
-    apply = partial(
-        apply_mutation,
-        db,
-        customer_id=customer_id,
-        client_id=request.client_id,
-        max_case_messages=max_case_messages,
-        booking_pattern=booking_pattern,
-        helpdesk=helpdesk,
-    )
+    """Apply mutations in the client's outbox order; a rejection does not stop the rest.
+    All of them commit in one transaction; a deadlock or a key committed meanwhile by a
+    concurrent push undoes that transaction whole, and each is then applied on its own."""
+    rules = _Rules(customer_id, request.client_id, max_case_messages, booking_pattern, helpdesk)
     ordered = sorted(request.mutations, key=lambda m: m.seq)
-    results = [apply(mutation=m) for m in ordered]
+    try:
+        with db.write() as conn:
+            results = [_apply_in(conn, rules, m) for m in ordered]
+    except (IntegrityError, OperationalError) as error:
+        if isinstance(error, OperationalError) and not _contended(error):
+            raise
+        results = [_apply_alone(db, rules, m) for m in ordered]
     return PushResponse(results=results, applied_at=now())
+
+
+def _contended(error: OperationalError) -> bool:
+    """A deadlock or a serialization failure on PostgreSQL: nothing is wrong with the
+    changes, only with applying them together."""
+    return getattr(error.orig, "sqlstate", None) in {"40P01", "40001"}
