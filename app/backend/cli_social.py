@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.backend.cli_commands import CliError, choice, read, write
+from app.backend.cli_commands import CliError, choice, read, settings_from, write
 from app.backend.early_warning import store
 from app.backend.early_warning.ingest import parse_lines
 from app.schemas.warnings import EarlyWarning, WarningAction, WarningState, printable
@@ -87,10 +87,11 @@ def import_posts(args: argparse.Namespace) -> int:
         raise CliError(f"{args.file}: {error.strerror}") from error
     for number, reason in parsed.errors:
         print(f"{args.file}:{number}: {reason}", file=sys.stderr)
+    params = store.params_of(settings_from(args))
     with write(args) as conn:
         added = store.add_posts(conn, parsed.posts)
         since = min((post.created_at for post in added), default=None)
-        opened = store.detect(conn, since=since) if since is not None else 0
+        opened = store.detect(conn, since=since, params=params) if since is not None else 0
     print(
         f"Read {len(parsed.posts)} posts: {len(added)} new, "
         f"{len(parsed.posts) - len(added)} already there, {len(parsed.errors)} bad lines; "
