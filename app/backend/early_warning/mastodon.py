@@ -2,8 +2,8 @@
 (`GET /api/v1/timelines/tag/:hashtag`, no account needed), paged forward with `min_id`
 (each page holds the statuses right after the cursor, newest first), as posts to ingest.
 
-A status's `content` is HTML: it is reduced to its text here (tags dropped, entities
-decoded, paragraphs and line breaks kept as white space) and is never rendered anywhere.
+A status's `content` is HTML: it is reduced to its text as an email's HTML body is
+(`html_to_text`: tags and scripts dropped, entities decoded) and is never rendered.
 The author is not read. Statuses are stored under `source` "mastodon:<host>", so the same
 status reached through two hashtags counts once.
 
@@ -19,13 +19,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
 from pydantic import ValidationError
 
+from app.backend.channels.mail_parse import html_to_text
 from app.backend.settings import is_loopback_host
 from app.schemas.warnings import POST_TEXT_ACCEPTED, PostIn
 
@@ -61,42 +61,6 @@ def hashtag(text: str) -> str:
     return tag
 
 
-class _Text(HTMLParser):
-    """The text of a status's HTML: data only, <br> and paragraph ends as white space,
-    nothing of <script> or <style> (an instance should never send them)."""
-
-    BREAKS = frozenset({"br", "p", "div", "li", "blockquote", "pre"})
-    HIDDEN = frozenset({"script", "style", "template"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.HIDDEN:
-            self.hidden += 1
-        elif tag in self.BREAKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.HIDDEN:
-            self.hidden = max(0, self.hidden - 1)
-        elif tag in self.BREAKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data)
-
-
-def html_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts).strip()
-
-
 def status_post(status: dict[str, Any], source: str) -> PostIn | None:
     """The post a public status makes (its content warning and text); None for a status
     that is not public or not a status."""
@@ -106,7 +70,7 @@ def status_post(status: dict[str, Any], source: str) -> PostIn | None:
     spoiler = status.get("spoiler_text") or ""
     if not isinstance(content, str) or not isinstance(spoiler, str):
         return None
-    text = " ".join(part for part in (spoiler, html_text(content)) if part)
+    text = " ".join(part for part in (spoiler, html_to_text(content)) if part)
     try:
         return PostIn(
             id=str(status.get("id")),
