@@ -8,12 +8,17 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
+from app.backend.crud import auth
+from app.backend.early_warning import store
 from app.backend.early_warning.store import params_of
-from app.backend.settings import SettingsError
+from app.backend.main import create_app
+from app.backend.settings import HubSettings, SettingsError
 from app.backend.settings_env import load_settings
 from tests.backend.support import Run
+from tests.support import bearer
 
 START = datetime(2015, 2, 17, tzinfo=UTC)
 
@@ -65,7 +70,7 @@ def test_a_value_that_cannot_work_names_its_variable(
         load_settings(data_dir=tmp_path)
 
 
-def _archive(tmp_path: Path) -> Path:
+def _posts() -> list[dict[str, str]]:
     """Six calm hours about Chicago, then twelve posts in ten minutes."""
     lines = []
     for i in range(36):
@@ -74,8 +79,12 @@ def _archive(tmp_path: Path) -> Path:
     for i in range(12):
         moment = START + timedelta(minutes=360 + i / 2)
         lines.append({"id": f"s{i}", "created_at": moment.isoformat(), "text": "ORD stuck"})
+    return lines
+
+
+def _archive(tmp_path: Path) -> Path:
     path = tmp_path / "posts.jsonl"
-    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    path.write_text("".join(json.dumps(line) + "\n" for line in _posts()), encoding="utf-8")
     return path
 
 
@@ -87,3 +96,24 @@ def test_the_minimum_count_takes_effect_on_an_import(
     run("social watch", "ORD", "--alias", "Chicago")
     code, out = run("social import", str(_archive(tmp_path)))
     assert code == 0 and f"{opened} warnings opened" in out
+
+
+@pytest.mark.parametrize(("min_count", "opened"), [(5, 1), (13, 0)])
+async def test_the_webhook_detects_with_the_hubs_settings(
+    settings: HubSettings, min_count: int, opened: int
+) -> None:
+    api = create_app(settings.with_overrides(social_min_count=min_count))
+    db = api.state.hub.db
+    try:
+        with db.write() as conn:
+            store.watch(conn, "ORD", ["Chicago"])
+            token = auth.create_operator_token(conn, scopes=["social"], label="feed")
+        transport = httpx.ASGITransport(app=api)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
+            answer = await client.post(
+                "/v1/admin/social/posts", json={"posts": _posts()}, headers=bearer(token)
+            )
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["warnings_opened"] == opened
+    finally:
+        db.dispose()
