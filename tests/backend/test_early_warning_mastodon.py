@@ -33,11 +33,16 @@ def instance() -> Iterator[Running]:
     running.stop()
 
 
+@pytest.fixture
+def mastodon(instance: Running) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=instance.url, timeout=10) as client:
+        yield client
+
+
 def _follower(
-    instance: Running, tag: str, since_id: str | None = None
+    client: httpx.Client, tag: str, since_id: str | None = None
 ) -> tuple[Follower, list[PostIn]]:
     got: list[PostIn] = []
-    client = httpx.Client(base_url=instance.url, timeout=10)
     return Follower(client, tag, got.extend, since_id, every=30), got
 
 
@@ -79,9 +84,11 @@ def test_addresses_and_tags() -> None:
         hashtag("a/b")
 
 
-def test_the_first_poll_reads_the_newest_page_then_pages_forward(instance: Running) -> None:
+def test_the_first_poll_reads_the_newest_page_then_pages_forward(
+    instance: Running, mastodon: httpx.Client
+) -> None:
     instance.fake.statuses += statuses(1000, 50, START, "old", "ORDsnow")
-    follower, got = _follower(instance, "ordsnow")
+    follower, got = _follower(mastodon, "ordsnow")
     assert follower.once() == 40
     assert [p.id for p in got] == [str(i) for i in range(1049, 1009, -1)]
     assert follower.since_id == "1049"
@@ -95,16 +102,20 @@ def test_the_first_poll_reads_the_newest_page_then_pages_forward(instance: Runni
     assert follower.once() == 0 and follower.since_id == "1139"
 
 
-def test_ids_of_other_lengths_are_ordered_as_numbers(instance: Running) -> None:
+def test_ids_of_other_lengths_are_ordered_as_numbers(
+    instance: Running, mastodon: httpx.Client
+) -> None:
     instance.fake.statuses += statuses(98, 4, START, "x", "t")  # 98, 99, 100, 101
-    follower, _ = _follower(instance, "t", since_id="97")
+    follower, _ = _follower(mastodon, "t", since_id="97")
     assert follower.once() == 4 and follower.since_id == "101"
 
 
-def test_rate_limits_and_server_errors_are_waited_out(instance: Running) -> None:
+def test_rate_limits_and_server_errors_are_waited_out(
+    instance: Running, mastodon: httpx.Client
+) -> None:
     instance.fake.statuses += statuses(1, 5, START, "x", "t")
     instance.fake.faults += [(429, {"Retry-After": "7"}), (503, {}), (502, {})]
-    follower, got = _follower(instance, "t", since_id="0")
+    follower, got = _follower(mastodon, "t", since_id="0")
     with pytest.raises(Unavailable) as caught:
         follower.once()
     assert caught.value.retry_after == 7
@@ -116,13 +127,20 @@ def test_rate_limits_and_server_errors_are_waited_out(instance: Running) -> None
     assert len(got) == 5
 
 
-def test_an_instance_for_signed_in_users_only_is_refused(instance: Running) -> None:
+def test_an_instance_for_signed_in_users_only_is_refused(
+    instance: Running, mastodon: httpx.Client
+) -> None:
     instance.fake.signed_in_only = True
-    follower, _ = _follower(instance, "cats")
+    follower, _ = _follower(mastodon, "cats")
     with pytest.raises(Refused, match="401"):
         follower.once()
     with pytest.raises(Refused, match="401"):
         follower.run(lambda _: None, rounds=5)
+
+
+def test_a_hashtag_nobody_used_yet_is_an_empty_timeline(mastodon: httpx.Client) -> None:
+    follower, got = _follower(mastodon, "NorthwindDelays")
+    assert follower.once() == 0 and got == [] and follower.since_id is None
 
 
 def test_the_cli_ingests_posts_once_and_opens_a_warning(run: Run, instance: Running) -> None:

@@ -8,8 +8,9 @@ The author is not read. Statuses are stored under `source` "mastodon:<host>", so
 status reached through two hashtags counts once.
 
 A transport error, 429 or 5xx is `Unavailable` (with the wait the instance asked for,
-from Retry-After or X-RateLimit-Reset, when it gave one); any other 4xx is `Refused`,
-such as 401 from an instance that lets only signed-in users read hashtag timelines.
+from Retry-After or X-RateLimit-Reset, when it gave one); 404 (a hashtag nobody has used
+yet) is an empty page; any other 4xx is `Refused`, such as 401 from an instance that lets
+only signed-in users read hashtag timelines.
 
 Written against Mastodon's documented requests and answers; it has not run against a
 live instance from here."""
@@ -127,6 +128,8 @@ def fetch_page(client: httpx.Client, tag: str, min_id: str | None) -> Page:
         raise Unavailable(f"unreachable: {error!r}") from error
     if response.status_code == 429 or response.status_code >= 500:
         raise Unavailable(f"answered {response.status_code}", _wait(response))
+    if response.status_code == 404:  # a hashtag nobody has used yet
+        return Page([], [], 0)
     if response.status_code >= 400:
         raise Refused(f"refused ({response.status_code}): {response.text[:200]}")
     try:
