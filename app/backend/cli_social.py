@@ -7,14 +7,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.backend.cli_commands import CliError, choice, read, write
+import httpx
+
+from app.backend.cli_commands import CliError, choice, read, settings_from, write
 from app.backend.early_warning import store
 from app.backend.early_warning.ingest import parse_lines
-from app.schemas.warnings import EarlyWarning, WarningAction, WarningState, printable
+from app.backend.early_warning.mastodon import Follower, Refused, Unavailable, hashtag, instance_url
+from app.schemas.warnings import EarlyWarning, PostIn, WarningAction, WarningState, printable
 
 Command = Callable[[argparse.Namespace], int]
 if TYPE_CHECKING:
@@ -23,7 +28,7 @@ if TYPE_CHECKING:
 
 
 def add_commands(top: Commands, add: AddCommand) -> None:
-    """`social watch|unwatch|keys|import|warnings|acknowledge|dismiss|publish`."""
+    """`social watch|unwatch|keys|import|follow-mastodon|warnings|acknowledge|dismiss|publish`."""
     group = top.add_parser("social", help="early warning from public posts")
     sub = group.add_subparsers(dest="sub", required=True)
     p = add(sub, "watch", watch, "watch a key (component or subscription key) in posts")
@@ -34,6 +39,12 @@ def add_commands(top: Commands, add: AddCommand) -> None:
     add(sub, "keys", keys, "list watched keys and their aliases")
     p = add(sub, "import", import_posts, "import posts from a JSON lines file")
     p.add_argument("file", type=Path)
+    p = add(sub, "follow-mastodon", follow_mastodon, "ingest a Mastodon hashtag's public posts")
+    p.add_argument("--instance", required=True, help="e.g. https://mastodon.social")
+    p.add_argument("--tag", required=True, help="the hashtag, with or without #")
+    p.add_argument("--once", action="store_true", help="poll once, then stop")
+    p.add_argument("--every", type=float, default=60.0, help="seconds between polls (60)")
+    p.add_argument("--since-id", help="start after this status id (default: the newest 40)")
     p = add(sub, "warnings", warnings, "list warnings, most recently detected first")
     p.add_argument("--json", action="store_true", help="as JSON")
     p.add_argument("--state", choices=[s.value for s in WarningState])
@@ -87,16 +98,56 @@ def import_posts(args: argparse.Namespace) -> int:
         raise CliError(f"{args.file}: {error.strerror}") from error
     for number, reason in parsed.errors:
         print(f"{args.file}:{number}: {reason}", file=sys.stderr)
+    params = store.params_of(settings_from(args))
     with write(args) as conn:
         added = store.add_posts(conn, parsed.posts)
         since = min((post.created_at for post in added), default=None)
-        opened = store.detect(conn, since=since) if since is not None else 0
+        opened = store.detect(conn, since=since, params=params) if since is not None else 0
     print(
         f"Read {len(parsed.posts)} posts: {len(added)} new, "
         f"{len(parsed.posts) - len(added)} already there, {len(parsed.errors)} bad lines; "
         f"{opened} warnings opened."
     )
     return 1 if parsed.errors else 0
+
+
+def _ingest(args: argparse.Namespace, posts: list[PostIn]) -> None:
+    params = store.params_of(settings_from(args))
+    with write(args) as conn:
+        added = store.add_posts(conn, posts)
+        since = min((post.created_at for post in added), default=None)
+        opened = store.detect(conn, since=since, params=params) if since is not None else 0
+    print(f"{len(posts)} posts: {len(added)} new; {opened} warnings opened.", flush=True)
+
+
+def follow_mastodon(args: argparse.Namespace) -> int:
+    """Poll a hashtag's public timeline and ingest its posts, once or until interrupted.
+    Exit 1 when a single poll found the instance unavailable (429, 5xx, unreachable)."""
+    try:
+        base, tag = instance_url(args.instance), hashtag(args.tag)
+    except ValueError as error:
+        raise CliError(f"--instance or --tag: expected {error}") from None
+    headers = {"User-Agent": "Careline early warning", "Accept": "application/json"}
+    with httpx.Client(base_url=base, headers=headers, timeout=20.0) as client:
+        follower = Follower(client, tag, partial(_ingest, args), args.since_id, max(args.every, 1))
+        try:
+            if args.once:
+                read = follower.once()
+                print(f"Read {read} statuses of #{tag}; newest id {follower.since_id or 'none'}.")
+                return 0
+
+            def waiting(why: str, seconds: float) -> None:
+                print(f"{base} {why}; trying again in {seconds:.0f} s", file=sys.stderr)
+
+            follower.run(time.sleep, on_wait=waiting)
+        except Unavailable as error:
+            print(f"error: {base} {error}; try again later", file=sys.stderr)
+            return 1
+        except Refused as error:
+            raise CliError(f"{base} {printable(str(error), 300)}") from None
+        except KeyboardInterrupt:
+            print(f"Stopped; newest id {follower.since_id or 'none'}.")
+    return 0
 
 
 def _line(warning: EarlyWarning) -> str:

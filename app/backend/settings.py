@@ -178,6 +178,15 @@ class HubSettings:
     # Public posts for early warning, counted from when the hub received them (warnings
     # keep a few trimmed samples).
     keep_social_posts_days: float = 14
+    # Early warning's burst detection (app/backend/early_warning/bursts.py): a key's posts
+    # are counted per window of `social_window_minutes`, and a window is a burst when it
+    # has at least `social_min_count` posts and the chance of that many under the key's
+    # baseline (the last six hours, and the same time of day on up to
+    # `social_baseline_days` previous days) is below `social_significance`.
+    social_window_minutes: int = 10
+    social_significance: float = 1e-6
+    social_min_count: int = 5
+    social_baseline_days: int = 7
     prune_every_seconds: float = 3600
     push_contact: str = "mailto:support@careline.invalid"
     # The Web Push (VAPID) key as PEM text; without it the hub makes `vapid.pem` in the

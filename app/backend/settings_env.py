@@ -81,6 +81,32 @@ def _number(text: str) -> float:
     raise ValueError("a number")
 
 
+def _window(text: str) -> int:
+    minutes = _whole(text) if text.strip().isdigit() else 0
+    if not 1 <= minutes <= 1440 or 1440 % minutes:
+        raise ValueError("whole minutes that divide a day (5, 10, 15, 30, 60, ...)")
+    return minutes
+
+
+def _probability(text: str) -> float:
+    with suppress(ValueError):
+        if 0 < (value := float(text)) < 1:
+            return value
+    raise ValueError("a probability between 0 and 1, e.g. 1e-6")
+
+
+def _positive(text: str) -> int:
+    if (value := _whole(text)) < 1:
+        raise ValueError("a whole number of at least 1")
+    return value
+
+
+def _days(text: str) -> int:
+    if not 0 <= (value := _whole(text)) <= 28:
+        raise ValueError("a whole number of days from 0 to 28")
+    return value
+
+
 def _flag(text: str) -> bool:
     if text not in ("0", "1"):
         raise ValueError("1 or 0")
@@ -213,6 +239,10 @@ HUB_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("keep_events_days", "CARELINE_KEEP_EVENTS_DAYS", _number),
     ("keep_tombstones_days", "CARELINE_KEEP_TOMBSTONES_DAYS", _number),
     ("keep_social_posts_days", "CARELINE_KEEP_SOCIAL_POSTS_DAYS", _number),
+    ("social_window_minutes", "CARELINE_SOCIAL_WINDOW_MINUTES", _window),
+    ("social_significance", "CARELINE_SOCIAL_SIGNIFICANCE", _probability),
+    ("social_min_count", "CARELINE_SOCIAL_MIN_COUNT", _positive),
+    ("social_baseline_days", "CARELINE_SOCIAL_BASELINE_DAYS", _days),
     ("prune_every_seconds", "CARELINE_PRUNE_EVERY_SECONDS", _number),
     ("push_contact", "CARELINE_PUSH_CONTACT", str),
     ("vapid_private_key", "CARELINE_VAPID_PRIVATE_KEY", str),

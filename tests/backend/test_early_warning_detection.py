@@ -90,6 +90,7 @@ def test_poisson_tail_far_out_does_not_underflow() -> None:
 
 START = datetime(2015, 2, 16, tzinfo=UTC)
 BIN = timedelta(minutes=10)
+DAY = timedelta(days=1)
 
 
 def _series(rates: list[float], seed: int) -> list[datetime]:
@@ -151,3 +152,80 @@ def test_the_same_posts_give_the_same_bursts_in_any_order() -> None:
     shuffled = times[:]
     random.Random(1).shuffle(shuffled)
     assert _bursts({"ORD": times}) == _bursts({"ORD": shuffled}) == [("ORD", START + BIN * 100)]
+
+
+def _daily(days: int, night: float, day: float) -> list[float]:
+    """Quiet nights and busy days: `night` posts a bin from 22:00 to 06:00, `day` from
+    08:00 to 20:00, rising and falling over two hours in between."""
+    rates = []
+    for i in range(days * 144):
+        hour = (i % 144) / 6
+        if 6 <= hour < 8:
+            share = (hour - 6) / 2
+        elif 8 <= hour < 20:
+            share = 1.0
+        elif 20 <= hour < 22:
+            share = (22 - hour) / 2
+        else:
+            share = 0.0
+        rates.append(night + (day - night) * share)
+    return rates
+
+
+def test_a_daily_rhythm_gives_no_warning_once_a_day_is_known() -> None:
+    """A morning that rises from 0.3 to 12 posts a bin: the recent median (the night)
+    alone calls it a burst every morning; the same time on previous days does not."""
+    week = 7
+    end = START + BIN * 144 * week
+    flat = Params(baseline_days=0)
+    # Seed 2 is left out: it draws 32 posts in one bin at a rate of 12 (p = 2e-7), which
+    # is rightly a warning.
+    for seed in (0, 1, 3, 4):
+        times = {"ORD": _series(_daily(week, 0.3, 12.0), seed)}
+        after_day_one = [
+            b for b in find_bursts(times, START, end, Params()) if b.started_at >= START + DAY
+        ]
+        assert after_day_one == []
+        assert len(find_bursts(times, START, end, flat)) >= week - 1  # the old flat baseline
+
+
+def test_a_storm_inside_the_daily_rhythm_is_found() -> None:
+    rates = _daily(5, 0.3, 6.0)
+    storm = 144 * 4 + 6 * 14  # day five, 14:00
+    rates[storm : storm + 12] = [30.0] * 12
+    found = find_bursts({"ORD": _series(rates, 5)}, START, START + BIN * len(rates), Params())
+    after_day_one = [(b.key, b.started_at) for b in found if b.started_at >= START + DAY]
+    assert after_day_one == [("ORD", START + BIN * storm)]
+
+
+def test_one_stormy_day_does_not_raise_the_next_days_baseline() -> None:
+    """The median over the previous days ignores a storm at the same hour yesterday."""
+    rates = [2.0] * (144 * 5)
+    yesterday, today = 144 * 3 + 60, 144 * 4 + 60
+    rates[yesterday : yesterday + 12] = [25.0] * 12
+    rates[today : today + 12] = [25.0] * 12
+    found = find_bursts({"ORD": _series(rates, 9)}, START, START + BIN * len(rates), Params())
+    assert [b.started_at for b in found] == [START + BIN * yesterday, START + BIN * today]
+
+
+def test_replaying_the_same_posts_twice_gives_the_same_warnings() -> None:
+    rates = _daily(4, 0.5, 8.0)
+    rates[144 * 3 + 80 : 144 * 3 + 86] = [50.0] * 6
+    times = {"ORD": _series(rates, 2), "DEN": _series(_daily(4, 0.2, 3.0), 3)}
+    end = START + BIN * len(rates)
+    first, second = (
+        find_bursts(times, START, end, Params()),
+        find_bursts(times, START, end, Params()),
+    )
+    assert first == second
+    after_day_one = [(b.key, b.started_at) for b in first if b.started_at >= START + DAY]
+    assert after_day_one == [("ORD", START + BIN * (144 * 3 + 80))]
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [{"bin_minutes": 7}, {"alpha": 0.0}, {"alpha": 1.5}, {"min_count": 0}, {"baseline_days": -1}],
+)
+def test_parameters_that_cannot_work_are_refused(wrong: dict[str, float]) -> None:
+    with pytest.raises(ValueError, match="must"):
+        Params(**wrong)  # type: ignore[arg-type]

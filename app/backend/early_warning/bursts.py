@@ -1,13 +1,23 @@
 """Bursts of posts per watched key, in event time (the posts' own `created_at`): the same
 posts give the same bursts whether they arrive live or replayed from an archive.
 
-Each key's posts are counted per fixed bin (10 minutes). A bin is anomalous when its
-count is at least `min_count` and the Poisson upper tail P(X >= count) under the key's
-baseline is below `alpha`. The baseline is the median count of the key's previous bins
-(`history_bins`, six hours): robust to the burst itself for half that time, and to single
-noisy bins; it is floored at `floor` posts a bin and at half the history's mean, so a key
-that is usually quiet (median 0) still has a rate to be tested against. Bins before
-`warmup_bins` of history are never tested.
+Each key's posts are counted per fixed bin (`bin_minutes`, 10). A bin is anomalous when
+its count is at least `min_count` and the Poisson upper tail P(X >= count) under the
+key's baseline is below `alpha`. The baseline is the larger of two medians, so a count
+must be improbable against both:
+
+- the recent level: the median count of the key's previous bins (`history_bins`, six
+  hours), robust to the burst itself for half that time and to single noisy bins;
+- the time of day: for each of the previous `baseline_days` days, the mean count of the
+  bins around the same time (`day_window_bins` either side), and the median of those
+  days. A daily rhythm (quiet nights, busy mornings) then raises the baseline when the
+  morning comes instead of warning every morning; one stormy day among them does not
+  move the median.
+
+It is floored at `floor` posts a bin and at half the recent mean, so a key that is
+usually quiet (median 0) still has a rate to be tested against. Bins before
+`warmup_bins` of history are never tested; before a day of history, only the recent
+level counts.
 
 A slow rise is not a burst: the median trails it by half its window, and a rise that
 gentle stays within the tail. A burst is a run of anomalous bins, gaps of up to
@@ -33,10 +43,31 @@ class Params:
     alpha: float = 1e-6
     min_count: int = 5
     gap_bins: int = 3
+    baseline_days: int = 7
+    day_window_bins: int = 1
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.bin_minutes <= 1440 or 1440 % self.bin_minutes:
+            raise ValueError("bin_minutes must divide a day (1 to 1440)")
+        if not 0 < self.alpha < 1:
+            raise ValueError("alpha must be between 0 and 1")
+        if self.min_count < 1 or self.baseline_days < 0:
+            raise ValueError("min_count must be at least 1, baseline_days at least 0")
 
     @property
     def bin(self) -> timedelta:
         return timedelta(minutes=self.bin_minutes)
+
+    @property
+    def bins_a_day(self) -> int:
+        return 1440 // self.bin_minutes
+
+    @property
+    def lookback(self) -> timedelta:
+        """How far back of a bin its baseline reads."""
+        recent = self.history_bins + self.warmup_bins
+        daily = self.baseline_days * self.bins_a_day + self.day_window_bins
+        return self.bin * max(recent, daily)
 
 
 DEFAULT_PARAMS = Params()
@@ -72,11 +103,29 @@ def bin_counts(times: Iterable[datetime], origin: datetime, bins: int, params: P
     return counts
 
 
-def baseline(history: list[int], params: Params) -> float:
+def time_of_day_level(counts: list[int], i: int, params: Params) -> float | None:
+    """The median, over the previous `baseline_days` days that are in `counts`, of each
+    day's mean count around bin `i`'s time of day; None before a whole day of history."""
+    day, half = params.bins_a_day, params.day_window_bins
+    means = []
+    for back in range(1, params.baseline_days + 1):
+        centre = i - back * day
+        if centre - half < 0:
+            break
+        window = counts[centre - half : centre + half + 1]
+        means.append(sum(window) / len(window))
+    return float(statistics.median(means)) if means else None
+
+
+def baseline(counts: list[int], i: int, params: Params) -> float:
+    """The rate bin `i` is tested against (see the module's docstring)."""
+    history = counts[max(0, i - params.history_bins) : i]
     if not history:
         return params.floor
     mean = sum(history) / len(history)
-    return max(float(statistics.median(history)), mean / 2, params.floor)
+    level = max(float(statistics.median(history)), mean / 2, params.floor)
+    daily = time_of_day_level(counts, i, params)
+    return level if daily is None else max(level, daily)
 
 
 def key_bursts(key: str, counts: list[int], origin: datetime, params: Params) -> list[Burst]:
@@ -87,7 +136,7 @@ def key_bursts(key: str, counts: list[int], origin: datetime, params: Params) ->
         count = counts[i]
         anomalous = False
         if count >= params.min_count:
-            rate = baseline(counts[max(0, i - params.history_bins) : i], params)
+            rate = baseline(counts, i, params)
             p_value = upper_tail(count, rate)
             anomalous = p_value < params.alpha
         if not anomalous:

@@ -15,6 +15,7 @@ from app.backend.db.tables import components, social_keys, social_posts, social_
 from app.backend.early_warning.bursts import DEFAULT_PARAMS, Burst, Params, find_bursts
 from app.backend.early_warning.matching import Matcher
 from app.backend.problems import ProblemError
+from app.backend.settings import HubSettings
 from app.backend.util import dumps, format_time, loads, new_id, now, parse_time
 from app.schemas import Impact
 from app.schemas.warnings import (
@@ -32,6 +33,21 @@ SAMPLES = 3
 # Bursts of one key starting this close together are one burst: a bin that completes
 # after a later one was flagged does not open a second warning.
 SAME_BURST = timedelta(hours=1)
+
+
+def params_of(settings: HubSettings) -> Params:
+    """Detection as the hub's settings ask, the recent level, warm-up and the gaps a
+    burst bridges kept in hours whatever the window (six hours, two, half an hour)."""
+    window = settings.social_window_minutes
+    return Params(
+        bin_minutes=window,
+        history_bins=max(1, 360 // window),
+        warmup_bins=max(1, 120 // window),
+        gap_bins=max(1, 30 // window),
+        alpha=settings.social_significance,
+        min_count=settings.social_min_count,
+        baseline_days=settings.social_baseline_days,
+    )
 
 
 def watch(conn: Connection, key: str, aliases: Sequence[str]) -> WatchedKey:
@@ -91,8 +107,7 @@ def detect(
         social_posts.c.created_at, social_posts.c.id, social_posts.c.text, social_posts.c.url
     ).order_by(social_posts.c.created_at, social_posts.c.id)
     if since is not None:
-        history = params.bin * (params.history_bins + params.warmup_bins)
-        query = query.where(social_posts.c.created_at >= format_time(since - history))
+        query = query.where(social_posts.c.created_at >= format_time(since - params.lookback))
     rows = conn.execute(query).all()
     if not rows:
         return 0
