@@ -11,22 +11,20 @@ from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app.backend.channels.connector import (
-    Attachment,
     ExternalChange,
     ExternalReply,
     ExternalStatus,
     TicketStatus,
 )
 from app.backend.crud import cases
-from app.backend.crud.attachments import store_agent_attachment
+from app.backend.crud.attachments import keep_incoming, store_agent_attachment
 from app.backend.crud.rejections import MutationRejected
 from app.backend.db.tables import cases as cases_table
 from app.backend.db.tables import channel_comments, channel_tickets
 from app.backend.problems import ProblemError
 from app.backend.util import format_time, now
-from app.schemas import CaseStatus
+from app.schemas import Attachment, CaseStatus
 from app.schemas.cases import Channel
-from app.schemas.files import MAX_ATTACHMENTS, type_for_filename
 
 log = logging.getLogger("careline.channels")
 
@@ -117,7 +115,18 @@ def _apply(
     assert isinstance(change, ExternalReply)
     if comment_recorded(conn, connector, change.comment_id):
         return False
-    files, notes = _store_files(conn, case_id, change.attachments, max_attachment_bytes)
+
+    def store(filename: str, content_type: str, data: bytes) -> Attachment:
+        return store_agent_attachment(
+            conn,
+            case_id=case_id,
+            filename=filename,
+            content_type=content_type,
+            data=data,
+            max_bytes=max_attachment_bytes,
+        )
+
+    files, notes = keep_incoming(change.attachments, store)
     body = "\n\n".join([change.body, *(f"[{note}]" for note in notes)] if change.body else notes)
     replied = cases.agent_reply(
         conn,
@@ -137,35 +146,6 @@ def _apply(
         direction="in",
     )
     return True
-
-
-def _store_files(
-    conn: Connection, case_id: str, files: tuple[Attachment, ...], max_bytes: int
-) -> tuple[list[str], list[str]]:
-    """The reply's files the app's rules allow, stored for the case's customer, and a note
-    for each one refused, so the customer knows a file was sent and why it is not there."""
-    ids: list[str] = []
-    notes: list[str] = []
-    for file in files:
-        if len(ids) >= MAX_ATTACHMENTS:
-            notes.append(f"Attachment {file.filename!r} not kept: at most {MAX_ATTACHMENTS}.")
-            continue
-        kind = file.content_type
-        if kind == "application/octet-stream":
-            kind = type_for_filename(file.filename) or kind
-        try:
-            stored = store_agent_attachment(
-                conn,
-                case_id=case_id,
-                filename=file.filename,
-                content_type=kind,
-                data=file.data,
-                max_bytes=max_bytes,
-            )
-            ids.append(stored.id)
-        except ProblemError as refused:
-            notes.append(f"Attachment {file.filename!r} not kept: {refused}")
-    return ids, notes
 
 
 def open_tickets(conn: Connection, connector: str) -> list[str]:

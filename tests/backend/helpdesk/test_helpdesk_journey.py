@@ -30,16 +30,23 @@ def hub_and_helpdesk(tmp_path: Path) -> Iterator[tuple[RealHub, HelpdeskPeer]]:
         yield both
 
 
+def open_case(
+    hub: RealHub, peer: HelpdeskPeer, subject: str, description: str
+) -> tuple[dict[str, str], str, dict[str, Any]]:
+    """Alice's session, the case she opens in the app, and the ticket it becomes."""
+    alice = bearer(hub.sign_in("alice@example.com")["token"])
+    opening = mutation("case.open", subject=subject, description=description)
+    pushed = httpx.post(f"{hub.url}/v1/sync/push", headers=alice, json=push_body(opening))
+    case_id: str = pushed.json()["results"][0]["entity"]["id"]
+    (ticket,) = until(lambda: tickets(peer), "the ticket")
+    return alice, case_id, ticket
+
+
 def test_a_case_from_the_app_is_answered_in_django_helpdesk(
     hub_and_helpdesk: tuple[RealHub, HelpdeskPeer],
 ) -> None:
     hub, peer = hub_and_helpdesk
-    alice = bearer(hub.sign_in("alice@example.com")["token"])
-    opening = mutation("case.open", subject="Lost bag", description="Blue suitcase, tag 4411")
-    pushed = httpx.post(f"{hub.url}/v1/sync/push", headers=alice, json=push_body(opening))
-    case_id = pushed.json()["results"][0]["entity"]["id"]
-
-    (ticket,) = until(lambda: tickets(peer), "the ticket")
+    alice, case_id, ticket = open_case(hub, peer, "Lost bag", "Blue suitcase, tag 4411")
     assert ticket["submitter_email"] == "alice@example.com"
     assert "Blue suitcase, tag 4411" in ticket["description"]
 
@@ -83,11 +90,7 @@ def test_an_agent_reply_with_files_comes_back_with_them_and_the_agent_name(
     hub_and_helpdesk: tuple[RealHub, HelpdeskPeer],
 ) -> None:
     hub, peer = hub_and_helpdesk
-    alice = bearer(hub.sign_in("alice@example.com")["token"])
-    opening = mutation("case.open", subject="Refund", description="Receipt please")
-    pushed = httpx.post(f"{hub.url}/v1/sync/push", headers=alice, json=push_body(opening))
-    case_id = pushed.json()["results"][0]["entity"]["id"]
-    (ticket,) = until(lambda: tickets(peer), "the ticket")
+    alice, case_id, ticket = open_case(hub, peer, "Refund", "Receipt please")
 
     files = [
         ("attachments", ("receipt.txt", b"Receipt 4411", "text/plain")),
