@@ -12,9 +12,8 @@ import httpx
 
 from app.backend.db import Database
 from app.backend.settings_env import load_settings
-from tests.backend.mail_support import AUTHSERV, SUPPORT, deliver, mail, mail_settings
+from tests.backend.mail_support import SUPPORT, deliver, listening_hub, mail, mail_settings
 from tests.backend.support import Run
-from tests.hub_process import RealHub, free_port
 from tests.support import bearer, until
 
 PAT = "pat@example.com"
@@ -64,13 +63,7 @@ def test_the_operator_lists_and_vouches_for_a_sender(run: Run, tmp_path: Path) -
 
 
 def test_vouched_cases_appear_to_the_customer_after_sign_in(tmp_path: Path) -> None:
-    hub = RealHub(tmp_path / "hub")
-    listen = free_port()
-    hub.env.update(
-        CARELINE_MAIL_LISTEN=f"127.0.0.1:{listen}",
-        CARELINE_SUPPORT_ADDRESS=SUPPORT,
-        CARELINE_MAIL_AUTHSERV_ID=AUTHSERV,
-    )
+    hub, listen = listening_hub(tmp_path / "hub")
     hub.start(demo=False)
     try:
         with smtplib.SMTP("127.0.0.1", listen) as smtp:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.backend.mail_support import AUTHSERV, SUPPORT, mail
+from tests.backend.mail_support import SUPPORT, listening_hub, mail
 from tests.e2e.support import (
     DESKTOP,
     AppProcess,
@@ -23,20 +23,13 @@ from tests.e2e.support import (
     start_app,
     stop_app,
 )
-from tests.hub_process import RealHub, free_port
 
 PAT = "pat@example.com"
 
 
 @pytest.fixture
 def mail_app(tmp_path: Path) -> Iterator[tuple[AppProcess, int]]:
-    hub = RealHub(tmp_path / "hub")
-    listen = free_port()
-    hub.env.update(
-        CARELINE_MAIL_LISTEN=f"127.0.0.1:{listen}",
-        CARELINE_SUPPORT_ADDRESS=SUPPORT,
-        CARELINE_MAIL_AUTHSERV_ID=AUTHSERV,
-    )
+    hub, listen = listening_hub(tmp_path / "hub")
     hub.start()
     started = start_app(hub, tmp_path / "app", tmp_path / "app.log")
     yield started, listen
