@@ -7,7 +7,16 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.backend import cli_channels, cli_hub, cli_social, cli_staff, cli_status, cli_texts, serve
+from app.backend import (
+    cli_channels,
+    cli_hub,
+    cli_mail,
+    cli_social,
+    cli_staff,
+    cli_status,
+    cli_texts,
+    serve,
+)
 from app.backend import cli_commands as commands
 from app.backend.settings import SettingsError
 from app.config import DEFAULT_HUB_HOST, DEFAULT_HUB_PORT
@@ -161,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="sub", required=True
     )
     add(mail, "outbox", cli_hub.mail_outbox, "replies by email not sent yet, and why")
+    cli_mail.add_commands(mail, add)
 
     token = top.add_parser("token", help="operator tokens").add_subparsers(
         dest="sub", required=True

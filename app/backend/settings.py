@@ -221,6 +221,8 @@ class HubSettings:
     django_helpdesk_webhook_secret: str | None = None
     django_helpdesk_queues: tuple[tuple[str, int], ...] = ()
     django_helpdesk_default_queue: int = 1
+    # Helpdesk user id -> the agent's name on their replies (the API names users by id only).
+    django_helpdesk_agents: tuple[tuple[int, str], ...] = ()
     # Email as a channel (app/backend/channels): the SMTP listener's `host:port` (None: no
     # listener), the support address it takes mail for, and the authserv-id of the
     # company's MTA whose Authentication-Results vouch for a sender (None: no mail is

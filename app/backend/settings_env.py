@@ -177,6 +177,14 @@ def _queues(text: str) -> tuple[tuple[str, int], ...]:
     return tuple((category.strip(), int(queue)) for category, _, queue in pairs)
 
 
+def _agents(text: str) -> tuple[tuple[int, str], ...]:
+    """'7=Ana Ruiz,8=Bo Li': helpdesk user id = the agent's name."""
+    pairs = [part.partition("=") for part in text.split(",") if part.strip()]
+    if not pairs or any(not u.strip().isdigit() or not n.strip() for u, _, n in pairs):
+        raise ValueError("user id=name pairs, comma-separated (7=Ana Ruiz,8=Bo Li)")
+    return tuple((int(user), name.strip()) for user, _, name in pairs)
+
+
 # (HubSettings field, environment variable, converter), read by `load_settings`.
 HUB_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("company_name", "CARELINE_COMPANY_NAME", str),
@@ -269,6 +277,7 @@ HUB_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ),
     ("django_helpdesk_queues", "CARELINE_DJANGO_HELPDESK_QUEUES", _queues),
     ("django_helpdesk_default_queue", "CARELINE_DJANGO_HELPDESK_DEFAULT_QUEUE", _whole),
+    ("django_helpdesk_agents", "CARELINE_DJANGO_HELPDESK_AGENTS", _agents),
 )
 # The same for `PushLimits`.
 PUSH_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (

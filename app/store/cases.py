@@ -297,6 +297,7 @@ class Cases(Repo):
             updated_at=row["updated_at"],
             attachments=data.get("attachments", []),
             email_replies=bool(data.get("email_replies", False)),
+            channel=data.get("channel", "app"),  # a case kept before the hub sent it
         )
 
 

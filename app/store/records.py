@@ -41,6 +41,7 @@ class CaseRecord:
     updated_at: str
     attachments: list[dict[str, Any]] = field(default_factory=list)
     email_replies: bool = False  # agents' replies are mailed to the customer too
+    channel: str = "app"  # where the case was opened: its description is marked so
 
 
 @dataclass(frozen=True)

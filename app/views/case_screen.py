@@ -77,9 +77,19 @@ def author_line(locale: str, message: MessageRecord) -> str:
     return agent_name(message.author_name) or tr(locale, "support_team")
 
 
-def channel_line(locale: str, message: MessageRecord) -> str | None:
-    """The small note under a message written by email (None: written in the app)."""
-    return tr(locale, "by_email") if message.channel == "email" else None
+def channel_line(locale: str, channel: str) -> str | None:
+    """The small note under a message or description written by email (None: written in
+    the app)."""
+    return tr(locale, "by_email") if channel == "email" else None
+
+
+def channel_mark(locale: str, channel: str) -> list[ft.Control]:
+    """The note with its icon, or nothing."""
+    written = channel_line(locale, channel)
+    if written is None:
+        return []
+    icon = ft.Icon(ft.Icons.EMAIL_OUTLINED, size=14)
+    return [ft.Row([icon, ft.Text(written, size=12, italic=True)], spacing=4)]
 
 
 def bubble(cases: CasesState, ui: UiState, message: MessageRecord) -> ft.Control:
@@ -97,16 +107,7 @@ def bubble(cases: CasesState, ui: UiState, message: MessageRecord) -> ft.Control
         controls.append(EditMessage(cases, ui, message))
     else:
         controls.append(ft.Text(message.body))
-    if (written := channel_line(ui.locale, message)) is not None:
-        controls.append(
-            ft.Row(
-                [
-                    ft.Icon(ft.Icons.EMAIL_OUTLINED, size=14),
-                    ft.Text(written, size=12, italic=True),
-                ],
-                spacing=4,
-            )
-        )
+    controls += channel_mark(ui.locale, message.channel)
     if message.attachments:
         controls.append(thread_files(ui, cases, message.attachments))
     controls += message_state(ui, message)
@@ -214,6 +215,7 @@ def CaseThread(cases: CasesState, ui: UiState) -> ft.Control:
         ft.Text(case.subject, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
         *sync_marker(ui, case.sync_state, case.error),
         ft.Text(case.description),
+        *channel_mark(ui.locale, case.channel),
     ]
     if case.attachments:
         controls.append(thread_files(ui, cases, case.attachments))

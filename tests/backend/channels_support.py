@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from fastapi import FastAPI
 
 from app.backend.channels.connector import (
+    Attachment,
     CommentDraft,
     ConnectorUnavailable,
     ExternalChange,
@@ -107,6 +108,11 @@ class FakeHelpdesk:
                 payload["ticket"], payload["comment"], payload["body"], "Dana", datetime.now(UTC)
             )
         ]
+
+    async def fetch_attachments(
+        self, reply: ExternalReply, max_bytes: int
+    ) -> tuple[Attachment, ...]:
+        return reply.attachments  # its replies carry their files
 
     async def aclose(self) -> None:
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,6 +14,7 @@ from app.backend.channels.mail_in import receive
 from app.backend.db import Database
 from app.backend.db.tables import attachments, case_messages, cases
 from app.backend.settings import HubSettings
+from tests.hub_process import RealHub, free_port
 
 SUPPORT = "support@northwind.test"
 AUTHSERV = "mx.northwind.test"
@@ -20,6 +22,18 @@ AUTHSERV = "mx.northwind.test"
 
 def mail_settings(settings: HubSettings) -> HubSettings:
     return replace(settings, support_address=SUPPORT, mail_authserv_id=AUTHSERV)
+
+
+def listening_hub(data_dir: Path) -> tuple[RealHub, int]:
+    """A hub process (not started) that will take mail for SUPPORT, and its SMTP port."""
+    hub = RealHub(data_dir)
+    listen = free_port()
+    hub.env.update(
+        CARELINE_MAIL_LISTEN=f"127.0.0.1:{listen}",
+        CARELINE_SUPPORT_ADDRESS=SUPPORT,
+        CARELINE_MAIL_AUTHSERV_ID=AUTHSERV,
+    )
+    return hub, listen
 
 
 def verified(sender: str) -> str:

@@ -1,6 +1,6 @@
 """An emailed case in a real browser: a question mailed to the hub's own SMTP listener
 shows up in the app once the customer signs in with that address, and a reply by mail
-joins its thread marked "by email"."""
+joins its thread; both the description and the reply are marked "by email"."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.backend.mail_support import AUTHSERV, SUPPORT, mail
+from tests.backend.mail_support import SUPPORT, listening_hub, mail
 from tests.e2e.support import (
     DESKTOP,
     AppProcess,
@@ -23,20 +23,13 @@ from tests.e2e.support import (
     start_app,
     stop_app,
 )
-from tests.hub_process import RealHub, free_port
 
 PAT = "pat@example.com"
 
 
 @pytest.fixture
 def mail_app(tmp_path: Path) -> Iterator[tuple[AppProcess, int]]:
-    hub = RealHub(tmp_path / "hub")
-    listen = free_port()
-    hub.env.update(
-        CARELINE_MAIL_LISTEN=f"127.0.0.1:{listen}",
-        CARELINE_SUPPORT_ADDRESS=SUPPORT,
-        CARELINE_MAIL_AUTHSERV_ID=AUTHSERV,
-    )
+    hub, listen = listening_hub(tmp_path / "hub")
     hub.start()
     started = start_app(hub, tmp_path / "app", tmp_path / "app.log")
     yield started, listen
@@ -69,5 +62,6 @@ def test_an_emailed_case_shows_in_the_app_after_sign_in(
     tile.click()
     expect(page.get_by_text("Left at B7 this morning.")).to_be_visible(timeout=20_000)
     expect(page.get_by_text("It is a blue one.")).to_be_visible(timeout=20_000)
-    expect(page.get_by_text("by email", exact=True)).to_be_visible()
+    # The description and the mailed reply were both written by email.
+    expect(page.get_by_text("by email", exact=True)).to_have_count(2)
     screenshot(page, "emailed-case-thread-desktop-light")

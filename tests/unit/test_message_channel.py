@@ -21,11 +21,11 @@ def message(channel: str) -> MessageRecord:
 
 
 def test_an_emailed_message_is_marked_by_email() -> None:
-    assert channel_line("en", message("email")) == "by email"
-    assert channel_line("es", message("email")) == "por correo electrónico"
-    assert channel_line("fr", message("email")) == "par e-mail"
+    assert channel_line("en", message("email").channel) == "by email"
+    assert channel_line("es", message("email").channel) == "por correo electrónico"
+    assert channel_line("fr", message("email").channel) == "par e-mail"
 
 
 def test_a_message_written_in_the_app_has_no_mark() -> None:
-    assert channel_line("en", message("app")) is None
+    assert channel_line("en", message("app").channel) is None
     assert MessageRecord.__dataclass_fields__["channel"].default == "app"

@@ -70,6 +70,9 @@ class ExternalReply:
     author_name: str | None
     created_at: datetime
     attachments: tuple[Attachment, ...] = field(default=())
+    # The helpdesk holds files for this reply that it did not send along (a webhook's
+    # payload names them only): the hub asks `fetch_attachments` for them.
+    files_to_fetch: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,13 @@ class Connector(Protocol):
     def read_webhook(self, headers: Mapping[str, str], body: bytes) -> list[ExternalChange]:
         """The changes a webhook reports, after checking its signature or shared secret
         (`ForgedWebhook` if it does not check out)."""
+        ...
+
+    async def fetch_attachments(
+        self, reply: ExternalReply, max_bytes: int
+    ) -> tuple[Attachment, ...]:
+        """The files of a reply marked `files_to_fetch`. A file over `max_bytes` comes
+        back cut at `max_bytes + 1` bytes, so the hub's size rule refuses it unread."""
         ...
 
     async def aclose(self) -> None: ...

@@ -14,6 +14,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -26,6 +27,7 @@ from app.backend.channels.connector import (
     ConnectorRefused,
     ConnectorUnavailable,
     ExternalChange,
+    ExternalReply,
 )
 from app.backend.channels.outbox import Item, Kind, State
 from app.backend.db import Database
@@ -223,10 +225,42 @@ class ChannelOutbox:
             except (ConnectorUnavailable, ConnectorRefused) as error:
                 log.warning("%s: reconciling ticket %s: %s", name, ticket_id, error)
                 continue
+            changes = await self.complete(changes)
             applied += await asyncio.to_thread(self._write, lambda c, f=changes: self.apply(c, f))
         if applied:
             self.on_change()
         return applied
+
+    async def complete(self, changes: list[ExternalChange]) -> list[ExternalChange]:
+        """`changes` without the replies the hub has recorded, each other reply with the
+        files the helpdesk did not send along. A reply whose files cannot be read now is
+        left out: the next reconciliation pass brings it."""
+        name = self.connector.name
+        ids = [c.comment_id for c in changes if isinstance(c, ExternalReply)]
+
+        def recorded(conn: Connection) -> set[str]:
+            query = select(channel_comments.c.comment_id).where(
+                channel_comments.c.connector == name, channel_comments.c.comment_id.in_(ids)
+            )
+            return {str(r.comment_id) for r in conn.execute(query)}
+
+        known = await asyncio.to_thread(self._write, recorded) if ids else set()
+        completed: list[ExternalChange] = []
+        for change in changes:
+            if isinstance(change, ExternalReply):
+                if change.comment_id in known:
+                    continue
+                if change.files_to_fetch:
+                    try:
+                        files = await self.connector.fetch_attachments(
+                            change, self.max_attachment_bytes
+                        )
+                    except (ConnectorUnavailable, ConnectorRefused) as error:
+                        log.warning("%s: files of reply %s: %s", name, change.comment_id, error)
+                        continue
+                    change = replace(change, attachments=files, files_to_fetch=False)
+            completed.append(change)
+        return completed
 
     def apply(self, conn: Connection, changes: list[ExternalChange]) -> int:
         return inbound.apply_changes(

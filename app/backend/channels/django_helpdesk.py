@@ -7,6 +7,12 @@
 - Everything Careline writes carries a marker line, `[careline message <id>]` and the like:
   `has_comment` finds a message by it, and `changes` never hands Careline's own writing back.
 - A follow-up posted with a `title` renames the ticket, so none is ever sent.
+- The API names a follow-up's author by user id only and has no way to read a user, so
+  the agents' names come from settings (user id = name).
+- Neither the API nor a webhook carries a file: a follow-up lists its attachments with a
+  link into MEDIA_ROOT, which the helpdesk's web server serves (without the API's token,
+  which is not sent there). The hub fetches them after the webhook, from the follow-up
+  as `/api/followups/<id>/` describes it.
 - django-helpdesk does not sign its webhooks: the shared secret rides in its webhook URL as
   `http://careline:SECRET@hub/...`, which its HTTP client sends as Basic authorization."""
 
@@ -19,6 +25,7 @@ import json
 import math
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urljoin
 
 import httpx
 
@@ -28,6 +35,7 @@ from app.backend.channels.connector import (
     ConnectorRefused,
     ConnectorUnavailable,
     ExternalChange,
+    ExternalReply,
     ExternalStatus,
     ForgedWebhook,
     TicketDraft,
@@ -51,7 +59,7 @@ PAGE_SIZE = 50
 
 class DjangoHelpdeskConnector:
     """One django-helpdesk site. `queues` maps a Careline category to a queue id; other
-    categories go to `default_queue`."""
+    categories go to `default_queue`; `agents` a helpdesk user id to the agent's name."""
 
     name = "django-helpdesk"
 
@@ -63,6 +71,7 @@ class DjangoHelpdeskConnector:
         *,
         queues: Mapping[str, int] | None = None,
         default_queue: int = 1,
+        agents: Mapping[int, str] | None = None,
         timeout: float = 10.0,
         page_size: int = PAGE_SIZE,
     ) -> None:
@@ -71,11 +80,13 @@ class DjangoHelpdeskConnector:
         self._secret = webhook_secret.encode()
         self._queues = dict(queues or {})
         self._default_queue = default_queue
+        self._agents = dict(agents or {})
         self._page_size = page_size
+        self._timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
         self._http = httpx.AsyncClient(
             base_url=url.rstrip("/"),
             headers={"Authorization": f"Token {token}", "Accept": "application/json"},
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            timeout=self._timeout,
         )
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
@@ -175,7 +186,27 @@ class DjangoHelpdeskConnector:
         await self._call("POST", "/api/followups/", data=fields)
 
     async def changes(self, ticket_id: str) -> list[ExternalChange]:
-        return ticket_changes(await self._ticket(ticket_id))
+        return ticket_changes(await self._ticket(ticket_id), self._agents)
+
+    async def fetch_attachments(
+        self, reply: ExternalReply, max_bytes: int
+    ) -> tuple[Attachment, ...]:
+        """The follow-up's files, each read to at most `max_bytes + 1` bytes."""
+        if not reply.comment_id.isdigit():
+            raise ConnectorRefused(f"{reply.comment_id!r} is not a django-helpdesk follow-up id")
+        followup = await self._call("GET", f"/api/followups/{reply.comment_id}/")
+        found: list[Attachment] = []
+        async with httpx.AsyncClient(timeout=self._timeout) as media:  # no API token there
+            for item in followup.get("followupattachment_set") or []:
+                url = urljoin(f"{self._http.base_url}/", str(item["file"]))
+                found.append(
+                    Attachment(
+                        filename=item.get("filename") or url.rsplit("/", 1)[-1],
+                        content_type=item.get("mime_type") or "application/octet-stream",
+                        data=await _download(media, url, max_bytes + 1),
+                    )
+                )
+        return tuple(found)
 
     def read_webhook(self, headers: Mapping[str, str], body: bytes) -> list[ExternalChange]:
         """A new-ticket or follow-up webhook. The secret comes as the password of Basic
@@ -186,7 +217,7 @@ class DjangoHelpdeskConnector:
             payload = json.loads(body)
             ticket = payload["ticket"]
             followup_id = payload.get("followup_id")
-            changes = ticket_changes(ticket)
+            changes = ticket_changes(ticket, self._agents)
         except (ValueError, KeyError, TypeError) as error:
             raise ConnectorRefused(f"malformed django-helpdesk webhook: {error!r}") from None
         return [
@@ -213,7 +244,25 @@ def from_settings(settings: HubSettings) -> DjangoHelpdeskConnector | None:
         settings.django_helpdesk_webhook_secret,
         queues=dict(settings.django_helpdesk_queues),
         default_queue=settings.django_helpdesk_default_queue,
+        agents=dict(settings.django_helpdesk_agents),
     )
+
+
+async def _download(client: httpx.AsyncClient, url: str, limit: int) -> bytes:
+    """At most `limit` bytes of the file at `url`; a file that cannot be read now is
+    `ConnectorUnavailable` (the reply waits for the next reconciliation)."""
+    data = bytearray()
+    try:
+        async with client.stream("GET", url, follow_redirects=True) as response:
+            if response.status_code != 200:
+                raise ConnectorUnavailable(f"django-helpdesk file answered {response.status_code}")
+            async for chunk in response.aiter_bytes():
+                data += chunk
+                if len(data) >= limit:
+                    break
+    except httpx.HTTPError as error:
+        raise ConnectorUnavailable(f"django-helpdesk file unreachable: {error!r}") from None
+    return bytes(data[:limit])
 
 
 def _files(name: str, attachments: tuple[Attachment, ...]) -> list[tuple[str, Any]] | None:

@@ -4,6 +4,7 @@ lines, and the public agent replies in a ticket (from the API or a webhook's pay
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -43,23 +44,31 @@ def ticket_status(status: object) -> TicketStatus:
     return TicketStatus.solved if solved_status(status) else TicketStatus.open
 
 
-def ticket_changes(ticket: dict[str, Any]) -> list[ExternalChange]:
+def ticket_changes(
+    ticket: dict[str, Any], agents: Mapping[int, str] | None = None
+) -> list[ExternalChange]:
     """The ticket's public agent replies, oldest first, then its status. Internal notes
     (`public` false), Careline's own writing (marked) and status-only follow-ups (no
-    text) are left out; so is the opening follow-up, which holds the marked description."""
+    text, no file) are left out; so is the opening follow-up, which holds the marked description.
+    The API names a follow-up's author by user id only: `agents` maps ids to the names
+    the customer sees. A reply's files are named, not carried: `files_to_fetch`."""
     ticket_id = str(ticket["id"])
     changes: list[ExternalChange] = []
     for followup in sorted(ticket.get("followup_set") or [], key=lambda f: int(f["id"])):
         comment = (followup.get("comment") or "").strip()
-        if followup.get("public") is not True or not comment or is_careline_text(comment):
+        files = bool(followup.get("followupattachment_set"))
+        if followup.get("public") is not True or is_careline_text(comment):
+            continue
+        if not comment and not files:
             continue
         changes.append(
             ExternalReply(
                 ticket_id=ticket_id,
                 comment_id=str(followup["id"]),
                 body=comment,
-                author_name=None,  # the API names the author by user id only
+                author_name=(agents or {}).get(followup.get("user") or 0),
                 created_at=datetime.fromisoformat(followup["date"]),
+                files_to_fetch=files,
             )
         )
     changes.append(ExternalStatus(ticket_id=ticket_id, status=ticket_status(ticket["status"])))

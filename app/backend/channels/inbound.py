@@ -17,13 +17,13 @@ from app.backend.channels.connector import (
     TicketStatus,
 )
 from app.backend.crud import cases
-from app.backend.crud.attachments import store_agent_attachment
+from app.backend.crud.attachments import keep_incoming, store_agent_attachment
 from app.backend.crud.rejections import MutationRejected
 from app.backend.db.tables import cases as cases_table
 from app.backend.db.tables import channel_comments, channel_tickets
 from app.backend.problems import ProblemError
 from app.backend.util import format_time, now
-from app.schemas import CaseStatus
+from app.schemas import Attachment, CaseStatus
 from app.schemas.cases import Channel
 
 log = logging.getLogger("careline.channels")
@@ -115,21 +115,23 @@ def _apply(
     assert isinstance(change, ExternalReply)
     if comment_recorded(conn, connector, change.comment_id):
         return False
-    files = [
-        store_agent_attachment(
+
+    def store(filename: str, content_type: str, data: bytes) -> Attachment:
+        return store_agent_attachment(
             conn,
             case_id=case_id,
-            filename=file.filename,
-            content_type=file.content_type,
-            data=file.data,
+            filename=filename,
+            content_type=content_type,
+            data=data,
             max_bytes=max_attachment_bytes,
-        ).id
-        for file in change.attachments
-    ]
+        )
+
+    files, notes = keep_incoming(change.attachments, store)
+    body = "\n\n".join([change.body, *(f"[{note}]" for note in notes)] if change.body else notes)
     replied = cases.agent_reply(
         conn,
         case_id=case_id,
-        body=change.body,
+        body=body,
         author_name=change.author_name,
         max_messages=max_messages,
         attachment_ids=files,

@@ -26,15 +26,15 @@ from sqlalchemy import select
 from app.backend.channels import mail_store
 from app.backend.channels.mail_parse import Dropped, ParsedMail, Refused, parse_mail
 from app.backend.crud import cases
-from app.backend.crud.attachments import store_attachment
+from app.backend.crud.attachments import keep_incoming, store_attachment
 from app.backend.crud.auth import ensure_customer, normalize_email
 from app.backend.crud.rejections import MutationRejected
 from app.backend.db import Database
 from app.backend.db.tables import cases as cases_table
-from app.backend.problems import ProblemError
 from app.backend.settings import HubSettings, SettingsError
+from app.schemas import Attachment
 from app.schemas.cases import Channel, takes_replies
-from app.schemas.files import MAX_ATTACHMENTS, type_for_filename
+from app.schemas.files import MAX_ATTACHMENTS
 
 log = logging.getLogger("careline.hub.mail")
 NO_TEXT = "(The mail had no text.)"
@@ -153,27 +153,20 @@ def _store_files(
 ) -> list[str]:
     """Keep the attachments the app's rules allow; each one refused gets a note in the
     thread, so the agent knows it was sent and why it is not there."""
-    ids: list[str] = []
-    for file in mail.files:
-        if len(ids) >= MAX_ATTACHMENTS:
-            notes.append(f"Attachment {file.filename!r} not kept: at most {MAX_ATTACHMENTS}.")
-            continue
-        kind = file.content_type
-        if kind == "application/octet-stream":
-            kind = type_for_filename(file.filename) or kind
-        try:  # every check comes before the file is written: a refusal writes nothing
-            stored = store_attachment(
-                conn,
-                customer_id=owner,
-                filename=file.filename,
-                content_type=kind,
-                data=file.data,
-                max_bytes=settings.max_attachment_bytes,
-                quota=settings.storage_per_customer,
-            )
-            ids.append(stored.id)
-        except ProblemError as refused:
-            notes.append(f"Attachment {file.filename!r} not kept: {refused}")
+
+    def store(filename: str, content_type: str, data: bytes) -> Attachment:
+        return store_attachment(
+            conn,
+            customer_id=owner,
+            filename=filename,
+            content_type=content_type,
+            data=data,
+            max_bytes=settings.max_attachment_bytes,
+            quota=settings.storage_per_customer,
+        )
+
+    ids, refused = keep_incoming(mail.files, store)
+    notes.extend(refused)
     return ids
 
 

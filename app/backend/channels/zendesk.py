@@ -211,6 +211,13 @@ class ZendeskConnector:
             data=response.content,
         )
 
+    async def fetch_attachments(
+        self, reply: ExternalReply, max_bytes: int
+    ) -> tuple[Attachment, ...]:
+        """Nothing to fetch: `changes` downloads a reply's files, and a webhook's reply
+        with files is left to it."""
+        return reply.attachments
+
     def read_webhook(self, headers: Mapping[str, str], body: bytes) -> list[ExternalChange]:
         lowered = {k.lower(): v for k, v in headers.items()}
         signature = lowered.get("x-zendesk-webhook-signature", "")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Row, func, insert, select, update
 
@@ -16,7 +16,13 @@ from app.backend.db.tables import attachments, cases, customers
 from app.backend.problems import ProblemError
 from app.backend.util import format_time, new_id, now
 from app.schemas import Attachment
-from app.schemas.files import MAX_ATTACHMENTS, SIGNATURES, content_matches, size_text
+from app.schemas.files import (
+    MAX_ATTACHMENTS,
+    SIGNATURES,
+    content_matches,
+    size_text,
+    type_for_filename,
+)
 
 
 def safe_filename(name: str) -> str:
@@ -90,6 +96,39 @@ def store_attachment(
         )
     )
     return attachment
+
+
+class IncomingFile(Protocol):
+    """A file that came by another channel (a mail, a helpdesk reply)."""
+
+    @property
+    def filename(self) -> str: ...
+    @property
+    def content_type(self) -> str: ...
+    @property
+    def data(self) -> bytes: ...
+
+
+def keep_incoming(
+    files: Iterable[IncomingFile], store: Callable[[str, str, bytes], Attachment]
+) -> tuple[list[str], list[str]]:
+    """The ids of the files `store` kept (at most MAX_ATTACHMENTS; a generic type is read
+    from the name), and a note for each one refused, naming it and why, so the thread
+    says a file was sent and is not there."""
+    ids: list[str] = []
+    notes: list[str] = []
+    for file in files:
+        if len(ids) >= MAX_ATTACHMENTS:
+            notes.append(f"Attachment {file.filename!r} not kept: at most {MAX_ATTACHMENTS}.")
+            continue
+        kind = file.content_type
+        if kind == "application/octet-stream":
+            kind = type_for_filename(file.filename) or kind
+        try:  # every check comes before the file is written: a refusal writes nothing
+            ids.append(store(file.filename, kind, file.data).id)
+        except ProblemError as refused:
+            notes.append(f"Attachment {file.filename!r} not kept: {refused}")
+    return ids, notes
 
 
 def store_agent_attachment(

@@ -35,9 +35,12 @@ async def webhook(connector: str, request: Request, hub: HubDep) -> WebhookResul
     except ValueError as bad:
         raise ProblemError(422, "Unprocessable webhook", str(bad)) from None
 
+    received = len(changes)
+    changes = await channel.complete(changes)  # the files the webhook only names
+
     def apply() -> int:
         with hub.db.write() as conn:
             return channel.apply(conn, changes)
 
     applied = await run_in_threadpool(apply)
-    return WebhookResult(received=len(changes), applied=applied)
+    return WebhookResult(received=received, applied=applied)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import threading
 import time
@@ -27,6 +28,7 @@ PEER_PYTHON = PEER_DIR / "venv" / "bin" / "python"
 TEMPLATE = PEER_DIR / "template"
 PROJECT = ROOT / "peers" / "django_helpdesk" / "project"
 REQUIRE_ENV = "CARELINE_REQUIRE_HELPDESK"
+AGENT_NAME = "Ana Ruiz"  # the peer's agent, as the hub's settings name them
 SECRET = "hook-secret-4f9c"  # the shared secret the peer's webhook URLs carry
 
 
@@ -189,6 +191,13 @@ class HelpdeskPeer:
                 self._process.wait()
             self._process = None
 
+    def user_id(self, username: str) -> int:
+        """A helpdesk user's id (the API cannot read users), from the peer's database."""
+        with sqlite3.connect(self.workdir / "helpdesk.sqlite3") as db:
+            found = db.execute("SELECT id FROM auth_user WHERE username = ?", (username,))
+            row = found.fetchone()
+        return int(row[0])
+
     def agent(self) -> httpx.Client:
         """An agent working in the helpdesk, through its API."""
         headers = {"Authorization": f"Token {self.agent_token}"}
@@ -225,6 +234,7 @@ def hub_feeding_helpdesk(folder: Path, *, demo: bool) -> Iterator[tuple[RealHub,
         "CARELINE_DJANGO_HELPDESK_TOKEN": peer.token,
         "CARELINE_DJANGO_HELPDESK_WEBHOOK_SECRET": SECRET,
         "CARELINE_DJANGO_HELPDESK_DEFAULT_QUEUE": str(peer.queues["general"]),
+        "CARELINE_DJANGO_HELPDESK_AGENTS": f"{peer.user_id('agent')}={AGENT_NAME}",
     }
     try:
         hub.start(demo=demo)

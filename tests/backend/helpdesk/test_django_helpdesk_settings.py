@@ -30,7 +30,9 @@ async def test_the_variables_describe_the_connector(
     monkeypatch.setenv("CARELINE_DJANGO_HELPDESK_TOKEN_FILE", str(token))
     monkeypatch.setenv("CARELINE_DJANGO_HELPDESK_QUEUES", " baggage=2, refunds = 3,")
     monkeypatch.setenv("CARELINE_DJANGO_HELPDESK_DEFAULT_QUEUE", "7")
+    monkeypatch.setenv("CARELINE_DJANGO_HELPDESK_AGENTS", "2=Ana Ruiz, 9 = Bo Li")
     settings = load_settings(data_dir=tmp_path)
+    assert settings.django_helpdesk_agents == ((2, "Ana Ruiz"), (9, "Bo Li"))
     assert settings.django_helpdesk_token == "abc123"
     assert settings.django_helpdesk_queues == (("baggage", 2), ("refunds", 3))
     assert settings.django_helpdesk_default_queue == 7
@@ -50,4 +52,13 @@ def test_a_queue_map_that_does_not_parse_is_a_settings_error(
 ) -> None:
     monkeypatch.setenv("CARELINE_DJANGO_HELPDESK_QUEUES", value)
     with pytest.raises(SettingsError, match="category=queue id pairs"):
+        load_settings(data_dir=tmp_path)
+
+
+@pytest.mark.parametrize("value", ["Ana", "ana=Ana Ruiz", "2=", ","])
+def test_an_agent_map_that_does_not_parse_is_a_settings_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("CARELINE_DJANGO_HELPDESK_AGENTS", value)
+    with pytest.raises(SettingsError, match="user id=name pairs"):
         load_settings(data_dir=tmp_path)

@@ -1,7 +1,8 @@
 """A hub process feeding a real django-helpdesk whose webhooks point at the hub: a case
 opened in the app becomes a ticket, the agent's public answer in the helpdesk comes back
 into the case thread by webhook (an internal note never does), the customer's reply
-reaches the ticket once, and resolving the ticket solves the case."""
+reaches the ticket once, and resolving the ticket solves the case. An agent's files come
+back under the app's rules, fetched after the webhook that only names them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import httpx
 import pytest
 
 from tests.backend.helpdesk.helpdesk_peer import (
+    AGENT_NAME,
     HelpdeskPeer,
     agent_follow_up,
     hub_feeding_helpdesk,
@@ -28,16 +30,23 @@ def hub_and_helpdesk(tmp_path: Path) -> Iterator[tuple[RealHub, HelpdeskPeer]]:
         yield both
 
 
+def open_case(
+    hub: RealHub, peer: HelpdeskPeer, subject: str, description: str
+) -> tuple[dict[str, str], str, dict[str, Any]]:
+    """Alice's session, the case she opens in the app, and the ticket it becomes."""
+    alice = bearer(hub.sign_in("alice@example.com")["token"])
+    opening = mutation("case.open", subject=subject, description=description)
+    pushed = httpx.post(f"{hub.url}/v1/sync/push", headers=alice, json=push_body(opening))
+    case_id: str = pushed.json()["results"][0]["entity"]["id"]
+    (ticket,) = until(lambda: tickets(peer), "the ticket")
+    return alice, case_id, ticket
+
+
 def test_a_case_from_the_app_is_answered_in_django_helpdesk(
     hub_and_helpdesk: tuple[RealHub, HelpdeskPeer],
 ) -> None:
     hub, peer = hub_and_helpdesk
-    alice = bearer(hub.sign_in("alice@example.com")["token"])
-    opening = mutation("case.open", subject="Lost bag", description="Blue suitcase, tag 4411")
-    pushed = httpx.post(f"{hub.url}/v1/sync/push", headers=alice, json=push_body(opening))
-    case_id = pushed.json()["results"][0]["entity"]["id"]
-
-    (ticket,) = until(lambda: tickets(peer), "the ticket")
+    alice, case_id, ticket = open_case(hub, peer, "Lost bag", "Blue suitcase, tag 4411")
     assert ticket["submitter_email"] == "alice@example.com"
     assert "Blue suitcase, tag 4411" in ticket["description"]
 
@@ -75,3 +84,30 @@ def test_a_case_from_the_app_is_answered_in_django_helpdesk(
         "We found it.",
         "Collected.",
     ]
+
+
+def test_an_agent_reply_with_files_comes_back_with_them_and_the_agent_name(
+    hub_and_helpdesk: tuple[RealHub, HelpdeskPeer],
+) -> None:
+    hub, peer = hub_and_helpdesk
+    alice, case_id, ticket = open_case(hub, peer, "Refund", "Receipt please")
+
+    files = [
+        ("attachments", ("receipt.txt", b"Receipt 4411", "text/plain")),
+        ("attachments", ("form.docx", b"PK\x03\x04 a form", "application/msword")),
+    ]
+    with peer.agent() as agent:  # the helpdesk takes .docx; Careline's rules do not
+        sent = {"ticket": str(ticket["id"]), "comment": "Here it is.", "public": "true"}
+        agent.post("/api/followups/", data=sent, files=files).raise_for_status()
+
+    def answer() -> dict[str, Any] | None:
+        case = httpx.get(f"{hub.url}/v1/cases/{case_id}", headers=alice).json()
+        return next((m for m in case["messages"] if m["author"] == "agent"), None)
+
+    message = until(answer, "the agent's answer")
+    assert message["author_name"] == AGENT_NAME
+    assert message["body"].startswith("Here it is.\n\n[Attachment 'form.docx' not kept: Attach")
+    (kept,) = message["attachments"]
+    assert (kept["filename"], kept["content_type"]) == ("receipt.txt", "text/plain")
+    got = httpx.get(f"{hub.url}/v1/attachments/{kept['id']}", headers=alice)
+    assert got.content == b"Receipt 4411"

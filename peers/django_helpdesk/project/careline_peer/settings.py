@@ -59,6 +59,9 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 STATIC_URL = "/static/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Attachments are links into MEDIA_ROOT that a deployment's web server serves; urls.py
+# serves them here in its place.
+MEDIA_URL = "/media/"
 USE_TZ = True
 TIME_ZONE = "UTC"
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
