@@ -52,10 +52,11 @@ def draft_from(warning: EarlyWarning, components: list[Component]) -> Draft:
     (when a component has that id) or as a subscription key, and a title and message in
     English and Spanish naming it and when reports began."""
     component = next((c for c in components if c.id == warning.key), None)
-    name = shown(component.name if component else warning.key)
 
     def text(locale: str, key: str) -> str:
-        return tr(locale, key, name=name, start=when(locale, warning.started_at))
+        said = component.translations.get(locale) if component else None
+        name = (said.name if said else None) or (component.name if component else warning.key)
+        return tr(locale, key, name=shown(name), start=when(locale, warning.started_at))
 
     return Draft(
         title=text(SOURCE, "warning_incident_title"),

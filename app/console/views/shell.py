@@ -51,6 +51,15 @@ def badge_text(count: int | None) -> str | None:
     return "99+" if count > 99 else str(count)
 
 
+def badged_icon(icon: ft.IconData, count: int | None, locale: str) -> ft.IconData | ft.Control:
+    """The rail's icon with its count on it, which screen readers say too (a destination's
+    own `badge` is not drawn by the rail)."""
+    text = badge_text(count)
+    if text is None:
+        return icon
+    return ft.Icon(icon, badge=text, semantics_label=tr(locale, "rail_count", count=text))
+
+
 @ft.component
 def Rail(console: ConsoleState, route: str, *counted: Counted) -> ft.Control:
     """`counted` (the states `badged` found, in its order) are passed in so that the rail
@@ -73,9 +82,8 @@ def Rail(console: ConsoleState, route: str, *counted: Counted) -> ft.Control:
         min_width=96,
         destinations=[
             ft.NavigationRailDestination(
-                icon=icon,
+                icon=badged_icon(icon, counts[r].badge if r in counts else None, locale),
                 label=tr(locale, label),
-                badge=badge_text(counts[r].badge) if r in counts else None,
             )
             for r, label, icon in shown
         ],
