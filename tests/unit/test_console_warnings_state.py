@@ -122,6 +122,10 @@ async def test_publish_fills_the_form_which_publishes_the_usual_way(desk: Consol
     await warnings.prefill(baggage)  # a component's warning names the component
     assert board.draft.components == {"baggage"} and board.draft.keys == ""
     assert board.draft.title == "Reports of disruption: Baggage"
+    board.typed("title", "")  # refused: the rest of the form and the warning are kept
+    await board.publish()
+    assert board.error is not None and board.error.code == "invalid"
+    assert board.draft.components == {"baggage"} and board.after_publish is not None
     board.typed("title", "Bags delayed at every airport")
     await board.publish()
     assert board.error is None and board.published == "Bags delayed at every airport"
