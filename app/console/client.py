@@ -20,6 +20,7 @@ from app.schemas.staff import (
     StaffSignInStarted,
     StaffSignInVerify,
 )
+from app.schemas.warnings import EarlyWarning, WarningAction, WarningState
 
 
 class IncidentTemplate(WireModel):
@@ -38,6 +39,7 @@ class IncidentTemplate(WireModel):
 
 
 TEMPLATES = TypeAdapter(list[IncidentTemplate])
+WARNINGS = TypeAdapter(list[EarlyWarning])
 
 
 def _json(model: WireModel) -> Any:
@@ -92,6 +94,21 @@ class ConsoleClient(HubConnection):
             "POST", f"/v1/admin/incidents/{incident_id}/updates", json=_json(update), auth=True
         )
         return self._parse(Incident, response)
+
+    # Early warnings (the `status` scope)
+    async def warnings(
+        self, state: WarningState | None = None, limit: int = 100
+    ) -> list[EarlyWarning]:
+        """Most recently detected first."""
+        params = {"limit": str(limit)} | ({"state": state.value} if state else {})
+        path = "/v1/admin/social/warnings"
+        response = await self._request("GET", path, params=params, auth=True)
+        return WARNINGS.validate_json(response.content)
+
+    async def act_on_warning(self, warning_id: str, action: WarningAction) -> EarlyWarning:
+        path = f"/v1/admin/social/warnings/{warning_id}"
+        response = await self._request("POST", path, json=_json(action), auth=True)
+        return self._parse(EarlyWarning, response)
 
     # Cases
     async def inbox(self, filters: dict[str, str], limit: int = 100) -> Page[InboxCase]:

@@ -100,6 +100,8 @@ CONSOLE = Domain(
         "team_wrong_",  # a field of the add-a-member form to correct
         "family_",  # a family of audited actions
         "action_",  # an audited action
+        "warning_done_",  # what the Early warnings screen's last action did
+        "warning_state_",  # an early warning's state
     ),
 )
 DOMAINS = {domain.name: domain for domain in (CUSTOMER, CONSOLE)}

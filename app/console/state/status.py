@@ -3,6 +3,7 @@ incident form's draft with its audience preview, and updating or resolving an in
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -91,6 +92,9 @@ def from_template(template: IncidentTemplate) -> Draft:
     )
 
 
+AfterPublish = Callable[[Incident], Awaitable[Failure | None]]
+
+
 class StatusBoard(ft.Observable):
     def __init__(self, console: ConsoleState) -> None:
         self._console = console
@@ -105,6 +109,9 @@ class StatusBoard(ft.Observable):
         self.updating: str | None = None  # the incident whose update form is open
         self.composing = False  # the New incident form is open
         self.edits = 0
+        # What else publishing this draft does (a warning it came from is acknowledged);
+        # its failure is shown here, the incident being published all the same.
+        self.after_publish: AfterPublish | None = None
 
     async def load(self) -> None:
         session = self._console.session
@@ -121,6 +128,15 @@ class StatusBoard(ft.Observable):
     def incidents(self) -> list[Incident]:
         snapshot = self.snapshot
         return [*snapshot.active_incidents, *snapshot.maintenance] if snapshot else []
+
+    def open_form(self, draft: Draft | None = None, after: AfterPublish | None = None) -> None:
+        """The New incident form, empty or filled with `draft`."""
+        if draft is not None:
+            self.draft, self.audience, self.form_version = draft, None, self.form_version + 1
+        self.composing, self.published, self.error, self.after_publish = True, None, None, after
+
+    def close_form(self) -> None:
+        self.composing, self.after_publish = False, None
 
     def use_template(self, template_id: str) -> None:
         for template in self.templates:
@@ -170,7 +186,10 @@ class StatusBoard(ft.Observable):
         if done is not None:
             self.published, self.audience = done.title, None
             self.draft, self.form_version = Draft(), self.form_version + 1
+            after, self.after_publish = self.after_publish, None
             await self.load()
+            if after is not None:
+                self.error = await after(done)
 
     def open_update(self, incident_id: str | None) -> None:
         self.updating, self.error = incident_id, None

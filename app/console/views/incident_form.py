@@ -160,9 +160,7 @@ def IncidentForm(board: StatusBoard, ui: ConsoleUi, components: list[Component])
                 disabled=board.busy or not previewed,
                 on_click=lambda: page.run_task(board.publish),
             ),
-            ft.TextButton(
-                tr(locale, "cancel"), on_click=lambda: setattr(board, "composing", False)
-            ),
+            ft.TextButton(tr(locale, "cancel"), on_click=board.close_form),
             ft.Text(tr(locale, "shortcut_hint"), size=12, italic=True),
         ],
         wrap=True,

@@ -2,7 +2,7 @@
 file of its own with a route component and one line here (the rail, the router and the
 role check all read this list). `scope` is the operator scope the hub checks on the
 screen's calls: a role without it does not see the destination (the hub refuses
-anyway).
+anyway); `badge` puts a count on its rail entry.
 
 A screen's route component takes no arguments and reads the tab's state with
 `use_console()`; it renders a component that takes the observables it shows (so it is
@@ -20,9 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import flet as ft
 
+from app.console.state.warnings import WarningsState
 from app.console.views.audit_screen import AuditRoute
 from app.console.views.callbacks_screen import CallbacksRoute
 from app.console.views.cases_screen import CasesRoute
@@ -30,6 +32,7 @@ from app.console.views.charts_screen import ChartsRoute
 from app.console.views.knowledge_screen import KnowledgeRoute
 from app.console.views.status_screen import StatusRoute
 from app.console.views.team_screen import TeamRoute
+from app.console.views.warnings_screen import WarningsRoute
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,22 @@ class Destination:
     icon: ft.IconData
     screen: Callable[[], ft.View]  # an @ft.component returning the screen's View
     scope: str | None  # the operator scope it needs; None: every member of staff
+    # A state class (`console.screen(badge)`) with `badge: int | None` and `async count()`:
+    # the rail shows its count, counted again each time the rail is drawn anew.
+    badge: type[Any] | None = None
 
 
 DESTINATIONS: list[Destination] = [
     Destination("/status", "nav_status", ft.Icons.MONITOR_HEART_OUTLINED, StatusRoute, "status"),
+    # Bursts of public posts: whoever runs the status page acts on them.
+    Destination(
+        "/warnings",
+        "nav_warnings",
+        ft.Icons.CRISIS_ALERT_OUTLINED,
+        WarningsRoute,
+        "status",
+        badge=WarningsState,
+    ),
     Destination("/cases", "nav_cases", ft.Icons.FORUM_OUTLINED, CasesRoute, "cases"),
     Destination(
         "/callbacks", "nav_callbacks", ft.Icons.PHONE_CALLBACK_OUTLINED, CallbacksRoute, "callbacks"

@@ -5,7 +5,7 @@ sign-in screen instead, whatever its address."""
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, Protocol
 
 import flet as ft
 
@@ -26,19 +26,66 @@ def visible(console: ConsoleState) -> list[tuple[str, str, ft.IconData]]:
     return [(d.route, d.label, d.icon) for d in DESTINATIONS if console.session.can(d.scope)]
 
 
+def badged(console: ConsoleState) -> dict[str, Counted]:
+    """The visible destinations' states that count something for the rail, by route."""
+    from app.console.views.registry import DESTINATIONS
+
+    return {
+        d.route: console.screen(d.badge)
+        for d in DESTINATIONS
+        if d.badge is not None and console.session.can(d.scope)
+    }
+
+
+class Counted(Protocol):
+    @property
+    def badge(self) -> int | None: ...
+
+    async def count(self) -> None: ...
+
+
+def badge_text(count: int | None) -> str | None:
+    """Nothing for none (or not counted yet); more than 99 as "99+"."""
+    if not count:
+        return None
+    return "99+" if count > 99 else str(count)
+
+
+def badged_icon(icon: ft.IconData, count: int | None, locale: str) -> ft.IconData | ft.Control:
+    """The rail's icon with its count on it, which screen readers say too (a destination's
+    own `badge` is not drawn by the rail)."""
+    text = badge_text(count)
+    if text is None:
+        return icon
+    return ft.Icon(icon, badge=text, semantics_label=tr(locale, "rail_count", count=text))
+
+
 @ft.component
-def Rail(console: ConsoleState, route: str) -> ft.Control:
+def Rail(console: ConsoleState, route: str, *counted: Counted) -> ft.Control:
+    """`counted` (the states `badged` found, in its order) are passed in so that the rail
+    is drawn again when a count changes; each is counted again when the rail is drawn
+    anew, i.e. each time a screen opens."""
     page, locale = ft.context.page, console.ui.locale
     shown = visible(console)
     routes = [r for r, _, _ in shown]
+    counts = dict(zip(badged(console), counted, strict=True))
+
+    def count_all() -> None:
+        for state in counted:
+            page.run_task(state.count)
+
+    ft.use_effect(count_all, dependencies=[])
     return ft.NavigationRail(
         selected_index=routes.index(route) if route in routes else None,
         on_change=lambda e: page.navigate(routes[e.control.selected_index]),
         label_type=ft.NavigationRailLabelType.ALL,
         min_width=96,
         destinations=[
-            ft.NavigationRailDestination(icon=icon, label=tr(locale, label))
-            for _, label, icon in shown
+            ft.NavigationRailDestination(
+                icon=badged_icon(icon, counts[r].badge if r in counts else None, locale),
+                label=tr(locale, label),
+            )
+            for r, label, icon in shown
         ],
     )
 
@@ -102,7 +149,7 @@ def console_view(route: str, title: str, body: list[ft.Control]) -> ft.View:
         controls=[
             ft.Row(
                 [
-                    Rail(console, route),
+                    Rail(console, route, *badged(console).values()),
                     ft.VerticalDivider(width=1),
                     ft.Container(
                         ft.Column(body, expand=True, spacing=12),

@@ -154,9 +154,6 @@ def StatusScreen(session: SessionState, ui: ConsoleUi, board: StatusBoard) -> ft
     ft.use_effect(lambda: signed_in_load(session, page, board.load), dependencies=[who(session)])
     manage = session.can("status")
 
-    def open_form() -> None:
-        board.composing, board.published = True, None
-
     if board.composing:
         console.send_shortcut = lambda: page.run_task(
             board.publish if board.audience is not None else board.preview
@@ -173,7 +170,10 @@ def StatusScreen(session: SessionState, ui: ConsoleUi, board: StatusBoard) -> ft
     ]
     if manage and not board.composing:
         head.insert(
-            0, ft.FilledButton(tr(locale, "new_incident"), icon=ft.Icons.ADD, on_click=open_form)
+            0,
+            ft.FilledButton(
+                tr(locale, "new_incident"), icon=ft.Icons.ADD, on_click=lambda: board.open_form()
+            ),
         )
     body.append(ft.Row(head))
     if manage and board.composing:
