@@ -7,7 +7,16 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.backend import cli_channels, cli_hub, cli_social, cli_staff, cli_status, cli_texts, serve
+from app.backend import (
+    cli_channels,
+    cli_forecast,
+    cli_hub,
+    cli_social,
+    cli_staff,
+    cli_status,
+    cli_texts,
+    serve,
+)
 from app.backend import cli_commands as commands
 from app.backend.settings import SettingsError
 from app.config import DEFAULT_HUB_HOST, DEFAULT_HUB_PORT
@@ -176,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_staff.add_commands(top, add)
     cli_channels.add_commands(top, add)
     cli_social.add_commands(top, add)
+    cli_forecast.add_commands(top, add)
     return parser
 
 
