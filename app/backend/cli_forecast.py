@@ -10,8 +10,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from app.backend import slots
-from app.backend.cli_commands import read, settings_from
+from app.backend.cli_commands import CliError, read, settings_from
 from app.backend.crud import forecast
+from app.backend.problems import ProblemError
 from app.schemas.forecast import ContactForecast
 
 Command = Callable[[argparse.Namespace], int]
@@ -33,11 +34,16 @@ def add_commands(top: Commands, add: AddCommand) -> None:
 
 def show(args: argparse.Namespace) -> int:
     target = forecast.Target.from_settings(settings_from(args))
-    with read(args) as conn:
-        found = [
-            forecast.queue_forecast(conn, queue_id=queue_id, target=target)
-            for queue_id in forecast.queue_ids(conn, args.queue)
-        ]
+    try:
+        with read(args) as conn:
+            found = [
+                forecast.queue_forecast(conn, queue_id=queue_id, target=target)
+                for queue_id in forecast.queue_ids(conn, args.queue)
+            ]
+    except ProblemError as error:
+        raise CliError(error.problem.detail or error.problem.title) from error
+    except ValueError as error:
+        raise CliError(str(error)) from error
     if args.json:
         print(json.dumps([f.model_dump(mode="json") for f in found], indent=2))
         return 0
