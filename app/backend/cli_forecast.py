@@ -1,6 +1,8 @@
 """The operator CLI's contact forecast: `forecast [--queue Q] [--json]`, a table per
 queue of the half hours from now to 24 hours ahead (expected contacts, agents planned,
-agents needed, the gap), or the whole forecast with today's actuals as JSON."""
+agents needed, the gap), or the whole forecast with today's actuals as JSON. Incident
+titles are printed through `printable`, so none can move the cursor or recolour the
+terminal."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from app.backend.cli_commands import CliError, read, settings_from
 from app.backend.crud import forecast
 from app.backend.problems import ProblemError
 from app.schemas.forecast import ContactForecast
+from app.schemas.warnings import printable
 
 Command = Callable[[argparse.Namespace], int]
 if TYPE_CHECKING:
@@ -62,9 +65,8 @@ def table(queue: ContactForecast) -> str:
         f" {queue.history_weeks:g} weeks of history)"
     ]
     for incident in queue.active_incidents:
-        lines.append(
-            f"  incident: {incident.title} ({incident.impact}, {incident.touched} following)"
-        )
+        title = printable(incident.title, 80)
+        lines.append(f"  incident: {title} ({incident.impact}, {incident.touched} following)")
     lines.append(HEADER)
     ahead = [i for i in queue.intervals if i.end > queue.generated_at]
     for interval in ahead:

@@ -116,5 +116,24 @@ def test_cli_shows_the_demo_forecast(run: Run) -> None:
     assert ("callbacks", "minor") in learned, "the demo's past incidents taught a rate"
     assert any(i["actual"] is not None for i in rebooking["intervals"])
 
+    hostile = "\x1b[2J\x1b]0;pwned\x07Snow \u202eevil"
+    code, out = run(
+        "incident publish",
+        "--title",
+        hostile,
+        "--impact",
+        "major",
+        "--component",
+        "flights-ord",
+        "--body",
+        "Snow.",
+        "--key",
+        "ORD",
+    )
+    assert code == 0, out
+    code, out = run("forecast", "--queue", "rebooking")
+    assert "pwned Snow evil (major, " in out
+    assert "\x1b" not in out and "\u202e" not in out
+
     code, out = run("forecast", "--queue", "nope")
     assert code == 2 and "error:" in out
