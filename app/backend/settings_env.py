@@ -81,6 +81,18 @@ def _number(text: str) -> float:
     raise ValueError("a number")
 
 
+def _share(text: str) -> float:
+    if not 0 < (value := _number(text)) < 1:
+        raise ValueError("a share between 0 and 1, e.g. 0.8")
+    return value
+
+
+def _above_zero(text: str) -> float:
+    if (value := _number(text)) <= 0:
+        raise ValueError("a number above 0")
+    return value
+
+
 def _flag(text: str) -> bool:
     if text not in ("0", "1"):
         raise ValueError("1 or 0")
@@ -214,9 +226,9 @@ HUB_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("keep_tombstones_days", "CARELINE_KEEP_TOMBSTONES_DAYS", _number),
     ("keep_social_posts_days", "CARELINE_KEEP_SOCIAL_POSTS_DAYS", _number),
     ("prune_every_seconds", "CARELINE_PRUNE_EVERY_SECONDS", _number),
-    ("forecast_target_share", "CARELINE_FORECAST_TARGET_SHARE", _number),
-    ("forecast_target_minutes", "CARELINE_FORECAST_TARGET_MINUTES", _number),
-    ("forecast_history_weeks", "CARELINE_FORECAST_HISTORY_WEEKS", _number),
+    ("forecast_target_share", "CARELINE_FORECAST_TARGET_SHARE", _share),
+    ("forecast_target_minutes", "CARELINE_FORECAST_TARGET_MINUTES", _above_zero),
+    ("forecast_history_weeks", "CARELINE_FORECAST_HISTORY_WEEKS", _above_zero),
     ("push_contact", "CARELINE_PUSH_CONTACT", str),
     ("vapid_private_key", "CARELINE_VAPID_PRIVATE_KEY", str),
     ("push_stand_ins", "CARELINE_PUSH_STAND_INS", _names),
