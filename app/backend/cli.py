@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app.backend import (
     cli_channels,
+    cli_forecast,
     cli_hub,
     cli_mail,
     cli_social,
@@ -186,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_staff.add_commands(top, add)
     cli_channels.add_commands(top, add)
     cli_social.add_commands(top, add)
+    cli_forecast.add_commands(top, add)
     return parser
 
 

@@ -188,6 +188,11 @@ class HubSettings:
     social_min_count: int = 5
     social_baseline_days: int = 7
     prune_every_seconds: float = 3600
+    # Contact forecast (`python -m app.backend forecast`): the share of callbacks to reach
+    # within the target minutes (Erlang C staffing), and the weeks of history it learns from.
+    forecast_target_share: float = 0.8
+    forecast_target_minutes: float = 20
+    forecast_history_weeks: float = 8
     push_contact: str = "mailto:support@careline.invalid"
     # The Web Push (VAPID) key as PEM text; without it the hub makes `vapid.pem` in the
     # data dir once.

@@ -88,11 +88,11 @@ def _window(text: str) -> int:
     return minutes
 
 
-def _probability(text: str) -> float:
+def _fraction(text: str) -> float:
     with suppress(ValueError):
         if 0 < (value := float(text)) < 1:
             return value
-    raise ValueError("a probability between 0 and 1, e.g. 1e-6")
+    raise ValueError("a number between 0 and 1, e.g. 0.8 or 1e-6")
 
 
 def _positive(text: str) -> int:
@@ -104,6 +104,12 @@ def _positive(text: str) -> int:
 def _days(text: str) -> int:
     if not 0 <= (value := _whole(text)) <= 28:
         raise ValueError("a whole number of days from 0 to 28")
+    return value
+
+
+def _above_zero(text: str) -> float:
+    if (value := _number(text)) <= 0:
+        raise ValueError("a number above 0")
     return value
 
 
@@ -248,10 +254,13 @@ HUB_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("keep_tombstones_days", "CARELINE_KEEP_TOMBSTONES_DAYS", _number),
     ("keep_social_posts_days", "CARELINE_KEEP_SOCIAL_POSTS_DAYS", _number),
     ("social_window_minutes", "CARELINE_SOCIAL_WINDOW_MINUTES", _window),
-    ("social_significance", "CARELINE_SOCIAL_SIGNIFICANCE", _probability),
+    ("social_significance", "CARELINE_SOCIAL_SIGNIFICANCE", _fraction),
     ("social_min_count", "CARELINE_SOCIAL_MIN_COUNT", _positive),
     ("social_baseline_days", "CARELINE_SOCIAL_BASELINE_DAYS", _days),
     ("prune_every_seconds", "CARELINE_PRUNE_EVERY_SECONDS", _number),
+    ("forecast_target_share", "CARELINE_FORECAST_TARGET_SHARE", _fraction),
+    ("forecast_target_minutes", "CARELINE_FORECAST_TARGET_MINUTES", _above_zero),
+    ("forecast_history_weeks", "CARELINE_FORECAST_HISTORY_WEEKS", _above_zero),
     ("push_contact", "CARELINE_PUSH_CONTACT", str),
     ("vapid_private_key", "CARELINE_VAPID_PRIVATE_KEY", str),
     ("push_stand_ins", "CARELINE_PUSH_STAND_INS", _names),

@@ -141,6 +141,8 @@ def test_a_port_set_wins_over_the_one_its_protection_implies(
         ("CARELINE_PRUNE_EVERY_SECONDS", "nan", "a number"),
         ("CARELINE_STORAGE_PER_CUSTOMER_MB", "1GB", "a number"),
         ("CARELINE_DEV_MODE", "yes", "1 or 0"),
+        ("CARELINE_FORECAST_TARGET_SHARE", "80", "a number between 0 and 1, e.g. 0.8 or 1e-6"),
+        ("CARELINE_FORECAST_TARGET_MINUTES", "0", "a number above 0"),
         ("CARELINE_SMTP_SECURITY", "ssl3", "starttls, tls or none"),
         ("CARELINE_TIME_ZONE", "Mars/Olympus", "an IANA time zone, e.g. America/Chicago"),
         (

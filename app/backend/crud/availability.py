@@ -14,26 +14,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.backend import slots
 from app.backend.crud.queues import queue_from_row, queue_row
+from app.backend.crud.queues import staffing_between as _staffing
 from app.backend.crud.rejections import MutationRejected
-from app.backend.db.tables import callbacks, slot_usage, staffing
+from app.backend.db.tables import callbacks, slot_usage
 from app.backend.util import format_time, loads, now, parse_time
 from app.schemas import AsapEstimate, Availability, Slot
-
-
-def _staffing(
-    conn: Connection, queue_id: str, start: datetime, end: datetime
-) -> list[slots.StaffingInterval]:
-    rows = conn.execute(
-        select(staffing).where(
-            staffing.c.queue_id == queue_id,
-            staffing.c.starts_at < format_time(end),
-            staffing.c.ends_at > format_time(start),
-        )
-    )
-    return [
-        slots.StaffingInterval(parse_time(r.starts_at), parse_time(r.ends_at), r.agents)
-        for r in rows
-    ]
 
 
 def _windows(

@@ -14,7 +14,7 @@ from app.backend import slots
 from app.backend.crud.changes import record_change
 from app.backend.crud.rows import one_or_404, translations_json
 from app.backend.db.tables import queues, staffing
-from app.backend.util import dumps, format_time, loads, now, upsert
+from app.backend.util import dumps, format_time, loads, now, parse_time, upsert
 from app.schemas import CallbackQueue
 
 
@@ -73,6 +73,23 @@ def list_queues(conn: Connection) -> list[CallbackQueue]:
 
 def queue_row(conn: Connection, queue_id: str) -> Row[Any]:
     return one_or_404(conn, select(queues).where(queues.c.id == queue_id), what="callback queue")
+
+
+def staffing_between(
+    conn: Connection, queue_id: str, start: datetime, end: datetime
+) -> list[slots.StaffingInterval]:
+    """The queue's staffing intervals touching [start, end)."""
+    rows = conn.execute(
+        select(staffing).where(
+            staffing.c.queue_id == queue_id,
+            staffing.c.starts_at < format_time(end),
+            staffing.c.ends_at > format_time(start),
+        )
+    )
+    return [
+        slots.StaffingInterval(parse_time(r.starts_at), parse_time(r.ends_at), r.agents)
+        for r in rows
+    ]
 
 
 def set_staffing(

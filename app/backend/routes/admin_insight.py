@@ -1,6 +1,6 @@
 """Operator API for the console's Knowledge and Charts screens: how helpful each article
-is, what customers searched for in vain, and hourly series for the charts (each behind
-the scope of what it counts)."""
+is, what customers searched for in vain, hourly series for the charts, and the contact
+forecast with its staffing advice (each behind the scope of what it counts)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy import Connection
 
-from app.backend.crud import charts, helpfulness, search_gaps
+from app.backend.crud import charts, forecast, helpfulness, search_gaps
 from app.backend.deps import HubDep, require_scope
 from app.backend.hub import Hub
 from app.schemas.console import ArticleHelpfulness, ChartSeries, SearchGap
+from app.schemas.forecast import ContactForecast
 
 router = APIRouter(prefix="/v1/admin", tags=["operator"])
 KbScope = Depends(require_scope("kb"))
@@ -81,3 +82,23 @@ def demand_chart(hub: HubDep, hours: Hours = 48) -> ChartSeries:
 def helpfulness_chart(hub: HubDep, hours: Hours = 48) -> ChartSeries:
     """Per UTC hour: `helpful` and `unhelpful` votes on articles."""
     return _chart(hub, hours, charts.helpfulness)
+
+
+@router.get(
+    "/forecast",
+    response_model=list[ContactForecast],
+    dependencies=[Depends(require_scope("callbacks"))],
+)
+def contact_forecast(
+    hub: HubDep, queue: Annotated[str | None, Query(max_length=100)] = None
+) -> list[ContactForecast]:
+    """Per queue (or only `queue`): contacts expected per half hour from local midnight
+    today to 24 hours ahead, beside those that came so far, and the agents planned beside
+    those Erlang C needs for the hub's target (CARELINE_FORECAST_TARGET_SHARE of callbacks
+    within CARELINE_FORECAST_TARGET_MINUTES)."""
+    target = forecast.Target.from_settings(hub.settings)
+    with hub.db.read() as conn:
+        return [
+            forecast.queue_forecast(conn, queue_id=queue_id, target=target)
+            for queue_id in forecast.queue_ids(conn, queue)
+        ]
