@@ -1,0 +1,160 @@
+"""Honest ASAP waits, pure: a range from the calls ahead, the agents free of booked calls
+and the measured no-answer rate, walked through the queue's opening hours.
+
+The model (README, "Honest waits"). A new ASAP request with `ahead` calls waiting before it
+is called once `ahead + 1` calls have ended, every agent being busy. Calls are taken to end
+as a Poisson stream, one per `w` agent-minutes of work, where `w` is the mean agent time a
+call takes: `w = (1 - p) * handle + p * NO_ANSWER_MINUTES`, `p` the no-answer rate. So the
+agent-minutes worked before the call is Erlang(ahead + 1, w)-distributed: its LOW_QUANTILE
+and HIGH_QUANTILE give the range and its mean the single figure old apps show.
+
+Agent-minutes become clock time by walking the capacity free for ASAP calls from now on:
+the agents on duty inside opening hours, less the booked slot calls (each holds an agent for
+`handle` minutes of its slot, spread over the slot). Time outside opening hours adds
+nothing, so a wait that runs past closing carries on at the next opening; `past_closing`
+says when the range's late end lies beyond the current closing time."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from statistics import NormalDist
+
+from app.backend import slots
+
+NO_ANSWER_MINUTES = 3.0  # an agent's time on a call nobody answers: ringing out, a note
+LOW_QUANTILE, HIGH_QUANTILE = 0.1, 0.9  # the range holds the actual wait 8 times in 10
+NO_ANSWER_WINDOW = timedelta(days=7)  # finished calls the no-answer rate is measured over
+NO_ANSWER_MIN_CALLS = 20  # fewer finished calls than this: no rate is assumed (0)
+ROUND_TO = 5  # a range above ROUND_ABOVE minutes is widened outward to 5-minute marks
+ROUND_ABOVE = 15
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """Agents free for ASAP calls (fractional: booked calls hold part of a slot) in [start, end)."""
+
+    start: datetime
+    end: datetime
+    agents: float
+
+
+@dataclass(frozen=True)
+class Wait:
+    """When a new ASAP request is likely called: its mean and its range, in minutes from
+    now; `past_closing` when the late end runs past the current opening's close."""
+
+    minutes: int
+    low: int
+    high: int
+    past_closing: bool
+
+
+def no_answer_rate(missed: int, completed: int) -> float:
+    """Calls nobody answered among those finished; 0 until there are enough to tell."""
+    finished = missed + completed
+    return missed / finished if finished >= NO_ANSWER_MIN_CALLS else 0.0
+
+
+def work_per_call(handle_minutes: int, rate: float) -> float:
+    """Mean agent-minutes a waiting call takes, a no-answer being quicker than a talk."""
+    return (1 - rate) * handle_minutes + rate * min(NO_ANSWER_MINUTES, handle_minutes)
+
+
+def erlang_quantile(calls: int, mean_each: float, q: float) -> float:
+    """The q-quantile of the sum of `calls` exponentials of mean `mean_each`
+    (Wilson-Hilferty: within 1% from 3 calls, within 7% at 1)."""
+    z = NormalDist().inv_cdf(q)
+    shape = 1 / (9 * calls)
+    return calls * mean_each * max(0.0, 1 - shape + z * math.sqrt(shape)) ** 3
+
+
+def capacity(
+    *,
+    hours: slots.OpeningHours,
+    time_zone: str,
+    staffing: Sequence[slots.StaffingInterval],
+    booked: Mapping[datetime, int],
+    slot_minutes: int,
+    handle_minutes: int,
+    start: datetime,
+    end: datetime,
+) -> list[Capacity]:
+    """The agents free for ASAP calls in [start, end), in pieces that start and end at
+    opening, staffing and slot boundaries; closed time is left out. `booked` counts the
+    booked calls by slot start."""
+    step = timedelta(minutes=slot_minutes)
+    tz = slots.zone(time_zone)
+    found: list[Capacity] = []
+    for open_at, close_at in slots.opening_windows(hours, tz, start, end):
+        lo, hi = max(open_at, start), min(close_at, end)
+        cuts = {lo, hi}
+        cuts.update(m for s in staffing for m in (s.starts_at, s.ends_at) if lo < m < hi)
+        cuts.update(m for b in booked for m in (b, b + step) if lo < m < hi)
+        ordered = sorted(cuts)
+        for a, b in itertools.pairwise(ordered):
+            held = sum(
+                n * handle_minutes / slot_minutes for s, n in booked.items() if s <= a < s + step
+            )
+            free = max(0.0, slots.agents_at(staffing, a) - held)
+            if free > 0:
+                found.append(Capacity(a, b, free))
+    return found
+
+
+def time_for(pieces: Sequence[Capacity], work: float) -> datetime | None:
+    """When `work` agent-minutes have been done by the free agents of `pieces` (None: not
+    within them)."""
+    left = work
+    for piece in pieces:
+        minutes = (piece.end - piece.start).total_seconds() / 60
+        if piece.agents * minutes >= left:
+            return piece.start + timedelta(minutes=left / piece.agents)
+        left -= piece.agents * minutes
+    return None
+
+
+def estimate(
+    *,
+    ahead: int,
+    work_each: float,
+    pieces: Sequence[Capacity],
+    at: datetime,
+    closes_at: datetime,
+) -> Wait | None:
+    """The wait of a new request with `ahead` calls before it (None: the free capacity of
+    `pieces` never gets to it)."""
+    calls = ahead + 1
+    late = time_for(pieces, erlang_quantile(calls, work_each, HIGH_QUANTILE))
+    mean = time_for(pieces, calls * work_each)
+    early = time_for(pieces, erlang_quantile(calls, work_each, LOW_QUANTILE))
+    if late is None or mean is None or early is None:
+        return None
+
+    def minutes(moment: datetime) -> float:
+        return (moment - at).total_seconds() / 60
+
+    low, high = minutes(early), minutes(late)
+    if high > ROUND_ABOVE:
+        low, high = ROUND_TO * math.floor(low / ROUND_TO), ROUND_TO * math.ceil(high / ROUND_TO)
+    shown = max(1, math.ceil(minutes(mean)))
+    low_shown = max(1, min(math.floor(low), shown))
+    return Wait(
+        minutes=shown,
+        low=low_shown,
+        high=max(math.ceil(high), shown, low_shown + 1),
+        past_closing=late > closes_at,
+    )
+
+
+def slots_first(
+    past_closing: bool, high_minutes: int | None, first_free: datetime | None, at: datetime
+) -> bool:
+    """Whether booking a time is the better offer (the queue is over capacity): the wait
+    may run past closing, or a free slot starts before the wait's late end."""
+    if past_closing or high_minutes is None:
+        return True
+    return first_free is not None and first_free < at + timedelta(minutes=high_minutes)
