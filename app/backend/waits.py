@@ -72,6 +72,19 @@ def erlang_quantile(calls: int, mean_each: float, q: float) -> float:
     return calls * mean_each * max(0.0, 1 - shape + z * math.sqrt(shape)) ** 3
 
 
+def closes_at(
+    hours: slots.OpeningHours, time_zone: str, moment: datetime, horizon: datetime
+) -> datetime | None:
+    """When the opening `moment` is in ends: windows that meet (a day open until midnight
+    and the next from midnight) are one opening. None: open up to `horizon`."""
+    windows = slots.opening_windows(hours, slots.zone(time_zone), moment, horizon)
+    closes = moment
+    for open_at, close_at in sorted(windows):
+        if open_at <= closes < close_at:
+            closes = close_at
+    return closes if closes < horizon else None
+
+
 def capacity(
     *,
     hours: slots.OpeningHours,

@@ -173,18 +173,6 @@ def asap_estimates(
     return _honest_waits(conn, row, list(ahead), moment)
 
 
-def _closes_at(row: Row[Any], moment: datetime) -> datetime | None:
-    """When the opening `moment` is in ends: windows that meet (a day open until midnight
-    and the next from midnight) are one opening. None: open for the week ahead."""
-    tz = slots.zone(row.time_zone)
-    windows = slots.opening_windows(loads(row.hours), tz, moment, moment + OPENS_WITHIN)
-    closes = moment
-    for open_at, close_at in sorted(windows):
-        if open_at <= closes < close_at:
-            closes = close_at
-    return closes if closes < moment + OPENS_WITHIN else None
-
-
 def _honest_waits(
     conn: Connection, row: Row[Any], ahead: Sequence[int], moment: datetime
 ) -> list[AsapEstimate]:
@@ -203,7 +191,7 @@ def _honest_waits(
         end=end,
     )
     work_each = waits.work_per_call(row.handle_minutes, no_answer_rate(conn, row.id, moment))
-    closes = _closes_at(row, moment)
+    closes = waits.closes_at(loads(row.hours), row.time_zone, moment, end)
     found: list[AsapEstimate] = []
     next_opening: datetime | None = None
     for waiting in ahead:
