@@ -61,9 +61,7 @@ def test_range_holds_the_mean_and_grows_with_the_calls_ahead(ahead: int) -> None
 @pytest.mark.parametrize(("ahead", "agents"), [(0, 1), (4, 2), (29, 3), (100, 7)])
 def test_without_bookings_or_no_answers_the_mean_is_todays_figure(ahead: int, agents: int) -> None:
     found = wait(ahead, NOON, staffing=always_staffed(agents))
-    assert found.minutes == slots.asap_wait_minutes(
-        waiting=ahead, agents=agents, handle_minutes=10
-    )
+    assert found.minutes == slots.asap_wait_minutes(waiting=ahead, agents=agents, handle_minutes=10)
 
 
 def test_erlang_quantiles_match_the_exponential_and_the_normal() -> None:
@@ -115,9 +113,7 @@ def test_a_wait_past_closing_says_so_and_carries_on_next_opening() -> None:
     # 30 minutes today, then 10 from 08:00 tomorrow: 20 h 40 min from now.
     assert long.minutes == 20 * 60 + 40
     assert long.low <= long.minutes <= long.high
-    assert waits.closes_at(MORNINGS, CHICAGO, at, at + timedelta(days=8)) == utc(
-        "2026-03-11T17:00"
-    )
+    assert waits.closes_at(MORNINGS, CHICAGO, at, at + timedelta(days=8)) == utc("2026-03-11T17:00")
 
 
 def test_open_around_the_clock_never_closes() -> None:
