@@ -6,18 +6,15 @@ slots first."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
 from app.backend.db import Database
 from app.backend.db.tables import callbacks
-from app.backend.slots import WEEKDAYS
 from app.backend.util import format_time
+from tests.backend.slots_support import closing_soon
 from tests.backend.support import Client, Headers, applied, availability, request, ts
 from tests.support import Company, sign_in
-
-CHICAGO = ZoneInfo("America/Chicago")  # the seeded queue's zone
 
 
 async def waiting(client: Client, db: Database, n: int, prefix: str) -> None:
@@ -76,26 +73,14 @@ async def test_the_no_answer_rate_of_the_last_week_shortens_the_wait(
     assert (await availability(client))["asap"]["wait_minutes"] == 7
 
 
-async def closing_in(client: Client, operator: Headers, minutes: int) -> datetime:
-    """Today (local) open until `minutes` from now, every other day 08:00-12:00; returns
-    the closing time."""
-    here = datetime.now(CHICAGO)
-    closes = (here + timedelta(minutes=minutes)).replace(second=0, microsecond=0)
-    clock = closes.strftime("%H:%M") if closes.date() == here.date() else "24:00"
-    hours = {day: [["08:00", "12:00"]] for day in WEEKDAYS}
-    hours[WEEKDAYS[here.weekday()]] = [["00:00", clock]]
-    url = "/v1/admin/queues/help/hours"
-    answer = await client.put(url, json={"hours": hours}, headers=operator)
-    assert answer.status_code == 204, answer.text
-    if clock == "24:00":
-        return datetime.combine(here.date() + timedelta(days=1), datetime.min.time(), CHICAGO)
-    return closes
-
-
 async def test_a_wait_past_closing_says_so_and_offers_the_next_opening_first(
     client: Client, db: Database, company: Company, operator: Headers
 ) -> None:
-    closes = await closing_in(client, operator, 20)
+    hours, closes, opening = closing_soon(20)
+    answer = await client.put(
+        "/v1/admin/queues/help/hours", json={"hours": hours}, headers=operator
+    )
+    assert answer.status_code == 204, answer.text
     await waiting(client, db, 2, "late")
     found = await availability(client)
     asap = found["asap"]
@@ -104,10 +89,5 @@ async def test_a_wait_past_closing_says_so_and_offers_the_next_opening_first(
     assert asap["past_closing"] is True
     assert asap["slots_first"] is True
     assert asap["wait_minutes"] > 8 * 60, "30 minutes of calls: the last of them tomorrow"
-    # Closing today: tomorrow's 08:00; closing at midnight: that day's.
-    local_close = closes.astimezone(CHICAGO)
-    midnight = local_close.time() == datetime.min.time()
-    day = local_close.date() + timedelta(days=0 if midnight else 1)
-    opening = datetime.combine(day, datetime.min.time(), CHICAGO).replace(hour=8)
     assert ts(asap["next_opening"]) == opening
     assert ts(found["slots"][0]["start"]) == opening, "the next opening's first slot"
