@@ -164,10 +164,10 @@ def estimate(
 
 
 def slots_first(
-    past_closing: bool, high_minutes: int | None, first_free: datetime | None, at: datetime
+    past_closing: bool, low_minutes: int | None, first_free: datetime | None, at: datetime
 ) -> bool:
-    """Whether booking a time is the better offer (the queue is over capacity): the wait
-    may run past closing, or a free slot starts before the wait's late end."""
-    if past_closing or high_minutes is None:
+    """Whether the queue is over capacity, so that booking a time is the better offer:
+    the wait may run past closing, or a free slot starts before even the wait's early end."""
+    if past_closing or low_minutes is None:
         return True
-    return first_free is not None and first_free < at + timedelta(minutes=high_minutes)
+    return first_free is not None and first_free < at + timedelta(minutes=low_minutes)

@@ -94,8 +94,8 @@ class AsapEstimate(WireModel):
     )
     slots_first: bool = Field(
         False,
-        description="The queue is over capacity: a booked time is the better offer, "
-        "so it is offered before 'as soon as possible'.",
+        description="The queue is over capacity (the wait may run past closing, or a free "
+        "slot starts before its early end): a booked time is offered first.",
     )
 
 

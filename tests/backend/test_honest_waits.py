@@ -138,7 +138,7 @@ def test_a_wait_across_the_london_autumn_change_counts_real_hours() -> None:
     assert found.minutes == 21 * 60 + 30
 
 
-def test_slots_come_first_past_closing_or_when_a_slot_is_sooner() -> None:
+def test_slots_come_first_past_closing_or_when_a_slot_beats_the_early_end() -> None:
     assert waits.slots_first(True, 30, None, NOON) is True
     assert waits.slots_first(False, None, None, NOON) is True, "no estimate at all"
     assert waits.slots_first(False, 60, NOON + timedelta(minutes=30), NOON) is True

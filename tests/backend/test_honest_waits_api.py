@@ -39,7 +39,6 @@ async def test_booked_slot_calls_hold_the_agent_and_push_the_wait_on(
     after = (await availability(client))["asap"]
     assert after["wait_minutes"] == 120
     assert after["high_minutes"] > before["high_minutes"]
-    assert after["slots_first"] is True, "a free slot comes before the late end"
 
 
 def finished(db: Database, status: str, n: int, when: datetime) -> None:
