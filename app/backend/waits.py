@@ -31,6 +31,7 @@ NO_ANSWER_WINDOW = timedelta(days=7)  # finished calls the no-answer rate is mea
 NO_ANSWER_MIN_CALLS = 20  # fewer finished calls than this: no rate is assumed (0)
 ROUND_TO = 5  # a range above ROUND_ABOVE minutes is widened outward to 5-minute marks
 ROUND_ABOVE = 15
+OVER_CAPACITY_MINUTES = 60  # an early end this far off, beaten by a free slot: slots first
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,10 @@ def slots_first(
     past_closing: bool, low_minutes: int | None, first_free: datetime | None, at: datetime
 ) -> bool:
     """Whether the queue is over capacity, so that booking a time is the better offer:
-    the wait may run past closing, or a free slot starts before even the wait's early end."""
+    the wait may run past closing, or even its early end is an hour or more away
+    (OVER_CAPACITY_MINUTES) and a free slot starts before it."""
     if past_closing or low_minutes is None:
         return True
-    return first_free is not None and first_free < at + timedelta(minutes=low_minutes)
+    if low_minutes < OVER_CAPACITY_MINUTES or first_free is None:
+        return False
+    return first_free < at + timedelta(minutes=low_minutes)

@@ -94,8 +94,9 @@ class AsapEstimate(WireModel):
     )
     slots_first: bool = Field(
         False,
-        description="The queue is over capacity (the wait may run past closing, or a free "
-        "slot starts before its early end): a booked time is offered first.",
+        description="The queue is over capacity (the wait may run past closing, or its "
+        "early end is an hour or more away and a free slot starts sooner): a booked time "
+        "is offered first.",
     )
 
 

@@ -138,9 +138,11 @@ def test_a_wait_across_the_london_autumn_change_counts_real_hours() -> None:
     assert found.minutes == 21 * 60 + 30
 
 
-def test_slots_come_first_past_closing_or_when_a_slot_beats_the_early_end() -> None:
+def test_slots_come_first_past_closing_or_when_a_slot_beats_a_long_early_end() -> None:
     assert waits.slots_first(True, 30, None, NOON) is True
     assert waits.slots_first(False, None, None, NOON) is True, "no estimate at all"
-    assert waits.slots_first(False, 60, NOON + timedelta(minutes=30), NOON) is True
-    assert waits.slots_first(False, 60, NOON + timedelta(minutes=90), NOON) is False
-    assert waits.slots_first(False, 60, None, NOON) is False
+    assert waits.slots_first(False, 90, NOON + timedelta(minutes=30), NOON) is True
+    assert waits.slots_first(False, 90, NOON + timedelta(minutes=120), NOON) is False
+    assert waits.slots_first(False, 90, None, NOON) is False
+    # A short wait is no overload, even with a slot about to start.
+    assert waits.slots_first(False, 20, NOON + timedelta(minutes=1), NOON) is False
