@@ -9,8 +9,8 @@ agent-minutes worked before the call is Erlang(ahead + 1, w)-distributed: its LO
 and HIGH_QUANTILE give the range and its mean the single figure old apps show.
 
 Agent-minutes become clock time by walking the capacity free for ASAP calls from now on:
-the agents on duty inside opening hours, less the booked slot calls (each holds an agent for
-`handle` minutes of its slot, spread over the slot). Time outside opening hours adds
+the agents on duty inside opening hours, less those on booked slot calls (called first
+once their slot begins, each holding an agent for `handle` minutes). Time outside opening hours adds
 nothing, so a wait that runs past closing carries on at the next opening; `past_closing`
 says when the range's late end lies beyond the current closing time."""
 
@@ -36,11 +36,11 @@ OVER_CAPACITY_MINUTES = 60  # an early end this far off, beaten by a free slot: 
 
 @dataclass(frozen=True)
 class Capacity:
-    """Agents free for ASAP calls (fractional: booked calls hold part of a slot) in [start, end)."""
+    """Agents free for ASAP calls in [start, end)."""
 
     start: datetime
     end: datetime
-    agents: float
+    agents: int
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,26 @@ def closes_at(
     return closes if closes < horizon else None
 
 
+def held_by_bookings(
+    staffing: Sequence[slots.StaffingInterval],
+    booked: Mapping[datetime, int],
+    slot_minutes: int,
+    handle_minutes: int,
+) -> list[tuple[datetime, datetime, int]]:
+    """(start, end, agents) the booked calls hold: called first once their slot begins,
+    by as many of the agents then on duty as there are calls, round after round of
+    `handle_minutes`, within the slot."""
+    step, handle = timedelta(minutes=slot_minutes), timedelta(minutes=handle_minutes)
+    found = []
+    for slot_start, calls in booked.items():
+        agents = slots.agents_at(staffing, slot_start)
+        at, left = slot_start, calls
+        while agents > 0 and left > 0 and at < slot_start + step:
+            found.append((at, min(at + handle, slot_start + step), min(agents, left)))
+            at, left = at + handle, left - agents
+    return found
+
+
 def capacity(
     *,
     hours: slots.OpeningHours,
@@ -98,22 +118,20 @@ def capacity(
     end: datetime,
 ) -> list[Capacity]:
     """The agents free for ASAP calls in [start, end), in pieces that start and end at
-    opening, staffing and slot boundaries; closed time is left out. `booked` counts the
-    booked calls by slot start."""
-    step = timedelta(minutes=slot_minutes)
+    opening, staffing and booked-call boundaries; closed time is left out. `booked`
+    counts the booked calls by slot start."""
     tz = slots.zone(time_zone)
+    held = held_by_bookings(staffing, booked, slot_minutes, handle_minutes)
     found: list[Capacity] = []
     for open_at, close_at in slots.opening_windows(hours, tz, start, end):
         lo, hi = max(open_at, start), min(close_at, end)
         cuts = {lo, hi}
         cuts.update(m for s in staffing for m in (s.starts_at, s.ends_at) if lo < m < hi)
-        cuts.update(m for b in booked for m in (b, b + step) if lo < m < hi)
+        cuts.update(m for h in held for m in h[:2] if lo < m < hi)
         ordered = sorted(cuts)
         for a, b in itertools.pairwise(ordered):
-            held = sum(
-                n * handle_minutes / slot_minutes for s, n in booked.items() if s <= a < s + step
-            )
-            free = max(0.0, slots.agents_at(staffing, a) - held)
+            busy = sum(agents for s, e, agents in held if s <= a < e)
+            free = slots.agents_at(staffing, a) - busy
             if free > 0:
                 found.append(Capacity(a, b, free))
     return found

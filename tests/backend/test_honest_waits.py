@@ -83,6 +83,15 @@ def test_agents_busy_with_booked_calls_are_not_free() -> None:
     assert wait(5, NOON, booked={NOON + timedelta(hours=5): 3}) == free
 
 
+def test_booked_calls_are_made_first_once_their_slot_begins() -> None:
+    # Two agents, three booked 10-minute calls: both agents on them, then one.
+    ten = timedelta(minutes=10)
+    held = waits.held_by_bookings(always_staffed(2), {NOON: 3}, 30, 10)
+    assert held == [(NOON, NOON + ten, 2), (NOON + ten, NOON + 2 * ten, 1)]
+    # More calls than the slot holds: only the slot's time is held.
+    assert waits.held_by_bookings(always_staffed(1), {NOON: 5}, 30, 10)[-1][1] == NOON + 3 * ten
+
+
 def test_shifts_ending_and_starting_are_walked() -> None:
     shifts = [
         StaffingInterval(NOON - timedelta(hours=1), NOON + timedelta(minutes=30), 2),
