@@ -177,7 +177,9 @@ def queue_list(args: argparse.Namespace) -> int:
             )
             estimate = asap_estimate(conn, queue_id=q.id)
             asap = (
-                f"ASAP wait ~{estimate.wait_minutes} min"
+                f"ASAP wait ~{estimate.wait_minutes} min "
+                f"({estimate.low_minutes}-{estimate.high_minutes})"
+                + (", may run past closing" if estimate.past_closing else "")
                 if estimate.available
                 else f"ASAP off: {estimate.reason}"
             )

@@ -80,6 +80,24 @@ class AsapEstimate(WireModel):
     opens_at: UtcTime | None = Field(
         None, description="When ASAP callbacks are next possible, if known (closed now)."
     )
+    # The honest wait (README, "Honest waits"); `wait_minutes` is its mean, for old apps.
+    low_minutes: int | None = Field(
+        None, description="Early end of the likely wait (8 in 10 calls come within the range)."
+    )
+    high_minutes: int | None = Field(None, description="Late end of the likely wait.")
+    past_closing: bool = Field(
+        False, description="The wait may run past `closes_at`: the call may come next opening."
+    )
+    closes_at: UtcTime | None = Field(None, description="When the queue closes today (open now).")
+    next_opening: UtcTime | None = Field(
+        None, description="The first staffed slot of the next opening, when past closing."
+    )
+    slots_first: bool = Field(
+        False,
+        description="The queue is over capacity (the wait may run past closing, or its "
+        "early end is an hour or more away and a free slot starts sooner): a booked time "
+        "is offered first.",
+    )
 
 
 class Availability(WireModel):

@@ -62,6 +62,14 @@ class BookingForm(CallbackTimes):
         await super().fetch_slots(queue_id)
         if self.asap_closed() and self.rescheduling is None:
             self.mode = CallbackMode.slot  # the only choice left: the time picker opens
+        elif self.slots_first() and self.rescheduling is None and self.slot is None:
+            # Over capacity: the picker opens first, on the next opening's day when the
+            # wait may run past closing (ASAP stays a choice).
+            self.mode = CallbackMode.slot
+            late = self.asap_past_closing()
+            opening = late[1] if late else None
+            if opening is not None and opening.astimezone(self.zone).date() in self.days():
+                self.day = opening.astimezone(self.zone).date()
 
     def choose_mode(self, mode: CallbackMode) -> None:
         if mode is CallbackMode.asap and self.asap_closed():

@@ -169,6 +169,30 @@ class CallbackTimes(ft.Observable):
         found = self.availability.get(self.queue_id or "")
         return found.asap.wait_minutes if found and found.asap.available else None
 
+    def asap_range(self) -> tuple[int, int] | None:
+        """The likely wait as (early, late) minutes, when the hub gave a range (a hub
+        older than the range gives `asap_wait` alone)."""
+        found = self.availability.get(self.queue_id or "")
+        if found is None or not found.asap.available:
+            return None
+        low, high = found.asap.low_minutes, found.asap.high_minutes
+        return (low, high) if low is not None and high is not None else None
+
+    def asap_past_closing(self) -> tuple[datetime, datetime | None] | None:
+        """When the wait may run past closing: the closing time and the next opening's
+        first time (None if unknown); None while the call should come before closing."""
+        found = self.availability.get(self.queue_id or "")
+        if found is None or not found.asap.available or not found.asap.past_closing:
+            return None
+        if found.asap.closes_at is None:
+            return None
+        return found.asap.closes_at, found.asap.next_opening
+
+    def slots_first(self) -> bool:
+        """The hub says the queue is over capacity: a booked time comes first."""
+        found = self.availability.get(self.queue_id or "")
+        return bool(found and found.asap.available and found.asap.slots_first)
+
     def asap_closed(self) -> bool:
         found = self.availability.get(self.queue_id or "")
         return bool(found and not found.asap.available)

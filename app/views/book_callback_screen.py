@@ -14,7 +14,7 @@ from app.views.context import route_query, use_window
 from app.views.layout import form_column
 from app.views.shell import detail_view
 from app.views.slot_picker import day_label, slot_picker
-from app.views.strings import clock, tr
+from app.views.strings import clock, minutes_range, tr
 from app.views.widgets import (
     BookingRefInput,
     error_line,
@@ -57,42 +57,65 @@ def opening_time(callbacks: CallbacksState, ui: UiState) -> str | None:
     return f"{day_label(ui.locale, local.date())}, {clock(ui.locale, local)}"
 
 
+def asap_label(callbacks: CallbacksState, locale: str, opens: str | None) -> str:
+    """'As soon as possible' with what the hub said: the likely wait as a range (or the
+    one figure of an older hub), or not before when it opens."""
+    if callbacks.asap_closed():
+        return tr(locale, "asap_closed_until", when=opens) if opens else tr(locale, "asap_closed")
+    likely = callbacks.asap_range()
+    if likely is not None:
+        return tr(locale, "asap_wait_range", range=minutes_range(locale, *likely))
+    wait = callbacks.asap_wait()
+    return tr(locale, "asap_wait", minutes=wait) if wait is not None else tr(locale, "asap")
+
+
+def busy_note(callbacks: CallbacksState, locale: str) -> str | None:
+    """Why a booked time is offered first: the wait may run past closing (and when the
+    first times are), or the queue is over capacity; None when it is not."""
+    late = callbacks.asap_past_closing()
+    if late is not None:
+        closes, opening = late
+        at = clock(locale, closes.astimezone(callbacks.zone))
+        if opening is None:
+            return tr(locale, "asap_past_closing", closes=at)
+        local = opening.astimezone(callbacks.zone)
+        first = f"{day_label(locale, local.date())}, {clock(locale, local)}"
+        return tr(locale, "asap_past_closing_opens", closes=at, when=first)
+    return tr(locale, "slots_first_busy") if callbacks.slots_first() else None
+
+
 def when_choice(callbacks: CallbacksState, ui: UiState) -> list[ft.Control]:
     page = ft.context.page
-    wait = callbacks.asap_wait()
     closed = callbacks.asap_closed()
     opens = opening_time(callbacks, ui)
-    if closed:
-        asap = (
-            tr(ui.locale, "asap_closed_until", when=opens)
-            if opens
-            else tr(ui.locale, "asap_closed")
-        )
-    elif wait is not None:
-        asap = tr(ui.locale, "asap_wait", minutes=wait)
-    else:
-        asap = tr(ui.locale, "asap")
+    choices: list[ft.Control] = [
+        # Not selectable while the queue is closed: the time picker is open.
+        ft.Radio(
+            value=CallbackMode.asap.value,
+            label=asap_label(callbacks, ui.locale, opens),
+            disabled=closed,
+        ),
+        ft.Radio(value=CallbackMode.slot.value, label=tr(ui.locale, "pick_time")),
+    ]
+    if callbacks.slots_first():
+        choices.reverse()  # over capacity: a booked time is the first offer
     controls: list[ft.Control] = [
         heading(ui, "when_label"),
         ft.RadioGroup(
             value=callbacks.mode.value,
             on_change=lambda e: callbacks.choose_mode(CallbackMode(e.control.value)),
-            content=ft.Column(
-                [
-                    # Not selectable while the queue is closed: the time picker is open.
-                    ft.Radio(value=CallbackMode.asap.value, label=asap, disabled=closed),
-                    ft.Radio(value=CallbackMode.slot.value, label=tr(ui.locale, "pick_time")),
-                ],
-                spacing=0,
-            ),
+            content=ft.Column(choices, spacing=0),
         ),
     ]
     if closed:
-        says = (
+        says: str | None = (
             tr(ui.locale, "queue_closed_opens", when=opens)
             if opens
             else tr(ui.locale, "queue_closed")
         )
+    else:
+        says = busy_note(callbacks, ui.locale)
+    if says:
         controls.append(
             ft.Row(
                 [ft.Icon(ft.Icons.SCHEDULE, color=ft.Colors.PRIMARY), ft.Text(says, expand=True)]

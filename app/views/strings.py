@@ -77,6 +77,20 @@ def duration(locale: str, delta: timedelta) -> str:
     return format_timedelta(delta, locale=babel_locale(locale))
 
 
+def minutes_range(locale: str, low: int, high: int) -> str:
+    """A likely wait: '25 to 40 min' / '25 a 40 min' under an hour, else with Babel's
+    durations, a unit taken from two of it on: '45 minutes to 3 hours', '90 minutes to
+    26 hours' / '45 minutos a 3 horas'."""
+    if high < 60:
+        return tr(locale, "range_minutes", low=number(locale, low), high=number(locale, high))
+
+    def spoken(minutes: int) -> str:
+        delta = timedelta(minutes=minutes)
+        return format_timedelta(delta, threshold=2, locale=babel_locale(locale))
+
+    return tr(locale, "range_durations", low=spoken(low), high=spoken(high))
+
+
 def ago(locale: str, moment: datetime, now: datetime) -> str:
     """'5 minutes ago' / 'hace 5 minutos' / 'il y a 5 minutes' (or 'in 2 days')."""
     # In UTC: between two times of one zone Python ignores a daylight-saving change.

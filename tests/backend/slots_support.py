@@ -66,3 +66,23 @@ def assert_contiguous(found: Sequence[SlotWindow], minutes: int = 30) -> None:
         assert slot.end - slot.start == timedelta(minutes=minutes)
     for before, after in itertools.pairwise(found):
         assert after.start == before.end
+
+
+def closing_soon(
+    minutes: int, time_zone: str = CHICAGO
+) -> tuple[dict[str, list[list[str]]], datetime, datetime]:
+    """Hours that close `minutes` from now (today, local; at midnight if that is sooner)
+    and open 08:00-12:00 every other day; with the closing time and the next opening."""
+    tz = ZoneInfo(time_zone)
+    here = datetime.now(tz)
+    closes = (here + timedelta(minutes=minutes)).replace(second=0, microsecond=0)
+    midnight = closes.date() != here.date()
+    hours = {day: [["08:00", "12:00"]] for day in EVERY_DAY}
+    hours[EVERY_DAY[here.weekday()]] = [
+        ["00:00", "24:00" if midnight else closes.strftime("%H:%M")]
+    ]
+    if midnight:
+        closes = datetime.combine(closes.date(), datetime.min.time(), tz)
+    opening_day = closes.date() if midnight else closes.date() + timedelta(days=1)
+    opening = datetime.combine(opening_day, datetime.min.time(), tz).replace(hour=8)
+    return hours, closes.astimezone(UTC), opening.astimezone(UTC)

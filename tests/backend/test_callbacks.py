@@ -72,7 +72,10 @@ async def test_queues_and_availability_within_notice_and_horizon(
     assert queues == [body["queue"]]
     assert (body["queue"]["id"], body["queue"]["time_zone"]) == ("help", "America/Chicago")
     assert body["queue"]["hours"]["sun"] == [["00:00", "24:00"]]
-    assert body["asap"] == {"available": True, "wait_minutes": 10, "reason": None, "opens_at": None}
+    asap = body["asap"]
+    assert (asap["available"], asap["wait_minutes"], asap["opens_at"]) == (True, 10, None)
+    assert (asap["low_minutes"], asap["high_minutes"]) == (1, 25), "Erlang(1) 10th-90th"
+    assert (asap["past_closing"], asap["closes_at"], asap["slots_first"]) == (False, None, False)
     assert len(body["slots"]) == 100, "default page size"
     assert body["next_cursor"] is not None
     assert len(everything) == 143, "3 days less 30 minutes' notice, in 30-minute slots"

@@ -12,10 +12,11 @@ from typing import Any
 from sqlalchemy import Connection, Row, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.backend import slots
+from app.backend import slots, waits
 from app.backend.crud.queues import queue_from_row, queue_row
 from app.backend.crud.queues import staffing_between as _staffing
 from app.backend.crud.rejections import MutationRejected
+from app.backend.crud.waits import booked_calls, no_answer_rate
 from app.backend.db.tables import callbacks, slot_usage
 from app.backend.util import format_time, loads, now, parse_time
 from app.schemas import AsapEstimate, Availability, Slot
@@ -154,15 +155,50 @@ def asap_estimates(
                 ).all()
             )
         ]
-    return [
-        AsapEstimate(
-            available=True,
-            wait_minutes=slots.asap_wait_minutes(
-                waiting=waiting, agents=agents, handle_minutes=row.handle_minutes
-            ),
+    return _honest_waits(conn, row, list(ahead), moment)
+
+
+def _honest_waits(
+    conn: Connection, row: Row[Any], ahead: Sequence[int], moment: datetime
+) -> list[AsapEstimate]:
+    """The waits of `ahead` (README, "Honest waits"): capacity free of booked calls, the
+    no-answer rate, and the queue's closing time; `slots_first` here only for a wait past
+    closing (`availability` also sets it when a free slot comes sooner)."""
+    end = moment + OPENS_WITHIN
+    pieces = waits.capacity(
+        hours=loads(row.hours),
+        time_zone=row.time_zone,
+        staffing=_staffing(conn, row.id, moment, end),
+        booked=booked_calls(conn, row.id, moment, end),
+        slot_minutes=row.slot_minutes,
+        handle_minutes=row.handle_minutes,
+        start=moment,
+        end=end,
+    )
+    work_each = waits.work_per_call(row.handle_minutes, no_answer_rate(conn, row.id, moment))
+    closes = waits.closes_at(loads(row.hours), row.time_zone, moment, end)
+    found: list[AsapEstimate] = []
+    next_opening: datetime | None = None
+    for waiting in ahead:
+        wait = waits.estimate(
+            ahead=waiting, work_each=work_each, pieces=pieces, at=moment, closes_at=closes or end
         )
-        for waiting in ahead
-    ]
+        late = wait is None or wait.past_closing
+        if late and next_opening is None:
+            next_opening = _opens_at(conn, row, closes or end)
+        found.append(
+            AsapEstimate(
+                available=True,
+                wait_minutes=wait.minutes if wait else None,
+                low_minutes=wait.low if wait else None,
+                high_minutes=wait.high if wait else None,
+                past_closing=late,
+                closes_at=closes,
+                next_opening=next_opening if late else None,
+                slots_first=late,
+            )
+        )
+    return found
 
 
 def queue_slots(
@@ -193,9 +229,15 @@ def availability(
     found, cursor = _free_slots(conn, row, first, min(last, cut), limit, moment)
     if cursor is None and cut < last:
         cursor = format_time(cut)
+    asap = asap_estimate(conn, queue_id=queue_id, at=moment)
+    if asap.available:
+        first_free = found[0].start if found else None
+        asap.slots_first = waits.slots_first(
+            asap.past_closing, asap.high_minutes, first_free, moment
+        )
     return Availability(
         queue=queue_from_row(row),
-        asap=asap_estimate(conn, queue_id=queue_id, at=at),
+        asap=asap,
         slots=found,
         next_cursor=cursor,
     )
