@@ -91,9 +91,11 @@ class EarlyWarning(WireModel):
 
 class WarningAction(WireModel):
     """What an operator does with a warning; `publish` opens an incident prefilled from
-    it (`impact`, and optionally `title`, `body`, `components`)."""
+    it (`impact`, and optionally `title`, `body`, `components`), or, with `incident_id`,
+    links the incident the operator already published from it."""
 
     state: WarningState
+    incident_id: str | None = Field(None, max_length=64)
     impact: str = Field("minor", pattern="^(none|minor|major|critical)$")
     title: str | None = Field(None, max_length=300)
     body: str | None = Field(None, max_length=2000)

@@ -9,9 +9,10 @@ from typing import Any
 
 import httpx
 
-from app.backend.crud import audit, auth
+from app.backend.crud import audit, auth, status
 from app.backend.db import Database
 from app.backend.early_warning import store
+from app.schemas import Impact
 from tests.support import bearer
 
 START = datetime(2015, 2, 17, tzinfo=UTC)
@@ -97,3 +98,38 @@ async def test_a_live_feed_opens_a_warning_an_operator_publishes(
         ("warning.published", "desk"),
         ("incident.publish", "desk"),
     ]
+
+
+async def test_an_incident_published_from_the_form_is_linked_not_doubled(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    with db.write() as conn:
+        store.watch(conn, "ORD", [])
+    feed = bearer(operator_token(db, ["social"]))
+    desk = bearer(operator_token(db, ["status"], label="desk"))
+    posts = [_post(f"c{i}", 10 * i + 5, "ORD calm") for i in range(36)]
+    posts += [_post(f"s{i}", 360 + i / 2, "Stuck at ORD") for i in range(15)]
+    await client.post(POSTS, json={"posts": posts}, headers=feed)
+    [warning] = (await client.get("/v1/admin/social/warnings", headers=desk)).json()
+    url = f"/v1/admin/social/warnings/{warning['id']}"
+    with db.write() as conn:
+        from_form = status.publish_incident(
+            conn,
+            title="Snow at O'Hare",
+            impact=Impact.major,
+            components_affected=[],
+            body="Delays.",
+        )
+    unknown = await client.post(
+        url, json={"state": "published", "incident_id": "inc_x"}, headers=desk
+    )
+    assert unknown.status_code == 422 and "inc_x" in unknown.json()["detail"]
+    wrong = {"state": "acknowledged", "incident_id": from_form.id}
+    assert (await client.post(url, json=wrong, headers=desk)).status_code == 422
+    linked = await client.post(
+        url, json={"state": "published", "incident_id": from_form.id}, headers=desk
+    )
+    assert linked.status_code == 200, linked.text
+    assert (linked.json()["state"], linked.json()["incident_id"]) == ("published", from_form.id)
+    incidents = (await client.get("/v1/status")).json()["active_incidents"]
+    assert [i["title"] for i in incidents] == ["Snow at O'Hare"]

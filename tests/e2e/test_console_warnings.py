@@ -81,4 +81,4 @@ def test_a_warning_from_public_posts_becomes_a_published_incident(
         # Published through the form: the warning is no longer open.
         settled_click(page, page.get_by_role("button", name=re.compile("Early warnings")))
         expect(shown(page, "No open warnings.")).to_be_visible(timeout=30_000)
-        expect(shown(page, "baggage · acknowledged")).to_be_visible()
+        expect(shown(page, "baggage · published")).to_be_visible()

@@ -134,8 +134,10 @@ async def test_publish_fills_the_form_which_publishes_the_usual_way(desk: Consol
     await warnings.load()
     assert [(w.key, w.state) for w in warnings.warnings] == [
         ("ORD", WarningState.new),
-        ("baggage", WarningState.acknowledged),
+        ("baggage", WarningState.published),
     ]
+    linked = next(i for i in board.incidents() if i.title == "Bags delayed at every airport")
+    assert warnings.warnings[1].incident_id == linked.id
     # Cancelling a prefilled form leaves the warning as it was.
     await warnings.prefill(ord_)
     board.close_form()

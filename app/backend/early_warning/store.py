@@ -11,7 +11,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.backend.crud import audit, status
 from app.backend.crud.audit import Caller
-from app.backend.db.tables import components, social_keys, social_posts, social_warnings
+from app.backend.db.tables import (
+    components,
+    incidents,
+    social_keys,
+    social_posts,
+    social_warnings,
+)
 from app.backend.early_warning.bursts import DEFAULT_PARAMS, Burst, Params, find_bursts
 from app.backend.early_warning.matching import Matcher
 from app.backend.problems import ProblemError
@@ -197,7 +203,9 @@ def act(conn: Connection, caller: Caller, warning_id: str, action: WarningAction
     if warning.state is WarningState.published:
         raise ProblemError(409, "Already published", f"Incident {warning.incident_id}.")
     incident_id = None
-    if action.state is WarningState.published:
+    if action.incident_id is not None:
+        incident_id = _published_incident(conn, action)
+    elif action.state is WarningState.published:
         incident_id = _publish(conn, caller, warning, action)
     conn.execute(
         update(social_warnings)
@@ -206,6 +214,16 @@ def act(conn: Connection, caller: Caller, warning_id: str, action: WarningAction
     )
     audit.record(conn, caller, f"warning.{action.state.value}", warning_id, {"key": warning.key})
     return get_warning(conn, warning_id)
+
+
+def _published_incident(conn: Connection, action: WarningAction) -> str:
+    """The incident an operator published from a warning, to link to it."""
+    if action.state is not WarningState.published:
+        raise ProblemError(422, "Invalid state", "An incident is linked only when publishing.")
+    found = conn.execute(select(incidents.c.id).where(incidents.c.id == action.incident_id))
+    if found.first() is None:
+        raise ProblemError(422, "Unknown incident", f"No incident {action.incident_id}.")
+    return str(action.incident_id)
 
 
 def _publish(conn: Connection, caller: Caller, warning: EarlyWarning, action: WarningAction) -> str:

@@ -51,6 +51,7 @@ def act_on_warning(
     warning_id: str, body: WarningAction, hub: HubDep, caller: TokenDep
 ) -> EarlyWarning:
     """Acknowledge, dismiss, or publish (an incident prefilled from the warning, its id
-    in `incident_id`); audited. A published warning answers 409, an unknown one 404."""
+    in `incident_id`; or, given `incident_id`, link that incident); audited. A published
+    warning answers 409, an unknown one 404, an unknown incident 422."""
     with hub.db.write() as conn:
         return store.act(conn, caller, warning_id, body)

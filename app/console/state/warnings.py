@@ -1,7 +1,7 @@
 """The Early warnings screen's state: the warnings the hub opened from bursts of public
 posts, open ones first; acknowledging one, dismissing one (asked first), and publishing
 an incident from one through the New incident form, prefilled, so that the operator edits
-it and publishes it the usual way (the warning is then acknowledged). The rail's badge
+it and publishes it the usual way (the warning is then published, linked to it). The rail's badge
 counts the open ones.
 
 Post text is hostile (markup, control characters, any length): everything a post or a
@@ -129,12 +129,13 @@ class WarningsState(ft.Observable):
     def handled(self) -> list[EarlyWarning]:
         return [w for w in self.warnings if w.state is not WarningState.new]
 
-    async def _act(self, warning: EarlyWarning, state: WarningState) -> Failure | None:
+    async def _act(
+        self, warning: EarlyWarning, state: WarningState, incident_id: str | None = None
+    ) -> Failure | None:
         self.done, self.busy = None, True
         hub = self._console.client
-        changed = await self._console.session.call(
-            self, hub.act_on_warning(warning.id, WarningAction(state=state))
-        )
+        action = WarningAction(state=state, incident_id=incident_id)
+        changed = await self._console.session.call(self, hub.act_on_warning(warning.id, action))
         self.busy = False
         if changed is None:
             return self.error
@@ -159,16 +160,14 @@ class WarningsState(ft.Observable):
 
     async def prefill(self, warning: EarlyWarning) -> None:
         """Open the New incident form (on the Status screen) filled from `warning`; once
-        that incident is published, the warning is acknowledged. The caller shows the
-        Status screen."""
+        that incident is published, the warning is published, linked to it. The caller
+        shows the Status screen."""
         board = self._console.screen(StatusBoard)
         if board.snapshot is None:
             await board.load()
         components = board.snapshot.components if board.snapshot else []
 
-        async def acknowledge(_: Incident) -> Failure | None:
-            if warning.state is WarningState.acknowledged:
-                return None
-            return await self._act(warning, WarningState.acknowledged)
+        async def link(incident: Incident) -> Failure | None:
+            return await self._act(warning, WarningState.published, incident.id)
 
-        board.open_form(draft_from(warning, components), after=acknowledge)
+        board.open_form(draft_from(warning, components), after=link)
