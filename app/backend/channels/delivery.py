@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -21,6 +20,7 @@ from typing import TypeVar
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from app.backend.backoff import backoff_seconds
 from app.backend.channels import drafts, inbound, outbox
 from app.backend.channels.connector import (
     Connector,
@@ -123,9 +123,9 @@ class ChannelOutbox:
         """Seconds before attempt `attempts` + 1: doubling from `retry_base` up to
         `retry_cap`, jittered to between half and all of it (so items failed together do
         not come back together), never sooner than the helpdesk's `retry_after`."""
-        ceiling = min(self.retry_cap, self.retry_base * 2 ** max(0, attempts - 1))
-        wait = random.uniform(ceiling / 2, ceiling)
-        return max(wait, retry_after or 0.0)
+        return backoff_seconds(
+            attempts, first=self.retry_base, longest=self.retry_cap, retry_after=retry_after
+        )
 
     async def _settle(
         self, item: Item, state: State, *, error: str | None = None, at: datetime | None = None

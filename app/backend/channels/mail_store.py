@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
 
+from app.backend.backoff import backoff_seconds
 from app.backend.db.tables import mail_cases, mail_ids, mail_outbox
 from app.backend.util import format_time, new_id, now
 
@@ -149,7 +150,11 @@ def mark_sent(conn: Connection, item_id: str, *, at: datetime) -> None:
 
 
 def mark_failed(conn: Connection, item_id: str, *, attempts: int, error: str, at: datetime) -> None:
-    wait = min(RETRY_FIRST * (2 ** min(attempts, 12)), RETRY_MOST)
+    wait = timedelta(
+        seconds=backoff_seconds(
+            attempts + 1, first=RETRY_FIRST.total_seconds(), longest=RETRY_MOST.total_seconds()
+        )
+    )
     conn.execute(
         update(mail_outbox)
         .where(mail_outbox.c.id == item_id)
