@@ -10,8 +10,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Connection, delete
 
 from app.backend.db import Database
+from app.backend.db.tables import social_warnings
 from app.backend.early_warning import store
 from app.backend.early_warning.bursts import DISRUPTION, TOTAL, Burst, find_bursts, one_per_event
 from app.backend.early_warning.disruption import DEFAULT_TERMS, DisruptionTerms
@@ -159,27 +161,48 @@ def _posts(total: list[float], disrupted: list[float], seed: int) -> list[PostIn
     return posts
 
 
-def test_the_store_opens_a_disruption_warning_once_with_reports_as_samples(db: Database) -> None:
+def _storm_posts() -> list[PostIn]:
+    """A day and a half of posts about ORD, ending two hours into the cancellations."""
     total, disrupted = _cancellations_in_a_steady_total()
-    posts = _posts(total[: STORM + 24], disrupted[: STORM + 24], 1)
+    return _posts(total[: STORM + 12], disrupted[: STORM + 12], 1)
+
+
+def test_the_store_opens_a_disruption_warning_once_with_reports_as_samples(db: Database) -> None:
     with db.write() as conn:
         store.watch(conn, "ORD", ["O'Hare"])
-        store.add_posts(conn, posts)
+        store.add_posts(conn, _storm_posts())
+        assert store.detect(conn, detection=Detection(DEFAULT_DETECTION.params, ())) == 0
         assert store.detect(conn) == 1
         assert store.detect(conn) == 0  # replayed: nothing new
-        assert store.detect(conn, detection=Detection(DEFAULT_DETECTION.params, ())) == 0
         [warning] = store.list_warnings(conn)
     assert warning.series == DISRUPTION and warning.samples
     assert all("cancelled" in sample.text for sample in warning.samples)
 
 
-def test_without_terms_the_store_sees_only_the_total(db: Database) -> None:
-    total, disrupted = _cancellations_in_a_steady_total()
-    posts = _posts(total[: STORM + 24], disrupted[: STORM + 24], 1)
+def _opened(conn: Connection) -> list[tuple[object, ...]]:
+    return [
+        (w.key, w.series, w.started_at, w.detected_at, w.count, w.baseline)
+        for w in store.list_warnings(conn)
+    ]
+
+
+def test_watching_live_opens_what_a_replay_opens(db: Database) -> None:
+    """Posts arriving half an hour at a time, each batch detected as the webhook does,
+    open the warnings one replay of them all opens."""
+    posts = sorted(_storm_posts(), key=lambda p: p.created_at)
+    batches: dict[int, list[PostIn]] = {}
+    for post in posts:
+        batches.setdefault(int((post.created_at - START) / (3 * BIN)), []).append(post)
     with db.write() as conn:
         store.watch(conn, "ORD", ["O'Hare"])
-        store.add_posts(conn, posts)
-        assert store.detect(conn, detection=Detection(DEFAULT_DETECTION.params, ())) == 0
+        for batch in batches.values():
+            added = store.add_posts(conn, batch)
+            store.detect(conn, since=min(p.created_at for p in added))
+        live = _opened(conn)
+        conn.execute(delete(social_warnings))
+        assert store.detect(conn) == len(live)
+        replayed = _opened(conn)
+    assert live == replayed and [w[1] for w in live] == [DISRUPTION]
 
 
 def test_the_terms_are_a_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
