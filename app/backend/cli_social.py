@@ -151,10 +151,11 @@ def follow_mastodon(args: argparse.Namespace) -> int:
 
 
 def _line(warning: EarlyWarning) -> str:
+    posts = "posts" if warning.series == "total" else f"posts reporting a {warning.series}"
     return (
         f"{warning.id}  {printable(warning.key)}  {warning.state.value}  "
         f"started {warning.started_at:%Y-%m-%d %H:%M}Z  detected {warning.detected_at:%H:%M}Z  "
-        f"{warning.count} posts vs {warning.baseline:g} expected (p={warning.p_value:.1e})"
+        f"{warning.count} {posts} vs {warning.baseline:g} expected (p={warning.p_value:.1e})"
         + (f"  incident {warning.incident_id}" if warning.incident_id else "")
     )
 

@@ -20,6 +20,7 @@ from app.backend.early_warning.disruption import DEFAULT_TERMS, DisruptionTerms
 from app.backend.early_warning.store import DEFAULT_DETECTION, SAME_BURST, Detection
 from app.backend.settings_env import load_settings
 from app.schemas.warnings import PostIn
+from tests.backend.support import Run
 
 TERMS = DisruptionTerms(DEFAULT_TERMS)
 
@@ -203,6 +204,17 @@ def test_watching_live_opens_what_a_replay_opens(db: Database) -> None:
         assert store.detect(conn) == len(live)
         replayed = _opened(conn)
     assert live == replayed and [w[1] for w in live] == [DISRUPTION]
+
+
+def test_the_cli_says_a_warning_counts_reports_of_a_disruption(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "posts.jsonl"
+    lines = [post.model_dump_json(include={"id", "created_at", "text"}) for post in _storm_posts()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run("social watch", "ORD", "--alias", "O'Hare")
+    assert "1 warnings opened" in run("social import", str(path))[1]
+    code, out = run("social warnings")
+    assert code == 0 and "posts reporting a disruption vs" in out
+    assert "cancelled" in out.splitlines()[1]  # the first sample is a report
 
 
 def test_the_terms_are_a_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
