@@ -98,11 +98,11 @@ def import_posts(args: argparse.Namespace) -> int:
         raise CliError(f"{args.file}: {error.strerror}") from error
     for number, reason in parsed.errors:
         print(f"{args.file}:{number}: {reason}", file=sys.stderr)
-    params = store.params_of(settings_from(args))
+    detection = store.detection_of(settings_from(args))
     with write(args) as conn:
         added = store.add_posts(conn, parsed.posts)
         since = min((post.created_at for post in added), default=None)
-        opened = store.detect(conn, since=since, params=params) if since is not None else 0
+        opened = store.detect(conn, since=since, detection=detection) if since is not None else 0
     print(
         f"Read {len(parsed.posts)} posts: {len(added)} new, "
         f"{len(parsed.posts) - len(added)} already there, {len(parsed.errors)} bad lines; "
@@ -112,11 +112,11 @@ def import_posts(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace, posts: list[PostIn]) -> None:
-    params = store.params_of(settings_from(args))
+    detection = store.detection_of(settings_from(args))
     with write(args) as conn:
         added = store.add_posts(conn, posts)
         since = min((post.created_at for post in added), default=None)
-        opened = store.detect(conn, since=since, params=params) if since is not None else 0
+        opened = store.detect(conn, since=since, detection=detection) if since is not None else 0
     print(f"{len(posts)} posts: {len(added)} new; {opened} warnings opened.", flush=True)
 
 
@@ -151,10 +151,11 @@ def follow_mastodon(args: argparse.Namespace) -> int:
 
 
 def _line(warning: EarlyWarning) -> str:
+    posts = "posts" if warning.series == "total" else f"posts reporting a {warning.series}"
     return (
         f"{warning.id}  {printable(warning.key)}  {warning.state.value}  "
         f"started {warning.started_at:%Y-%m-%d %H:%M}Z  detected {warning.detected_at:%H:%M}Z  "
-        f"{warning.count} posts vs {warning.baseline:g} expected (p={warning.p_value:.1e})"
+        f"{warning.count} {posts} vs {warning.baseline:g} expected (p={warning.p_value:.1e})"
         + (f"  incident {warning.incident_id}" if warning.incident_id else "")
     )
 

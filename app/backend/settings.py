@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from app.backend.early_warning.disruption import DEFAULT_TERMS
 from app.config import DEFAULT_HUB_URL
 from app.schemas.files import MAX_ATTACHMENT_BYTES
 
@@ -187,6 +188,9 @@ class HubSettings:
     social_significance: float = 1e-6
     social_min_count: int = 5
     social_baseline_days: int = 7
+    # Beside each key's total, its posts naming one of these terms are a series of their
+    # own, tested over the last hour (app/backend/early_warning/disruption.py); none: off.
+    social_disruption_terms: tuple[str, ...] = DEFAULT_TERMS
     prune_every_seconds: float = 3600
     # Contact forecast (`python -m app.backend forecast`): the share of callbacks to reach
     # within the target minutes (Erlang C staffing), and the weeks of history it learns from.

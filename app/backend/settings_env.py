@@ -123,6 +123,10 @@ def _names(text: str) -> tuple[str, ...]:  # a comma-separated list
     return tuple(name.strip() for name in text.split(",") if name.strip())
 
 
+def _terms(text: str) -> tuple[str, ...]:  # a comma-separated list, or "off"
+    return () if text.strip().casefold() == "off" else _names(text)
+
+
 def _security(text: str) -> SmtpSecurity:
     asked = text.strip().lower()
     for known in SMTP_PORTS:
@@ -257,6 +261,7 @@ HUB_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("social_significance", "CARELINE_SOCIAL_SIGNIFICANCE", _fraction),
     ("social_min_count", "CARELINE_SOCIAL_MIN_COUNT", _positive),
     ("social_baseline_days", "CARELINE_SOCIAL_BASELINE_DAYS", _days),
+    ("social_disruption_terms", "CARELINE_SOCIAL_DISRUPTION_TERMS", _terms),
     ("prune_every_seconds", "CARELINE_PRUNE_EVERY_SECONDS", _number),
     ("forecast_target_share", "CARELINE_FORECAST_TARGET_SHARE", _fraction),
     ("forecast_target_minutes", "CARELINE_FORECAST_TARGET_MINUTES", _above_zero),

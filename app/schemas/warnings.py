@@ -84,6 +84,11 @@ class EarlyWarning(WireModel):
     count: int = Field(description="Posts in the first anomalous bin.")
     baseline: float = Field(description="Posts expected in that bin.")
     p_value: float
+    series: str = Field(
+        "total",
+        description="Which of the key's series burst: `total` (every post naming it) or "
+        "`disruption` (those also reporting a cancellation, delay...; the samples are these).",
+    )
     samples: list[SamplePost]
     state: WarningState
     incident_id: str | None = None

@@ -224,7 +224,14 @@ def test_replaying_the_same_posts_twice_gives_the_same_warnings() -> None:
 
 @pytest.mark.parametrize(
     "wrong",
-    [{"bin_minutes": 7}, {"alpha": 0.0}, {"alpha": 1.5}, {"min_count": 0}, {"baseline_days": -1}],
+    [
+        {"bin_minutes": 7},
+        {"alpha": 0.0},
+        {"alpha": 1.5},
+        {"min_count": 0},
+        {"baseline_days": -1},
+        {"window_bins": 0},
+    ],
 )
 def test_parameters_that_cannot_work_are_refused(wrong: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="must"):

@@ -170,6 +170,10 @@ def _early_warning(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _warning_series(conn: Connection) -> None:
+    _add_columns(conn, "social_warnings", (("series", "VARCHAR(16) NOT NULL DEFAULT 'total'"),))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "baseline", _baseline),
     (2, "idempotent attachment uploads", _upload_keys),
@@ -189,6 +193,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (16, "the channel outbox to a helpdesk, tickets and comments it links", _channel_outbox),
     (17, "email: Message-IDs seen and sent, reply addresses, the mail outbox", _mail),
     (18, "public posts, the keys watched in them, early warnings", _early_warning),
+    (19, "which series of its key each early warning burst in", _warning_series),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

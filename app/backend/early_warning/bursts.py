@@ -22,7 +22,18 @@ level counts.
 A slow rise is not a burst: the median trails it by half its window, and a rise that
 gentle stays within the tail. A burst is a run of anomalous bins, gaps of up to
 `gap_bins` quiet bins included; it starts at its first anomalous bin, and is detected at
-that bin's end."""
+that bin's end.
+
+A sparse series (a key's posts that report a disruption, a bin or two an hour) is tested
+on the sum of its last `window_bins` bins against that many bins of the baseline read
+before them, each bin that adds a post: a report an hour is then not one bin of one post
+after another, while a single bin (`window_bins` 1) is the test above. Such a burst
+starts at the first bin of its window that has a post.
+
+Every burst says which `series` of its key it is: `TOTAL` (every post naming the key) or
+`DISRUPTION` (those that also report a disruption, `disruption.py`). `one_per_event`
+keeps one warning per key for bursts starting within `same` of each other: the one
+detected first, whichever series saw it."""
 
 from __future__ import annotations
 
@@ -45,6 +56,7 @@ class Params:
     gap_bins: int = 3
     baseline_days: int = 7
     day_window_bins: int = 1
+    window_bins: int = 1
 
     def __post_init__(self) -> None:
         if not 1 <= self.bin_minutes <= 1440 or 1440 % self.bin_minutes:
@@ -53,6 +65,8 @@ class Params:
             raise ValueError("alpha must be between 0 and 1")
         if self.min_count < 1 or self.baseline_days < 0:
             raise ValueError("min_count must be at least 1, baseline_days at least 0")
+        if self.window_bins < 1:
+            raise ValueError("window_bins must be at least 1")
 
     @property
     def bin(self) -> timedelta:
@@ -65,12 +79,14 @@ class Params:
     @property
     def lookback(self) -> timedelta:
         """How far back of a bin its baseline reads."""
-        recent = self.history_bins + self.warmup_bins
-        daily = self.baseline_days * self.bins_a_day + self.day_window_bins
+        recent = self.history_bins + self.warmup_bins + self.window_bins
+        daily = self.baseline_days * self.bins_a_day + self.day_window_bins + self.window_bins
         return self.bin * max(recent, daily)
 
 
 DEFAULT_PARAMS = Params()
+TOTAL = "total"
+DISRUPTION = "disruption"
 
 
 @dataclass(frozen=True)
@@ -81,6 +97,7 @@ class Burst:
     count: int
     baseline: float
     p_value: float
+    series: str = TOTAL
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -128,23 +145,28 @@ def baseline(counts: list[int], i: int, params: Params) -> float:
     return level if daily is None else max(level, daily)
 
 
-def key_bursts(key: str, counts: list[int], origin: datetime, params: Params) -> list[Burst]:
+def key_bursts(
+    key: str, counts: list[int], origin: datetime, params: Params, series: str = TOTAL
+) -> list[Burst]:
     """The bursts in one key's counts per bin, the first bin starting at `origin`."""
     found: list[Burst] = []
+    width = params.window_bins
     quiet_since_last = params.gap_bins + 1  # bins since the last anomalous one
-    for i in range(params.warmup_bins, len(counts)):
-        count = counts[i]
+    for i in range(params.warmup_bins + width - 1, len(counts)):
+        first = i - width + 1
+        count = sum(counts[first : i + 1])
         anomalous = False
-        if count >= params.min_count:
-            rate = baseline(counts, i, params)
+        if count >= params.min_count and counts[i] > 0:
+            rate = baseline(counts, first, params) * width
             p_value = upper_tail(count, rate)
             anomalous = p_value < params.alpha
         if not anomalous:
             quiet_since_last += 1
             continue
         if quiet_since_last > params.gap_bins:
-            start = origin + params.bin * i
-            found.append(Burst(key, start, start + params.bin, count, round(rate, 3), p_value))
+            lead = next(j for j in range(first, i + 1) if counts[j])
+            start, end = origin + params.bin * lead, origin + params.bin * (i + 1)
+            found.append(Burst(key, start, end, count, round(rate, 3), p_value, series))
         quiet_since_last = 0
     return found
 
@@ -154,6 +176,7 @@ def find_bursts(
     origin: datetime,
     end: datetime,
     params: Params = DEFAULT_PARAMS,
+    series: str = TOTAL,
 ) -> list[Burst]:
     """Bursts of every key between `origin` (the first post's time: every key's history
     starts there, a quiet key's with zeros) and `end`, ordered by start then key."""
@@ -163,7 +186,22 @@ def find_bursts(
         burst
         for key in sorted(times_by_key)
         for burst in key_bursts(
-            key, bin_counts(times_by_key[key], first, bins, params), first, params
+            key, bin_counts(times_by_key[key], first, bins, params), first, params, series
         )
     ]
     return sorted(bursts, key=lambda b: (b.started_at, b.key))
+
+
+def one_per_event(bursts: Iterable[Burst], same: timedelta) -> list[Burst]:
+    """The bursts in the order they were detected (then key, series), without those of a
+    key starting less than `same` from one kept: one warning per event however many
+    series see it, the one seen first, as watching live would open it."""
+    kept: list[Burst] = []
+    starts: dict[str, list[datetime]] = {}
+    for burst in sorted(bursts, key=lambda b: (b.detected_at, b.key, b.series)):
+        near = starts.setdefault(burst.key, [])
+        if any(abs(burst.started_at - start) < same for start in near):
+            continue
+        kept.append(burst)
+        near.append(burst.started_at)
+    return sorted(kept, key=lambda b: (b.started_at, b.key))

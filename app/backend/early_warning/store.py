@@ -4,6 +4,7 @@ stored posts show. Every function works in the caller's transaction."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, delete, insert, select, update
@@ -18,7 +19,16 @@ from app.backend.db.tables import (
     social_posts,
     social_warnings,
 )
-from app.backend.early_warning.bursts import DEFAULT_PARAMS, Burst, Params, find_bursts
+from app.backend.early_warning.bursts import (
+    DEFAULT_PARAMS,
+    DISRUPTION,
+    TOTAL,
+    Burst,
+    Params,
+    find_bursts,
+    one_per_event,
+)
+from app.backend.early_warning.disruption import DEFAULT_TERMS, DisruptionTerms
 from app.backend.early_warning.matching import Matcher
 from app.backend.problems import ProblemError
 from app.backend.settings import HubSettings
@@ -39,6 +49,30 @@ SAMPLES = 3
 # Bursts of one key starting this close together are one burst: a bin that completes
 # after a later one was flagged does not open a second warning.
 SAME_BURST = timedelta(hours=1)
+# The span a disruption series is summed over (see `bursts`): reports of a disruption
+# come a few an hour, and the goal is a warning within two hours of a storm's start.
+DISRUPTION_SPAN_MINUTES = 60
+
+
+@dataclass(frozen=True)
+class Detection:
+    """How bursts are found: `params` for a key's total posts, and the disruption terms
+    whose posts make each key's second series (tested over `DISRUPTION_SPAN_MINUTES`)."""
+
+    params: Params = DEFAULT_PARAMS
+    terms: tuple[str, ...] = DEFAULT_TERMS
+
+    @property
+    def disruption_params(self) -> Params:
+        span = max(1, DISRUPTION_SPAN_MINUTES // self.params.bin_minutes)
+        return replace(self.params, window_bins=span)
+
+
+DEFAULT_DETECTION = Detection()
+
+
+def detection_of(settings: HubSettings) -> Detection:
+    return Detection(params_of(settings), settings.social_disruption_terms)
 
 
 def params_of(settings: HubSettings) -> Params:
@@ -102,41 +136,55 @@ def add_posts(conn: Connection, posts: Sequence[PostIn]) -> list[PostIn]:
 
 
 def detect(
-    conn: Connection, *, since: datetime | None = None, params: Params = DEFAULT_PARAMS
+    conn: Connection, *, since: datetime | None = None, detection: Detection = DEFAULT_DETECTION
 ) -> int:
     """Open a warning for each burst among the stored posts that starts at or after
     `since` (all when None) and has none yet; returns how many were opened."""
     keys = {k.key: k.aliases for k in watched_keys(conn)}
     if not keys:
         return 0
+    params, disruption = detection.params, detection.disruption_params
     query = select(
         social_posts.c.created_at, social_posts.c.id, social_posts.c.text, social_posts.c.url
     ).order_by(social_posts.c.created_at, social_posts.c.id)
     if since is not None:
-        query = query.where(social_posts.c.created_at >= format_time(since - params.lookback))
+        lookback = max(params.lookback, disruption.lookback)
+        query = query.where(social_posts.c.created_at >= format_time(since - lookback))
     rows = conn.execute(query).all()
     if not rows:
         return 0
-    matcher = Matcher(keys)
-    by_key: dict[str, list[tuple[datetime, SamplePost]]] = {key: [] for key in keys}
+    matcher, terms = Matcher(keys), DisruptionTerms(detection.terms)
+    posts: dict[str, dict[str, list[tuple[datetime, SamplePost]]]] = {
+        TOTAL: {key: [] for key in keys},
+        DISRUPTION: {key: [] for key in keys},
+    }
     for row in rows:
         moment = parse_time(row.created_at)
-        for key in matcher.keys_in(row.text):
-            sample = SamplePost(
-                created_at=moment, text=printable(row.text, SAMPLE_LIMIT), url=row.url
-            )
-            by_key[key].append((moment, sample))
+        named = matcher.keys_in(row.text)
+        series = [TOTAL, DISRUPTION] if named and terms.named_in(row.text) else [TOTAL]
+        sample = SamplePost(created_at=moment, text=printable(row.text, SAMPLE_LIMIT), url=row.url)
+        for key in named:
+            for name in series:
+                posts[name][key].append((moment, sample))
     origin, end = parse_time(rows[0].created_at), parse_time(rows[-1].created_at)
-    times = {key: [moment for moment, _ in posts] for key, posts in by_key.items()}
+    found = find_bursts(_times(posts[TOTAL]), origin, end, params)
+    if terms:
+        found += find_bursts(_times(posts[DISRUPTION]), origin, end, disruption, DISRUPTION)
     opened = 0
-    for burst in find_bursts(times, origin, end, params):
+    for burst in one_per_event(found, SAME_BURST):
         if since is not None and burst.started_at < since - SAME_BURST:
             continue
         samples = [
-            s for moment, s in by_key[burst.key] if burst.started_at <= moment < burst.detected_at
+            s
+            for moment, s in posts[burst.series][burst.key]
+            if burst.started_at <= moment < burst.detected_at
         ]
         opened += _open(conn, burst, samples[:SAMPLES])
     return opened
+
+
+def _times(posts: dict[str, list[tuple[datetime, SamplePost]]]) -> dict[str, list[datetime]]:
+    return {key: [moment for moment, _ in found] for key, found in posts.items()}
 
 
 def _open(conn: Connection, burst: Burst, samples: list[SamplePost]) -> int:
@@ -159,6 +207,7 @@ def _open(conn: Connection, burst: Burst, samples: list[SamplePost]) -> int:
             count=burst.count,
             baseline=burst.baseline,
             p_value=burst.p_value,
+            series=burst.series,
             samples=dumps([s.model_dump(mode="json") for s in samples]),
             state=WarningState.new.value,
             created_at=moment,

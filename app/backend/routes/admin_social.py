@@ -27,11 +27,11 @@ StatusScope = Depends(require_scope("status"))
 def ingest_posts(body: PostBatch, hub: HubDep) -> IngestResult:
     """Store the posts not stored yet (same `source` and `id`: ignored), their text
     trimmed and their author dropped, and open warnings for the bursts they make."""
-    params = store.params_of(hub.settings)
+    detection = store.detection_of(hub.settings)
     with hub.db.write() as conn:
         added = store.add_posts(conn, body.posts)
         since = min((post.created_at for post in added), default=None)
-        opened = store.detect(conn, since=since, params=params) if since is not None else 0
+        opened = store.detect(conn, since=since, detection=detection) if since is not None else 0
     return IngestResult(received=len(body.posts), added=len(added), warnings_opened=opened)
 
 

@@ -41,7 +41,8 @@ social_keys = Table(
 )
 
 # One warning per burst of a key: opened at the burst's first anomalous bin, so a burst
-# detected again (a replayed archive) finds its warning there already.
+# detected again (a replayed archive) finds its warning there already. `series` says
+# which of the key's series burst: "total" (every post naming it) or "disruption".
 social_warnings = Table(
     "social_warnings",
     metadata,
@@ -52,6 +53,7 @@ social_warnings = Table(
     Column("count", Integer, nullable=False),
     Column("baseline", Float, nullable=False),
     Column("p_value", Float, nullable=False),
+    Column("series", String(16), nullable=False, server_default="total"),
     json_column("samples", "[]"),
     Column("state", String(16), nullable=False),
     Column("incident_id", String(40)),
