@@ -50,7 +50,8 @@ def demo_load(args: argparse.Namespace) -> int:
     print(
         f"Demo loaded: {report.articles} articles, {report.components} components, "
         f"{report.queues} queues, {report.incidents} new incidents"
-        f" ({report.translated} given translations they lacked), {report.staff} staff."
+        f" ({report.translated} given translations they lacked), {report.staff} staff,"
+        f" {report.posts} public posts (early warnings opened: {report.warnings})."
     )
     for problem in report.errors:
         print(f"skipped: {problem}")

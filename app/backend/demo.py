@@ -16,6 +16,7 @@ from app.backend.crud import kb, queues, staff, status
 from app.backend.crud.components import save_component, set_component_state
 from app.backend.db.tables import meta
 from app.backend.demo_history import load_history
+from app.backend.demo_posts import load_posts
 from app.backend.demo_texts import add_missing_translations
 from app.backend.early_warning import store as early_warning
 from app.backend.kb_import import import_folder
@@ -66,6 +67,8 @@ class DemoReport:
     staff: int = 0
     watched: int = 0  # keys watched in public posts
     history: int = 0  # past contacts for the forecast to learn from
+    posts: int = 0  # public posts for early warning to learn from
+    warnings: int = 0  # the bursts found in them
     translated: int = 0  # incidents loaded before that got the demo's translations now
     errors: list[str] = field(default_factory=list)
 
@@ -81,7 +84,8 @@ def load_demo(
     """Load the demo company. Loading again refreshes its articles, components, queues and
     staffing; incidents are only added the first time, and loading again only adds the
     translations the demo has and they lack (`demo_texts`). The contact history
-    (`demo_history`) comes with the incidents, the first time."""
+    (`demo_history`) and a week of public posts (`demo_posts`) come with the incidents,
+    the first time."""
     moment = at or now()
     report = DemoReport()
     for position, entry in enumerate(_read(folder, "categories.yaml")):
@@ -128,6 +132,7 @@ def load_demo(
             _load_incident(conn, entry, moment)
             report.incidents += 1
         report.history = load_history(conn, moment)
+        report.posts, report.warnings = load_posts(conn, moment)
         upsert(conn, meta, {"key": "demo_loaded", "value": moment.isoformat()}, key=["key"])
     else:
         report.translated = add_missing_translations(conn, _read(folder, "incidents.yaml"))

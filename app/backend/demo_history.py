@@ -46,7 +46,7 @@ FOLLOWS = (
 )
 
 
-def _poisson(rng: random.Random, mean: float) -> int:
+def poisson(rng: random.Random, mean: float) -> int:
     """Knuth's method; the means here are small."""
     limit, k, product = math.exp(-mean), 0, rng.random()
     while product > limit:
@@ -84,7 +84,7 @@ def load_history(conn: Connection, at: datetime) -> int:
         share = BY_HOUR[local.hour] * (WEEKEND if local.weekday() >= 5 else 1.0)
         extra = sum(INCIDENT_EXTRA.get(i, 0.0) for s, e, i in disruptions if s <= moment < e)
         for stream, peak in peaks.items():
-            for _ in range(_poisson(rng, peak * share + extra)):
+            for _ in range(poisson(rng, peak * share + extra)):
                 when = format_time(moment + timedelta(seconds=rng.randrange(1800)))
                 customer = f"demo-history-{rng.randrange(FOLLOWERS):03d}"
                 if stream.startswith("callbacks:"):
