@@ -83,6 +83,7 @@ def create_app(
     async def lifespan(_api: FastAPI) -> AsyncIterator[None]:
         # A served hub pushes to devices and prunes what it keeps no longer; a hub driven
         # in process by tests does neither.
+        hub.start_listening()
         dispatcher, push_client = build_dispatcher(settings, db)
         dispatcher.start()
         pruning = BackgroundTask(
@@ -106,6 +107,7 @@ def create_app(
         await dispatcher.stop()
         await push_client.aclose()
         await hub.events.stop()
+        await hub.stop_listening()
 
     api = FastAPI(
         lifespan=lifespan,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
 
 from app.backend.crud import changes, subscriptions
 from app.backend.deps import CustomerId, HubDep
@@ -20,7 +21,7 @@ FEED_PAGE = 500
 
 
 @router.get("/pull", response_model=ChangeFeed)
-def pull(
+async def pull(
     customer_id: CustomerId,
     hub: HubDep,
     cursor: FeedCursor = None,
@@ -31,10 +32,21 @@ def pull(
     (`scope=own`: the customer's own data only, for an app that fetches public content
     once for many customers). `reset: true` means the cursor is unknown or too old: drop
     local copies and apply."""
-    with hub.db.read() as conn:
-        return changes.read_feed(
-            conn, cursor=cursor, limit=limit, customer_id=customer_id, own_only=scope == "own"
-        )
+    after = changes.parse_cursor(cursor)
+    if after and hub.changes.known() == after:  # nothing new anywhere: no query
+        return ChangeFeed(cursor=str(after), has_more=False, reset=False, changes=[])
+    generation = hub.changes.generation  # before the read: see ChangeMark.learn
+
+    def read() -> ChangeFeed:
+        with hub.db.read() as conn:
+            return changes.read_feed(
+                conn, cursor=cursor, limit=limit, customer_id=customer_id, own_only=scope == "own"
+            )
+
+    feed = await run_in_threadpool(read)
+    if not feed.has_more:
+        hub.changes.learn(int(feed.cursor), generation)
+    return feed
 
 
 @router.post("/push", response_model=PushResponse)
