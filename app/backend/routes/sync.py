@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.backend.crud import changes, subscriptions
 from app.backend.deps import CustomerId, HubDep
+from app.backend.idle_sync import nothing_new
 from app.backend.sync_push import apply_push
 from app.schemas import ChangeFeed, MutationName, PushRequest, PushResponse
 
@@ -27,14 +28,14 @@ async def pull(
     cursor: FeedCursor = None,
     limit: FeedLimit = FEED_PAGE,
     scope: Literal["all", "own"] = "all",
-) -> ChangeFeed:
+) -> ChangeFeed | Response:
     """Public content and this customer's own data changed after `cursor`, in commit order
     (`scope=own`: the customer's own data only, for an app that fetches public content
     once for many customers). `reset: true` means the cursor is unknown or too old: drop
     local copies and apply."""
-    after = changes.parse_cursor(cursor)
-    if after and hub.changes.known() == after:  # nothing new anywhere: no query
-        return ChangeFeed(cursor=str(after), has_more=False, reset=False, changes=[])
+    nothing = nothing_new(hub, changes.parse_cursor(cursor))
+    if nothing is not None:  # most often answered before routing (idle_sync.py)
+        return Response(nothing, media_type="application/json")
     generation = hub.changes.generation  # before the read: see ChangeMark.learn
 
     def read() -> ChangeFeed:
