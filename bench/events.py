@@ -1,8 +1,10 @@
 """Fan-out of live events: N concurrent `/v1/events` streams on one hub process on
 loopback (SQLite); the time from publishing an incident to the last stream receiving it,
-and the hub's memory per idle stream.
+and the hub's memory per idle stream. With `--postgres URL` (an empty database), the
+streams are held by one hub process and the incidents published through another, as
+behind a load balancer: what crosses between them is LISTEN/NOTIFY (or polling).
 
-    python -m bench.events [--streams 1000] [--rounds 5]
+    python -m bench.events [--streams 1000] [--rounds 5] [--postgres URL]
 """
 
 from __future__ import annotations
@@ -28,10 +30,10 @@ from tests.support import bearer
 GOAL_P99 = 2.0
 
 
-def seed(folder: Path, customers: int) -> tuple[list[str], str]:
+def seed(folder: Path, customers: int, url: str | None = None) -> tuple[list[str], str]:
     """Customers with tokens and an operator token, written before the hub starts."""
     folder.mkdir(parents=True)
-    settings = HubSettings(data_dir=folder, database_url=sqlite_url(folder))
+    settings = HubSettings(data_dir=folder, database_url=url or sqlite_url(folder))
     db = Database(settings.database_url)
     migrate(db)
     tokens = []
@@ -77,15 +79,19 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def run(streams: int, rounds: int) -> None:
+async def run(streams: int, rounds: int, postgres: str | None = None) -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4 * streams + 256)), hard))
     folder = Path(tempfile.mkdtemp(prefix="careline-bench-events-"))
     print(f"seeding {streams:,} customers…")
-    tokens, operator = seed(folder / "hub", streams)
-    hub = RealHub(folder / "hub")
+    tokens, operator = seed(folder / "hub", streams, postgres)
+    hub = RealHub(folder / "hub", postgres)
     hub.start(demo=False)
     assert hub.process is not None
+    publisher = RealHub(folder / "publisher", postgres) if postgres else hub
+    if postgres:
+        publisher.start(demo=False)
+        print("streams on one hub process, incidents published through another (PostgreSQL)")
     pid = hub.process.pid
     limits = httpx.Limits(max_connections=streams + 10, max_keepalive_connections=streams + 10)
     try:
@@ -116,11 +122,12 @@ async def run(streams: int, rounds: int) -> None:
                 }
                 published = time.perf_counter()
                 made = await client.post(
-                    "/v1/admin/incidents",
+                    f"{publisher.url}/v1/admin/incidents",
                     json=body,
                     headers=bearer(operator),
                 )
                 made.raise_for_status()
+                answered = time.perf_counter()
                 deadline = time.perf_counter() + 30
                 while sum(title in li.arrivals for li in listeners) < streams:
                     if time.perf_counter() > deadline:
@@ -130,7 +137,8 @@ async def run(streams: int, rounds: int) -> None:
                 latencies += got
                 print(
                     f"round {n}: {len(got):,}/{streams:,} received; last after "
-                    f"{max(got):.3f} s, median {statistics.median(got):.3f} s"
+                    f"{max(got):.3f} s, median {statistics.median(got):.3f} s "
+                    f"(the publish request took {answered - published:.3f} s)"
                 )
             for task in tasks:
                 task.cancel()
@@ -143,14 +151,16 @@ async def run(streams: int, rounds: int) -> None:
         )
     finally:
         hub.stop()
+        publisher.stop()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--streams", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--postgres", help="an empty PostgreSQL database: two hub processes")
     args = parser.parse_args()
-    asyncio.run(run(args.streams, args.rounds))
+    asyncio.run(run(args.streams, args.rounds, args.postgres))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,9 @@ Reads are driven by wrk (a C client, so the figures measure the hub, not the gen
 writes by the asyncio generator of `bench.load_profiles`, which checks every outcome.
 
     python -m bench.load [--seconds 10] [--connections 16] [--postgres URL] [--no-nginx]
+                         [--idle-only]
+
+`--idle-only` runs just (b) beside the status 304s it should cost about as much as.
 """
 
 from __future__ import annotations
@@ -91,6 +94,7 @@ def verdict(ok: bool) -> str:
 
 Requests = list[tuple[str, dict[str, str]]]
 GOAL_RATE = 3000  # status requests a second each hub process must answer
+IDLE_GOAL = 1.5  # an idle signed-in sync costs at most this many status 304s
 
 
 def status_requests(etag: str, revalidate: bool | None) -> Requests:
@@ -176,11 +180,49 @@ async def storm(hubs: list[RealHub], seconds: float, connections: int) -> Figure
     return fresh
 
 
-async def one_hub(folder: Path, seconds: float, connections: int, nginx: bool) -> None:
+def cpu_per_request(
+    hubs: list[RealHub], run: Callable[[], Figures], seconds: float
+) -> tuple[Figures, float]:
+    """Run the load; the hubs' CPU seconds per request answered meanwhile (a cost the
+    other processes of a shared machine disturb less than the rate does)."""
+    usages = [hub_usage(hub.process.pid) for hub in hubs if hub.process is not None]
+    figures = run()
+    cpu = sum(share * (time.monotonic() - usage.started) for usage in usages
+              for share, _ in [usage.since()])  # fmt: skip
+    return figures, cpu / max(1.0, figures.per_second * seconds)
+
+
+async def idle_syncs(hubs: list[RealHub], seconds: float, connections: int) -> None:
+    """Signed-in syncs with nothing new beside status 304s, and what one costs of the other."""
+    urls = [hub.url for hub in hubs]
+    _, etag = await current_etag(urls[0])
+    again, again_cpu = cpu_per_request(
+        hubs, lambda: read_load(urls, status_requests(etag, True), seconds, connections), seconds
+    )
+    report("status, all 304", again)
+    pulls = await pull_requests(hubs[0], sign_in_customers(hubs[0]))
+    idle, idle_cpu = cpu_per_request(
+        hubs, lambda: read_load(urls, pulls, seconds, connections), seconds
+    )
+    near = idle_cpu <= IDLE_GOAL * again_cpu
+    report("(b) sync, nothing new", idle)
+    print(
+        f"  hub CPU per request: 304 {again_cpu * 1e6:,.0f} us, idle sync "
+        f"{idle_cpu * 1e6:,.0f} us ({idle_cpu / again_cpu:.1f}x); "
+        f"goal <= {IDLE_GOAL}x: {verdict(near)}"
+    )
+
+
+async def one_hub(
+    folder: Path, seconds: float, connections: int, nginx: bool, idle_only: bool = False
+) -> None:
     hub = RealHub(folder / "hub")
     hub.start()
     try:
         print("\none hub process, SQLite")
+        if idle_only:
+            await idle_syncs([hub], seconds, connections)
+            return
         fresh = await storm([hub], seconds, connections)
         if nginx and shutil.which("nginx"):
             body, _ = await current_etag(hub.url)
@@ -198,13 +240,18 @@ async def one_hub(folder: Path, seconds: float, connections: int, nginx: bool) -
         hub.stop()
 
 
-async def two_hubs(folder: Path, url: str, seconds: float, connections: int) -> None:
+async def two_hubs(
+    folder: Path, url: str, seconds: float, connections: int, idle_only: bool = False
+) -> None:
     first, second = RealHub(folder / "a", url), RealHub(folder / "b", url)
     first.start()
     second.start(demo=False)
     try:
         print("\ntwo hub processes, PostgreSQL")
-        await storm([first, second], seconds, connections)
+        if idle_only:
+            await idle_syncs([first, second], seconds, connections)
+        else:
+            await storm([first, second], seconds, connections)
     finally:
         first.stop()
         second.stop()
@@ -216,15 +263,19 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--postgres", help="a PostgreSQL URL for the two-process run")
     parser.add_argument("--no-nginx", action="store_true")
+    parser.add_argument("--idle-only", action="store_true", help="(b) beside status 304s")
     args = parser.parse_args()
     if not wrk_available():
         raise SystemExit("bench.load drives reads with wrk: apt-get install wrk")
     folder = Path(tempfile.mkdtemp(prefix="careline-bench-load-"))
     (folder / "one").mkdir()
     (folder / "two").mkdir()
-    asyncio.run(one_hub(folder / "one", args.seconds, args.connections, not args.no_nginx))
+    nginx = not (args.no_nginx or args.idle_only)
+    asyncio.run(one_hub(folder / "one", args.seconds, args.connections, nginx, args.idle_only))
     if args.postgres:
-        asyncio.run(two_hubs(folder / "two", args.postgres, args.seconds, args.connections))
+        asyncio.run(
+            two_hubs(folder / "two", args.postgres, args.seconds, args.connections, args.idle_only)
+        )
 
 
 if __name__ == "__main__":

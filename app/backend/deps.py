@@ -7,10 +7,12 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from app.backend.crud import auth, sessions
 from app.backend.hub import Hub
 from app.backend.problems import ProblemError
+from app.backend.util import digest
 from app.schemas import ProblemField
 
 
@@ -75,20 +77,36 @@ def _unauthorized(detail: str) -> ProblemError:
     )
 
 
-def token_info(request: Request, hub: HubDep) -> auth.TokenInfo:
+def _resolve(hub: Hub, token: str) -> auth.TokenInfo | None:
+    with hub.db.read() as conn:
+        return auth.resolve_token(conn, token=token, settings=hub.settings)
+
+
+def _touch(hub: Hub, token_id: str, device: str | None) -> None:
+    with hub.db.write() as conn:
+        sessions.touch(conn, token_id=token_id, device=device)
+
+
+async def token_info(request: Request, hub: HubDep) -> auth.TokenInfo:
+    """The caller's working token: from the hub's cache of recent checks when it holds
+    it (no query, no worker thread), from the database otherwise."""
     token = bearer_token(request)
     if token is None:
         raise _unauthorized("Send 'Authorization: Bearer <token>'.")
-    with hub.db.read() as conn:
-        info = auth.resolve_token(conn, token=token, settings=hub.settings)
+    key = digest(token)
+    info = hub.tokens.get(key)
     if info is None:
-        raise _unauthorized("The token is unknown, expired or revoked; sign in again.")
+        generation = hub.tokens.generation  # before the read: see TokenCache.put
+        info = await run_in_threadpool(_resolve, hub, token)
+        if info is None:
+            raise _unauthorized("The token is unknown, expired or revoked; sign in again.")
+        hub.tokens.put(key, info, generation)
     # When and from what it was last used (a customer's list of sign-ins, the idle
     # timeout), written at most every few minutes per token.
     device = sessions.device_name(request.headers.get("user-agent"))
     if sessions.needs_touch(info.last_used_at, info.user_agent, device):
-        with hub.db.write() as conn:
-            sessions.touch(conn, token_id=info.token_id, device=device)
+        await run_in_threadpool(_touch, hub, info.token_id, device)
+        hub.tokens.touched(key, device=device)
     return info
 
 

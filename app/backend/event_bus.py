@@ -1,8 +1,10 @@
 """Fan-out of the event log to the event streams one hub process holds.
 
-One task per process tails the `events` table, woken by a publish in this process and at
-least every `poll_seconds` (which is how events other processes published arrive: the
-table is shared, on PostgreSQL as on SQLite), and hands each new event to the streams it
+One task per process tails the `events` table, woken by a publish in this process, by
+another process's publish through PostgreSQL's LISTEN/NOTIFY (`listener.py`, while its
+connection is up), and at least every `poll_seconds` (which is how events other
+processes published arrive on SQLite, or while LISTEN is down; with LISTEN up the poll is
+only a safety net every `safety_seconds`), and hands each new event to the streams it
 concerns. Each stream has a bounded queue: a stream that falls
 that far behind is ended (its client resumes with Last-Event-ID), so a slow or stuck
 client never delays the others.
@@ -32,6 +34,8 @@ QUEUE_SIZE = 256
 BATCH = 1000
 RETRY_FIRST = 0.25  # seconds after the first failed read of the log, doubling per failure
 RETRY_LONGEST = 2.0  # up to this: a stream hears of events this soon after an outage
+POLL_SECONDS = 0.25  # the poll without LISTEN: SQLite, or while its connection is down
+SAFETY_SECONDS = 5.0  # the poll while LISTEN is up, in case a notification went astray
 
 
 @dataclass(eq=False)
@@ -66,9 +70,17 @@ class Stream:
 
 
 class EventBus:
-    def __init__(self, db: Database, *, poll_seconds: float = 0.25) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        poll_seconds: float = POLL_SECONDS,
+        safety_seconds: float = SAFETY_SECONDS,
+    ) -> None:
         self.db = db
         self.poll_seconds = poll_seconds
+        self.safety_seconds = safety_seconds
+        self.listening = False  # LISTEN is up: other processes' publishes wake this one
         self.streams: dict[Stream, None] = {}  # in the order they opened
         self.last_seen = 0
         self._wake = asyncio.Event()
@@ -96,6 +108,17 @@ class EventBus:
     def wake(self) -> None:
         """Something was published: look now rather than at the next poll."""
         self._wake.set()
+
+    def set_listening(self, listening: bool) -> None:
+        """LISTEN came up or went down: look now (something may have been published
+        unheard) and poll at the pace that goes with it from then on."""
+        self.listening = listening
+        self._wake.set()
+
+    @property
+    def interval(self) -> float:
+        """Seconds between two looks at the log when nothing wakes the fan-out."""
+        return max(self.poll_seconds, self.safety_seconds) if self.listening else self.poll_seconds
 
     def open(
         self,
@@ -144,7 +167,7 @@ class EventBus:
             recovered="reading the event log works again after %d failures",
         )
         while True:
-            await self._idle(self.poll_seconds)
+            await self._idle(self.interval)
             if self._stopping:
                 return
             try:

@@ -24,6 +24,7 @@ from app.backend.db.engine import private_folder
 from app.backend.event_bus import WakeOnWrite
 from app.backend.failures import FailureStreak
 from app.backend.hub import Hub
+from app.backend.idle_sync import IdleSync
 from app.backend.limits import RequestGuard
 from app.backend.problems import install_problem_handlers, problem_response
 from app.backend.push_delivery.setup import build_dispatcher
@@ -83,6 +84,7 @@ def create_app(
     async def lifespan(_api: FastAPI) -> AsyncIterator[None]:
         # A served hub pushes to devices and prunes what it keeps no longer; a hub driven
         # in process by tests does neither.
+        hub.start_listening()
         dispatcher, push_client = build_dispatcher(settings, db)
         dispatcher.start()
         pruning = BackgroundTask(
@@ -106,6 +108,7 @@ def create_app(
         await dispatcher.stop()
         await push_client.aclose()
         await hub.events.stop()
+        await hub.stop_listening()
 
     api = FastAPI(
         lifespan=lifespan,
@@ -144,6 +147,7 @@ def create_app(
         )
         return problem_response(problem, {"Retry-After": "5"})
 
+    api.add_middleware(IdleSync, hub=hub)  # innermost: see idle_sync.py
     api.add_middleware(
         RequestGuard, max_json=settings.max_json_bytes, max_upload=settings.max_attachment_bytes
     )

@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.backend.crud import sessions
 from app.backend.crud.rows import one_or_404
+from app.backend.db import notify
 from app.backend.db.tables import customers, staff, tokens
 from app.backend.problems import not_found
 from app.backend.settings import HubSettings
@@ -242,6 +243,7 @@ def revoke_token(conn: Connection, *, token_id: str) -> None:
     )
     if result.rowcount == 0:
         raise not_found("token")
+    notify.tokens_revoked(conn, [token_id])
 
 
 def list_tokens(conn: Connection) -> list[dict[str, Any]]:

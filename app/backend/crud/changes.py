@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, or_, select
 
 from app.backend.crud.events import publish_event
-from app.backend.db import next_counter
+from app.backend.db import next_counter, notify
 from app.backend.db.tables import counters, meta, sync_changes
 from app.backend.problems import ProblemError
 from app.backend.util import dumps, loads, upsert
@@ -60,6 +60,7 @@ def record_change(
         },
         key=["entity", "entity_id"],
     )
+    notify.changes_recorded(conn)
     return seq
 
 

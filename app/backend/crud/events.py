@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, or_, select
 
-from app.backend.db import next_counter
+from app.backend.db import next_counter, notify
 from app.backend.db.tables import events
 from app.backend.util import dumps, format_time, loads, now
 from app.schemas import Event, Subscriptions
@@ -45,6 +45,7 @@ def publish_event(
             created_at=format_time(now()),
         )
     )
+    notify.events_published(conn, seq)
     return seq
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, delete, select, update
 from app.backend.crud import auth, cases, subscriptions
 from app.backend.crud.availability import release_slot
 from app.backend.crud.callbacks import list_callbacks, publish_callback
+from app.backend.db import notify
 from app.backend.db.tables import (
     article_feedback,
     attachments,
@@ -130,6 +131,9 @@ def erase_customer(conn: Connection, *, customer_id: str) -> None:
         update(article_feedback)
         .where(article_feedback.c.customer_id == customer_id)
         .values(customer_id=None, comment=None)
+    )
+    notify.tokens_revoked(
+        conn, conn.execute(select(tokens.c.id).where(tokens.c.customer_id == customer_id)).scalars()
     )
     for table in (devices, subscription_rows, mutations, sync_changes, events, tokens):
         conn.execute(delete(table).where(table.c.customer_id == customer_id))

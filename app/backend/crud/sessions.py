@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, update
 
+from app.backend.db import notify
 from app.backend.db.tables import tokens
 from app.backend.problems import not_found
 from app.backend.settings import HubSettings
@@ -105,6 +106,7 @@ def end_session(
     )
     if ended.rowcount == 0:
         raise not_found("session")
+    notify.tokens_revoked(conn, [session_id])
 
 
 def end_other_sessions(
@@ -115,8 +117,11 @@ def end_other_sessions(
         update(tokens)
         .where(_live(customer_id, settings), tokens.c.id != keep_id)
         .values(revoked_at=format_time(now()))
-    )
-    return int(ended.rowcount)
+        .returning(tokens.c.id)
+    ).scalars()
+    ids = list(ended)
+    notify.tokens_revoked(conn, ids)
+    return len(ids)
 
 
 def make_room(conn: Connection, *, customer_id: str, settings: HubSettings) -> None:
@@ -135,3 +140,4 @@ def make_room(conn: Connection, *, customer_id: str, settings: HubSettings) -> N
             .where(tokens.c.id.in_([r.id for r in rows]))
             .values(revoked_at=format_time(now()))
         )
+        notify.tokens_revoked(conn, [r.id for r in rows])

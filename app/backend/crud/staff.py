@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.backend.crud import auth
 from app.backend.crud.rows import one_or_404
+from app.backend.db import notify
 from app.backend.db.tables import staff, tokens
 from app.backend.problems import ProblemError
 from app.backend.settings import HubSettings
@@ -109,8 +110,11 @@ def end_sign_ins(conn: Connection, *, staff_id: str) -> int:
         update(tokens)
         .where(tokens.c.staff_id == staff_id, tokens.c.revoked_at.is_(None))
         .values(revoked_at=format_time(now()))
-    )
-    return int(ended.rowcount)
+        .returning(tokens.c.id)
+    ).scalars()
+    ids = list(ended)
+    notify.tokens_revoked(conn, ids)
+    return len(ids)
 
 
 def issue_session(conn: Connection, *, member: StaffMember, settings: HubSettings) -> StaffSession:

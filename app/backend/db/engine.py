@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, update
 from sqlalchemy.engine import make_url
 
+from app.backend.db import notify
 from app.backend.db.tables import counters
 
 _IMMEDIATE = "careline_immediate"
@@ -93,6 +94,9 @@ class Database:
         )
         if self.is_sqlite:
             _configure_sqlite(self.engine)
+        # Called at commit with the token ids a transaction of this process revoked.
+        self.on_revoked: list[notify.Revoked] = []
+        notify.install(self.engine, lambda: self.on_revoked)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
+from starlette.concurrency import run_in_threadpool
 
 from app.backend.crud import changes, subscriptions
 from app.backend.deps import CustomerId, HubDep
+from app.backend.idle_sync import nothing_new
 from app.backend.sync_push import apply_push
 from app.schemas import ChangeFeed, MutationName, PushRequest, PushResponse
 
@@ -20,21 +22,32 @@ FEED_PAGE = 500
 
 
 @router.get("/pull", response_model=ChangeFeed)
-def pull(
+async def pull(
     customer_id: CustomerId,
     hub: HubDep,
     cursor: FeedCursor = None,
     limit: FeedLimit = FEED_PAGE,
     scope: Literal["all", "own"] = "all",
-) -> ChangeFeed:
+) -> ChangeFeed | Response:
     """Public content and this customer's own data changed after `cursor`, in commit order
     (`scope=own`: the customer's own data only, for an app that fetches public content
     once for many customers). `reset: true` means the cursor is unknown or too old: drop
     local copies and apply."""
-    with hub.db.read() as conn:
-        return changes.read_feed(
-            conn, cursor=cursor, limit=limit, customer_id=customer_id, own_only=scope == "own"
-        )
+    nothing = nothing_new(hub, changes.parse_cursor(cursor))
+    if nothing is not None:  # most often answered before routing (idle_sync.py)
+        return Response(nothing, media_type="application/json")
+    generation = hub.changes.generation  # before the read: see ChangeMark.learn
+
+    def read() -> ChangeFeed:
+        with hub.db.read() as conn:
+            return changes.read_feed(
+                conn, cursor=cursor, limit=limit, customer_id=customer_id, own_only=scope == "own"
+            )
+
+    feed = await run_in_threadpool(read)
+    if not feed.has_more:
+        hub.changes.learn(int(feed.cursor), generation)
+    return feed
 
 
 @router.post("/push", response_model=PushResponse)
