@@ -41,13 +41,18 @@ class PushLimits:
     """How the hub pushes. Each push service host gets at most `per_host` of the
     `concurrency` sends at a time, each connect and read waiting `timeout_seconds` at
     most, so a slow or silent host delays only its own devices. A device whose pushes
-    failed `give_up_after` times in a row, over at least `give_up_seconds`, is removed."""
+    failed `give_up_after` times in a row, over at least `give_up_seconds`, is removed.
+    An event's devices are split into batches of `batch_size` that any hub process claims
+    for `lease_seconds` (renewed while it sends; at least 1.5 times the longest send, three
+    timeouts, so a send started under a lease ends under it)."""
 
     concurrency: int = 64
     per_host: int = 8
     timeout_seconds: float = 5.0
     give_up_after: int = 10
     give_up_seconds: float = 24 * 3600
+    batch_size: int = 100
+    lease_seconds: float = 30.0
 
 
 @dataclass(frozen=True)

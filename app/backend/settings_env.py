@@ -300,4 +300,6 @@ PUSH_VARIABLES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("timeout_seconds", "CARELINE_PUSH_TIMEOUT_SECONDS", _number),
     ("give_up_after", "CARELINE_PUSH_GIVE_UP_AFTER", _whole),
     ("give_up_seconds", "CARELINE_PUSH_GIVE_UP_SECONDS", _number),
+    ("batch_size", "CARELINE_PUSH_BATCH_SIZE", _whole),
+    ("lease_seconds", "CARELINE_PUSH_LEASE_SECONDS", _number),
 )

@@ -93,13 +93,13 @@ async def test_the_push_dispatcher_survives_a_lost_database_quietly(
     db = Database(sqlite_url(tmp_path))
     migrate(db)
     dispatcher = PushDispatcher(db, {"webpush": NoPushService()}, poll_seconds=0.02)
-    working = dispatcher._claim
-    monkeypatch.setattr(dispatcher, "_claim", database_down)
+    working = dispatcher._split
+    monkeypatch.setattr(dispatcher, "_split", database_down)
     dispatcher.start()
     try:
         await asyncio.sleep(0.4)  # some 20 rounds, all failing
         assert tracebacks(caplog, "careline.push") == 1
-        monkeypatch.setattr(dispatcher, "_claim", working)
+        monkeypatch.setattr(dispatcher, "_split", working)
         cursor = None
         deadline = time.monotonic() + 10
         while cursor is None and time.monotonic() < deadline:

@@ -28,6 +28,8 @@ from app.backend.db.tables import (
     meta,
     metadata,
     mutations,
+    push_batches,
+    push_sent,
     search_gap_batches,
     search_gaps,
     sign_in_failures,
@@ -174,6 +176,11 @@ def _warning_series(conn: Connection) -> None:
     _add_columns(conn, "social_warnings", (("series", "VARCHAR(16) NOT NULL DEFAULT 'total'"),))
 
 
+def _push_fanout(conn: Connection) -> None:
+    for table in (push_batches, push_sent):
+        table.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "baseline", _baseline),
     (2, "idempotent attachment uploads", _upload_keys),
@@ -194,6 +201,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (17, "email: Message-IDs seen and sent, reply addresses, the mail outbox", _mail),
     (18, "public posts, the keys watched in them, early warnings", _early_warning),
     (19, "which series of its key each early warning burst in", _warning_series),
+    (20, "push batches any hub claims, each (event, device) push recorded", _push_fanout),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -1,6 +1,7 @@
 """Pushes waiting to go out, grouped per push service host and per device. Each host
 has at most `per_host` workers, so a slow or silent host delays only its own devices;
-one device's pushes go out one at a time, in the order they were claimed."""
+one device's pushes go out one at a time, in the order they were claimed. How many wait
+is bounded by the batches the hub holds (`fanout`), so none is ever dropped here."""
 
 from __future__ import annotations
 
@@ -9,16 +10,13 @@ import contextlib
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
-from app.backend.push_delivery.base import Device, PushMessage
+from app.backend.push_delivery.base import Device
 
 log = logging.getLogger("careline.push")
-# Pushes waiting for one device (one that cannot keep up): the oldest beyond are dropped.
-MAX_PER_DEVICE = 100
-# Sends one push (retries included); False when the device is gone, so the rest of its
-# pushes are dropped.
-Send = Callable[[Device, PushMessage], Awaitable[bool]]
+Job = TypeVar("Job")  # one push to send, as the sender needs it
 
 
 def host_of(device: Device) -> str:
@@ -32,30 +30,27 @@ def host_of(device: Device) -> str:
         return ""
 
 
-class Lanes:
-    def __init__(self, send: Send, *, per_host: int) -> None:
+class Lanes(Generic[Job]):
+    """`send` sends one push (retries included) and records how it went."""
+
+    def __init__(self, send: Callable[[Device, Job], Awaitable[None]], *, per_host: int) -> None:
         self._send = send
         self._per_host = max(1, per_host)
         self._waiting: dict[str, deque[str]] = {}  # host: devices no worker has taken yet
-        self._queued: dict[str, tuple[Device, deque[PushMessage]]] = {}  # device id: pushes
+        self._queued: dict[str, tuple[Device, deque[Job]]] = {}  # device id: pushes
         self._workers: dict[str, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
         self.pending = 0
 
-    def add(self, device: Device, message: PushMessage) -> None:
+    def add(self, device: Device, job: Job) -> None:
         host = host_of(device)
         entry = self._queued.get(device.id)
         if entry is None:
             entry = self._queued[device.id] = (device, deque())
             self._waiting.setdefault(host, deque()).append(device.id)
-        pushes = entry[1]
-        if len(pushes) >= MAX_PER_DEVICE:
-            pushes.popleft()
-            self._done(1)
-            log.warning("push to %s dropped: %d others wait for it", device.id, len(pushes))
-        pushes.append(message)
+        entry[1].append(job)
         self.pending += 1
         self._idle.clear()
         if self._waiting.get(host) and self._workers.get(host, 0) < self._per_host:
@@ -93,19 +88,16 @@ class Lanes:
                 if not waiting:
                     self._waiting.pop(host, None)
 
-    async def _drain(self, device: Device, pushes: deque[PushMessage]) -> None:
+    async def _drain(self, device: Device, pushes: deque[Job]) -> None:
         """Send a device's pushes in order, including any added meanwhile."""
         while pushes:
-            message = pushes.popleft()
+            job = pushes.popleft()
             try:
-                kept = await self._send(device, message)
+                await self._send(device, job)
             except Exception:  # a lost database: the next pushes may go through
                 log.exception("push to %s failed", device.id)
-                kept = True
             finally:
                 self._done(1)
-            if not kept:
-                return
 
     def _done(self, count: int) -> None:
         self.pending -= count

@@ -91,3 +91,25 @@ def push_targets(
     platform the hub pushes to, that it may interrupt."""
     found = recipients(conn, event, moment=moment, platforms=platforms)
     return [r.device for r in found if r.interrupts]
+
+
+def own_devices(conn: Connection, customer_id: str, *, platforms: Collection[str]) -> list[Device]:
+    """A customer's devices on `platforms`: where their own updates are pushed."""
+    query = (
+        select(devices, customers.c.locale)
+        .select_from(devices.outerjoin(customers, customers.c.id == devices.c.customer_id))
+        .where(devices.c.platform.in_(list(platforms)))
+        .where(devices.c.customer_id == customer_id)
+    )
+    return [
+        Device(
+            r.id,
+            r.customer_id,
+            r.platform,
+            r.endpoint,
+            loads(r.keys) or {},
+            r.push_failures,
+            r.locale,
+        )
+        for r in conn.execute(query)
+    ]

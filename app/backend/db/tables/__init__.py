@@ -10,6 +10,7 @@ from app.backend.db.tables.common import counters, meta, metadata
 from app.backend.db.tables.insight import search_gap_batches, search_gaps
 from app.backend.db.tables.kb import article_feedback, articles, categories
 from app.backend.db.tables.mail import mail_cases, mail_ids, mail_outbox
+from app.backend.db.tables.push_fanout import push_batches, push_sent
 from app.backend.db.tables.push_targets import alert_devices, devices, subscriptions
 from app.backend.db.tables.scheduling import callbacks, queues, slot_usage, staffing
 from app.backend.db.tables.social import social_keys, social_posts, social_warnings
@@ -44,6 +45,8 @@ __all__ = [
     "meta",
     "metadata",
     "mutations",
+    "push_batches",
+    "push_sent",
     "queues",
     "search_gap_batches",
     "search_gaps",
