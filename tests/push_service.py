@@ -5,16 +5,22 @@ VAPID, encrypted payloads. `env()` gives the hub process what it needs to find i
 test-only setting CARELINE_PUSH_STAND_INS (push.careline.test is at this loopback port)
 and SSL_CERT_FILE; `proxy_env()` reaches it through an HTTP CONNECT proxy on loopback
 instead, as a hub behind an outbound proxy does. `received` holds every push as it
-arrived, still encrypted. `route()` adds other names, such as a `BlackHole`'s."""
+arrived, still encrypted. `route()` adds other names, such as a `BlackHole`'s.
+
+It answers under every name in `names` (one certificate for all), so a test has several
+push services to the hub; `throttle()` makes one answer 429 for a while; `hold()` keeps
+every push unanswered until `release()`, and a push whose sender died meanwhile is never
+accepted (a push service accepts a push by answering it)."""
 
 from __future__ import annotations
 
 import datetime
-import select
+import select as selectors
 import socket
 import ssl
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -63,12 +69,15 @@ class Delivered:
     path: str
     headers: dict[str, str]
     body: bytes
+    host: str = HOST
+    at: float = 0.0  # monotonic time it was accepted
 
 
 def _certificate(
     subject: str,
     key: ec.EllipticCurvePrivateKey,
     issuer: tuple[x509.Name, ec.EllipticCurvePrivateKey] | None,
+    names: tuple[str, ...] = (),
 ) -> x509.Certificate:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
     issuer_name, signer = issuer or (name, key)
@@ -85,7 +94,8 @@ def _certificate(
     if issuer is None:
         builder = builder.add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
     else:
-        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(subject)]), False)
+        alternatives = [x509.DNSName(n) for n in (subject, *names)]
+        builder = builder.add_extension(x509.SubjectAlternativeName(alternatives), False)
     return builder.sign(signer, hashes.SHA256())
 
 
@@ -93,14 +103,14 @@ def _pem(cert: x509.Certificate) -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 
 
-def make_certificates(folder: Path) -> tuple[Path, Path, Path]:
-    """A test authority and a certificate for HOST signed by it, as PEM files in `folder`:
-    (the authority, the server's certificate, its key)."""
+def make_certificates(folder: Path, names: tuple[str, ...] = ()) -> tuple[Path, Path, Path]:
+    """A test authority and a certificate for HOST (and `names`) signed by it, as PEM
+    files in `folder`: (the authority, the server's certificate, its key)."""
     folder.mkdir(parents=True, exist_ok=True)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = _certificate("Careline test authority", ca_key, None)
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = _certificate(HOST, key, (ca.subject, ca_key))
+    cert = _certificate(HOST, key, (ca.subject, ca_key), names)
     ca_file, cert_file, key_file = folder / "ca.pem", folder / "server.pem", folder / "server.key"
     ca_file.write_bytes(_pem(ca))
     cert_file.write_bytes(_pem(cert))
@@ -115,9 +125,16 @@ def make_certificates(folder: Path) -> tuple[Path, Path, Path]:
 
 
 class PushService:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, names: tuple[str, ...] = ()) -> None:
         self.received: list[Delivered] = []
-        self.ca_file, cert_file, key_file = make_certificates(folder)
+        self.refused: list[Delivered] = []  # answered 429
+        self.held = 0  # pushes waiting for `release()`
+        self.delay = 0.0  # seconds each answer takes
+        self._busy: dict[str, tuple[float, float | None]] = {}  # name: seconds, until
+        self._open = threading.Event()
+        self._open.set()
+        self._lock = threading.Lock()
+        self.ca_file, cert_file, key_file = make_certificates(folder, names)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert_file, key_file)
         service = self
@@ -125,8 +142,25 @@ class PushService:
         class Receiver(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                service.received.append(Delivered(self.path, dict(self.headers), body))
-                self.send_response(201)
+                host = self.headers.get("Host", HOST).partition(":")[0]
+                time.sleep(service.delay)
+                if not service._open.is_set():
+                    with service._lock:
+                        service.held += 1
+                    service._open.wait()
+                    with service._lock:
+                        service.held -= 1
+                    if selectors.select([self.connection], [], [], 0)[0]:
+                        return  # the sender is gone: nothing was accepted
+                seen = Delivered(self.path, dict(self.headers), body, host, time.monotonic())
+                wait = service._refusing(host)
+                if wait is not None:
+                    service.refused.append(seen)
+                    self.send_response(429)
+                    self.send_header("Retry-After", str(wait))
+                else:
+                    service.received.append(seen)
+                    self.send_response(201)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -138,7 +172,7 @@ class PushService:
         self._proxy = socket.create_server(("127.0.0.1", 0))
         self.proxy_url = f"http://127.0.0.1:{self._proxy.getsockname()[1]}"
         host, port = self._https.server_address[:2]
-        self.routes: dict[str, Address] = {HOST: (str(host), port)}
+        self.routes: dict[str, Address] = {n: (str(host), port) for n in (HOST, *names)}
         threading.Thread(target=self._https.serve_forever, daemon=True).start()
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -156,8 +190,36 @@ class PushService:
         """What a hub process behind an outbound proxy needs to push here."""
         return {"HTTPS_PROXY": self.proxy_url, "SSL_CERT_FILE": str(self.ca_file)}
 
-    def endpoint(self, name: str) -> str:
-        return f"https://{HOST}/push/{name}"
+    def endpoint(self, name: str, host: str = HOST) -> str:
+        return f"https://{host}/push/{name}"
+
+    def throttle(self, host: str, seconds: float) -> None:
+        """`host` answers 429 (Retry-After: the seconds left) for `seconds` from the first
+        push it gets."""
+        self._busy[host] = (seconds, None)
+
+    def _refusing(self, host: str) -> int | None:
+        """Seconds left of `host`'s 429s, None when it accepts."""
+        with self._lock:
+            if host not in self._busy:
+                return None
+            seconds, until = self._busy[host]
+            if until is None:
+                until = time.monotonic() + seconds
+                self._busy[host] = (seconds, until)
+            left = until - time.monotonic()
+            return max(1, round(left)) if left > 0 else None
+
+    def hold(self) -> None:
+        """Leave every push from now on unanswered until `release()`."""
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
+
+    def counts(self) -> Counter[str]:
+        """Pushes accepted per endpoint path."""
+        return Counter(d.path for d in self.received)
 
     def wait_for(self, count: int, seconds: float = 20) -> list[Delivered]:
         deadline = time.monotonic() + seconds
@@ -194,7 +256,7 @@ class PushService:
             with upstream:
                 pair = {client: upstream, upstream: client}
                 while True:
-                    ready, _, _ = select.select(list(pair), [], [], 30)
+                    ready, _, _ = selectors.select(list(pair), [], [], 30)
                     if not ready:
                         return
                     for end in ready:

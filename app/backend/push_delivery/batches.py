@@ -38,6 +38,7 @@ class Sent:
     event_seq: int
     device_id: str
     outcome: str
+    sent_by: str
 
 
 def split(

@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import secrets
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,7 +32,6 @@ from app.backend.db import Database
 from app.backend.push_delivery import batches
 from app.backend.push_delivery.base import Device, PushMessage
 from app.backend.settings import PushLimits
-from app.backend.util import new_id
 
 log = logging.getLogger("careline.push")
 SLACK = 2.0  # seconds a lease keeps beyond the longest send, for its record to be written
@@ -52,7 +54,9 @@ class Held:
 class Fanout:
     def __init__(self, db: Database, limits: PushLimits, *, longest_send: float) -> None:
         self.db = db
-        self.me = new_id("hub")
+        # Which process holds a batch, as an operator reads it: host, pid, and a random
+        # part (a pid is reused after a restart).
+        self.me = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
         self.longest_send = longest_send
         # A lease long enough that a send started under it ends under it.
         self.lease = max(limits.lease_seconds, 1.5 * (longest_send + SLACK))
@@ -128,7 +132,7 @@ class Fanout:
         if not taken:
             return False
         rows = [
-            batches.Sent(batch.id, batch.event_seq, device_id, outcome)
+            batches.Sent(batch.id, batch.event_seq, device_id, outcome, self.me)
             for batch, answers in taken
             for device_id, outcome in answers.items()
         ]

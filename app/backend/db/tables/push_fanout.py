@@ -28,7 +28,7 @@ push_batches = Table(
 )
 
 # One event pushed to one device, written once the push service answered (`outcome`:
-# delivered, expired, failed, gone).
+# delivered, expired, failed, gone), and the hub process that sent it.
 push_sent = Table(
     "push_sent",
     metadata,
@@ -36,5 +36,6 @@ push_sent = Table(
     Column("device_id", String(40), primary_key=True),
     Column("batch_id", Integer, nullable=False, index=True),
     Column("outcome", String(16), nullable=False),
+    Column("sent_by", String(64), nullable=False),
     time_column("sent_at"),
 )
