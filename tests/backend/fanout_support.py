@@ -11,11 +11,10 @@ from pathlib import Path
 from py_vapid import Vapid02
 from sqlalchemy import create_engine, func, select, text
 
-from app.backend.crud import auth, subscriptions
 from app.backend.db import Database
-from app.backend.db.tables import meta, push_batches, push_sent
+from app.backend.db.tables import devices, meta, push_batches, push_sent
 from app.backend.push_delivery.dispatcher import CURSOR_KEY
-from app.schemas.mutations import DeviceRegisterArgs
+from app.backend.util import dumps, now_text
 from tests.backend.webpush_support import Browser
 from tests.hub_process import RealHub
 from tests.push_service import HOST, PushService
@@ -59,15 +58,25 @@ def cursor_set(db: Database) -> bool:
 
 
 def register_devices(db: Database, service: PushService, count: int, host: str = HOST) -> None:
-    """`count` customers with one Web Push device each on `host` (one key pair for all:
-    the stand-in service never decrypts)."""
-    keys = Browser("https://unused.example/").keys()
+    """`count` Web Push devices on `host`, each its own customer's, in one insert (one key
+    pair for all: the stand-in service never decrypts)."""
+    keys = dumps(Browser("https://unused.example/").keys())
+    moment = now_text()
+    rows = [
+        {
+            "id": f"dev-{host}-{n}",
+            "customer_id": f"cus-{host}-{n}",
+            "platform": "webpush",
+            "endpoint": service.endpoint(f"{host}-{n}", host),
+            "keys": keys,
+            "created_at": moment,
+            "updated_at": moment,
+            "push_failures": 0,
+        }
+        for n in range(count)
+    ]
     with db.write() as conn:
-        for n in range(count):
-            customer = auth.ensure_customer(conn, email=f"{host}-{n}@example.com")
-            endpoint = service.endpoint(f"{host}-{n}", host)
-            device = DeviceRegisterArgs(platform="webpush", endpoint=endpoint, keys=keys)
-            subscriptions.register_device(conn, customer_id=customer.id, device=device)
+        conn.execute(devices.insert(), rows)
 
 
 def all_done(db: Database) -> bool:
