@@ -28,7 +28,8 @@ def prune(args: argparse.Namespace) -> int:
     print(
         f"Removed {pruned.uploads} unattached uploads, {pruned.mutations} idempotency "
         f"records, {pruned.events} events, {pruned.tombstones} tombstones, "
-        f"{pruned.devices} devices beyond today's limits and {pruned.posts} public posts."
+        f"{pruned.devices} devices beyond today's limits, {pruned.posts} public posts and "
+        f"{pruned.pushes} push records."
     )
     return 0
 

@@ -4,7 +4,8 @@ after `keep_mutations_days` (a key older than that would apply again) and events
 `keep_events_days`, the latest always kept. A stream resuming from a forgotten event
 gets a resync (`event_floor`), never a silent gap. The change feed's tombstones go after
 `keep_tombstones_days` (`prune_old_tombstones`); a cursor from before them gets `reset`.
-Public posts go `keep_social_posts_days` after the hub received them. Push devices that
+Public posts go `keep_social_posts_days` after the hub received them, the record of each
+push sent and the finished push batches `keep_events_days` after they were made. Push devices that
 `DeviceRegisterArgs` refuses (a platform without an adapter, keys or an endpoint longer
 than a push service makes) go too: they could never be pushed to.
 
@@ -47,6 +48,8 @@ from app.backend.db.tables import (
     events,
     meta,
     mutations,
+    push_batches,
+    push_sent,
     social_posts,
 )
 from app.backend.settings import HubSettings
@@ -76,6 +79,7 @@ class Pruned:
     tombstones: int
     devices: int
     posts: int
+    pushes: int
 
 
 def prune(db: Database, settings: HubSettings, *, moment: datetime | None = None) -> Pruned:
@@ -100,6 +104,7 @@ def prune(db: Database, settings: HubSettings, *, moment: datetime | None = None
         devices=_in_batches(db, lambda conn: prune_unpushable(conn, devices))
         + _in_batches(db, lambda conn: prune_unpushable(conn, alert_devices)),
         posts=_in_batches(db, lambda conn: prune_posts(conn, before=posts)),
+        pushes=_in_batches(db, lambda conn: prune_pushes(conn, before=logged)),
     )
 
 
@@ -172,6 +177,20 @@ def prune_posts(conn: Connection, *, before: str) -> tuple[int, bool]:
     """Public posts the hub received before `before`."""
     keys = (social_posts.c.source, social_posts.c.id)
     return _prune_older(conn, social_posts, keys, social_posts.c.received_at, before)
+
+
+def prune_pushes(conn: Connection, *, before: str) -> tuple[int, bool]:
+    """Pushes recorded before `before`, then batches finished before it (an unfinished
+    batch keeps its records, so a hub taking it over never sends them again)."""
+    sent, more = _prune_older(
+        conn, push_sent, (push_sent.c.event_seq, push_sent.c.device_id), push_sent.c.sent_at, before
+    )
+    if more:
+        return sent, True
+    done, more = _prune_older(
+        conn, push_batches, (push_batches.c.id,), push_batches.c.done_at, before
+    )
+    return sent + done, more
 
 
 def prune_unpushable(conn: Connection, table: Table) -> tuple[int, bool]:
@@ -255,6 +274,7 @@ async def prune_periodically(db: Database, settings: HubSettings) -> None:
         if any(astuple(pruned)):
             log.info(
                 "pruned %d unattached uploads, %d idempotency records, %d events, "
-                "%d tombstones, %d devices that DeviceRegisterArgs refuses and %d public posts",
+                "%d tombstones, %d devices that DeviceRegisterArgs refuses, %d public posts and "
+                "%d push records",
                 *astuple(pruned),
             )

@@ -198,9 +198,15 @@ class PushDispatcher:
         """Split the next events, then send every batch free now and wait until each
         push is out (or given up) and recorded; returns how many events were split."""
         count = await self.split_new()
-        while await self.take():
-            await self._lanes.idle()
+        await self.take()
+        while self.fanout.held:
+            # A batch finished makes room for the next while the others are sent.
+            await asyncio.sleep(0.01)
             await self.fanout.write_answers()
+            await self.fanout.renew()
+            await self.take()
+        await self._lanes.idle()
+        await self.fanout.write_answers()
         return count
 
     async def queue_new(self) -> int:
