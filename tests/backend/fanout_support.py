@@ -95,6 +95,13 @@ def senders(db: Database) -> Counter[str]:
         return Counter(conn.execute(select(push_sent.c.sent_by)).scalars())
 
 
+def batch_senders(db: Database, ids: set[int]) -> set[str]:
+    """The hub processes that recorded pushes of these batches."""
+    with db.read() as conn:
+        query = select(push_sent.c.sent_by).where(push_sent.c.batch_id.in_(ids)).distinct()
+        return set(conn.execute(query).scalars())
+
+
 def recorded(db: Database) -> int:
     with db.read() as conn:
         return int(conn.execute(select(func.count()).select_from(push_sent)).scalar_one())

@@ -22,6 +22,7 @@ from app.backend.db import Database
 from tests.backend.fanout_support import (
     PER_HOST,
     all_done,
+    batch_senders,
     held_by,
     recorded,
     register_devices,
@@ -109,6 +110,7 @@ def test_a_hub_killed_mid_fan_out_leaves_its_batches_to_the_other(
         assert victim.process is not None
         orphaned = held_by(db, victim.process.pid)
         assert orphaned, "the hub killed held batches"
+        pid = victim.process.pid
         victim.kill()
         service.release()
         until(lambda: all_done(db) and each_once(service, 200), "every push out")
@@ -118,6 +120,8 @@ def test_a_hub_killed_mid_fan_out_leaves_its_batches_to_the_other(
     counts = service.counts()
     assert len(counts) == 200 and set(counts.values()) == {1}, "none lost, none doubled"
     assert len(service.received) == 200
+    taken_over = batch_senders(db, orphaned) - {by for by in senders(db) if f":{pid}:" in by}
+    assert taken_over, "the other hub sent what was left of the killed hub's batches"
 
 
 def test_connections_ended_mid_fan_out_delivery_resumes(

@@ -257,12 +257,14 @@ class PushDispatcher:
         host = host_of(device)
         for _ in range(ATTEMPTS):
             await self._backoff.ready(host)
-            if not self.fanout.may_send(batch):
-                return None
             slots = self._sending if host in self._answering else self._unproven
             try:
-                async with slots, asyncio.timeout(self._longest):
-                    outcome = await adapter.send(device, message)
+                async with slots:
+                    # Checked once a slot is free: the send then ends within the lease.
+                    if not self.fanout.may_send(batch):
+                        return None
+                    async with asyncio.timeout(self._longest):
+                        outcome = await adapter.send(device, message)
                 self._answering.add(host)
             except TimeoutError:  # an answer trickling in byte by byte
                 self._answering.discard(host)

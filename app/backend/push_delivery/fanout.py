@@ -139,8 +139,8 @@ class Fanout:
         done = [b.id for b, answers in taken if not (b.pending - answers.keys()) and not b.lost]
         try:
             await asyncio.to_thread(self._in_transaction, rows, done)
-        except Exception:
-            for batch, answers in taken:  # kept for the next try
+        except BaseException:  # a lost database, or a hub stopping: kept for the next try
+            for batch, answers in taken:
                 batch.answered = {**answers, **batch.answered}
             raise
         for batch, answers in taken:
