@@ -40,8 +40,8 @@ BUSY = "busy.careline.test"
 
 @pytest.fixture
 def pg(database_url: str) -> tuple[str, str]:
-    """A fresh PostgreSQL schema's URL whose connections carry their own application
-    name (so a test ends only its own), and that name."""
+    """A fresh PostgreSQL schema's URL for the hubs, whose connections carry their own
+    application name (so a test ends only its hubs' connections), and that name."""
     if database_url.startswith("sqlite"):
         pytest.skip("hub processes share a fan-out on PostgreSQL")
     name = f"careline-fanout-{secrets.token_hex(4)}"
@@ -57,8 +57,9 @@ def service(tmp_path: Path) -> Iterator[PushService]:
 
 
 @pytest.fixture
-def db(pg: tuple[str, str]) -> Iterator[Database]:
-    database = Database(pg[0])
+def db(pg: tuple[str, str], database_url: str) -> Iterator[Database]:
+    """The test's own connections, without the hubs' application name."""
+    database = Database(database_url)
     yield database
     database.dispose()
 
