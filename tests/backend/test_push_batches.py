@@ -90,8 +90,9 @@ def test_a_batch_all_recorded_is_finished_when_claimed_and_pruned_later(
         batches.release(conn, me="a", ids=[claimed.id])
     with store.write() as conn:
         assert batches.claim(conn, me="b", lease=60, limit=1) == []
-        done = conn.execute(select(push_batches.c.done_at)).scalar_one()
-    assert done is not None
+        finished = conn.execute(select(push_batches)).one()
+    assert finished.done_at is not None
+    assert (finished.devices, finished.messages) == ("[]", "{}"), "addresses and words forgotten"
     later = format_time(now() + timedelta(days=1))
     with store.write() as conn:
         assert retention.prune_pushes(conn, before=later) == (4, False), "3 pushes, 1 batch"

@@ -138,12 +138,20 @@ def record(conn: Connection, sent: Iterable[Sent]) -> None:
 
 
 def finish(conn: Connection, ids: Iterable[int]) -> None:
+    """Mark batches done, forgetting their devices' addresses and keys and what the
+    pushes said (a customer's own updates among them): only a batch to send needs them."""
     done = list(ids)
     if done:
         conn.execute(
             update(push_batches)
             .where(push_batches.c.id.in_(done))
-            .values(done_at=format_time(now()), claimed_by=None, lease_until=None)
+            .values(
+                done_at=format_time(now()),
+                claimed_by=None,
+                lease_until=None,
+                devices="[]",
+                messages="{}",
+            )
         )
 
 
