@@ -32,7 +32,7 @@ from app.backend.push_delivery.backoff import HostBackoff
 from app.backend.push_delivery.base import Delivery, Device, Outcome, PushAdapter, PushMessage
 from app.backend.push_delivery.fanout import Fanout, Held
 from app.backend.push_delivery.lanes import Lanes, host_of
-from app.backend.push_delivery.messages import message_for
+from app.backend.push_delivery.messages import message_for, pushes_for
 from app.backend.push_delivery.recipients import own_devices, push_targets
 from app.backend.push_delivery.targets import refused
 from app.backend.settings import PushLimits
@@ -169,7 +169,7 @@ class PushDispatcher:
             for event in found:
                 # Events that make no push (a status change, an article) need no targets.
                 if message_for(event):
-                    pushes = self._pushes(event, self._targets(conn, event))
+                    pushes = pushes_for(event, self._targets(conn, event))
                     batches.split(conn, event.id, pushes, size=self.limits.batch_size)
             return len(found)
 
@@ -180,19 +180,6 @@ class PushDispatcher:
             moment = datetime.now().astimezone()
             return push_targets(conn, event, moment=moment, platforms=platforms)
         return own_devices(conn, event.customer_id, platforms=platforms)
-
-    @staticmethod
-    def _pushes(event: Event, targets: list[Device]) -> list[tuple[Device, PushMessage]]:
-        """Each device with the push in its language (made once per language)."""
-        said: dict[str | None, PushMessage | None] = {}
-        pushes = []
-        for device in targets:
-            if device.locale not in said:
-                said[device.locale] = message_for(event, device.locale)
-            message = said[device.locale]
-            if message is not None:
-                pushes.append((device, message))
-        return pushes
 
     async def push_new(self) -> int:
         """Split the next events, then send every batch free now and wait until each
@@ -257,6 +244,8 @@ class PushDispatcher:
         host = host_of(device)
         for _ in range(ATTEMPTS):
             await self._backoff.ready(host)
+            if self._answers.running:  # else push_new records between batches
+                await self.fanout.writable()
             slots = self._sending if host in self._answering else self._unproven
             try:
                 async with slots:

@@ -11,8 +11,9 @@ The one push that may go out twice: the push service accepted it and the hub die
 lost its database until the lease ran out) before the record was written. That window is
 the service's answer plus one group commit; it cannot be closed, as a push service takes
 no idempotency key, and a record written before the send would lose the push instead
-when the hub dies before sending. It is bounded to the pushes in flight (at most the
-`concurrency` setting) and one group of answers; each push carries its `Topic`, so a push
+when the hub dies before sending. It is bounded: no send starts while `concurrency`
+answers wait to be written (`writable`), so at most the pushes in flight plus that many
+answers, however long the database is away; each push carries its `Topic`, so a push
 service still holding the first copy replaces it, and the app shows one notification per
 event (the notification's tag)."""
 
@@ -61,6 +62,8 @@ class Fanout:
         # A lease long enough that a send started under it ends under it.
         self.lease = max(limits.lease_seconds, 1.5 * (longest_send + SLACK))
         self.size = limits.batch_size
+        self.most_unwritten = max(1, limits.concurrency)
+        self.unwritten = 0  # answers not yet recorded
         self.held: dict[int, Held] = {}
         self.finished = asyncio.Event()  # set when a batch is done: claim the next
         self._lost: list[Held] = []  # dropped batches whose last answers may yet come
@@ -85,6 +88,14 @@ class Fanout:
 
     def answered(self, batch: Held, device: Device, outcome: str) -> None:
         batch.answered[device.id] = outcome
+        self.unwritten += 1
+
+    async def writable(self) -> None:
+        """Wait while too many answers wait to be recorded (the database away)."""
+        waiting = self.unwritten >= self.most_unwritten
+        while waiting:
+            await asyncio.sleep(0.05)
+            waiting = self.unwritten >= self.most_unwritten
 
     async def claim(self, limit: int) -> list[tuple[Held, list[tuple[Device, PushMessage]]]]:
         started = time.monotonic()
@@ -145,6 +156,7 @@ class Fanout:
             raise
         for batch, answers in taken:
             batch.pending -= answers.keys()
+            self.unwritten -= len(answers)
         for batch_id in done:
             self.held.pop(batch_id, None)
         if done:

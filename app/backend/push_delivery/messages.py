@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.backend.push_delivery.base import PushMessage
+from app.backend.push_delivery.base import Device, PushMessage
 from app.backend.util import now, parse_time
 from app.schemas import Event, Impact
 from app.schemas.event_text import event_text, phrase
@@ -94,3 +94,17 @@ def _just_added(message: dict[str, Any], case: dict[str, Any]) -> bool:
     """Whether this change of the case is the one that added `message`: an agent's reply
     and the change it makes to the case carry the same time."""
     return bool(message.get("created_at") == case.get("updated_at"))
+
+
+def pushes_for(event: Event, targets: list[Device]) -> list[tuple[Device, PushMessage]]:
+    """Each device with the event's push in its language (made once per language); a
+    device whose language makes no push is left out."""
+    said: dict[str | None, PushMessage | None] = {}
+    pushes = []
+    for device in targets:
+        if device.locale not in said:
+            said[device.locale] = message_for(event, device.locale)
+        message = said[device.locale]
+        if message is not None:
+            pushes.append((device, message))
+    return pushes
