@@ -5,6 +5,7 @@ renewal refused; and a push service's pause (`backoff`) its own."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -18,6 +19,8 @@ from app.backend.db.tables import push_batches, push_sent
 from app.backend.push_delivery import batches
 from app.backend.push_delivery.backoff import HostBackoff
 from app.backend.push_delivery.base import Device, PushMessage
+from app.backend.push_delivery.fanout import Fanout
+from app.backend.settings import PushLimits
 from app.backend.util import format_time, now
 
 MESSAGE = PushMessage("Storm", "Now.", "/status", "incident", "inc_1", 1, 60, "inc-1")
@@ -107,3 +110,21 @@ async def test_a_push_service_pause_is_its_own() -> None:
     await backoff.ready("push.example")  # at once
     backoff.slow("busy.example", None)  # an answer to a push sent before the pause
     assert backoff.paused("busy.example") > 29, "never shortened"
+
+
+async def test_a_hub_whose_lease_runs_short_stops_sending_but_records_what_it_sent(
+    store: Database,
+) -> None:
+    fanout = Fanout(store, PushLimits(lease_seconds=1, batch_size=10), longest_send=0.3)
+    assert fanout.lease == 1.5 * (0.3 + 2), "a lease outlasts the longest send"
+    with store.write() as conn:
+        batches.split(conn, 9, pushes(5), size=10)
+    [(held, claimed)] = await fanout.claim(5)
+    assert fanout.may_send(held)
+    fanout.answered(held, claimed[0][0], "delivered")
+    held.until = time.monotonic() + 1  # no renewal came: less left than a send and slack
+    assert not fanout.may_send(held) and not fanout.held, "left to any hub"
+    assert await fanout.write_answers()
+    with store.read() as conn:
+        assert batches.outcomes(conn, 9) == {"d0": "delivered"}, "its answer still recorded"
+        assert conn.execute(select(push_batches.c.done_at)).scalar_one() is None
