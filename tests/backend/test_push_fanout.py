@@ -79,20 +79,20 @@ def test_two_hubs_split_a_storm_each_device_once(
 ) -> None:
     hubs = start_hubs(tmp_path, pg[0], service, 2)
     try:
-        register_devices(db, service, 200)
+        register_devices(db, service, 300)
         service.hold()  # both hubs get going before either answers
         publish(db, "Storm at ORD")
         until(lambda: service.held == 2 * PER_HOST, "both hubs sending")
         service.release()
-        until(lambda: all_done(db) and each_once(service, 200), "every push out")
+        until(lambda: all_done(db) and each_once(service, 300), "every push out")
     finally:
         stop(hubs)
     counts = service.counts()
-    assert len(counts) == 200 and set(counts.values()) == {1}, "none lost, none doubled"
+    assert len(counts) == 300 and set(counts.values()) == {1}, "none lost, none doubled"
     shares = senders(db)
-    assert sum(shares.values()) == 200 and len(shares) == 2
-    assert min(shares.values()) >= 200 * 0.3, f"split about evenly: {shares}"
-    print(f"\n[fanout] 200 pushes split {sorted(shares.values())} between two hubs")
+    assert sum(shares.values()) == 300 and len(shares) == 2
+    assert min(shares.values()) >= 300 * 0.3, f"split about evenly: {shares}"
+    print(f"\n[fanout] 300 pushes split {sorted(shares.values())} between two hubs")
 
 
 def test_a_hub_killed_mid_fan_out_leaves_its_batches_to_the_other(

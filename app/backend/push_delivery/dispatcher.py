@@ -127,23 +127,21 @@ class PushDispatcher:
             self.fanout.finished.clear()
 
     async def _write_answers(self) -> None:
-        """Group commits of the pushes answered: one transaction as soon as the last one
-        ended and there is something to write."""
+        """Group commits of the pushes answered (`Fanout.gathered`)."""
         streak = FailureStreak(
             log,
             failing="recording pushes failed; retrying",
             recovered="pushes are recorded again after %d failures",
         )
         while True:
+            await self.fanout.gathered()
             try:
-                wrote = await self.fanout.write_answers()
+                await self.fanout.write_answers()
             except Exception:  # a lost database: the answers wait in memory
                 streak.failed()
-                wrote = False
                 await asyncio.sleep(0.2)
             else:
                 streak.succeeded()
-            await asyncio.sleep(0 if wrote else 0.02)
 
     def remind(self) -> int:
         """Publish the reminders due (their pushes go out with the next batch)."""
@@ -188,7 +186,7 @@ class PushDispatcher:
         await self.take()
         while self.fanout.held:
             # A batch finished makes room for the next while the others are sent.
-            await asyncio.sleep(0.01)
+            await self.fanout.gathered()
             await self.fanout.write_answers()
             await self.fanout.renew()
             await self.take()

@@ -1,7 +1,7 @@
 """The batches one hub process holds (`batches`), and the record of each push it sent.
 
-A push is recorded once its push service answered: the answers are written in groups, one
-transaction as soon as the previous one ends, and a batch is finished in the transaction
+A push is recorded once its push service answered: the answers are written in groups
+(every GATHER seconds, sooner when many wait), and a batch is finished in the transaction
 that records its last push. A hub sends from a batch only while its lease has at least
 the longest send (three timeouts) and `SLACK` left, so every send ends, and its record is
 on the way, before another hub may take the batch over; a hub that cannot renew a lease
@@ -9,7 +9,7 @@ on the way, before another hub may take the batch over; a hub that cannot renew 
 
 The one push that may go out twice: the push service accepted it and the hub died (or
 lost its database until the lease ran out) before the record was written. That window is
-the service's answer plus one group commit; it cannot be closed, as a push service takes
+the service's answer plus GATHER and one commit; it cannot be closed, as a push service takes
 no idempotency key, and a record written before the send would lose the push instead
 when the hub dies before sending. It is bounded: no send starts while `concurrency`
 answers wait to be written (`writable`), so at most the pushes in flight plus that many
@@ -20,6 +20,7 @@ event (the notification's tag)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import secrets
@@ -36,6 +37,9 @@ from app.backend.settings import PushLimits
 
 log = logging.getLogger("careline.push")
 SLACK = 2.0  # seconds a lease keeps beyond the longest send, for its record to be written
+# Seconds answers gather before they are written together: each write is a transaction
+# (a commit to disk), so writing one per answer would slow the sending itself.
+GATHER = 0.05
 T = TypeVar("T")
 
 
@@ -64,6 +68,7 @@ class Fanout:
         self.size = limits.batch_size
         self.most_unwritten = max(1, limits.concurrency)
         self.unwritten = 0  # answers not yet recorded
+        self._due = asyncio.Event()
         self.held: dict[int, Held] = {}
         self.finished = asyncio.Event()  # set when a batch is done: claim the next
         self._lost: list[Held] = []  # dropped batches whose last answers may yet come
@@ -89,6 +94,15 @@ class Fanout:
     def answered(self, batch: Held, device: Device, outcome: str) -> None:
         batch.answered[device.id] = outcome
         self.unwritten += 1
+        if self.unwritten * 2 >= self.most_unwritten or not batch.pending - batch.answered.keys():
+            self._due.set()
+
+    async def gathered(self) -> None:
+        """Wait for the next group of answers to write: GATHER seconds, or less when
+        half as many as may wait have come, or a batch has all its answers."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._due.wait(), GATHER)
+        self._due.clear()
 
     async def writable(self) -> None:
         """Wait while too many answers wait to be recorded (the database away)."""
