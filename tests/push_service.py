@@ -5,7 +5,9 @@ VAPID, encrypted payloads. `env()` gives the hub process what it needs to find i
 test-only setting CARELINE_PUSH_STAND_INS (push.careline.test is at this loopback port)
 and SSL_CERT_FILE; `proxy_env()` reaches it through an HTTP CONNECT proxy on loopback
 instead, as a hub behind an outbound proxy does. `received` holds every push as it
-arrived, still encrypted. `route()` adds other names, such as a `BlackHole`'s."""
+arrived, still encrypted. `route()` adds other names, such as a `BlackHole`'s. It keeps
+connections alive (HTTP/1.1; it offers no HTTP/2) and counts them in `connections`;
+`answers` gives a path the statuses it answers next (201 once none is left)."""
 
 from __future__ import annotations
 
@@ -117,16 +119,27 @@ def make_certificates(folder: Path) -> tuple[Path, Path, Path]:
 class PushService:
     def __init__(self, folder: Path) -> None:
         self.received: list[Delivered] = []
+        self.connections = 0
+        self.answers: dict[str, list[int]] = {}
         self.ca_file, cert_file, key_file = make_certificates(folder)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert_file, key_file)
         service = self
 
         class Receiver(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # connections kept alive, as push services do
+
+            def setup(self) -> None:
+                service.connections += 1
+                super().setup()
+
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                service.received.append(Delivered(self.path, dict(self.headers), body))
-                self.send_response(201)
+                queue = service.answers.get(self.path)
+                status = queue.pop(0) if queue else 201
+                if status == 201:
+                    service.received.append(Delivered(self.path, dict(self.headers), body))
+                self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
