@@ -39,7 +39,9 @@ from tests.push_service import HOST, make_certificates
 
 AUTH = b"0123456789abcdef"
 SAMPLE = 20  # the receiver decrypts one push in this many
-MESSAGE = PushMessage("Ground stop", "All departures held.", "/status", "incident", "i1", 1, 60, "t")
+MESSAGE = PushMessage(
+    "Ground stop", "All departures held.", "/status", "incident", "i1", 1, 60, "t"
+)
 
 
 def b64(data: bytes) -> str:

@@ -13,8 +13,8 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
 from multiprocessing.sharedctypes import Synchronized
+from typing import cast
 
 import h2.config
 import h2.connection
@@ -124,9 +124,7 @@ class Http2(asyncio.Protocol):
                 )
             elif isinstance(event, h2.events.DataReceived):
                 self.streams[event.stream_id][1].extend(event.data)
-                self.conn.acknowledge_received_data(
-                    event.flow_controlled_length, event.stream_id
-                )
+                self.conn.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
             elif isinstance(event, h2.events.StreamEnded):
                 authorization, body = self.streams.pop(event.stream_id)
                 status = self.checker.take(authorization, bytes(body))
@@ -185,9 +183,7 @@ class ByAlpn(asyncio.Protocol):
         self.inner.data_received(data)
 
 
-def serve(
-    port: int, cert: str, key: str, counts: Counts, sub: Subscription, sample: int
-) -> None:
+def serve(port: int, cert: str, key: str, counts: Counts, sub: Subscription, sample: int) -> None:
     """The receiver process's body: serve until killed."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)

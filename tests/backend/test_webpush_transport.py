@@ -28,7 +28,7 @@ from app.backend.push_delivery.webpush import (
     WebPushAdapter,
     load_vapid,
 )
-from app.backend.settings import HubSettings, sqlite_url
+from app.backend.settings import HubSettings, PushLimits, sqlite_url
 from tests.backend.webpush_support import Browser, publish, register
 from tests.push_service import HOST, PushService
 
@@ -73,7 +73,9 @@ def service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PushSer
 
 def test_the_encryption_is_rfc_8291s_worked_example(tmp_path: Path) -> None:
     adapter = WebPushAdapter(load_vapid(tmp_path), httpx.AsyncClient(), contact="mailto:a@b.c")
-    device = Device("d", "c", "webpush", "https://x.test/1", {"p256dh": RFC_UA_PUBLIC, "auth": RFC_AUTH})
+    device = Device(
+        "d", "c", "webpush", "https://x.test/1", {"p256dh": RFC_UA_PUBLIC, "auth": RFC_AUTH}
+    )
     body = adapter.encrypt(
         device, RFC_PLAINTEXT, server_key=private(RFC_AS_PRIVATE), salt=unb64(RFC_SALT)
     )
@@ -136,15 +138,13 @@ async def test_kept_alive_connections_and_gone_devices_removed(
         data_dir=tmp_path,
         database_url=sqlite_url(tmp_path),
         push_stand_ins=tuple(f"{n}={h}:{p}" for n, (h, p) in service.routes.items()),
+        push_limits=PushLimits(per_host=2),  # two sends at a time: two connections at most
     )
     async with push_client(settings) as client:
         adapter = WebPushAdapter(load_vapid(tmp_path), client, contact="mailto:a@b.c")
         push = PushDispatcher(db, {"webpush": adapter}, limits=settings.push_limits)
         await push.push_new()
-        publish(db, "Snow at ORD")
-        await push.push_new()
-        opened = service.connections
-        for title in ("Ice at ORD", "Fog at ORD", "Wind at ORD"):
+        for title in ("Snow at ORD", "Ice at ORD", "Fog at ORD", "Wind at ORD"):
             publish(db, title)
             await push.push_new()
     with db.read() as conn:
@@ -152,7 +152,7 @@ async def test_kept_alive_connections_and_gone_devices_removed(
     assert left == {b.endpoint for b in browsers[2:]}, "404 and 410 remove the device"
     assert len(service.received) == 4 * 4
     assert {d.path for d in service.received} == {f"/push/d{n}" for n in range(2, 6)}
-    assert 1 <= opened <= settings.push_limits.per_host
-    assert service.connections == opened, "later pushes reuse the connections"
+    requests = 6 + 3 * 4
+    assert 1 <= service.connections <= 2, f"{requests} requests over kept-alive connections"
     assert adapter.signatures == 1, "one VAPID signature for the push service"
     assert HOST in service.routes
