@@ -5,7 +5,9 @@ VAPID, encrypted payloads. `env()` gives the hub process what it needs to find i
 test-only setting CARELINE_PUSH_STAND_INS (push.careline.test is at this loopback port)
 and SSL_CERT_FILE; `proxy_env()` reaches it through an HTTP CONNECT proxy on loopback
 instead, as a hub behind an outbound proxy does. `received` holds every push as it
-arrived, still encrypted. `route()` adds other names, such as a `BlackHole`'s.
+arrived, still encrypted. `route()` adds other names, such as a `BlackHole`'s. It keeps
+connections alive (HTTP/1.1; it offers no HTTP/2) and counts them in `connections`;
+`answers` gives a path the statuses it answers next (201 once none is left).
 
 It answers under every name in `names` (one certificate for all), so a test has several
 push services to the hub; `throttle()` makes one answer 429 for a while; `hold()` keeps
@@ -135,11 +137,19 @@ class PushService:
         self._open.set()
         self._lock = threading.Lock()
         self.ca_file, cert_file, key_file = make_certificates(folder, names)
+        self.connections = 0
+        self.answers: dict[str, list[int]] = {}
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert_file, key_file)
         service = self
 
         class Receiver(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # connections kept alive, as push services do
+
+            def setup(self) -> None:
+                service.connections += 1
+                super().setup()
+
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 host = self.headers.get("Host", HOST).partition(":")[0]
@@ -153,8 +163,14 @@ class PushService:
                     if selectors.select([self.connection], [], [], 0)[0]:
                         return  # the sender is gone: nothing was accepted
                 seen = Delivered(self.path, dict(self.headers), body, host, time.monotonic())
+                queue = service.answers.get(self.path)
                 wait = service._refusing(host)
-                if wait is not None:
+                if queue:  # a status the test asked for
+                    status = queue.pop(0)
+                    if status == 201:
+                        service.received.append(seen)
+                    self.send_response(status)
+                elif wait is not None:
                     service.refused.append(seen)
                     self.send_response(429)
                     self.send_header("Retry-After", str(wait))

@@ -1,4 +1,8 @@
-"""FCM HTTP v1: one message per device token, with a TTL and a collapse key."""
+"""FCM HTTP v1: one message per device token, with a TTL and a collapse key. Google
+retired the batch endpoint (many messages in one multipart request) with the legacy
+APIs in June 2024; many devices are now reached the way its Admin SDKs do it (send_each):
+one request per message to messages:send, over the shared client's HTTP/2 connection,
+where they are multiplexed."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import urllib.request
 
@@ -22,12 +23,19 @@ from app.backend.push_delivery.webpush import WebPushAdapter, load_vapid
 from app.backend.settings import HubSettings
 
 log = logging.getLogger("careline.push")
+# HTTP/2 (offered by ALPN; a service that does not speak it gets HTTP/1.1) needs h2,
+# which the hub extra brings (httpx[http2]).
+HTTP2 = importlib.util.find_spec("h2") is not None
 
 
-def push_client(settings: HubSettings, *, resolver: Resolver = resolve) -> httpx.AsyncClient:
+def push_client(
+    settings: HubSettings, *, resolver: Resolver = resolve, http2: bool = HTTP2
+) -> httpx.AsyncClient:
     """The client pushes go out with: only https on port 443 to public addresses, checked
     on each connection; through HTTPS_PROXY when one is set (the proxy resolves then, and
-    must refuse addresses inside the network itself)."""
+    must refuse addresses inside the network itself). Its connections are kept alive and
+    shared by every push to the same service: one multiplexed HTTP/2 connection per
+    service where it speaks HTTP/2, else up to `per_host` HTTP/1.1 ones."""
     limits = settings.push_limits
     proxy = urllib.request.getproxies().get("https")
     stand_ins = parse_stand_ins(settings.push_stand_ins)
@@ -38,7 +46,7 @@ def push_client(settings: HubSettings, *, resolver: Resolver = resolve) -> httpx
         max_connections=limits.concurrency, max_keepalive_connections=limits.concurrency
     )
     return httpx.AsyncClient(
-        transport=PushTransport(backend, limits=pool, proxy=proxy),
+        transport=PushTransport(backend, limits=pool, proxy=proxy, http2=http2),
         timeout=httpx.Timeout(limits.timeout_seconds),
     )
 

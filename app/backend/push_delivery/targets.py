@@ -143,11 +143,13 @@ class PushTransport(httpx.AsyncHTTPTransport):
         *,
         limits: httpx.Limits,
         proxy: str | None = None,
+        http2: bool = False,
     ) -> None:
-        super().__init__(limits=limits, proxy=proxy if backend is None else None)
+        super().__init__(limits=limits, proxy=proxy if backend is None else None, http2=http2)
         if backend is not None:
             self._pool = httpcore.AsyncConnectionPool(
                 ssl_context=httpx.create_ssl_context(),
+                http2=http2,
                 max_connections=limits.max_connections,
                 max_keepalive_connections=limits.max_keepalive_connections,
                 keepalive_expiry=limits.keepalive_expiry,

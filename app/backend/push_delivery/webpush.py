@@ -4,9 +4,12 @@ transport's rule (`targets`)."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import os
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -55,7 +58,18 @@ def public_key(vapid: Vapid02) -> str:
     return str(b64urlencode(raw))
 
 
+# A VAPID token is good this long (RFC 8292 allows at most 24 hours) and is signed
+# anew once less than RENEW_BEFORE of it is left, so none is sent about to expire.
+TOKEN_LIFETIME = 12 * 3600
+RENEW_BEFORE = 3600
+
+
 class WebPushAdapter:
+    """`client` is shared by every push: it keeps connections to each push service
+    alive (one HTTP/2 connection where the service speaks it). `encrypt_threads` > 0
+    encrypts in that many threads instead of on the event loop (the key agreement
+    releases the GIL; whether that pays depends on the cores free: see bench.push)."""
+
     platform = "webpush"
 
     def __init__(
@@ -64,18 +78,41 @@ class WebPushAdapter:
         client: httpx.AsyncClient,
         *,
         contact: str,
+        encrypt_threads: int = 0,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.vapid = vapid
         self.client = client
         self.contact = contact
-        # One signature per push service serves every device on it until it nears expiry.
+        self.clock = clock
+        self.signatures = 0  # VAPID tokens signed so far
+        # One signature per push service origin serves every device on it until it
+        # nears expiry.
         self._signed: dict[str, tuple[float, dict[str, str]]] = {}
+        self._pool = (
+            ThreadPoolExecutor(encrypt_threads, thread_name_prefix="careline-encrypt")
+            if encrypt_threads > 0
+            else None
+        )
 
-    def encrypt(self, device: Device, payload: bytes) -> bytes:
-        server_key = ec.generate_private_key(ec.SECP256R1())
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def encrypt(
+        self,
+        device: Device,
+        payload: bytes,
+        *,
+        server_key: ec.EllipticCurvePrivateKey | None = None,
+        salt: bytes | None = None,
+    ) -> bytes:
+        """RFC 8291: a new key pair and salt for each push (given ones only to check
+        the result against the RFC's example)."""
         encrypted: bytes = http_ece.encrypt(
             payload,
-            private_key=server_key,
+            private_key=server_key or ec.generate_private_key(ec.SECP256R1()),
+            salt=salt,
             dh=b64url_decode(device.keys["p256dh"]),
             auth_secret=b64url_decode(device.keys["auth"]),
             version="aes128gcm",
@@ -85,14 +122,15 @@ class WebPushAdapter:
     def vapid_headers(self, endpoint: str) -> dict[str, str]:
         parts = urlsplit(endpoint)
         audience = f"{parts.scheme}://{parts.netloc}"
-        now = time.time()
+        now = self.clock()
         cached = self._signed.get(audience)
-        if cached and cached[0] > now + 3600:
+        if cached and cached[0] > now + RENEW_BEFORE:
             return cached[1]
-        expires = int(now) + 12 * 3600
+        expires = int(now) + TOKEN_LIFETIME
         headers: dict[str, str] = self.vapid.sign(
             {"aud": audience, "exp": expires, "sub": self.contact}
         )
+        self.signatures += 1
         self._signed[audience] = (expires, headers)
         return headers
 
@@ -107,7 +145,11 @@ class WebPushAdapter:
             "Content-Encoding": "aes128gcm",
             "Content-Type": "application/octet-stream",
         }
-        body = self.encrypt(device, message.payload())
+        if self._pool is None:
+            body = self.encrypt(device, message.payload())
+        else:
+            loop = asyncio.get_running_loop()
+            body = await loop.run_in_executor(self._pool, self.encrypt, device, message.payload())
         async with self.client.stream(
             "POST", device.endpoint, content=body, headers=headers
         ) as response:
