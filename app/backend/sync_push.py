@@ -1,9 +1,9 @@
 """Applying the mutations an app pushes to `/v1/sync/push` (Web Push to devices is
 `push_delivery`). Each mutation is stored with its idempotency record, so a replayed key
-returns the stored result and never has a second effect. One push's mutations share one
-transaction, each inside a savepoint of its own, so one refused mutation never undoes
-another; if that transaction meets a deadlock, the push is applied again one transaction
-per mutation."""
+returns the stored result and never has a second effect. A push's consecutive mutations
+share a transaction (a callback mutation has its own), each inside a savepoint of its own,
+so one refused mutation never undoes another; if that transaction meets a deadlock, its
+mutations are applied again one transaction each."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from app.backend.crud.rejections import MutationRejected
-from app.backend.db import Database
+from app.backend.db import Database, lock_counters
 from app.backend.db.tables import mutations
 from app.backend.mutation_handlers import Handler, handler_for
 from app.backend.problems import ProblemError
@@ -24,6 +24,9 @@ from app.backend.util import dumps, format_time, loads, now
 from app.schemas import MutationIn, MutationResult, PushRequest, PushResponse, Rejection
 
 log = logging.getLogger("careline.hub.push")
+# The counters a customer's mutations take (case numbers, the change feed, the event log),
+# locked at once in this order by a shared transaction, the order one mutation takes them.
+SHARED_COUNTERS = ("case_number", "change_seq", "event_seq")
 
 
 def _invalid(error: ValidationError) -> Rejection:
@@ -193,18 +196,44 @@ def apply_push(
     helpdesk: str | None = None,
 ) -> PushResponse:
     """Apply mutations in the client's outbox order; a rejection does not stop the rest.
-    All of them commit in one transaction; a deadlock or a key committed meanwhile by a
-    concurrent push undoes that transaction whole, and each is then applied on its own."""
+    Consecutive mutations commit in one transaction; a callback mutation, which takes the
+    slot's capacity lock, commits alone. A deadlock or a key committed meanwhile by a
+    concurrent push undoes a shared transaction whole, and its mutations are then applied
+    one by one."""
     rules = _Rules(customer_id, request.client_id, max_case_messages, booking_pattern, helpdesk)
-    ordered = sorted(request.mutations, key=lambda m: m.seq)
+    results: list[MutationResult] = []
+    for run in _runs(sorted(request.mutations, key=lambda m: m.seq)):
+        results.extend(_apply_together(db, rules, run))
+    return PushResponse(results=results, applied_at=now())
+
+
+def _runs(ordered: list[MutationIn]) -> list[list[MutationIn]]:
+    """The mutations in runs that share a transaction: each callback mutation on its own
+    (its capacity lock taken after the shared counters would order locks differently from
+    a booking made alone, and deadlock under load), the rest together."""
+    runs: list[list[MutationIn]] = []
+    for mutation in ordered:
+        alone = mutation.name.value.startswith("callback.")
+        if alone or not runs or runs[-1][0].name.value.startswith("callback."):
+            runs.append([mutation])
+        else:
+            runs[-1].append(mutation)
+    return runs
+
+
+def _apply_together(
+    db: Database, rules: _Rules, run: list[MutationIn]
+) -> list[MutationResult]:
+    if len(run) == 1:
+        return [_apply_alone(db, rules, run[0])]
     try:
         with db.write() as conn:
-            results = [_apply_in(conn, rules, m) for m in ordered]
+            lock_counters(conn, SHARED_COUNTERS)
+            return [_apply_in(conn, rules, m) for m in run]
     except (IntegrityError, OperationalError) as error:
         if isinstance(error, OperationalError) and not _contended(error):
             raise
-        results = [_apply_alone(db, rules, m) for m in ordered]
-    return PushResponse(results=results, applied_at=now())
+        return [_apply_alone(db, rules, m) for m in run]
 
 
 def _contended(error: OperationalError) -> bool:

@@ -1,6 +1,6 @@
-"""One push, one transaction: the mutations of a push commit together, each in its own
-savepoint (a refused one undoes nothing else), and a push whose shared transaction meets a
-deadlock is applied again one mutation at a time, never twice."""
+"""One push, few transactions: the mutations of a push commit together, each in its own
+savepoint (a refused one undoes nothing else), a callback mutation alone; a push whose
+shared transaction meets a deadlock is applied again one mutation at a time, never twice."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from app.backend import sync_push
 from app.backend.db import Database
 from app.backend.db.tables import cases, mutations
-from tests.support import mutation, push
+from tests.support import Company, mutation, push
 
 
 @pytest.fixture
@@ -130,3 +130,24 @@ async def test_another_database_error_is_not_retried(
     )
     assert response.status_code == 503
     assert counts(db) == (0, 0)
+
+
+async def test_a_callback_mutation_commits_alone_between_shared_runs(
+    client: httpx.AsyncClient,
+    alice: dict[str, str],
+    db: Database,
+    company: Company,
+    commits: list[int],
+) -> None:
+    alone = await commits_of_one(client, alice, commits)
+    asap = {"queue": "help", "mode": "asap", "phone": "+13125550123"}
+    changes = [
+        mutation("case.open", seq=1, subject="Lost bag", description="Blue suitcase"),
+        mutation("case.open", seq=2, subject="Refund", description="Flight NW12"),
+        mutation("callback.request", seq=3, **asap),
+        mutation("case.open", seq=4, subject="Seat", description="Aisle please"),
+        mutation("case.open", seq=5, subject="Meal", description="Vegetarian"),
+    ]
+    results = await push(client, alice, *changes)
+    assert [r["status"] for r in results] == ["applied"] * 5
+    assert sum(commits) == alone + 2, "two shared runs and the callback alone"

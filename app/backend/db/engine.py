@@ -6,12 +6,12 @@ import logging
 import os
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, update
+from sqlalchemy import Connection, Engine, create_engine, event, select, update
 from sqlalchemy.engine import make_url
 
 from app.backend.db import notify
@@ -150,3 +150,13 @@ def next_counter(conn: Connection, name: str) -> int:
     )
     value = conn.execute(statement).scalar_one()
     return int(value)
+
+
+def lock_counters(conn: Connection, names: Sequence[str]) -> None:
+    """Lock the named counters in the order given, as `next_counter` would, so that a
+    transaction that takes several of them later never takes them out of this order.
+    SQLite's transactions hold the whole database already."""
+    if conn.dialect.name == "sqlite":
+        return
+    for name in names:
+        conn.execute(select(counters.c.value).where(counters.c.name == name).with_for_update())
