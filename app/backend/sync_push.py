@@ -221,9 +221,7 @@ def _runs(ordered: list[MutationIn]) -> list[list[MutationIn]]:
     return runs
 
 
-def _apply_together(
-    db: Database, rules: _Rules, run: list[MutationIn]
-) -> list[MutationResult]:
+def _apply_together(db: Database, rules: _Rules, run: list[MutationIn]) -> list[MutationResult]:
     if len(run) == 1:
         return [_apply_alone(db, rules, run[0])]
     try:
