@@ -4,7 +4,6 @@ limits, and invalid mutation envelopes."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -125,7 +124,7 @@ async def test_pull_limit_out_of_range_is_422(
         ("name", ""),
         ("key", "not-a-uuid"),
         ("key", "1234"),
-        ("key", str(uuid.uuid4()) + "0"),
+        ("key", "abb9b6ed-ba5a-4156-9a8a-707b6bbed48d0"),  # one digit too many
         ("seq", -1),
         ("created_at", "yesterday"),
     ],
