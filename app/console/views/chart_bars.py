@@ -41,7 +41,12 @@ def legend(names: list[str]) -> ft.Control:
     return ft.Row(swatches, spacing=16, wrap=True)
 
 
-def _bar(value: int, top: int, tint: str, label: str) -> ft.Control:
+def number(value: float) -> str:
+    """A count as is, an expected count with at most one decimal ('2.5', '3')."""
+    return f"{round(value, 1):g}"
+
+
+def _bar(value: float, top: float, tint: str, label: str) -> ft.Control:
     height = max(round(HEIGHT * value / top), 1 if value else 0)
     return ft.Container(
         expand=True,
@@ -62,7 +67,8 @@ def bar_chart(
     for hour, values in zip(bars.hours, bars.values, strict=True):
         when = hour_label(hour)
         rods = [
-            _bar(v, bars.top, color(i), f"{names[i]} {when}: {v}") for i, v in enumerate(values)
+            _bar(v, bars.top, color(i), f"{names[i]} {when}: {number(v)}")
+            for i, v in enumerate(values)
         ]
         groups.append(
             ft.Row(rods, spacing=1, expand=True, vertical_alignment=ft.CrossAxisAlignment.END)
@@ -76,7 +82,7 @@ def bar_chart(
         for start in range(0, len(bars.hours), LABEL_EVERY)
     ]
     scale = ft.Column(
-        [ft.Text(str(bars.top), size=11), ft.Text("0", size=11)],
+        [ft.Text(number(bars.top), size=11), ft.Text("0", size=11)],
         height=HEIGHT,
         width=36,  # the same in every chart, so that their hours line up
         alignment=ft.MainAxisAlignment.SPACE_BETWEEN,

@@ -1,5 +1,6 @@
-"""Charts: contacts per hour by channel, callback demand against capacity, and helpful
-against unhelpful votes, over the last hours the hub counts (bars drawn by `chart_bars`)."""
+"""Charts: the contact forecast per queue with its staffing advice (`forecast_card`), then
+contacts per hour by channel, callback demand against capacity, and helpful against
+unhelpful votes, over the last hours the hub counts (bars drawn by `chart_bars`)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import flet as ft
 
 from app.console.state.charts import Bars, ChartsState
 from app.console.state.console import ConsoleUi
+from app.console.state.forecast import ForecastState
 from app.console.strings import tr
 from app.console.views.chart_bars import bar_chart
 from app.console.views.context import use_console
+from app.console.views.forecast_card import forecast_card
 from app.console.views.shell import console_view
 from app.console.views.sign_in import failure_text
 from app.console.views.widgets import icon_button
@@ -76,18 +79,25 @@ def chart_card(bars: Bars, locale: str) -> ft.Control:
 
 
 @ft.component
-def ChartsScreen(ui: ConsoleUi, charts: ChartsState) -> ft.View:
+def ChartsScreen(ui: ConsoleUi, charts: ChartsState, forecast: ForecastState) -> ft.View:
     page, locale = ft.context.page, ui.locale
-    ft.use_effect(lambda: page.run_task(charts.load), dependencies=[])
+
+    def load() -> None:
+        page.run_task(forecast.load)
+        page.run_task(charts.load)
+
+    ft.use_effect(load, dependencies=[])
     top = ft.Row(
         [
             ft.Text(tr(locale, "charts_span", hours=charts.hours)),
-            icon_button(
-                ft.Icons.REFRESH, tr(locale, "refresh"), lambda: page.run_task(charts.load)
-            ),
+            icon_button(ft.Icons.REFRESH, tr(locale, "refresh"), load),
         ]
     )
-    cards = [chart_card(bars, locale) for bars in charts.charts.values()]
+    # The forecast first: what is coming matters more in a storm than what came.
+    cards = [
+        *([forecast_card(page, locale, forecast)] if forecast.allowed else []),
+        *(chart_card(bars, locale) for bars in charts.charts.values()),
+    ]
     body: list[ft.Control] = [
         top,
         *failure_text(locale, charts.error),
@@ -99,4 +109,4 @@ def ChartsScreen(ui: ConsoleUi, charts: ChartsState) -> ft.View:
 @ft.component
 def ChartsRoute() -> ft.View:
     console = use_console()
-    return ChartsScreen(console.ui, console.screen(ChartsState))
+    return ChartsScreen(console.ui, console.screen(ChartsState), console.screen(ForecastState))
