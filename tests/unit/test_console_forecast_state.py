@@ -89,6 +89,9 @@ async def test_forecast_per_queue_beside_today_with_the_gaps(
     assert forecast.error is None
     assert [f.queue for f in forecast.forecasts] == ["rebooking", "general"]
     assert forecast.queue_id == "rebooking" and forecast.zone.key == CHICAGO
+    # The demo company is in Chicago too: the zone is the company's (the board's rule).
+    assert forecast.name("rebooking") == "Rebooking and disruptions"
+    assert forecast.other_zone() is None
     current = forecast.current
     assert current is not None
 
@@ -130,6 +133,7 @@ async def test_forecast_per_queue_beside_today_with_the_gaps(
     await forecast.choose("general")
     assert forecast.error is None and forecast.current is not None
     assert forecast.current.queue == "general"
+    assert forecast.other_zone() == "America/New_York"
 
 
 async def test_refusals_are_shown_with_the_hubs_reason(

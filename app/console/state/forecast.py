@@ -2,7 +2,8 @@
 contacts expected per half hour from local midnight today to 24 hours ahead beside those
 that came in the half hours already started; the agents planned beside those Erlang C
 needs for the hub's target, and the spans where the plan is short, in the queue's own
-time zone (as the callbacks board shows a queue's times)."""
+time zone, named when it is not the company's (the callbacks board's rule). Queue names
+and the company's zone come from the board; without it, the ids and UTC."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 import flet as ft
 
 from app.console import supervisor_api as api
+from app.console.state.board import other_zone
 from app.console.state.charts import Bars, scale_top
 from app.console.state.console import ConsoleState
 from app.console.state.errors import Failure
@@ -59,6 +61,8 @@ class ForecastState(ft.Observable):
         self._session = console.session
         self.forecasts: list[ContactForecast] = []
         self.queue_id: str | None = None
+        self.names: dict[str, str] = {}
+        self.company_zone = ZoneInfo("UTC")
         self.busy = False
         self.error: Failure | None = None
 
@@ -75,6 +79,13 @@ class ForecastState(ft.Observable):
         """The chosen queue's own zone, which its times are shown in."""
         current = self.current
         return ZoneInfo(current.time_zone if current else "UTC")
+
+    def other_zone(self) -> str | None:
+        """The chosen queue's zone when it is not the company's (the screen says so)."""
+        return other_zone(self.zone, self.company_zone)
+
+    def name(self, queue_id: str) -> str:
+        return self.names.get(queue_id, queue_id)
 
     def ahead(self) -> list[ForecastInterval]:
         """The half hours from the current one on (the next 24 hours)."""
@@ -104,6 +115,10 @@ class ForecastState(ft.Observable):
         if not self.allowed:
             return  # the hub would refuse it
         self.busy = True
+        board = await self._session.call(self, api.board(self._hub))
+        if board is not None:
+            self.names = {q.queue_id: q.name for q in board.queues}
+            self.company_zone = ZoneInfo(board.time_zone)
         found = await self._session.call(self, api.forecast(self._hub))
         if found is not None:
             self.forecasts = found

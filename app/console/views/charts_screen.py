@@ -13,6 +13,7 @@ from app.console.state.console import ConsoleUi
 from app.console.state.forecast import ForecastState
 from app.console.strings import tr
 from app.console.views.chart_bars import bar_chart
+from app.console.views.chart_words import series_name
 from app.console.views.context import use_console
 from app.console.views.forecast_card import forecast_card
 from app.console.views.shell import console_view
@@ -26,33 +27,6 @@ def chart_title(locale: str, name: str) -> str:
         "demand": tr(locale, "chart_demand"),
         "helpfulness": tr(locale, "chart_helpfulness"),
     }.get(name, name)
-
-
-def channel_name(locale: str, channel: str) -> str:
-    known = {
-        "app": tr(locale, "channel_app"),
-        "web": tr(locale, "channel_web"),
-        "email": tr(locale, "channel_email"),
-        "helpdesk": tr(locale, "channel_helpdesk"),
-    }
-    return known.get(channel, channel)
-
-
-def series_name(locale: str, name: str) -> str:
-    """A series as the reader's language says it ('opened:app' -> 'Opened, app'); a name
-    the console does not know stays the hub's."""
-    kind, _, channel = name.partition(":")
-    if channel and kind == "opened":
-        return tr(locale, "series_opened", channel=channel_name(locale, channel))
-    if channel and kind == "replies":
-        return tr(locale, "series_replies", channel=channel_name(locale, channel))
-    known = {
-        "requested": tr(locale, "series_requested"),
-        "capacity": tr(locale, "series_capacity"),
-        "helpful": tr(locale, "series_helpful"),
-        "unhelpful": tr(locale, "series_unhelpful"),
-    }
-    return known.get(name, name)
 
 
 def chart_card(bars: Bars, locale: str) -> ft.Control:
@@ -87,15 +61,12 @@ def ChartsScreen(ui: ConsoleUi, charts: ChartsState, forecast: ForecastState) ->
         page.run_task(charts.load)
 
     ft.use_effect(load, dependencies=[])
-    top = ft.Row(
-        [
-            ft.Text(tr(locale, "charts_span", hours=charts.hours)),
-            icon_button(ft.Icons.REFRESH, tr(locale, "refresh"), load),
-        ]
-    )
-    # The forecast first: what is coming matters more in a storm than what came.
+    top = ft.Row([icon_button(ft.Icons.REFRESH, tr(locale, "refresh"), load)])
+    # The forecast first (what is coming matters more in a storm than what came), in the
+    # queue's zone; the charts after it, by UTC hour.
     cards = [
         *([forecast_card(page, locale, forecast)] if forecast.allowed else []),
+        ft.Text(tr(locale, "charts_span", hours=charts.hours)),
         *(chart_card(bars, locale) for bars in charts.charts.values()),
     ]
     body: list[ft.Control] = [

@@ -15,6 +15,7 @@ from app.console.state.charts import Bars
 from app.console.state.forecast import ForecastState, Gap
 from app.console.strings import babel_locale, tr
 from app.console.views.chart_bars import bar_chart
+from app.console.views.chart_words import series_name
 from app.console.views.sign_in import failure_text
 from app.console.views.widgets import dropdown
 from app.schemas.forecast import ContactForecast
@@ -34,15 +35,6 @@ def gap_text(locale: str, gap: Gap, zone: ZoneInfo) -> str:
     end = gap.end.astimezone(zone).strftime("%H:%M")
     key = "forecast_gap_one" if gap.short == 1 else "forecast_gap"
     return tr(locale, key, start=start, end=end, agents=gap.short)
-
-
-def series_name(locale: str, name: str) -> str:
-    return {
-        "expected": tr(locale, "series_expected"),
-        "came": tr(locale, "series_came"),
-        "planned": tr(locale, "series_planned"),
-        "needed": tr(locale, "series_needed"),
-    }.get(name, name)
 
 
 def _chart(locale: str, bars: Bars, zone: ZoneInfo, title: str) -> ft.Control:
@@ -103,7 +95,7 @@ def forecast_card(page: ft.Page, locale: str, state: ForecastState) -> ft.Contro
         value=state.queue_id,
         width=340,
         dense=True,
-        options=[ft.DropdownOption(key=f.queue, text=f.queue) for f in state.forecasts],
+        options=[ft.DropdownOption(key=f.queue, text=state.name(f.queue)) for f in state.forecasts],
         on_select=lambda e: page.run_task(state.choose, e.control.value or ""),
     )
     body: list[ft.Control] = [
@@ -113,9 +105,14 @@ def forecast_card(page: ft.Page, locale: str, state: ForecastState) -> ft.Contro
     if forecast is None:
         body.append(ft.Text(tr(locale, "forecast_none")))
     else:
-        zone = state.zone
+        zone, other = state.zone, state.other_zone()
+        said = (
+            tr(locale, "queue_zone", zone=other, company=state.company_zone.key)
+            if other
+            else tr(locale, "forecast_zone", zone=zone.key)
+        )
         body += [
-            ft.Row([menu, ft.Text(tr(locale, "forecast_zone", zone=zone.key))], wrap=True),
+            ft.Row([menu, ft.Text(said)], wrap=True),
             ft.Text(tr(locale, "forecast_what")),
             _chart(locale, state.contacts(), zone, tr(locale, "forecast_contacts")),
             _chart(locale, state.staffing(), zone, tr(locale, "forecast_staffing")),
