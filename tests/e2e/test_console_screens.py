@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 from playwright.sync_api import Browser, Page, ViewportSize, expect
@@ -23,6 +25,7 @@ from tests.hub_process import RealHub
 from tests.support import bearer, mutation
 
 ADMIN = "admin@northwind.example"
+CHICAGO = ZoneInfo("America/Chicago")  # the rebooking queue's zone
 TABLET_BREAK = 900  # narrower, the console puts a list above its detail (`ConsoleUi.narrow`)
 
 # The tablet first: each screen is left at 1024x768, where the steps after it were written.
@@ -80,6 +83,11 @@ def test_every_supervisor_screen_light_and_dark(
     hub: RealHub, chromium: Browser, tmp_path: Path
 ) -> None:
     seed(hub)
+    # Nobody on the rebooking line for an hour from two hours on: the forecast says so.
+    short = (datetime.now(CHICAGO) + timedelta(hours=2)).replace(minute=0, second=0)
+    to = f"{short.hour + 1:02d}:00" if short.hour < 23 else "23:30"
+    at = ("--date", short.date().isoformat(), "--from", f"{short:%H}:00", "--to", to)
+    hub.cli("queue", "staffing", "rebooking", *at, "--agents", "0")
     with console_running(hub, tmp_path) as console:
         page = staff_sign_in(chromium, console, SUPERVISOR)
         for label, name, loaded, names in SCREENS:
@@ -89,7 +97,9 @@ def test_every_supervisor_screen_light_and_dark(
             expect(page.get_by_text(loaded).or_(card).first).to_be_visible(timeout=30_000)
             named(page, names)
             shoot(page, name)
-        # Charts is open: the forecast of the other queue, in its own zone.
+        # Charts is open: the short hour is listed, then the other queue, in its own zone.
+        gap = re.compile(f"{short:%a %H}:00–[0-9:]+ short by")
+        expect(page.get_by_role("group", name=gap).first).to_be_visible()
         settled_click(page, page.get_by_role("button", name="Queue", exact=True))
         settled_click(page, page.get_by_text("Bookings, baggage and general help").last)
         other = "times are in its own zone, America/New_York"

@@ -21,8 +21,10 @@ SERIES_COLORS = (
     ft.Colors.OUTLINE,
 )
 HEIGHT = 160
-# Hour labels under every n-th group, so that 48 hours stay readable.
+# Hour labels under every n-th group (a multiple of LABEL_EVERY), at most MAX_LABELS of
+# them, so that 48 hours, or the forecast's half hours, stay readable on a tablet.
 LABEL_EVERY = 6
+MAX_LABELS = 9
 
 
 def color(index: int) -> str:
@@ -73,13 +75,14 @@ def bar_chart(
         groups.append(
             ft.Row(rods, spacing=1, expand=True, vertical_alignment=ft.CrossAxisAlignment.END)
         )
-    # One label per LABEL_EVERY hours, each as wide as the groups it stands under.
+    # One label per `every` groups, each as wide as the groups it stands under.
+    every = LABEL_EVERY * max(1, -(-len(bars.hours) // (LABEL_EVERY * MAX_LABELS)))
     axis: list[ft.Control] = [
         ft.Container(
             ft.Text(hour_label(bars.hours[start]), size=11, no_wrap=True),
-            expand=min(LABEL_EVERY, len(bars.hours) - start),
+            expand=min(every, len(bars.hours) - start),
         )
-        for start in range(0, len(bars.hours), LABEL_EVERY)
+        for start in range(0, len(bars.hours), every)
     ]
     scale = ft.Column(
         [ft.Text(number(bars.top), size=11), ft.Text("0", size=11)],
