@@ -14,7 +14,7 @@ import httpx
 import pytest
 from sqlalchemy import insert
 
-from app.backend.crud import auth
+from app.backend.crud import auth, staff
 from app.backend.db import Database
 from app.backend.db.tables import callbacks
 from app.backend.demo import load_demo
@@ -28,31 +28,26 @@ from app.console.views.forecast_card import gap_text
 from app.console.views.sign_in import failure_text
 from app.schemas.admin import StaffingIn
 from app.schemas.forecast import Contacts, ForecastInterval
-from app.schemas.staff import ROLE_SCOPES, StaffMember, StaffRole
 
 CHICAGO = "America/Chicago"
 
 
-def member(role: StaffRole) -> StaffMember:
-    return StaffMember(
-        id="stf_1",
-        email="sup@example.com",
-        name="Sue",
-        role=role,
-        scopes=sorted(ROLE_SCOPES[role]),
-        created_at=now(),
-    )
-
-
-def console_for(hub_app: Any, db: Database, role: StaffRole, *scopes: str) -> ConsoleState:
-    """A console signed in as `role`, its token holding `scopes` (the role's by default)."""
+def console_for(hub_app: Any, db: Database, who: str, *scopes: str) -> ConsoleState:
+    """A console signed in as the demo's member of staff `who` (a real staff session), or,
+    given `scopes`, holding an operator token with only those."""
+    settings = hub_app.state.hub.settings
     with db.write() as conn:
-        token = auth.create_operator_token(
-            conn, scopes=list(scopes or ROLE_SCOPES[role]), label="desk"
+        member = staff.find_member(conn, email=f"{who}@northwind.example")
+        assert member is not None
+        session = staff.issue_session(conn, member=member, settings=settings)
+        token = (
+            auth.create_operator_token(conn, scopes=list(scopes), label="desk")
+            if scopes
+            else session.token
         )
     client = ConsoleClient("http://hub.test", transport=httpx.ASGITransport(app=hub_app))
     console = ConsoleState(client.for_token(lambda: token), BrowserSessions(), "k")
-    console.session.staff = member(role)
+    console.session.staff = session.staff
     return console
 
 
@@ -82,7 +77,7 @@ def demo(db: Database) -> None:
 async def test_forecast_per_queue_beside_today_with_the_gaps(
     hub_app: Any, db: Database, demo: None
 ) -> None:
-    console = console_for(hub_app, db, StaffRole.supervisor)
+    console = console_for(hub_app, db, "supervisor")
     forecast = console.screen(ForecastState)
     assert forecast.allowed
     await forecast.load()
@@ -139,7 +134,7 @@ async def test_forecast_per_queue_beside_today_with_the_gaps(
 async def test_refusals_are_shown_with_the_hubs_reason(
     hub_app: Any, db: Database, demo: None
 ) -> None:
-    forecast = console_for(hub_app, db, StaffRole.supervisor).screen(ForecastState)
+    forecast = console_for(hub_app, db, "supervisor").screen(ForecastState)
     await forecast.load()
     await forecast.choose("nope")
     assert forecast.error is not None and forecast.error.code == "not_found"
@@ -149,12 +144,12 @@ async def test_refusals_are_shown_with_the_hubs_reason(
     assert forecast.queue_id == "rebooking", "the queue shown stays chosen"
 
     # A token without the scope the staff member's role claims: the hub says no.
-    refused = console_for(hub_app, db, StaffRole.supervisor, "cases").screen(ForecastState)
+    refused = console_for(hub_app, db, "supervisor", "cases").screen(ForecastState)
     await refused.load()
     assert refused.error is not None and refused.error.code == "forbidden"
     assert refused.forecasts == []
 
-    agent = console_for(hub_app, db, StaffRole.agent).screen(ForecastState)
+    agent = console_for(hub_app, db, "agent").screen(ForecastState)
     assert not agent.allowed
     await agent.load()
     assert agent.error is None and agent.forecasts == []
