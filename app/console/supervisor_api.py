@@ -1,7 +1,8 @@
 """The operator API calls of the supervisor's screens (callbacks board and staffing, the
-knowledge base's helpfulness, search gaps and articles, the charts), typed by the wire
-models in app.schemas. Functions over the browser's `HubConnection` so that the shell's
-client stays the one place for sign-in, status and cases."""
+knowledge base's helpfulness, search gaps and articles, the charts and the contact
+forecast), typed by the wire models in app.schemas. Functions over the browser's
+`HubConnection` so that the shell's client stays the one place for sign-in, status and
+cases."""
 
 from __future__ import annotations
 
@@ -22,10 +23,12 @@ from app.schemas.console import (
     SearchGap,
     StaffingInterval,
 )
+from app.schemas.forecast import ContactForecast
 
 HELPFULNESS = TypeAdapter(list[ArticleHelpfulness])
 GAPS = TypeAdapter(list[SearchGap])
 INTERVALS = TypeAdapter(list[StaffingInterval])
+FORECASTS = TypeAdapter(list[ContactForecast])
 # The operator scope each chart's route needs.
 CHART_SCOPES = {"contacts": "cases", "demand": "callbacks", "helpfulness": "kb"}
 
@@ -98,3 +101,11 @@ async def chart(hub: HubConnection, name: str, hours: int = 48) -> ChartSeries:
     params = {"hours": str(hours)}
     response = await hub._request("GET", f"/v1/admin/charts/{name}", params=params, auth=True)
     return hub._parse(ChartSeries, response)
+
+
+async def forecast(hub: HubConnection, queue: str | None = None) -> list[ContactForecast]:
+    """Per queue (or only `queue`): the contacts expected per half hour from local
+    midnight today to 24 hours ahead, with what came so far and the staffing advice."""
+    params = {"queue": queue} if queue else None
+    response = await hub._request("GET", "/v1/admin/forecast", params=params, auth=True)
+    return FORECASTS.validate_json(response.content)

@@ -1,7 +1,8 @@
 """Screenshots of every console screen (sign-in; Status with the new-incident form and
 Cases with a thread, as the admin sees them; Callbacks, Knowledge with the article editor
 and Charts, as a supervisor sees them) at 1280x800, 1024x768 and 768x1024 (a tablet held
-upright), light and dark, into test-artifacts/screenshots/console-*. One signed-in page:
+upright), light and dark, into test-artifacts/screenshots/console-*. Charts opens on
+the contact forecast, and another queue's forecast is one choice away. One signed-in page:
 the size and the colour scheme change in place (Flutter follows both), so it signs in once.
 On each screen its icon-only buttons and its menus have names a screen reader says."""
 
@@ -9,18 +10,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.e2e.console_support import console_running, staff_sign_in
+from tests.e2e.settling import settled_click
 from tests.e2e.supervisor_data import SUPERVISOR, go_to, saved, seed
 from tests.e2e.support import DESKTOP, open_page, screenshot, type_into
 from tests.hub_process import RealHub
 from tests.support import bearer, mutation
 
 ADMIN = "admin@northwind.example"
+CHICAGO = ZoneInfo("America/Chicago")  # the rebooking queue's zone
 TABLET_BREAK = 900  # narrower, the console puts a list above its detail (`ConsoleUi.narrow`)
 
 # The tablet first: each screen is left at 1024x768, where the steps after it were written.
@@ -34,7 +39,8 @@ SIZES: list[ViewportSize] = [
 SCREENS = [
     ("Callbacks", "callbacks", "Save staffing", ["Refresh", "Queue", "Language"]),
     ("Knowledge", "knowledge", "Searches that found nothing", ["Refresh"]),
-    ("Charts", "charts", "Callback demand against capacity", ["Refresh"]),
+    # The contact forecast comes first, in the first queue's zone once it has loaded.
+    ("Charts", "charts", "Times in America/Chicago", ["Refresh", "Queue"]),
 ]
 
 
@@ -77,13 +83,27 @@ def test_every_supervisor_screen_light_and_dark(
     hub: RealHub, chromium: Browser, tmp_path: Path
 ) -> None:
     seed(hub)
+    # Nobody on the rebooking line for an hour from two hours on: the forecast says so.
+    short = (datetime.now(CHICAGO) + timedelta(hours=2)).replace(minute=0, second=0)
+    to = f"{short.hour + 1:02d}:00" if short.hour < 23 else "23:30"
+    at = ("--date", short.date().isoformat(), "--from", f"{short:%H}:00", "--to", to)
+    hub.cli("queue", "staffing", "rebooking", *at, "--agents", "0")
     with console_running(hub, tmp_path) as console:
         page = staff_sign_in(chromium, console, SUPERVISOR)
         for label, name, loaded, names in SCREENS:
             go_to(page, label)
-            expect(page.get_by_text(loaded).first).to_be_visible(timeout=30_000)
+            # A chart's card is one group (Flutter merges its texts into the group's name).
+            card = page.get_by_role("group", name=loaded)  # a part of the name, any case
+            expect(page.get_by_text(loaded).or_(card).first).to_be_visible(timeout=30_000)
             named(page, names)
             shoot(page, name)
+        # Charts is open: the short hour is listed, then the other queue, in its own zone.
+        gap = re.compile(f"{short:%a %H}:00–[0-9:]+ short by")
+        expect(page.get_by_role("group", name=gap).first).to_be_visible()
+        settled_click(page, page.get_by_role("button", name="Queue", exact=True))
+        settled_click(page, page.get_by_text("Bookings, baggage and general help").last)
+        other = "times are in its own zone, America/New_York"
+        expect(page.get_by_role("group", name=other).first).to_be_visible(timeout=30_000)
         go_to(page, "Knowledge")
         page.get_by_role("button", name="Write an article").first.click()
         expect(page.get_by_role("button", name="Save article")).to_be_visible()

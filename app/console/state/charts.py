@@ -22,8 +22,8 @@ class Bars:
     name: str
     series: list[str]
     hours: list[datetime]
-    values: list[list[int]]  # values[hour][series]
-    top: int  # the scale's maximum (at least 1)
+    values: list[list[float]]  # values[hour][series] (counts, or expected contacts)
+    top: float  # the scale's maximum (at least 1)
 
     @property
     def empty(self) -> bool:
@@ -34,9 +34,15 @@ def bars(chart: ChartSeries) -> Bars:
     series: list[str] = []
     for point in chart.points:
         series += [name for name in point.values if name not in series]
-    values = [[point.values.get(name, 0) for name in series] for point in chart.points]
-    top = max((v for row in values for v in row), default=0)
-    return Bars(chart.name, series, [p.hour for p in chart.points], values, max(top, 1))
+    values: list[list[float]] = [
+        [point.values.get(name, 0) for name in series] for point in chart.points
+    ]
+    return Bars(chart.name, series, [p.hour for p in chart.points], values, scale_top(values))
+
+
+def scale_top(values: list[list[float]]) -> float:
+    """The top of a chart's scale: its largest value, at least 1."""
+    return max(max((v for row in values for v in row), default=0), 1)
 
 
 class ChartsState(ft.Observable):

@@ -21,8 +21,10 @@ SERIES_COLORS = (
     ft.Colors.OUTLINE,
 )
 HEIGHT = 160
-# Hour labels under every n-th group, so that 48 hours stay readable.
+# Hour labels under every n-th group (a multiple of LABEL_EVERY), at most MAX_LABELS of
+# them, so that 48 hours, or the forecast's half hours, stay readable on a tablet.
 LABEL_EVERY = 6
+MAX_LABELS = 9
 
 
 def color(index: int) -> str:
@@ -41,7 +43,12 @@ def legend(names: list[str]) -> ft.Control:
     return ft.Row(swatches, spacing=16, wrap=True)
 
 
-def _bar(value: int, top: int, tint: str, label: str) -> ft.Control:
+def number(value: float) -> str:
+    """A count as is, an expected count with at most one decimal ('2.5', '3')."""
+    return f"{round(value, 1):g}"
+
+
+def _bar(value: float, top: float, tint: str, label: str) -> ft.Control:
     height = max(round(HEIGHT * value / top), 1 if value else 0)
     return ft.Container(
         expand=True,
@@ -62,21 +69,23 @@ def bar_chart(
     for hour, values in zip(bars.hours, bars.values, strict=True):
         when = hour_label(hour)
         rods = [
-            _bar(v, bars.top, color(i), f"{names[i]} {when}: {v}") for i, v in enumerate(values)
+            _bar(v, bars.top, color(i), f"{names[i]} {when}: {number(v)}")
+            for i, v in enumerate(values)
         ]
         groups.append(
             ft.Row(rods, spacing=1, expand=True, vertical_alignment=ft.CrossAxisAlignment.END)
         )
-    # One label per LABEL_EVERY hours, each as wide as the groups it stands under.
+    # One label per `every` groups, each as wide as the groups it stands under.
+    every = LABEL_EVERY * max(1, -(-len(bars.hours) // (LABEL_EVERY * MAX_LABELS)))
     axis: list[ft.Control] = [
         ft.Container(
             ft.Text(hour_label(bars.hours[start]), size=11, no_wrap=True),
-            expand=min(LABEL_EVERY, len(bars.hours) - start),
+            expand=min(every, len(bars.hours) - start),
         )
-        for start in range(0, len(bars.hours), LABEL_EVERY)
+        for start in range(0, len(bars.hours), every)
     ]
     scale = ft.Column(
-        [ft.Text(str(bars.top), size=11), ft.Text("0", size=11)],
+        [ft.Text(number(bars.top), size=11), ft.Text("0", size=11)],
         height=HEIGHT,
         width=36,  # the same in every chart, so that their hours line up
         alignment=ft.MainAxisAlignment.SPACE_BETWEEN,

@@ -1,5 +1,6 @@
-"""Charts: contacts per hour by channel, callback demand against capacity, and helpful
-against unhelpful votes, over the last hours the hub counts (bars drawn by `chart_bars`)."""
+"""Charts: the contact forecast per queue with its staffing advice (`forecast_card`), then
+contacts per hour by channel, callback demand against capacity, and helpful against
+unhelpful votes, over the last hours the hub counts (bars drawn by `chart_bars`)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import flet as ft
 
 from app.console.state.charts import Bars, ChartsState
 from app.console.state.console import ConsoleUi
+from app.console.state.forecast import ForecastState
 from app.console.strings import tr
 from app.console.views.chart_bars import bar_chart
+from app.console.views.chart_words import series_name
 from app.console.views.context import use_console
+from app.console.views.forecast_card import forecast_card
 from app.console.views.shell import console_view
 from app.console.views.sign_in import failure_text
 from app.console.views.widgets import icon_button
@@ -23,33 +27,6 @@ def chart_title(locale: str, name: str) -> str:
         "demand": tr(locale, "chart_demand"),
         "helpfulness": tr(locale, "chart_helpfulness"),
     }.get(name, name)
-
-
-def channel_name(locale: str, channel: str) -> str:
-    known = {
-        "app": tr(locale, "channel_app"),
-        "web": tr(locale, "channel_web"),
-        "email": tr(locale, "channel_email"),
-        "helpdesk": tr(locale, "channel_helpdesk"),
-    }
-    return known.get(channel, channel)
-
-
-def series_name(locale: str, name: str) -> str:
-    """A series as the reader's language says it ('opened:app' -> 'Opened, app'); a name
-    the console does not know stays the hub's."""
-    kind, _, channel = name.partition(":")
-    if channel and kind == "opened":
-        return tr(locale, "series_opened", channel=channel_name(locale, channel))
-    if channel and kind == "replies":
-        return tr(locale, "series_replies", channel=channel_name(locale, channel))
-    known = {
-        "requested": tr(locale, "series_requested"),
-        "capacity": tr(locale, "series_capacity"),
-        "helpful": tr(locale, "series_helpful"),
-        "unhelpful": tr(locale, "series_unhelpful"),
-    }
-    return known.get(name, name)
 
 
 def chart_card(bars: Bars, locale: str) -> ft.Control:
@@ -76,18 +53,22 @@ def chart_card(bars: Bars, locale: str) -> ft.Control:
 
 
 @ft.component
-def ChartsScreen(ui: ConsoleUi, charts: ChartsState) -> ft.View:
+def ChartsScreen(ui: ConsoleUi, charts: ChartsState, forecast: ForecastState) -> ft.View:
     page, locale = ft.context.page, ui.locale
-    ft.use_effect(lambda: page.run_task(charts.load), dependencies=[])
-    top = ft.Row(
-        [
-            ft.Text(tr(locale, "charts_span", hours=charts.hours)),
-            icon_button(
-                ft.Icons.REFRESH, tr(locale, "refresh"), lambda: page.run_task(charts.load)
-            ),
-        ]
-    )
-    cards = [chart_card(bars, locale) for bars in charts.charts.values()]
+
+    def load() -> None:
+        page.run_task(forecast.load)
+        page.run_task(charts.load)
+
+    ft.use_effect(load, dependencies=[])
+    top = ft.Row([icon_button(ft.Icons.REFRESH, tr(locale, "refresh"), load)])
+    # The forecast first (what is coming matters more in a storm than what came), in the
+    # queue's zone; the charts after it, by UTC hour.
+    cards = [
+        *([forecast_card(page, locale, forecast)] if forecast.allowed else []),
+        ft.Text(tr(locale, "charts_span", hours=charts.hours)),
+        *(chart_card(bars, locale) for bars in charts.charts.values()),
+    ]
     body: list[ft.Control] = [
         top,
         *failure_text(locale, charts.error),
@@ -99,4 +80,4 @@ def ChartsScreen(ui: ConsoleUi, charts: ChartsState) -> ft.View:
 @ft.component
 def ChartsRoute() -> ft.View:
     console = use_console()
-    return ChartsScreen(console.ui, console.screen(ChartsState))
+    return ChartsScreen(console.ui, console.screen(ChartsState), console.screen(ForecastState))
