@@ -27,8 +27,8 @@ E2E = Path(__file__).parent / "e2e"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests are marked `e2e` and kept in one xdist group: `./dev test` runs the
-    other tests on parallel workers while one worker drives the browser, test after test."""
+    """Browser tests are marked `e2e` (`./dev test` runs them in a pass of their own) and
+    kept in one xdist group: given to workers, they still run one after another."""
     for item in items:
         if item.path.is_relative_to(E2E):
             item.add_marker(pytest.mark.e2e)

@@ -29,7 +29,7 @@ def test_a_status_manager_publishes_an_incident_the_app_shows_live(
         # A status manager's rail has Status and nothing of an agent's.
         expect(page.get_by_role("button", name=re.compile("^Status Tab"))).to_be_visible()
         expect(page.get_by_role("button", name=re.compile("^Cases Tab"))).to_have_count(0)
-        page.get_by_role("button", name="New incident").click()
+        settled_click(page, page.get_by_role("button", name="New incident"))
         type_into(page, "Title (English)", TITLE)
         type_into(page, "Title (Spanish)", "Retrasos por deshielo en Boston Logan")
         type_into(page, "Message (English)", "De-icing adds 30 minutes to departures.")

@@ -175,6 +175,7 @@ ROUTES: dict[str, Route] = {
     "GET /v1/admin/queues/{queue_id}/hours": operator("callbacks", "/v1/admin/queues/help/hours"),
     "GET /v1/admin/charts/contacts": operator("cases", "/v1/admin/charts/contacts"),
     "GET /v1/admin/charts/demand": operator("callbacks", "/v1/admin/charts/demand"),
+    "GET /v1/admin/forecast": operator("callbacks", "/v1/admin/forecast"),
     "GET /v1/admin/charts/helpfulness": operator("kb", "/v1/admin/charts/helpfulness"),
     "GET /v1/admin/kb/helpfulness": operator("kb", "/v1/admin/kb/helpfulness"),
     "GET /v1/admin/kb/gaps": operator("kb", "/v1/admin/kb/gaps"),
