@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Error, Locator, Page
+from playwright.sync_api import Error, Locator, Page, TimeoutError
 
 
 def settle(page: Page) -> None:
     """Wait until two frames are the same: Flutter has moved what a scroll moved (its
     accessibility tree follows a frame later, and a tap aimed at a stale place lands on
     whatever is there now)."""
-    previous = b""
+    previous, stalled = b"", 0
     for _ in range(40):
-        frame = page.screenshot()
+        try:
+            frame = page.screenshot(timeout=10_000)
+        except TimeoutError:
+            # A renderer that stalls for a moment on a busy machine: wait, and look again
+            # (three times at most; then the page is taken as it is).
+            stalled += 1
+            if stalled == 3:
+                return
+            page.wait_for_timeout(1_000)
+            continue
         if frame == previous:
             return
         previous = frame
