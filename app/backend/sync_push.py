@@ -213,12 +213,15 @@ def _runs(ordered: list[MutationIn]) -> list[list[MutationIn]]:
     a booking made alone, and deadlock under load), the rest together."""
     runs: list[list[MutationIn]] = []
     for mutation in ordered:
-        alone = mutation.name.value.startswith("callback.")
-        if alone or not runs or runs[-1][0].name.value.startswith("callback."):
+        if _alone(mutation) or not runs or _alone(runs[-1][0]):
             runs.append([mutation])
         else:
             runs[-1].append(mutation)
     return runs
+
+
+def _alone(mutation: MutationIn) -> bool:
+    return mutation.name.value.startswith("callback.")
 
 
 def _apply_together(db: Database, rules: _Rules, run: list[MutationIn]) -> list[MutationResult]:
