@@ -19,21 +19,14 @@ from app.console.state.audit import AuditState, detail_text
 from app.console.state.console import ConsoleState
 from app.console.state.team import Asked, Asking, Done, NewMember, TeamState, active_first
 from app.console.views.shell import visible
-from app.schemas.staff import ROLE_SCOPES, AuditEntry, StaffMember, StaffRole, StaffSession
+from app.schemas.staff import AuditEntry, StaffMember, StaffRole, StaffSession
+from tests.unit.console_support import staff_member
 
 NOW = datetime(2026, 12, 7, 9, tzinfo=UTC)
 
 
 def member(staff_id: str, name: str, role: StaffRole, disabled: bool = False) -> StaffMember:
-    return StaffMember(
-        id=staff_id,
-        email=f"{name.lower()}@example.com",
-        name=name,
-        role=role,
-        scopes=sorted(ROLE_SCOPES[role]),
-        disabled=disabled,
-        created_at=NOW,
-    )
+    return staff_member(staff_id, name, role, NOW, disabled=disabled)
 
 
 ADMIN = member("s1", "Ada", StaffRole.admin)

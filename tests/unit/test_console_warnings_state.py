@@ -22,9 +22,10 @@ from app.console.state.console import ConsoleState
 from app.console.state.status import StatusBoard
 from app.console.state.warnings import SHOWN_CHARS, WarningsState, shown
 from app.console.views.shell import badge_text, badged, visible
-from app.schemas.staff import ROLE_SCOPES, StaffMember, StaffRole
+from app.schemas.staff import StaffMember, StaffRole
 from app.schemas.warnings import WarningState
 from tests.support import bearer, seed_company
+from tests.unit.console_support import staff_member
 
 START = datetime(2015, 2, 17, tzinfo=UTC)
 HOSTILE = "\x1b[2J<img src=x onerror=alert(1)>**bold** [link](http://x)\u202e\n\r\t"
@@ -43,14 +44,7 @@ def burst(key: str, word: str, at: int, text: str = "") -> list[dict[str, Any]]:
 
 
 def member(role: StaffRole) -> StaffMember:
-    return StaffMember(
-        id="stf_1",
-        email="status@example.com",
-        name="Sam",
-        role=role,
-        scopes=sorted(ROLE_SCOPES[role]),
-        created_at=START,
-    )
+    return staff_member("stf_1", "Sam", role, START)
 
 
 def console_for(hub_app: Any, token: str, role: StaffRole) -> ConsoleState:
